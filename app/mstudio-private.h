@@ -1,0 +1,81 @@
+/* mstudio-private.h: what the files of the mstudio command share.
+ *
+ * mstudio.c holds the dispatcher and the helpers every subcommand uses
+ * (opening the project, reporting errors with the right exit code,
+ * escaping project text for the terminal); mstudio-edit.c the commands
+ * that change a project, mstudio-show.c those that only read one.
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "ms-catalog.h"
+#include "ms-document.h"
+
+G_BEGIN_DECLS
+
+/* The exit codes, documented in docs/cli.md. */
+typedef enum {
+  CLI_EXIT_OK = 0,
+  CLI_EXIT_ERRORS = 1,   /* the request was understood but refused, or check found errors */
+  CLI_EXIT_USAGE = 2,    /* bad command line, or a project file that cannot be read */
+} CliExit;
+
+typedef int (*CliCommandFunc) (int argc, char **argv);
+
+typedef struct {
+  const char *name;
+  CliCommandFunc run;
+  const char *parameters;   /* after "mstudio NAME" in the usage line */
+  const char *summary;
+} CliCommand;
+
+/* mstudio.c */
+const CliCommand *cli_find_command (const char *name);
+int          cli_run_argv (int argc, char **argv);
+
+char        *cli_escape (const char *text);
+void         cli_error (const char *file, const char *format, ...) G_GNUC_PRINTF (2, 3);
+void         cli_warning (const char *file, const char *format, ...) G_GNUC_PRINTF (2, 3);
+int          cli_report (const char *file, const GError *error);
+void         cli_print (const char *format, ...) G_GNUC_PRINTF (1, 2);
+
+MsCatalog   *cli_catalog (int *exit_code);
+MsDocument  *cli_open (const char *path, int *exit_code);
+
+/* Parses the options of subcommand `name`; on failure prints the problem
+ * and returns FALSE with *exit_code set. argv keeps the positional
+ * arguments, argv[0] being the subcommand. */
+gboolean     cli_parse_options (const char    *name,
+                                const char    *description,
+                                const GOptionEntry *entries,
+                                int           *argc,
+                                char        ***argv,
+                                int           *exit_code);
+int          cli_usage_error (const char *name, const char *format, ...) G_GNUC_PRINTF (2, 3);
+
+const MsDevice *cli_find_device (MsDocument *doc, const char *path, const char *name, int *exit_code);
+char        *cli_device_names (MsDocument *doc);
+gboolean     cli_app_name_is_valid (const char *name);
+
+/* The inputs of a device: catalog parameter names, or "1".."n" for the
+ * positions of a custom device's signature. */
+GPtrArray   *cli_device_ports (MsDocument *doc, const MsDevice *device);
+
+/* mstudio-edit.c */
+int cmd_new (int argc, char **argv);
+int cmd_add (int argc, char **argv);
+int cmd_connect (int argc, char **argv);
+int cmd_disconnect (int argc, char **argv);
+int cmd_set (int argc, char **argv);
+int cmd_remove (int argc, char **argv);
+int cmd_register (int argc, char **argv);
+int cmd_layout (int argc, char **argv);
+
+/* mstudio-show.c */
+int cmd_check (int argc, char **argv);
+int cmd_describe (int argc, char **argv);
+int cmd_export (int argc, char **argv);
+int cmd_catalog (int argc, char **argv);
+
+G_END_DECLS

@@ -1,0 +1,2 @@
+/* placeholder: ms-check.c is being written */
+typedef int ms_check_placeholder_t;

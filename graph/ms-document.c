@@ -1,0 +1,1372 @@
+/* ms-document.c: the device graph in memory and its command path.
+ *
+ * Every mutation runs as a transaction: begin (the backend may take the
+ * file's write lock and reload what another process wrote), compute the
+ * edits from the now-current state, apply each to memory and hand it to
+ * the backend, then commit and record the change set for undo. If any
+ * step fails the applied edits are reverted in memory and the backend
+ * rolls back, so memory and file never disagree.
+ */
+#include "ms-document.h"
+
+#include "ms-type.h"
+#include "ms-value.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+G_DEFINE_QUARK (ms-document-error-quark, ms_document_error)
+
+typedef enum {
+  HISTORY_NORMAL,
+  HISTORY_UNDO,
+  HISTORY_REDO,
+} HistoryMode;
+
+struct _MsDocument
+{
+  GObject parent_instance;
+
+  MsCatalog *catalog;
+  GPtrArray *devices;         /* MsDevice*, sorted by id */
+  GHashTable *by_id;          /* guint -> MsDevice* */
+  GHashTable *by_name;        /* name -> MsDevice* (lowest id) */
+  GHashTable *connections;    /* "id\x1fparam" -> MsConnection* */
+  GPtrArray *conn_sorted;     /* cache; NULL when stale */
+  GHashTable *settings;       /* name -> value */
+  guint next_id;
+
+  GPtrArray *undo_stack;      /* MsChangeSet* */
+  GPtrArray *redo_stack;
+
+  MsChangeSet *pending;
+  int group_depth;
+  gboolean group_failed;
+  char *group_label;
+
+  const MsDocumentBackend *backend;
+  gpointer backend_data;
+};
+
+G_DEFINE_FINAL_TYPE (MsDocument, ms_document, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_CAN_UNDO,
+  PROP_CAN_REDO,
+  N_PROPS
+};
+
+enum {
+  SIGNAL_CHANGED,
+  SIGNAL_RELOADED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+/* ---- lifecycle ------------------------------------------------------------ */
+
+static void
+connection_free (gpointer data)
+{
+  MsConnection *c = data;
+
+  g_free (c->param);
+  g_free (c);
+}
+
+static void
+ms_document_finalize (GObject *object)
+{
+  MsDocument *self = MS_DOCUMENT (object);
+
+  g_clear_pointer (&self->conn_sorted, g_ptr_array_unref);
+  g_hash_table_unref (self->connections);
+  g_hash_table_unref (self->by_name);
+  g_hash_table_unref (self->by_id);
+  g_ptr_array_unref (self->devices);
+  g_hash_table_unref (self->settings);
+  g_ptr_array_unref (self->undo_stack);
+  g_ptr_array_unref (self->redo_stack);
+  g_clear_pointer (&self->pending, ms_change_set_free);
+  g_free (self->group_label);
+  ms_catalog_unref (self->catalog);
+  G_OBJECT_CLASS (ms_document_parent_class)->finalize (object);
+}
+
+static void
+ms_document_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  MsDocument *self = MS_DOCUMENT (object);
+
+  switch (prop_id)
+    {
+    case PROP_CAN_UNDO:
+      g_value_set_boolean (value, ms_document_can_undo (self));
+      break;
+    case PROP_CAN_REDO:
+      g_value_set_boolean (value, ms_document_can_redo (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ms_document_class_init (MsDocumentClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = ms_document_finalize;
+  object_class->get_property = ms_document_get_property;
+
+  properties[PROP_CAN_UNDO] =
+    g_param_spec_boolean ("can-undo", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CAN_REDO] =
+    g_param_spec_boolean ("can-redo", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* changed (const MsChangeSet *applied) */
+  signals[SIGNAL_CHANGED] =
+    g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
+  signals[SIGNAL_RELOADED] =
+    g_signal_new ("reloaded", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+ms_document_init (MsDocument *self)
+{
+  self->devices = g_ptr_array_new_with_free_func ((GDestroyNotify) ms_device_free);
+  self->by_id = g_hash_table_new (NULL, NULL);
+  self->by_name = g_hash_table_new (g_str_hash, g_str_equal);
+  self->connections = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, connection_free);
+  self->settings = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->undo_stack = g_ptr_array_new_with_free_func ((GDestroyNotify) ms_change_set_free);
+  self->redo_stack = g_ptr_array_new_with_free_func ((GDestroyNotify) ms_change_set_free);
+  self->next_id = 1;
+}
+
+MsDocument *
+ms_document_new (MsCatalog *catalog)
+{
+  MsDocument *self = g_object_new (MS_TYPE_DOCUMENT, NULL);
+
+  self->catalog = ms_catalog_ref (catalog);
+  return self;
+}
+
+MsCatalog *
+ms_document_get_catalog (MsDocument *self)
+{
+  return self->catalog;
+}
+
+/* ---- reading ---------------------------------------------------------------- */
+
+GPtrArray *
+ms_document_get_devices (MsDocument *self)
+{
+  return self->devices;
+}
+
+guint
+ms_document_get_n_devices (MsDocument *self)
+{
+  return self->devices->len;
+}
+
+const MsDevice *
+ms_document_get_device (MsDocument *self, guint id)
+{
+  return g_hash_table_lookup (self->by_id, GUINT_TO_POINTER (id));
+}
+
+const MsDevice *
+ms_document_find_device (MsDocument *self, const char *name)
+{
+  return name ? g_hash_table_lookup (self->by_name, name) : NULL;
+}
+
+static char *
+connection_key (guint target, const char *param)
+{
+  return g_strdup_printf ("%u\x1f%s", target, param);
+}
+
+guint
+ms_document_get_source (MsDocument *self, guint target, const char *param)
+{
+  g_autofree char *key = connection_key (target, param);
+  MsConnection *c = g_hash_table_lookup (self->connections, key);
+
+  return c ? c->source : 0;
+}
+
+/* Parameters sort by their position in the constructor (numbers for custom
+ * devices), so listings follow the signature rather than the alphabet. */
+static int
+param_rank (MsDocument *self, guint target, const char *param)
+{
+  const MsDevice *d = ms_document_get_device (self, target);
+  const MsConstructor *ctor = d ? ms_catalog_lookup (self->catalog, d->ctor) : NULL;
+  char *end = NULL;
+  long n;
+
+  if (ctor != NULL && ctor->kind != MS_CTOR_CUSTOM)
+    for (guint i = 0; i < ctor->params->len; i++)
+      if (g_strcmp0 (((MsArgument *) ctor->params->pdata[i])->name, param) == 0)
+        return (int) i;
+  n = strtol (param, &end, 10);
+  if (end != param && *end == '\0' && n > 0 && n < 100000)
+    return (int) n;
+  return 100000;
+}
+
+static MsDocument *sort_doc;
+
+static int
+compare_connections (gconstpointer a, gconstpointer b)
+{
+  const MsConnection *x = *(MsConnection * const *) a;
+  const MsConnection *y = *(MsConnection * const *) b;
+  int rx, ry;
+
+  if (x->target != y->target)
+    return x->target < y->target ? -1 : 1;
+  rx = param_rank (sort_doc, x->target, x->param);
+  ry = param_rank (sort_doc, y->target, y->param);
+  if (rx != ry)
+    return rx < ry ? -1 : 1;
+  return strcmp (x->param, y->param);
+}
+
+GPtrArray *
+ms_document_get_connections (MsDocument *self)
+{
+  if (self->conn_sorted == NULL)
+    {
+      GHashTableIter it;
+      gpointer v;
+
+      self->conn_sorted = g_ptr_array_sized_new (g_hash_table_size (self->connections));
+      g_hash_table_iter_init (&it, self->connections);
+      while (g_hash_table_iter_next (&it, NULL, &v))
+        g_ptr_array_add (self->conn_sorted, v);
+      /* qsort has no user data in C11; the document is not re-entrant here */
+      sort_doc = self;
+      g_ptr_array_sort (self->conn_sorted, compare_connections);
+      sort_doc = NULL;
+    }
+  return self->conn_sorted;
+}
+
+const char *
+ms_document_get_setting (MsDocument *self, const char *name)
+{
+  return g_hash_table_lookup (self->settings, name);
+}
+
+const char *
+ms_document_get_setting_or_default (MsDocument *self, const char *name)
+{
+  const char *v = ms_document_get_setting (self, name);
+
+  if (v != NULL)
+    return v;
+  if (g_str_equal (name, MS_SETTING_NAME))
+    return "unikernel";
+  if (g_str_equal (name, MS_SETTING_TARGET))
+    return ms_catalog_get_default_target (self->catalog);
+  if (g_str_equal (name, MS_SETTING_LEVEL))
+    return ms_catalog_get_default_level (self->catalog);
+  if (g_str_equal (name, MS_SETTING_JOBS))
+    return "";
+  if (g_str_has_prefix (name, "key:") || g_str_has_prefix (name, "arg:"))
+    return NULL;
+  return "default";
+}
+
+static int
+compare_strings (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+GPtrArray *
+ms_document_list_settings (MsDocument *self)
+{
+  GPtrArray *names = g_ptr_array_new ();
+  GHashTableIter it;
+  gpointer k;
+
+  g_hash_table_iter_init (&it, self->settings);
+  while (g_hash_table_iter_next (&it, &k, NULL))
+    g_ptr_array_add (names, k);
+  g_ptr_array_sort (names, compare_strings);
+  return names;
+}
+
+GArray *
+ms_document_get_jobs (MsDocument *self)
+{
+  GArray *ids = g_array_new (FALSE, FALSE, sizeof (guint));
+  const char *jobs = ms_document_get_setting (self, MS_SETTING_JOBS);
+  g_auto(GStrv) parts = NULL;
+
+  if (jobs == NULL || *jobs == '\0')
+    return ids;
+  parts = g_strsplit (jobs, ",", -1);
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      guint64 id;
+      if (g_ascii_string_to_unsigned (parts[i], 10, 1, G_MAXUINT, &id, NULL))
+        {
+          guint v = (guint) id;
+          g_array_append_val (ids, v);
+        }
+    }
+  return ids;
+}
+
+const char *
+ms_document_get_target (MsDocument *self)
+{
+  return ms_document_get_setting_or_default (self, MS_SETTING_TARGET);
+}
+
+const char *
+ms_document_get_app_name (MsDocument *self)
+{
+  return ms_document_get_setting_or_default (self, MS_SETTING_NAME);
+}
+
+guint
+ms_document_get_next_id (MsDocument *self)
+{
+  return self->next_id;
+}
+
+/* ---- names ------------------------------------------------------------------- */
+
+static const char * const ocaml_keywords[] = {
+  "and", "as", "assert", "asr", "begin", "class", "constraint", "do", "done",
+  "downto", "else", "end", "exception", "external", "false", "for", "fun",
+  "function", "functor", "if", "in", "include", "inherit", "initializer",
+  "land", "lazy", "let", "lor", "lsl", "lsr", "lxor", "match", "method",
+  "mod", "module", "mutable", "new", "nonrec", "object", "of", "open", "or",
+  "private", "rec", "sig", "struct", "then", "to", "true", "try", "type",
+  "val", "virtual", "when", "while", "with", "effect", NULL
+};
+
+/* Values of `open Mirage` that an exported config.ml itself refers to. */
+static const char * const dsl_names[] = {
+  "register", "main", "foreign", "package", "impl", "job", "typ", "key",
+  "dep", "if_impl", "match_impl", "runtime_arg", "noop", NULL
+};
+
+gboolean
+ms_device_name_is_valid (const char *name, char **why)
+{
+  if (name == NULL || *name == '\0')
+    {
+      if (why)
+        *why = g_strdup ("a device needs a name");
+      return FALSE;
+    }
+  if (!(g_ascii_islower (name[0]) || name[0] == '_'))
+    {
+      if (why)
+        *why = g_strdup_printf ("“%s” must start with a lowercase letter or _ "
+                                "(it becomes an OCaml value name in config.ml)", name);
+      return FALSE;
+    }
+  for (const char *c = name; *c; c++)
+    if (!g_ascii_isalnum (*c) && *c != '_' && *c != '\'')
+      {
+        if (why)
+          {
+            g_autofree char *bad = g_strescape ((char[]) { *c, 0 }, NULL);
+            *why = g_strdup_printf ("“%s” may only contain letters, digits, _ and ' "
+                                    "(found “%s”)", name, *c < 0x20 || *c >= 0x7f ? bad : (char[]) { *c, 0 });
+          }
+        return FALSE;
+      }
+  if (g_str_equal (name, "_"))
+    {
+      if (why)
+        *why = g_strdup ("“_” alone is not a name");
+      return FALSE;
+    }
+  if (g_strv_contains (ocaml_keywords, name))
+    {
+      if (why)
+        *why = g_strdup_printf ("“%s” is an OCaml keyword", name);
+      return FALSE;
+    }
+  if (g_strv_contains (dsl_names, name))
+    {
+      if (why)
+        *why = g_strdup_printf ("“%s” would hide Mirage's own %s in config.ml", name, name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+name_is_free (MsDocument *self, const char *name, guint except_id, GError **error)
+{
+  g_autofree char *why = NULL;
+  const MsDevice *other;
+
+  if (!ms_device_name_is_valid (name, &why))
+    {
+      g_set_error (error, MS_DOCUMENT_ERROR, MS_DOCUMENT_ERROR_INVALID_NAME, "%s", why);
+      return FALSE;
+    }
+  if (ms_catalog_lookup (self->catalog, name) != NULL
+      || ms_catalog_lookup_type (self->catalog, name) != NULL)
+    {
+      g_set_error (error, MS_DOCUMENT_ERROR, MS_DOCUMENT_ERROR_INVALID_NAME,
+                   "“%s” would hide Mirage's own %s in config.ml", name, name);
+      return FALSE;
+    }
+  other = ms_document_find_device (self, name);
+  if (other != NULL && other->id != except_id)
+    {
+      g_set_error (error, MS_DOCUMENT_ERROR, MS_DOCUMENT_ERROR_DUPLICATE_NAME,
+                   "there is already a device named “%s”", name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+char *
+ms_document_suggest_name (MsDocument *self, const char *base)
+{
+  for (guint n = 1;; n++)
+    {
+      g_autofree char *candidate = n == 1 && ms_device_name_is_valid (base, NULL)
+                                   && ms_catalog_lookup (self->catalog, base) == NULL
+                                   && ms_catalog_lookup_type (self->catalog, base) == NULL
+                                   ? g_strdup (base)
+                                   : g_strdup_printf ("%s_%u", base, n);
+      if (name_is_free (self, candidate, 0, NULL))
+        return g_steal_pointer (&candidate);
+    }
+}
+
+/* ---- applying edits to memory --------------------------------------------------- */
+
+static int
+device_index (MsDocument *self, guint id)
+{
+  guint lo = 0, hi = self->devices->len;
+
+  while (lo < hi)
+    {
+      guint mid = (lo + hi) / 2;
+      guint mid_id = ((MsDevice *) self->devices->pdata[mid])->id;
+      if (mid_id == id)
+        return (int) mid;
+      if (mid_id < id)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return -(int) lo - 1;
+}
+
+static void
+index_name (MsDocument *self, MsDevice *d)
+{
+  MsDevice *cur = g_hash_table_lookup (self->by_name, d->name);
+
+  if (cur == NULL || d->id < cur->id)
+    g_hash_table_insert (self->by_name, d->name, d);
+}
+
+static void
+unindex_name (MsDocument *self, MsDevice *d)
+{
+  if (g_hash_table_lookup (self->by_name, d->name) != d)
+    return;
+  g_hash_table_remove (self->by_name, d->name);
+  /* a hand-edited file may hold duplicates: the next one takes over */
+  for (guint i = 0; i < self->devices->len; i++)
+    {
+      MsDevice *o = self->devices->pdata[i];
+      if (o != d && g_str_equal (o->name, d->name))
+        {
+          g_hash_table_insert (self->by_name, o->name, o);
+          break;
+        }
+    }
+}
+
+static void
+insert_device (MsDocument *self, MsDevice *d)
+{
+  int idx = device_index (self, d->id);
+
+  g_return_if_fail (idx < 0);
+  g_ptr_array_insert (self->devices, -idx - 1, d);
+  g_hash_table_insert (self->by_id, GUINT_TO_POINTER (d->id), d);
+  index_name (self, d);
+  if (d->id >= self->next_id)
+    self->next_id = d->id + 1;
+}
+
+static void
+set_connection (MsDocument *self, guint target, const char *param, guint source)
+{
+  g_autofree char *key = connection_key (target, param);
+
+  g_clear_pointer (&self->conn_sorted, g_ptr_array_unref);
+  if (source == 0)
+    g_hash_table_remove (self->connections, key);
+  else
+    {
+      MsConnection *c = g_new0 (MsConnection, 1);
+      c->target = target;
+      c->param = g_strdup (param);
+      c->source = source;
+      g_hash_table_replace (self->connections, g_steal_pointer (&key), c);
+    }
+}
+
+static void
+set_setting (MsDocument *self, const char *name, const char *value)
+{
+  if (value == NULL)
+    g_hash_table_remove (self->settings, name);
+  else
+    g_hash_table_replace (self->settings, g_strdup (name), g_strdup (value));
+}
+
+static void
+apply_edit (MsDocument *self, const MsEdit *e)
+{
+  MsDevice *d = g_hash_table_lookup (self->by_id, GUINT_TO_POINTER (e->device));
+
+  switch (e->kind)
+    {
+    case MS_EDIT_INSERT_DEVICE:
+      insert_device (self, ms_device_copy (e->snapshot));
+      break;
+    case MS_EDIT_DELETE_DEVICE:
+      if (d != NULL)
+        {
+          int idx = device_index (self, d->id);
+          unindex_name (self, d);
+          g_hash_table_remove (self->by_id, GUINT_TO_POINTER (d->id));
+          g_ptr_array_remove_index (self->devices, idx);
+        }
+      break;
+    case MS_EDIT_RENAME:
+      if (d != NULL)
+        {
+          unindex_name (self, d);
+          g_free (d->name);
+          d->name = g_strdup (e->new_value);
+          index_name (self, d);
+        }
+      break;
+    case MS_EDIT_OPTION:
+      if (d != NULL)
+        {
+          if (e->new_value == NULL)
+            g_hash_table_remove (d->options, e->key);
+          else
+            g_hash_table_replace (d->options, g_strdup (e->key), g_strdup (e->new_value));
+        }
+      break;
+    case MS_EDIT_POSITION:
+      if (d != NULL)
+        {
+          d->placed = e->new_placed;
+          d->x = e->new_x;
+          d->y = e->new_y;
+        }
+      break;
+    case MS_EDIT_CUSTOM:
+      if (d != NULL)
+        {
+          ms_custom_free (d->custom);
+          d->custom = ms_custom_copy (e->new_custom);
+        }
+      break;
+    case MS_EDIT_CONNECTION:
+      set_connection (self, e->device, e->key, e->new_source);
+      break;
+    case MS_EDIT_SETTING:
+      set_setting (self, e->key, e->new_value);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* ---- transactions ------------------------------------------------------------- */
+
+static gboolean
+tx_begin (MsDocument *self, GError **error)
+{
+  if (self->pending != NULL)
+    {
+      if (self->group_failed)
+        {
+          g_set_error (error, MS_DOCUMENT_ERROR, MS_DOCUMENT_ERROR_NOTHING_TO_DO,
+                       "an earlier step of “%s” failed; nothing was changed",
+                       self->group_label ? self->group_label : "this change");
+          return FALSE;
+        }
+      return TRUE;
+    }
+  self->pending = ms_change_set_new (NULL);
+  if (self->backend != NULL && !self->backend->begin (self->backend_data, self, error))
+    {
+      g_clear_pointer (&self->pending, ms_change_set_free);
+      if (self->group_depth > 0)
+        self->group_failed = TRUE;
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+tx_abort (MsDocument *self)
+{
+  if (self->pending == NULL)
+    return;
+  for (guint i = self->pending->edits->len; i > 0; i--)
+    {
+      g_autoptr(MsEdit) inv = ms_edit_invert (self->pending->edits->pdata[i - 1]);
+      apply_edit (self, inv);
+    }
+  if (self->backend != NULL)
+    self->backend->rollback (self->backend_data, self);
+  g_clear_pointer (&self->pending, ms_change_set_free);
+  if (self->group_depth > 0)
+    self->group_failed = TRUE;
+}
+
+/* Takes ownership of e. */
+static gboolean
+tx_push (MsDocument *self, MsEdit *e, GError **error)
+{
+  apply_edit (self, e);
+  g_ptr_array_add (self->pending->edits, e);
+  if (self->backend != NULL && !self->backend->write (self->backend_data, self, e, error))
+    {
+      tx_abort (self);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Fails the current step: in a group the whole group is abandoned. */
+static gboolean
+tx_fail (MsDocument *self)
+{
+  tx_abort (self);
+  return FALSE;
+}
+
+static void
+notify_history (MsDocument *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_UNDO]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_REDO]);
+}
+
+static gboolean
+tx_commit_mode (MsDocument *self, const char *label, HistoryMode mode, MsChangeSet *original, GError **error)
+{
+  g_autoptr(MsChangeSet) done = NULL;
+
+  if (self->group_depth > 0 && mode == HISTORY_NORMAL)
+    return TRUE;
+  if (self->backend != NULL && !self->backend->commit (self->backend_data, self, error))
+    {
+      tx_abort (self);
+      return FALSE;
+    }
+  done = g_steal_pointer (&self->pending);
+  g_free (done->label);
+  done->label = g_strdup (label);
+  if (done->edits->len == 0)
+    return TRUE;
+
+  g_signal_emit (self, signals[SIGNAL_CHANGED], 0, done);
+  switch (mode)
+    {
+    case HISTORY_NORMAL:
+      g_ptr_array_add (self->undo_stack, g_steal_pointer (&done));
+      g_ptr_array_set_size (self->redo_stack, 0);
+      break;
+    case HISTORY_UNDO:
+      g_ptr_array_add (self->redo_stack, original);
+      break;
+    case HISTORY_REDO:
+      g_ptr_array_add (self->undo_stack, original);
+      break;
+    default:
+      break;
+    }
+  notify_history (self);
+  return TRUE;
+}
+
+static gboolean
+tx_commit (MsDocument *self, const char *label, GError **error)
+{
+  return tx_commit_mode (self, label, HISTORY_NORMAL, NULL, error);
+}
+
+void
+ms_document_begin_group (MsDocument *self, const char *label)
+{
+  if (self->group_depth++ == 0)
+    {
+      g_free (self->group_label);
+      self->group_label = g_strdup (label);
+      self->group_failed = FALSE;
+    }
+}
+
+gboolean
+ms_document_end_group (MsDocument *self, GError **error)
+{
+  g_return_val_if_fail (self->group_depth > 0, FALSE);
+  if (--self->group_depth > 0)
+    return !self->group_failed;
+  if (self->group_failed)
+    {
+      self->group_failed = FALSE;
+      g_set_error (error, MS_DOCUMENT_ERROR, MS_DOCUMENT_ERROR_NOTHING_TO_DO,
+                   "“%s” failed; nothing was changed", self->group_label ? self->group_label : "change");
+      return FALSE;
+    }
+  if (self->pending == NULL)
+    return TRUE;
+  return tx_commit (self, self->group_label, error);
+}
+
+/* ---- mutations ------------------------------------------------------------------ */
+
+static MsDevice *
+lookup_or_fail (MsDocument *self, guint id, GError **error)
+{
+  MsDevice *d = g_hash_table_lookup (self->by_id, GUINT_TO_POINTER (id));
+
+  if (d == NULL)
+    g_set_error (error, MS_DOCUMENT_ERROR, MS_DOCUMENT_ERROR_UNKNOWN_DEVICE,
+                 "there is no device number %u", id);
+  return d;
+}
+
+static char *
+default_name_base (MsDocument *self, const MsConstructor *ctor)
+{
+  MsType t;
+  int n_vars = 0;
+
+  if (ctor->kind == MS_CTOR_CUSTOM)
+    return g_strdup (g_str_equal (ctor->name, "main") ? "unikernel" : "custom");
+  if (ms_type_parse (self->catalog, ctor->result, &t, &n_vars, NULL, NULL))
+    return g_strdup (t.family);
+  return g_strdup ("device");
+}
+
+guint
+ms_document_add_device (MsDocument *self, const char *ctor_name, const char *name, GError **error)
+{
+  const MsConstructor *ctor = ms_catalog_lookup (self->catalog, ctor_name);
+  g_autofree char *chosen = NULL;
+  g_autofree char *label = NULL;
+  MsEdit *e;
+  guint id;
+
+  if (ctor == NULL)
+    {
+      g_set_error (error, MS_DOCUMENT_ERROR, MS_DOCUMENT_ERROR_UNKNOWN_CONSTRUCTOR,
+                   "“%s” is not a device of the catalog (see `mstudio catalog`)", ctor_name);
+      return 0;
+    }
+  if (!tx_begin (self, error))
+    return 0;
+  if (name != NULL)
+    {
+      if (!name_is_free (self, name, 0, error))
+        return tx_fail (self);
+      chosen = g_strdup (name);
+    }
+  else
+    {
+      g_autofree char *base = default_name_base (self, ctor);
+      chosen = ms_document_suggest_name (self, base);
+    }
+  id = self->next_id;
+  e = ms_edit_new (MS_EDIT_INSERT_DEVICE, id);
+  e->snapshot = ms_device_new (id, chosen, ctor->name);
+  if (ctor->kind == MS_CTOR_CUSTOM)
+    e->snapshot->custom = ms_custom_new (g_str_equal (ctor->name, "main") ? "Unikernel.Main" : "",
+                                         g_str_equal (ctor->name, "main") ? "job" : "job");
+  if (!tx_push (self, e, error))
+    return 0;
+  label = g_strdup_printf ("Add %s", chosen);
+  if (!tx_commit (self, label, error))
+    return 0;
+  return id;
+}
+
+static gboolean
+push_setting (MsDocument *self, const char *name, const char *value, GError **error)
+{
+  const char *old = ms_document_get_setting (self, name);
+  MsEdit *e;
+
+  if (g_strcmp0 (old, value) == 0)
+    return TRUE;
+  e = ms_edit_new (MS_EDIT_SETTING, 0);
+  e->key = g_strdup (name);
+  e->old_value = g_strdup (old);
+  e->new_value = g_strdup (value);
+  return tx_push (self, e, error);
+}
+
+static char *
+format_jobs (GArray *ids)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < ids->len; i++)
+    g_string_append_printf (s, "%s%u", i ? "," : "", g_array_index (ids, guint, i));
+  return g_string_free (s, FALSE);
+}
+
+gboolean
+ms_document_remove_device (MsDocument *self, guint id, GError **error)
+{
+  MsDevice *d;
+  g_autoptr(GPtrArray) touching = NULL;
+  g_autoptr(GArray) jobs = NULL;
+  g_autofree char *label = NULL;
+  GPtrArray *conns;
+  MsEdit *e;
+  gboolean job_changed = FALSE;
+
+  if (!tx_begin (self, error))
+    return FALSE;
+  if (!(d = lookup_or_fail (self, id, error)))
+    return tx_fail (self);
+  label = g_strdup_printf ("Remove %s", d->name);
+
+  /* connections into and out of the device go first, so that undo restores
+   * them after the device is back */
+  conns = ms_document_get_connections (self);
+  touching = g_ptr_array_new_with_free_func (connection_free);
+  for (guint i = 0; i < conns->len; i++)
+    {
+      MsConnection *c = conns->pdata[i];
+      if (c->target == id || c->source == id)
+        {
+          MsConnection *copy = g_new0 (MsConnection, 1);
+          *copy = *c;
+          copy->param = g_strdup (c->param);
+          g_ptr_array_add (touching, copy);
+        }
+    }
+  for (guint i = 0; i < touching->len; i++)
+    {
+      MsConnection *c = touching->pdata[i];
+      e = ms_edit_new (MS_EDIT_CONNECTION, c->target);
+      e->key = g_strdup (c->param);
+      e->old_source = c->source;
+      e->new_source = 0;
+      if (!tx_push (self, e, error))
+        return FALSE;
+    }
+
+  /* other custom devices' deps and the job list must not dangle */
+  for (guint i = 0; i < self->devices->len; i++)
+    {
+      MsDevice *o = self->devices->pdata[i];
+      gboolean uses = FALSE;
+      if (o->custom == NULL || o->id == id)
+        continue;
+      for (guint j = 0; j < o->custom->deps->len; j++)
+        uses |= g_array_index (o->custom->deps, guint, j) == id;
+      if (uses)
+        {
+          g_autoptr(MsCustom) nc = ms_custom_copy (o->custom);
+          for (guint j = nc->deps->len; j > 0; j--)
+            if (g_array_index (nc->deps, guint, j - 1) == id)
+              g_array_remove_index (nc->deps, j - 1);
+          e = ms_edit_new (MS_EDIT_CUSTOM, o->id);
+          e->old_custom = ms_custom_copy (o->custom);
+          e->new_custom = g_steal_pointer (&nc);
+          if (!tx_push (self, e, error))
+            return FALSE;
+        }
+    }
+  jobs = ms_document_get_jobs (self);
+  for (guint i = jobs->len; i > 0; i--)
+    if (g_array_index (jobs, guint, i - 1) == id)
+      {
+        g_array_remove_index (jobs, i - 1);
+        job_changed = TRUE;
+      }
+  if (job_changed)
+    {
+      g_autofree char *text = format_jobs (jobs);
+      if (!push_setting (self, MS_SETTING_JOBS, *text ? text : NULL, error))
+        return FALSE;
+    }
+
+  e = ms_edit_new (MS_EDIT_DELETE_DEVICE, id);
+  e->snapshot = ms_device_copy (d);
+  if (!tx_push (self, e, error))
+    return FALSE;
+  return tx_commit (self, label, error);
+}
+
+gboolean
+ms_document_rename_device (MsDocument *self, guint id, const char *name, GError **error)
+{
+  MsDevice *d;
+  g_autofree char *label = NULL;
+  MsEdit *e;
+
+  if (!tx_begin (self, error))
+    return FALSE;
+  if (!(d = lookup_or_fail (self, id, error)))
+    return tx_fail (self);
+  if (g_strcmp0 (d->name, name) == 0)
+    return tx_commit (self, NULL, error);
+  if (!name_is_free (self, name, id, error))
+    return tx_fail (self);
+  label = g_strdup_printf ("Rename %s to %s", d->name, name);
+  e = ms_edit_new (MS_EDIT_RENAME, id);
+  e->old_value = g_strdup (d->name);
+  e->new_value = g_strdup (name);
+  if (!tx_push (self, e, error))
+    return FALSE;
+  return tx_commit (self, label, error);
+}
+
+gboolean
+ms_document_set_option (MsDocument *self, guint id, const char *option, const char *value, GError **error)
+{
+  MsDevice *d;
+  const MsConstructor *ctor;
+  const char *old;
+  g_autofree char *label = NULL;
+  MsEdit *e;
+
+  if (!tx_begin (self, error))
+    return FALSE;
+  if (!(d = lookup_or_fail (self, id, error)))
+    return tx_fail (self);
+  ctor = ms_catalog_lookup (self->catalog, d->ctor);
+  if (ctor == NULL || ms_constructor_find_option (ctor, option) == NULL)
+    {
+      GString *known = g_string_new (NULL);
+      for (guint i = 0; ctor != NULL && i < ctor->options->len; i++)
+        g_string_append_printf (known, "%s%s", i ? ", " : "",
+                                ((MsArgument *) ctor->options->pdata[i])->name);
+      g_set_error (error, MS_DOCUMENT_ERROR, MS_DOCUMENT_ERROR_UNKNOWN_OPTION,
+                   "%s (%s) has no option “%s”%s%s%s", d->name, d->ctor, option,
+                   known->len ? " (it has: " : " (it has none)", known->str, known->len ? ")" : "");
+      g_string_free (known, TRUE);
+      return tx_fail (self);
+    }
+  old = ms_device_get_option (d, option);
+  if (value != NULL && *value == '\0')
+    value = NULL;
+  if (g_strcmp0 (old, value) == 0)
+    return tx_commit (self, NULL, error);
+  label = g_strdup_printf ("Set %s.%s", d->name, option);
+  e = ms_edit_new (MS_EDIT_OPTION, id);
+  e->key = g_strdup (option);
+  e->old_value = g_strdup (old);
+  e->new_value = g_strdup (value);
+  if (!tx_push (self, e, error))
+    return FALSE;
+  return tx_commit (self, label, error);
+}
+
+static gboolean
+set_position (MsDocument *self, guint id, gboolean placed, double x, double y, GError **error)
+{
+  MsDevice *d;
+  g_autofree char *label = NULL;
+  MsEdit *e;
+
+  if (!tx_begin (self, error))
+    return FALSE;
+  if (!(d = lookup_or_fail (self, id, error)))
+    return tx_fail (self);
+  if (d->placed == placed && (!placed || (d->x == x && d->y == y)))
+    return tx_commit (self, NULL, error);
+  label = g_strdup_printf ("Move %s", d->name);
+  e = ms_edit_new (MS_EDIT_POSITION, id);
+  e->old_placed = d->placed;
+  e->old_x = d->x;
+  e->old_y = d->y;
+  e->new_placed = placed;
+  e->new_x = placed ? x : 0;
+  e->new_y = placed ? y : 0;
+  if (!tx_push (self, e, error))
+    return FALSE;
+  return tx_commit (self, label, error);
+}
+
+gboolean
+ms_document_move_device (MsDocument *self, guint id, double x, double y, GError **error)
+{
+  return set_position (self, id, TRUE, x, y, error);
+}
+
+gboolean
+ms_document_unplace_device (MsDocument *self, guint id, GError **error)
+{
+  return set_position (self, id, FALSE, 0, 0, error);
+}
+
+gboolean
+ms_document_set_custom (MsDocument *self, guint id, const MsCustom *custom, GError **error)
+{
+  MsDevice *d;
+  g_autofree char *label = NULL;
+  MsEdit *e;
+
+  if (!tx_begin (self, error))
+    return FALSE;
+  if (!(d = lookup_or_fail (self, id, error)))
+    return tx_fail (self);
+  if (d->custom == NULL)
+    {
+      g_set_error (error, MS_DOCUMENT_ERROR, MS_DOCUMENT_ERROR_UNKNOWN_OPTION,
+                   "%s is a %s device: only main and impl devices have a module and signature",
+                   d->name, d->ctor);
+      return tx_fail (self);
+    }
+  for (guint i = 0; i < custom->deps->len; i++)
+    {
+      guint dep = g_array_index (custom->deps, guint, i);
+      if (dep == id || ms_document_get_device (self, dep) == NULL)
+        {
+          g_set_error (error, MS_DOCUMENT_ERROR, MS_DOCUMENT_ERROR_UNKNOWN_DEVICE,
+                       dep == id ? "%s cannot depend on itself" : "%s: dependency on a device that does not exist",
+                       d->name);
+          return tx_fail (self);
+        }
+    }
+  if (ms_custom_equal (d->custom, custom))
+    return tx_commit (self, NULL, error);
+  label = g_strdup_printf ("Edit %s", d->name);
+  e = ms_edit_new (MS_EDIT_CUSTOM, id);
+  e->old_custom = ms_custom_copy (d->custom);
+  e->new_custom = ms_custom_copy (custom);
+  if (!tx_push (self, e, error))
+    return FALSE;
+  return tx_commit (self, label, error);
+}
+
+/* Whether param names an input of the device: a catalog parameter, or a
+ * 1-based position within a custom device's signature. */
+static gboolean
+param_exists (MsDocument *self, const MsDevice *d, const char *param, GError **error)
+{
+  const MsConstructor *ctor = ms_catalog_lookup (self->catalog, d->ctor);
+
+  if (d->custom != NULL)
+    {
+      g_autoptr(MsSignature) sig = ms_signature_parse (self->catalog, d->custom->signature, NULL);
+      guint64 pos;
+      guint n = sig ? sig->params->len : 0;
+
+      if (g_ascii_string_to_unsigned (param, 10, 1, G_MAXUINT, &pos, NULL)
+          && (sig == NULL || pos <= n))
+        return TRUE;
+      g_set_error (error, MS_DOCUMENT_ERROR, MS_DOCUMENT_ERROR_UNKNOWN_PARAMETER,
+                   "%s has no parameter “%s”: its signature “%s” has %u parameter%s, "
+                   "numbered from 1", d->name, param, d->custom->signature, n, n == 1 ? "" : "s");
+      return FALSE;
+    }
+  if (ctor != NULL && ms_constructor_find_param (ctor, param) != NULL)
+    return TRUE;
+  {
+    GString *known = g_string_new (NULL);
+    for (guint i = 0; ctor != NULL && i < ctor->params->len; i++)
+      g_string_append_printf (known, "%s%s", i ? ", " : "",
+                              ((MsArgument *) ctor->params->pdata[i])->name);
+    g_set_error (error, MS_DOCUMENT_ERROR, MS_DOCUMENT_ERROR_UNKNOWN_PARAMETER,
+                 "%s (%s) has no parameter “%s” (%s%s)", d->name, d->ctor, param,
+                 known->len ? "its parameters: " : "it takes no devices", known->str);
+    g_string_free (known, TRUE);
+  }
+  return FALSE;
+}
+
+gboolean
+ms_document_connect (MsDocument *self, guint source, guint target, const char *param, GError **error)
+{
+  MsDevice *s, *t;
+  g_autofree char *label = NULL;
+  guint old;
+  MsEdit *e;
+
+  if (!tx_begin (self, error))
+    return FALSE;
+  if (!(s = lookup_or_fail (self, source, error)) || !(t = lookup_or_fail (self, target, error)))
+    return tx_fail (self);
+  if (!param_exists (self, t, param, error))
+    return tx_fail (self);
+  old = ms_document_get_source (self, target, param);
+  if (old == source)
+    return tx_commit (self, NULL, error);
+  label = g_strdup_printf ("Connect %s to %s.%s", s->name, t->name, param);
+  e = ms_edit_new (MS_EDIT_CONNECTION, target);
+  e->key = g_strdup (param);
+  e->old_source = old;
+  e->new_source = source;
+  if (!tx_push (self, e, error))
+    return FALSE;
+  return tx_commit (self, label, error);
+}
+
+gboolean
+ms_document_disconnect (MsDocument *self, guint target, const char *param, GError **error)
+{
+  MsDevice *t;
+  g_autofree char *label = NULL;
+  guint old;
+  MsEdit *e;
+
+  if (!tx_begin (self, error))
+    return FALSE;
+  if (!(t = lookup_or_fail (self, target, error)))
+    return tx_fail (self);
+  old = ms_document_get_source (self, target, param);
+  if (old == 0)
+    return tx_commit (self, NULL, error);
+  label = g_strdup_printf ("Disconnect %s.%s", t->name, param);
+  e = ms_edit_new (MS_EDIT_CONNECTION, target);
+  e->key = g_strdup (param);
+  e->old_source = old;
+  e->new_source = 0;
+  if (!tx_push (self, e, error))
+    return FALSE;
+  return tx_commit (self, label, error);
+}
+
+static gboolean
+setting_name_is_known (const char *name)
+{
+  static const char * const fixed[] = {
+    MS_SETTING_NAME, MS_SETTING_TARGET, MS_SETTING_JOBS, MS_SETTING_ARGV,
+    MS_SETTING_REPORTER, MS_SETTING_LEVEL, MS_SETTING_SLEEP, MS_SETTING_PTIME,
+    MS_SETTING_MTIME, MS_SETTING_RANDOM, NULL
+  };
+
+  if (g_strv_contains (fixed, name))
+    return TRUE;
+  return (g_str_has_prefix (name, "key:") || g_str_has_prefix (name, "arg:")) && name[4] != '\0';
+}
+
+gboolean
+ms_document_set_setting (MsDocument *self, const char *name, const char *value, GError **error)
+{
+  g_autofree char *label = NULL;
+
+  if (!setting_name_is_known (name))
+    {
+      g_set_error (error, MS_DOCUMENT_ERROR, MS_DOCUMENT_ERROR_UNKNOWN_SETTING,
+                   "“%s” is not a project setting (settings: name, target, argv, reporter, level, "
+                   "sleep, ptime, mtime, random, jobs, key:NAME, arg:NAME)", name);
+      return FALSE;
+    }
+  if (!tx_begin (self, error))
+    return FALSE;
+  if (value != NULL && *value == '\0' && !g_str_has_prefix (name, "arg:"))
+    value = NULL;
+  label = g_strdup_printf ("Set %s", name);
+  if (!push_setting (self, name, value, error))
+    return FALSE;
+  return tx_commit (self, label, error);
+}
+
+gboolean
+ms_document_set_jobs (MsDocument *self, const guint *ids, guint n_ids, GError **error)
+{
+  g_autoptr(GArray) arr = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autofree char *text = NULL;
+
+  if (!tx_begin (self, error))
+    return FALSE;
+  for (guint i = 0; i < n_ids; i++)
+    {
+      if (ms_document_get_device (self, ids[i]) == NULL)
+        {
+          g_set_error (error, MS_DOCUMENT_ERROR, MS_DOCUMENT_ERROR_UNKNOWN_DEVICE,
+                       "there is no device number %u to register as a job", ids[i]);
+          return tx_fail (self);
+        }
+      g_array_append_val (arr, ids[i]);
+    }
+  text = format_jobs (arr);
+  if (!push_setting (self, MS_SETTING_JOBS, *text ? text : NULL, error))
+    return FALSE;
+  return tx_commit (self, "Register jobs", error);
+}
+
+/* ---- history ------------------------------------------------------------------------ */
+
+gboolean
+ms_document_can_undo (MsDocument *self)
+{
+  return self->undo_stack->len > 0;
+}
+
+gboolean
+ms_document_can_redo (MsDocument *self)
+{
+  return self->redo_stack->len > 0;
+}
+
+const char *
+ms_document_get_undo_label (MsDocument *self)
+{
+  return self->undo_stack->len
+         ? ((MsChangeSet *) self->undo_stack->pdata[self->undo_stack->len - 1])->label : NULL;
+}
+
+const char *
+ms_document_get_redo_label (MsDocument *self)
+{
+  return self->redo_stack->len
+         ? ((MsChangeSet *) self->redo_stack->pdata[self->redo_stack->len - 1])->label : NULL;
+}
+
+static gboolean
+replay (MsDocument *self, GPtrArray *from, HistoryMode mode, GError **error)
+{
+  MsChangeSet *cs;
+  g_autofree char *label = NULL;
+
+  g_return_val_if_fail (self->group_depth == 0, FALSE);
+  if (!tx_begin (self, error))
+    return FALSE;
+  /* begin may have reloaded the file, which clears the history */
+  if (from->len == 0)
+    {
+      tx_abort (self);
+      g_set_error (error, MS_DOCUMENT_ERROR, MS_DOCUMENT_ERROR_NOTHING_TO_DO,
+                   mode == HISTORY_UNDO ? "nothing to undo" : "nothing to redo");
+      return FALSE;
+    }
+  cs = g_ptr_array_steal_index (from, from->len - 1);
+  label = g_strdup_printf ("%s %s", mode == HISTORY_UNDO ? "Undo" : "Redo",
+                           cs->label ? cs->label : "change");
+  if (mode == HISTORY_UNDO)
+    {
+      for (guint i = cs->edits->len; i > 0; i--)
+        if (!tx_push (self, ms_edit_invert (cs->edits->pdata[i - 1]), error))
+          goto failed;
+    }
+  else
+    {
+      for (guint i = 0; i < cs->edits->len; i++)
+        {
+          MsEdit *copy = ms_edit_invert (cs->edits->pdata[i]);
+          MsEdit *again = ms_edit_invert (copy);
+          ms_edit_free (copy);
+          if (!tx_push (self, again, error))
+            goto failed;
+        }
+    }
+  if (!tx_commit_mode (self, label, mode, cs, error))
+    goto failed;
+  return TRUE;
+
+failed:
+  /* put the entry back so the user can try again */
+  g_ptr_array_add (from, cs);
+  return FALSE;
+}
+
+gboolean
+ms_document_undo (MsDocument *self, GError **error)
+{
+  return replay (self, self->undo_stack, HISTORY_UNDO, error);
+}
+
+gboolean
+ms_document_redo (MsDocument *self, GError **error)
+{
+  return replay (self, self->redo_stack, HISTORY_REDO, error);
+}
+
+/* ---- backend and loading ----------------------------------------------------------- */
+
+void
+ms_document_set_backend (MsDocument *self, const MsDocumentBackend *backend, gpointer data)
+{
+  self->backend = backend;
+  self->backend_data = data;
+}
+
+void
+ms_document_load_begin (MsDocument *self)
+{
+  g_clear_pointer (&self->conn_sorted, g_ptr_array_unref);
+  g_hash_table_remove_all (self->connections);
+  g_hash_table_remove_all (self->by_name);
+  g_hash_table_remove_all (self->by_id);
+  g_ptr_array_set_size (self->devices, 0);
+  g_hash_table_remove_all (self->settings);
+  self->next_id = 1;
+}
+
+void
+ms_document_load_device (MsDocument *self, MsDevice *device)
+{
+  if (device_index (self, device->id) >= 0)
+    {
+      ms_device_free (device);
+      return;
+    }
+  insert_device (self, device);
+}
+
+void
+ms_document_load_connection (MsDocument *self, guint target, const char *param, guint source)
+{
+  set_connection (self, target, param, source);
+}
+
+void
+ms_document_load_setting (MsDocument *self, const char *name, const char *value)
+{
+  set_setting (self, name, value);
+}
+
+void
+ms_document_load_end (MsDocument *self, gboolean reloaded)
+{
+  if (!reloaded)
+    return;
+  /* Undo entries were computed against contents that no longer exist. */
+  g_ptr_array_set_size (self->undo_stack, 0);
+  g_ptr_array_set_size (self->redo_stack, 0);
+  g_signal_emit (self, signals[SIGNAL_RELOADED], 0);
+  notify_history (self);
+}

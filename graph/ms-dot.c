@@ -1,0 +1,2 @@
+/* placeholder: ms-dot.c is being written */
+typedef int ms_dot_placeholder_t;

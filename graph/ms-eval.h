@@ -1,0 +1,93 @@
+/* ms-eval.h: the evaluated graph, what exporters and builders consume.
+ *
+ * Evaluation fixes a target and key values, picks the branch of every
+ * key-dependent device as Mirage does, expands devices built from
+ * sub-graphs (a direct network stack is ethernet, arp, ip, icmp, udp, tcp
+ * and the stack itself), adds what `register` adds (argv, reporter,
+ * clocks, random, the init jobs and the root), shares identical devices
+ * as Functoria does, orders nodes so that every node comes after what it
+ * uses, and merges the package bounds of all nodes.
+ */
+#pragma once
+
+#include "ms-document.h"
+#include "ms-diagnostic.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  char *name;         /* flag name with group prefix, e.g. "ipv4", "mgmt-ipv4", "port" */
+  char *type;         /* value type */
+  char *default_value;/* after the device's and the project's defaults; "" = None */
+  gboolean overridden;/* the project sets arg:NAME */
+  char *doc;
+  char *docv;
+  char *section;
+  char *code;         /* OCaml expression head, NULL for user-declared args */
+  char *id;           /* catalog runtime-arg id, NULL for user-declared */
+  char *group;
+} MsEvalArg;
+
+typedef struct {
+  guint id;           /* 1-based, equal to the position in MsEvalGraph.nodes + 1 */
+  const MsConstructor *ctor;  /* constructor evaluated (after `as` delegation) */
+  char *variant;      /* selected variant of the document device, or NULL */
+  char *device;       /* the document device this node stands for or was expanded from */
+  char *role;         /* sub-graph node id ("eth", "arp", ...), init role ("argv", "reporter", "root"), or NULL */
+  char *module;
+  char *functor;      /* functor type, NULL if not a functor */
+  char *connect;
+  GArray *args;       /* guint node ids: functor arguments, in order */
+  GPtrArray *arg_params; /* char*: parameter name for each arg */
+  GArray *deps;       /* guint node ids: extra dependencies */
+  GPtrArray *runtime_args; /* MsEvalArg* (borrowed from the graph's list) */
+  GPtrArray *packages;     /* MsPackage* (owned copies, already filtered by target) */
+  GPtrArray *keys;         /* char*: keys this node reads or creates (prefixed names) */
+  GHashTable *options;     /* option -> value (resolved, incl. defaults) */
+  guint device_id;    /* document device id, 0 for implicit nodes */
+} MsEvalNode;
+
+typedef struct {
+  char *name;
+  char *min;          /* effective lower bound (inclusive), NULL = none */
+  char *max;          /* effective upper bound (exclusive), NULL = none */
+  char *min_from;     /* device whose bound is the effective min */
+  char *max_from;
+  gboolean build;
+  gboolean switch_scope;
+  char **libraries;
+  char **used_by;     /* device names (or roles) that asked for it */
+} MsEvalPackage;
+
+typedef struct {
+  char *name;         /* "target", "kv_ro", "mgmt-net", ... */
+  char *type;
+  char *value;        /* effective value ("" = unset) */
+  gboolean is_default;
+  char *doc;
+} MsEvalKey;
+
+typedef struct {
+  char *target;
+  char *app_name;
+  GPtrArray *nodes;        /* MsEvalNode*, topological (a node after everything it uses) */
+  guint root;              /* the root job node */
+  GArray *jobs;            /* guint node ids of the registered jobs */
+  GArray *init;            /* guint node ids of the init jobs, in order */
+  GPtrArray *packages;     /* MsEvalPackage*, sorted by name */
+  GPtrArray *keys;         /* MsEvalKey*, sorted by name */
+  GPtrArray *runtime_args; /* MsEvalArg*, sorted by name */
+  GPtrArray *diagnostics;  /* MsDiagnostic*: unsupported targets, package conflicts, ... */
+  GHashTable *device_nodes;/* document device id -> node id */
+} MsEvalGraph;
+
+/* target NULL: the project's target. */
+MsEvalGraph *ms_eval (MsDocument *doc, const char *target);
+void         ms_eval_graph_free (MsEvalGraph *g);
+MsEvalNode  *ms_eval_graph_get_node (MsEvalGraph *g, guint id);
+/* "mirage_kv_unix__3": the value name Functoria gives a node in main.ml */
+char        *ms_eval_node_value_name (const MsEvalNode *n);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MsEvalGraph, ms_eval_graph_free)
+
+G_END_DECLS

@@ -1,0 +1,2 @@
+/* placeholder: ms-json.c is being written */
+typedef int ms_json_placeholder_t;

@@ -1,0 +1,73 @@
+/* ms-store.h: project files (.mstudio), an SQLite database per project.
+ *
+ * A document made or opened here is attached to its file: every change
+ * made through the document is written in one SQLite transaction before
+ * the call returns, so there is no Save, and a crash or kill -9 loses at
+ * most the change in flight. Several documents (in one process or in
+ * several) may have the same file open; each sees the others' changes at
+ * its next edit, or at ms_store_refresh().
+ *
+ * A file that is missing, not SQLite, another program's database, written
+ * by a newer Mirage Studio, or damaged is refused with an MS_STORE_ERROR
+ * that names the file and the problem, and is left byte-for-byte as it was.
+ * Files of an older project format are upgraded in place when opened.
+ *
+ * The attachment lives as long as the document (it is object data), so
+ * dropping the last reference closes the file.
+ */
+#pragma once
+
+#include "ms-document.h"
+
+G_BEGIN_DECLS
+
+#define MS_STORE_EXTENSION ".mstudio"
+
+/* PRAGMA application_id of every project file: "MSTU". */
+#define MS_STORE_APPLICATION_ID 0x4d535455
+
+#define MS_STORE_ERROR (ms_store_error_quark ())
+GQuark ms_store_error_quark (void);
+
+typedef enum {
+  MS_STORE_ERROR_NOT_FOUND,      /* no such file */
+  MS_STORE_ERROR_EXISTS,         /* create/save_as onto something that must not be replaced */
+  MS_STORE_ERROR_NOT_A_PROJECT,  /* not SQLite, or another program's database */
+  MS_STORE_ERROR_DAMAGED,        /* truncated, corrupt, or rows that make no sense */
+  MS_STORE_ERROR_NEWER_VERSION,  /* project format newer than this program reads */
+  MS_STORE_ERROR_BUSY,           /* another program kept the file locked too long */
+  MS_STORE_ERROR_IO,             /* cannot read/write: permissions, disk full... */
+} MsStoreError;
+
+/* Makes a new project file holding an empty document (with the
+ * application name setting, if app_name is not NULL). Fails with
+ * MS_STORE_ERROR_EXISTS if path exists. */
+MsDocument *ms_store_create (const char  *path,
+                             MsCatalog   *catalog,
+                             const char  *app_name,
+                             GError     **error);
+
+/* Reads a project file and attaches the document to it. */
+MsDocument *ms_store_open (const char  *path,
+                           MsCatalog   *catalog,
+                           GError     **error);
+
+/* Writes a consistent copy of the document's project to path, replacing
+ * path atomically if it exists (unless it is a project open right now, or
+ * the document's own file). An attached document stays attached to its
+ * original file; a document not attached to any file (ms_document_new, an
+ * import) is written as it is in memory and stays unattached. */
+gboolean    ms_store_save_as (MsDocument  *doc,
+                              const char  *path,
+                              GError     **error);
+
+/* Reads the file again if another connection changed it since this
+ * document last read or wrote it ("reloaded" is emitted then). For a
+ * studio window to call when the file changes on disk, or on a timer. */
+gboolean    ms_store_refresh (MsDocument  *doc,
+                              GError     **error);
+
+const char *ms_store_get_path (MsDocument *doc);   /* NULL: not attached */
+int         ms_store_get_schema_version (void);
+
+G_END_DECLS
