@@ -56,6 +56,7 @@ int          cli_usage_error (const char *name, const char *format, ...) G_GNUC_
 
 const MsDevice *cli_find_device (MsDocument *doc, const char *path, const char *name, int *exit_code);
 char        *cli_device_names (MsDocument *doc);
+int          cli_compare_strings (gconstpointer a, gconstpointer b);  /* for g_ptr_array_sort of char* */
 gboolean     cli_app_name_is_valid (const char *name);
 
 /* The inputs of a device: catalog parameter names, or "1".."n" for the

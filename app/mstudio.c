@@ -267,6 +267,12 @@ cli_parse_options (const char          *name,
   return TRUE;
 }
 
+int
+cli_compare_strings (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(char * const *) a, *(char * const *) b);
+}
+
 char *
 cli_device_names (MsDocument *doc)
 {
@@ -276,7 +282,7 @@ cli_device_names (MsDocument *doc)
 
   for (guint i = 0; i < devices->len; i++)
     g_ptr_array_add (names, ((MsDevice *) devices->pdata[i])->name);
-  g_ptr_array_sort_values (names, (GCompareFunc) strcmp);
+  g_ptr_array_sort (names, cli_compare_strings);
   for (guint i = 0; i < names->len; i++)
     g_string_append_printf (s, "%s%s", i ? ", " : "", (char *) names->pdata[i]);
   if (names->len == 0)

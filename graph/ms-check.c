@@ -1,2 +1,1113 @@
-/* placeholder: ms-check.c is being written */
-typedef int ms_check_placeholder_t;
+/* ms-check.c: checking a project and explaining what is wrong.
+ *
+ * Mirage leaves most mistakes to the OCaml compiler or to opam, where they
+ * surface far from their cause. Here every rule produces a diagnostic that
+ * names the device, port, option or setting at fault. Types are checked by
+ * one unification pass over all connections (so IP versions flow through
+ * direct_udp/direct_tcp), in a stable order so that the same project always
+ * gives the same messages.
+ */
+#include "ms-check.h"
+
+#include "ms-eval.h"
+#include "ms-value.h"
+#include "ms-version.h"
+
+#include <string.h>
+
+/* A device's instantiated signature. */
+typedef struct {
+  const MsDevice *device;
+  const MsConstructor *ctor;
+  MsSignature *sig;          /* owned for custom devices, borrowed otherwise */
+  gboolean owned;
+  GPtrArray *param_names;    /* borrowed: names for catalog devices, NULL for custom */
+  int base;
+  gboolean valid;
+} DevSig;
+
+typedef struct {
+  MsDocument *doc;
+  MsCatalog *cat;
+  GPtrArray *diags;
+  MsUnifier *u;
+  GHashTable *ctor_sigs;     /* ctor name -> MsSignature* */
+  GHashTable *dev_sigs;      /* device id -> DevSig* */
+} Check;
+
+static void
+dev_sig_free (gpointer data)
+{
+  DevSig *s = data;
+
+  if (s->owned)
+    ms_signature_free (s->sig);
+  g_free (s);
+}
+
+static void
+check_init (Check *c, MsDocument *doc, GPtrArray *diags)
+{
+  c->doc = doc;
+  c->cat = ms_document_get_catalog (doc);
+  c->diags = diags;
+  c->u = ms_unifier_new ();
+  c->ctor_sigs = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) ms_signature_free);
+  c->dev_sigs = g_hash_table_new_full (NULL, NULL, NULL, dev_sig_free);
+}
+
+static void
+check_clear (Check *c)
+{
+  ms_unifier_free (c->u);
+  g_hash_table_unref (c->ctor_sigs);
+  g_hash_table_unref (c->dev_sigs);
+}
+
+static MsDiagnostic *
+add (Check *c, const char *code, MsSeverity sev, const MsDevice *d, const char *fmt, ...) G_GNUC_PRINTF (5, 6);
+
+static MsDiagnostic *
+add (Check *c, const char *code, MsSeverity sev, const MsDevice *d, const char *fmt, ...)
+{
+  MsDiagnostic *diag;
+  g_autofree char *msg = NULL;
+  va_list ap;
+
+  va_start (ap, fmt);
+  msg = g_strdup_vprintf (fmt, ap);
+  va_end (ap);
+  diag = ms_diagnostic_new (code, sev, d ? d->name : NULL, "%s", msg);
+  if (c->diags != NULL)
+    g_ptr_array_add (c->diags, diag);
+  else
+    {
+      /* a dry run (ms_check_connection): nobody wants the diagnostics */
+      ms_diagnostic_free (diag);
+      return NULL;
+    }
+  return diag;
+}
+
+/* ---- signatures ---------------------------------------------------------------- */
+
+static MsSignature *
+ctor_signature (Check *c, const MsConstructor *ctor)
+{
+  MsSignature *sig = g_hash_table_lookup (c->ctor_sigs, ctor->name);
+  g_autoptr(GHashTable) vars = NULL;
+
+  if (sig != NULL)
+    return sig;
+  vars = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  sig = g_new0 (MsSignature, 1);
+  sig->params = g_array_new (FALSE, TRUE, sizeof (MsType));
+  for (guint i = 0; i < ctor->params->len; i++)
+    {
+      const MsArgument *a = ctor->params->pdata[i];
+      MsType t;
+      if (!ms_type_parse (c->cat, a->type, &t, &sig->n_vars, vars, NULL))
+        t.family = NULL, t.var = -1, t.version = MS_IPV_NONE;
+      g_array_append_val (sig->params, t);
+    }
+  if (!ms_type_parse (c->cat, ctor->result, &sig->result, &sig->n_vars, vars, NULL))
+    sig->result.family = NULL;
+  g_hash_table_insert (c->ctor_sigs, ctor->name, sig);
+  return sig;
+}
+
+static DevSig *
+device_signature (Check *c, const MsDevice *d, gboolean report)
+{
+  DevSig *s = g_hash_table_lookup (c->dev_sigs, GUINT_TO_POINTER (d->id));
+
+  if (s != NULL)
+    return s;
+  s = g_new0 (DevSig, 1);
+  s->device = d;
+  s->ctor = ms_catalog_lookup (c->cat, d->ctor);
+  if (d->custom != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+      s->sig = ms_signature_parse (c->cat, d->custom->signature, &error);
+      s->owned = TRUE;
+      if (s->sig == NULL && report)
+        {
+          MsDiagnostic *diag = add (c, MS_DIAG_INVALID_SIGNATURE, MS_SEVERITY_ERROR, d, "%s", error->message);
+          if (diag)
+            diag->option = g_strdup ("signature");
+        }
+    }
+  else if (s->ctor != NULL)
+    {
+      s->sig = ctor_signature (c, s->ctor);
+      s->param_names = s->ctor->params;
+    }
+  s->valid = s->sig != NULL && s->sig->result.family != NULL;
+  if (s->valid)
+    s->base = ms_unifier_fresh (c->u, s->sig->n_vars);
+  g_hash_table_insert (c->dev_sigs, GUINT_TO_POINTER (d->id), s);
+  return s;
+}
+
+/* Index of param in the device's signature, or -1. */
+static int
+param_index (DevSig *s, const char *param)
+{
+  if (!s->valid)
+    return -1;
+  if (s->param_names == NULL)
+    {
+      guint64 pos;
+      if (g_ascii_string_to_unsigned (param, 10, 1, G_MAXUINT, &pos, NULL) && pos <= s->sig->params->len)
+        return (int) pos - 1;
+      return -1;
+    }
+  for (guint i = 0; i < s->param_names->len; i++)
+    if (g_strcmp0 (((MsArgument *) s->param_names->pdata[i])->name, param) == 0)
+      return (int) i;
+  return -1;
+}
+
+static char *
+type_text (Check *c, const MsType *t)
+{
+  MsType r = ms_unifier_resolve (c->u, t);
+
+  return ms_type_to_string (c->cat, &r);
+}
+
+/* Unifies one connection; FALSE and *why on a mismatch. */
+static gboolean
+unify_connection (Check *c, const MsDevice *src, const MsDevice *dst, const char *param,
+                  gboolean report, char **why)
+{
+  DevSig *ss = device_signature (c, src, report);
+  DevSig *ds = device_signature (c, dst, report);
+  MsType expected, found;
+  g_autofree char *reason = NULL;
+  int idx;
+
+  if (!ss->valid || !ds->valid)
+    return TRUE;   /* reported elsewhere */
+  idx = param_index (ds, param);
+  if (idx < 0)
+    {
+      if (why)
+        *why = g_strdup_printf ("%s has no parameter “%s”", dst->name, param);
+      return FALSE;
+    }
+  expected = ms_type_instantiate (&g_array_index (ds->sig->params, MsType, idx), ds->base);
+  found = ms_type_instantiate (&ss->sig->result, ss->base);
+  if (ms_unifier_unify (c->u, c->cat, &expected, &found, &reason))
+    return TRUE;
+  if (why)
+    *why = g_strdup_printf ("%s from %s (%s)", reason, src->name, src->ctor);
+  return FALSE;
+}
+
+/* ---- structure ------------------------------------------------------------------ */
+
+static gboolean
+module_path_is_valid (const char *m)
+{
+  gboolean start = TRUE;
+
+  if (m == NULL || *m == '\0')
+    return FALSE;
+  for (const char *p = m; *p; p++)
+    {
+      if (start)
+        {
+          if (!g_ascii_isupper (*p))
+            return FALSE;
+          start = FALSE;
+        }
+      else if (*p == '.')
+        start = TRUE;
+      else if (!g_ascii_isalnum (*p) && *p != '_' && *p != '\'')
+        return FALSE;
+    }
+  return !start;
+}
+
+static gboolean
+flag_is_valid (const char *name)
+{
+  if (name == NULL || !g_ascii_islower (name[0]))
+    return FALSE;
+  for (const char *p = name; *p; p++)
+    if (!g_ascii_isalnum (*p) && *p != '_' && *p != '-')
+      return FALSE;
+  return TRUE;
+}
+
+/* Runtime arguments declared by custom devices, for arg:T references. */
+static GHashTable *
+declared_args (MsDocument *doc)
+{
+  GHashTable *args = g_hash_table_new (g_str_hash, g_str_equal);
+  GPtrArray *devices = ms_document_get_devices (doc);
+
+  for (guint i = 0; i < devices->len; i++)
+    {
+      const MsDevice *d = devices->pdata[i];
+      for (guint j = 0; d->custom != NULL && j < d->custom->runtime_args->len; j++)
+        {
+          MsArgDecl *a = d->custom->runtime_args->pdata[j];
+          if (!g_hash_table_contains (args, a->name))
+            g_hash_table_insert (args, a->name, a);
+        }
+    }
+  return args;
+}
+
+static void
+check_value (Check *c, const MsDevice *d, const char *option, const char *type,
+             const char *value, GHashTable *args)
+{
+  g_autofree char *why = NULL;
+  MsDiagnostic *diag;
+
+  if (!ms_value_check (type, value, &why))
+    {
+      diag = add (c, MS_DIAG_INVALID_VALUE, MS_SEVERITY_ERROR, d, "%s", why);
+      if (diag)
+        diag->option = g_strdup (option);
+      return;
+    }
+  if (g_str_has_prefix (type, "arg:") && value != NULL && *value)
+    {
+      MsArgDecl *a = g_hash_table_lookup (args, value);
+      if (a == NULL)
+        {
+          diag = add (c, MS_DIAG_UNKNOWN_ARG_REFERENCE, MS_SEVERITY_ERROR, d,
+                      "refers to the runtime argument “%s”, which no main or impl device declares; "
+                      "declare it (e.g. args='%s:%s=...') on the device that reads it",
+                      value, value, type + 4);
+          if (diag)
+            diag->option = g_strdup (option);
+        }
+      else if (g_strcmp0 (a->type, type + 4) != 0)
+        {
+          diag = add (c, MS_DIAG_INVALID_VALUE, MS_SEVERITY_ERROR, d,
+                      "refers to the runtime argument “%s” of type %s, but needs one of type %s",
+                      value, a->type, type + 4);
+          if (diag)
+            diag->option = g_strdup (option);
+        }
+    }
+}
+
+static void
+check_devices (Check *c)
+{
+  GPtrArray *devices = ms_document_get_devices (c->doc);
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) args = declared_args (c->doc);
+
+  for (guint i = 0; i < devices->len; i++)
+    {
+      const MsDevice *d = devices->pdata[i];
+      const MsConstructor *ctor = ms_catalog_lookup (c->cat, d->ctor);
+      g_autofree char *why = NULL;
+      const MsDevice *first = g_hash_table_lookup (seen, d->name);
+      MsDiagnostic *diag;
+
+      if (first != NULL)
+        {
+          diag = add (c, MS_DIAG_DUPLICATE_NAME, MS_SEVERITY_ERROR, d,
+                      "the name “%s” is used by two devices (%s and %s); names must be unique",
+                      d->name, first->ctor, d->ctor);
+          if (diag)
+            {
+              diag->related = g_new0 (char *, 2);
+              diag->related[0] = g_strdup (first->name);
+            }
+        }
+      else
+        g_hash_table_insert (seen, d->name, (gpointer) d);
+      if (!ms_device_name_is_valid (d->name, &why))
+        add (c, MS_DIAG_INVALID_NAME, MS_SEVERITY_ERROR, d, "%s", why);
+      else if (ms_catalog_lookup (c->cat, d->name) || ms_catalog_lookup_type (c->cat, d->name))
+        add (c, MS_DIAG_INVALID_NAME, MS_SEVERITY_ERROR, d,
+             "“%s” would hide Mirage's own %s in config.ml; rename the device", d->name, d->name);
+
+      if (ctor == NULL)
+        {
+          add (c, MS_DIAG_UNKNOWN_CONSTRUCTOR, MS_SEVERITY_ERROR, d,
+               "“%s” is not a device of the Mirage %s catalog", d->ctor,
+               ms_catalog_get_mirage_version (c->cat));
+          continue;
+        }
+      if (ctor->kind == MS_CTOR_INTERNAL)
+        add (c, MS_DIAG_INTERNAL_DEVICE, MS_SEVERITY_WARNING, d,
+             "%s is an internal building block that config.ml cannot name directly", ctor->name);
+      if (ctor->deprecated != NULL)
+        add (c, MS_DIAG_DEPRECATED, MS_SEVERITY_WARNING, d, "%s is deprecated: %s", ctor->name, ctor->deprecated);
+
+      /* options (a custom device's fields are checked below instead) */
+      if (d->custom == NULL)
+      {
+        g_autoptr(GList) names = g_hash_table_get_keys (d->options);
+        names = g_list_sort (names, (GCompareFunc) strcmp);
+        for (GList *l = names; l != NULL; l = l->next)
+          {
+            const MsArgument *opt = ms_constructor_find_option (ctor, l->data);
+            if (opt == NULL)
+              {
+                diag = add (c, MS_DIAG_UNKNOWN_OPTION, MS_SEVERITY_ERROR, d,
+                            "%s has no option “%s”", ctor->name, (const char *) l->data);
+                if (diag)
+                  diag->option = g_strdup (l->data);
+                continue;
+              }
+            check_value (c, d, opt->name, opt->type, g_hash_table_lookup (d->options, l->data), args);
+          }
+        for (guint j = 0; j < ctor->options->len; j++)
+          {
+            const MsArgument *opt = ctor->options->pdata[j];
+            const char *v = ms_device_get_option (d, opt->name);
+            if (opt->required && (v == NULL || *v == '\0')
+                && (opt->default_value == NULL || *opt->default_value == '\0'))
+              {
+                g_autofree char *what = ms_value_type_describe (opt->type);
+                diag = add (c, MS_DIAG_MISSING_OPTION, MS_SEVERITY_ERROR, d,
+                            "%s needs a value for “%s” (%s)", ctor->name, opt->name, what);
+                if (diag)
+                  diag->option = g_strdup (opt->name);
+              }
+          }
+      }
+
+      /* custom fields */
+      if (d->custom != NULL)
+        {
+          if (!module_path_is_valid (d->custom->module))
+            {
+              diag = add (c, MS_DIAG_INVALID_VALUE, MS_SEVERITY_ERROR, d,
+                          "“%s” is not an OCaml module path such as Unikernel.Main", d->custom->module);
+              if (diag)
+                diag->option = g_strdup ("module");
+            }
+          for (guint j = 0; j < d->custom->runtime_args->len; j++)
+            {
+              const MsArgDecl *a = d->custom->runtime_args->pdata[j];
+              if (!flag_is_valid (a->name))
+                {
+                  diag = add (c, MS_DIAG_INVALID_VALUE, MS_SEVERITY_ERROR, d,
+                              "the runtime argument “%s” needs a name of lowercase letters, digits, - and _, "
+                              "starting with a letter (it becomes --%s)", a->name, a->name);
+                  if (diag)
+                    diag->option = g_strdup ("args");
+                }
+              else if (!ms_value_type_is_known (a->type))
+                {
+                  diag = add (c, MS_DIAG_INVALID_VALUE, MS_SEVERITY_ERROR, d,
+                              "the runtime argument “%s” has an unknown type “%s”", a->name, a->type);
+                  if (diag)
+                    diag->option = g_strdup ("args");
+                }
+              else
+                {
+                  g_autofree char *reason = NULL;
+                  if (!ms_value_check (a->type, a->default_value, &reason))
+                    {
+                      diag = add (c, MS_DIAG_INVALID_VALUE, MS_SEVERITY_ERROR, d,
+                                  "the default of runtime argument “%s”: %s", a->name, reason);
+                      if (diag)
+                        diag->option = g_strdup ("args");
+                    }
+                }
+            }
+          for (guint j = 0; j < d->custom->packages->len; j++)
+            {
+              const MsPackage *p = d->custom->packages->pdata[j];
+              g_autofree char *reason = NULL;
+              if ((p->min && !ms_version_is_valid (p->min, &reason))
+                  || (p->max && !ms_version_is_valid (p->max, &reason)))
+                {
+                  diag = add (c, MS_DIAG_INVALID_PACKAGE, MS_SEVERITY_ERROR, d,
+                              "package %s: %s", p->name, reason);
+                  if (diag)
+                    diag->option = g_strdup ("packages");
+                }
+            }
+        }
+      device_signature (c, d, TRUE);
+    }
+}
+
+static void
+check_connections (Check *c)
+{
+  GPtrArray *conns = ms_document_get_connections (c->doc);
+
+  for (guint i = 0; i < conns->len; i++)
+    {
+      const MsConnection *conn = conns->pdata[i];
+      const MsDevice *src = ms_document_get_device (c->doc, conn->source);
+      const MsDevice *dst = ms_document_get_device (c->doc, conn->target);
+      DevSig *ds;
+      MsDiagnostic *diag;
+      g_autofree char *why = NULL;
+
+      if (dst == NULL)
+        continue;   /* a connection into nothing: nothing to show it on */
+      if (src == NULL)
+        {
+          diag = add (c, MS_DIAG_DANGLING_CONNECTION, MS_SEVERITY_ERROR, dst,
+                      "connected to device number %u, which does not exist", conn->source);
+          if (diag)
+            diag->port = g_strdup (conn->param);
+          continue;
+        }
+      ds = device_signature (c, dst, FALSE);
+      if (!ds->valid || ms_catalog_lookup (c->cat, src->ctor) == NULL)
+        continue;
+      if (param_index (ds, conn->param) < 0)
+        {
+          if (ds->param_names == NULL)
+            diag = add (c, MS_DIAG_SIGNATURE_ARITY, MS_SEVERITY_ERROR, dst,
+                        "%s is connected to argument %s, but the signature “%s” takes %u argument%s",
+                        src->name, conn->param, dst->custom->signature, ds->sig->params->len,
+                        ds->sig->params->len == 1 ? "" : "s");
+          else
+            diag = add (c, MS_DIAG_UNKNOWN_PARAMETER, MS_SEVERITY_ERROR, dst,
+                        "%s has no parameter “%s”", dst->ctor, conn->param);
+          if (diag)
+            diag->port = g_strdup (conn->param);
+          continue;
+        }
+      if (!unify_connection (c, src, dst, conn->param, TRUE, &why))
+        {
+          diag = add (c, MS_DIAG_TYPE_MISMATCH, MS_SEVERITY_ERROR, dst, "%s", why);
+          if (diag)
+            {
+              diag->port = g_strdup (conn->param);
+              diag->related = g_new0 (char *, 2);
+              diag->related[0] = g_strdup (src->name);
+            }
+        }
+    }
+}
+
+static void
+check_missing (Check *c)
+{
+  GPtrArray *devices = ms_document_get_devices (c->doc);
+
+  for (guint i = 0; i < devices->len; i++)
+    {
+      const MsDevice *d = devices->pdata[i];
+      DevSig *s = device_signature (c, d, FALSE);
+
+      if (!s->valid)
+        continue;
+      for (guint p = 0; p < s->sig->params->len; p++)
+        {
+          g_autofree char *param = NULL;
+          const MsArgument *a = s->param_names ? s->param_names->pdata[p] : NULL;
+          MsDiagnostic *diag;
+
+          if (a != NULL && !a->required)
+            continue;
+          param = a ? g_strdup (a->name) : g_strdup_printf ("%u", p + 1);
+          if (ms_document_get_source (c->doc, d->id, param) == 0)
+            {
+              MsType t = ms_type_instantiate (&g_array_index (s->sig->params, MsType, p), s->base);
+              g_autofree char *tt = type_text (c, &t);
+              diag = a ? add (c, MS_DIAG_MISSING_ARGUMENT, MS_SEVERITY_ERROR, d,
+                              "%s needs a %s device for “%s”; connect one", d->ctor, tt, param)
+                       : add (c, MS_DIAG_MISSING_ARGUMENT, MS_SEVERITY_ERROR, d,
+                              "argument %s of “%s” (a %s) is not connected", param,
+                              d->custom->signature, tt);
+              if (diag)
+                diag->port = g_strdup (param);
+            }
+        }
+    }
+}
+
+/* ---- cycles and reachability -------------------------------------------------------- */
+
+/* Edges go from a device to the devices it uses (its inputs and deps). */
+static GHashTable *
+input_map (MsDocument *doc)
+{
+  GHashTable *inputs = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_array_unref);
+  GPtrArray *conns = ms_document_get_connections (doc);
+  GPtrArray *devices = ms_document_get_devices (doc);
+
+  for (guint i = 0; i < devices->len; i++)
+    {
+      const MsDevice *d = devices->pdata[i];
+      GArray *a = g_array_new (FALSE, FALSE, sizeof (guint));
+      if (d->custom != NULL)
+        g_array_append_vals (a, d->custom->deps->data, d->custom->deps->len);
+      g_hash_table_insert (inputs, GUINT_TO_POINTER (d->id), a);
+    }
+  for (guint i = 0; i < conns->len; i++)
+    {
+      const MsConnection *conn = conns->pdata[i];
+      GArray *a = g_hash_table_lookup (inputs, GUINT_TO_POINTER (conn->target));
+      if (a != NULL && ms_document_get_device (doc, conn->source) != NULL)
+        g_array_append_val (a, conn->source);
+    }
+  return inputs;
+}
+
+typedef struct {
+  GHashTable *inputs;
+  GHashTable *index;     /* id -> tarjan index */
+  GHashTable *low;
+  GHashTable *on_stack;
+  GArray *stack;
+  int counter;
+  GPtrArray *components; /* GArray* of ids, for cycles only */
+} Tarjan;
+
+/* Iterative Tarjan: projects can be deep chains, recursion could overflow. */
+static void
+tarjan_visit (Tarjan *t, guint root)
+{
+  typedef struct { guint v; guint next; } Frame;
+  g_autoptr(GArray) frames = g_array_new (FALSE, FALSE, sizeof (Frame));
+  Frame f0 = { root, 0 };
+
+  g_array_append_val (frames, f0);
+  g_hash_table_insert (t->index, GUINT_TO_POINTER (root), GINT_TO_POINTER (t->counter));
+  g_hash_table_insert (t->low, GUINT_TO_POINTER (root), GINT_TO_POINTER (t->counter));
+  t->counter++;
+  g_array_append_val (t->stack, root);
+  g_hash_table_add (t->on_stack, GUINT_TO_POINTER (root));
+
+  while (frames->len > 0)
+    {
+      Frame *f = &g_array_index (frames, Frame, frames->len - 1);
+      GArray *succ = g_hash_table_lookup (t->inputs, GUINT_TO_POINTER (f->v));
+
+      if (succ != NULL && f->next < succ->len)
+        {
+          guint w = g_array_index (succ, guint, f->next++);
+          if (!g_hash_table_contains (t->index, GUINT_TO_POINTER (w)))
+            {
+              Frame nf = { w, 0 };
+              g_hash_table_insert (t->index, GUINT_TO_POINTER (w), GINT_TO_POINTER (t->counter));
+              g_hash_table_insert (t->low, GUINT_TO_POINTER (w), GINT_TO_POINTER (t->counter));
+              t->counter++;
+              g_array_append_val (t->stack, w);
+              g_hash_table_add (t->on_stack, GUINT_TO_POINTER (w));
+              g_array_append_val (frames, nf);
+            }
+          else if (g_hash_table_contains (t->on_stack, GUINT_TO_POINTER (w)))
+            {
+              int lv = GPOINTER_TO_INT (g_hash_table_lookup (t->low, GUINT_TO_POINTER (f->v)));
+              int iw = GPOINTER_TO_INT (g_hash_table_lookup (t->index, GUINT_TO_POINTER (w)));
+              if (iw < lv)
+                g_hash_table_insert (t->low, GUINT_TO_POINTER (f->v), GINT_TO_POINTER (iw));
+            }
+          continue;
+        }
+      {
+        guint v = f->v;
+        int lv = GPOINTER_TO_INT (g_hash_table_lookup (t->low, GUINT_TO_POINTER (v)));
+        int iv = GPOINTER_TO_INT (g_hash_table_lookup (t->index, GUINT_TO_POINTER (v)));
+        g_array_set_size (frames, frames->len - 1);
+        if (frames->len > 0)
+          {
+            guint parent = g_array_index (frames, Frame, frames->len - 1).v;
+            int lp = GPOINTER_TO_INT (g_hash_table_lookup (t->low, GUINT_TO_POINTER (parent)));
+            if (lv < lp)
+              g_hash_table_insert (t->low, GUINT_TO_POINTER (parent), GINT_TO_POINTER (lv));
+          }
+        if (lv == iv)
+          {
+            GArray *comp = g_array_new (FALSE, FALSE, sizeof (guint));
+            guint w;
+            do
+              {
+                w = g_array_index (t->stack, guint, t->stack->len - 1);
+                g_array_set_size (t->stack, t->stack->len - 1);
+                g_hash_table_remove (t->on_stack, GUINT_TO_POINTER (w));
+                g_array_append_val (comp, w);
+              }
+            while (w != v);
+            {
+              GArray *succ2 = g_hash_table_lookup (t->inputs, GUINT_TO_POINTER (v));
+              gboolean self_loop = FALSE;
+              for (guint k = 0; succ2 != NULL && k < succ2->len; k++)
+                self_loop |= g_array_index (succ2, guint, k) == v;
+              if (comp->len > 1 || self_loop)
+                g_ptr_array_add (t->components, comp);
+              else
+                g_array_unref (comp);
+            }
+          }
+      }
+    }
+}
+
+static int
+compare_uint (gconstpointer a, gconstpointer b)
+{
+  guint x = *(const guint *) a, y = *(const guint *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+static void
+check_cycles (Check *c, GHashTable *inputs)
+{
+  GPtrArray *devices = ms_document_get_devices (c->doc);
+  Tarjan t = { 0 };
+
+  t.inputs = inputs;
+  t.index = g_hash_table_new (NULL, NULL);
+  t.low = g_hash_table_new (NULL, NULL);
+  t.on_stack = g_hash_table_new (NULL, NULL);
+  t.stack = g_array_new (FALSE, FALSE, sizeof (guint));
+  t.components = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+  for (guint i = 0; i < devices->len; i++)
+    {
+      guint id = ((MsDevice *) devices->pdata[i])->id;
+      if (!g_hash_table_contains (t.index, GUINT_TO_POINTER (id)))
+        tarjan_visit (&t, id);
+    }
+  for (guint i = 0; i < t.components->len; i++)
+    {
+      GArray *comp = t.components->pdata[i];
+      GString *names = g_string_new (NULL);
+      const MsDevice *first;
+      MsDiagnostic *diag;
+
+      g_array_sort (comp, compare_uint);
+      first = ms_document_get_device (c->doc, g_array_index (comp, guint, 0));
+      for (guint k = 0; k < comp->len; k++)
+        g_string_append_printf (names, "%s%s", k ? ", " : "",
+                                ms_document_get_device (c->doc, g_array_index (comp, guint, k))->name);
+      diag = comp->len == 1
+             ? add (c, MS_DIAG_CYCLE, MS_SEVERITY_ERROR, first, "%s uses itself", first->name)
+             : add (c, MS_DIAG_CYCLE, MS_SEVERITY_ERROR, first,
+                    "these devices use each other in a cycle: %s; Mirage cannot build them in any order",
+                    names->str);
+      if (diag && comp->len > 1)
+        {
+          diag->related = g_new0 (char *, comp->len);
+          for (guint k = 1; k < comp->len; k++)
+            diag->related[k - 1] = g_strdup (ms_document_get_device (c->doc, g_array_index (comp, guint, k))->name);
+        }
+      g_string_free (names, TRUE);
+    }
+  g_hash_table_unref (t.index);
+  g_hash_table_unref (t.low);
+  g_hash_table_unref (t.on_stack);
+  g_array_unref (t.stack);
+  g_ptr_array_unref (t.components);
+}
+
+static void
+check_jobs_and_use (Check *c, GHashTable *inputs)
+{
+  g_autoptr(GArray) jobs = ms_document_get_jobs (c->doc);
+  g_autoptr(GHashTable) reached = g_hash_table_new (NULL, NULL);
+  g_autoptr(GArray) queue = g_array_new (FALSE, FALSE, sizeof (guint));
+  GPtrArray *devices = ms_document_get_devices (c->doc);
+  guint valid_jobs = 0;
+
+  for (guint i = 0; i < jobs->len; i++)
+    {
+      guint id = g_array_index (jobs, guint, i);
+      const MsDevice *d = ms_document_get_device (c->doc, id);
+      DevSig *s;
+
+      if (d == NULL)
+        {
+          MsDiagnostic *diag = add (c, MS_DIAG_NOT_A_JOB, MS_SEVERITY_ERROR, NULL,
+                                    "job number %u refers to a device that no longer exists", id);
+          if (diag)
+            diag->setting = g_strdup (MS_SETTING_JOBS);
+          continue;
+        }
+      valid_jobs++;
+      s = device_signature (c, d, FALSE);
+      if (s->valid && g_strcmp0 (s->sig->result.family, "job") != 0)
+        {
+          g_autofree char *tt = type_text (c, &s->sig->result);
+          MsDiagnostic *diag = add (c, MS_DIAG_NOT_A_JOB, MS_SEVERITY_ERROR, d,
+                                    "%s produces %s, not a job; only devices that produce a job "
+                                    "can be registered", d->name, tt);
+          if (diag)
+            diag->setting = g_strdup (MS_SETTING_JOBS);
+        }
+      if (!g_hash_table_contains (reached, GUINT_TO_POINTER (id)))
+        {
+          g_hash_table_add (reached, GUINT_TO_POINTER (id));
+          g_array_append_val (queue, id);
+        }
+    }
+  if (valid_jobs == 0)
+    {
+      MsDiagnostic *diag = add (c, MS_DIAG_NO_JOBS, devices->len ? MS_SEVERITY_WARNING : MS_SEVERITY_INFO, NULL,
+                                "no job is registered, so the unikernel would do nothing; "
+                                "register a main device (mstudio register P --jobs NAME)");
+      if (diag)
+        diag->setting = g_strdup (MS_SETTING_JOBS);
+      return;
+    }
+  for (guint qi = 0; qi < queue->len; qi++)
+    {
+      GArray *in = g_hash_table_lookup (inputs, GUINT_TO_POINTER (g_array_index (queue, guint, qi)));
+      for (guint k = 0; in != NULL && k < in->len; k++)
+        {
+          guint w = g_array_index (in, guint, k);
+          if (!g_hash_table_contains (reached, GUINT_TO_POINTER (w)))
+            {
+              g_hash_table_add (reached, GUINT_TO_POINTER (w));
+              g_array_append_val (queue, w);
+            }
+        }
+    }
+  for (guint i = 0; i < devices->len; i++)
+    {
+      const MsDevice *d = devices->pdata[i];
+      if (!g_hash_table_contains (reached, GUINT_TO_POINTER (d->id)))
+        add (c, MS_DIAG_UNUSED_DEVICE, MS_SEVERITY_WARNING, d,
+             "%s is not used by any registered job, so it will not be part of the unikernel", d->name);
+    }
+}
+
+/* ---- settings and the evaluated graph ------------------------------------------------------ */
+
+static gboolean
+app_name_is_valid (const char *name)
+{
+  if (name == NULL || *name == '\0')
+    return FALSE;
+  for (const char *p = name; *p; p++)
+    if (!g_ascii_isalnum (*p) && *p != '-' && *p != '_' && *p != '.')
+      return FALSE;
+  return TRUE;
+}
+
+static void
+setting_diag (Check *c, const char *code, const char *setting, const char *fmt, ...) G_GNUC_PRINTF (4, 5);
+
+static void
+setting_diag (Check *c, const char *code, const char *setting, const char *fmt, ...)
+{
+  g_autofree char *msg = NULL;
+  MsDiagnostic *diag;
+  va_list ap;
+
+  va_start (ap, fmt);
+  msg = g_strdup_vprintf (fmt, ap);
+  va_end (ap);
+  diag = add (c, code, g_str_equal (code, MS_DIAG_UNKNOWN_KEY) || g_str_equal (code, MS_DIAG_UNKNOWN_RUNTIME_ARG)
+                       ? MS_SEVERITY_WARNING : MS_SEVERITY_ERROR, NULL, "%s", msg);
+  if (diag)
+    diag->setting = g_strdup (setting);
+}
+
+static void
+check_settings (Check *c, MsEvalGraph *g)
+{
+  static const char * const choices[] = { "argv", "reporter", "sleep", "ptime", "mtime", "random", NULL };
+  const char *target = ms_document_get_target (c->doc);
+  const char *name = ms_document_get_app_name (c->doc);
+  const char *level = ms_document_get_setting_or_default (c->doc, MS_SETTING_LEVEL);
+  g_autoptr(GPtrArray) settings = ms_document_list_settings (c->doc);
+  g_autofree char *why = NULL;
+
+  if (!app_name_is_valid (name))
+    setting_diag (c, MS_DIAG_INVALID_SETTING, MS_SETTING_NAME,
+                  "the application name “%s” may only contain letters, digits, -, _ and .", name);
+  if (ms_catalog_lookup_target (c->cat, target) == NULL)
+    {
+      GString *all = g_string_new (NULL);
+      GPtrArray *targets = ms_catalog_get_targets (c->cat);
+      for (guint i = 0; i < targets->len; i++)
+        g_string_append_printf (all, "%s%s", i ? ", " : "", ((MsTarget *) targets->pdata[i])->name);
+      setting_diag (c, MS_DIAG_INVALID_TARGET, MS_SETTING_TARGET,
+                    "“%s” is not a Mirage target (targets: %s)", target, all->str);
+      g_string_free (all, TRUE);
+    }
+  for (guint i = 0; choices[i] != NULL; i++)
+    {
+      const char *v = ms_document_get_setting_or_default (c->doc, choices[i]);
+      if (ms_catalog_get_register_choice (c->cat, choices[i], v) == NULL)
+        {
+          const char * const *ok = ms_catalog_get_register_choices (c->cat, choices[i]);
+          g_autofree char *list = ok ? g_strjoinv (", ", (char **) ok) : g_strdup ("");
+          setting_diag (c, MS_DIAG_INVALID_SETTING, choices[i],
+                        "“%s” is not a choice for %s (choices: %s)", v, choices[i], list);
+        }
+    }
+  if (!ms_value_check ("log_level", level, &why))
+    setting_diag (c, MS_DIAG_INVALID_SETTING, MS_SETTING_LEVEL, "%s", why);
+
+  for (guint i = 0; i < settings->len; i++)
+    {
+      const char *s = settings->pdata[i];
+      const char *v = ms_document_get_setting (c->doc, s);
+      g_autofree char *reason = NULL;
+
+      if (g_str_has_prefix (s, "key:"))
+        {
+          MsEvalKey *k = NULL;
+          for (guint j = 0; j < g->keys->len && k == NULL; j++)
+            if (g_str_equal (((MsEvalKey *) g->keys->pdata[j])->name, s + 4))
+              k = g->keys->pdata[j];
+          if (k == NULL)
+            setting_diag (c, MS_DIAG_UNKNOWN_KEY, s,
+                          "no device of this project reads the configure key “%s”; the value is ignored", s + 4);
+          else if (!ms_value_check (k->type, v, &reason))
+            setting_diag (c, MS_DIAG_INVALID_VALUE, s, "%s", reason);
+        }
+      else if (g_str_has_prefix (s, "arg:"))
+        {
+          MsEvalArg *a = NULL;
+          for (guint j = 0; j < g->runtime_args->len && a == NULL; j++)
+            if (g_str_equal (((MsEvalArg *) g->runtime_args->pdata[j])->name, s + 4))
+              a = g->runtime_args->pdata[j];
+          if (a == NULL)
+            setting_diag (c, MS_DIAG_UNKNOWN_RUNTIME_ARG, s,
+                          "the unikernel has no runtime argument --%s; the default is ignored", s + 4);
+          else if (!ms_value_check (a->type, v, &reason))
+            setting_diag (c, MS_DIAG_INVALID_VALUE, s, "%s", reason);
+        }
+    }
+}
+
+/* Two devices that create the same configure key without a group would
+ * make Mirage fail with a duplicate key. */
+static void
+check_key_conflicts (Check *c, MsEvalGraph *g)
+{
+  g_autoptr(GHashTable) owner = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; i < g->nodes->len; i++)
+    {
+      MsEvalNode *n = g->nodes->pdata[i];
+      if (n->ctor == NULL || n->device == NULL)
+        continue;
+      for (guint k = 0; n->ctor->keys[k] != NULL; k++)
+        {
+          const MsKeyDef *def = ms_catalog_lookup_key (c->cat, n->ctor->keys[k]);
+          const char *group = g_hash_table_lookup (n->options, "group");
+          g_autofree char *key = NULL;
+          const char *first;
+
+          if (def == NULL || !def->grouped)
+            continue;
+          key = group && *group ? g_strdup_printf ("%s-%s", group, def->name) : g_strdup (def->name);
+          first = g_hash_table_lookup (owner, key);
+          if (first == NULL)
+            g_hash_table_insert (owner, g_strdup (key), n->device);
+          else if (!g_str_equal (first, n->device))
+            {
+              const MsDevice *d = ms_document_find_device (c->doc, n->device);
+              MsDiagnostic *diag = add (c, MS_DIAG_KEY_CONFLICT, MS_SEVERITY_WARNING, d,
+                                        "%s and %s both create the configure key “%s”; "
+                                        "give one of them a group (option group)", first, n->device, key);
+              if (diag)
+                {
+                  diag->option = g_strdup ("group");
+                  diag->related = g_new0 (char *, 2);
+                  diag->related[0] = g_strdup (first);
+                }
+            }
+        }
+    }
+  {
+    GHashTableIter it;
+    gpointer k;
+    g_hash_table_iter_init (&it, owner);
+    while (g_hash_table_iter_next (&it, &k, NULL))
+      g_free (k);
+  }
+}
+
+GPtrArray *
+ms_check_document (MsDocument *doc)
+{
+  GPtrArray *diags = g_ptr_array_new_with_free_func ((GDestroyNotify) ms_diagnostic_free);
+  g_autoptr(GHashTable) inputs = NULL;
+  g_autoptr(MsEvalGraph) g = NULL;
+  Check c;
+
+  check_init (&c, doc, diags);
+  check_devices (&c);
+  check_connections (&c);
+  check_missing (&c);
+  inputs = input_map (doc);
+  check_cycles (&c, inputs);
+  check_jobs_and_use (&c, inputs);
+
+  g = ms_eval (doc, NULL);
+  check_settings (&c, g);
+  check_key_conflicts (&c, g);
+  for (guint i = 0; i < g->diagnostics->len; i++)
+    g_ptr_array_add (diags, ms_diagnostic_copy (g->diagnostics->pdata[i]));
+
+  check_clear (&c);
+  ms_diagnostics_sort (diags);
+  return diags;
+}
+
+/* ---- queries for editors ---------------------------------------------------------------------- */
+
+static gboolean
+reaches (GHashTable *inputs, guint from, guint to)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
+  g_autoptr(GArray) queue = g_array_new (FALSE, FALSE, sizeof (guint));
+
+  g_array_append_val (queue, from);
+  g_hash_table_add (seen, GUINT_TO_POINTER (from));
+  for (guint qi = 0; qi < queue->len; qi++)
+    {
+      guint v = g_array_index (queue, guint, qi);
+      GArray *in = g_hash_table_lookup (inputs, GUINT_TO_POINTER (v));
+      if (v == to)
+        return TRUE;
+      for (guint k = 0; in != NULL && k < in->len; k++)
+        {
+          guint w = g_array_index (in, guint, k);
+          if (!g_hash_table_contains (seen, GUINT_TO_POINTER (w)))
+            {
+              g_hash_table_add (seen, GUINT_TO_POINTER (w));
+              g_array_append_val (queue, w);
+            }
+        }
+    }
+  return FALSE;
+}
+
+gboolean
+ms_check_connection (MsDocument *doc, guint source, guint target, const char *param, char **why)
+{
+  const MsDevice *src = ms_document_get_device (doc, source);
+  const MsDevice *dst = ms_document_get_device (doc, target);
+  GPtrArray *conns = ms_document_get_connections (doc);
+  g_autoptr(GHashTable) inputs = NULL;
+  gboolean ok;
+  DevSig *ds;
+  Check c;
+
+  if (src == NULL || dst == NULL)
+    {
+      if (why)
+        *why = g_strdup ("no such device");
+      return FALSE;
+    }
+  if (source == target)
+    {
+      if (why)
+        *why = g_strdup_printf ("%s cannot use itself", src->name);
+      return FALSE;
+    }
+  if (ms_catalog_lookup (ms_document_get_catalog (doc), src->ctor) == NULL)
+    {
+      if (why)
+        *why = g_strdup_printf ("%s is of unknown kind %s", src->name, src->ctor);
+      return FALSE;
+    }
+  inputs = input_map (doc);
+  if (reaches (inputs, source, target))
+    {
+      if (why)
+        *why = g_strdup_printf ("%s already uses %s, so this connection would make a cycle",
+                                src->name, dst->name);
+      return FALSE;
+    }
+  check_init (&c, doc, NULL);
+  ds = device_signature (&c, dst, FALSE);
+  if (!ds->valid || param_index (ds, param) < 0)
+    {
+      if (why)
+        *why = ds->valid ? g_strdup_printf ("%s has no parameter “%s”", dst->name, param)
+                         : g_strdup_printf ("%s has no usable signature", dst->name);
+      check_clear (&c);
+      return FALSE;
+    }
+  /* the rest of the graph first, so versions it fixes are taken into account */
+  for (guint i = 0; i < conns->len; i++)
+    {
+      const MsConnection *conn = conns->pdata[i];
+      const MsDevice *s = ms_document_get_device (doc, conn->source);
+      const MsDevice *t = ms_document_get_device (doc, conn->target);
+      if (s == NULL || t == NULL || (conn->target == target && g_str_equal (conn->param, param)))
+        continue;
+      if (ms_catalog_lookup (c.cat, s->ctor) == NULL)
+        continue;
+      unify_connection (&c, s, t, conn->param, FALSE, NULL);
+    }
+  ok = unify_connection (&c, src, dst, param, FALSE, why);
+  check_clear (&c);
+  return ok;
+}
+
+static void
+port_type_free (gpointer data)
+{
+  MsPortType *p = data;
+
+  g_free (p->param);
+  g_free (p->type);
+  g_free (p);
+}
+
+void
+ms_device_types_free (MsDeviceTypes *t)
+{
+  if (t == NULL)
+    return;
+  g_free (t->result);
+  g_ptr_array_unref (t->inputs);
+  g_free (t);
+}
+
+MsDeviceTypes *
+ms_check_device_types (MsDocument *doc, guint device)
+{
+  const MsDevice *d = ms_document_get_device (doc, device);
+  GPtrArray *conns = ms_document_get_connections (doc);
+  MsDeviceTypes *out;
+  DevSig *s;
+  Check c;
+
+  if (d == NULL)
+    return NULL;
+  check_init (&c, doc, NULL);
+  for (guint i = 0; i < conns->len; i++)
+    {
+      const MsConnection *conn = conns->pdata[i];
+      const MsDevice *src = ms_document_get_device (doc, conn->source);
+      const MsDevice *dst = ms_document_get_device (doc, conn->target);
+      if (src && dst && ms_catalog_lookup (c.cat, src->ctor) && ms_catalog_lookup (c.cat, dst->ctor))
+        unify_connection (&c, src, dst, conn->param, FALSE, NULL);
+    }
+  s = device_signature (&c, d, FALSE);
+  out = g_new0 (MsDeviceTypes, 1);
+  out->inputs = g_ptr_array_new_with_free_func (port_type_free);
+  if (s->valid)
+    {
+      MsType r = ms_type_instantiate (&s->sig->result, s->base);
+      out->result = type_text (&c, &r);
+      for (guint i = 0; i < s->sig->params->len; i++)
+        {
+          MsPortType *p = g_new0 (MsPortType, 1);
+          MsType t = ms_type_instantiate (&g_array_index (s->sig->params, MsType, i), s->base);
+          const MsArgument *a = s->param_names ? s->param_names->pdata[i] : NULL;
+          p->param = a ? g_strdup (a->name) : g_strdup_printf ("%u", i + 1);
+          p->type = type_text (&c, &t);
+          p->optional = a != NULL && !a->required;
+          g_ptr_array_add (out->inputs, p);
+        }
+    }
+  else
+    out->result = g_strdup ("?");
+  check_clear (&c);
+  return out;
+}

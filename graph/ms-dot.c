@@ -1,2 +1,206 @@
-/* placeholder: ms-dot.c is being written */
-typedef int ms_dot_placeholder_t;
+/* ms-dot.c: writing the graph as DOT.
+ *
+ * Two views: the project as the user drew it, where a key-dependent device
+ * is an "If" node with one dotted edge per branch (bold for the branch the
+ * current target and keys select), and the evaluated graph, which follows
+ * `mirage describe --dot --eval`: one box per node labelled with its
+ * main.ml value name, module and keys, plain edges to functor arguments in
+ * order and dashed edges to extra dependencies.
+ */
+#include "ms-dot.h"
+
+#include <string.h>
+
+char *
+ms_dot_escape (const char *s)
+{
+  GString *out = g_string_new (NULL);
+
+  for (const char *p = s ? s : ""; *p; p++)
+    {
+      switch (*p)
+        {
+        case '"':  g_string_append (out, "\\\""); break;
+        case '\\': g_string_append (out, "\\\\"); break;
+        case '\n': g_string_append (out, "\\n"); break;
+        case '\r': g_string_append (out, "\\r"); break;
+        default:
+          if ((guchar) *p < 0x20 || *p == 0x7f)
+            g_string_append_c (out, ' ');
+          else
+            g_string_append_c (out, *p);
+        }
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* label lines are joined with a DOT "\n" escape, each line escaped alone */
+static void
+append_label (GString *s, const char * const *lines)
+{
+  g_string_append_c (s, '"');
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autofree char *e = ms_dot_escape (lines[i]);
+      if (i > 0)
+        g_string_append (s, "\\n");
+      g_string_append (s, e);
+    }
+  g_string_append_c (s, '"');
+}
+
+/* Keys a key-dependent constructor reads, in select order. */
+static char *
+select_keys (const MsConstructor *ctor, const MsEvalNode *n)
+{
+  g_autoptr(GPtrArray) keys = g_ptr_array_new ();
+
+  if (n != NULL)
+    for (guint i = 0; i < n->keys->len; i++)
+      g_ptr_array_add (keys, n->keys->pdata[i]);
+  else
+    for (guint i = 0; i < ctor->select->len; i++)
+      {
+        const MsSelectRule *r = ctor->select->pdata[i];
+        for (guint j = 0; j < r->conditions->len; j++)
+          {
+            const char *k = ((MsCondition *) r->conditions->pdata[j])->key;
+            gboolean dup = FALSE;
+            for (guint m = 0; m < keys->len; m++)
+              dup |= g_str_equal (keys->pdata[m], k);
+            if (!dup)
+              g_ptr_array_add (keys, (gpointer) k);
+          }
+      }
+  g_ptr_array_add (keys, NULL);
+  return g_strjoinv (", ", (char **) keys->pdata);
+}
+
+static int
+compare_strings (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+char *
+ms_dot_from_document (MsDocument *doc)
+{
+  MsCatalog *cat = ms_document_get_catalog (doc);
+  GPtrArray *devices = ms_document_get_devices (doc);
+  GPtrArray *conns = ms_document_get_connections (doc);
+  g_autoptr(MsEvalGraph) g = ms_eval (doc, NULL);
+  GString *s = g_string_new ("digraph G {\n  ordering=out;\n  rankdir=LR;\n");
+  g_autofree char *target = ms_dot_escape (ms_document_get_target (doc));
+  GString *edges = g_string_new (NULL);
+
+  g_string_append_printf (s, "  label=\"%s (target %s)\";\n  labelloc=t;\n",
+                          ms_document_get_app_name (doc), target);
+  for (guint i = 0; i < devices->len; i++)
+    {
+      const MsDevice *d = devices->pdata[i];
+      const MsConstructor *ctor = ms_catalog_lookup (cat, d->ctor);
+      guint node_id = GPOINTER_TO_UINT (g_hash_table_lookup (g->device_nodes, GUINT_TO_POINTER (d->id)));
+      MsEvalNode *n = node_id ? ms_eval_graph_get_node (g, node_id) : NULL;
+      const char *module = d->custom ? d->custom->module : ctor && ctor->module ? ctor->module : d->ctor;
+
+      if (ctor != NULL && ctor->select->len > 0)
+        {
+          g_autofree char *keys = select_keys (ctor, NULL);
+          g_autofree char *title = g_strdup_printf ("If %s", keys);
+          const char *lines[] = { d->name, d->ctor, title, NULL };
+          g_autoptr(GPtrArray) variants = g_ptr_array_new ();
+          GHashTableIter vit;
+          gpointer vkey;
+
+          g_string_append_printf (s, "  d%u [label=", d->id);
+          append_label (s, lines);
+          g_string_append (s, "];\n");
+          g_hash_table_iter_init (&vit, ctor->variants);
+          while (g_hash_table_iter_next (&vit, &vkey, NULL))
+            g_ptr_array_add (variants, vkey);
+          g_ptr_array_sort (variants, compare_strings);
+          for (guint v = 0; v < variants->len; v++)
+            {
+              const char *vname = variants->pdata[v];
+              const MsVariant *var = g_hash_table_lookup (ctor->variants, vname);
+              const char *what = var->kind == MS_VARIANT_AS ? var->as
+                               : var->module ? var->module
+                               : var->kind == MS_VARIANT_GRAPH ? "(sub-graph)" : ctor->module;
+              const char *vlines[] = { vname, what ? what : "", NULL };
+              gboolean chosen = n != NULL && g_strcmp0 (n->variant, vname) == 0;
+              g_autofree char *vid = g_strdup_printf ("d%u_%u", d->id, v);
+
+              g_string_append_printf (s, "  %s [label=", vid);
+              append_label (s, vlines);
+              g_string_append_printf (s, ", shape=\"box\", style=\"%s\"];\n", chosen ? "bold" : "dashed");
+              g_string_append_printf (edges, "  d%u -> %s [style=\"%s\", headport=\"n\"];\n",
+                                      d->id, vid, chosen ? "bold, dotted" : "dotted");
+            }
+        }
+      else
+        {
+          g_autofree char *keys = n ? select_keys (ctor, n) : g_strdup ("");
+          const char *lines[] = { d->name, module ? module : "", keys, NULL };
+          g_string_append_printf (s, "  d%u [label=", d->id);
+          append_label (s, lines);
+          g_string_append (s, ", shape=\"box\"];\n");
+        }
+    }
+  g_string_append_c (s, '\n');
+  g_string_append (s, edges->str);
+  g_string_free (edges, TRUE);
+  for (guint i = 0; i < conns->len; i++)
+    {
+      const MsConnection *c = conns->pdata[i];
+      g_autofree char *param = ms_dot_escape (c->param);
+      if (ms_document_get_device (doc, c->source) && ms_document_get_device (doc, c->target))
+        g_string_append_printf (s, "  d%u -> d%u [label=\"%s\"];\n", c->target, c->source, param);
+    }
+  for (guint i = 0; i < devices->len; i++)
+    {
+      const MsDevice *d = devices->pdata[i];
+      for (guint j = 0; d->custom && j < d->custom->deps->len; j++)
+        g_string_append_printf (s, "  d%u -> d%u [style=\"dashed\"];\n",
+                                d->id, g_array_index (d->custom->deps, guint, j));
+    }
+  g_string_append (s, "}\n");
+  return g_string_free (s, FALSE);
+}
+
+char *
+ms_dot_from_eval (MsEvalGraph *g)
+{
+  GString *s = g_string_new ("digraph G {\n  ordering=out;\n");
+
+  for (guint i = 0; i < g->nodes->len; i++)
+    {
+      MsEvalNode *n = g->nodes->pdata[i];
+      g_autofree char *value = ms_eval_node_value_name (n);
+      g_autoptr(GPtrArray) keys = g_ptr_array_new ();
+      g_autofree char *keytext = NULL;
+      const char *lines[4];
+
+      for (guint k = 0; k < n->keys->len; k++)
+        g_ptr_array_add (keys, n->keys->pdata[k]);
+      g_ptr_array_add (keys, NULL);
+      keytext = g_strjoinv (", ", (char **) keys->pdata);
+      lines[0] = value;
+      lines[1] = n->module ? n->module : "";
+      lines[2] = keytext;
+      lines[3] = NULL;
+      g_string_append_printf (s, "  %u [label=", n->id);
+      append_label (s, lines);
+      g_string_append (s, ", shape=\"box\"];\n");
+    }
+  g_string_append_c (s, '\n');
+  for (guint i = 0; i < g->nodes->len; i++)
+    {
+      MsEvalNode *n = g->nodes->pdata[i];
+      for (guint a = 0; a < n->args->len; a++)
+        g_string_append_printf (s, "  %u -> %u [];\n", n->id, g_array_index (n->args, guint, a));
+      for (guint a = 0; a < n->deps->len; a++)
+        g_string_append_printf (s, "  %u -> %u [style=\"dashed\"];\n", n->id, g_array_index (n->deps, guint, a));
+    }
+  g_string_append (s, "  }\n");
+  return g_string_free (s, FALSE);
+}

@@ -377,7 +377,11 @@ add_catalog_args (Eval *e, Call *c, MsEvalNode *n, GPtrArray *uses)
       a = g_new0 (MsEvalArg, 1);
       a->id = g_strdup (def->id);
       a->group = def->grouped && group && *group ? g_strdup (group) : NULL;
-      a->name = a->group ? g_strdup_printf ("%s-%s", group, def->flag) : g_strdup (def->flag);
+      {
+        /* cmdliner-stdlib's bundle of flags has no single flag name */
+        const char *flag = def->flag && *def->flag ? def->flag : def->id;
+        a->name = a->group ? g_strdup_printf ("%s-%s", group, flag) : g_strdup (flag);
+      }
       a->type = g_strdup (def->type);
       dflt = g_hash_table_lookup (c->arg_defaults, def->id);
       if (dflt == NULL && u->default_value != NULL)

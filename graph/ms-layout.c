@@ -34,8 +34,8 @@
 #define RANKSEP_INCHES "1.0"
 
 /* Past a few hundred cards dot's crossing minimisation and the network
- * simplex that straightens wires dominate the time (500 cards: ~280 ms
- * with dot's defaults, ~120 ms with these limits) while the result gets
+ * simplex that straightens wires dominate the time (500 cards: ~200 ms
+ * with dot's defaults, ~90 ms with these limits) while the result gets
  * only a little less tidy (~5% more crossings, ~8% longer vertical wire
  * runs). Small graphs, the usual case, keep dot's full effort. Switching
  * depends only on the input, so results stay deterministic. */
@@ -72,13 +72,13 @@ _ms_graphviz_enter (void)
 
   if (gv_c_locale == (locale_t) 0)
     gv_c_locale = newlocale (LC_ALL_MASK, "C", (locale_t) 0);
-  /* A GTK program runs in the user's locale; graphviz would then read
-   * "0.4" as 0 and write "12,5" into SVG where a comma is a separator. */
+  /* A GTK program runs in the user's locale, where "0.4" may read as 0
+   * and 12.5 print as "12,5" (a separator in SVG). Graphviz switches the
+   * global LC_NUMERIC to "C" itself during layout and rendering only;
+   * a per-thread C locale covers every call we make, for this thread. */
   gv_saved_locale = gv_c_locale != (locale_t) 0 ? uselocale (gv_c_locale) : (locale_t) 0;
 
-  if (gv_messages == NULL)
-    gv_messages = g_string_new (NULL);
-  g_string_truncate (gv_messages, 0);
+  gv_messages = g_string_new (NULL);
   gv_saved_errf = agseterrf (capture_graphviz_message);
   agreseterrors ();
 
@@ -91,6 +91,7 @@ _ms_graphviz_enter (void)
 char *
 _ms_graphviz_leave (void)
 {
+  g_autofree char *text = NULL;
   char *messages = NULL;
 
   agseterrf (gv_saved_errf);
@@ -98,10 +99,14 @@ _ms_graphviz_leave (void)
     uselocale (gv_saved_locale);
   gv_saved_locale = (locale_t) 0;
 
-  g_strstrip (gv_messages->str);
-  if (gv_messages->str[0] != '\0')
-    messages = g_strdup (gv_messages->str);
-  g_string_truncate (gv_messages, 0);
+  text = g_strstrip (g_string_free (g_steal_pointer (&gv_messages), FALSE));
+  /* "Layout type: "dot" not recognized", "Format: "png" not recognized":
+   * graphviz found no plugin for it. Say what to install. */
+  if (strstr (text, "not recognized") != NULL)
+    messages = g_strconcat (text, " (graphviz plugins missing? On Debian they come"
+                                  " with the libgvc6 package)", NULL);
+  else if (text[0] != '\0')
+    messages = g_steal_pointer (&text);
 
   g_mutex_unlock (&gv_lock);
   return messages;

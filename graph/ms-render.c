@@ -26,6 +26,20 @@ format_supported (const char *format)
   return g_str_equal (format, "svg") || g_str_equal (format, "png");
 }
 
+/* Graphviz 2.42's lexer reads the text a line at a time and keeps what
+ * follows the first graph (a second graph, a newline) in a global buffer,
+ * where the *next* agmemread () would find it first: rendering
+ * "digraph {a} digraph {b}" would make the next, unrelated render draw
+ * b. Read and drop whatever is left, so each call starts clean. */
+static void
+drain_lexer (void)
+{
+  Agraph_t *leftover;
+
+  while ((leftover = agmemread ("")) != NULL)
+    agclose (leftover);
+}
+
 /* Joins our own description and graphviz's captured messages. */
 static void
 set_graphviz_error (GError **error, GIOErrorEnum code, const char *what, const char *messages)
@@ -60,7 +74,11 @@ ms_render_dot (const char  *dot_text,
     }
 
   gvc = _ms_graphviz_enter ();
+  /* The lexer's line counter is global; restart it so error messages
+   * give the right line. */
+  agreadline (1);
   g = agmemread (dot_text);
+  drain_lexer ();
   if (g == NULL)
     {
       code = G_IO_ERROR_INVALID_DATA;

@@ -728,16 +728,16 @@ read_devices (Store *self, Content *c, GError **error)
 
       if (!column_id (st, 0, &id))
         {
-          sqlite3_reset (st);
           set_damaged (error, self->path, "a device has the id %s, not a positive number",
                        column_text (st, 0) != NULL ? column_text (st, 0) : "NULL");
+          sqlite3_reset (st);
           return FALSE;
         }
       if (name == NULL || ctor == NULL)
         {
-          sqlite3_reset (st);
           set_damaged (error, self->path, "device %u has no %s", id,
                        name == NULL ? "name" : "constructor");
+          sqlite3_reset (st);
           return FALSE;
         }
       d = ms_device_new (id, name, ctor);
@@ -772,9 +772,9 @@ read_options (Store *self, Content *c, GError **error)
         continue;   /* orphan option of a device that is gone */
       if (name == NULL || value == NULL)
         {
-          sqlite3_reset (st);
           set_damaged (error, self->path, "an option of device %u (%s) has no %s",
                        id, d->name, name == NULL ? "name" : "value");
+          sqlite3_reset (st);
           return FALSE;
         }
       g_hash_table_replace (d->options, g_strdup (name), g_strdup (value));
@@ -1251,7 +1251,10 @@ validate_file (const char *path, GError **error)
     }
   if (g_strcmp0 ((const char *) sqlite3_column_text (st, 0), "ok") != 0)
     {
-      set_damaged (error, path, "the integrity check failed (%s)", sqlite3_column_text (st, 0));
+      g_autofree char *why = g_strdup ((const char *) sqlite3_column_text (st, 0));
+
+      set_damaged (error, path, "the integrity check failed (%s)",
+                   why != NULL ? g_strdelimit (why, "\n", ' ') : "no answer");
       goto out;
     }
   sqlite3_finalize (st);
