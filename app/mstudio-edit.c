@@ -231,12 +231,51 @@ parse_arg_decl (const char *text, gboolean force, char **why)
   return ms_arg_decl_new (name, type, def, doc && *doc ? doc : NULL);
 }
 
+/* In args=, "\:", "\;" and "\\" stand for themselves; they are swapped
+ * for separator bytes while the text is cut up, and back afterwards. */
+#define ESC_COLON '\x1c'
+#define ESC_SEMI '\x1d'
+#define ESC_BACKSLASH '\x1e'
+
+static char *
+protect_escapes (const char *text)
+{
+  GString *s = g_string_new (NULL);
+
+  for (const char *p = text; *p; p++)
+    {
+      if (*p == '\\' && (p[1] == ':' || p[1] == ';' || p[1] == '\\'))
+        {
+          p++;
+          g_string_append_c (s, *p == ':' ? ESC_COLON : *p == ';' ? ESC_SEMI : ESC_BACKSLASH);
+        }
+      else
+        g_string_append_c (s, *p);
+    }
+  return g_string_free (s, FALSE);
+}
+
+static void
+restore_escapes (char *text)
+{
+  for (char *p = text; p && *p; p++)
+    *p = *p == ESC_COLON ? ':' : *p == ESC_SEMI ? ';' : *p == ESC_BACKSLASH ? '\\' : *p;
+}
+
 static GPtrArray *
 parse_arg_decls (const char *text, gboolean force, char **why)
 {
   g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) ms_arg_decl_free);
-  g_auto(GStrv) parts = g_strsplit (text, ";", -1);
+  g_auto(GStrv) parts = NULL;
+  g_autofree char *protected = NULL;
 
+  if (strpbrk (text, "\x1c\x1d\x1e") != NULL)
+    {
+      *why = g_strdup ("control characters are not allowed here");
+      return NULL;
+    }
+  protected = protect_escapes (text);
+  parts = g_strsplit (protected, ";", -1);
   for (guint i = 0; parts[i] != NULL; i++)
     {
       MsArgDecl *a;
@@ -244,7 +283,12 @@ parse_arg_decls (const char *text, gboolean force, char **why)
       if (*parts[i] == '\0')
         continue;
       if (!(a = parse_arg_decl (parts[i], force, why)))
-        return NULL;
+        {
+          restore_escapes (*why);
+          return NULL;
+        }
+      restore_escapes (a->default_value);
+      restore_escapes (a->doc);
       for (guint j = 0; j < out->len; j++)
         if (g_str_equal (((MsArgDecl *) out->pdata[j])->name, a->name))
           {
@@ -291,7 +335,7 @@ list_options (const MsConstructor *ctor)
 {
   GString *s = g_string_new (NULL);
 
-  for (guint i = 0; i < ctor->options->len; i++)
+  for (guint i = 0; ctor->kind != MS_CTOR_CUSTOM && i < ctor->options->len; i++)
     g_string_append_printf (s, "%s%s", s->len ? ", " : "", ((MsArgument *) ctor->options->pdata[i])->name);
   if (ctor->kind == MS_CTOR_CUSTOM)
     for (guint i = 0; custom_fields[i]; i++)
@@ -376,7 +420,9 @@ plan_field (MsDocument *doc, const char *path, DevicePlan *plan,
       return TRUE;
     }
 
-  opt = ms_constructor_find_option (ctor, field);
+  /* a custom device's module is its module= field; the catalog's
+   * positional "name" argument is what that field becomes in config.ml */
+  opt = ctor->kind == MS_CTOR_CUSTOM ? NULL : ms_constructor_find_option (ctor, field);
   if (opt == NULL)
     {
       g_autofree char *known = list_options (ctor);
@@ -392,8 +438,8 @@ plan_field (MsDocument *doc, const char *path, DevicePlan *plan,
       g_autofree char *expected = ms_value_type_describe (opt->type);
       if (!force)
         {
-          cli_error (path, "%s.%s: “%s” is not a valid value: %s (expected %s)",
-                     plan->device, field, value, why ? why : "", expected);
+          cli_error (path, "%s.%s: “%s” is not a valid value: %s (value type %s)",
+                     plan->device, field, value, why ? why : expected, opt->type);
           return FALSE;
         }
       cli_warning (path, "%s.%s: storing “%s” anyway (--force), though it is not %s",
@@ -906,7 +952,7 @@ check_value (const char *path, const char *what, const char *type, const char *v
       cli_warning (path, "%s: storing “%s” anyway (--force), though it is not %s", what, value, expected);
       return TRUE;
     }
-  cli_error (path, "%s: “%s” is not a valid value: %s (expected %s)", what, value, why ? why : "", expected);
+  cli_error (path, "%s: “%s” is not a valid value: %s (value type %s)", what, value, why ? why : expected, type);
   return FALSE;
 }
 

@@ -167,7 +167,9 @@ get_object (JObj *o, const char *k)
   return is_object (v) ? v : NULL;
 }
 
-/* Default values may be written as JSON strings, numbers, booleans or null. */
+/* Default values may be written as JSON strings, numbers, booleans or null.
+ * Never call json_object_get_type() here: json-glib exports a function of
+ * the same name (its GType getter) and the linker may bind ours to it. */
 static char *
 value_text (Loader *l, JObj *v)
 {
@@ -175,25 +177,16 @@ value_text (Loader *l, JObj *v)
 
   if (v == NULL)
     return g_string_chunk_insert_const (l->catalog->strings, "");
-  switch (json_object_get_type (v))
-    {
-    case json_type_string:
-      return g_string_chunk_insert_const (l->catalog->strings, json_object_get_string (v));
-    case json_type_boolean:
-      return g_string_chunk_insert_const (l->catalog->strings,
-                                          json_object_get_boolean (v) ? "true" : "false");
-    case json_type_int:
-      text = g_strdup_printf ("%" G_GINT64_FORMAT, (gint64) json_object_get_int64 (v));
-      return g_string_chunk_insert_const (l->catalog->strings, text);
-    case json_type_double:
-      text = g_strdup_printf ("%g", json_object_get_double (v));
-      return g_string_chunk_insert_const (l->catalog->strings, text);
-    case json_type_null:
-    case json_type_object:
-    case json_type_array:
-    default:
-      return g_string_chunk_insert_const (l->catalog->strings, "");
-    }
+  if (json_object_is_type (v, json_type_string))
+    return g_string_chunk_insert_const (l->catalog->strings, json_object_get_string (v));
+  if (json_object_is_type (v, json_type_boolean))
+    return g_string_chunk_insert_const (l->catalog->strings,
+                                        json_object_get_boolean (v) ? "true" : "false");
+  if (json_object_is_type (v, json_type_int))
+    text = g_strdup_printf ("%" G_GINT64_FORMAT, (gint64) json_object_get_int64 (v));
+  else if (json_object_is_type (v, json_type_double))
+    text = g_strdup_printf ("%g", json_object_get_double (v));
+  return g_string_chunk_insert_const (l->catalog->strings, text ? text : "");
 }
 
 static char *

@@ -884,27 +884,32 @@ check_settings (Check *c, MsEvalGraph *g)
 static void
 check_key_conflicts (Check *c, MsEvalGraph *g)
 {
-  g_autoptr(GHashTable) owner = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) owner = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) told = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   for (guint i = 0; i < g->nodes->len; i++)
     {
       MsEvalNode *n = g->nodes->pdata[i];
       if (n->ctor == NULL || n->device == NULL)
         continue;
-      for (guint k = 0; n->ctor->keys[k] != NULL; k++)
+      /* n->keys holds what the node read or created, with group prefixes;
+       * a key-dependent device delegates, so its own keys are found here */
+      for (guint k = 0; k < n->keys->len; k++)
         {
-          const MsKeyDef *def = ms_catalog_lookup_key (c->cat, n->ctor->keys[k]);
-          const char *group = g_hash_table_lookup (n->options, "group");
-          g_autofree char *key = NULL;
+          const char *key = n->keys->pdata[k];
+          const char *dash = strrchr (key, '-');
+          const MsKeyDef *def = ms_catalog_lookup_key (c->cat, key);
           const char *first;
 
+          if (def == NULL && dash != NULL)
+            def = ms_catalog_lookup_key (c->cat, dash + 1);
           if (def == NULL || !def->grouped)
             continue;
-          key = group && *group ? g_strdup_printf ("%s-%s", group, def->name) : g_strdup (def->name);
           first = g_hash_table_lookup (owner, key);
           if (first == NULL)
             g_hash_table_insert (owner, g_strdup (key), n->device);
-          else if (!g_str_equal (first, n->device))
+          else if (!g_str_equal (first, n->device)
+                   && g_hash_table_add (told, g_strconcat (key, "\x1f", n->device, NULL)))
             {
               const MsDevice *d = ms_document_find_device (c->doc, n->device);
               MsDiagnostic *diag = add (c, MS_DIAG_KEY_CONFLICT, MS_SEVERITY_WARNING, d,
@@ -919,13 +924,6 @@ check_key_conflicts (Check *c, MsEvalGraph *g)
             }
         }
     }
-  {
-    GHashTableIter it;
-    gpointer k;
-    g_hash_table_iter_init (&it, owner);
-    while (g_hash_table_iter_next (&it, &k, NULL))
-      g_free (k);
-  }
 }
 
 GPtrArray *

@@ -109,7 +109,7 @@ ms_render_dot (const char  *dot_text,
   if (image == NULL)
     {
       /* Empty or blank text: graphviz finds no graph and says nothing. */
-      if (g == NULL && messages == NULL)
+      if (code == G_IO_ERROR_INVALID_DATA && messages == NULL)
         messages = g_strdup ("no graph found");
       set_graphviz_error (error, code, what, messages);
       return NULL;

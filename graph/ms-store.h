@@ -52,6 +52,14 @@ MsDocument *ms_store_open (const char  *path,
                            MsCatalog   *catalog,
                            GError     **error);
 
+/* Reads a project file into a document that is not attached to it: for
+ * showing, checking or building a project, including one on read-only
+ * media. Writes nothing, not even -wal/-shm files when nobody has the
+ * project open. Edits to the document stay in memory. */
+MsDocument *ms_store_open_read_only (const char  *path,
+                                     MsCatalog   *catalog,
+                                     GError     **error);
+
 /* Writes a consistent copy of the document's project to path, replacing
  * path atomically if it exists (unless it is a project open right now, or
  * the document's own file). An attached document stays attached to its
