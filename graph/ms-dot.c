@@ -76,6 +76,19 @@ select_keys (const MsConstructor *ctor, const MsEvalNode *n)
   return g_strjoinv (", ", (char **) keys->pdata);
 }
 
+/* A sub-graph branch is named after the constructor that produces its result. */
+static const char *
+graph_result_ctor (const MsVariant *v)
+{
+  for (guint i = 0; i < v->nodes->len; i++)
+    {
+      const MsSubNode *n = v->nodes->pdata[i];
+      if (g_strcmp0 (n->id, v->result) == 0)
+        return n->ctor;
+    }
+  return "(sub-graph)";
+}
+
 static int
 compare_strings (gconstpointer a, gconstpointer b)
 {
@@ -91,10 +104,10 @@ ms_dot_from_document (MsDocument *doc)
   g_autoptr(MsEvalGraph) g = ms_eval (doc, NULL);
   GString *s = g_string_new ("digraph G {\n  ordering=out;\n  rankdir=LR;\n");
   g_autofree char *target = ms_dot_escape (ms_document_get_target (doc));
+  g_autofree char *app = ms_dot_escape (ms_document_get_app_name (doc));
   GString *edges = g_string_new (NULL);
 
-  g_string_append_printf (s, "  label=\"%s (target %s)\";\n  labelloc=t;\n",
-                          ms_document_get_app_name (doc), target);
+  g_string_append_printf (s, "  label=\"%s (target %s)\";\n  labelloc=t;\n", app, target);
   for (guint i = 0; i < devices->len; i++)
     {
       const MsDevice *d = devices->pdata[i];
@@ -124,8 +137,8 @@ ms_dot_from_document (MsDocument *doc)
               const char *vname = variants->pdata[v];
               const MsVariant *var = g_hash_table_lookup (ctor->variants, vname);
               const char *what = var->kind == MS_VARIANT_AS ? var->as
-                               : var->module ? var->module
-                               : var->kind == MS_VARIANT_GRAPH ? "(sub-graph)" : ctor->module;
+                               : var->kind == MS_VARIANT_GRAPH ? graph_result_ctor (var)
+                               : var->module ? var->module : ctor->module;
               const char *vlines[] = { vname, what ? what : "", NULL };
               gboolean chosen = n != NULL && g_strcmp0 (n->variant, vname) == 0;
               g_autofree char *vid = g_strdup_printf ("d%u_%u", d->id, v);

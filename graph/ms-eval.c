@@ -497,6 +497,35 @@ check_target (Eval *e, Call *c)
   report (e, dedup, d);
 }
 
+/* Module names may embed an option, as crunch's Static_<dirname> does:
+ * the value is lowercased and every other character than a letter or a
+ * digit becomes _, as Mirage names the generated module. */
+static char *
+expand_module (Call *c, const char *module)
+{
+  GString *s;
+  const char *p;
+
+  if (module == NULL || strchr (module, '<') == NULL)
+    return g_strdup (module);
+  s = g_string_new (NULL);
+  for (p = module; *p; p++)
+    {
+      const char *end;
+      if (*p == '<' && (end = strchr (p, '>')) != NULL)
+        {
+          g_autofree char *opt = g_strndup (p + 1, end - p - 1);
+          const char *v = call_option (c, opt);
+          for (const char *q = v ? v : opt; *q; q++)
+            g_string_append_c (s, g_ascii_isalnum (*q) ? g_ascii_tolower (*q) : '_');
+          p = end;
+        }
+      else
+        g_string_append_c (s, *p);
+    }
+  return g_string_free (s, FALSE);
+}
+
 static guint
 make_node (Eval *e, Call *c, const MsVariant *v, const char *variant_label)
 {
@@ -521,7 +550,7 @@ make_node (Eval *e, Call *c, const MsVariant *v, const char *variant_label)
   n->device = g_strdup (c->device ? c->device->name : NULL);
   n->device_id = c->device ? c->device->id : 0;
   n->role = g_strdup (c->role);
-  n->module = g_strdup (v && v->module ? v->module : ctor->module);
+  n->module = expand_module (c, v && v->module ? v->module : ctor->module);
   functor = v && v->functor ? v->functor : ctor->functor;
   n->functor = g_strdup (functor);
   n->connect = g_strdup (v && v->connect ? v->connect : ctor->connect);
@@ -623,9 +652,10 @@ eval_graph_variant (Eval *e, Call *c, const MsVariant *v, const char *variant_la
   result = GPOINTER_TO_UINT (g_hash_table_lookup (local, v->result));
   if (result != 0 && variant_label != NULL)
     {
+      /* the outermost choice is the one that describes the device */
       MsEvalNode *n = ms_eval_graph_get_node (e->g, result);
-      if (n->variant == NULL)
-        n->variant = g_strdup (variant_label);
+      g_free (n->variant);
+      n->variant = g_strdup (variant_label);
     }
   return result;
 }
