@@ -233,8 +233,9 @@ describe_device (MsDocument *doc, const MsDevice *d)
       for (guint i = 0; i < d->custom->runtime_args->len; i++)
         {
           const MsArgDecl *a = d->custom->runtime_args->pdata[i];
+          gboolean has_doc = a->doc != NULL && *a->doc != '\0';
           field (in, "arg", "%s:%s=%s%s%s%s", a->name, a->type, a->default_value ? a->default_value : "",
-                 a->doc ? " (" : "", a->doc ? a->doc : "", a->doc ? ")" : "");
+                 has_doc ? " (" : "", has_doc ? a->doc : "", has_doc ? ")" : "");
         }
       for (guint i = 0; i < d->custom->deps->len; i++)
         field (in, "dep", "%s", device_name_of (doc, g_array_index (d->custom->deps, guint, i)));

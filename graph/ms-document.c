@@ -33,6 +33,7 @@ struct _MsDocument
   GHashTable *by_name;        /* name -> MsDevice* (lowest id) */
   GHashTable *connections;    /* "id\x1fparam" -> MsConnection* */
   GPtrArray *conn_sorted;     /* cache; NULL when stale */
+  GHashTable *conn_by_target; /* cache: target id -> GPtrArray of MsConnection*; NULL when stale */
   GHashTable *settings;       /* name -> value */
   guint next_id;
 
@@ -83,6 +84,7 @@ ms_document_finalize (GObject *object)
   MsDocument *self = MS_DOCUMENT (object);
 
   g_clear_pointer (&self->conn_sorted, g_ptr_array_unref);
+  g_clear_pointer (&self->conn_by_target, g_hash_table_unref);
   g_hash_table_unref (self->connections);
   g_hash_table_unref (self->by_name);
   g_hash_table_unref (self->by_id);
@@ -264,6 +266,29 @@ ms_document_get_connections (MsDocument *self)
       sort_doc = NULL;
     }
   return self->conn_sorted;
+}
+
+GPtrArray *
+ms_document_get_inputs (MsDocument *self, guint target)
+{
+  if (self->conn_by_target == NULL)
+    {
+      GPtrArray *all = ms_document_get_connections (self);
+
+      self->conn_by_target = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_ptr_array_unref);
+      for (guint i = 0; i < all->len; i++)
+        {
+          MsConnection *c = all->pdata[i];
+          GPtrArray *list = g_hash_table_lookup (self->conn_by_target, GUINT_TO_POINTER (c->target));
+          if (list == NULL)
+            {
+              list = g_ptr_array_new ();
+              g_hash_table_insert (self->conn_by_target, GUINT_TO_POINTER (c->target), list);
+            }
+          g_ptr_array_add (list, c);
+        }
+    }
+  return g_hash_table_lookup (self->conn_by_target, GUINT_TO_POINTER (target));
 }
 
 const char *
@@ -528,6 +553,7 @@ set_connection (MsDocument *self, guint target, const char *param, guint source)
   g_autofree char *key = connection_key (target, param);
 
   g_clear_pointer (&self->conn_sorted, g_ptr_array_unref);
+  g_clear_pointer (&self->conn_by_target, g_hash_table_unref);
   if (source == 0)
     g_hash_table_remove (self->connections, key);
   else
@@ -1328,6 +1354,7 @@ void
 ms_document_load_begin (MsDocument *self)
 {
   g_clear_pointer (&self->conn_sorted, g_ptr_array_unref);
+  g_clear_pointer (&self->conn_by_target, g_hash_table_unref);
   g_hash_table_remove_all (self->connections);
   g_hash_table_remove_all (self->by_name);
   g_hash_table_remove_all (self->by_id);

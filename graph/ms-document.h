@@ -66,6 +66,7 @@ const MsDevice *ms_document_get_device (MsDocument *self, guint id);
 const MsDevice *ms_document_find_device (MsDocument *self, const char *name);
 GPtrArray      *ms_document_get_connections (MsDocument *self);  /* MsConnection*, by target then param */
 guint           ms_document_get_source (MsDocument *self, guint target, const char *param);
+GPtrArray      *ms_document_get_inputs (MsDocument *self, guint target);  /* MsConnection* into target, or NULL */
 const char     *ms_document_get_setting (MsDocument *self, const char *name); /* NULL: unset */
 const char     *ms_document_get_setting_or_default (MsDocument *self, const char *name);
 GPtrArray      *ms_document_list_settings (MsDocument *self);    /* sorted names of set settings */

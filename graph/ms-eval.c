@@ -755,13 +755,13 @@ eval_custom (Eval *e, const MsDevice *d, const MsConstructor *ctor)
   g_autofree char *identity = g_strdup_printf ("dev:%u", d->id);
   gboolean functor = FALSE;
   guint max_pos = 0;
-  GPtrArray *conns = ms_document_get_connections (e->doc);
+  GPtrArray *inputs = ms_document_get_inputs (e->doc, d->id);
 
-  for (guint i = 0; i < conns->len; i++)
+  for (guint i = 0; inputs != NULL && i < inputs->len; i++)
     {
-      const MsConnection *c = conns->pdata[i];
+      const MsConnection *c = inputs->pdata[i];
       guint64 pos;
-      if (c->target == d->id && g_ascii_string_to_unsigned (c->param, 10, 1, 10000, &pos, NULL))
+      if (g_ascii_string_to_unsigned (c->param, 10, 1, 10000, &pos, NULL))
         max_pos = MAX (max_pos, (guint) pos);
     }
   /* inputs in signature order; a gap (missing argument) is skipped */
@@ -983,6 +983,8 @@ merge_packages (Eval *e)
                                                         (GDestroyNotify) g_ptr_array_unref);
   g_autoptr(GHashTable) libs = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                                        (GDestroyNotify) g_ptr_array_unref);
+  g_autoptr(GHashTable) user_sets = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                                            (GDestroyNotify) g_hash_table_unref);
 
   for (guint i = 0; i < e->g->nodes->len; i++)
     {
@@ -1001,6 +1003,7 @@ merge_packages (Eval *e)
               m->switch_scope = p->switch_scope;
               g_hash_table_insert (by_name, m->name, m);
               g_hash_table_insert (users, m->name, g_ptr_array_new_with_free_func (g_free));
+              g_hash_table_insert (user_sets, m->name, g_hash_table_new (g_str_hash, g_str_equal));
               g_hash_table_insert (libs, m->name, g_ptr_array_new_with_free_func (g_free));
               g_ptr_array_add (e->g->packages, m);
             }
@@ -1021,7 +1024,16 @@ merge_packages (Eval *e)
               m->max_from = g_strdup (node_origin (n));
             }
           u = g_hash_table_lookup (users, m->name);
-          add_unique (u, node_origin (n));
+          /* a package like tcpip is used by thousands of nodes: dedup by set */
+          {
+            GHashTable *seen = g_hash_table_lookup (user_sets, m->name);
+            const char *origin = node_origin (n);
+            if (!g_hash_table_contains (seen, origin))
+              {
+                g_hash_table_add (seen, (gpointer) origin);
+                g_ptr_array_add (u, g_strdup (origin));
+              }
+          }
           l = g_hash_table_lookup (libs, m->name);
           for (guint k = 0; p->libraries != NULL && p->libraries[k] != NULL; k++)
             add_unique (l, p->libraries[k]);
