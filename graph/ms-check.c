@@ -19,8 +19,7 @@
 typedef struct {
   const MsDevice *device;
   const MsConstructor *ctor;
-  MsSignature *sig;          /* owned for custom devices, borrowed otherwise */
-  gboolean owned;
+  MsSignature *sig;          /* borrowed from the check's caches */
   GPtrArray *param_names;    /* borrowed: names for catalog devices, NULL for custom */
   int base;
   gboolean valid;
@@ -32,6 +31,7 @@ typedef struct {
   GPtrArray *diags;
   MsUnifier *u;
   GHashTable *ctor_sigs;     /* ctor name -> MsSignature* */
+  GHashTable *text_sigs;     /* custom signature text -> MsSignature* (NULL: invalid) */
   GHashTable *dev_sigs;      /* device id -> DevSig* */
 } Check;
 
@@ -40,8 +40,6 @@ dev_sig_free (gpointer data)
 {
   DevSig *s = data;
 
-  if (s->owned)
-    ms_signature_free (s->sig);
   g_free (s);
 }
 
@@ -53,6 +51,7 @@ check_init (Check *c, MsDocument *doc, GPtrArray *diags)
   c->diags = diags;
   c->u = ms_unifier_new ();
   c->ctor_sigs = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) ms_signature_free);
+  c->text_sigs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) ms_signature_free);
   c->dev_sigs = g_hash_table_new_full (NULL, NULL, NULL, dev_sig_free);
 }
 
@@ -61,6 +60,7 @@ check_clear (Check *c)
 {
   ms_unifier_free (c->u);
   g_hash_table_unref (c->ctor_sigs);
+  g_hash_table_unref (c->text_sigs);
   g_hash_table_unref (c->dev_sigs);
 }
 
@@ -129,8 +129,17 @@ device_signature (Check *c, const MsDevice *d, gboolean report)
   if (d->custom != NULL)
     {
       g_autoptr(GError) error = NULL;
-      s->sig = ms_signature_parse (c->cat, d->custom->signature, &error);
-      s->owned = TRUE;
+      gpointer cached;
+
+      /* thousands of mains often share one signature: parse each text once */
+      if (g_hash_table_lookup_extended (c->text_sigs, d->custom->signature, NULL, &cached) && cached != NULL)
+        s->sig = cached;
+      else
+        {
+          s->sig = ms_signature_parse (c->cat, d->custom->signature, &error);
+          if (s->sig != NULL)
+            g_hash_table_insert (c->text_sigs, g_strdup (d->custom->signature), s->sig);
+        }
       if (s->sig == NULL && report)
         {
           MsDiagnostic *diag = add (c, MS_DIAG_INVALID_SIGNATURE, MS_SEVERITY_ERROR, d, "%s", error->message);
@@ -349,7 +358,7 @@ check_devices (Check *c)
       /* options (a custom device's fields are checked below instead) */
       if (d->custom == NULL)
       {
-        g_autoptr(GList) names = g_hash_table_get_keys (d->options);
+        g_autoptr(GList) names = g_hash_table_size (d->options) ? g_hash_table_get_keys (d->options) : NULL;
         names = g_list_sort (names, (GCompareFunc) strcmp);
         for (GList *l = names; l != NULL; l = l->next)
           {

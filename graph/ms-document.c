@@ -395,6 +395,25 @@ static const char * const dsl_names[] = {
   "dep", "if_impl", "match_impl", "runtime_arg", "noop", NULL
 };
 
+/* 1: an OCaml keyword, 2: a Mirage value config.ml uses, 0: free.
+ * Checked for every device on every check, hence the set. */
+static int
+reserved_kind (const char *name)
+{
+  static GHashTable *reserved;
+
+  if (g_once_init_enter (&reserved))
+    {
+      GHashTable *set = g_hash_table_new (g_str_hash, g_str_equal);
+      for (guint i = 0; ocaml_keywords[i]; i++)
+        g_hash_table_insert (set, (gpointer) ocaml_keywords[i], GINT_TO_POINTER (1));
+      for (guint i = 0; dsl_names[i]; i++)
+        g_hash_table_insert (set, (gpointer) dsl_names[i], GINT_TO_POINTER (2));
+      g_once_init_leave (&reserved, set);
+    }
+  return GPOINTER_TO_INT (g_hash_table_lookup (reserved, name));
+}
+
 gboolean
 ms_device_name_is_valid (const char *name, char **why)
 {
@@ -428,13 +447,13 @@ ms_device_name_is_valid (const char *name, char **why)
         *why = g_strdup ("“_” alone is not a name");
       return FALSE;
     }
-  if (g_strv_contains (ocaml_keywords, name))
+  if (reserved_kind (name) == 1)
     {
       if (why)
         *why = g_strdup_printf ("“%s” is an OCaml keyword", name);
       return FALSE;
     }
-  if (g_strv_contains (dsl_names, name))
+  if (reserved_kind (name) == 2)
     {
       if (why)
         *why = g_strdup_printf ("“%s” would hide Mirage's own %s in config.ml", name, name);

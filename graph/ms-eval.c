@@ -6,12 +6,16 @@
  * constructor, overrides the implementation, or expands into a sub-graph
  * of further calls. The leaves become nodes.
  *
- * Sharing follows Functoria: a node's identity is its document device (or
- * the path inside that device's sub-graph) for per-call constructors, and
- * the constructor with its arguments and options for shared ones, so two
- * stacks over one network share the module-level ethif and arp nodes.
- * Nodes are created after their inputs, so creation order is already a
- * topological order.
+ * Sharing follows Functoria: a node made by a shared (module-level)
+ * constructor is identified by the constructor, its arguments and
+ * options, so two stacks over one network share the ethif and arp nodes;
+ * everything else is one node per document device (or per position in
+ * the sub-graph of a shared parent). Nodes are created after their
+ * inputs, so creation order is already a topological order.
+ *
+ * The studio re-evaluates on every edit, so this file avoids allocation:
+ * calls live on the stack with small inline arrays, strings are interned
+ * once per graph, and packages are borrowed from the catalog.
  */
 #include "ms-eval.h"
 
@@ -21,12 +25,18 @@
 #include <string.h>
 
 #define MAX_DEPTH 32
+#define CALL_SLOTS 32
+
+typedef struct {
+  const char *name;
+  const char *value;
+} Pair;
 
 typedef struct {
   MsDocument *doc;
   MsCatalog *cat;
   MsEvalGraph *g;
-  GHashTable *memo;         /* identity -> node id */
+  GHashTable *memo;         /* identity -> node id (shared nodes only) */
   GHashTable *dev_memo;     /* device id -> node id */
   GHashTable *in_progress;  /* device ids */
   GHashTable *args;         /* name -> MsEvalArg* */
@@ -36,55 +46,151 @@ typedef struct {
 
 typedef struct {
   const MsConstructor *ctor;
-  GHashTable *options;      /* name -> value */
-  GHashTable *inputs;       /* param -> GUINT node id */
+  Pair options[CALL_SLOTS];
+  guint n_options;
+  Pair inputs[CALL_SLOTS];        /* value: GUINT_TO_POINTER (node id) */
+  guint n_inputs;
+  Pair arg_defaults[CALL_SLOTS];  /* runtime arg id -> value */
+  guint n_arg_defaults;
+  const char *keys_read[CALL_SLOTS];
+  guint n_keys_read;
   const MsDevice *device;
   const char *role;
-  char *identity;
-  GHashTable *arg_defaults; /* runtime arg id -> value */
-  GPtrArray *keys_read;     /* char* prefixed key names */
+  const char *identity;           /* interned; NULL: not under a shared parent */
   int depth;
 } Call;
 
 static guint eval_call (Eval *e, Call *c, const char *variant_label);
 
-/* ---- values -------------------------------------------------------------------- */
+/* ---- small helpers ------------------------------------------------------------- */
+
+static const char *
+intern (Eval *e, const char *s)
+{
+  return s ? g_string_chunk_insert_const (e->g->strings, s) : NULL;
+}
+
+/* a, sep and b joined and interned, without printf: this runs for every
+ * grouped key and runtime argument of every device */
+static const char *
+intern_join (Eval *e, const char *a, const char *sep, const char *b)
+{
+  char buf[256];
+  gsize la = strlen (a), ls = strlen (sep), lb = strlen (b);
+
+  if (la + ls + lb + 1 > sizeof buf)
+    {
+      g_autofree char *tmp = g_strconcat (a, sep, b, NULL);
+      return intern (e, tmp);
+    }
+  memcpy (buf, a, la);
+  memcpy (buf + la, sep, ls);
+  memcpy (buf + la + ls, b, lb + 1);
+  return intern (e, buf);
+}
+
+static const char *
+pairs_get (const Pair *p, guint n, const char *name)
+{
+  for (guint i = 0; i < n; i++)
+    if (strcmp (p[i].name, name) == 0)
+      return p[i].value;
+  return NULL;
+}
 
 static void
-eval_arg_free (gpointer data)
+pairs_set (Pair *p, guint *n, const char *name, const char *value)
 {
-  MsEvalArg *a = data;
-
-  g_free (a->name);
-  g_free (a->type);
-  g_free (a->default_value);
-  g_free (a->doc);
-  g_free (a->docv);
-  g_free (a->section);
-  g_free (a->code);
-  g_free (a->id);
-  g_free (a->group);
-  g_free (a);
+  for (guint i = 0; i < *n; i++)
+    if (strcmp (p[i].name, name) == 0)
+      {
+        p[i].value = value;
+        return;
+      }
+  /* constructors have far fewer arguments than slots; the catalog test
+   * guards that, so dropping here would only hide a damaged catalog */
+  if (*n < CALL_SLOTS)
+    p[(*n)++] = (Pair) { name, value };
 }
+
+static guint
+call_input (const Call *c, const char *param)
+{
+  return GPOINTER_TO_UINT (pairs_get (c->inputs, c->n_inputs, param));
+}
+
+static void
+call_set_input (Call *c, const char *param, guint node)
+{
+  pairs_set (c->inputs, &c->n_inputs, param, GUINT_TO_POINTER (node));
+}
+
+static void
+call_init (Call *c, const MsConstructor *ctor, const MsDevice *device, const char *role,
+           const char *identity, int depth)
+{
+  c->ctor = ctor;
+  c->n_options = c->n_inputs = c->n_arg_defaults = c->n_keys_read = 0;
+  c->device = device;
+  c->role = role;
+  c->identity = identity;
+  c->depth = depth;
+}
+
+/* An option's value in this call: given, else the constructor's default;
+ * NULL when neither says anything. */
+static const char *
+call_option (Call *c, const char *name)
+{
+  const char *v = pairs_get (c->options, c->n_options, name);
+  const MsArgument *a;
+
+  if (v != NULL && *v != '\0')
+    return v;
+  a = ms_constructor_find_option (c->ctor, name);
+  if (a != NULL && a->default_value != NULL && *a->default_value != '\0')
+    return a->default_value;
+  return NULL;
+}
+
+/* "@x" refers to option x of the call; anything else is a literal. */
+static const char *
+resolve_ref (Call *c, const char *value)
+{
+  if (value != NULL && value[0] == '@')
+    return call_option (c, value + 1);
+  return value;
+}
+
+static void
+report (Eval *e, const char *dedup, MsDiagnostic *d)
+{
+  if (dedup != NULL)
+    {
+      if (g_hash_table_contains (e->reported, dedup))
+        {
+          ms_diagnostic_free (d);
+          return;
+        }
+      g_hash_table_add (e->reported, g_strdup (dedup));
+    }
+  g_ptr_array_add (e->g->diagnostics, d);
+}
+
+/* ---- freeing ------------------------------------------------------------------------ */
 
 static void
 eval_node_free (gpointer data)
 {
   MsEvalNode *n = data;
 
-  g_free (n->variant);
-  g_free (n->device);
-  g_free (n->role);
-  g_free (n->module);
-  g_free (n->functor);
-  g_free (n->connect);
   g_array_unref (n->args);
   g_ptr_array_unref (n->arg_params);
   g_array_unref (n->deps);
   g_ptr_array_unref (n->runtime_args);
   g_ptr_array_unref (n->packages);
   g_ptr_array_unref (n->keys);
-  g_hash_table_unref (n->options);
+  g_clear_pointer (&n->options, g_hash_table_unref);
   g_free (n);
 }
 
@@ -130,6 +236,9 @@ ms_eval_graph_free (MsEvalGraph *g)
   g_ptr_array_unref (g->runtime_args);
   g_ptr_array_unref (g->diagnostics);
   g_hash_table_unref (g->device_nodes);
+  g_ptr_array_unref (g->owned_packages);
+  g_string_chunk_free (g->strings);
+  ms_catalog_unref (g->catalog);
   g_free (g);
 }
 
@@ -139,6 +248,12 @@ ms_eval_graph_get_node (MsEvalGraph *g, guint id)
   if (id == 0 || id > g->nodes->len)
     return NULL;
   return g->nodes->pdata[id - 1];
+}
+
+const char *
+ms_eval_node_get_option (const MsEvalNode *n, const char *option)
+{
+  return n->options ? g_hash_table_lookup (n->options, option) : NULL;
 }
 
 char *
@@ -158,77 +273,7 @@ ms_eval_node_value_name (const MsEvalNode *n)
   return g_string_free (s, FALSE);
 }
 
-/* ---- calls ---------------------------------------------------------------------- */
-
-static Call *
-call_new (const MsConstructor *ctor, const MsDevice *device, const char *role, const char *identity, int depth)
-{
-  Call *c = g_new0 (Call, 1);
-
-  c->ctor = ctor;
-  c->options = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  c->inputs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  c->arg_defaults = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  c->keys_read = g_ptr_array_new_with_free_func (g_free);
-  c->device = device;
-  c->role = role;
-  c->identity = g_strdup (identity);
-  c->depth = depth;
-  return c;
-}
-
-static void
-call_free (Call *c)
-{
-  g_hash_table_unref (c->options);
-  g_hash_table_unref (c->inputs);
-  g_hash_table_unref (c->arg_defaults);
-  g_ptr_array_unref (c->keys_read);
-  g_free (c->identity);
-  g_free (c);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Call, call_free)
-
-/* An option's value in this call: given, else the constructor's default;
- * NULL when neither says anything. */
-static const char *
-call_option (Call *c, const char *name)
-{
-  const char *v = g_hash_table_lookup (c->options, name);
-  const MsArgument *a;
-
-  if (v != NULL && *v != '\0')
-    return v;
-  a = ms_constructor_find_option (c->ctor, name);
-  if (a != NULL && a->default_value != NULL && *a->default_value != '\0')
-    return a->default_value;
-  return NULL;
-}
-
-/* "@x" refers to option x of the call; anything else is a literal. */
-static const char *
-resolve_ref (Call *c, const char *value)
-{
-  if (value != NULL && value[0] == '@')
-    return call_option (c, value + 1);
-  return value;
-}
-
-static void
-report (Eval *e, const char *dedup, MsDiagnostic *d)
-{
-  if (dedup != NULL)
-    {
-      if (g_hash_table_contains (e->reported, dedup))
-        {
-          ms_diagnostic_free (d);
-          return;
-        }
-      g_hash_table_add (e->reported, g_strdup (dedup));
-    }
-  g_ptr_array_add (e->g->diagnostics, d);
-}
+/* ---- keys ----------------------------------------------------------------------------- */
 
 static MsEvalKey *
 ensure_key (Eval *e, const char *name, const char *type, const char *default_value, const char *doc)
@@ -239,30 +284,31 @@ ensure_key (Eval *e, const char *name, const char *type, const char *default_val
 
   if (k != NULL)
     return k;
-  setting = g_strconcat ("key:", name, NULL);
-  given = g_str_equal (name, "target") ? e->g->target : ms_document_get_setting (e->doc, setting);
   k = g_new0 (MsEvalKey, 1);
   k->name = g_strdup (name);
   k->type = g_strdup (type ? type : "string");
   k->doc = g_strdup (doc ? doc : "");
-  if (given != NULL && !(g_str_equal (name, "target") && ms_document_get_setting (e->doc, "target") == NULL))
+  if (g_str_equal (name, "target"))
     {
-      k->value = g_strdup (given);
-      k->is_default = FALSE;
+      /* the target counts as given when the project sets one */
+      k->value = g_strdup (e->g->target);
+      k->is_default = ms_document_get_setting (e->doc, MS_SETTING_TARGET) == NULL;
     }
   else
     {
+      setting = g_strconcat ("key:", name, NULL);
+      given = ms_document_get_setting (e->doc, setting);
       k->value = g_strdup (given ? given : default_value ? default_value : "");
-      k->is_default = TRUE;
+      k->is_default = given == NULL;
     }
   g_hash_table_insert (e->keys, k->name, k);
   return k;
 }
 
 /* The name a catalog key takes in this call (group prefix, or the user's
- * key when an option replaces it). */
-static char *
-key_name_in_call (Call *c, const MsKeyDef *def, const char *key)
+ * key when an option replaces it), interned. */
+static const char *
+key_name_in_call (Eval *e, Call *c, const MsKeyDef *def, const char *key)
 {
   const char *group = call_option (c, "group");
 
@@ -270,33 +316,43 @@ key_name_in_call (Call *c, const MsKeyDef *def, const char *key)
     {
       const MsArgument *a = c->ctor->options->pdata[i];
       const char *v;
-      if (a->replaces_key != NULL && g_str_equal (a->replaces_key, key)
-          && (v = g_hash_table_lookup (c->options, a->name)) != NULL && *v)
-        return g_strdup (v);
+      if (a->replaces_key != NULL && strcmp (a->replaces_key, key) == 0
+          && (v = pairs_get (c->options, c->n_options, a->name)) != NULL && *v)
+        return intern (e, v);
     }
   if (def != NULL && def->grouped && group != NULL && *group)
-    return g_strdup_printf ("%s-%s", group, key);
-  return g_strdup (key);
+    return intern_join (e, group, "-", key);
+  return intern (e, key);
+}
+
+static void
+call_read_key (Call *c, const char *name)
+{
+  for (guint i = 0; i < c->n_keys_read; i++)
+    if (c->keys_read[i] == name)
+      return;
+  if (c->n_keys_read < CALL_SLOTS)
+    c->keys_read[c->n_keys_read++] = name;
 }
 
 static const char *
 key_value (Eval *e, Call *c, const char *key)
 {
   const MsKeyDef *def;
-  g_autofree char *name = NULL;
+  const char *name;
   MsEvalKey *k;
 
-  if (g_str_equal (key, "target"))
+  if (strcmp (key, "target") == 0)
     {
       const MsKeyDef *t = ms_catalog_lookup_key (e->cat, "target");
       ensure_key (e, "target", t ? t->type : "string", e->g->target, t ? t->doc : NULL);
-      g_ptr_array_add (c->keys_read, g_strdup ("target"));
+      call_read_key (c, intern (e, "target"));
       return e->g->target;
     }
   def = ms_catalog_lookup_key (e->cat, key);
-  name = key_name_in_call (c, def, key);
+  name = key_name_in_call (e, c, def, key);
   k = ensure_key (e, name, def ? def->type : "string", def ? def->default_value : "", def ? def->doc : NULL);
-  g_ptr_array_add (c->keys_read, g_strdup (name));
+  call_read_key (c, name);
   return k->value;
 }
 
@@ -311,8 +367,15 @@ select_variant (Eval *e, Call *c)
       for (guint j = 0; j < r->conditions->len && all; j++)
         {
           const MsCondition *cond = r->conditions->pdata[j];
-          const char *v = cond->key[0] == '@' ? call_option (c, cond->key + 1)
-                                              : key_value (e, c, cond->key);
+          const char *v;
+
+          if (cond->key[0] != '@')
+            v = key_value (e, c, cond->key);
+          else if (ms_constructor_find_param (c->ctor, cond->key + 1) != NULL)
+            /* an impl argument: "" when not connected */
+            v = call_input (c, cond->key + 1) ? "connected" : "";
+          else
+            v = call_option (c, cond->key + 1);
           all = g_strv_contains ((const char * const *) cond->values, v ? v : "");
         }
       if (all)
@@ -321,7 +384,7 @@ select_variant (Eval *e, Call *c)
   return NULL;
 }
 
-/* ---- runtime arguments --------------------------------------------------------------- */
+/* ---- runtime arguments ------------------------------------------------------------------ */
 
 static MsEvalArg *
 register_arg (Eval *e, Call *c, MsEvalArg *a)
@@ -334,8 +397,7 @@ register_arg (Eval *e, Call *c, MsEvalArg *a)
       const char *v = ms_document_get_setting (e->doc, setting);
       if (v != NULL)
         {
-          g_free (a->default_value);
-          a->default_value = g_strdup (v);
+          a->default_value = (char *) intern (e, v);
           a->overridden = TRUE;
         }
       g_hash_table_insert (e->args, a->name, a);
@@ -356,7 +418,7 @@ register_arg (Eval *e, Call *c, MsEvalArg *a)
       d->setting = g_strconcat ("arg:", a->name, NULL);
       report (e, dedup, d);
     }
-  eval_arg_free (a);
+  g_free (a);
   return old;
 }
 
@@ -369,30 +431,31 @@ add_catalog_args (Eval *e, Call *c, MsEvalNode *n, GPtrArray *uses)
     {
       const MsRuntimeArgUse *u = uses->pdata[i];
       const MsRuntimeArgDef *def = u->def;
+      /* cmdliner-stdlib's bundle of flags has no single flag name */
+      const char *flag = def->flag && *def->flag ? def->flag : def->id;
       MsEvalArg *a;
       const char *dflt;
 
       if (!ms_catalog_target_in (e->cat, e->g->target, (const char * const *) u->targets))
         continue;
       a = g_new0 (MsEvalArg, 1);
-      a->id = g_strdup (def->id);
-      a->group = def->grouped && group && *group ? g_strdup (group) : NULL;
-      {
-        /* cmdliner-stdlib's bundle of flags has no single flag name */
-        const char *flag = def->flag && *def->flag ? def->flag : def->id;
-        a->name = a->group ? g_strdup_printf ("%s-%s", group, flag) : g_strdup (flag);
-      }
-      a->type = g_strdup (def->type);
-      dflt = g_hash_table_lookup (c->arg_defaults, def->id);
+      a->id = def->id;
+      a->group = def->grouped && group && *group ? (char *) intern (e, group) : NULL;
+      if (a->group)
+        a->name = (char *) intern_join (e, group, "-", flag);
+      else
+        a->name = (char *) flag;
+      a->type = def->type;
+      dflt = pairs_get (c->arg_defaults, c->n_arg_defaults, def->id);
       if (dflt == NULL && u->default_value != NULL)
         dflt = resolve_ref (c, u->default_value);
       if (dflt == NULL && (u->default_value == NULL || u->default_value[0] != '@'))
         dflt = def->default_value;
-      a->default_value = g_strdup (dflt ? dflt : "");
-      a->doc = g_strdup (def->doc);
-      a->docv = g_strdup (def->docv);
-      a->section = g_strdup (def->section);
-      a->code = g_strdup (def->code);
+      a->default_value = (char *) intern (e, dflt ? dflt : "");
+      a->doc = def->doc;
+      a->docv = def->docv;
+      a->section = def->section;
+      a->code = def->code;
       g_ptr_array_add (n->runtime_args, register_arg (e, c, a));
     }
 }
@@ -406,26 +469,37 @@ append_identity_part (GString *s, const char *part)
   g_string_append_printf (s, "%zu:%s;", strlen (part ? part : ""), part ? part : "");
 }
 
-static char *
-shared_identity (Call *c, const char *variant)
+static int
+compare_pairs (gconstpointer a, gconstpointer b)
+{
+  return strcmp (((const Pair *) a)->name, ((const Pair *) b)->name);
+}
+
+static const char *
+shared_identity (Eval *e, Call *c, const char *variant)
 {
   GString *s = g_string_new ("shared;");
-  g_autoptr(GList) names = g_hash_table_get_keys (c->options);
+  Pair sorted[CALL_SLOTS];
 
   append_identity_part (s, c->ctor->name);
   append_identity_part (s, variant);
   for (guint i = 0; i < c->ctor->params->len; i++)
     {
       const MsArgument *p = c->ctor->params->pdata[i];
-      g_string_append_printf (s, "%u,", GPOINTER_TO_UINT (g_hash_table_lookup (c->inputs, p->name)));
+      g_string_append_printf (s, "%u,", call_input (c, p->name));
     }
-  names = g_list_sort (names, (GCompareFunc) strcmp);
-  for (GList *l = names; l != NULL; l = l->next)
+  memcpy (sorted, c->options, c->n_options * sizeof (Pair));
+  qsort (sorted, c->n_options, sizeof (Pair), compare_pairs);
+  for (guint i = 0; i < c->n_options; i++)
     {
-      append_identity_part (s, l->data);
-      append_identity_part (s, g_hash_table_lookup (c->options, l->data));
+      append_identity_part (s, sorted[i].name);
+      append_identity_part (s, sorted[i].value);
     }
-  return g_string_free (s, FALSE);
+  {
+    const char *id = intern (e, s->str);
+    g_string_free (s, TRUE);
+    return id;
+  }
 }
 
 static MsEvalNode *
@@ -434,12 +508,11 @@ node_new (void)
   MsEvalNode *n = g_new0 (MsEvalNode, 1);
 
   n->args = g_array_new (FALSE, FALSE, sizeof (guint));
-  n->arg_params = g_ptr_array_new_with_free_func (g_free);
+  n->arg_params = g_ptr_array_new ();
   n->deps = g_array_new (FALSE, FALSE, sizeof (guint));
   n->runtime_args = g_ptr_array_new ();
-  n->packages = g_ptr_array_new_with_free_func ((GDestroyNotify) ms_package_free);
-  n->keys = g_ptr_array_new_with_free_func (g_free);
-  n->options = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  n->packages = g_ptr_array_new ();
+  n->keys = g_ptr_array_new ();
   return n;
 }
 
@@ -449,7 +522,7 @@ add_node (Eval *e, MsEvalNode *n, const char *identity)
   g_ptr_array_add (e->g->nodes, n);
   n->id = e->g->nodes->len;
   if (identity != NULL)
-    g_hash_table_insert (e->memo, g_strdup (identity), GUINT_TO_POINTER (n->id));
+    g_hash_table_insert (e->memo, (gpointer) identity, GUINT_TO_POINTER (n->id));
   return n->id;
 }
 
@@ -458,9 +531,9 @@ add_packages (Eval *e, MsEvalNode *n, GPtrArray *packages)
 {
   for (guint i = 0; packages != NULL && i < packages->len; i++)
     {
-      const MsPackage *p = packages->pdata[i];
+      MsPackage *p = packages->pdata[i];
       if (ms_catalog_target_in (e->cat, e->g->target, (const char * const *) p->targets))
-        g_ptr_array_add (n->packages, ms_package_copy (p));
+        g_ptr_array_add (n->packages, p);
     }
 }
 
@@ -468,9 +541,9 @@ static void
 add_unique (GPtrArray *list, const char *s)
 {
   for (guint i = 0; i < list->len; i++)
-    if (g_str_equal (list->pdata[i], s))
+    if (strcmp (list->pdata[i], s) == 0)
       return;
-  g_ptr_array_add (list, g_strdup (s));
+  g_ptr_array_add (list, (gpointer) s);
 }
 
 static void
@@ -500,14 +573,15 @@ check_target (Eval *e, Call *c)
 /* Module names may embed an option, as crunch's Static_<dirname> does:
  * the value is lowercased and every other character than a letter or a
  * digit becomes _, as Mirage names the generated module. */
-static char *
-expand_module (Call *c, const char *module)
+static const char *
+expand_module (Eval *e, Call *c, const char *module)
 {
   GString *s;
   const char *p;
+  const char *out;
 
   if (module == NULL || strchr (module, '<') == NULL)
-    return g_strdup (module);
+    return module;
   s = g_string_new (NULL);
   for (p = module; *p; p++)
     {
@@ -523,50 +597,47 @@ expand_module (Call *c, const char *module)
       else
         g_string_append_c (s, *p);
     }
-  return g_string_free (s, FALSE);
+  out = intern (e, s->str);
+  g_string_free (s, TRUE);
+  return out;
 }
 
 static guint
 make_node (Eval *e, Call *c, const MsVariant *v, const char *variant_label)
 {
   const MsConstructor *ctor = c->ctor;
-  g_autofree char *shared_id = NULL;
-  const char *identity;
+  const char *identity = c->ctor->shared ? shared_identity (e, c, v ? v->name : NULL) : c->identity;
   const char *functor;
   MsEvalNode *n;
   gpointer found;
-  const char *group = call_option (c, "group");
 
-  identity = c->identity;
-  if (ctor->shared)
-    identity = shared_id = shared_identity (c, v ? v->name : NULL);
   if (identity != NULL && g_hash_table_lookup_extended (e->memo, identity, NULL, &found))
     return GPOINTER_TO_UINT (found);
 
   check_target (e, c);
   n = node_new ();
   n->ctor = ctor;
-  n->variant = g_strdup (variant_label);
-  n->device = g_strdup (c->device ? c->device->name : NULL);
+  n->variant = (char *) variant_label;
+  n->device = c->device ? (char *) intern (e, c->device->name) : NULL;
   n->device_id = c->device ? c->device->id : 0;
-  n->role = g_strdup (c->role);
-  n->module = expand_module (c, v && v->module ? v->module : ctor->module);
+  n->role = (char *) c->role;
+  n->module = (char *) expand_module (e, c, v && v->module ? v->module : ctor->module);
   functor = v && v->functor ? v->functor : ctor->functor;
-  n->functor = g_strdup (functor);
-  n->connect = g_strdup (v && v->connect ? v->connect : ctor->connect);
+  n->functor = (char *) functor;
+  n->connect = v && v->connect ? v->connect : ctor->connect;
 
   /* impl parameters are functor arguments for functors, and extra
    * dependencies (initialised first, passed to connect) otherwise */
   for (guint i = 0; i < ctor->params->len; i++)
     {
       const MsArgument *p = ctor->params->pdata[i];
-      guint id = GPOINTER_TO_UINT (g_hash_table_lookup (c->inputs, p->name));
+      guint id = call_input (c, p->name);
       if (id == 0)
         continue;
       if (functor != NULL)
         {
           g_array_append_val (n->args, id);
-          g_ptr_array_add (n->arg_params, g_strdup (p->name));
+          g_ptr_array_add (n->arg_params, p->name);
         }
       else
         g_array_append_val (n->deps, id);
@@ -575,89 +646,133 @@ make_node (Eval *e, Call *c, const MsVariant *v, const char *variant_label)
     {
       const MsArgument *a = ctor->options->pdata[i];
       const char *val = call_option (c, a->name);
-      if (val != NULL)
-        g_hash_table_insert (n->options, g_strdup (a->name), g_strdup (val));
+      if (val == NULL)
+        continue;
+      if (n->options == NULL)
+        n->options = g_hash_table_new (g_str_hash, g_str_equal);
+      g_hash_table_insert (n->options, a->name, (gpointer) intern (e, val));
     }
   add_catalog_args (e, c, n, v && v->has_runtime_args ? v->runtime_args : ctor->runtime_args);
   add_packages (e, n, v && v->has_packages ? v->packages : ctor->packages);
-  for (guint i = 0; i < c->keys_read->len; i++)
-    add_unique (n->keys, c->keys_read->pdata[i]);
+  for (guint i = 0; i < c->n_keys_read; i++)
+    add_unique (n->keys, c->keys_read[i]);
   for (guint i = 0; ctor->keys[i] != NULL; i++)
     {
-      const MsKeyDef *def = ms_catalog_lookup_key (e->cat, ctor->keys[i]);
-      g_autofree char *name = key_name_in_call (c, def, ctor->keys[i]);
-      if (g_str_equal (ctor->keys[i], "target"))
+      const MsKeyDef *def;
+      const char *name;
+
+      if (strcmp (ctor->keys[i], "target") == 0)
         {
-          add_unique (n->keys, "target");
+          add_unique (n->keys, intern (e, "target"));
           continue;
         }
+      def = ms_catalog_lookup_key (e->cat, ctor->keys[i]);
+      name = key_name_in_call (e, c, def, ctor->keys[i]);
       ensure_key (e, name, def ? def->type : "string", def ? def->default_value : "", def ? def->doc : NULL);
       add_unique (n->keys, name);
     }
-  (void) group;
   return add_node (e, n, identity);
 }
 
 static guint
 eval_graph_variant (Eval *e, Call *c, const MsVariant *v, const char *variant_label)
 {
-  g_autoptr(GHashTable) local = g_hash_table_new (g_str_hash, g_str_equal);
-  guint result = 0;
+  Pair local[CALL_SLOTS];
+  guint n_local = 0;
+  guint result;
 
   for (guint i = 0; i < v->nodes->len; i++)
     {
       const MsSubNode *s = v->nodes->pdata[i];
       const MsConstructor *sctor = ms_catalog_lookup (e->cat, s->ctor);
-      g_autofree char *identity = NULL;
-      g_autoptr(Call) sc = NULL;
+      const char *identity = NULL;
+      const char *group = call_option (c, "group");
       GHashTableIter it;
       gpointer k, val;
+      Call sc;
       guint id;
 
       if (sctor == NULL)
         continue;
-      identity = g_strdup_printf ("%s/%s", c->identity ? c->identity : "", s->id);
-      sc = call_new (sctor, c->device, s->id, identity, c->depth + 1);
+      if (c->identity != NULL)
+        identity = intern_join (e, c->identity, "/", s->id);
+      call_init (&sc, sctor, c->device, s->id, identity, c->depth + 1);
       g_hash_table_iter_init (&it, s->options);
       while (g_hash_table_iter_next (&it, &k, &val))
         {
           const char *r = resolve_ref (c, val);
           if (r != NULL)
-            g_hash_table_insert (sc->options, g_strdup (k), g_strdup (r));
+            pairs_set (sc.options, &sc.n_options, k, r);
         }
       /* the group travels into the sub-graph: Mirage passes ?group down */
-      if (!g_hash_table_contains (sc->options, "group") && call_option (c, "group") != NULL
+      if (group != NULL && pairs_get (sc.options, sc.n_options, "group") == NULL
           && ms_constructor_find_option (sctor, "group") != NULL)
-        g_hash_table_insert (sc->options, g_strdup ("group"), g_strdup (call_option (c, "group")));
+        pairs_set (sc.options, &sc.n_options, "group", group);
       g_hash_table_iter_init (&it, s->args);
       while (g_hash_table_iter_next (&it, &k, &val))
         {
           const char *ref = val;
-          guint src = ref[0] == '@'
-                      ? GPOINTER_TO_UINT (g_hash_table_lookup (c->inputs, ref + 1))
-                      : GPOINTER_TO_UINT (g_hash_table_lookup (local, ref));
+          guint src = ref[0] == '@' ? call_input (c, ref + 1)
+                                    : GPOINTER_TO_UINT (pairs_get (local, n_local, ref));
           if (src != 0)
-            g_hash_table_insert (sc->inputs, g_strdup (k), GUINT_TO_POINTER (src));
+            call_set_input (&sc, k, src);
         }
       g_hash_table_iter_init (&it, s->runtime_arg_defaults);
       while (g_hash_table_iter_next (&it, &k, &val))
         {
           const char *r = resolve_ref (c, val);
           if (r != NULL)
-            g_hash_table_insert (sc->arg_defaults, g_strdup (k), g_strdup (r));
+            pairs_set (sc.arg_defaults, &sc.n_arg_defaults, k, r);
         }
-      id = eval_call (e, sc, NULL);
-      g_hash_table_insert (local, s->id, GUINT_TO_POINTER (id));
+      id = eval_call (e, &sc, NULL);
+      pairs_set (local, &n_local, s->id, GUINT_TO_POINTER (id));
     }
-  result = GPOINTER_TO_UINT (g_hash_table_lookup (local, v->result));
+  result = GPOINTER_TO_UINT (pairs_get (local, n_local, v->result));
   if (result != 0 && variant_label != NULL)
-    {
-      /* the outermost choice is the one that describes the device */
-      MsEvalNode *n = ms_eval_graph_get_node (e->g, result);
-      g_free (n->variant);
-      n->variant = g_strdup (variant_label);
-    }
+    /* the outermost choice is the one that describes the device */
+    ms_eval_graph_get_node (e->g, result)->variant = (char *) variant_label;
   return result;
+}
+
+static guint
+eval_as_variant (Eval *e, Call *c, const MsVariant *v, const char *variant_label)
+{
+  const MsConstructor *target = ms_catalog_lookup (e->cat, v->as);
+  GHashTableIter it;
+  gpointer k, val;
+  Call ac;
+
+  if (target == NULL)
+    return 0;
+  call_init (&ac, target, c->device, c->role, c->identity, c->depth + 1);
+  g_hash_table_iter_init (&it, v->options);
+  while (g_hash_table_iter_next (&it, &k, &val))
+    {
+      const char *r = resolve_ref (c, val);
+      if (r != NULL)
+        pairs_set (ac.options, &ac.n_options, k, r);
+    }
+  for (guint i = 0; i < target->options->len; i++)
+    {
+      const MsArgument *a = target->options->pdata[i];
+      const char *mine = pairs_get (c->options, c->n_options, a->name);
+      if (mine != NULL && pairs_get (ac.options, ac.n_options, a->name) == NULL)
+        pairs_set (ac.options, &ac.n_options, a->name, mine);
+    }
+  for (guint i = 0; i < target->params->len; i++)
+    {
+      const MsArgument *p = target->params->pdata[i];
+      const char *mapped = g_hash_table_lookup (v->args, p->name);
+      const char *from = mapped && mapped[0] == '@' ? mapped + 1 : p->name;
+      guint src = call_input (c, from);
+      if (src != 0)
+        call_set_input (&ac, p->name, src);
+    }
+  memcpy (ac.arg_defaults, c->arg_defaults, c->n_arg_defaults * sizeof (Pair));
+  ac.n_arg_defaults = c->n_arg_defaults;
+  memcpy (ac.keys_read, c->keys_read, c->n_keys_read * sizeof (char *));
+  ac.n_keys_read = c->n_keys_read;
+  return eval_call (e, &ac, variant_label);
 }
 
 static guint
@@ -674,11 +789,8 @@ eval_call (Eval *e, Call *c, const char *variant_label)
       return 0;
     }
   if (c->ctor->shared && c->ctor->select->len > 0)
-    {
-      /* a shared key-dependent value (default_network): one per arguments */
-      g_free (c->identity);
-      c->identity = shared_identity (c, "<select>");
-    }
+    /* a shared key-dependent value (default_network): one per arguments */
+    c->identity = shared_identity (e, c, "<select>");
   if (c->ctor->select->len == 0)
     return make_node (e, c, NULL, variant_label);
 
@@ -691,51 +803,7 @@ eval_call (Eval *e, Call *c, const char *variant_label)
   switch (v->kind)
     {
     case MS_VARIANT_AS:
-      {
-        const MsConstructor *target = ms_catalog_lookup (e->cat, v->as);
-        g_autoptr(Call) ac = NULL;
-        GHashTableIter it;
-        gpointer k, val;
-        guint id;
-
-        if (target == NULL)
-          return 0;
-        ac = call_new (target, c->device, c->role, c->identity, c->depth + 1);
-        g_hash_table_iter_init (&it, v->options);
-        while (g_hash_table_iter_next (&it, &k, &val))
-          {
-            const char *r = resolve_ref (c, val);
-            if (r != NULL)
-              g_hash_table_insert (ac->options, g_strdup (k), g_strdup (r));
-          }
-        for (guint i = 0; i < target->options->len; i++)
-          {
-            const MsArgument *a = target->options->pdata[i];
-            const char *mine = g_hash_table_lookup (c->options, a->name);
-            if (!g_hash_table_contains (ac->options, a->name) && mine != NULL)
-              g_hash_table_insert (ac->options, g_strdup (a->name), g_strdup (mine));
-          }
-        for (guint i = 0; i < target->params->len; i++)
-          {
-            const MsArgument *p = target->params->pdata[i];
-            const char *mapped = g_hash_table_lookup (v->args, p->name);
-            const char *from = mapped && mapped[0] == '@' ? mapped + 1 : p->name;
-            guint src = GPOINTER_TO_UINT (g_hash_table_lookup (c->inputs, from));
-            if (src != 0)
-              g_hash_table_insert (ac->inputs, g_strdup (p->name), GUINT_TO_POINTER (src));
-          }
-        {
-          GHashTableIter ai;
-          gpointer ak, av;
-          g_hash_table_iter_init (&ai, c->arg_defaults);
-          while (g_hash_table_iter_next (&ai, &ak, &av))
-            g_hash_table_insert (ac->arg_defaults, g_strdup (ak), g_strdup (av));
-        }
-        for (guint i = 0; i < c->keys_read->len; i++)
-          g_ptr_array_add (ac->keys_read, g_strdup (c->keys_read->pdata[i]));
-        id = eval_call (e, ac, variant_label);
-        return id;
-      }
+      return eval_as_variant (e, c, v, variant_label);
     case MS_VARIANT_GRAPH:
       return eval_graph_variant (e, c, v, variant_label);
     case MS_VARIANT_IMPL:
@@ -744,36 +812,53 @@ eval_call (Eval *e, Call *c, const char *variant_label)
     }
 }
 
-/* ---- document devices -------------------------------------------------------------------- */
+/* ---- document devices ------------------------------------------------------------------ */
 
 static guint eval_device (Eval *e, guint id);
+
+static guint
+input_source (MsDocument *doc, guint target, const char *param)
+{
+  GPtrArray *inputs = ms_document_get_inputs (doc, target);
+
+  for (guint i = 0; inputs != NULL && i < inputs->len; i++)
+    {
+      const MsConnection *c = inputs->pdata[i];
+      if (strcmp (c->param, param) == 0)
+        return c->source;
+    }
+  return 0;
+}
 
 static guint
 eval_custom (Eval *e, const MsDevice *d, const MsConstructor *ctor)
 {
   MsEvalNode *n = node_new ();
-  g_autofree char *identity = g_strdup_printf ("dev:%u", d->id);
+  GPtrArray *inputs = ms_document_get_inputs (e->doc, d->id);
   gboolean functor = FALSE;
   guint max_pos = 0;
-  GPtrArray *inputs = ms_document_get_inputs (e->doc, d->id);
+  Call c;
 
   for (guint i = 0; inputs != NULL && i < inputs->len; i++)
     {
-      const MsConnection *c = inputs->pdata[i];
+      const MsConnection *conn = inputs->pdata[i];
       guint64 pos;
-      if (g_ascii_string_to_unsigned (c->param, 10, 1, 10000, &pos, NULL))
+      if (g_ascii_string_to_unsigned (conn->param, 10, 1, 10000, &pos, NULL))
         max_pos = MAX (max_pos, (guint) pos);
     }
   /* inputs in signature order; a gap (missing argument) is skipped */
   for (guint pos = 1; pos <= max_pos; pos++)
     {
-      g_autofree char *param = g_strdup_printf ("%u", pos);
-      guint src = ms_document_get_source (e->doc, d->id, param);
-      guint node = src ? eval_device (e, src) : 0;
+      char param[16];
+      guint src, node;
+
+      g_snprintf (param, sizeof param, "%u", pos);   /* few: custom devices only */
+      src = input_source (e->doc, d->id, param);
+      node = src ? eval_device (e, src) : 0;
       if (node != 0)
         {
           g_array_append_val (n->args, node);
-          g_ptr_array_add (n->arg_params, g_steal_pointer (&param));
+          g_ptr_array_add (n->arg_params, (gpointer) intern (e, param));
           functor = TRUE;
         }
     }
@@ -784,33 +869,31 @@ eval_custom (Eval *e, const MsDevice *d, const MsConstructor *ctor)
         g_array_append_val (n->deps, node);
     }
   n->ctor = ctor;
-  n->device = g_strdup (d->name);
+  n->device = (char *) intern (e, d->name);
   n->device_id = d->id;
-  n->module = g_strdup (d->custom->module);
-  n->functor = functor || strstr (d->custom->signature, "@->") ? g_strdup (d->custom->signature) : NULL;
-  n->connect = g_strdup (ctor->connect);
+  n->module = (char *) intern (e, d->custom->module);
+  n->functor = functor || strstr (d->custom->signature, "@->") ? (char *) intern (e, d->custom->signature) : NULL;
+  n->connect = ctor->connect;
+  call_init (&c, ctor, d, NULL, NULL, 0);
   for (guint i = 0; i < d->custom->runtime_args->len; i++)
     {
       const MsArgDecl *decl = d->custom->runtime_args->pdata[i];
       MsEvalArg *a = g_new0 (MsEvalArg, 1);
-      a->name = g_strdup (decl->name);
-      a->type = g_strdup (decl->type);
-      a->default_value = g_strdup (decl->default_value);
-      a->doc = g_strdup (decl->doc);
-      a->section = g_strdup ("APPLICATION OPTIONS");
-      g_ptr_array_add (n->runtime_args, a);
+      a->name = (char *) intern (e, decl->name);
+      a->type = (char *) intern (e, decl->type);
+      a->default_value = (char *) intern (e, decl->default_value);
+      a->doc = (char *) intern (e, decl->doc);
+      a->section = (char *) intern (e, "APPLICATION OPTIONS");
+      g_ptr_array_add (n->runtime_args, register_arg (e, &c, a));
     }
-  {
-    /* register after the node exists so conflicts name this device */
-    g_autoptr(Call) c = call_new (ctor, d, NULL, identity, 0);
-    GPtrArray *mine = n->runtime_args;
-    n->runtime_args = g_ptr_array_new ();
-    for (guint i = 0; i < mine->len; i++)
-      g_ptr_array_add (n->runtime_args, register_arg (e, c, mine->pdata[i]));
-    g_ptr_array_unref (mine);
-  }
-  add_packages (e, n, d->custom->packages);
-  return add_node (e, n, identity);
+  /* the document may change after evaluation: the graph keeps copies */
+  for (guint i = 0; i < d->custom->packages->len; i++)
+    {
+      MsPackage *p = ms_package_copy (d->custom->packages->pdata[i]);
+      g_ptr_array_add (e->g->owned_packages, p);
+      g_ptr_array_add (n->packages, p);
+    }
+  return add_node (e, n, NULL);
 }
 
 static guint
@@ -818,10 +901,6 @@ eval_device (Eval *e, guint id)
 {
   const MsDevice *d = ms_document_get_device (e->doc, id);
   const MsConstructor *ctor;
-  g_autofree char *identity = NULL;
-  g_autoptr(Call) c = NULL;
-  GHashTableIter it;
-  gpointer k, v;
   gpointer found;
   guint node;
 
@@ -840,20 +919,26 @@ eval_device (Eval *e, guint id)
     node = eval_custom (e, d, ctor);
   else
     {
-      identity = g_strdup_printf ("dev:%u", d->id);
-      c = call_new (ctor, d, NULL, identity, 0);
-      g_hash_table_iter_init (&it, d->options);
-      while (g_hash_table_iter_next (&it, &k, &v))
-        g_hash_table_insert (c->options, g_strdup (k), g_strdup (v));
+      Call c;
+
+      call_init (&c, ctor, d, NULL, NULL, 0);
+      /* only the constructor's own options: a hand-edited file may hold others */
+      for (guint i = 0; i < ctor->options->len; i++)
+        {
+          const MsArgument *a = ctor->options->pdata[i];
+          const char *v = ms_device_get_option (d, a->name);
+          if (v != NULL)
+            pairs_set (c.options, &c.n_options, a->name, v);
+        }
       for (guint i = 0; i < ctor->params->len; i++)
         {
           const MsArgument *p = ctor->params->pdata[i];
-          guint src = ms_document_get_source (e->doc, d->id, p->name);
+          guint src = input_source (e->doc, d->id, p->name);
           guint input = src ? eval_device (e, src) : 0;
           if (input != 0)
-            g_hash_table_insert (c->inputs, g_strdup (p->name), GUINT_TO_POINTER (input));
+            call_set_input (&c, p->name, input);
         }
-      node = eval_call (e, c, NULL);
+      node = eval_call (e, &c, NULL);
     }
   g_hash_table_remove (e->in_progress, GUINT_TO_POINTER (id));
   g_hash_table_insert (e->dev_memo, GUINT_TO_POINTER (id), GUINT_TO_POINTER (node));
@@ -862,29 +947,24 @@ eval_device (Eval *e, guint id)
   return node;
 }
 
-/* ---- register ------------------------------------------------------------------------------- */
+/* ---- register --------------------------------------------------------------------------- */
 
 static guint
-eval_implicit (Eval *e, const char *ctor_name, const char *role, GHashTable *inputs, const char *level)
+eval_implicit (Eval *e, const char *ctor_name, const char *role, const char *argv_param,
+               guint argv_node, const char *level)
 {
   const MsConstructor *ctor = ms_catalog_lookup (e->cat, ctor_name);
   g_autofree char *identity = g_strdup_printf ("init:%s", role);
-  g_autoptr(Call) c = NULL;
+  Call c;
 
   if (ctor == NULL)
     return 0;
-  c = call_new (ctor, NULL, role, identity, 0);
-  if (inputs != NULL)
-    {
-      GHashTableIter it;
-      gpointer k, v;
-      g_hash_table_iter_init (&it, inputs);
-      while (g_hash_table_iter_next (&it, &k, &v))
-        g_hash_table_insert (c->inputs, g_strdup (k), v);
-    }
+  call_init (&c, ctor, NULL, intern (e, role), intern (e, identity), 0);
+  if (argv_param != NULL && argv_node != 0)
+    call_set_input (&c, argv_param, argv_node);
   if (level != NULL && ms_constructor_find_option (ctor, "level") != NULL)
-    g_hash_table_insert (c->options, g_strdup ("level"), g_strdup (level));
-  return eval_call (e, c, NULL);
+    pairs_set (c.options, &c.n_options, "level", level);
+  return eval_call (e, &c, NULL);
 }
 
 static void
@@ -894,7 +974,7 @@ eval_register (Eval *e)
   const char *argv_choice = ms_document_get_setting_or_default (e->doc, MS_SETTING_ARGV);
   const char *argv_ctor = ms_catalog_get_register_choice (e->cat, "argv", argv_choice);
   g_autoptr(GArray) jobs = ms_document_get_jobs (e->doc);
-  guint argv_node = argv_ctor ? eval_implicit (e, argv_ctor, "argv", NULL, NULL) : 0;
+  guint argv_node = argv_ctor ? eval_implicit (e, argv_ctor, "argv", NULL, 0, NULL) : 0;
   MsEvalNode *root;
 
   for (guint i = 0; init != NULL && init[i] != NULL; i++)
@@ -902,7 +982,7 @@ eval_register (Eval *e)
       const char *job = init[i];
       const char *ctor_name = job;
       const char *role = job;
-      g_autoptr(GHashTable) inputs = g_hash_table_new (g_str_hash, g_str_equal);
+      const char *argv_param = NULL;
       const MsConstructor *ctor;
       guint node;
 
@@ -923,10 +1003,10 @@ eval_register (Eval *e)
       for (guint p = 0; p < ctor->params->len; p++)
         {
           const MsArgument *a = ctor->params->pdata[p];
-          if (g_str_equal (a->type, "argv") && argv_node != 0)
-            g_hash_table_insert (inputs, a->name, GUINT_TO_POINTER (argv_node));
+          if (g_str_equal (a->type, "argv"))
+            argv_param = a->name;
         }
-      node = eval_implicit (e, ctor_name, role, inputs,
+      node = eval_implicit (e, ctor_name, role, argv_param, argv_node,
                             g_str_equal (role, "reporter")
                             ? ms_document_get_setting_or_default (e->doc, MS_SETTING_LEVEL) : NULL);
       if (node != 0)
@@ -941,12 +1021,12 @@ eval_register (Eval *e)
     }
 
   root = node_new ();
-  root->module = g_strdup (ms_catalog_get_root_module (e->cat));
-  root->role = g_strdup ("root");
-  root->connect = g_strdup ("return ()");
+  root->module = (char *) intern (e, ms_catalog_get_root_module (e->cat));
+  root->role = (char *) intern (e, "root");
+  root->connect = (char *) intern (e, "return ()");
   g_array_append_vals (root->deps, e->g->init->data, e->g->init->len);
   g_array_append_vals (root->deps, e->g->jobs->data, e->g->jobs->len);
-  g_ptr_array_add (root->keys, g_strdup ("target"));
+  g_ptr_array_add (root->keys, (gpointer) intern (e, "target"));
   add_packages (e, root, ms_catalog_get_root_packages (e->cat));
   {
     const MsKeyDef *t = ms_catalog_lookup_key (e->cat, "target");
@@ -955,7 +1035,7 @@ eval_register (Eval *e)
   e->g->root = add_node (e, root, NULL);
 }
 
-/* ---- packages -------------------------------------------------------------------------------- */
+/* ---- packages ------------------------------------------------------------------------------ */
 
 static const char *
 node_origin (MsEvalNode *n)
@@ -975,105 +1055,112 @@ compare_eval_packages (gconstpointer a, gconstpointer b)
   return strcmp ((*(MsEvalPackage * const *) a)->name, (*(MsEvalPackage * const *) b)->name);
 }
 
+typedef struct {
+  MsEvalPackage *merged;
+  GPtrArray *users;      /* const char*, first-use order */
+  GHashTable *user_set;
+  GPtrArray *libs;
+} Merge;
+
+static void
+merge_free (gpointer data)
+{
+  Merge *m = data;
+
+  g_ptr_array_unref (m->users);
+  g_hash_table_unref (m->user_set);
+  g_ptr_array_unref (m->libs);
+  g_free (m);
+}
+
 static void
 merge_packages (Eval *e)
 {
-  g_autoptr(GHashTable) by_name = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(GHashTable) users = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
-                                                        (GDestroyNotify) g_ptr_array_unref);
-  g_autoptr(GHashTable) libs = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
-                                                       (GDestroyNotify) g_ptr_array_unref);
-  g_autoptr(GHashTable) user_sets = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
-                                                            (GDestroyNotify) g_hash_table_unref);
+  g_autoptr(GHashTable) by_name = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, merge_free);
+  g_autoptr(GPtrArray) order = g_ptr_array_new ();
 
   for (guint i = 0; i < e->g->nodes->len; i++)
     {
       MsEvalNode *n = e->g->nodes->pdata[i];
+      const char *origin = node_origin (n);
+
       for (guint j = 0; j < n->packages->len; j++)
         {
           const MsPackage *p = n->packages->pdata[j];
-          MsEvalPackage *m = g_hash_table_lookup (by_name, p->name);
-          GPtrArray *u, *l;
+          Merge *m = g_hash_table_lookup (by_name, p->name);
 
           if (m == NULL)
             {
-              m = g_new0 (MsEvalPackage, 1);
-              m->name = g_strdup (p->name);
-              m->build = p->build;
-              m->switch_scope = p->switch_scope;
-              g_hash_table_insert (by_name, m->name, m);
-              g_hash_table_insert (users, m->name, g_ptr_array_new_with_free_func (g_free));
-              g_hash_table_insert (user_sets, m->name, g_hash_table_new (g_str_hash, g_str_equal));
-              g_hash_table_insert (libs, m->name, g_ptr_array_new_with_free_func (g_free));
-              g_ptr_array_add (e->g->packages, m);
+              m = g_new0 (Merge, 1);
+              m->merged = g_new0 (MsEvalPackage, 1);
+              m->merged->name = g_strdup (p->name);
+              m->merged->build = p->build;
+              m->merged->switch_scope = p->switch_scope;
+              m->users = g_ptr_array_new ();
+              m->user_set = g_hash_table_new (g_str_hash, g_str_equal);
+              m->libs = g_ptr_array_new ();
+              g_hash_table_insert (by_name, m->merged->name, m);
+              g_ptr_array_add (order, m);
             }
           else
-            m->build = m->build || p->build;
-          if (p->min != NULL && (m->min == NULL || ms_version_compare (p->min, m->min) > 0))
+            m->merged->build = m->merged->build || p->build;
+          if (p->min != NULL && (m->merged->min == NULL || ms_version_compare (p->min, m->merged->min) > 0))
             {
-              g_free (m->min);
-              g_free (m->min_from);
-              m->min = g_strdup (p->min);
-              m->min_from = g_strdup (node_origin (n));
+              g_free (m->merged->min);
+              g_free (m->merged->min_from);
+              m->merged->min = g_strdup (p->min);
+              m->merged->min_from = g_strdup (origin);
             }
-          if (p->max != NULL && (m->max == NULL || ms_version_compare (p->max, m->max) < 0))
+          if (p->max != NULL && (m->merged->max == NULL || ms_version_compare (p->max, m->merged->max) < 0))
             {
-              g_free (m->max);
-              g_free (m->max_from);
-              m->max = g_strdup (p->max);
-              m->max_from = g_strdup (node_origin (n));
+              g_free (m->merged->max);
+              g_free (m->merged->max_from);
+              m->merged->max = g_strdup (p->max);
+              m->merged->max_from = g_strdup (origin);
             }
-          u = g_hash_table_lookup (users, m->name);
           /* a package like tcpip is used by thousands of nodes: dedup by set */
-          {
-            GHashTable *seen = g_hash_table_lookup (user_sets, m->name);
-            const char *origin = node_origin (n);
-            if (!g_hash_table_contains (seen, origin))
-              {
-                g_hash_table_add (seen, (gpointer) origin);
-                g_ptr_array_add (u, g_strdup (origin));
-              }
-          }
-          l = g_hash_table_lookup (libs, m->name);
+          if (g_hash_table_add (m->user_set, (gpointer) origin))
+            g_ptr_array_add (m->users, (gpointer) origin);
           for (guint k = 0; p->libraries != NULL && p->libraries[k] != NULL; k++)
-            add_unique (l, p->libraries[k]);
+            add_unique (m->libs, p->libraries[k]);
         }
     }
-  g_ptr_array_sort (e->g->packages, compare_eval_packages);
-  for (guint i = 0; i < e->g->packages->len; i++)
+  for (guint i = 0; i < order->len; i++)
     {
-      MsEvalPackage *m = e->g->packages->pdata[i];
-      GPtrArray *u = g_hash_table_lookup (users, m->name);
-      GPtrArray *l = g_hash_table_lookup (libs, m->name);
+      Merge *m = order->pdata[i];
+      MsEvalPackage *p = m->merged;
 
-      g_ptr_array_sort (l, compare_strings);
-      g_ptr_array_add (u, NULL);
-      m->used_by = g_strdupv ((char **) u->pdata);
-      g_ptr_array_add (l, NULL);
-      m->libraries = g_strdupv ((char **) l->pdata);
-      if (m->min != NULL && m->max != NULL && ms_version_compare (m->min, m->max) >= 0)
+      m->merged = NULL;
+      g_ptr_array_sort (m->libs, compare_strings);
+      g_ptr_array_add (m->users, NULL);
+      p->used_by = g_strdupv ((char **) m->users->pdata);
+      g_ptr_array_add (m->libs, NULL);
+      p->libraries = g_strdupv ((char **) m->libs->pdata);
+      g_ptr_array_add (e->g->packages, p);
+      if (p->min != NULL && p->max != NULL && ms_version_compare (p->min, p->max) >= 0)
         {
           MsDiagnostic *d;
-          if (g_strcmp0 (m->min_from, m->max_from) == 0)
-            d = ms_diagnostic_new (MS_DIAG_PACKAGE_CONFLICT, MS_SEVERITY_ERROR, m->min_from,
+          if (g_strcmp0 (p->min_from, p->max_from) == 0)
+            d = ms_diagnostic_new (MS_DIAG_PACKAGE_CONFLICT, MS_SEVERITY_ERROR, p->min_from,
                                    "package %s: needs >= %s and < %s, which no version satisfies",
-                                   m->name, m->min, m->max);
+                                   p->name, p->min, p->max);
           else
             {
-              d = ms_diagnostic_new (MS_DIAG_PACKAGE_CONFLICT, MS_SEVERITY_ERROR, m->min_from,
+              d = ms_diagnostic_new (MS_DIAG_PACKAGE_CONFLICT, MS_SEVERITY_ERROR, p->min_from,
                                      "package %s: %s needs >= %s but %s needs < %s; no version "
                                      "satisfies both (Mirage would write an opam file that cannot "
                                      "be installed)",
-                                     m->name, m->min_from, m->min, m->max_from, m->max);
+                                     p->name, p->min_from, p->min, p->max_from, p->max);
               d->related = g_new0 (char *, 2);
-              d->related[0] = g_strdup (m->max_from);
+              d->related[0] = g_strdup (p->max_from);
             }
           report (e, NULL, d);
         }
     }
+  g_ptr_array_sort (e->g->packages, compare_eval_packages);
 }
 
-/* ---- entry ------------------------------------------------------------------------------------ */
+/* ---- entry ---------------------------------------------------------------------------------- */
 
 static int
 compare_keys (gconstpointer a, gconstpointer b)
@@ -1095,6 +1182,9 @@ ms_eval (MsDocument *doc, const char *target)
   GHashTableIter it;
   gpointer v;
 
+  g->catalog = ms_catalog_ref (ms_document_get_catalog (doc));
+  g->strings = g_string_chunk_new (4096);
+  g->owned_packages = g_ptr_array_new_with_free_func ((GDestroyNotify) ms_package_free);
   g->target = g_strdup (target ? target : ms_document_get_target (doc));
   g->app_name = g_strdup (ms_document_get_app_name (doc));
   g->nodes = g_ptr_array_new_with_free_func (eval_node_free);
@@ -1102,14 +1192,14 @@ ms_eval (MsDocument *doc, const char *target)
   g->init = g_array_new (FALSE, FALSE, sizeof (guint));
   g->packages = g_ptr_array_new_with_free_func (eval_package_free);
   g->keys = g_ptr_array_new_with_free_func (eval_key_free);
-  g->runtime_args = g_ptr_array_new_with_free_func (eval_arg_free);
+  g->runtime_args = g_ptr_array_new_with_free_func (g_free);
   g->diagnostics = g_ptr_array_new_with_free_func ((GDestroyNotify) ms_diagnostic_free);
   g->device_nodes = g_hash_table_new (NULL, NULL);
 
   e.doc = doc;
-  e.cat = ms_document_get_catalog (doc);
+  e.cat = g->catalog;
   e.g = g;
-  e.memo = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  e.memo = g_hash_table_new (g_str_hash, g_str_equal);
   e.dev_memo = g_hash_table_new (NULL, NULL);
   e.in_progress = g_hash_table_new (NULL, NULL);
   e.args = g_hash_table_new (g_str_hash, g_str_equal);

@@ -15,6 +15,8 @@
 
 G_BEGIN_DECLS
 
+/* Strings in these structs belong to the graph (interned in its string
+ * chunk) or to the catalog: never free them individually. */
 typedef struct {
   char *name;         /* flag name with group prefix, e.g. "ipv4", "mgmt-ipv4", "port" */
   char *type;         /* value type */
@@ -41,9 +43,9 @@ typedef struct {
   GPtrArray *arg_params; /* char*: parameter name for each arg */
   GArray *deps;       /* guint node ids: extra dependencies */
   GPtrArray *runtime_args; /* MsEvalArg* (borrowed from the graph's list) */
-  GPtrArray *packages;     /* MsPackage* (owned copies, already filtered by target) */
+  GPtrArray *packages;     /* MsPackage* (borrowed, already filtered by target) */
   GPtrArray *keys;         /* char*: keys this node reads or creates (prefixed names) */
-  GHashTable *options;     /* option -> value (resolved, incl. defaults) */
+  GHashTable *options;     /* option -> value (resolved, incl. defaults); NULL if none */
   guint device_id;    /* document device id, 0 for implicit nodes */
 } MsEvalNode;
 
@@ -79,6 +81,10 @@ typedef struct {
   GPtrArray *runtime_args; /* MsEvalArg*, sorted by name */
   GPtrArray *diagnostics;  /* MsDiagnostic*: unsupported targets, package conflicts, ... */
   GHashTable *device_nodes;/* document device id -> node id */
+  /* private */
+  MsCatalog *catalog;
+  GStringChunk *strings;
+  GPtrArray *owned_packages;
 } MsEvalGraph;
 
 /* target NULL: the project's target. */
@@ -87,6 +93,7 @@ void         ms_eval_graph_free (MsEvalGraph *g);
 MsEvalNode  *ms_eval_graph_get_node (MsEvalGraph *g, guint id);
 /* "mirage_kv_unix__3": the value name Functoria gives a node in main.ml */
 char        *ms_eval_node_value_name (const MsEvalNode *n);
+const char  *ms_eval_node_get_option (const MsEvalNode *n, const char *option);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MsEvalGraph, ms_eval_graph_free)
 

@@ -290,7 +290,7 @@ test_reporter_level (void)
   g = ms_eval (doc, NULL);
   reporter = test_eval_node (g, NULL, "reporter");
   g_assert_nonnull (reporter);
-  g_assert_cmpstr (g_hash_table_lookup (reporter->options, "level"), ==, "debug");
+  g_assert_cmpstr (ms_eval_node_get_option (reporter, "level"), ==, "debug");
 }
 
 static void

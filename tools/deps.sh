@@ -1,0 +1,22 @@
+# tools/deps.sh: the Debian 12 packages Mirage Studio builds, tests and runs
+# with, and a function that installs whichever are missing. Sourced by the
+# other scripts in tools/.
+
+MS_DEBIAN_PACKAGES="
+  gcc pkg-config meson ninja-build python3
+  libglib2.0-dev libjson-c-dev libsqlite3-dev libgraphviz-dev libgvc6
+  sqlite3
+"
+
+ms_install_missing () {
+  local missing=()
+  for p in $MS_DEBIAN_PACKAGES; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "Installing missing Debian packages: ${missing[*]}"
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
