@@ -32,16 +32,10 @@ typedef struct {
   MsUnifier *u;
   GHashTable *ctor_sigs;     /* ctor name -> MsSignature* */
   GHashTable *text_sigs;     /* custom signature text -> MsSignature* (NULL: invalid) */
-  GHashTable *dev_sigs;      /* device id -> DevSig* */
+  GPtrArray *devices;        /* the document's, sorted by id */
+  DevSig *sigs;              /* one per device position; ctor == NULL && !done: not computed */
+  gboolean *done;
 } Check;
-
-static void
-dev_sig_free (gpointer data)
-{
-  DevSig *s = data;
-
-  g_free (s);
-}
 
 static void
 check_init (Check *c, MsDocument *doc, GPtrArray *diags)
@@ -52,7 +46,9 @@ check_init (Check *c, MsDocument *doc, GPtrArray *diags)
   c->u = ms_unifier_new ();
   c->ctor_sigs = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) ms_signature_free);
   c->text_sigs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) ms_signature_free);
-  c->dev_sigs = g_hash_table_new_full (NULL, NULL, NULL, dev_sig_free);
+  c->devices = ms_document_get_devices (doc);
+  c->sigs = g_new0 (DevSig, c->devices->len + 1);
+  c->done = g_new0 (gboolean, c->devices->len + 1);
 }
 
 static void
@@ -61,7 +57,8 @@ check_clear (Check *c)
   ms_unifier_free (c->u);
   g_hash_table_unref (c->ctor_sigs);
   g_hash_table_unref (c->text_sigs);
-  g_hash_table_unref (c->dev_sigs);
+  g_free (c->sigs);
+  g_free (c->done);
 }
 
 static MsDiagnostic *
@@ -116,14 +113,38 @@ ctor_signature (Check *c, const MsConstructor *ctor)
   return sig;
 }
 
+/* Devices are sorted by id, so a position is a binary search away; the
+ * checker's per-device state lives in arrays indexed by position. */
+static int
+device_pos (GPtrArray *devices, guint id)
+{
+  guint lo = 0, hi = devices->len;
+
+  while (lo < hi)
+    {
+      guint mid = (lo + hi) / 2;
+      guint mid_id = ((MsDevice *) devices->pdata[mid])->id;
+      if (mid_id == id)
+        return (int) mid;
+      if (mid_id < id)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return -1;
+}
+
 static DevSig *
 device_signature (Check *c, const MsDevice *d, gboolean report)
 {
-  DevSig *s = g_hash_table_lookup (c->dev_sigs, GUINT_TO_POINTER (d->id));
+  int pos = device_pos (c->devices, d->id);
+  DevSig *s = &c->sigs[pos < 0 ? c->devices->len : (guint) pos];
 
-  if (s != NULL)
+  if (pos >= 0 && c->done[pos])
     return s;
-  s = g_new0 (DevSig, 1);
+  if (pos >= 0)
+    c->done[pos] = TRUE;
+  memset (s, 0, sizeof *s);
   s->device = d;
   s->ctor = ms_catalog_lookup (c->cat, d->ctor);
   if (d->custom != NULL)
@@ -155,7 +176,6 @@ device_signature (Check *c, const MsDevice *d, gboolean report)
   s->valid = s->sig != NULL && s->sig->result.family != NULL;
   if (s->valid)
     s->base = ms_unifier_fresh (c->u, s->sig->n_vars);
-  g_hash_table_insert (c->dev_sigs, GUINT_TO_POINTER (d->id), s);
   return s;
 }
 
@@ -501,6 +521,17 @@ check_connections (Check *c)
     }
 }
 
+static gboolean
+has_input (MsDocument *doc, guint target, const char *param)
+{
+  GPtrArray *inputs = ms_document_get_inputs (doc, target);
+
+  for (guint i = 0; inputs != NULL && i < inputs->len; i++)
+    if (strcmp (((MsConnection *) inputs->pdata[i])->param, param) == 0)
+      return TRUE;
+  return FALSE;
+}
+
 static void
 check_missing (Check *c)
 {
@@ -515,14 +546,16 @@ check_missing (Check *c)
         continue;
       for (guint p = 0; p < s->sig->params->len; p++)
         {
-          g_autofree char *param = NULL;
           const MsArgument *a = s->param_names ? s->param_names->pdata[p] : NULL;
+          char position[16];
+          const char *param;
           MsDiagnostic *diag;
 
           if (a != NULL && !a->required)
             continue;
-          param = a ? g_strdup (a->name) : g_strdup_printf ("%u", p + 1);
-          if (ms_document_get_source (c->doc, d->id, param) == 0)
+          g_snprintf (position, sizeof position, "%u", p + 1);
+          param = a ? a->name : position;
+          if (!has_input (c->doc, d->id, param))
             {
               MsType t = ms_type_instantiate (&g_array_index (s->sig->params, MsType, p), s->base);
               g_autofree char *tt = type_text (c, &t);
@@ -540,120 +573,138 @@ check_missing (Check *c)
 
 /* ---- cycles and reachability -------------------------------------------------------- */
 
-/* Edges go from a device to the devices it uses (its inputs and deps). */
-static GHashTable *
-input_map (MsDocument *doc)
-{
-  GHashTable *inputs = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_array_unref);
-  GPtrArray *conns = ms_document_get_connections (doc);
-  GPtrArray *devices = ms_document_get_devices (doc);
+/* The "uses" relation as compressed rows: for device position v, the
+ * positions it uses (inputs and deps) are list[start[v] .. start[v+1]). */
+typedef struct {
+  guint n;
+  guint *start;
+  guint *list;
+} Uses;
 
-  for (guint i = 0; i < devices->len; i++)
-    {
-      const MsDevice *d = devices->pdata[i];
-      GArray *a = g_array_new (FALSE, FALSE, sizeof (guint));
-      if (d->custom != NULL)
-        g_array_append_vals (a, d->custom->deps->data, d->custom->deps->len);
-      g_hash_table_insert (inputs, GUINT_TO_POINTER (d->id), a);
-    }
-  for (guint i = 0; i < conns->len; i++)
-    {
-      const MsConnection *conn = conns->pdata[i];
-      GArray *a = g_hash_table_lookup (inputs, GUINT_TO_POINTER (conn->target));
-      if (a != NULL && ms_document_get_device (doc, conn->source) != NULL)
-        g_array_append_val (a, conn->source);
-    }
-  return inputs;
+static void
+uses_free (Uses *u)
+{
+  g_free (u->start);
+  g_free (u->list);
 }
 
-typedef struct {
-  GHashTable *inputs;
-  GHashTable *index;     /* id -> tarjan index */
-  GHashTable *low;
-  GHashTable *on_stack;
-  GArray *stack;
-  int counter;
-  GPtrArray *components; /* GArray* of ids, for cycles only */
-} Tarjan;
+static Uses
+uses_build (MsDocument *doc)
+{
+  GPtrArray *devices = ms_document_get_devices (doc);
+  GPtrArray *conns = ms_document_get_connections (doc);
+  guint n = devices->len;
+  Uses u = { n, g_new0 (guint, n + 2), NULL };
+  g_autofree guint *fill = g_new0 (guint, n + 1);
+  guint total = 0;
+
+  /* count, then place: two passes over the same edges */
+  for (int pass = 0; pass < 2; pass++)
+    {
+      for (guint i = 0; i < conns->len; i++)
+        {
+          const MsConnection *conn = conns->pdata[i];
+          int t = device_pos (devices, conn->target), src = device_pos (devices, conn->source);
+          if (t < 0 || src < 0)
+            continue;
+          if (pass == 0)
+            u.start[t + 1]++;
+          else
+            u.list[fill[t]++] = (guint) src;
+        }
+      for (guint v = 0; v < n; v++)
+        {
+          const MsDevice *d = devices->pdata[v];
+          for (guint k = 0; d->custom != NULL && k < d->custom->deps->len; k++)
+            {
+              int src = device_pos (devices, g_array_index (d->custom->deps, guint, k));
+              if (src < 0)
+                continue;
+              if (pass == 0)
+                u.start[v + 1]++;
+              else
+                u.list[fill[v]++] = (guint) src;
+            }
+        }
+      if (pass == 0)
+        {
+          for (guint v = 0; v < n; v++)
+            u.start[v + 1] += u.start[v];
+          total = u.start[n];
+          u.list = g_new (guint, total + 1);
+          memcpy (fill, u.start, n * sizeof (guint));
+        }
+    }
+  return u;
+}
 
 /* Iterative Tarjan: projects can be deep chains, recursion could overflow. */
 static void
-tarjan_visit (Tarjan *t, guint root)
+tarjan (const Uses *u, GPtrArray *components)
 {
   typedef struct { guint v; guint next; } Frame;
-  g_autoptr(GArray) frames = g_array_new (FALSE, FALSE, sizeof (Frame));
-  Frame f0 = { root, 0 };
+  g_autofree int *index = g_new (int, u->n + 1);
+  g_autofree int *low = g_new (int, u->n + 1);
+  g_autofree gboolean *on_stack = g_new0 (gboolean, u->n + 1);
+  g_autofree guint *stack = g_new (guint, u->n + 1);
+  g_autofree Frame *frames = g_new (Frame, u->n + 1);
+  guint sp = 0;
+  int counter = 0;
 
-  g_array_append_val (frames, f0);
-  g_hash_table_insert (t->index, GUINT_TO_POINTER (root), GINT_TO_POINTER (t->counter));
-  g_hash_table_insert (t->low, GUINT_TO_POINTER (root), GINT_TO_POINTER (t->counter));
-  t->counter++;
-  g_array_append_val (t->stack, root);
-  g_hash_table_add (t->on_stack, GUINT_TO_POINTER (root));
-
-  while (frames->len > 0)
+  for (guint i = 0; i < u->n; i++)
+    index[i] = -1;
+  for (guint root = 0; root < u->n; root++)
     {
-      Frame *f = &g_array_index (frames, Frame, frames->len - 1);
-      GArray *succ = g_hash_table_lookup (t->inputs, GUINT_TO_POINTER (f->v));
+      guint fp = 0;
 
-      if (succ != NULL && f->next < succ->len)
+      if (index[root] >= 0)
+        continue;
+      frames[fp++] = (Frame) { root, u->start[root] };
+      index[root] = low[root] = counter++;
+      stack[sp++] = root;
+      on_stack[root] = TRUE;
+      while (fp > 0)
         {
-          guint w = g_array_index (succ, guint, f->next++);
-          if (!g_hash_table_contains (t->index, GUINT_TO_POINTER (w)))
+          Frame *f = &frames[fp - 1];
+          guint v = f->v;
+
+          if (f->next < u->start[v + 1])
             {
-              Frame nf = { w, 0 };
-              g_hash_table_insert (t->index, GUINT_TO_POINTER (w), GINT_TO_POINTER (t->counter));
-              g_hash_table_insert (t->low, GUINT_TO_POINTER (w), GINT_TO_POINTER (t->counter));
-              t->counter++;
-              g_array_append_val (t->stack, w);
-              g_hash_table_add (t->on_stack, GUINT_TO_POINTER (w));
-              g_array_append_val (frames, nf);
+              guint w = u->list[f->next++];
+              if (index[w] < 0)
+                {
+                  index[w] = low[w] = counter++;
+                  stack[sp++] = w;
+                  on_stack[w] = TRUE;
+                  frames[fp++] = (Frame) { w, u->start[w] };
+                }
+              else if (on_stack[w] && index[w] < low[v])
+                low[v] = index[w];
+              continue;
             }
-          else if (g_hash_table_contains (t->on_stack, GUINT_TO_POINTER (w)))
+          fp--;
+          if (fp > 0 && low[v] < low[frames[fp - 1].v])
+            low[frames[fp - 1].v] = low[v];
+          if (low[v] == index[v])
             {
-              int lv = GPOINTER_TO_INT (g_hash_table_lookup (t->low, GUINT_TO_POINTER (f->v)));
-              int iw = GPOINTER_TO_INT (g_hash_table_lookup (t->index, GUINT_TO_POINTER (w)));
-              if (iw < lv)
-                g_hash_table_insert (t->low, GUINT_TO_POINTER (f->v), GINT_TO_POINTER (iw));
-            }
-          continue;
-        }
-      {
-        guint v = f->v;
-        int lv = GPOINTER_TO_INT (g_hash_table_lookup (t->low, GUINT_TO_POINTER (v)));
-        int iv = GPOINTER_TO_INT (g_hash_table_lookup (t->index, GUINT_TO_POINTER (v)));
-        g_array_set_size (frames, frames->len - 1);
-        if (frames->len > 0)
-          {
-            guint parent = g_array_index (frames, Frame, frames->len - 1).v;
-            int lp = GPOINTER_TO_INT (g_hash_table_lookup (t->low, GUINT_TO_POINTER (parent)));
-            if (lv < lp)
-              g_hash_table_insert (t->low, GUINT_TO_POINTER (parent), GINT_TO_POINTER (lv));
-          }
-        if (lv == iv)
-          {
-            GArray *comp = g_array_new (FALSE, FALSE, sizeof (guint));
-            guint w;
-            do
-              {
-                w = g_array_index (t->stack, guint, t->stack->len - 1);
-                g_array_set_size (t->stack, t->stack->len - 1);
-                g_hash_table_remove (t->on_stack, GUINT_TO_POINTER (w));
-                g_array_append_val (comp, w);
-              }
-            while (w != v);
-            {
-              GArray *succ2 = g_hash_table_lookup (t->inputs, GUINT_TO_POINTER (v));
+              GArray *comp = g_array_new (FALSE, FALSE, sizeof (guint));
               gboolean self_loop = FALSE;
-              for (guint k = 0; succ2 != NULL && k < succ2->len; k++)
-                self_loop |= g_array_index (succ2, guint, k) == v;
+              guint w;
+              do
+                {
+                  w = stack[--sp];
+                  on_stack[w] = FALSE;
+                  g_array_append_val (comp, w);
+                }
+              while (w != v);
+              for (guint k = u->start[v]; k < u->start[v + 1]; k++)
+                self_loop |= u->list[k] == v;
               if (comp->len > 1 || self_loop)
-                g_ptr_array_add (t->components, comp);
+                g_ptr_array_add (components, comp);
               else
                 g_array_unref (comp);
             }
-          }
-      }
+        }
     }
 }
 
@@ -666,35 +717,24 @@ compare_uint (gconstpointer a, gconstpointer b)
 }
 
 static void
-check_cycles (Check *c, GHashTable *inputs)
+check_cycles (Check *c, const Uses *u)
 {
-  GPtrArray *devices = ms_document_get_devices (c->doc);
-  Tarjan t = { 0 };
+  g_autoptr(GPtrArray) components = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
 
-  t.inputs = inputs;
-  t.index = g_hash_table_new (NULL, NULL);
-  t.low = g_hash_table_new (NULL, NULL);
-  t.on_stack = g_hash_table_new (NULL, NULL);
-  t.stack = g_array_new (FALSE, FALSE, sizeof (guint));
-  t.components = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
-  for (guint i = 0; i < devices->len; i++)
+  tarjan (u, components);
+  for (guint i = 0; i < components->len; i++)
     {
-      guint id = ((MsDevice *) devices->pdata[i])->id;
-      if (!g_hash_table_contains (t.index, GUINT_TO_POINTER (id)))
-        tarjan_visit (&t, id);
-    }
-  for (guint i = 0; i < t.components->len; i++)
-    {
-      GArray *comp = t.components->pdata[i];
+      GArray *comp = components->pdata[i];
       GString *names = g_string_new (NULL);
       const MsDevice *first;
       MsDiagnostic *diag;
 
+      /* positions sort like ids */
       g_array_sort (comp, compare_uint);
-      first = ms_document_get_device (c->doc, g_array_index (comp, guint, 0));
+      first = c->devices->pdata[g_array_index (comp, guint, 0)];
       for (guint k = 0; k < comp->len; k++)
         g_string_append_printf (names, "%s%s", k ? ", " : "",
-                                ms_document_get_device (c->doc, g_array_index (comp, guint, k))->name);
+                                ((MsDevice *) c->devices->pdata[g_array_index (comp, guint, k)])->name);
       diag = comp->len == 1
              ? add (c, MS_DIAG_CYCLE, MS_SEVERITY_ERROR, first, "%s uses itself", first->name)
              : add (c, MS_DIAG_CYCLE, MS_SEVERITY_ERROR, first,
@@ -704,33 +744,29 @@ check_cycles (Check *c, GHashTable *inputs)
         {
           diag->related = g_new0 (char *, comp->len);
           for (guint k = 1; k < comp->len; k++)
-            diag->related[k - 1] = g_strdup (ms_document_get_device (c->doc, g_array_index (comp, guint, k))->name);
+            diag->related[k - 1] = g_strdup (((MsDevice *) c->devices->pdata[g_array_index (comp, guint, k)])->name);
         }
       g_string_free (names, TRUE);
     }
-  g_hash_table_unref (t.index);
-  g_hash_table_unref (t.low);
-  g_hash_table_unref (t.on_stack);
-  g_array_unref (t.stack);
-  g_ptr_array_unref (t.components);
 }
 
 static void
-check_jobs_and_use (Check *c, GHashTable *inputs)
+check_jobs_and_use (Check *c, const Uses *u)
 {
   g_autoptr(GArray) jobs = ms_document_get_jobs (c->doc);
-  g_autoptr(GHashTable) reached = g_hash_table_new (NULL, NULL);
-  g_autoptr(GArray) queue = g_array_new (FALSE, FALSE, sizeof (guint));
-  GPtrArray *devices = ms_document_get_devices (c->doc);
+  g_autofree gboolean *reached = g_new0 (gboolean, u->n + 1);
+  g_autofree guint *queue = g_new (guint, u->n + 1);
+  guint qn = 0;
   guint valid_jobs = 0;
 
   for (guint i = 0; i < jobs->len; i++)
     {
       guint id = g_array_index (jobs, guint, i);
-      const MsDevice *d = ms_document_get_device (c->doc, id);
+      int pos = device_pos (c->devices, id);
+      const MsDevice *d;
       DevSig *s;
 
-      if (d == NULL)
+      if (pos < 0)
         {
           MsDiagnostic *diag = add (c, MS_DIAG_NOT_A_JOB, MS_SEVERITY_ERROR, NULL,
                                     "job number %u refers to a device that no longer exists", id);
@@ -738,6 +774,7 @@ check_jobs_and_use (Check *c, GHashTable *inputs)
             diag->setting = g_strdup (MS_SETTING_JOBS);
           continue;
         }
+      d = c->devices->pdata[pos];
       valid_jobs++;
       s = device_signature (c, d, FALSE);
       if (s->valid && g_strcmp0 (s->sig->result.family, "job") != 0)
@@ -749,41 +786,38 @@ check_jobs_and_use (Check *c, GHashTable *inputs)
           if (diag)
             diag->setting = g_strdup (MS_SETTING_JOBS);
         }
-      if (!g_hash_table_contains (reached, GUINT_TO_POINTER (id)))
+      if (!reached[pos])
         {
-          g_hash_table_add (reached, GUINT_TO_POINTER (id));
-          g_array_append_val (queue, id);
+          reached[pos] = TRUE;
+          queue[qn++] = (guint) pos;
         }
     }
   if (valid_jobs == 0)
     {
-      MsDiagnostic *diag = add (c, MS_DIAG_NO_JOBS, devices->len ? MS_SEVERITY_WARNING : MS_SEVERITY_INFO, NULL,
+      MsDiagnostic *diag = add (c, MS_DIAG_NO_JOBS, c->devices->len ? MS_SEVERITY_WARNING : MS_SEVERITY_INFO, NULL,
                                 "no job is registered, so the unikernel would do nothing; "
                                 "register a main device (mstudio register P --jobs NAME)");
       if (diag)
         diag->setting = g_strdup (MS_SETTING_JOBS);
       return;
     }
-  for (guint qi = 0; qi < queue->len; qi++)
+  for (guint qi = 0; qi < qn; qi++)
     {
-      GArray *in = g_hash_table_lookup (inputs, GUINT_TO_POINTER (g_array_index (queue, guint, qi)));
-      for (guint k = 0; in != NULL && k < in->len; k++)
-        {
-          guint w = g_array_index (in, guint, k);
-          if (!g_hash_table_contains (reached, GUINT_TO_POINTER (w)))
-            {
-              g_hash_table_add (reached, GUINT_TO_POINTER (w));
-              g_array_append_val (queue, w);
-            }
-        }
+      guint v = queue[qi];
+      for (guint k = u->start[v]; k < u->start[v + 1]; k++)
+        if (!reached[u->list[k]])
+          {
+            reached[u->list[k]] = TRUE;
+            queue[qn++] = u->list[k];
+          }
     }
-  for (guint i = 0; i < devices->len; i++)
-    {
-      const MsDevice *d = devices->pdata[i];
-      if (!g_hash_table_contains (reached, GUINT_TO_POINTER (d->id)))
+  for (guint i = 0; i < c->devices->len; i++)
+    if (!reached[i])
+      {
+        const MsDevice *d = c->devices->pdata[i];
         add (c, MS_DIAG_UNUSED_DEVICE, MS_SEVERITY_WARNING, d,
              "%s is not used by any registered job, so it will not be part of the unikernel", d->name);
-    }
+      }
 }
 
 /* ---- settings and the evaluated graph ------------------------------------------------------ */
@@ -939,17 +973,18 @@ GPtrArray *
 ms_check_document (MsDocument *doc)
 {
   GPtrArray *diags = g_ptr_array_new_with_free_func ((GDestroyNotify) ms_diagnostic_free);
-  g_autoptr(GHashTable) inputs = NULL;
   g_autoptr(MsEvalGraph) g = NULL;
+  Uses uses;
   Check c;
 
   check_init (&c, doc, diags);
   check_devices (&c);
   check_connections (&c);
   check_missing (&c);
-  inputs = input_map (doc);
-  check_cycles (&c, inputs);
-  check_jobs_and_use (&c, inputs);
+  uses = uses_build (doc);
+  check_cycles (&c, &uses);
+  check_jobs_and_use (&c, &uses);
+  uses_free (&uses);
 
   g = ms_eval (doc, NULL);
   check_settings (&c, g);
@@ -964,29 +999,27 @@ ms_check_document (MsDocument *doc)
 
 /* ---- queries for editors ---------------------------------------------------------------------- */
 
+/* Whether the device at position from uses, directly or not, the one at to. */
 static gboolean
-reaches (GHashTable *inputs, guint from, guint to)
+reaches (const Uses *u, guint from, guint to)
 {
-  g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
-  g_autoptr(GArray) queue = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autofree gboolean *seen = g_new0 (gboolean, u->n + 1);
+  g_autofree guint *queue = g_new (guint, u->n + 1);
+  guint qn = 0;
 
-  g_array_append_val (queue, from);
-  g_hash_table_add (seen, GUINT_TO_POINTER (from));
-  for (guint qi = 0; qi < queue->len; qi++)
+  queue[qn++] = from;
+  seen[from] = TRUE;
+  for (guint qi = 0; qi < qn; qi++)
     {
-      guint v = g_array_index (queue, guint, qi);
-      GArray *in = g_hash_table_lookup (inputs, GUINT_TO_POINTER (v));
+      guint v = queue[qi];
       if (v == to)
         return TRUE;
-      for (guint k = 0; in != NULL && k < in->len; k++)
-        {
-          guint w = g_array_index (in, guint, k);
-          if (!g_hash_table_contains (seen, GUINT_TO_POINTER (w)))
-            {
-              g_hash_table_add (seen, GUINT_TO_POINTER (w));
-              g_array_append_val (queue, w);
-            }
-        }
+      for (guint k = u->start[v]; k < u->start[v + 1]; k++)
+        if (!seen[u->list[k]])
+          {
+            seen[u->list[k]] = TRUE;
+            queue[qn++] = u->list[k];
+          }
     }
   return FALSE;
 }
@@ -997,8 +1030,9 @@ ms_check_connection (MsDocument *doc, guint source, guint target, const char *pa
   const MsDevice *src = ms_document_get_device (doc, source);
   const MsDevice *dst = ms_document_get_device (doc, target);
   GPtrArray *conns = ms_document_get_connections (doc);
-  g_autoptr(GHashTable) inputs = NULL;
-  gboolean ok;
+  GPtrArray *devices = ms_document_get_devices (doc);
+  gboolean ok, cycle;
+  Uses uses;
   DevSig *ds;
   Check c;
 
@@ -1020,8 +1054,10 @@ ms_check_connection (MsDocument *doc, guint source, guint target, const char *pa
         *why = g_strdup_printf ("%s is of unknown kind %s", src->name, src->ctor);
       return FALSE;
     }
-  inputs = input_map (doc);
-  if (reaches (inputs, source, target))
+  uses = uses_build (doc);
+  cycle = reaches (&uses, (guint) device_pos (devices, source), (guint) device_pos (devices, target));
+  uses_free (&uses);
+  if (cycle)
     {
       if (why)
         *why = g_strdup_printf ("%s already uses %s, so this connection would make a cycle",

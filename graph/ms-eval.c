@@ -42,6 +42,8 @@ typedef struct {
   GHashTable *args;         /* name -> MsEvalArg* */
   GHashTable *keys;         /* name -> MsEvalKey* */
   GHashTable *reported;     /* diagnostics already emitted (dedup keys) */
+  GArray *empty_array;      /* shared by nodes until they add to it */
+  GPtrArray *empty_ptr_array;
 } Eval;
 
 typedef struct {
@@ -61,13 +63,17 @@ typedef struct {
 } Call;
 
 static guint eval_call (Eval *e, Call *c, const char *variant_label);
+static GArray *own_array (Eval *e, GArray **a);
+static GPtrArray *own_ptr_array (Eval *e, GPtrArray **a);
 
 /* ---- small helpers ------------------------------------------------------------- */
 
+/* A copy owned by the graph. Not deduplicated: hashing every string cost
+ * more than the memory it would save. */
 static const char *
 intern (Eval *e, const char *s)
 {
-  return s ? g_string_chunk_insert_const (e->g->strings, s) : NULL;
+  return s ? g_string_chunk_insert (e->g->strings, s) : NULL;
 }
 
 /* a, sep and b joined and interned, without printf: this runs for every
@@ -456,7 +462,7 @@ add_catalog_args (Eval *e, Call *c, MsEvalNode *n, GPtrArray *uses)
       a->docv = def->docv;
       a->section = def->section;
       a->code = def->code;
-      g_ptr_array_add (n->runtime_args, register_arg (e, c, a));
+      g_ptr_array_add (own_ptr_array (e, &n->runtime_args), register_arg (e, c, a));
     }
 }
 
@@ -502,18 +508,43 @@ shared_identity (Eval *e, Call *c, const char *variant)
   }
 }
 
+/* Most nodes have no dependencies, several no arguments or packages:
+ * empty fields share one empty array of the graph until written, so
+ * readers always find an array and creation stays cheap. */
 static MsEvalNode *
-node_new (void)
+node_new (Eval *e)
 {
   MsEvalNode *n = g_new0 (MsEvalNode, 1);
 
-  n->args = g_array_new (FALSE, FALSE, sizeof (guint));
-  n->arg_params = g_ptr_array_new ();
-  n->deps = g_array_new (FALSE, FALSE, sizeof (guint));
-  n->runtime_args = g_ptr_array_new ();
-  n->packages = g_ptr_array_new ();
-  n->keys = g_ptr_array_new ();
+  n->args = g_array_ref (e->empty_array);
+  n->arg_params = g_ptr_array_ref (e->empty_ptr_array);
+  n->deps = g_array_ref (e->empty_array);
+  n->runtime_args = g_ptr_array_ref (e->empty_ptr_array);
+  n->packages = g_ptr_array_ref (e->empty_ptr_array);
+  n->keys = g_ptr_array_ref (e->empty_ptr_array);
   return n;
+}
+
+static GArray *
+own_array (Eval *e, GArray **a)
+{
+  if (*a == e->empty_array)
+    {
+      g_array_unref (*a);
+      *a = g_array_new (FALSE, FALSE, sizeof (guint));
+    }
+  return *a;
+}
+
+static GPtrArray *
+own_ptr_array (Eval *e, GPtrArray **a)
+{
+  if (*a == e->empty_ptr_array)
+    {
+      g_ptr_array_unref (*a);
+      *a = g_ptr_array_new ();
+    }
+  return *a;
 }
 
 static guint
@@ -533,8 +564,17 @@ add_packages (Eval *e, MsEvalNode *n, GPtrArray *packages)
     {
       MsPackage *p = packages->pdata[i];
       if (ms_catalog_target_in (e->cat, e->g->target, (const char * const *) p->targets))
-        g_ptr_array_add (n->packages, p);
+        g_ptr_array_add (own_ptr_array (e, &n->packages), p);
     }
+}
+
+static void
+add_key (Eval *e, MsEvalNode *n, const char *s)
+{
+  for (guint i = 0; i < n->keys->len; i++)
+    if (strcmp (n->keys->pdata[i], s) == 0)
+      return;
+  g_ptr_array_add (own_ptr_array (e, &n->keys), (gpointer) s);
 }
 
 static void
@@ -615,7 +655,7 @@ make_node (Eval *e, Call *c, const MsVariant *v, const char *variant_label)
     return GPOINTER_TO_UINT (found);
 
   check_target (e, c);
-  n = node_new ();
+  n = node_new (e);
   n->ctor = ctor;
   n->variant = (char *) variant_label;
   n->device = c->device ? (char *) intern (e, c->device->name) : NULL;
@@ -636,11 +676,11 @@ make_node (Eval *e, Call *c, const MsVariant *v, const char *variant_label)
         continue;
       if (functor != NULL)
         {
-          g_array_append_val (n->args, id);
-          g_ptr_array_add (n->arg_params, p->name);
+          g_array_append_val (own_array (e, &n->args), id);
+          g_ptr_array_add (own_ptr_array (e, &n->arg_params), p->name);
         }
       else
-        g_array_append_val (n->deps, id);
+        g_array_append_val (own_array (e, &n->deps), id);
     }
   for (guint i = 0; i < ctor->options->len; i++)
     {
@@ -655,7 +695,7 @@ make_node (Eval *e, Call *c, const MsVariant *v, const char *variant_label)
   add_catalog_args (e, c, n, v && v->has_runtime_args ? v->runtime_args : ctor->runtime_args);
   add_packages (e, n, v && v->has_packages ? v->packages : ctor->packages);
   for (guint i = 0; i < c->n_keys_read; i++)
-    add_unique (n->keys, c->keys_read[i]);
+    add_key (e, n, c->keys_read[i]);
   for (guint i = 0; ctor->keys[i] != NULL; i++)
     {
       const MsKeyDef *def;
@@ -663,13 +703,13 @@ make_node (Eval *e, Call *c, const MsVariant *v, const char *variant_label)
 
       if (strcmp (ctor->keys[i], "target") == 0)
         {
-          add_unique (n->keys, intern (e, "target"));
+          add_key (e, n, intern (e, "target"));
           continue;
         }
       def = ms_catalog_lookup_key (e->cat, ctor->keys[i]);
       name = key_name_in_call (e, c, def, ctor->keys[i]);
       ensure_key (e, name, def ? def->type : "string", def ? def->default_value : "", def ? def->doc : NULL);
-      add_unique (n->keys, name);
+      add_key (e, n, name);
     }
   return add_node (e, n, identity);
 }
@@ -833,7 +873,7 @@ input_source (MsDocument *doc, guint target, const char *param)
 static guint
 eval_custom (Eval *e, const MsDevice *d, const MsConstructor *ctor)
 {
-  MsEvalNode *n = node_new ();
+  MsEvalNode *n = node_new (e);
   GPtrArray *inputs = ms_document_get_inputs (e->doc, d->id);
   gboolean functor = FALSE;
   guint max_pos = 0;
@@ -857,8 +897,8 @@ eval_custom (Eval *e, const MsDevice *d, const MsConstructor *ctor)
       node = src ? eval_device (e, src) : 0;
       if (node != 0)
         {
-          g_array_append_val (n->args, node);
-          g_ptr_array_add (n->arg_params, (gpointer) intern (e, param));
+          g_array_append_val (own_array (e, &n->args), node);
+          g_ptr_array_add (own_ptr_array (e, &n->arg_params), (gpointer) intern (e, param));
           functor = TRUE;
         }
     }
@@ -866,7 +906,7 @@ eval_custom (Eval *e, const MsDevice *d, const MsConstructor *ctor)
     {
       guint node = eval_device (e, g_array_index (d->custom->deps, guint, i));
       if (node != 0)
-        g_array_append_val (n->deps, node);
+        g_array_append_val (own_array (e, &n->deps), node);
     }
   n->ctor = ctor;
   n->device = (char *) intern (e, d->name);
@@ -884,14 +924,14 @@ eval_custom (Eval *e, const MsDevice *d, const MsConstructor *ctor)
       a->default_value = (char *) intern (e, decl->default_value);
       a->doc = (char *) intern (e, decl->doc);
       a->section = (char *) intern (e, "APPLICATION OPTIONS");
-      g_ptr_array_add (n->runtime_args, register_arg (e, &c, a));
+      g_ptr_array_add (own_ptr_array (e, &n->runtime_args), register_arg (e, &c, a));
     }
   /* the document may change after evaluation: the graph keeps copies */
   for (guint i = 0; i < d->custom->packages->len; i++)
     {
       MsPackage *p = ms_package_copy (d->custom->packages->pdata[i]);
       g_ptr_array_add (e->g->owned_packages, p);
-      g_ptr_array_add (n->packages, p);
+      g_ptr_array_add (own_ptr_array (e, &n->packages), p);
     }
   return add_node (e, n, NULL);
 }
@@ -1020,13 +1060,13 @@ eval_register (Eval *e)
         g_array_append_val (e->g->jobs, node);
     }
 
-  root = node_new ();
+  root = node_new (e);
   root->module = (char *) intern (e, ms_catalog_get_root_module (e->cat));
   root->role = (char *) intern (e, "root");
   root->connect = (char *) intern (e, "return ()");
-  g_array_append_vals (root->deps, e->g->init->data, e->g->init->len);
-  g_array_append_vals (root->deps, e->g->jobs->data, e->g->jobs->len);
-  g_ptr_array_add (root->keys, (gpointer) intern (e, "target"));
+  g_array_append_vals (own_array (e, &root->deps), e->g->init->data, e->g->init->len);
+  g_array_append_vals (own_array (e, &root->deps), e->g->jobs->data, e->g->jobs->len);
+  add_key (e, root, intern (e, "target"));
   add_packages (e, root, ms_catalog_get_root_packages (e->cat));
   {
     const MsKeyDef *t = ms_catalog_lookup_key (e->cat, "target");
@@ -1205,6 +1245,8 @@ ms_eval (MsDocument *doc, const char *target)
   e.args = g_hash_table_new (g_str_hash, g_str_equal);
   e.keys = g_hash_table_new (g_str_hash, g_str_equal);
   e.reported = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  e.empty_array = g_array_new (FALSE, FALSE, sizeof (guint));
+  e.empty_ptr_array = g_ptr_array_new ();
 
   eval_register (&e);
   merge_packages (&e);
@@ -1224,5 +1266,7 @@ ms_eval (MsDocument *doc, const char *target)
   g_hash_table_unref (e.args);
   g_hash_table_unref (e.keys);
   g_hash_table_unref (e.reported);
+  g_array_unref (e.empty_array);
+  g_ptr_array_unref (e.empty_ptr_array);
   return g;
 }

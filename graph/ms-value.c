@@ -285,13 +285,40 @@ enum_choices_valid (const char *choices)
   return TRUE;
 }
 
+static gboolean type_is_known_uncached (const char *value_type);
+
+/* Checks ask this for every option of every device, and the same few dozen
+ * type strings come back; remembering the answer keeps checks fast. */
 gboolean
 ms_value_type_is_known (const char *value_type)
 {
-  TypeInfo t;
-  TypeInfo inner;
+  static GHashTable *known;
+  G_LOCK_DEFINE_STATIC (known);
+  gpointer answer;
+  gboolean found;
 
   g_return_val_if_fail (value_type != NULL, FALSE);
+
+  G_LOCK (known);
+  if (known == NULL)
+    known = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  found = g_hash_table_lookup_extended (known, value_type, NULL, &answer);
+  G_UNLOCK (known);
+  if (found)
+    return GPOINTER_TO_INT (answer);
+
+  answer = GINT_TO_POINTER (type_is_known_uncached (value_type));
+  G_LOCK (known);
+  g_hash_table_replace (known, g_strdup (value_type), answer);
+  G_UNLOCK (known);
+  return GPOINTER_TO_INT (answer);
+}
+
+static gboolean
+type_is_known_uncached (const char *value_type)
+{
+  TypeInfo t;
+  TypeInfo inner;
 
   if (!type_parse (value_type, &t))
     return FALSE;
@@ -1389,7 +1416,8 @@ check_typed (const char *value_type,
       break;
     }
 
-  q = quote (value);
+  /* quoting is for messages only: done when one is written */
+#define Q (q != NULL ? q : (q = quote (value)))
 
   switch (t.kind)
     {
@@ -1400,10 +1428,10 @@ check_typed (const char *value_type,
           return TRUE;
         case NUM_RANGE:
           return fail (message, "%s is out of range for an OCaml int (from %" G_GINT64_FORMAT
-                       " to %" G_GINT64_FORMAT ")", q, INT63_MIN, INT63_MAX);
+                       " to %" G_GINT64_FORMAT ")", Q, INT63_MIN, INT63_MAX);
         case NUM_SYNTAX:
         default:
-          return fail (message, "expected a whole number in decimal (an OCaml int), got %s", q);
+          return fail (message, "expected a whole number in decimal (an OCaml int), got %s", Q);
         }
 
     case KIND_INT64:
@@ -1413,17 +1441,17 @@ check_typed (const char *value_type,
           return TRUE;
         case NUM_RANGE:
           return fail (message, "%s does not fit in 64 bits (from %" G_GINT64_FORMAT
-                       " to %" G_GINT64_FORMAT ")", q, G_MININT64, G_MAXINT64);
+                       " to %" G_GINT64_FORMAT ")", Q, G_MININT64, G_MAXINT64);
         case NUM_SYNTAX:
         default:
           return fail (message, "expected a whole number in decimal (a 64-bit integer), "
-                       "got %s", q);
+                       "got %s", Q);
         }
 
     case KIND_BOOL:
       if (ms_value_parse_bool (value, NULL))
         return TRUE;
-      return fail (message, "expected true or false, got %s", q);
+      return fail (message, "expected true or false, got %s", Q);
 
     case KIND_PORT:
       {
@@ -1431,7 +1459,7 @@ check_typed (const char *value_type,
 
         if (parse_digits (value, len, 65535, &port))
           return TRUE;
-        return fail (message, "expected an integer from 0 to 65535 (a port), got %s", q);
+        return fail (message, "expected an integer from 0 to 65535 (a port), got %s", Q);
       }
 
     case KIND_IPV4:
@@ -1476,7 +1504,7 @@ check_typed (const char *value_type,
     case KIND_LOG_LEVEL:
       if (is_log_level (value))
         return TRUE;
-      return fail (message, "expected one of quiet, app, error, warning, info, debug, got %s", q);
+      return fail (message, "expected one of quiet, app, error, warning, info, debug, got %s", Q);
 
     case KIND_ENUM:
       {
@@ -1486,7 +1514,7 @@ check_typed (const char *value_type,
         if (g_strv_contains ((const char *const *) choices, value))
           return TRUE;
         list = g_strjoinv (", ", choices);
-        return fail (message, "expected one of %s, got %s", list, q);
+        return fail (message, "expected one of %s, got %s", list, Q);
       }
 
     case KIND_ARG:
@@ -1498,7 +1526,7 @@ check_typed (const char *value_type,
           return TRUE;
         return fail (message, "expected the name of a %s, got %s: %s",
                      t.kind == KIND_ARG ? "runtime argument" : "configure-time key",
-                     q, problem);
+                     Q, problem);
       }
 
     case KIND_STRING:
@@ -1512,7 +1540,8 @@ check_typed (const char *value_type,
 
   if (ok)
     return TRUE;
-  return fail (message, "%s is not %s: %s", q, t.base->noun, why);
+  return fail (message, "%s is not %s: %s", Q, t.base->noun, why);
+#undef Q
 }
 
 gboolean
