@@ -54,9 +54,9 @@ print_text_block (const char *text)
 }
 
 static void
-print_json (JsonNode *node)
+print_json (MsJson *root)
 {
-  g_autofree char *text = ms_json_to_string (node);
+  g_autofree char *text = ms_json_to_string (root);
 
   print_text_block (text);
 }
@@ -112,8 +112,8 @@ cmd_check (int argc, char **argv)
   infos = ms_diagnostics_count (diags, MS_SEVERITY_INFO);
   if (json)
     {
-      g_autoptr(JsonNode) node = ms_json_diagnostics (diags, path);
-      print_json (node);
+      g_autoptr(MsJson) root = ms_json_diagnostics (diags, path);
+      print_json (root);
     }
   else
     {
@@ -428,8 +428,8 @@ cmd_describe (int argc, char **argv)
   graph = ms_eval (doc, target);
   if (json)
     {
-      g_autoptr(JsonNode) node = eval ? ms_json_eval (graph) : ms_json_document (doc);
-      print_json (node);
+      g_autoptr(MsJson) root = eval ? ms_json_eval (graph) : ms_json_document (doc);
+      print_json (root);
       return CLI_EXIT_OK;
     }
 
@@ -567,8 +567,8 @@ cmd_catalog (int argc, char **argv)
 
   if (json)
     {
-      g_autoptr(JsonNode) node = ms_json_catalog (catalog, type);
-      print_json (node);
+      g_autoptr(MsJson) root = ms_json_catalog (catalog, type);
+      print_json (root);
       return CLI_EXIT_OK;
     }
 

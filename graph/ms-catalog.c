@@ -52,8 +52,8 @@ typedef struct
 
 /* ---- small JSON accessors ----------------------------------------------
  *
- * json-c rather than json-glib: it parses the catalog about 2.5 times
- * faster, which is what keeps start-up within its budget. A JSON null is a
+ * json-c: it parses the catalog about 2.5 times faster than the GObject
+ * JSON library, which is what keeps start-up within its budget. A JSON null is a
  * NULL pointer in json-c, hence has_member() next to member().
  */
 
@@ -168,8 +168,9 @@ get_object (JObj *o, const char *k)
 }
 
 /* Default values may be written as JSON strings, numbers, booleans or null.
- * Never call json_object_get_type() here: json-glib exports a function of
- * the same name (its GType getter) and the linker may bind ours to it. */
+ * Tests use json_object_is_type(), never json_object_get_type(): another
+ * JSON library once linked beside this one exported a function of that
+ * name, and the linker bound our calls to it. */
 static char *
 value_text (Loader *l, JObj *v)
 {

@@ -5,74 +5,147 @@
  * values are null rather than missing, and lists are sorted wherever the
  * model itself has no order (options, settings, devices by name), so the
  * same project always gives the same bytes.
+ *
+ * Built with json-c, which replaced JSON-GLib here: the catalog loader
+ * (ms-catalog.c) already reads with json-c because it parses faster, and
+ * linking both libraries made them clash on an exported symbol
+ * (json_object_get_type is json-c's type getter and JSON-GLib's GType
+ * function), so the program depended on link order to call the right one.
+ * One JSON library now.
+ * json-c keeps members in insertion order, which is what makes the output
+ * deterministic here. Never call json_object_get_type(); use
+ * json_object_is_type().
  */
 #include "ms-json.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "ms-diagnostic.h"
 #include "ms-type.h"
 
+typedef struct json_object JObj;
+
 /* ---- small builders -------------------------------------------------------------- */
 
-static void
-add_string (JsonBuilder *b, const char *member, const char *value)
+/* A JSON string, or null for NULL. json-c copies bytes as they are, so
+ * text that is not UTF-8 (a project file may hold anything) is repaired
+ * with U+FFFD here: the output must stay valid JSON. */
+static JObj *
+new_string (const char *value)
 {
-  json_builder_set_member_name (b, member);
-  if (value != NULL)
-    json_builder_add_string_value (b, value);
-  else
-    json_builder_add_null_value (b);
+  if (value == NULL)
+    return NULL;
+  if (!g_utf8_validate (value, -1, NULL))
+    {
+      g_autofree char *fixed = g_utf8_make_valid (value, -1);
+      return json_object_new_string (fixed);
+    }
+  return json_object_new_string (value);
 }
 
 static void
-add_int (JsonBuilder *b, const char *member, gint64 value)
+add (JObj *o, const char *member, JObj *value)
 {
-  json_builder_set_member_name (b, member);
-  json_builder_add_int_value (b, value);
+  json_object_object_add (o, member, value);
 }
 
 static void
-add_bool (JsonBuilder *b, const char *member, gboolean value)
+add_string (JObj *o, const char *member, const char *value)
 {
-  json_builder_set_member_name (b, member);
-  json_builder_add_boolean_value (b, value);
+  add (o, member, new_string (value));
+}
+
+static void
+add_int (JObj *o, const char *member, gint64 value)
+{
+  add (o, member, json_object_new_int64 (value));
+}
+
+static void
+add_bool (JObj *o, const char *member, gboolean value)
+{
+  add (o, member, json_object_new_boolean (value));
+}
+
+/* JSON has no NaN or infinities: those are null. */
+static void
+add_double (JObj *o, const char *member, double value)
+{
+  add (o, member, isfinite (value) ? json_object_new_double (value) : NULL);
+}
+
+static void
+push (JObj *array, JObj *value)
+{
+  json_object_array_add (array, value);
+}
+
+static void
+push_string (JObj *array, const char *value)
+{
+  push (array, new_string (value));
+}
+
+static JObj *
+add_object (JObj *o, const char *member)
+{
+  JObj *v = json_object_new_object ();
+
+  add (o, member, v);
+  return v;
+}
+
+static JObj *
+add_array (JObj *o, const char *member)
+{
+  JObj *v = json_object_new_array ();
+
+  add (o, member, v);
+  return v;
+}
+
+static JObj *
+push_object (JObj *array)
+{
+  JObj *v = json_object_new_object ();
+
+  push (array, v);
+  return v;
 }
 
 /* A NULL strv is null: for targets it means "every target". */
 static void
-add_strv_or_null (JsonBuilder *b, const char *member, char **values)
+add_strv_or_null (JObj *o, const char *member, char **values)
 {
-  json_builder_set_member_name (b, member);
+  JObj *a;
+
   if (values == NULL)
     {
-      json_builder_add_null_value (b);
+      add (o, member, NULL);
       return;
     }
-  json_builder_begin_array (b);
+  a = add_array (o, member);
   for (guint i = 0; values[i] != NULL; i++)
-    json_builder_add_string_value (b, values[i]);
-  json_builder_end_array (b);
+    push_string (a, values[i]);
 }
 
 static void
-add_strv (JsonBuilder *b, const char *member, char **values)
+add_strv (JObj *o, const char *member, char **values)
 {
-  json_builder_set_member_name (b, member);
-  json_builder_begin_array (b);
+  JObj *a = add_array (o, member);
+
   for (guint i = 0; values != NULL && values[i] != NULL; i++)
-    json_builder_add_string_value (b, values[i]);
-  json_builder_end_array (b);
+    push_string (a, values[i]);
 }
 
 static void
-add_ids (JsonBuilder *b, const char *member, GArray *ids)
+add_ids (JObj *o, const char *member, GArray *ids)
 {
-  json_builder_set_member_name (b, member);
-  json_builder_begin_array (b);
+  JObj *a = add_array (o, member);
+
   for (guint i = 0; ids != NULL && i < ids->len; i++)
-    json_builder_add_int_value (b, g_array_index (ids, guint, i));
-  json_builder_end_array (b);
+    push (a, json_object_new_int64 (g_array_index (ids, guint, i)));
 }
 
 static int
@@ -83,11 +156,12 @@ compare_strings (gconstpointer a, gconstpointer b)
 
 /* A string -> string table as an object with sorted members. */
 static void
-add_sorted_map (JsonBuilder *b, const char *member, GHashTable *map)
+add_sorted_map (JObj *o, const char *member, GHashTable *map)
 {
   g_autoptr(GPtrArray) keys = g_ptr_array_new ();
   GHashTableIter it;
   gpointer k;
+  JObj *m;
 
   if (map != NULL)
     {
@@ -96,61 +170,52 @@ add_sorted_map (JsonBuilder *b, const char *member, GHashTable *map)
         g_ptr_array_add (keys, k);
     }
   g_ptr_array_sort (keys, compare_strings);
-  json_builder_set_member_name (b, member);
-  json_builder_begin_object (b);
+  m = add_object (o, member);
   for (guint i = 0; i < keys->len; i++)
-    add_string (b, keys->pdata[i], g_hash_table_lookup (map, keys->pdata[i]));
-  json_builder_end_object (b);
+    add_string (m, keys->pdata[i], g_hash_table_lookup (map, keys->pdata[i]));
 }
 
-static void
-add_header (JsonBuilder *b, const char *format)
+static JObj *
+new_root (const char *format)
 {
-  add_string (b, "format", format);
-  add_int (b, "version", MS_JSON_VERSION);
-}
+  JObj *o = json_object_new_object ();
 
-static JsonNode *
-finish (JsonBuilder *b)
-{
-  return json_builder_get_root (b);
+  add_string (o, "format", format);
+  add_int (o, "version", MS_JSON_VERSION);
+  return o;
 }
 
 /* ---- diagnostics --------------------------------------------------------------------- */
 
 static void
-add_diagnostic (JsonBuilder *b, const MsDiagnostic *d)
+push_diagnostic (JObj *array, const MsDiagnostic *d)
 {
-  json_builder_begin_object (b);
-  add_string (b, "code", d->code);
-  add_string (b, "severity", ms_severity_to_string (d->severity));
-  add_string (b, "message", d->message);
-  add_string (b, "device", d->device);
-  add_string (b, "port", d->port);
-  add_string (b, "option", d->option);
-  add_string (b, "setting", d->setting);
-  add_strv (b, "related", d->related);
-  json_builder_end_object (b);
+  JObj *o = push_object (array);
+
+  add_string (o, "code", d->code);
+  add_string (o, "severity", ms_severity_to_string (d->severity));
+  add_string (o, "message", d->message);
+  add_string (o, "device", d->device);
+  add_string (o, "port", d->port);
+  add_string (o, "option", d->option);
+  add_string (o, "setting", d->setting);
+  add_strv (o, "related", d->related);
 }
 
-JsonNode *
+JObj *
 ms_json_diagnostics (GPtrArray *diagnostics, const char *project)
 {
-  g_autoptr(JsonBuilder) b = json_builder_new ();
+  JObj *root = new_root ("mirage-studio/diagnostics");
+  JObj *list;
 
-  json_builder_begin_object (b);
-  add_header (b, "mirage-studio/diagnostics");
-  add_string (b, "project", project);
-  json_builder_set_member_name (b, "diagnostics");
-  json_builder_begin_array (b);
+  add_string (root, "project", project);
+  list = add_array (root, "diagnostics");
   for (guint i = 0; diagnostics != NULL && i < diagnostics->len; i++)
-    add_diagnostic (b, diagnostics->pdata[i]);
-  json_builder_end_array (b);
-  add_int (b, "errors", diagnostics ? ms_diagnostics_count (diagnostics, MS_SEVERITY_ERROR) : 0);
-  add_int (b, "warnings", diagnostics ? ms_diagnostics_count (diagnostics, MS_SEVERITY_WARNING) : 0);
-  add_int (b, "infos", diagnostics ? ms_diagnostics_count (diagnostics, MS_SEVERITY_INFO) : 0);
-  json_builder_end_object (b);
-  return finish (b);
+    push_diagnostic (list, diagnostics->pdata[i]);
+  add_int (root, "errors", diagnostics ? ms_diagnostics_count (diagnostics, MS_SEVERITY_ERROR) : 0);
+  add_int (root, "warnings", diagnostics ? ms_diagnostics_count (diagnostics, MS_SEVERITY_WARNING) : 0);
+  add_int (root, "infos", diagnostics ? ms_diagnostics_count (diagnostics, MS_SEVERITY_INFO) : 0);
+  return root;
 }
 
 /* ---- catalog ---------------------------------------------------------------------------- */
@@ -197,165 +262,143 @@ label_name (MsLabel label)
 }
 
 static void
-add_package (JsonBuilder *b, const MsPackage *p)
+push_package (JObj *array, const MsPackage *p)
 {
-  json_builder_begin_object (b);
-  add_string (b, "name", p->name);
-  add_string (b, "min", p->min);
-  add_string (b, "max", p->max);
-  add_string (b, "scope", p->switch_scope ? "switch" : "monorepo");
-  add_bool (b, "build", p->build);
-  add_strv (b, "libraries", p->libraries);
-  add_strv_or_null (b, "targets", p->targets);
-  json_builder_end_object (b);
+  JObj *o = push_object (array);
+
+  add_string (o, "name", p->name);
+  add_string (o, "min", p->min);
+  add_string (o, "max", p->max);
+  add_string (o, "scope", p->switch_scope ? "switch" : "monorepo");
+  add_bool (o, "build", p->build);
+  add_strv (o, "libraries", p->libraries);
+  add_strv_or_null (o, "targets", p->targets);
 }
 
 static void
-add_packages (JsonBuilder *b, const char *member, GPtrArray *packages)
+add_packages (JObj *o, const char *member, GPtrArray *packages)
 {
-  json_builder_set_member_name (b, member);
-  json_builder_begin_array (b);
+  JObj *a = add_array (o, member);
+
   for (guint i = 0; packages != NULL && i < packages->len; i++)
-    add_package (b, packages->pdata[i]);
-  json_builder_end_array (b);
+    push_package (a, packages->pdata[i]);
 }
 
 static void
-add_constructor (JsonBuilder *b, const MsConstructor *c)
+push_constructor (JObj *array, const MsConstructor *c)
 {
-  json_builder_begin_object (b);
-  add_string (b, "name", c->name);
-  add_string (b, "category", c->category);
-  add_string (b, "kind", ctor_kind_name (c->kind));
-  add_string (b, "summary", c->summary);
-  add_string (b, "result", c->result);
-  add_string (b, "deprecated", c->deprecated);
+  JObj *o = push_object (array);
+  JObj *list;
 
-  json_builder_set_member_name (b, "parameters");
-  json_builder_begin_array (b);
+  add_string (o, "name", c->name);
+  add_string (o, "category", c->category);
+  add_string (o, "kind", ctor_kind_name (c->kind));
+  add_string (o, "summary", c->summary);
+  add_string (o, "result", c->result);
+  add_string (o, "deprecated", c->deprecated);
+
+  list = add_array (o, "parameters");
   for (guint i = 0; c->params != NULL && i < c->params->len; i++)
     {
       const MsArgument *a = c->params->pdata[i];
-      json_builder_begin_object (b);
-      add_string (b, "name", a->name);
-      add_string (b, "type", a->type);
-      add_bool (b, "optional", a->label == MS_LABEL_OPTIONAL);
-      json_builder_end_object (b);
+      JObj *p = push_object (list);
+      add_string (p, "name", a->name);
+      add_string (p, "type", a->type);
+      add_bool (p, "optional", a->label == MS_LABEL_OPTIONAL);
     }
-  json_builder_end_array (b);
 
-  json_builder_set_member_name (b, "options");
-  json_builder_begin_array (b);
+  list = add_array (o, "options");
   for (guint i = 0; c->options != NULL && i < c->options->len; i++)
     {
       const MsArgument *a = c->options->pdata[i];
-      json_builder_begin_object (b);
-      add_string (b, "name", a->name);
-      add_string (b, "type", a->type);
-      add_string (b, "default", a->default_value && *a->default_value ? a->default_value : NULL);
-      add_bool (b, "required", a->required);
-      add_string (b, "label", label_name (a->label));
-      json_builder_end_object (b);
+      JObj *p = push_object (list);
+      add_string (p, "name", a->name);
+      add_string (p, "type", a->type);
+      add_string (p, "default", a->default_value && *a->default_value ? a->default_value : NULL);
+      add_bool (p, "required", a->required);
+      add_string (p, "label", label_name (a->label));
     }
-  json_builder_end_array (b);
 
-  add_strv (b, "keys", c->keys);
+  add_strv (o, "keys", c->keys);
 
-  json_builder_set_member_name (b, "runtime_args");
-  json_builder_begin_array (b);
+  list = add_array (o, "runtime_args");
   for (guint i = 0; c->runtime_args != NULL && i < c->runtime_args->len; i++)
     {
       const MsRuntimeArgUse *u = c->runtime_args->pdata[i];
-      json_builder_begin_object (b);
-      add_string (b, "id", u->def ? u->def->id : NULL);
-      add_string (b, "flag", u->def ? u->def->flag : NULL);
-      add_string (b, "type", u->def ? u->def->type : NULL);
-      add_string (b, "default", u->default_value ? u->default_value : u->def ? u->def->default_value : NULL);
-      add_strv_or_null (b, "targets", u->targets);
-      json_builder_end_object (b);
+      JObj *p = push_object (list);
+      add_string (p, "id", u->def ? u->def->id : NULL);
+      add_string (p, "flag", u->def ? u->def->flag : NULL);
+      add_string (p, "type", u->def ? u->def->type : NULL);
+      add_string (p, "default", u->default_value ? u->default_value : u->def ? u->def->default_value : NULL);
+      add_strv_or_null (p, "targets", u->targets);
     }
-  json_builder_end_array (b);
 
-  add_packages (b, "packages", c->packages);
-  add_strv_or_null (b, "targets", c->targets);
-  add_bool (b, "key_dependent", ms_constructor_is_key_dependent (c));
-  add_string (b, "module", c->module && *c->module ? c->module : NULL);
-  add_string (b, "functor", c->functor);
-  json_builder_end_object (b);
+  add_packages (o, "packages", c->packages);
+  add_strv_or_null (o, "targets", c->targets);
+  add_bool (o, "key_dependent", ms_constructor_is_key_dependent (c));
+  add_string (o, "module", c->module && *c->module ? c->module : NULL);
+  add_string (o, "functor", c->functor);
 }
 
-JsonNode *
+JObj *
 ms_json_catalog (MsCatalog *catalog, const char *type_filter)
 {
-  g_autoptr(JsonBuilder) b = json_builder_new ();
+  JObj *root = new_root ("mirage-studio/catalog");
   GPtrArray *types = ms_catalog_get_types (catalog);
   GPtrArray *targets = ms_catalog_get_targets (catalog);
   GPtrArray *ctors = ms_catalog_get_constructors (catalog);
   GPtrArray *cats = ms_catalog_get_categories (catalog);
+  JObj *list;
 
-  json_builder_begin_object (b);
-  add_header (b, "mirage-studio/catalog");
-  add_string (b, "mirage", ms_catalog_get_mirage_version (catalog));
-  add_string (b, "filter", type_filter);
+  add_string (root, "mirage", ms_catalog_get_mirage_version (catalog));
+  add_string (root, "filter", type_filter);
 
-  json_builder_set_member_name (b, "types");
-  json_builder_begin_array (b);
+  list = add_array (root, "types");
   for (guint i = 0; i < types->len; i++)
     {
       const MsModuleType *t = types->pdata[i];
-      json_builder_begin_object (b);
-      add_string (b, "name", t->name);
-      add_string (b, "ocaml", t->ocaml);
-      add_string (b, "module_type", t->module_type);
-      add_string (b, "summary", t->summary);
-      add_string (b, "category", t->category);
-      add_string (b, "mirage_alias", t->mirage_alias);
-      add_string (b, "family", t->family);
-      add_string (b, "ip_version", t->version);
-      add_bool (b, "versioned", t->versioned);
-      add_bool (b, "internal", t->internal);
-      json_builder_end_object (b);
+      JObj *o = push_object (list);
+      add_string (o, "name", t->name);
+      add_string (o, "ocaml", t->ocaml);
+      add_string (o, "module_type", t->module_type);
+      add_string (o, "summary", t->summary);
+      add_string (o, "category", t->category);
+      add_string (o, "mirage_alias", t->mirage_alias);
+      add_string (o, "family", t->family);
+      add_string (o, "ip_version", t->version);
+      add_bool (o, "versioned", t->versioned);
+      add_bool (o, "internal", t->internal);
     }
-  json_builder_end_array (b);
 
-  json_builder_set_member_name (b, "targets");
-  json_builder_begin_array (b);
+  list = add_array (root, "targets");
   for (guint i = 0; i < targets->len; i++)
     {
       const MsTarget *t = targets->pdata[i];
-      json_builder_begin_object (b);
-      add_string (b, "name", t->name);
-      add_string (b, "group", t->group);
-      add_string (b, "summary", t->summary);
-      add_bool (b, "default", g_strcmp0 (t->name, ms_catalog_get_default_target (catalog)) == 0);
-      json_builder_end_object (b);
+      JObj *o = push_object (list);
+      add_string (o, "name", t->name);
+      add_string (o, "group", t->group);
+      add_string (o, "summary", t->summary);
+      add_bool (o, "default", g_strcmp0 (t->name, ms_catalog_get_default_target (catalog)) == 0);
     }
-  json_builder_end_array (b);
 
-  json_builder_set_member_name (b, "categories");
-  json_builder_begin_array (b);
+  list = add_array (root, "categories");
   for (guint i = 0; i < cats->len; i++)
     {
       const MsCategory *c = cats->pdata[i];
-      json_builder_begin_object (b);
-      add_string (b, "name", c->name);
-      add_string (b, "title", c->title);
-      json_builder_end_object (b);
+      JObj *o = push_object (list);
+      add_string (o, "name", c->name);
+      add_string (o, "title", c->title);
     }
-  json_builder_end_array (b);
 
-  json_builder_set_member_name (b, "constructors");
-  json_builder_begin_array (b);
+  list = add_array (root, "constructors");
   for (guint i = 0; i < ctors->len; i++)
     {
       const MsConstructor *c = ctors->pdata[i];
       if (type_filter != NULL && !ms_json_type_filter_matches (catalog, c->result, type_filter))
         continue;
-      add_constructor (b, c);
+      push_constructor (list, c);
     }
-  json_builder_end_array (b);
-  json_builder_end_object (b);
-  return finish (b);
+  return root;
 }
 
 /* ---- document ------------------------------------------------------------------------------ */
@@ -387,69 +430,60 @@ compare_devices (gconstpointer a, gconstpointer b)
 }
 
 static void
-add_custom (JsonBuilder *b, MsDocument *doc, const MsCustom *c)
+add_custom (JObj *o, MsDocument *doc, const MsCustom *c)
 {
-  json_builder_set_member_name (b, "custom");
+  JObj *custom, *list;
+
   if (c == NULL)
     {
-      json_builder_add_null_value (b);
+      add (o, "custom", NULL);
       return;
     }
-  json_builder_begin_object (b);
-  add_string (b, "module", c->module);
-  add_string (b, "signature", c->signature);
-  json_builder_set_member_name (b, "packages");
-  json_builder_begin_array (b);
+  custom = add_object (o, "custom");
+  add_string (custom, "module", c->module);
+  add_string (custom, "signature", c->signature);
+  list = add_array (custom, "packages");
   for (guint i = 0; c->packages != NULL && i < c->packages->len; i++)
     {
       g_autofree char *text = ms_package_to_string (c->packages->pdata[i]);
-      json_builder_add_string_value (b, text);
+      push_string (list, text);
     }
-  json_builder_end_array (b);
-  json_builder_set_member_name (b, "runtime_args");
-  json_builder_begin_array (b);
+  list = add_array (custom, "runtime_args");
   for (guint i = 0; c->runtime_args != NULL && i < c->runtime_args->len; i++)
     {
       const MsArgDecl *a = c->runtime_args->pdata[i];
-      json_builder_begin_object (b);
-      add_string (b, "name", a->name);
-      add_string (b, "type", a->type);
-      add_string (b, "default", a->default_value);
-      add_string (b, "doc", a->doc);
-      json_builder_end_object (b);
+      JObj *arg = push_object (list);
+      add_string (arg, "name", a->name);
+      add_string (arg, "type", a->type);
+      add_string (arg, "default", a->default_value);
+      add_string (arg, "doc", a->doc);
     }
-  json_builder_end_array (b);
-  json_builder_set_member_name (b, "deps");
-  json_builder_begin_array (b);
+  list = add_array (custom, "deps");
   for (guint i = 0; c->deps != NULL && i < c->deps->len; i++)
     {
       const char *n = device_name (doc, g_array_index (c->deps, guint, i));
       if (n != NULL)
-        json_builder_add_string_value (b, n);
+        push_string (list, n);
     }
-  json_builder_end_array (b);
-  json_builder_end_object (b);
 }
 
-JsonNode *
+JObj *
 ms_json_document (MsDocument *doc)
 {
-  g_autoptr(JsonBuilder) b = json_builder_new ();
+  JObj *root = new_root ("mirage-studio/project");
   g_autoptr(GPtrArray) devices = borrow_array (ms_document_get_devices (doc));
   g_autoptr(GPtrArray) settings = ms_document_list_settings (doc);
   g_autoptr(GArray) jobs = ms_document_get_jobs (doc);
   GPtrArray *conns = ms_document_get_connections (doc);
   g_autoptr(GPtrArray) conn_sorted = borrow_array (conns);
+  JObj *map, *list;
 
   g_ptr_array_sort (devices, compare_devices);
 
-  json_builder_begin_object (b);
-  add_header (b, "mirage-studio/project");
-  add_string (b, "name", ms_document_get_app_name (doc));
-  add_string (b, "target", ms_document_get_target (doc));
+  add_string (root, "name", ms_document_get_app_name (doc));
+  add_string (root, "target", ms_document_get_target (doc));
 
-  json_builder_set_member_name (b, "settings");
-  json_builder_begin_object (b);
+  map = add_object (root, "settings");
   for (guint i = 0; i < settings->len; i++)
     {
       const char *name = settings->pdata[i];
@@ -459,86 +493,73 @@ ms_json_document (MsDocument *doc)
           /* ids mean nothing outside the file: jobs are listed by name below */
           continue;
         }
-      add_string (b, name, value);
+      add_string (map, name, value);
     }
-  json_builder_end_object (b);
 
-  json_builder_set_member_name (b, "jobs");
-  json_builder_begin_array (b);
+  list = add_array (root, "jobs");
   for (guint i = 0; i < jobs->len; i++)
     {
       const char *n = device_name (doc, g_array_index (jobs, guint, i));
       if (n != NULL)
-        json_builder_add_string_value (b, n);
+        push_string (list, n);
     }
-  json_builder_end_array (b);
 
-  json_builder_set_member_name (b, "devices");
-  json_builder_begin_array (b);
+  list = add_array (root, "devices");
   for (guint i = 0; i < devices->len; i++)
     {
       const MsDevice *d = devices->pdata[i];
-      json_builder_begin_object (b);
-      add_string (b, "name", d->name);
-      add_string (b, "constructor", d->ctor);
-      add_sorted_map (b, "options", d->options);
-      json_builder_set_member_name (b, "position");
+      JObj *o = push_object (list);
+      add_string (o, "name", d->name);
+      add_string (o, "constructor", d->ctor);
+      add_sorted_map (o, "options", d->options);
       if (d->placed)
         {
-          json_builder_begin_object (b);
-          json_builder_set_member_name (b, "x");
-          json_builder_add_double_value (b, d->x);
-          json_builder_set_member_name (b, "y");
-          json_builder_add_double_value (b, d->y);
-          json_builder_end_object (b);
+          JObj *pos = add_object (o, "position");
+          add_double (pos, "x", d->x);
+          add_double (pos, "y", d->y);
         }
       else
-        json_builder_add_null_value (b);
-      add_custom (b, doc, d->custom);
-      json_builder_end_object (b);
+        add (o, "position", NULL);
+      add_custom (o, doc, d->custom);
     }
-  json_builder_end_array (b);
 
   /* connections by target name, then in the document's parameter order */
-  json_builder_set_member_name (b, "connections");
-  json_builder_begin_array (b);
+  list = add_array (root, "connections");
   for (guint i = 0; i < devices->len; i++)
     {
       const MsDevice *t = devices->pdata[i];
       for (guint j = 0; j < conn_sorted->len; j++)
         {
           const MsConnection *c = conn_sorted->pdata[j];
+          JObj *o;
           if (c->target != t->id)
             continue;
-          json_builder_begin_object (b);
-          add_string (b, "source", device_name (doc, c->source));
-          add_string (b, "target", t->name);
-          add_string (b, "param", c->param);
-          json_builder_end_object (b);
+          o = push_object (list);
+          add_string (o, "source", device_name (doc, c->source));
+          add_string (o, "target", t->name);
+          add_string (o, "param", c->param);
         }
     }
-  json_builder_end_array (b);
-  json_builder_end_object (b);
-  return finish (b);
+  return root;
 }
 
 /* ---- evaluated graph ------------------------------------------------------------------------- */
 
 static void
-add_eval_arg (JsonBuilder *b, const MsEvalArg *a)
+push_eval_arg (JObj *array, const MsEvalArg *a)
 {
-  json_builder_begin_object (b);
-  add_string (b, "name", a->name);
-  add_string (b, "type", a->type);
-  add_string (b, "default", a->default_value);
-  add_bool (b, "overridden", a->overridden);
-  add_string (b, "doc", a->doc);
-  add_string (b, "docv", a->docv);
-  add_string (b, "section", a->section);
-  add_string (b, "code", a->code);
-  add_string (b, "id", a->id);
-  add_string (b, "group", a->group);
-  json_builder_end_object (b);
+  JObj *o = push_object (array);
+
+  add_string (o, "name", a->name);
+  add_string (o, "type", a->type);
+  add_string (o, "default", a->default_value);
+  add_bool (o, "overridden", a->overridden);
+  add_string (o, "doc", a->doc);
+  add_string (o, "docv", a->docv);
+  add_string (o, "section", a->section);
+  add_string (o, "code", a->code);
+  add_string (o, "id", a->id);
+  add_string (o, "group", a->group);
 }
 
 char *
@@ -562,125 +583,161 @@ ms_json_opam_constraint (const MsEvalPackage *p)
   return g_string_free (s, FALSE);
 }
 
-JsonNode *
+JObj *
 ms_json_eval (MsEvalGraph *graph)
 {
-  g_autoptr(JsonBuilder) b = json_builder_new ();
+  JObj *root = new_root ("mirage-studio/evaluation");
+  JObj *list;
 
-  json_builder_begin_object (b);
-  add_header (b, "mirage-studio/evaluation");
-  add_string (b, "name", graph->app_name);
-  add_string (b, "target", graph->target);
+  add_string (root, "name", graph->app_name);
+  add_string (root, "target", graph->target);
 
-  json_builder_set_member_name (b, "nodes");
-  json_builder_begin_array (b);
+  list = add_array (root, "nodes");
   for (guint i = 0; i < graph->nodes->len; i++)
     {
       const MsEvalNode *n = graph->nodes->pdata[i];
       g_autofree char *value = ms_eval_node_value_name (n);
-      json_builder_begin_object (b);
-      add_int (b, "id", n->id);
-      add_string (b, "value", value);
-      add_string (b, "constructor", n->ctor ? n->ctor->name : NULL);
-      add_string (b, "variant", n->variant);
-      add_string (b, "device", n->device);
-      add_string (b, "role", n->role);
-      add_string (b, "module", n->module);
-      add_string (b, "functor", n->functor);
-      add_string (b, "connect", n->connect);
-      json_builder_set_member_name (b, "args");
-      json_builder_begin_array (b);
+      JObj *o = push_object (list);
+      JObj *a;
+      add_int (o, "id", n->id);
+      add_string (o, "value", value);
+      add_string (o, "constructor", n->ctor ? n->ctor->name : NULL);
+      add_string (o, "variant", n->variant);
+      add_string (o, "device", n->device);
+      add_string (o, "role", n->role);
+      add_string (o, "module", n->module);
+      add_string (o, "functor", n->functor);
+      add_string (o, "connect", n->connect);
+      a = add_array (o, "args");
       for (guint j = 0; n->args != NULL && j < n->args->len; j++)
         {
-          json_builder_begin_object (b);
-          add_string (b, "param", n->arg_params && j < n->arg_params->len ? n->arg_params->pdata[j] : NULL);
-          add_int (b, "node", g_array_index (n->args, guint, j));
-          json_builder_end_object (b);
+          JObj *arg = push_object (a);
+          add_string (arg, "param", n->arg_params && j < n->arg_params->len ? n->arg_params->pdata[j] : NULL);
+          add_int (arg, "node", g_array_index (n->args, guint, j));
         }
-      json_builder_end_array (b);
-      add_ids (b, "deps", n->deps);
-      json_builder_set_member_name (b, "runtime_args");
-      json_builder_begin_array (b);
+      add_ids (o, "deps", n->deps);
+      a = add_array (o, "runtime_args");
       for (guint j = 0; n->runtime_args != NULL && j < n->runtime_args->len; j++)
-        json_builder_add_string_value (b, ((MsEvalArg *) n->runtime_args->pdata[j])->name);
-      json_builder_end_array (b);
-      json_builder_set_member_name (b, "packages");
-      json_builder_begin_array (b);
+        push_string (a, ((MsEvalArg *) n->runtime_args->pdata[j])->name);
+      a = add_array (o, "packages");
       for (guint j = 0; n->packages != NULL && j < n->packages->len; j++)
-        json_builder_add_string_value (b, ((MsPackage *) n->packages->pdata[j])->name);
-      json_builder_end_array (b);
-      json_builder_set_member_name (b, "keys");
-      json_builder_begin_array (b);
+        push_string (a, ((MsPackage *) n->packages->pdata[j])->name);
+      a = add_array (o, "keys");
       for (guint j = 0; n->keys != NULL && j < n->keys->len; j++)
-        json_builder_add_string_value (b, n->keys->pdata[j]);
-      json_builder_end_array (b);
-      add_sorted_map (b, "options", n->options);
-      json_builder_end_object (b);
+        push_string (a, n->keys->pdata[j]);
+      add_sorted_map (o, "options", n->options);
     }
-  json_builder_end_array (b);
 
-  add_int (b, "root", graph->root);
-  add_ids (b, "jobs", graph->jobs);
-  add_ids (b, "init", graph->init);
+  add_int (root, "root", graph->root);
+  add_ids (root, "jobs", graph->jobs);
+  add_ids (root, "init", graph->init);
 
-  json_builder_set_member_name (b, "packages");
-  json_builder_begin_array (b);
+  list = add_array (root, "packages");
   for (guint i = 0; i < graph->packages->len; i++)
     {
       const MsEvalPackage *p = graph->packages->pdata[i];
       g_autofree char *opam = ms_json_opam_constraint (p);
-      json_builder_begin_object (b);
-      add_string (b, "name", p->name);
-      add_string (b, "min", p->min);
-      add_string (b, "max", p->max);
-      add_string (b, "scope", p->switch_scope ? "switch" : "monorepo");
-      add_bool (b, "build", p->build);
-      add_strv (b, "libraries", p->libraries);
-      add_strv (b, "used_by", p->used_by);
-      add_string (b, "opam", opam);
-      json_builder_end_object (b);
+      JObj *o = push_object (list);
+      add_string (o, "name", p->name);
+      add_string (o, "min", p->min);
+      add_string (o, "max", p->max);
+      add_string (o, "scope", p->switch_scope ? "switch" : "monorepo");
+      add_bool (o, "build", p->build);
+      add_strv (o, "libraries", p->libraries);
+      add_strv (o, "used_by", p->used_by);
+      add_string (o, "opam", opam);
     }
-  json_builder_end_array (b);
 
-  json_builder_set_member_name (b, "keys");
-  json_builder_begin_array (b);
+  list = add_array (root, "keys");
   for (guint i = 0; i < graph->keys->len; i++)
     {
       const MsEvalKey *k = graph->keys->pdata[i];
-      json_builder_begin_object (b);
-      add_string (b, "name", k->name);
-      add_string (b, "type", k->type);
-      add_string (b, "value", k->value);
-      add_bool (b, "default", k->is_default);
-      add_string (b, "doc", k->doc);
-      json_builder_end_object (b);
+      JObj *o = push_object (list);
+      add_string (o, "name", k->name);
+      add_string (o, "type", k->type);
+      add_string (o, "value", k->value);
+      add_bool (o, "default", k->is_default);
+      add_string (o, "doc", k->doc);
     }
-  json_builder_end_array (b);
 
-  json_builder_set_member_name (b, "runtime_args");
-  json_builder_begin_array (b);
+  list = add_array (root, "runtime_args");
   for (guint i = 0; i < graph->runtime_args->len; i++)
-    add_eval_arg (b, graph->runtime_args->pdata[i]);
-  json_builder_end_array (b);
+    push_eval_arg (list, graph->runtime_args->pdata[i]);
 
-  json_builder_set_member_name (b, "diagnostics");
-  json_builder_begin_array (b);
+  list = add_array (root, "diagnostics");
   for (guint i = 0; graph->diagnostics != NULL && i < graph->diagnostics->len; i++)
-    add_diagnostic (b, graph->diagnostics->pdata[i]);
-  json_builder_end_array (b);
-  json_builder_end_object (b);
-  return finish (b);
+    push_diagnostic (list, graph->diagnostics->pdata[i]);
+  return root;
+}
+
+/* ---- printing ------------------------------------------------------------------------------- */
+
+/* json-c's pretty printer opens an empty container on one line and closes
+ * it, indented, on the next; these print it as {} or []. */
+static int
+print_empty_object (JObj *o, struct printbuf *pb, int level, int flags)
+{
+  return printbuf_strappend (pb, "{}");
+}
+
+static int
+print_empty_array (JObj *o, struct printbuf *pb, int level, int flags)
+{
+  return printbuf_strappend (pb, "[]");
+}
+
+static void
+mark_empty_containers (JObj *v)
+{
+  if (json_object_is_type (v, json_type_object))
+    {
+      if (json_object_object_length (v) == 0)
+        {
+          json_object_set_serializer (v, print_empty_object, NULL, NULL);
+          return;
+        }
+      json_object_object_foreach (v, key, member)
+        {
+          (void) key;
+          mark_empty_containers (member);
+        }
+    }
+  else if (json_object_is_type (v, json_type_array))
+    {
+      size_t len = json_object_array_length (v);
+
+      if (len == 0)
+        {
+          json_object_set_serializer (v, print_empty_array, NULL, NULL);
+          return;
+        }
+      for (size_t i = 0; i < len; i++)
+        mark_empty_containers (json_object_array_get_idx (v, i));
+    }
 }
 
 char *
-ms_json_to_string (JsonNode *node)
+ms_json_to_string (JObj *root)
 {
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
-  g_autofree char *text = NULL;
+  const char *text;
+  GString *out;
 
-  json_generator_set_pretty (gen, TRUE);
-  json_generator_set_indent (gen, 2);
-  json_generator_set_root (gen, node);
-  text = json_generator_to_data (gen, NULL);
-  return g_strconcat (text, "\n", NULL);
+  mark_empty_containers (root);
+  text = json_object_to_json_string_ext (root,
+                                         JSON_C_TO_STRING_PRETTY
+                                         | JSON_C_TO_STRING_SPACED
+                                         | JSON_C_TO_STRING_NOSLASHESCAPE);
+  out = g_string_sized_new (strlen (text) + 1);
+  /* json-c escapes the C0 controls (\n, \u001f) but writes DEL as it is;
+   * escape it too, as terminals may act on it. A raw DEL can only be inside
+   * a string: the structure is ASCII punctuation, digits and spaces. */
+  for (const char *p = text; *p; p++)
+    {
+      if (*p == 0x7f)
+        g_string_append (out, "\\u007f");
+      else
+        g_string_append_c (out, *p);
+    }
+  g_string_append_c (out, '\n');
+  return g_string_free (out, FALSE);
 }
