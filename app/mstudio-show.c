@@ -311,42 +311,43 @@ describe_eval (MsEvalGraph *graph)
       field (in, "module", "%s", n->module && *n->module ? n->module : "-");
       if (n->functor)
         field (in, "functor", "%s", n->functor);
-      for (guint j = 0; n->args && j < n->args->len; j++)
+      for (guint j = 0; n->args && j < n->n_args; j++)
         {
-          guint a = g_array_index (n->args, guint, j);
+          guint a = n->args[j];
           const MsEvalNode *an = ms_eval_graph_get_node (graph, a);
           g_autofree char *al = an ? node_label (an) : g_strdup ("?");
-          const char *param = n->arg_params && j < n->arg_params->len ? n->arg_params->pdata[j] : NULL;
+          const char *param = n->arg_params && j < n->n_args ? n->arg_params[j] : NULL;
           g_string_append_printf (s, "%s%s%s%u (%s)", j ? ", " : "", param ? param : "",
                                   param ? "=" : "", a, al);
         }
       if (s->len)
         field (in, "args", "%s", s->str);
       g_string_truncate (s, 0);
-      for (guint j = 0; n->deps && j < n->deps->len; j++)
-        g_string_append_printf (s, "%s%u", j ? ", " : "", g_array_index (n->deps, guint, j));
+      for (guint j = 0; n->deps && j < n->n_deps; j++)
+        g_string_append_printf (s, "%s%u", j ? ", " : "", n->deps[j]);
       if (s->len)
         field (in, "deps", "%s", s->str);
       g_string_truncate (s, 0);
-      for (guint j = 0; n->runtime_args && j < n->runtime_args->len; j++)
+      for (guint j = 0; n->runtime_args && j < n->n_runtime_args; j++)
         {
-          const MsEvalArg *a = n->runtime_args->pdata[j];
+          const MsEvalArg *a = n->runtime_args[j];
           g_string_append_printf (s, "%s%s=%s", j ? ", " : "", a->name, a->default_value ? a->default_value : "");
         }
       if (s->len)
         field (in, "runtime", "%s", s->str);
       g_string_truncate (s, 0);
-      for (guint j = 0; n->keys && j < n->keys->len; j++)
-        g_string_append_printf (s, "%s%s", j ? ", " : "", (char *) n->keys->pdata[j]);
+      for (guint j = 0; n->keys && j < n->n_keys; j++)
+        g_string_append_printf (s, "%s%s", j ? ", " : "", (char *) n->keys[j]);
       if (s->len)
         field (in, "keys", "%s", s->str);
-      if (n->options)
-        opts = g_list_sort (g_hash_table_get_keys (n->options), (GCompareFunc) strcmp);
+      for (guint j = 0; j < n->n_options; j++)
+        opts = g_list_prepend (opts, (gpointer) n->option_names[j]);
+      opts = g_list_sort (opts, (GCompareFunc) strcmp);
       for (GList *l = opts; l; l = l->next)
-        field (in, "option", "%s=%s", (char *) l->data, (char *) g_hash_table_lookup (n->options, l->data));
+        field (in, "option", "%s=%s", (char *) l->data, ms_eval_node_get_option (n, l->data));
       g_string_truncate (s, 0);
-      for (guint j = 0; n->packages && j < n->packages->len; j++)
-        g_string_append_printf (s, "%s%s", j ? ", " : "", ((MsPackage *) n->packages->pdata[j])->name);
+      for (guint j = 0; n->packages && j < n->n_packages; j++)
+        g_string_append_printf (s, "%s%s", j ? ", " : "", ((MsPackage *) n->packages[j])->name);
       if (s->len)
         field (in, "packages", "%s", s->str);
       g_string_free (s, TRUE);

@@ -1100,6 +1100,27 @@ ms_catalog_load (const char *datadir,
       self->version_comment = dup_str (&l, ov, "version_comment");
   }
 
+  /* constructors name each other; resolve the names once, after all are read */
+  for (guint i = 0; i < self->ctors->len; i++)
+    {
+      MsConstructor *c = self->ctors->pdata[i];
+      GHashTableIter it;
+      gpointer v;
+
+      g_hash_table_iter_init (&it, c->variants);
+      while (g_hash_table_iter_next (&it, NULL, &v))
+        {
+          MsVariant *var = v;
+          if (var->kind == MS_VARIANT_AS)
+            var->as_def = g_hash_table_lookup (self->ctor_index, var->as);
+          for (guint n = 0; var->nodes != NULL && n < var->nodes->len; n++)
+            {
+              MsSubNode *sub = var->nodes->pdata[n];
+              sub->def = g_hash_table_lookup (self->ctor_index, sub->ctor);
+            }
+        }
+    }
+
   if (error != NULL && *error != NULL)
     return NULL;
   return g_steal_pointer (&self);

@@ -115,9 +115,12 @@ typedef struct {
   char *use;
 } MsSelectRule;
 
+typedef struct _MsConstructor MsConstructor;
+
 typedef struct {
   char *id;
   char *ctor;
+  const MsConstructor *def;         /* resolved when the catalog is loaded */
   GHashTable *args;                 /* param -> "@outer" or node id */
   GHashTable *options;              /* option -> literal or "@outer" */
   GHashTable *runtime_arg_defaults; /* runtime arg id -> value */
@@ -134,6 +137,7 @@ typedef struct {
   MsVariantKind kind;
   /* MS_VARIANT_AS */
   char *as;
+  const MsConstructor *as_def;      /* resolved when the catalog is loaded */
   GHashTable *options;
   GHashTable *args;
   /* MS_VARIANT_IMPL: NULL / has_* FALSE where the entry's own value applies */
@@ -155,7 +159,7 @@ typedef enum {
   MS_CTOR_INTERNAL,
 } MsCtorKind;
 
-typedef struct {
+struct _MsConstructor {
   char *name;
   char *category;
   char *summary;
@@ -178,7 +182,7 @@ typedef struct {
   GPtrArray *select;      /* of MsSelectRule*; empty if not key-dependent */
   GHashTable *variants;   /* name -> MsVariant* */
   char *runtime;          /* C runtime implementation, NULL until there is one */
-} MsConstructor;
+};
 
 typedef struct {
   char *name;

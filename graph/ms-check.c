@@ -146,7 +146,7 @@ device_signature (Check *c, const MsDevice *d, gboolean report)
     c->done[pos] = TRUE;
   memset (s, 0, sizeof *s);
   s->device = d;
-  s->ctor = ms_catalog_lookup (c->cat, d->ctor);
+  s->ctor = d->def;
   if (d->custom != NULL)
     {
       g_autoptr(GError) error = NULL;
@@ -332,18 +332,18 @@ static void
 check_devices (Check *c)
 {
   GPtrArray *devices = ms_document_get_devices (c->doc);
-  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GHashTable) args = declared_args (c->doc);
 
   for (guint i = 0; i < devices->len; i++)
     {
       const MsDevice *d = devices->pdata[i];
-      const MsConstructor *ctor = ms_catalog_lookup (c->cat, d->ctor);
+      const MsConstructor *ctor = d->def;
       g_autofree char *why = NULL;
-      const MsDevice *first = g_hash_table_lookup (seen, d->name);
+      /* the document indexes each name by its lowest-numbered device */
+      const MsDevice *first = ms_document_find_device (c->doc, d->name);
       MsDiagnostic *diag;
 
-      if (first != NULL)
+      if (first != NULL && first != d)
         {
           diag = add (c, MS_DIAG_DUPLICATE_NAME, MS_SEVERITY_ERROR, d,
                       "the name “%s” is used by two devices (%s and %s); names must be unique",
@@ -354,8 +354,6 @@ check_devices (Check *c)
               diag->related[0] = g_strdup (first->name);
             }
         }
-      else
-        g_hash_table_insert (seen, d->name, (gpointer) d);
       if (!ms_device_name_is_valid (d->name, &why))
         add (c, MS_DIAG_INVALID_NAME, MS_SEVERITY_ERROR, d, "%s", why);
       else if (ms_catalog_lookup (c->cat, d->name) || ms_catalog_lookup_type (c->cat, d->name))
@@ -492,7 +490,7 @@ check_connections (Check *c)
           continue;
         }
       ds = device_signature (c, dst, FALSE);
-      if (!ds->valid || ms_catalog_lookup (c->cat, src->ctor) == NULL)
+      if (!ds->valid || src->def == NULL)
         continue;
       if (param_index (ds, conn->param) < 0)
         {
@@ -519,6 +517,21 @@ check_connections (Check *c)
             }
         }
     }
+}
+
+/* decimal without printf: this runs for every parameter of every device */
+static void
+format_position (char buf[16], guint v)
+{
+  char tmp[16];
+  guint n = 0, i = 0;
+
+  do
+    tmp[n++] = (char) ('0' + v % 10);
+  while ((v /= 10) > 0 && n < sizeof tmp);
+  while (n > 0)
+    buf[i++] = tmp[--n];
+  buf[i] = '\0';
 }
 
 static gboolean
@@ -553,7 +566,7 @@ check_missing (Check *c)
 
           if (a != NULL && !a->required)
             continue;
-          g_snprintf (position, sizeof position, "%u", p + 1);
+          format_position (position, p + 1);
           param = a ? a->name : position;
           if (!has_input (c->doc, d->id, param))
             {
@@ -937,9 +950,9 @@ check_key_conflicts (Check *c, MsEvalGraph *g)
         continue;
       /* n->keys holds what the node read or created, with group prefixes;
        * a key-dependent device delegates, so its own keys are found here */
-      for (guint k = 0; k < n->keys->len; k++)
+      for (guint k = 0; k < n->n_keys; k++)
         {
-          const char *key = n->keys->pdata[k];
+          const char *key = n->keys[k];
           const char *dash = strrchr (key, '-');
           const MsKeyDef *def = ms_catalog_lookup_key (c->cat, key);
           const char *first;
@@ -950,7 +963,7 @@ check_key_conflicts (Check *c, MsEvalGraph *g)
             continue;
           first = g_hash_table_lookup (owner, key);
           if (first == NULL)
-            g_hash_table_insert (owner, g_strdup (key), n->device);
+            g_hash_table_insert (owner, g_strdup (key), (gpointer) n->device);
           else if (!g_str_equal (first, n->device)
                    && g_hash_table_add (told, g_strconcat (key, "\x1f", n->device, NULL)))
             {
@@ -1048,7 +1061,7 @@ ms_check_connection (MsDocument *doc, guint source, guint target, const char *pa
         *why = g_strdup_printf ("%s cannot use itself", src->name);
       return FALSE;
     }
-  if (ms_catalog_lookup (ms_document_get_catalog (doc), src->ctor) == NULL)
+  if (src->def == NULL)
     {
       if (why)
         *why = g_strdup_printf ("%s is of unknown kind %s", src->name, src->ctor);
@@ -1082,7 +1095,7 @@ ms_check_connection (MsDocument *doc, guint source, guint target, const char *pa
       const MsDevice *t = ms_document_get_device (doc, conn->target);
       if (s == NULL || t == NULL || (conn->target == target && g_str_equal (conn->param, param)))
         continue;
-      if (ms_catalog_lookup (c.cat, s->ctor) == NULL)
+      if (s->def == NULL)
         continue;
       unify_connection (&c, s, t, conn->param, FALSE, NULL);
     }
@@ -1128,7 +1141,7 @@ ms_check_device_types (MsDocument *doc, guint device)
       const MsConnection *conn = conns->pdata[i];
       const MsDevice *src = ms_document_get_device (doc, conn->source);
       const MsDevice *dst = ms_document_get_device (doc, conn->target);
-      if (src && dst && ms_catalog_lookup (c.cat, src->ctor) && ms_catalog_lookup (c.cat, dst->ctor))
+      if (src && dst && src->def && dst->def)
         unify_connection (&c, src, dst, conn->param, FALSE, NULL);
     }
   s = device_signature (&c, d, FALSE);

@@ -131,6 +131,7 @@ ms_device_copy (const MsDevice *d)
   g_hash_table_iter_init (&it, d->options);
   while (g_hash_table_iter_next (&it, &k, &v))
     g_hash_table_insert (c->options, g_strdup (k), g_strdup (v));
+  c->def = d->def;
   c->placed = d->placed;
   c->x = d->x;
   c->y = d->y;

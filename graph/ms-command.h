@@ -9,6 +9,8 @@
 
 #include <glib.h>
 
+#include "ms-catalog.h"
+
 G_BEGIN_DECLS
 
 typedef struct {
@@ -32,6 +34,7 @@ typedef struct {
   guint id;
   char *name;
   char *ctor;
+  const MsConstructor *def; /* the catalog's constructor, resolved by the document; NULL if unknown */
   GHashTable *options;      /* option name -> value, only options that are set */
   gboolean placed;
   double x, y;

@@ -216,7 +216,7 @@ static int
 param_rank (MsDocument *self, guint target, const char *param)
 {
   const MsDevice *d = ms_document_get_device (self, target);
-  const MsConstructor *ctor = d ? ms_catalog_lookup (self->catalog, d->ctor) : NULL;
+  const MsConstructor *ctor = d ? d->def : NULL;
   char *end = NULL;
   long n;
 
@@ -417,6 +417,8 @@ reserved_kind (const char *name)
 gboolean
 ms_device_name_is_valid (const char *name, char **why)
 {
+  int kind;
+
   if (name == NULL || *name == '\0')
     {
       if (why)
@@ -447,13 +449,14 @@ ms_device_name_is_valid (const char *name, char **why)
         *why = g_strdup ("“_” alone is not a name");
       return FALSE;
     }
-  if (reserved_kind (name) == 1)
+  kind = reserved_kind (name);
+  if (kind == 1)
     {
       if (why)
         *why = g_strdup_printf ("“%s” is an OCaml keyword", name);
       return FALSE;
     }
-  if (reserved_kind (name) == 2)
+  if (kind == 2)
     {
       if (why)
         *why = g_strdup_printf ("“%s” would hide Mirage's own %s in config.ml", name, name);
@@ -559,6 +562,8 @@ insert_device (MsDocument *self, MsDevice *d)
   int idx = device_index (self, d->id);
 
   g_return_if_fail (idx < 0);
+  /* resolved once here: checks and evaluation ask for it constantly */
+  d->def = ms_catalog_lookup (self->catalog, d->ctor);
   g_ptr_array_insert (self->devices, -idx - 1, d);
   g_hash_table_insert (self->by_id, GUINT_TO_POINTER (d->id), d);
   index_name (self, d);
@@ -1019,7 +1024,7 @@ ms_document_set_option (MsDocument *self, guint id, const char *option, const ch
     return FALSE;
   if (!(d = lookup_or_fail (self, id, error)))
     return tx_fail (self);
-  ctor = ms_catalog_lookup (self->catalog, d->ctor);
+  ctor = d->def;
   if (ctor == NULL || ms_constructor_find_option (ctor, option) == NULL)
     {
       GString *known = g_string_new (NULL);
@@ -1130,7 +1135,7 @@ ms_document_set_custom (MsDocument *self, guint id, const MsCustom *custom, GErr
 static gboolean
 param_exists (MsDocument *self, const MsDevice *d, const char *param, GError **error)
 {
-  const MsConstructor *ctor = ms_catalog_lookup (self->catalog, d->ctor);
+  const MsConstructor *ctor = d->def;
 
   if (d->custom != NULL)
     {

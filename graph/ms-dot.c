@@ -56,8 +56,8 @@ select_keys (const MsConstructor *ctor, const MsEvalNode *n)
   g_autoptr(GPtrArray) keys = g_ptr_array_new ();
 
   if (n != NULL)
-    for (guint i = 0; i < n->keys->len; i++)
-      g_ptr_array_add (keys, n->keys->pdata[i]);
+    for (guint i = 0; i < n->n_keys; i++)
+      g_ptr_array_add (keys, (gpointer) n->keys[i]);
   else
     for (guint i = 0; i < ctor->select->len; i++)
       {
@@ -98,7 +98,6 @@ compare_strings (gconstpointer a, gconstpointer b)
 char *
 ms_dot_from_document (MsDocument *doc)
 {
-  MsCatalog *cat = ms_document_get_catalog (doc);
   GPtrArray *devices = ms_document_get_devices (doc);
   GPtrArray *conns = ms_document_get_connections (doc);
   g_autoptr(MsEvalGraph) g = ms_eval (doc, NULL);
@@ -111,7 +110,7 @@ ms_dot_from_document (MsDocument *doc)
   for (guint i = 0; i < devices->len; i++)
     {
       const MsDevice *d = devices->pdata[i];
-      const MsConstructor *ctor = ms_catalog_lookup (cat, d->ctor);
+      const MsConstructor *ctor = d->def;
       guint node_id = GPOINTER_TO_UINT (g_hash_table_lookup (g->device_nodes, GUINT_TO_POINTER (d->id)));
       MsEvalNode *n = node_id ? ms_eval_graph_get_node (g, node_id) : NULL;
       const char *module = d->custom ? d->custom->module : ctor && ctor->module ? ctor->module : d->ctor;
@@ -193,8 +192,8 @@ ms_dot_from_eval (MsEvalGraph *g)
       g_autofree char *keytext = NULL;
       const char *lines[4];
 
-      for (guint k = 0; k < n->keys->len; k++)
-        g_ptr_array_add (keys, n->keys->pdata[k]);
+      for (guint k = 0; k < n->n_keys; k++)
+        g_ptr_array_add (keys, (gpointer) n->keys[k]);
       g_ptr_array_add (keys, NULL);
       keytext = g_strjoinv (", ", (char **) keys->pdata);
       lines[0] = value;
@@ -209,10 +208,10 @@ ms_dot_from_eval (MsEvalGraph *g)
   for (guint i = 0; i < g->nodes->len; i++)
     {
       MsEvalNode *n = g->nodes->pdata[i];
-      for (guint a = 0; a < n->args->len; a++)
-        g_string_append_printf (s, "  %u -> %u [];\n", n->id, g_array_index (n->args, guint, a));
-      for (guint a = 0; a < n->deps->len; a++)
-        g_string_append_printf (s, "  %u -> %u [style=\"dashed\"];\n", n->id, g_array_index (n->deps, guint, a));
+      for (guint a = 0; a < n->n_args; a++)
+        g_string_append_printf (s, "  %u -> %u [];\n", n->id, n->args[a]);
+      for (guint a = 0; a < n->n_deps; a++)
+        g_string_append_printf (s, "  %u -> %u [style=\"dashed\"];\n", n->id, n->deps[a]);
     }
   g_string_append (s, "  }\n");
   return g_string_free (s, FALSE);

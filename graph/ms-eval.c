@@ -26,6 +26,63 @@
 
 #define MAX_DEPTH 32
 #define CALL_SLOTS 32
+#define ARENA_BLOCK (64 * 1024)
+
+/* A bump allocator: a graph is built once, read, and dropped whole, so its
+ * nodes, arrays and strings need no individual frees. */
+struct _MsArena
+{
+  GPtrArray *blocks;
+  char *next;
+  gsize left;
+};
+
+static struct _MsArena *
+arena_new (void)
+{
+  struct _MsArena *a = g_new0 (struct _MsArena, 1);
+
+  a->blocks = g_ptr_array_new_with_free_func (g_free);
+  return a;
+}
+
+static void
+arena_free (struct _MsArena *a)
+{
+  g_ptr_array_unref (a->blocks);
+  g_free (a);
+}
+
+static gpointer
+arena_alloc (struct _MsArena *a, gsize size)
+{
+  gpointer p;
+
+  size = (size + 7) & ~(gsize) 7;
+  if (size > a->left)
+    {
+      gsize block = MAX (size, ARENA_BLOCK);
+      a->next = g_malloc (block);
+      a->left = block;
+      g_ptr_array_add (a->blocks, a->next);
+    }
+  p = a->next;
+  a->next += size;
+  a->left -= size;
+  return p;
+}
+
+static gpointer
+arena_alloc0 (struct _MsArena *a, gsize size)
+{
+  return memset (arena_alloc (a, size), 0, size);
+}
+
+static gpointer
+arena_copy (struct _MsArena *a, gconstpointer src, gsize size)
+{
+  return size ? memcpy (arena_alloc (a, size), src, size) : NULL;
+}
 
 typedef struct {
   const char *name;
@@ -42,9 +99,25 @@ typedef struct {
   GHashTable *args;         /* name -> MsEvalArg* */
   GHashTable *keys;         /* name -> MsEvalKey* */
   GHashTable *reported;     /* diagnostics already emitted (dedup keys) */
-  GArray *empty_array;      /* shared by nodes until they add to it */
-  GPtrArray *empty_ptr_array;
 } Eval;
+
+/* What a node collects while it is made, copied into the arena at the end. */
+typedef struct {
+  guint args[CALL_SLOTS];
+  const char *arg_params[CALL_SLOTS];
+  guint n_args;
+  guint deps[CALL_SLOTS];
+  guint n_deps;
+  MsEvalArg *runtime_args[CALL_SLOTS];
+  guint n_runtime_args;
+  const MsPackage *packages[CALL_SLOTS];
+  guint n_packages;
+  const char *keys[CALL_SLOTS];
+  guint n_keys;
+  const char *option_names[CALL_SLOTS];
+  const char *option_values[CALL_SLOTS];
+  guint n_options;
+} NodeBuild;
 
 typedef struct {
   const MsConstructor *ctor;
@@ -56,15 +129,16 @@ typedef struct {
   guint n_arg_defaults;
   const char *keys_read[CALL_SLOTS];
   guint n_keys_read;
+  Pair key_cache[8];              /* catalog key name -> value, for select rules */
+  guint n_key_cache;
   const MsDevice *device;
+  const char *device_name;        /* the graph's copy of device->name */
   const char *role;
   const char *identity;           /* interned; NULL: not under a shared parent */
   int depth;
 } Call;
 
 static guint eval_call (Eval *e, Call *c, const char *variant_label);
-static GArray *own_array (Eval *e, GArray **a);
-static GPtrArray *own_ptr_array (Eval *e, GPtrArray **a);
 
 /* ---- small helpers ------------------------------------------------------------- */
 
@@ -73,7 +147,7 @@ static GPtrArray *own_ptr_array (Eval *e, GPtrArray **a);
 static const char *
 intern (Eval *e, const char *s)
 {
-  return s ? g_string_chunk_insert (e->g->strings, s) : NULL;
+  return s ? arena_copy (e->g->arena, s, strlen (s) + 1) : NULL;
 }
 
 /* a, sep and b joined and interned, without printf: this runs for every
@@ -93,6 +167,21 @@ intern_join (Eval *e, const char *a, const char *sep, const char *b)
   memcpy (buf + la, sep, ls);
   memcpy (buf + la + ls, b, lb + 1);
   return intern (e, buf);
+}
+
+/* decimal without printf, for parameter positions */
+static void
+format_uint (char buf[16], guint v)
+{
+  char tmp[16];
+  guint n = 0, i = 0;
+
+  do
+    tmp[n++] = (char) ('0' + v % 10);
+  while ((v /= 10) > 0 && n < sizeof tmp);
+  while (n > 0)
+    buf[i++] = tmp[--n];
+  buf[i] = '\0';
 }
 
 static const char *
@@ -131,13 +220,15 @@ call_set_input (Call *c, const char *param, guint node)
   pairs_set (c->inputs, &c->n_inputs, param, GUINT_TO_POINTER (node));
 }
 
+/* parent: the call this one is part of (its device carries over), or NULL */
 static void
-call_init (Call *c, const MsConstructor *ctor, const MsDevice *device, const char *role,
+call_init (Call *c, const MsConstructor *ctor, const Call *parent, const char *role,
            const char *identity, int depth)
 {
   c->ctor = ctor;
-  c->n_options = c->n_inputs = c->n_arg_defaults = c->n_keys_read = 0;
-  c->device = device;
+  c->n_options = c->n_inputs = c->n_arg_defaults = c->n_keys_read = c->n_key_cache = 0;
+  c->device = parent ? parent->device : NULL;
+  c->device_name = parent ? parent->device_name : NULL;
   c->role = role;
   c->identity = identity;
   c->depth = depth;
@@ -186,21 +277,6 @@ report (Eval *e, const char *dedup, MsDiagnostic *d)
 /* ---- freeing ------------------------------------------------------------------------ */
 
 static void
-eval_node_free (gpointer data)
-{
-  MsEvalNode *n = data;
-
-  g_array_unref (n->args);
-  g_ptr_array_unref (n->arg_params);
-  g_array_unref (n->deps);
-  g_ptr_array_unref (n->runtime_args);
-  g_ptr_array_unref (n->packages);
-  g_ptr_array_unref (n->keys);
-  g_clear_pointer (&n->options, g_hash_table_unref);
-  g_free (n);
-}
-
-static void
 eval_package_free (gpointer data)
 {
   MsEvalPackage *p = data;
@@ -243,7 +319,7 @@ ms_eval_graph_free (MsEvalGraph *g)
   g_ptr_array_unref (g->diagnostics);
   g_hash_table_unref (g->device_nodes);
   g_ptr_array_unref (g->owned_packages);
-  g_string_chunk_free (g->strings);
+  arena_free (g->arena);
   ms_catalog_unref (g->catalog);
   g_free (g);
 }
@@ -259,7 +335,10 @@ ms_eval_graph_get_node (MsEvalGraph *g, guint id)
 const char *
 ms_eval_node_get_option (const MsEvalNode *n, const char *option)
 {
-  return n->options ? g_hash_table_lookup (n->options, option) : NULL;
+  for (guint i = 0; i < n->n_options; i++)
+    if (strcmp (n->option_names[i], option) == 0)
+      return n->option_values[i];
+  return NULL;
 }
 
 char *
@@ -348,6 +427,12 @@ key_value (Eval *e, Call *c, const char *key)
   const char *name;
   MsEvalKey *k;
 
+  /* select rules ask for the same few keys again and again; their names
+   * are catalog strings, so the pointer identifies them */
+  for (guint i = 0; i < c->n_key_cache; i++)
+    if (c->key_cache[i].name == key)
+      return c->key_cache[i].value;
+
   if (strcmp (key, "target") == 0)
     {
       const MsKeyDef *t = ms_catalog_lookup_key (e->cat, "target");
@@ -359,6 +444,8 @@ key_value (Eval *e, Call *c, const char *key)
   name = key_name_in_call (e, c, def, key);
   k = ensure_key (e, name, def ? def->type : "string", def ? def->default_value : "", def ? def->doc : NULL);
   call_read_key (c, name);
+  if (c->n_key_cache < G_N_ELEMENTS (c->key_cache))
+    c->key_cache[c->n_key_cache++] = (Pair) { key, k->value };
   return k->value;
 }
 
@@ -392,8 +479,10 @@ select_variant (Eval *e, Call *c)
 
 /* ---- runtime arguments ------------------------------------------------------------------ */
 
+/* Registers a runtime argument (given on the stack) and returns the
+ * graph's copy: the first of its name, which later equal ones share. */
 static MsEvalArg *
-register_arg (Eval *e, Call *c, MsEvalArg *a)
+register_arg (Eval *e, Call *c, const MsEvalArg *a)
 {
   MsEvalArg *old = g_hash_table_lookup (e->args, a->name);
 
@@ -401,13 +490,15 @@ register_arg (Eval *e, Call *c, MsEvalArg *a)
     {
       g_autofree char *setting = g_strconcat ("arg:", a->name, NULL);
       const char *v = ms_document_get_setting (e->doc, setting);
+      MsEvalArg *mine = arena_copy (e->g->arena, a, sizeof *a);
+
       if (v != NULL)
         {
-          a->default_value = (char *) intern (e, v);
-          a->overridden = TRUE;
+          mine->default_value = intern (e, v);
+          mine->overridden = TRUE;
         }
-      g_hash_table_insert (e->args, a->name, a);
-      return a;
+      g_hash_table_insert (e->args, (gpointer) mine->name, mine);
+      return mine;
     }
   /* Functoria registers structurally equal args once; differing ones
    * would both define the flag and clash when the unikernel starts. */
@@ -424,45 +515,46 @@ register_arg (Eval *e, Call *c, MsEvalArg *a)
       d->setting = g_strconcat ("arg:", a->name, NULL);
       report (e, dedup, d);
     }
-  g_free (a);
   return old;
 }
 
 static void
-add_catalog_args (Eval *e, Call *c, MsEvalNode *n, GPtrArray *uses)
+add_catalog_args (Eval *e, Call *c, NodeBuild *nb, GPtrArray *uses)
 {
   const char *group = call_option (c, "group");
 
-  for (guint i = 0; uses != NULL && i < uses->len; i++)
+  for (guint i = 0; uses != NULL && i < uses->len && nb->n_runtime_args < CALL_SLOTS; i++)
     {
       const MsRuntimeArgUse *u = uses->pdata[i];
       const MsRuntimeArgDef *def = u->def;
       /* cmdliner-stdlib's bundle of flags has no single flag name */
       const char *flag = def->flag && *def->flag ? def->flag : def->id;
-      MsEvalArg *a;
+      MsEvalArg a = { 0 };
       const char *dflt;
 
       if (!ms_catalog_target_in (e->cat, e->g->target, (const char * const *) u->targets))
         continue;
-      a = g_new0 (MsEvalArg, 1);
-      a->id = def->id;
-      a->group = def->grouped && group && *group ? (char *) intern (e, group) : NULL;
-      if (a->group)
-        a->name = (char *) intern_join (e, group, "-", flag);
-      else
-        a->name = (char *) flag;
-      a->type = def->type;
+      a.id = def->id;
+      a.group = def->grouped && group && *group ? group : NULL;
+      a.name = a.group ? intern_join (e, group, "-", flag) : flag;
+      a.type = def->type;
       dflt = pairs_get (c->arg_defaults, c->n_arg_defaults, def->id);
       if (dflt == NULL && u->default_value != NULL)
         dflt = resolve_ref (c, u->default_value);
       if (dflt == NULL && (u->default_value == NULL || u->default_value[0] != '@'))
         dflt = def->default_value;
-      a->default_value = (char *) intern (e, dflt ? dflt : "");
-      a->doc = def->doc;
-      a->docv = def->docv;
-      a->section = def->section;
-      a->code = def->code;
-      g_ptr_array_add (own_ptr_array (e, &n->runtime_args), register_arg (e, c, a));
+      a.default_value = dflt ? dflt : "";
+      a.doc = def->doc;
+      a.docv = def->docv;
+      a.section = def->section;
+      a.code = def->code;
+      if (g_hash_table_lookup (e->args, a.name) == NULL)
+        {
+          /* only a new argument needs copies of what it points to */
+          a.group = intern (e, a.group);
+          a.default_value = intern (e, a.default_value);
+        }
+      nb->runtime_args[nb->n_runtime_args++] = register_arg (e, c, &a);
     }
 }
 
@@ -508,43 +600,53 @@ shared_identity (Eval *e, Call *c, const char *variant)
   }
 }
 
-/* Most nodes have no dependencies, several no arguments or packages:
- * empty fields share one empty array of the graph until written, so
- * readers always find an array and creation stays cheap. */
+static void
+add_packages (Eval *e, NodeBuild *nb, GPtrArray *packages)
+{
+  for (guint i = 0; packages != NULL && i < packages->len && nb->n_packages < CALL_SLOTS; i++)
+    {
+      const MsPackage *p = packages->pdata[i];
+      if (ms_catalog_target_in (e->cat, e->g->target, (const char * const *) p->targets))
+        nb->packages[nb->n_packages++] = p;
+    }
+}
+
+static void
+add_key (NodeBuild *nb, const char *key)
+{
+  for (guint i = 0; i < nb->n_keys; i++)
+    if (strcmp (nb->keys[i], key) == 0)
+      return;
+  if (nb->n_keys < CALL_SLOTS)
+    nb->keys[nb->n_keys++] = key;
+}
+
+/* Copies what the node collected into the graph's arena. */
+static void
+finish_node (Eval *e, MsEvalNode *n, const NodeBuild *nb)
+{
+  struct _MsArena *a = e->g->arena;
+
+  n->n_args = nb->n_args;
+  n->args = arena_copy (a, nb->args, nb->n_args * sizeof (guint));
+  n->arg_params = arena_copy (a, nb->arg_params, nb->n_args * sizeof (char *));
+  n->n_deps = nb->n_deps;
+  n->deps = arena_copy (a, nb->deps, nb->n_deps * sizeof (guint));
+  n->n_runtime_args = nb->n_runtime_args;
+  n->runtime_args = arena_copy (a, nb->runtime_args, nb->n_runtime_args * sizeof (MsEvalArg *));
+  n->n_packages = nb->n_packages;
+  n->packages = arena_copy (a, nb->packages, nb->n_packages * sizeof (MsPackage *));
+  n->n_keys = nb->n_keys;
+  n->keys = arena_copy (a, nb->keys, nb->n_keys * sizeof (char *));
+  n->n_options = nb->n_options;
+  n->option_names = arena_copy (a, nb->option_names, nb->n_options * sizeof (char *));
+  n->option_values = arena_copy (a, nb->option_values, nb->n_options * sizeof (char *));
+}
+
 static MsEvalNode *
 node_new (Eval *e)
 {
-  MsEvalNode *n = g_new0 (MsEvalNode, 1);
-
-  n->args = g_array_ref (e->empty_array);
-  n->arg_params = g_ptr_array_ref (e->empty_ptr_array);
-  n->deps = g_array_ref (e->empty_array);
-  n->runtime_args = g_ptr_array_ref (e->empty_ptr_array);
-  n->packages = g_ptr_array_ref (e->empty_ptr_array);
-  n->keys = g_ptr_array_ref (e->empty_ptr_array);
-  return n;
-}
-
-static GArray *
-own_array (Eval *e, GArray **a)
-{
-  if (*a == e->empty_array)
-    {
-      g_array_unref (*a);
-      *a = g_array_new (FALSE, FALSE, sizeof (guint));
-    }
-  return *a;
-}
-
-static GPtrArray *
-own_ptr_array (Eval *e, GPtrArray **a)
-{
-  if (*a == e->empty_ptr_array)
-    {
-      g_ptr_array_unref (*a);
-      *a = g_ptr_array_new ();
-    }
-  return *a;
+  return arena_alloc0 (e->g->arena, sizeof (MsEvalNode));
 }
 
 static guint
@@ -555,26 +657,6 @@ add_node (Eval *e, MsEvalNode *n, const char *identity)
   if (identity != NULL)
     g_hash_table_insert (e->memo, (gpointer) identity, GUINT_TO_POINTER (n->id));
   return n->id;
-}
-
-static void
-add_packages (Eval *e, MsEvalNode *n, GPtrArray *packages)
-{
-  for (guint i = 0; packages != NULL && i < packages->len; i++)
-    {
-      MsPackage *p = packages->pdata[i];
-      if (ms_catalog_target_in (e->cat, e->g->target, (const char * const *) p->targets))
-        g_ptr_array_add (own_ptr_array (e, &n->packages), p);
-    }
-}
-
-static void
-add_key (Eval *e, MsEvalNode *n, const char *s)
-{
-  for (guint i = 0; i < n->keys->len; i++)
-    if (strcmp (n->keys->pdata[i], s) == 0)
-      return;
-  g_ptr_array_add (own_ptr_array (e, &n->keys), (gpointer) s);
 }
 
 static void
@@ -648,6 +730,7 @@ make_node (Eval *e, Call *c, const MsVariant *v, const char *variant_label)
   const MsConstructor *ctor = c->ctor;
   const char *identity = c->ctor->shared ? shared_identity (e, c, v ? v->name : NULL) : c->identity;
   const char *functor;
+  NodeBuild nb;
   MsEvalNode *n;
   gpointer found;
 
@@ -655,20 +738,21 @@ make_node (Eval *e, Call *c, const MsVariant *v, const char *variant_label)
     return GPOINTER_TO_UINT (found);
 
   check_target (e, c);
+  nb.n_args = nb.n_deps = nb.n_runtime_args = nb.n_packages = nb.n_keys = nb.n_options = 0;
   n = node_new (e);
   n->ctor = ctor;
-  n->variant = (char *) variant_label;
-  n->device = c->device ? (char *) intern (e, c->device->name) : NULL;
+  n->variant = variant_label;
+  n->device = c->device_name;
   n->device_id = c->device ? c->device->id : 0;
-  n->role = (char *) c->role;
-  n->module = (char *) expand_module (e, c, v && v->module ? v->module : ctor->module);
+  n->role = c->role;
+  n->module = expand_module (e, c, v && v->module ? v->module : ctor->module);
   functor = v && v->functor ? v->functor : ctor->functor;
-  n->functor = (char *) functor;
+  n->functor = functor;
   n->connect = v && v->connect ? v->connect : ctor->connect;
 
   /* impl parameters are functor arguments for functors, and extra
    * dependencies (initialised first, passed to connect) otherwise */
-  for (guint i = 0; i < ctor->params->len; i++)
+  for (guint i = 0; i < ctor->params->len && i < CALL_SLOTS; i++)
     {
       const MsArgument *p = ctor->params->pdata[i];
       guint id = call_input (c, p->name);
@@ -676,26 +760,26 @@ make_node (Eval *e, Call *c, const MsVariant *v, const char *variant_label)
         continue;
       if (functor != NULL)
         {
-          g_array_append_val (own_array (e, &n->args), id);
-          g_ptr_array_add (own_ptr_array (e, &n->arg_params), p->name);
+          nb.arg_params[nb.n_args] = p->name;
+          nb.args[nb.n_args++] = id;
         }
       else
-        g_array_append_val (own_array (e, &n->deps), id);
+        nb.deps[nb.n_deps++] = id;
     }
-  for (guint i = 0; i < ctor->options->len; i++)
+  for (guint i = 0; i < ctor->options->len && nb.n_options < CALL_SLOTS; i++)
     {
       const MsArgument *a = ctor->options->pdata[i];
       const char *val = call_option (c, a->name);
       if (val == NULL)
         continue;
-      if (n->options == NULL)
-        n->options = g_hash_table_new (g_str_hash, g_str_equal);
-      g_hash_table_insert (n->options, a->name, (gpointer) intern (e, val));
+      nb.option_names[nb.n_options] = a->name;
+      /* catalog defaults live as long as the catalog the graph holds */
+      nb.option_values[nb.n_options++] = val == a->default_value ? val : intern (e, val);
     }
-  add_catalog_args (e, c, n, v && v->has_runtime_args ? v->runtime_args : ctor->runtime_args);
-  add_packages (e, n, v && v->has_packages ? v->packages : ctor->packages);
+  add_catalog_args (e, c, &nb, v && v->has_runtime_args ? v->runtime_args : ctor->runtime_args);
+  add_packages (e, &nb, v && v->has_packages ? v->packages : ctor->packages);
   for (guint i = 0; i < c->n_keys_read; i++)
-    add_key (e, n, c->keys_read[i]);
+    add_key (&nb, c->keys_read[i]);
   for (guint i = 0; ctor->keys[i] != NULL; i++)
     {
       const MsKeyDef *def;
@@ -703,14 +787,15 @@ make_node (Eval *e, Call *c, const MsVariant *v, const char *variant_label)
 
       if (strcmp (ctor->keys[i], "target") == 0)
         {
-          add_key (e, n, intern (e, "target"));
+          add_key (&nb, "target");
           continue;
         }
       def = ms_catalog_lookup_key (e->cat, ctor->keys[i]);
       name = key_name_in_call (e, c, def, ctor->keys[i]);
       ensure_key (e, name, def ? def->type : "string", def ? def->default_value : "", def ? def->doc : NULL);
-      add_key (e, n, name);
+      add_key (&nb, name);
     }
+  finish_node (e, n, &nb);
   return add_node (e, n, identity);
 }
 
@@ -724,7 +809,7 @@ eval_graph_variant (Eval *e, Call *c, const MsVariant *v, const char *variant_la
   for (guint i = 0; i < v->nodes->len; i++)
     {
       const MsSubNode *s = v->nodes->pdata[i];
-      const MsConstructor *sctor = ms_catalog_lookup (e->cat, s->ctor);
+      const MsConstructor *sctor = s->def;
       const char *identity = NULL;
       const char *group = call_option (c, "group");
       GHashTableIter it;
@@ -736,7 +821,7 @@ eval_graph_variant (Eval *e, Call *c, const MsVariant *v, const char *variant_la
         continue;
       if (c->identity != NULL)
         identity = intern_join (e, c->identity, "/", s->id);
-      call_init (&sc, sctor, c->device, s->id, identity, c->depth + 1);
+      call_init (&sc, sctor, c, s->id, identity, c->depth + 1);
       g_hash_table_iter_init (&it, s->options);
       while (g_hash_table_iter_next (&it, &k, &val))
         {
@@ -777,14 +862,14 @@ eval_graph_variant (Eval *e, Call *c, const MsVariant *v, const char *variant_la
 static guint
 eval_as_variant (Eval *e, Call *c, const MsVariant *v, const char *variant_label)
 {
-  const MsConstructor *target = ms_catalog_lookup (e->cat, v->as);
+  const MsConstructor *target = v->as_def;
   GHashTableIter it;
   gpointer k, val;
   Call ac;
 
   if (target == NULL)
     return 0;
-  call_init (&ac, target, c->device, c->role, c->identity, c->depth + 1);
+  call_init (&ac, target, c, c->role, c->identity, c->depth + 1);
   g_hash_table_iter_init (&it, v->options);
   while (g_hash_table_iter_next (&it, &k, &val))
     {
@@ -871,12 +956,17 @@ input_source (MsDocument *doc, guint target, const char *param)
 }
 
 static guint
-eval_custom (Eval *e, const MsDevice *d, const MsConstructor *ctor)
+eval_custom (Eval *e, const MsDevice *d, const char *device_name, const MsConstructor *ctor)
 {
   MsEvalNode *n = node_new (e);
   GPtrArray *inputs = ms_document_get_inputs (e->doc, d->id);
+  struct _MsArena *arena = e->g->arena;
   gboolean functor = FALSE;
   guint max_pos = 0;
+  guint *args, *deps;
+  const char **params;
+  MsEvalArg **rt;
+  const MsPackage **pk;
   Call c;
 
   for (guint i = 0; inputs != NULL && i < inputs->len; i++)
@@ -886,53 +976,66 @@ eval_custom (Eval *e, const MsDevice *d, const MsConstructor *ctor)
       if (g_ascii_string_to_unsigned (conn->param, 10, 1, 10000, &pos, NULL))
         max_pos = MAX (max_pos, (guint) pos);
     }
+  /* a custom device may take any number of arguments: sized exactly */
+  args = arena_alloc (arena, (max_pos + 1) * sizeof (guint));
+  params = arena_alloc (arena, (max_pos + 1) * sizeof (char *));
   /* inputs in signature order; a gap (missing argument) is skipped */
   for (guint pos = 1; pos <= max_pos; pos++)
     {
       char param[16];
       guint src, node;
 
-      g_snprintf (param, sizeof param, "%u", pos);   /* few: custom devices only */
+      format_uint (param, pos);
       src = input_source (e->doc, d->id, param);
       node = src ? eval_device (e, src) : 0;
       if (node != 0)
         {
-          g_array_append_val (own_array (e, &n->args), node);
-          g_ptr_array_add (own_ptr_array (e, &n->arg_params), (gpointer) intern (e, param));
+          params[n->n_args] = intern (e, param);
+          args[n->n_args++] = node;
           functor = TRUE;
         }
     }
+  n->args = args;
+  n->arg_params = params;
+  deps = arena_alloc (arena, (d->custom->deps->len + 1) * sizeof (guint));
   for (guint i = 0; i < d->custom->deps->len; i++)
     {
       guint node = eval_device (e, g_array_index (d->custom->deps, guint, i));
       if (node != 0)
-        g_array_append_val (own_array (e, &n->deps), node);
+        deps[n->n_deps++] = node;
     }
+  n->deps = deps;
   n->ctor = ctor;
-  n->device = (char *) intern (e, d->name);
+  n->device = device_name;
   n->device_id = d->id;
-  n->module = (char *) intern (e, d->custom->module);
-  n->functor = functor || strstr (d->custom->signature, "@->") ? (char *) intern (e, d->custom->signature) : NULL;
+  n->module = intern (e, d->custom->module);
+  n->functor = functor || strstr (d->custom->signature, "@->") ? intern (e, d->custom->signature) : NULL;
   n->connect = ctor->connect;
-  call_init (&c, ctor, d, NULL, NULL, 0);
+  call_init (&c, ctor, NULL, NULL, NULL, 0);
+  c.device = d;
+  c.device_name = device_name;
+  rt = arena_alloc (arena, (d->custom->runtime_args->len + 1) * sizeof (MsEvalArg *));
   for (guint i = 0; i < d->custom->runtime_args->len; i++)
     {
       const MsArgDecl *decl = d->custom->runtime_args->pdata[i];
-      MsEvalArg *a = g_new0 (MsEvalArg, 1);
-      a->name = (char *) intern (e, decl->name);
-      a->type = (char *) intern (e, decl->type);
-      a->default_value = (char *) intern (e, decl->default_value);
-      a->doc = (char *) intern (e, decl->doc);
-      a->section = (char *) intern (e, "APPLICATION OPTIONS");
-      g_ptr_array_add (own_ptr_array (e, &n->runtime_args), register_arg (e, &c, a));
+      MsEvalArg a = { 0 };
+      a.name = intern (e, decl->name);
+      a.type = intern (e, decl->type);
+      a.default_value = intern (e, decl->default_value);
+      a.doc = intern (e, decl->doc);
+      a.section = "APPLICATION OPTIONS";
+      rt[n->n_runtime_args++] = register_arg (e, &c, &a);
     }
+  n->runtime_args = rt;
   /* the document may change after evaluation: the graph keeps copies */
+  pk = arena_alloc (arena, (d->custom->packages->len + 1) * sizeof (MsPackage *));
   for (guint i = 0; i < d->custom->packages->len; i++)
     {
       MsPackage *p = ms_package_copy (d->custom->packages->pdata[i]);
       g_ptr_array_add (e->g->owned_packages, p);
-      g_ptr_array_add (own_ptr_array (e, &n->packages), p);
+      pk[n->n_packages++] = p;
     }
+  n->packages = pk;
   return add_node (e, n, NULL);
 }
 
@@ -950,26 +1053,32 @@ eval_device (Eval *e, guint id)
     return GPOINTER_TO_UINT (found);
   if (g_hash_table_contains (e->in_progress, GUINT_TO_POINTER (id)))
     return 0;   /* a cycle: ms_check reports it */
-  ctor = ms_catalog_lookup (e->cat, d->ctor);
+  ctor = d->def;
   if (ctor == NULL)
     return 0;
   g_hash_table_add (e->in_progress, GUINT_TO_POINTER (id));
 
   if (d->custom != NULL)
-    node = eval_custom (e, d, ctor);
+    node = eval_custom (e, d, intern (e, d->name), ctor);
   else
     {
       Call c;
 
-      call_init (&c, ctor, d, NULL, NULL, 0);
+      call_init (&c, ctor, NULL, NULL, NULL, 0);
+      c.device = d;
+      c.device_name = intern (e, d->name);   /* once per device, shared by its nodes */
       /* only the constructor's own options: a hand-edited file may hold others */
-      for (guint i = 0; i < ctor->options->len; i++)
-        {
-          const MsArgument *a = ctor->options->pdata[i];
-          const char *v = ms_device_get_option (d, a->name);
-          if (v != NULL)
-            pairs_set (c.options, &c.n_options, a->name, v);
-        }
+      {
+        GHashTableIter it;
+        gpointer k, v;
+        g_hash_table_iter_init (&it, d->options);
+        while (g_hash_table_iter_next (&it, &k, &v))
+          {
+            const MsArgument *a = ms_constructor_find_option (ctor, k);
+            if (a != NULL)
+              pairs_set (c.options, &c.n_options, a->name, v);
+          }
+      }
       for (guint i = 0; i < ctor->params->len; i++)
         {
           const MsArgument *p = ctor->params->pdata[i];
@@ -1061,13 +1170,21 @@ eval_register (Eval *e)
     }
 
   root = node_new (e);
-  root->module = (char *) intern (e, ms_catalog_get_root_module (e->cat));
-  root->role = (char *) intern (e, "root");
-  root->connect = (char *) intern (e, "return ()");
-  g_array_append_vals (own_array (e, &root->deps), e->g->init->data, e->g->init->len);
-  g_array_append_vals (own_array (e, &root->deps), e->g->jobs->data, e->g->jobs->len);
-  add_key (e, root, intern (e, "target"));
-  add_packages (e, root, ms_catalog_get_root_packages (e->cat));
+  root->module = ms_catalog_get_root_module (e->cat);
+  root->role = "root";
+  root->connect = "return ()";
+  {
+    /* the root waits for every init job and every registered job */
+    guint *deps = arena_alloc (e->g->arena, (e->g->init->len + e->g->jobs->len + 1) * sizeof (guint));
+    NodeBuild nb = { 0 };
+    memcpy (deps, e->g->init->data, e->g->init->len * sizeof (guint));
+    memcpy (deps + e->g->init->len, e->g->jobs->data, e->g->jobs->len * sizeof (guint));
+    add_key (&nb, "target");
+    add_packages (e, &nb, ms_catalog_get_root_packages (e->cat));
+    finish_node (e, root, &nb);
+    root->deps = deps;
+    root->n_deps = e->g->init->len + e->g->jobs->len;
+  }
   {
     const MsKeyDef *t = ms_catalog_lookup_key (e->cat, "target");
     ensure_key (e, "target", t ? t->type : "string", e->g->target, t ? t->doc : NULL);
@@ -1097,6 +1214,8 @@ compare_eval_packages (gconstpointer a, gconstpointer b)
 
 typedef struct {
   MsEvalPackage *merged;
+  const char *last_min;  /* bounds already compared */
+  const char *last_max;
   GPtrArray *users;      /* const char*, first-use order */
   GHashTable *user_set;
   GPtrArray *libs;
@@ -1124,9 +1243,9 @@ merge_packages (Eval *e)
       MsEvalNode *n = e->g->nodes->pdata[i];
       const char *origin = node_origin (n);
 
-      for (guint j = 0; j < n->packages->len; j++)
+      for (guint j = 0; j < n->n_packages; j++)
         {
-          const MsPackage *p = n->packages->pdata[j];
+          const MsPackage *p = n->packages[j];
           Merge *m = g_hash_table_lookup (by_name, p->name);
 
           if (m == NULL)
@@ -1144,20 +1263,25 @@ merge_packages (Eval *e)
             }
           else
             m->merged->build = m->merged->build || p->build;
-          if (p->min != NULL && (m->merged->min == NULL || ms_version_compare (p->min, m->merged->min) > 0))
+          /* catalog versions are interned: the same pointer is the same version */
+          if (p->min != NULL && p->min != m->last_min
+              && (m->merged->min == NULL || ms_version_compare (p->min, m->merged->min) > 0))
             {
               g_free (m->merged->min);
               g_free (m->merged->min_from);
               m->merged->min = g_strdup (p->min);
               m->merged->min_from = g_strdup (origin);
             }
-          if (p->max != NULL && (m->merged->max == NULL || ms_version_compare (p->max, m->merged->max) < 0))
+          if (p->max != NULL && p->max != m->last_max
+              && (m->merged->max == NULL || ms_version_compare (p->max, m->merged->max) < 0))
             {
               g_free (m->merged->max);
               g_free (m->merged->max_from);
               m->merged->max = g_strdup (p->max);
               m->merged->max_from = g_strdup (origin);
             }
+          m->last_min = p->min ? p->min : m->last_min;
+          m->last_max = p->max ? p->max : m->last_max;
           /* a package like tcpip is used by thousands of nodes: dedup by set */
           if (g_hash_table_add (m->user_set, (gpointer) origin))
             g_ptr_array_add (m->users, (gpointer) origin);
@@ -1223,16 +1347,16 @@ ms_eval (MsDocument *doc, const char *target)
   gpointer v;
 
   g->catalog = ms_catalog_ref (ms_document_get_catalog (doc));
-  g->strings = g_string_chunk_new (4096);
+  g->arena = arena_new ();
   g->owned_packages = g_ptr_array_new_with_free_func ((GDestroyNotify) ms_package_free);
   g->target = g_strdup (target ? target : ms_document_get_target (doc));
   g->app_name = g_strdup (ms_document_get_app_name (doc));
-  g->nodes = g_ptr_array_new_with_free_func (eval_node_free);
+  g->nodes = g_ptr_array_new ();
   g->jobs = g_array_new (FALSE, FALSE, sizeof (guint));
   g->init = g_array_new (FALSE, FALSE, sizeof (guint));
   g->packages = g_ptr_array_new_with_free_func (eval_package_free);
   g->keys = g_ptr_array_new_with_free_func (eval_key_free);
-  g->runtime_args = g_ptr_array_new_with_free_func (g_free);
+  g->runtime_args = g_ptr_array_new ();
   g->diagnostics = g_ptr_array_new_with_free_func ((GDestroyNotify) ms_diagnostic_free);
   g->device_nodes = g_hash_table_new (NULL, NULL);
 
@@ -1245,8 +1369,6 @@ ms_eval (MsDocument *doc, const char *target)
   e.args = g_hash_table_new (g_str_hash, g_str_equal);
   e.keys = g_hash_table_new (g_str_hash, g_str_equal);
   e.reported = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  e.empty_array = g_array_new (FALSE, FALSE, sizeof (guint));
-  e.empty_ptr_array = g_ptr_array_new ();
 
   eval_register (&e);
   merge_packages (&e);
@@ -1266,7 +1388,5 @@ ms_eval (MsDocument *doc, const char *target)
   g_hash_table_unref (e.args);
   g_hash_table_unref (e.keys);
   g_hash_table_unref (e.reported);
-  g_array_unref (e.empty_array);
-  g_ptr_array_unref (e.empty_ptr_array);
   return g;
 }

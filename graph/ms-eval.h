@@ -15,38 +15,46 @@
 
 G_BEGIN_DECLS
 
-/* Strings in these structs belong to the graph (interned in its string
- * chunk) or to the catalog: never free them individually. */
+/* Everything these structs point to belongs to the graph (its arena) or
+ * to the catalog: never free any of it individually. */
 typedef struct {
-  char *name;         /* flag name with group prefix, e.g. "ipv4", "mgmt-ipv4", "port" */
-  char *type;         /* value type */
-  char *default_value;/* after the device's and the project's defaults; "" = None */
+  const char *name;   /* flag name with group prefix, e.g. "ipv4", "mgmt-ipv4", "port" */
+  const char *type;   /* value type */
+  const char *default_value; /* after the device's and the project's defaults; "" = None */
   gboolean overridden;/* the project sets arg:NAME */
-  char *doc;
-  char *docv;
-  char *section;
-  char *code;         /* OCaml expression head, NULL for user-declared args */
-  char *id;           /* catalog runtime-arg id, NULL for user-declared */
-  char *group;
+  const char *doc;
+  const char *docv;
+  const char *section;
+  const char *code;   /* OCaml expression head, NULL for user-declared args */
+  const char *id;     /* catalog runtime-arg id, NULL for user-declared */
+  const char *group;
 } MsEvalArg;
 
 typedef struct {
-  guint id;           /* 1-based, equal to the position in MsEvalGraph.nodes + 1 */
-  const MsConstructor *ctor;  /* constructor evaluated (after `as` delegation) */
-  char *variant;      /* selected variant of the document device, or NULL */
-  char *device;       /* the document device this node stands for or was expanded from */
-  char *role;         /* sub-graph node id ("eth", "arp", ...), init role ("argv", "reporter", "root"), or NULL */
-  char *module;
-  char *functor;      /* functor type, NULL if not a functor */
-  char *connect;
-  GArray *args;       /* guint node ids: functor arguments, in order */
-  GPtrArray *arg_params; /* char*: parameter name for each arg */
-  GArray *deps;       /* guint node ids: extra dependencies */
-  GPtrArray *runtime_args; /* MsEvalArg* (borrowed from the graph's list) */
-  GPtrArray *packages;     /* MsPackage* (borrowed, already filtered by target) */
-  GPtrArray *keys;         /* char*: keys this node reads or creates (prefixed names) */
-  GHashTable *options;     /* option -> value (resolved, incl. defaults); NULL if none */
-  guint device_id;    /* document device id, 0 for implicit nodes */
+  guint id;                 /* 1-based, equal to the position in MsEvalGraph.nodes + 1 */
+  const MsConstructor *ctor;/* constructor evaluated (after `as` delegation); NULL for the root */
+  const char *variant;      /* selected variant of the document device, or NULL */
+  const char *device;       /* the document device this node stands for or was expanded from */
+  const char *role;         /* sub-graph node id ("eth", "arp", ...), init role ("argv", "reporter", "root"), or NULL */
+  const char *module;
+  const char *functor;      /* functor type, NULL if not a functor */
+  const char *connect;
+  guint device_id;          /* document device id, 0 for implicit nodes */
+
+  guint n_args;             /* functor arguments, in order */
+  const guint *args;        /* node ids */
+  const char *const *arg_params;  /* the parameter each argument fills */
+  guint n_deps;             /* extra dependencies */
+  const guint *deps;
+  guint n_runtime_args;
+  MsEvalArg *const *runtime_args;
+  guint n_packages;         /* already filtered by target */
+  const MsPackage *const *packages;
+  guint n_keys;             /* keys this node reads or creates (prefixed names) */
+  const char *const *keys;
+  guint n_options;          /* resolved option values, defaults included */
+  const char *const *option_names;
+  const char *const *option_values;
 } MsEvalNode;
 
 typedef struct {
@@ -83,7 +91,7 @@ typedef struct {
   GHashTable *device_nodes;/* document device id -> node id */
   /* private */
   MsCatalog *catalog;
-  GStringChunk *strings;
+  struct _MsArena *arena;   /* nodes, their arrays and strings */
   GPtrArray *owned_packages;
 } MsEvalGraph;
 

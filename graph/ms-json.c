@@ -148,10 +148,41 @@ add_ids (JObj *o, const char *member, GArray *ids)
     push (a, json_object_new_int64 (g_array_index (ids, guint, i)));
 }
 
+static void
+add_id_list (JObj *o, const char *member, const guint *ids, guint n)
+{
+  JObj *a = add_array (o, member);
+
+  for (guint i = 0; i < n; i++)
+    push (a, json_object_new_int64 (ids[i]));
+}
+
 static int
 compare_strings (gconstpointer a, gconstpointer b)
 {
   return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* Parallel name and value arrays as an object with sorted members. */
+static void
+add_sorted_pairs (JObj *o, const char *member, const char *const *names,
+                  const char *const *values, guint n)
+{
+  g_autofree guint *order = g_new (guint, n + 1);
+  JObj *m = add_object (o, member);
+
+  for (guint i = 0; i < n; i++)
+    order[i] = i;
+  /* few options per node: insertion sort keeps it simple */
+  for (guint i = 1; i < n; i++)
+    for (guint j = i; j > 0 && strcmp (names[order[j - 1]], names[order[j]]) > 0; j--)
+      {
+        guint t = order[j];
+        order[j] = order[j - 1];
+        order[j - 1] = t;
+      }
+  for (guint i = 0; i < n; i++)
+    add_string (m, names[order[i]], values[order[i]]);
 }
 
 /* A string -> string table as an object with sorted members. */
@@ -609,23 +640,23 @@ ms_json_eval (MsEvalGraph *graph)
       add_string (o, "functor", n->functor);
       add_string (o, "connect", n->connect);
       a = add_array (o, "args");
-      for (guint j = 0; n->args != NULL && j < n->args->len; j++)
+      for (guint j = 0; n->args != NULL && j < n->n_args; j++)
         {
           JObj *arg = push_object (a);
-          add_string (arg, "param", n->arg_params && j < n->arg_params->len ? n->arg_params->pdata[j] : NULL);
-          add_int (arg, "node", g_array_index (n->args, guint, j));
+          add_string (arg, "param", n->arg_params && j < n->n_args ? n->arg_params[j] : NULL);
+          add_int (arg, "node", n->args[j]);
         }
-      add_ids (o, "deps", n->deps);
+      add_id_list (o, "deps", n->deps, n->n_deps);
       a = add_array (o, "runtime_args");
-      for (guint j = 0; n->runtime_args != NULL && j < n->runtime_args->len; j++)
-        push_string (a, ((MsEvalArg *) n->runtime_args->pdata[j])->name);
+      for (guint j = 0; n->runtime_args != NULL && j < n->n_runtime_args; j++)
+        push_string (a, ((MsEvalArg *) n->runtime_args[j])->name);
       a = add_array (o, "packages");
-      for (guint j = 0; n->packages != NULL && j < n->packages->len; j++)
-        push_string (a, ((MsPackage *) n->packages->pdata[j])->name);
+      for (guint j = 0; n->packages != NULL && j < n->n_packages; j++)
+        push_string (a, ((MsPackage *) n->packages[j])->name);
       a = add_array (o, "keys");
-      for (guint j = 0; n->keys != NULL && j < n->keys->len; j++)
-        push_string (a, n->keys->pdata[j]);
-      add_sorted_map (o, "options", n->options);
+      for (guint j = 0; n->keys != NULL && j < n->n_keys; j++)
+        push_string (a, n->keys[j]);
+      add_sorted_pairs (o, "options", n->option_names, n->option_values, n->n_options);
     }
 
   add_int (root, "root", graph->root);

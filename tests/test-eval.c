@@ -123,7 +123,7 @@ test_stack_branches (void)
   n = device_node (unix_g, doc, "stack");
   g_assert_cmpstr (n->variant, ==, "socket");
   g_assert_cmpstr (n->module, ==, "Tcpip_stack_socket.V4V6");
-  g_assert_cmpuint (n->deps->len, ==, 2);
+  g_assert_cmpuint (n->n_deps, ==, 2);
   g_assert_null (test_eval_node (unix_g, "stack", "eth"));
   /* solo5: the OCaml stack with a static address */
   n = device_node (hvt_g, doc, "stack");
@@ -204,7 +204,7 @@ test_sharing (void)
   /* so both stacks share the ethernet and arp layers over it */
   g_assert_true (test_eval_node (g, "front", "eth") != NULL);
   g_assert_null (test_eval_node (g, "back", "eth"));
-  g_assert_cmpuint (g_array_index (test_eval_node (g, "back", "ipv4")->args, guint, 0), ==,
+  g_assert_cmpuint (test_eval_node (g, "back", "ipv4")->args[0], ==,
                     test_eval_node (g, "front", "eth")->id);
   /* but each stack has its own ip layer */
   g_assert_true (test_eval_node (g, "front", "ipv4") != test_eval_node (g, "back", "ipv4"));
@@ -223,18 +223,18 @@ test_order (void)
     {
       MsEvalNode *n = g->nodes->pdata[i];
       g_assert_cmpuint (n->id, ==, i + 1);
-      for (guint a = 0; a < n->args->len; a++)
-        g_assert_cmpuint (g_array_index (n->args, guint, a), <, n->id);
-      for (guint a = 0; a < n->deps->len; a++)
-        g_assert_cmpuint (g_array_index (n->deps, guint, a), <, n->id);
+      for (guint a = 0; a < n->n_args; a++)
+        g_assert_cmpuint (n->args[a], <, n->id);
+      for (guint a = 0; a < n->n_deps; a++)
+        g_assert_cmpuint (n->deps[a], <, n->id);
     }
   g_assert_cmpuint (g->root, ==, g->nodes->len);
   /* functor arguments keep the signature order: net, eth, arp, ip, icmp, udp, tcp */
   {
     MsEvalNode *stack = device_node (g, doc, "stack");
-    g_assert_cmpuint (stack->args->len, ==, 7);
-    g_assert_cmpstr (stack->arg_params->pdata[0], ==, "net");
-    g_assert_cmpstr (stack->arg_params->pdata[6], ==, "tcp");
+    g_assert_cmpuint (stack->n_args, ==, 7);
+    g_assert_cmpstr (stack->arg_params[0], ==, "net");
+    g_assert_cmpstr (stack->arg_params[6], ==, "tcp");
   }
 }
 
@@ -249,7 +249,7 @@ test_register (void)
 
   /* runtime_args, ocaml_runtime, delay, reporter, sleep, ptime, mtime, random, name */
   g_assert_cmpuint (g->init->len, ==, 9);
-  g_assert_cmpuint (root->deps->len, ==, 10);
+  g_assert_cmpuint (root->n_deps, ==, 10);
   g_assert_cmpstr (root->module, ==, "Mirage_runtime");
   g_assert_cmpstr (ms_eval_graph_get_node (g, g_array_index (g->init, guint, 0))->role, ==, "runtime_args");
   g_assert_nonnull (find_package (g, "mirage-unix"));
@@ -343,7 +343,7 @@ test_value_names (void)
 
   g_assert_cmpstr (name, ==, expected);
   g_assert_nonnull (n->functor);
-  g_assert_cmpuint (n->args->len, ==, 1);
+  g_assert_cmpuint (n->n_args, ==, 1);
 }
 
 /* a graph with problems still evaluates: what is missing is left out */
