@@ -979,7 +979,7 @@ plan_key (MsDocument *doc, const char *path, MsEvalGraph **graph, const char *ke
       GPtrArray *defs = ms_catalog_get_keys (catalog);
       g_autoptr(GPtrArray) names = g_ptr_array_new ();
       for (guint i = 0; *graph && i < (*graph)->keys->len; i++)
-        g_ptr_array_add (names, ((MsEvalKey *) (*graph)->keys->pdata[i])->name);
+        g_ptr_array_add (names, (gpointer) ((MsEvalKey *) (*graph)->keys->pdata[i])->name);
       for (guint i = 0; i < defs->len; i++)
         g_ptr_array_add (names, ((MsKeyDef *) defs->pdata[i])->name);
       g_ptr_array_sort (names, cli_compare_strings);

@@ -478,10 +478,32 @@ hash_from_object (Loader *l, JObj *o, GHashTable **out)
 }
 
 static void
+pairs_from_object (Loader *l, JObj *o, guint *n, const char ***names, const char ***values)
+{
+  g_autoptr(GList) members = obj_keys (o);
+  guint len = g_list_length (members), i = 0;
+
+  *n = len;
+  *names = g_new0 (const char *, len + 1);
+  *values = g_new0 (const char *, len + 1);
+  for (GList *m = members; m != NULL; m = m->next, i++)
+    {
+      (*names)[i] = g_string_chunk_insert_const (l->catalog->strings, m->data);
+      (*values)[i] = dup_value (l, o, m->data);
+    }
+}
+
+static void
 subnode_free (gpointer data)
 {
   MsSubNode *s = data;
 
+  g_free (s->arg_names);
+  g_free (s->arg_refs);
+  g_free (s->option_names);
+  g_free (s->option_values);
+  g_free (s->default_ids);
+  g_free (s->default_values);
   g_hash_table_unref (s->args);
   g_hash_table_unref (s->options);
   g_hash_table_unref (s->runtime_arg_defaults);
@@ -535,6 +557,10 @@ parse_variant (Loader *l, const char *owner, const char *name, JObj *o)
           hash_from_object (l, get_object (no, "args"), &s->args);
           hash_from_object (l, get_object (no, "options"), &s->options);
           hash_from_object (l, get_object (no, "runtime_arg_defaults"), &s->runtime_arg_defaults);
+          pairs_from_object (l, get_object (no, "args"), &s->n_args, &s->arg_names, &s->arg_refs);
+          pairs_from_object (l, get_object (no, "options"), &s->n_options, &s->option_names, &s->option_values);
+          pairs_from_object (l, get_object (no, "runtime_arg_defaults"), &s->n_arg_defaults,
+                             &s->default_ids, &s->default_values);
           g_ptr_array_add (v->nodes, s);
         }
       if (v->result == NULL)
@@ -593,6 +619,7 @@ ctor_free (gpointer data)
   g_ptr_array_unref (c->params);
   g_ptr_array_unref (c->options);
   g_strfreev (c->keys);
+  g_free (c->key_defs);
   g_ptr_array_unref (c->runtime_args);
   g_ptr_array_unref (c->packages);
   g_strfreev (c->targets);
@@ -798,6 +825,10 @@ compare_strings (gconstpointer a, gconstpointer b)
 {
   return strcmp (*(const char * const *) a, *(const char * const *) b);
 }
+
+static guint32 mask_of (MsCatalog *self, char **targets);
+static void mask_packages (MsCatalog *self, GPtrArray *packages);
+static void mask_arg_uses (MsCatalog *self, GPtrArray *uses);
 
 MsCatalog *
 ms_catalog_load (const char *datadir,
@@ -1100,17 +1131,39 @@ ms_catalog_load (const char *datadir,
       self->version_comment = dup_str (&l, ov, "version_comment");
   }
 
-  /* constructors name each other; resolve the names once, after all are read */
+  /* constructors name each other, keys and variants; resolve the names
+   * once, after all are read, so evaluation never looks them up */
   for (guint i = 0; i < self->ctors->len; i++)
     {
       MsConstructor *c = self->ctors->pdata[i];
       GHashTableIter it;
       gpointer v;
+      guint n_keys = g_strv_length (c->keys);
+
+      /* target lists become bit masks: evaluation filters by them per node */
+      c->target_mask = mask_of (self, c->targets);
+      mask_packages (self, c->packages);
+      mask_arg_uses (self, c->runtime_args);
+      c->key_defs = g_new0 (const MsKeyDef *, n_keys + 1);
+      for (guint k = 0; k < n_keys; k++)
+        c->key_defs[k] = g_hash_table_lookup (self->key_index, c->keys[k]);
+      for (guint r = 0; r < c->select->len; r++)
+        {
+          MsSelectRule *rule = c->select->pdata[r];
+          rule->variant = g_hash_table_lookup (c->variants, rule->use);
+          for (guint k = 0; k < rule->conditions->len; k++)
+            {
+              MsCondition *cond = rule->conditions->pdata[k];
+              cond->def = cond->key[0] == '@' ? NULL : g_hash_table_lookup (self->key_index, cond->key);
+            }
+        }
 
       g_hash_table_iter_init (&it, c->variants);
       while (g_hash_table_iter_next (&it, NULL, &v))
         {
           MsVariant *var = v;
+          mask_packages (self, var->packages);
+          mask_arg_uses (self, var->runtime_args);
           if (var->kind == MS_VARIANT_AS)
             var->as_def = g_hash_table_lookup (self->ctor_index, var->as);
           for (guint n = 0; var->nodes != NULL && n < var->nodes->len; n++)
@@ -1120,6 +1173,8 @@ ms_catalog_load (const char *datadir,
             }
         }
     }
+
+  mask_packages (self, self->root_packages);
 
   if (error != NULL && *error != NULL)
     return NULL;
@@ -1206,6 +1261,47 @@ GPtrArray *ms_catalog_get_constructors (MsCatalog *self) { return self->ctors; }
 GPtrArray *ms_catalog_get_categories (MsCatalog *self) { return self->categories; }
 const char *ms_catalog_get_default_target (MsCatalog *self) { return self->default_target; }
 
+guint32
+ms_catalog_target_bit (MsCatalog *self, const char *target)
+{
+  for (guint i = 0; i < self->targets->len && i < 31; i++)
+    if (g_strcmp0 (((MsTarget *) self->targets->pdata[i])->name, target) == 0)
+      return 1u << i;
+  return 0;
+}
+
+static guint32
+mask_of (MsCatalog *self, char **targets)
+{
+  guint32 mask = 0;
+
+  if (targets == NULL)
+    return MS_ALL_TARGETS;
+  for (guint i = 0; targets[i] != NULL; i++)
+    mask |= ms_catalog_target_bit (self, targets[i]);
+  return mask;
+}
+
+static void
+mask_packages (MsCatalog *self, GPtrArray *packages)
+{
+  for (guint i = 0; packages != NULL && i < packages->len; i++)
+    {
+      MsPackage *p = packages->pdata[i];
+      p->target_mask = mask_of (self, p->targets);
+    }
+}
+
+static void
+mask_arg_uses (MsCatalog *self, GPtrArray *uses)
+{
+  for (guint i = 0; uses != NULL && i < uses->len; i++)
+    {
+      MsRuntimeArgUse *u = uses->pdata[i];
+      u->target_mask = mask_of (self, u->targets);
+    }
+}
+
 gboolean
 ms_catalog_target_in (MsCatalog         *self,
                       const char        *target,
@@ -1279,6 +1375,7 @@ ms_package_new (const char *name, const char *min, const char *max)
   p->max = g_strdup (max);
   p->libraries = g_new0 (char *, 2);
   p->libraries[0] = g_strdup (name);
+  p->target_mask = MS_ALL_TARGETS;
   return p;
 }
 
@@ -1292,6 +1389,7 @@ ms_package_copy (const MsPackage *p)
   g_strfreev (c->libraries);
   c->libraries = g_strdupv (p->libraries);
   c->targets = g_strdupv (p->targets);
+  c->target_mask = p->target_mask;
   return c;
 }
 

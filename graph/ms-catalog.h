@@ -70,6 +70,7 @@ typedef struct {
   const MsRuntimeArgDef *def;
   char *default_value;    /* NULL: the definition's default; "@x": option x */
   char **targets;         /* NULL: every target */
+  guint32 target_mask;
 } MsRuntimeArgUse;
 
 typedef struct {
@@ -80,7 +81,10 @@ typedef struct {
   gboolean build;         /* build-only */
   char **libraries;
   char **targets;         /* NULL: every target */
+  guint32 target_mask;    /* the same as bits (ms_catalog_target_bit); MS_ALL_TARGETS when NULL */
 } MsPackage;
+
+#define MS_ALL_TARGETS G_MAXUINT32
 
 typedef enum {
   MS_ARG_IMPL,
@@ -108,11 +112,15 @@ typedef struct {
 typedef struct {
   char *key;              /* unprefixed key name, or "@option" */
   char **values;          /* "" matches an unset key */
+  const MsKeyDef *def;    /* the key, resolved when the catalog is loaded; NULL for "@option" and target */
 } MsCondition;
+
+typedef struct _MsVariant MsVariant;
 
 typedef struct {
   GPtrArray *conditions;  /* of MsCondition*; empty = always */
   char *use;
+  const MsVariant *variant; /* resolved when the catalog is loaded */
 } MsSelectRule;
 
 typedef struct _MsConstructor MsConstructor;
@@ -124,6 +132,11 @@ typedef struct {
   GHashTable *args;                 /* param -> "@outer" or node id */
   GHashTable *options;              /* option -> literal or "@outer" */
   GHashTable *runtime_arg_defaults; /* runtime arg id -> value */
+  /* the same three as parallel arrays, in file order, for evaluation */
+  guint n_args, n_options, n_arg_defaults;
+  const char **arg_names, **arg_refs;
+  const char **option_names, **option_values;
+  const char **default_ids, **default_values;
 } MsSubNode;
 
 typedef enum {
@@ -132,7 +145,7 @@ typedef enum {
   MS_VARIANT_GRAPH,
 } MsVariantKind;
 
-typedef struct {
+struct _MsVariant {
   char *name;
   MsVariantKind kind;
   /* MS_VARIANT_AS */
@@ -151,7 +164,7 @@ typedef struct {
   /* MS_VARIANT_GRAPH */
   GPtrArray *nodes;                 /* of MsSubNode* */
   char *result;
-} MsVariant;
+};
 
 typedef enum {
   MS_CTOR_DEVICE,
@@ -172,6 +185,7 @@ struct _MsConstructor {
   GPtrArray *params;      /* impl arguments (borrowed), in order */
   GPtrArray *options;     /* value arguments (borrowed), in order */
   char **keys;
+  const MsKeyDef **key_defs; /* keys[i] resolved at load; NULL where unknown */
   GPtrArray *runtime_args;/* of MsRuntimeArgUse* */
   GPtrArray *packages;    /* of MsPackage* */
   char *module;
@@ -179,6 +193,7 @@ struct _MsConstructor {
   char *connect;
   gboolean shared;
   char **targets;         /* NULL: every target */
+  guint32 target_mask;
   GPtrArray *select;      /* of MsSelectRule*; empty if not key-dependent */
   GHashTable *variants;   /* name -> MsVariant* */
   char *runtime;          /* C runtime implementation, NULL until there is one */
@@ -217,6 +232,13 @@ GPtrArray *ms_catalog_get_categories (MsCatalog *self);   /* of MsCategory* */
 
 const char *ms_catalog_get_default_target (MsCatalog *self);
 gboolean    ms_catalog_target_in (MsCatalog *self, const char *target, const char * const *targets);
+/* One bit per target, for masks; 0 for an unknown target. */
+guint32     ms_catalog_target_bit (MsCatalog *self, const char *target);
+static inline gboolean
+ms_target_mask_has (guint32 mask, guint32 bit)
+{
+  return mask == MS_ALL_TARGETS || (mask & bit) != 0;
+}
 
 /* register.json */
 const char *ms_catalog_get_register_choice (MsCatalog *self, const char *what, const char *choice);

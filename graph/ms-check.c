@@ -33,9 +33,13 @@ typedef struct {
   GHashTable *ctor_sigs;     /* ctor name -> MsSignature* */
   GHashTable *text_sigs;     /* custom signature text -> MsSignature* (NULL: invalid) */
   GPtrArray *devices;        /* the document's, sorted by id */
+  int *pos_of;               /* id -> position, see position_map */
+  guint pos_size;
   DevSig *sigs;              /* one per device position; ctor == NULL && !done: not computed */
   gboolean *done;
 } Check;
+
+static int *position_map (GPtrArray *devices, guint *size);
 
 static void
 check_init (Check *c, MsDocument *doc, GPtrArray *diags)
@@ -47,6 +51,7 @@ check_init (Check *c, MsDocument *doc, GPtrArray *diags)
   c->ctor_sigs = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) ms_signature_free);
   c->text_sigs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) ms_signature_free);
   c->devices = ms_document_get_devices (doc);
+  c->pos_of = position_map (c->devices, &c->pos_size);
   c->sigs = g_new0 (DevSig, c->devices->len + 1);
   c->done = g_new0 (gboolean, c->devices->len + 1);
 }
@@ -59,6 +64,7 @@ check_clear (Check *c)
   g_hash_table_unref (c->text_sigs);
   g_free (c->sigs);
   g_free (c->done);
+  g_free (c->pos_of);
 }
 
 static MsDiagnostic *
@@ -113,31 +119,41 @@ ctor_signature (Check *c, const MsConstructor *ctor)
   return sig;
 }
 
-/* Devices are sorted by id, so a position is a binary search away; the
- * checker's per-device state lives in arrays indexed by position. */
-static int
-device_pos (GPtrArray *devices, guint id)
+/* The checker keeps per-device state in arrays indexed by the device's
+ * position in the document; ids map to positions through a dense table
+ * (ids are never reused, so the table is as long as the largest id). */
+static int *
+position_map (GPtrArray *devices, guint *size)
 {
-  guint lo = 0, hi = devices->len;
+  guint n = devices->len ? ((MsDevice *) devices->pdata[devices->len - 1])->id + 1 : 1;
+  int *map = g_new (int, n);
 
-  while (lo < hi)
-    {
-      guint mid = (lo + hi) / 2;
-      guint mid_id = ((MsDevice *) devices->pdata[mid])->id;
-      if (mid_id == id)
-        return (int) mid;
-      if (mid_id < id)
-        lo = mid + 1;
-      else
-        hi = mid;
-    }
-  return -1;
+  for (guint i = 0; i < n; i++)
+    map[i] = -1;
+  for (guint i = 0; i < devices->len; i++)
+    map[((MsDevice *) devices->pdata[i])->id] = (int) i;
+  *size = n;
+  return map;
 }
+
+static inline int
+map_pos (const int *map, guint size, guint id)
+{
+  return id < size ? map[id] : -1;
+}
+
+static DevSig *device_signature_at (Check *c, int pos, const MsDevice *d, gboolean report);
 
 static DevSig *
 device_signature (Check *c, const MsDevice *d, gboolean report)
 {
-  int pos = device_pos (c->devices, d->id);
+  return device_signature_at (c, map_pos (c->pos_of, c->pos_size, d->id), d, report);
+}
+
+/* pos: the device's position when the caller knows it (-1: not in the document) */
+static DevSig *
+device_signature_at (Check *c, int pos, const MsDevice *d, gboolean report)
+{
   DevSig *s = &c->sigs[pos < 0 ? c->devices->len : (guint) pos];
 
   if (pos >= 0 && c->done[pos])
@@ -394,7 +410,7 @@ check_devices (Check *c)
         for (guint j = 0; j < ctor->options->len; j++)
           {
             const MsArgument *opt = ctor->options->pdata[j];
-            const char *v = ms_device_get_option (d, opt->name);
+            const char *v = opt->required ? ms_device_get_option (d, opt->name) : NULL;
             if (opt->required && (v == NULL || *v == '\0')
                 && (opt->default_value == NULL || *opt->default_value == '\0'))
               {
@@ -461,7 +477,7 @@ check_devices (Check *c)
                 }
             }
         }
-      device_signature (c, d, TRUE);
+      device_signature_at (c, (int) i, d, TRUE);
     }
 }
 
@@ -473,8 +489,10 @@ check_connections (Check *c)
   for (guint i = 0; i < conns->len; i++)
     {
       const MsConnection *conn = conns->pdata[i];
-      const MsDevice *src = ms_document_get_device (c->doc, conn->source);
-      const MsDevice *dst = ms_document_get_device (c->doc, conn->target);
+      int src_pos = map_pos (c->pos_of, c->pos_size, conn->source);
+      int dst_pos = map_pos (c->pos_of, c->pos_size, conn->target);
+      const MsDevice *src = src_pos >= 0 ? c->devices->pdata[src_pos] : NULL;
+      const MsDevice *dst = dst_pos >= 0 ? c->devices->pdata[dst_pos] : NULL;
       DevSig *ds;
       MsDiagnostic *diag;
       g_autofree char *why = NULL;
@@ -489,7 +507,7 @@ check_connections (Check *c)
             diag->port = g_strdup (conn->param);
           continue;
         }
-      ds = device_signature (c, dst, FALSE);
+      ds = device_signature_at (c, dst_pos, dst, FALSE);
       if (!ds->valid || src->def == NULL)
         continue;
       if (param_index (ds, conn->param) < 0)
@@ -553,7 +571,7 @@ check_missing (Check *c)
   for (guint i = 0; i < devices->len; i++)
     {
       const MsDevice *d = devices->pdata[i];
-      DevSig *s = device_signature (c, d, FALSE);
+      DevSig *s = device_signature_at (c, (int) i, d, FALSE);
 
       if (!s->valid)
         continue;
@@ -602,7 +620,7 @@ uses_free (Uses *u)
 }
 
 static Uses
-uses_build (MsDocument *doc)
+uses_build (MsDocument *doc, const int *pos_of, guint pos_size)
 {
   GPtrArray *devices = ms_document_get_devices (doc);
   GPtrArray *conns = ms_document_get_connections (doc);
@@ -617,7 +635,7 @@ uses_build (MsDocument *doc)
       for (guint i = 0; i < conns->len; i++)
         {
           const MsConnection *conn = conns->pdata[i];
-          int t = device_pos (devices, conn->target), src = device_pos (devices, conn->source);
+          int t = map_pos (pos_of, pos_size, conn->target), src = map_pos (pos_of, pos_size, conn->source);
           if (t < 0 || src < 0)
             continue;
           if (pass == 0)
@@ -630,7 +648,7 @@ uses_build (MsDocument *doc)
           const MsDevice *d = devices->pdata[v];
           for (guint k = 0; d->custom != NULL && k < d->custom->deps->len; k++)
             {
-              int src = device_pos (devices, g_array_index (d->custom->deps, guint, k));
+              int src = map_pos (pos_of, pos_size, g_array_index (d->custom->deps, guint, k));
               if (src < 0)
                 continue;
               if (pass == 0)
@@ -775,7 +793,7 @@ check_jobs_and_use (Check *c, const Uses *u)
   for (guint i = 0; i < jobs->len; i++)
     {
       guint id = g_array_index (jobs, guint, i);
-      int pos = device_pos (c->devices, id);
+      int pos = map_pos (c->pos_of, c->pos_size, id);
       const MsDevice *d;
       DevSig *s;
 
@@ -789,7 +807,7 @@ check_jobs_and_use (Check *c, const Uses *u)
         }
       d = c->devices->pdata[pos];
       valid_jobs++;
-      s = device_signature (c, d, FALSE);
+      s = device_signature_at (c, pos, d, FALSE);
       if (s->valid && g_strcmp0 (s->sig->result.family, "job") != 0)
         {
           g_autofree char *tt = type_text (c, &s->sig->result);
@@ -994,12 +1012,12 @@ ms_check_document (MsDocument *doc)
   check_devices (&c);
   check_connections (&c);
   check_missing (&c);
-  uses = uses_build (doc);
+  uses = uses_build (doc, c.pos_of, c.pos_size);
   check_cycles (&c, &uses);
   check_jobs_and_use (&c, &uses);
   uses_free (&uses);
 
-  g = ms_eval (doc, NULL);
+  g = ms_eval_unsorted (doc, NULL);
   check_settings (&c, g);
   check_key_conflicts (&c, g);
   for (guint i = 0; i < g->diagnostics->len; i++)
@@ -1067,9 +1085,13 @@ ms_check_connection (MsDocument *doc, guint source, guint target, const char *pa
         *why = g_strdup_printf ("%s is of unknown kind %s", src->name, src->ctor);
       return FALSE;
     }
-  uses = uses_build (doc);
-  cycle = reaches (&uses, (guint) device_pos (devices, source), (guint) device_pos (devices, target));
-  uses_free (&uses);
+  {
+    guint size;
+    g_autofree int *pos_of = position_map (devices, &size);
+    uses = uses_build (doc, pos_of, size);
+    cycle = reaches (&uses, (guint) map_pos (pos_of, size, source), (guint) map_pos (pos_of, size, target));
+    uses_free (&uses);
+  }
   if (cycle)
     {
       if (why)

@@ -35,6 +35,7 @@ struct _MsDocument
   GPtrArray *conn_sorted;     /* cache; NULL when stale */
   GHashTable *conn_by_target; /* cache: target id -> GPtrArray of MsConnection*; NULL when stale */
   GHashTable *settings;       /* name -> value */
+  GArray *jobs_cache;         /* parsed MS_SETTING_JOBS; NULL when stale */
   guint next_id;
 
   GPtrArray *undo_stack;      /* MsChangeSet* */
@@ -90,6 +91,7 @@ ms_document_finalize (GObject *object)
   g_hash_table_unref (self->by_id);
   g_ptr_array_unref (self->devices);
   g_hash_table_unref (self->settings);
+  g_clear_pointer (&self->jobs_cache, g_array_unref);
   g_ptr_array_unref (self->undo_stack);
   g_ptr_array_unref (self->redo_stack);
   g_clear_pointer (&self->pending, ms_change_set_free);
@@ -340,23 +342,29 @@ ms_document_list_settings (MsDocument *self)
 GArray *
 ms_document_get_jobs (MsDocument *self)
 {
-  GArray *ids = g_array_new (FALSE, FALSE, sizeof (guint));
-  const char *jobs = ms_document_get_setting (self, MS_SETTING_JOBS);
+  const char *jobs;
   g_auto(GStrv) parts = NULL;
 
-  if (jobs == NULL || *jobs == '\0')
-    return ids;
-  parts = g_strsplit (jobs, ",", -1);
-  for (guint i = 0; parts[i] != NULL; i++)
+  /* checks and evaluation both ask on every run: parse once per change,
+   * and hand out copies, since callers may edit theirs */
+  if (self->jobs_cache != NULL)
+    return g_array_copy (self->jobs_cache);
+  self->jobs_cache = g_array_new (FALSE, FALSE, sizeof (guint));
+  jobs = ms_document_get_setting (self, MS_SETTING_JOBS);
+  if (jobs != NULL && *jobs != '\0')
     {
-      guint64 id;
-      if (g_ascii_string_to_unsigned (parts[i], 10, 1, G_MAXUINT, &id, NULL))
+      parts = g_strsplit (jobs, ",", -1);
+      for (guint i = 0; parts[i] != NULL; i++)
         {
-          guint v = (guint) id;
-          g_array_append_val (ids, v);
+          guint64 id;
+          if (g_ascii_string_to_unsigned (parts[i], 10, 1, G_MAXUINT, &id, NULL))
+            {
+              guint v = (guint) id;
+              g_array_append_val (self->jobs_cache, v);
+            }
         }
     }
-  return ids;
+  return g_array_copy (self->jobs_cache);
 }
 
 const char *
@@ -593,6 +601,8 @@ set_connection (MsDocument *self, guint target, const char *param, guint source)
 static void
 set_setting (MsDocument *self, const char *name, const char *value)
 {
+  if (g_str_equal (name, MS_SETTING_JOBS))
+    g_clear_pointer (&self->jobs_cache, g_array_unref);
   if (value == NULL)
     g_hash_table_remove (self->settings, name);
   else
@@ -1384,6 +1394,7 @@ ms_document_load_begin (MsDocument *self)
   g_hash_table_remove_all (self->by_id);
   g_ptr_array_set_size (self->devices, 0);
   g_hash_table_remove_all (self->settings);
+  g_clear_pointer (&self->jobs_cache, g_array_unref);
   self->next_id = 1;
 }
 

@@ -99,6 +99,9 @@ typedef struct {
   GHashTable *args;         /* name -> MsEvalArg* */
   GHashTable *keys;         /* name -> MsEvalKey* */
   GHashTable *reported;     /* diagnostics already emitted (dedup keys) */
+  guint32 target_bit;       /* the target, for catalog target masks */
+  GHashTable *key_settings; /* "key:NAME" settings by NAME; NULL if there are none */
+  GHashTable *arg_settings; /* "arg:NAME" settings by NAME; NULL if there are none */
 } Eval;
 
 /* What a node collects while it is made, copied into the arena at the end. */
@@ -291,17 +294,6 @@ eval_package_free (gpointer data)
   g_free (p);
 }
 
-static void
-eval_key_free (gpointer data)
-{
-  MsEvalKey *k = data;
-
-  g_free (k->name);
-  g_free (k->type);
-  g_free (k->value);
-  g_free (k->doc);
-  g_free (k);
-}
 
 void
 ms_eval_graph_free (MsEvalGraph *g)
@@ -364,29 +356,27 @@ static MsEvalKey *
 ensure_key (Eval *e, const char *name, const char *type, const char *default_value, const char *doc)
 {
   MsEvalKey *k = g_hash_table_lookup (e->keys, name);
-  g_autofree char *setting = NULL;
   const char *given;
 
   if (k != NULL)
     return k;
-  k = g_new0 (MsEvalKey, 1);
-  k->name = g_strdup (name);
-  k->type = g_strdup (type ? type : "string");
-  k->doc = g_strdup (doc ? doc : "");
-  if (g_str_equal (name, "target"))
+  k = arena_alloc0 (e->g->arena, sizeof *k);
+  k->name = intern (e, name);
+  k->type = type ? type : "string";          /* catalog strings */
+  k->doc = doc ? doc : "";
+  if (strcmp (name, "target") == 0)
     {
       /* the target counts as given when the project sets one */
-      k->value = g_strdup (e->g->target);
+      k->value = e->g->target;
       k->is_default = ms_document_get_setting (e->doc, MS_SETTING_TARGET) == NULL;
     }
   else
     {
-      setting = g_strconcat ("key:", name, NULL);
-      given = ms_document_get_setting (e->doc, setting);
-      k->value = g_strdup (given ? given : default_value ? default_value : "");
+      given = e->key_settings ? g_hash_table_lookup (e->key_settings, name) : NULL;
+      k->value = given ? intern (e, given) : default_value ? default_value : "";
       k->is_default = given == NULL;
     }
-  g_hash_table_insert (e->keys, k->name, k);
+  g_hash_table_insert (e->keys, (gpointer) k->name, k);
   return k;
 }
 
@@ -421,9 +411,8 @@ call_read_key (Call *c, const char *name)
 }
 
 static const char *
-key_value (Eval *e, Call *c, const char *key)
+key_value (Eval *e, Call *c, const char *key, const MsKeyDef *def)
 {
-  const MsKeyDef *def;
   const char *name;
   MsEvalKey *k;
 
@@ -440,7 +429,6 @@ key_value (Eval *e, Call *c, const char *key)
       call_read_key (c, intern (e, "target"));
       return e->g->target;
     }
-  def = ms_catalog_lookup_key (e->cat, key);
   name = key_name_in_call (e, c, def, key);
   k = ensure_key (e, name, def ? def->type : "string", def ? def->default_value : "", def ? def->doc : NULL);
   call_read_key (c, name);
@@ -463,7 +451,7 @@ select_variant (Eval *e, Call *c)
           const char *v;
 
           if (cond->key[0] != '@')
-            v = key_value (e, c, cond->key);
+            v = key_value (e, c, cond->key, cond->def);
           else if (ms_constructor_find_param (c->ctor, cond->key + 1) != NULL)
             /* an impl argument: "" when not connected */
             v = call_input (c, cond->key + 1) ? "connected" : "";
@@ -472,7 +460,7 @@ select_variant (Eval *e, Call *c)
           all = g_strv_contains ((const char * const *) cond->values, v ? v : "");
         }
       if (all)
-        return g_hash_table_lookup (c->ctor->variants, r->use);
+        return r->variant;
     }
   return NULL;
 }
@@ -488,8 +476,7 @@ register_arg (Eval *e, Call *c, const MsEvalArg *a)
 
   if (old == NULL)
     {
-      g_autofree char *setting = g_strconcat ("arg:", a->name, NULL);
-      const char *v = ms_document_get_setting (e->doc, setting);
+      const char *v = e->arg_settings ? g_hash_table_lookup (e->arg_settings, a->name) : NULL;
       MsEvalArg *mine = arena_copy (e->g->arena, a, sizeof *a);
 
       if (v != NULL)
@@ -532,7 +519,7 @@ add_catalog_args (Eval *e, Call *c, NodeBuild *nb, GPtrArray *uses)
       MsEvalArg a = { 0 };
       const char *dflt;
 
-      if (!ms_catalog_target_in (e->cat, e->g->target, (const char * const *) u->targets))
+      if (!ms_target_mask_has (u->target_mask, e->target_bit))
         continue;
       a.id = def->id;
       a.group = def->grouped && group && *group ? group : NULL;
@@ -606,7 +593,7 @@ add_packages (Eval *e, NodeBuild *nb, GPtrArray *packages)
   for (guint i = 0; packages != NULL && i < packages->len && nb->n_packages < CALL_SLOTS; i++)
     {
       const MsPackage *p = packages->pdata[i];
-      if (ms_catalog_target_in (e->cat, e->g->target, (const char * const *) p->targets))
+      if (ms_target_mask_has (p->target_mask, e->target_bit))
         nb->packages[nb->n_packages++] = p;
     }
 }
@@ -676,7 +663,7 @@ check_target (Eval *e, Call *c)
   g_autofree char *supported = NULL;
   MsDiagnostic *d;
 
-  if (c->device == NULL || ms_catalog_target_in (e->cat, e->g->target, (const char * const *) ctor->targets))
+  if (c->device == NULL || ms_target_mask_has (ctor->target_mask, e->target_bit))
     return;
   dedup = g_strdup_printf ("target:%s:%s", c->device->name, ctor->name);
   supported = g_strjoinv (", ", ctor->targets);
@@ -790,7 +777,7 @@ make_node (Eval *e, Call *c, const MsVariant *v, const char *variant_label)
           add_key (&nb, "target");
           continue;
         }
-      def = ms_catalog_lookup_key (e->cat, ctor->keys[i]);
+      def = ctor->key_defs[i];
       name = key_name_in_call (e, c, def, ctor->keys[i]);
       ensure_key (e, name, def ? def->type : "string", def ? def->default_value : "", def ? def->doc : NULL);
       add_key (&nb, name);
@@ -812,8 +799,6 @@ eval_graph_variant (Eval *e, Call *c, const MsVariant *v, const char *variant_la
       const MsConstructor *sctor = s->def;
       const char *identity = NULL;
       const char *group = call_option (c, "group");
-      GHashTableIter it;
-      gpointer k, val;
       Call sc;
       guint id;
 
@@ -822,32 +807,29 @@ eval_graph_variant (Eval *e, Call *c, const MsVariant *v, const char *variant_la
       if (c->identity != NULL)
         identity = intern_join (e, c->identity, "/", s->id);
       call_init (&sc, sctor, c, s->id, identity, c->depth + 1);
-      g_hash_table_iter_init (&it, s->options);
-      while (g_hash_table_iter_next (&it, &k, &val))
+      for (guint k = 0; k < s->n_options; k++)
         {
-          const char *r = resolve_ref (c, val);
+          const char *r = resolve_ref (c, s->option_values[k]);
           if (r != NULL)
-            pairs_set (sc.options, &sc.n_options, k, r);
+            pairs_set (sc.options, &sc.n_options, s->option_names[k], r);
         }
       /* the group travels into the sub-graph: Mirage passes ?group down */
       if (group != NULL && pairs_get (sc.options, sc.n_options, "group") == NULL
           && ms_constructor_find_option (sctor, "group") != NULL)
         pairs_set (sc.options, &sc.n_options, "group", group);
-      g_hash_table_iter_init (&it, s->args);
-      while (g_hash_table_iter_next (&it, &k, &val))
+      for (guint k = 0; k < s->n_args; k++)
         {
-          const char *ref = val;
+          const char *ref = s->arg_refs[k];
           guint src = ref[0] == '@' ? call_input (c, ref + 1)
                                     : GPOINTER_TO_UINT (pairs_get (local, n_local, ref));
           if (src != 0)
-            call_set_input (&sc, k, src);
+            call_set_input (&sc, s->arg_names[k], src);
         }
-      g_hash_table_iter_init (&it, s->runtime_arg_defaults);
-      while (g_hash_table_iter_next (&it, &k, &val))
+      for (guint k = 0; k < s->n_arg_defaults; k++)
         {
-          const char *r = resolve_ref (c, val);
+          const char *r = resolve_ref (c, s->default_values[k]);
           if (r != NULL)
-            pairs_set (sc.arg_defaults, &sc.n_arg_defaults, k, r);
+            pairs_set (sc.arg_defaults, &sc.n_arg_defaults, s->default_ids[k], r);
         }
       id = eval_call (e, &sc, NULL);
       pairs_set (local, &n_local, s->id, GUINT_TO_POINTER (id));
@@ -1338,8 +1320,24 @@ compare_args (gconstpointer a, gconstpointer b)
   return strcmp ((*(MsEvalArg * const *) a)->name, (*(MsEvalArg * const *) b)->name);
 }
 
+static MsEvalGraph *eval_internal (MsDocument *doc, const char *target, gboolean sorted);
+
 MsEvalGraph *
 ms_eval (MsDocument *doc, const char *target)
+{
+  return eval_internal (doc, target, TRUE);
+}
+
+/* For the checker, which only looks things up: the same graph, with keys
+ * and runtime arguments in discovery order rather than sorted. */
+MsEvalGraph *
+ms_eval_unsorted (MsDocument *doc, const char *target)
+{
+  return eval_internal (doc, target, FALSE);
+}
+
+static MsEvalGraph *
+eval_internal (MsDocument *doc, const char *target, gboolean sorted)
 {
   MsEvalGraph *g = g_new0 (MsEvalGraph, 1);
   Eval e = { 0 };
@@ -1355,13 +1353,14 @@ ms_eval (MsDocument *doc, const char *target)
   g->jobs = g_array_new (FALSE, FALSE, sizeof (guint));
   g->init = g_array_new (FALSE, FALSE, sizeof (guint));
   g->packages = g_ptr_array_new_with_free_func (eval_package_free);
-  g->keys = g_ptr_array_new_with_free_func (eval_key_free);
+  g->keys = g_ptr_array_new ();
   g->runtime_args = g_ptr_array_new ();
   g->diagnostics = g_ptr_array_new_with_free_func ((GDestroyNotify) ms_diagnostic_free);
   g->device_nodes = g_hash_table_new (NULL, NULL);
 
   e.doc = doc;
   e.cat = g->catalog;
+  e.target_bit = ms_catalog_target_bit (e.cat, g->target);
   e.g = g;
   e.memo = g_hash_table_new (g_str_hash, g_str_equal);
   e.dev_memo = g_hash_table_new (NULL, NULL);
@@ -1370,17 +1369,36 @@ ms_eval (MsDocument *doc, const char *target)
   e.keys = g_hash_table_new (g_str_hash, g_str_equal);
   e.reported = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
+  /* projects set few keys and arguments, while every device asks: look
+   * them up in small tables, or not at all */
+  {
+    g_autoptr(GPtrArray) names = ms_document_list_settings (doc);
+    for (guint i = 0; i < names->len; i++)
+      {
+        const char *n = names->pdata[i];
+        GHashTable **table = g_str_has_prefix (n, "key:") ? &e.key_settings
+                           : g_str_has_prefix (n, "arg:") ? &e.arg_settings : NULL;
+        if (table == NULL)
+          continue;
+        if (*table == NULL)
+          *table = g_hash_table_new (g_str_hash, g_str_equal);
+        g_hash_table_insert (*table, (gpointer) (n + 4), (gpointer) ms_document_get_setting (doc, n));
+      }
+  }
+
   eval_register (&e);
   merge_packages (&e);
 
   g_hash_table_iter_init (&it, e.keys);
   while (g_hash_table_iter_next (&it, NULL, &v))
     g_ptr_array_add (g->keys, v);
-  g_ptr_array_sort (g->keys, compare_keys);
+  if (sorted)
+    g_ptr_array_sort (g->keys, compare_keys);
   g_hash_table_iter_init (&it, e.args);
   while (g_hash_table_iter_next (&it, NULL, &v))
     g_ptr_array_add (g->runtime_args, v);
-  g_ptr_array_sort (g->runtime_args, compare_args);
+  if (sorted)
+    g_ptr_array_sort (g->runtime_args, compare_args);
 
   g_hash_table_unref (e.memo);
   g_hash_table_unref (e.dev_memo);
@@ -1388,5 +1406,7 @@ ms_eval (MsDocument *doc, const char *target)
   g_hash_table_unref (e.args);
   g_hash_table_unref (e.keys);
   g_hash_table_unref (e.reported);
+  g_clear_pointer (&e.key_settings, g_hash_table_unref);
+  g_clear_pointer (&e.arg_settings, g_hash_table_unref);
   return g;
 }

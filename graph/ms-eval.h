@@ -70,11 +70,11 @@ typedef struct {
 } MsEvalPackage;
 
 typedef struct {
-  char *name;         /* "target", "kv_ro", "mgmt-net", ... */
-  char *type;
-  char *value;        /* effective value ("" = unset) */
+  const char *name;   /* "target", "kv_ro", "mgmt-net", ... */
+  const char *type;
+  const char *value;  /* effective value ("" = unset) */
   gboolean is_default;
-  char *doc;
+  const char *doc;
 } MsEvalKey;
 
 typedef struct {
@@ -97,6 +97,8 @@ typedef struct {
 
 /* target NULL: the project's target. */
 MsEvalGraph *ms_eval (MsDocument *doc, const char *target);
+/* The same, with keys and runtime_args in no particular order (cheaper). */
+MsEvalGraph *ms_eval_unsorted (MsDocument *doc, const char *target);
 void         ms_eval_graph_free (MsEvalGraph *g);
 MsEvalNode  *ms_eval_graph_get_node (MsEvalGraph *g, guint id);
 /* "mirage_kv_unix__3": the value name Functoria gives a node in main.ml */

@@ -1372,6 +1372,9 @@ check_header_item (const char   *item,
   return TRUE;
 }
 
+static gboolean check_typed_info (const TypeInfo *t0,
+                                  const char     *value,
+                                  char          **message);
 static gboolean check_typed (const char *value_type,
                              const char *value,
                              char      **message);
@@ -1393,12 +1396,21 @@ check_typed (const char *value_type,
              char      **message)
 {
   TypeInfo t;
+
+  type_parse (value_type, &t);
+  return check_typed_info (&t, value, message);
+}
+
+static gboolean
+check_typed_info (const TypeInfo *t0,
+                  const char     *value,
+                  char          **message)
+{
+  TypeInfo t = *t0;
   gsize len = strlen (value);
   g_autofree char *why = NULL;
   g_autofree char *q = NULL;
   gboolean ok = TRUE;
-
-  type_parse (value_type, &t);
 
   switch (t.kind)
     {
@@ -1555,14 +1567,20 @@ ms_value_check (const char *value_type,
   if (message != NULL)
     *message = NULL;
 
-  if (!ms_value_type_is_known (value_type))
-    {
-      g_autofree char *q = quote (value_type);
-      return fail (message, "cannot check the value: its type %s is unknown", q);
-    }
+  {
+    /* parsed once; the (cached) deeper validation is only needed for
+     * composite types such as enum:a,b or list:T */
+    TypeInfo t;
+    gboolean known = type_parse (value_type, &t)
+                     && (t.base != NULL || ms_value_type_is_known (value_type));
 
-  if (*value == '\0')
-    return TRUE;
-
-  return check_typed (value_type, value, message);
+    if (!known)
+      {
+        g_autofree char *q = quote (value_type);
+        return fail (message, "cannot check the value: its type %s is unknown", q);
+      }
+    if (*value == '\0')
+      return TRUE;
+    return check_typed_info (&t, value, message);
+  }
 }
