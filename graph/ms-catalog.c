@@ -32,6 +32,7 @@ struct _MsCatalog
   GHashTable *key_index;
   GHashTable *arg_index;
   GHashTable *ctor_index;
+  GHashTable *taken;        /* constructor and type names */
   GHashTable *groups;       /* group name -> char** of targets */
   char *default_target;
 
@@ -801,6 +802,7 @@ static void
 catalog_free (MsCatalog *self)
 {
   g_clear_pointer (&self->ctor_index, g_hash_table_unref);
+  g_clear_pointer (&self->taken, g_hash_table_unref);
   g_clear_pointer (&self->type_index, g_hash_table_unref);
   g_clear_pointer (&self->target_index, g_hash_table_unref);
   g_clear_pointer (&self->key_index, g_hash_table_unref);
@@ -1175,6 +1177,11 @@ ms_catalog_load (const char *datadir,
     }
 
   mask_packages (self, self->root_packages);
+  self->taken = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < self->ctors->len; i++)
+    g_hash_table_add (self->taken, ((MsConstructor *) self->ctors->pdata[i])->name);
+  for (guint i = 0; i < self->types->len; i++)
+    g_hash_table_add (self->taken, ((MsModuleType *) self->types->pdata[i])->name);
 
   if (error != NULL && *error != NULL)
     return NULL;
@@ -1251,6 +1258,12 @@ const MsConstructor *
 ms_catalog_lookup (MsCatalog *self, const char *ctor)
 {
   return ctor ? g_hash_table_lookup (self->ctor_index, ctor) : NULL;
+}
+
+gboolean
+ms_catalog_name_is_taken (MsCatalog *self, const char *name)
+{
+  return name != NULL && g_hash_table_contains (self->taken, name);
 }
 
 GPtrArray *ms_catalog_get_types (MsCatalog *self) { return self->types; }

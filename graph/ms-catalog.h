@@ -222,6 +222,8 @@ const MsTarget       *ms_catalog_lookup_target (MsCatalog *self, const char *nam
 const MsKeyDef       *ms_catalog_lookup_key (MsCatalog *self, const char *name);
 const MsRuntimeArgDef *ms_catalog_lookup_runtime_arg (MsCatalog *self, const char *id);
 const MsConstructor  *ms_catalog_lookup (MsCatalog *self, const char *ctor);
+/* Whether name is a constructor or a module type: config.ml must not shadow it. */
+gboolean              ms_catalog_name_is_taken (MsCatalog *self, const char *name);
 
 GPtrArray *ms_catalog_get_types (MsCatalog *self);        /* of MsModuleType*, file order */
 GPtrArray *ms_catalog_get_targets (MsCatalog *self);      /* of MsTarget* */

@@ -203,10 +203,18 @@ param_index (DevSig *s, const char *param)
     return -1;
   if (s->param_names == NULL)
     {
-      guint64 pos;
-      if (g_ascii_string_to_unsigned (param, 10, 1, G_MAXUINT, &pos, NULL) && pos <= s->sig->params->len)
-        return (int) pos - 1;
-      return -1;
+      /* a 1-based position, digits only */
+      guint pos = 0;
+      const char *p = param;
+      if (*p == '\0' || *p == '0')
+        return -1;
+      for (; *p; p++)
+        {
+          if (*p < '0' || *p > '9' || pos > 100000)
+            return -1;
+          pos = pos * 10 + (guint) (*p - '0');
+        }
+      return pos <= s->sig->params->len ? (int) pos - 1 : -1;
     }
   for (guint i = 0; i < s->param_names->len; i++)
     if (g_strcmp0 (((MsArgument *) s->param_names->pdata[i])->name, param) == 0)
@@ -314,6 +322,9 @@ check_value (Check *c, const MsDevice *d, const char *option, const char *type,
   g_autofree char *why = NULL;
   MsDiagnostic *diag;
 
+  /* any text is a string: the commonest option needs no checking */
+  if (strcmp (type, "string") == 0)
+    return;
   if (!ms_value_check (type, value, &why))
     {
       diag = add (c, MS_DIAG_INVALID_VALUE, MS_SEVERITY_ERROR, d, "%s", why);
@@ -372,7 +383,7 @@ check_devices (Check *c)
         }
       if (!ms_device_name_is_valid (d->name, &why))
         add (c, MS_DIAG_INVALID_NAME, MS_SEVERITY_ERROR, d, "%s", why);
-      else if (ms_catalog_lookup (c->cat, d->name) || ms_catalog_lookup_type (c->cat, d->name))
+      else if (ms_catalog_name_is_taken (c->cat, d->name))
         add (c, MS_DIAG_INVALID_NAME, MS_SEVERITY_ERROR, d,
              "“%s” would hide Mirage's own %s in config.ml; rename the device", d->name, d->name);
 
@@ -392,20 +403,36 @@ check_devices (Check *c)
       /* options (a custom device's fields are checked below instead) */
       if (d->custom == NULL)
       {
-        g_autoptr(GList) names = g_hash_table_size (d->options) ? g_hash_table_get_keys (d->options) : NULL;
-        names = g_list_sort (names, (GCompareFunc) strcmp);
-        for (GList *l = names; l != NULL; l = l->next)
+        /* in name order, so messages come out in a stable order */
+        const char *names[64], *values[64];
+        guint n = 0;
+        GHashTableIter it;
+        gpointer key, value;
+
+        g_hash_table_iter_init (&it, d->options);
+        while (g_hash_table_iter_next (&it, &key, &value) && n < G_N_ELEMENTS (names))
           {
-            const MsArgument *opt = ms_constructor_find_option (ctor, l->data);
+            guint j = n++;
+            for (; j > 0 && strcmp (names[j - 1], key) > 0; j--)
+              {
+                names[j] = names[j - 1];
+                values[j] = values[j - 1];
+              }
+            names[j] = key;
+            values[j] = value;
+          }
+        for (guint j = 0; j < n; j++)
+          {
+            const MsArgument *opt = ms_constructor_find_option (ctor, names[j]);
             if (opt == NULL)
               {
                 diag = add (c, MS_DIAG_UNKNOWN_OPTION, MS_SEVERITY_ERROR, d,
-                            "%s has no option “%s”", ctor->name, (const char *) l->data);
+                            "%s has no option “%s”", ctor->name, names[j]);
                 if (diag)
-                  diag->option = g_strdup (l->data);
+                  diag->option = g_strdup (names[j]);
                 continue;
               }
-            check_value (c, d, opt->name, opt->type, g_hash_table_lookup (d->options, l->data), args);
+            check_value (c, d, opt->name, opt->type, values[j], args);
           }
         for (guint j = 0; j < ctor->options->len; j++)
           {
@@ -718,22 +745,25 @@ tarjan (const Uses *u, GPtrArray *components)
             low[frames[fp - 1].v] = low[v];
           if (low[v] == index[v])
             {
-              GArray *comp = g_array_new (FALSE, FALSE, sizeof (guint));
+              /* the component is the stack above v; most are v alone */
               gboolean self_loop = FALSE;
+              GArray *comp = NULL;
               guint w;
+
+              for (guint k = u->start[v]; k < u->start[v + 1]; k++)
+                self_loop |= u->list[k] == v;
+              if (stack[sp - 1] != v || self_loop)
+                comp = g_array_new (FALSE, FALSE, sizeof (guint));
               do
                 {
                   w = stack[--sp];
                   on_stack[w] = FALSE;
-                  g_array_append_val (comp, w);
+                  if (comp != NULL)
+                    g_array_append_val (comp, w);
                 }
               while (w != v);
-              for (guint k = u->start[v]; k < u->start[v + 1]; k++)
-                self_loop |= u->list[k] == v;
-              if (comp->len > 1 || self_loop)
+              if (comp != NULL)
                 g_ptr_array_add (components, comp);
-              else
-                g_array_unref (comp);
             }
         }
     }

@@ -484,8 +484,7 @@ name_is_free (MsDocument *self, const char *name, guint except_id, GError **erro
       g_set_error (error, MS_DOCUMENT_ERROR, MS_DOCUMENT_ERROR_INVALID_NAME, "%s", why);
       return FALSE;
     }
-  if (ms_catalog_lookup (self->catalog, name) != NULL
-      || ms_catalog_lookup_type (self->catalog, name) != NULL)
+  if (ms_catalog_name_is_taken (self->catalog, name))
     {
       g_set_error (error, MS_DOCUMENT_ERROR, MS_DOCUMENT_ERROR_INVALID_NAME,
                    "“%s” would hide Mirage's own %s in config.ml", name, name);
@@ -507,8 +506,7 @@ ms_document_suggest_name (MsDocument *self, const char *base)
   for (guint n = 1;; n++)
     {
       g_autofree char *candidate = n == 1 && ms_device_name_is_valid (base, NULL)
-                                   && ms_catalog_lookup (self->catalog, base) == NULL
-                                   && ms_catalog_lookup_type (self->catalog, base) == NULL
+                                   && !ms_catalog_name_is_taken (self->catalog, base)
                                    ? g_strdup (base)
                                    : g_strdup_printf ("%s_%u", base, n);
       if (name_is_free (self, candidate, 0, NULL))

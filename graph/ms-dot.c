@@ -111,8 +111,7 @@ ms_dot_from_document (MsDocument *doc)
     {
       const MsDevice *d = devices->pdata[i];
       const MsConstructor *ctor = d->def;
-      guint node_id = GPOINTER_TO_UINT (g_hash_table_lookup (g->device_nodes, GUINT_TO_POINTER (d->id)));
-      MsEvalNode *n = node_id ? ms_eval_graph_get_node (g, node_id) : NULL;
+      MsEvalNode *n = ms_eval_graph_device_node (g, d->id);
       const char *module = d->custom ? d->custom->module : ctor && ctor->module ? ctor->module : d->ctor;
 
       if (ctor != NULL && ctor->select->len > 0)

@@ -94,12 +94,17 @@ typedef struct {
   MsCatalog *cat;
   MsEvalGraph *g;
   GHashTable *memo;         /* identity -> node id (shared nodes only) */
-  GHashTable *dev_memo;     /* device id -> node id */
-  GHashTable *in_progress;  /* device ids */
+  guint8 *dev_state;        /* by device id: 0 not seen, 1 in progress, 2 done */
   GHashTable *args;         /* name -> MsEvalArg* */
   GHashTable *keys;         /* name -> MsEvalKey* */
   GHashTable *reported;     /* diagnostics already emitted (dedup keys) */
   guint32 target_bit;       /* the target, for catalog target masks */
+  struct {                  /* recent registrations, by identity of what made them */
+    const MsRuntimeArgDef *def;
+    const char *group;
+    const char *dflt;
+    MsEvalArg *arg;
+  } arg_cache[256];
   GHashTable *key_settings; /* "key:NAME" settings by NAME; NULL if there are none */
   GHashTable *arg_settings; /* "arg:NAME" settings by NAME; NULL if there are none */
 } Eval;
@@ -290,7 +295,6 @@ eval_package_free (gpointer data)
   g_free (p->min_from);
   g_free (p->max_from);
   g_strfreev (p->libraries);
-  g_strfreev (p->used_by);
   g_free (p);
 }
 
@@ -309,7 +313,7 @@ ms_eval_graph_free (MsEvalGraph *g)
   g_ptr_array_unref (g->keys);
   g_ptr_array_unref (g->runtime_args);
   g_ptr_array_unref (g->diagnostics);
-  g_hash_table_unref (g->device_nodes);
+  g_free (g->device_nodes);
   g_ptr_array_unref (g->owned_packages);
   arena_free (g->arena);
   ms_catalog_unref (g->catalog);
@@ -322,6 +326,14 @@ ms_eval_graph_get_node (MsEvalGraph *g, guint id)
   if (id == 0 || id > g->nodes->len)
     return NULL;
   return g->nodes->pdata[id - 1];
+}
+
+MsEvalNode *
+ms_eval_graph_device_node (MsEvalGraph *g, guint device_id)
+{
+  if (device_id >= g->n_device_nodes)
+    return NULL;
+  return ms_eval_graph_get_node (g, g->device_nodes[device_id]);
 }
 
 const char *
@@ -516,20 +528,34 @@ add_catalog_args (Eval *e, Call *c, NodeBuild *nb, GPtrArray *uses)
       const MsRuntimeArgDef *def = u->def;
       /* cmdliner-stdlib's bundle of flags has no single flag name */
       const char *flag = def->flag && *def->flag ? def->flag : def->id;
+      const char *g = def->grouped && group && *group ? group : NULL;
       MsEvalArg a = { 0 };
       const char *dflt;
+      guint slot;
 
       if (!ms_target_mask_has (u->target_mask, e->target_bit))
         continue;
-      a.id = def->id;
-      a.group = def->grouped && group && *group ? group : NULL;
-      a.name = a.group ? intern_join (e, group, "-", flag) : flag;
-      a.type = def->type;
       dflt = pairs_get (c->arg_defaults, c->n_arg_defaults, def->id);
       if (dflt == NULL && u->default_value != NULL)
         dflt = resolve_ref (c, u->default_value);
       if (dflt == NULL && (u->default_value == NULL || u->default_value[0] != '@'))
         dflt = def->default_value;
+
+      /* A stack's UDP and TCP halves register the same arguments with the
+       * same group and default. The strings are stable during evaluation,
+       * so the same pointers mean the same argument: reuse it. */
+      slot = (guint) ((((guintptr) def >> 4) ^ ((guintptr) g >> 3) ^ ((guintptr) dflt >> 5)) & 255);
+      if (e->arg_cache[slot].arg != NULL && e->arg_cache[slot].def == def
+          && e->arg_cache[slot].group == g && e->arg_cache[slot].dflt == dflt)
+        {
+          nb->runtime_args[nb->n_runtime_args++] = e->arg_cache[slot].arg;
+          continue;
+        }
+
+      a.id = def->id;
+      a.group = g;
+      a.name = g ? intern_join (e, g, "-", flag) : flag;
+      a.type = def->type;
       a.default_value = dflt ? dflt : "";
       a.doc = def->doc;
       a.docv = def->docv;
@@ -541,7 +567,11 @@ add_catalog_args (Eval *e, Call *c, NodeBuild *nb, GPtrArray *uses)
           a.group = intern (e, a.group);
           a.default_value = intern (e, a.default_value);
         }
-      nb->runtime_args[nb->n_runtime_args++] = register_arg (e, c, &a);
+      e->arg_cache[slot].def = def;
+      e->arg_cache[slot].group = g;
+      e->arg_cache[slot].dflt = dflt;
+      e->arg_cache[slot].arg = register_arg (e, c, &a);
+      nb->runtime_args[nb->n_runtime_args++] = e->arg_cache[slot].arg;
     }
 }
 
@@ -1026,19 +1056,18 @@ eval_device (Eval *e, guint id)
 {
   const MsDevice *d = ms_document_get_device (e->doc, id);
   const MsConstructor *ctor;
-  gpointer found;
   guint node;
 
-  if (d == NULL)
+  if (d == NULL || id >= e->g->n_device_nodes)
     return 0;
-  if (g_hash_table_lookup_extended (e->dev_memo, GUINT_TO_POINTER (id), NULL, &found))
-    return GPOINTER_TO_UINT (found);
-  if (g_hash_table_contains (e->in_progress, GUINT_TO_POINTER (id)))
+  if (e->dev_state[id] == 2)
+    return e->g->device_nodes[id];
+  if (e->dev_state[id] == 1)
     return 0;   /* a cycle: ms_check reports it */
   ctor = d->def;
   if (ctor == NULL)
     return 0;
-  g_hash_table_add (e->in_progress, GUINT_TO_POINTER (id));
+  e->dev_state[id] = 1;
 
   if (d->custom != NULL)
     node = eval_custom (e, d, intern (e, d->name), ctor);
@@ -1071,10 +1100,8 @@ eval_device (Eval *e, guint id)
         }
       node = eval_call (e, &c, NULL);
     }
-  g_hash_table_remove (e->in_progress, GUINT_TO_POINTER (id));
-  g_hash_table_insert (e->dev_memo, GUINT_TO_POINTER (id), GUINT_TO_POINTER (node));
-  if (node != 0)
-    g_hash_table_insert (e->g->device_nodes, GUINT_TO_POINTER (id), GUINT_TO_POINTER (node));
+  e->dev_state[id] = 2;
+  e->g->device_nodes[id] = node;
   return node;
 }
 
@@ -1197,6 +1224,7 @@ compare_eval_packages (gconstpointer a, gconstpointer b)
 typedef struct {
   MsEvalPackage *merged;
   const char *last_min;  /* bounds already compared */
+  const char *last_origin;
   const char *last_max;
   GPtrArray *users;      /* const char*, first-use order */
   GHashTable *user_set;
@@ -1265,8 +1293,10 @@ merge_packages (Eval *e)
           m->last_min = p->min ? p->min : m->last_min;
           m->last_max = p->max ? p->max : m->last_max;
           /* a package like tcpip is used by thousands of nodes: dedup by set */
-          if (g_hash_table_add (m->user_set, (gpointer) origin))
+          /* a device's nodes come one after the other: skip the set then */
+          if (origin != m->last_origin && g_hash_table_add (m->user_set, (gpointer) origin))
             g_ptr_array_add (m->users, (gpointer) origin);
+          m->last_origin = origin;
           for (guint k = 0; p->libraries != NULL && p->libraries[k] != NULL; k++)
             add_unique (m->libs, p->libraries[k]);
         }
@@ -1279,7 +1309,8 @@ merge_packages (Eval *e)
       m->merged = NULL;
       g_ptr_array_sort (m->libs, compare_strings);
       g_ptr_array_add (m->users, NULL);
-      p->used_by = g_strdupv ((char **) m->users->pdata);
+      /* names are the graph's own strings: copy the pointers, not the text */
+      p->used_by = arena_copy (e->g->arena, m->users->pdata, m->users->len * sizeof (char *));
       g_ptr_array_add (m->libs, NULL);
       p->libraries = g_strdupv ((char **) m->libs->pdata);
       g_ptr_array_add (e->g->packages, p);
@@ -1356,15 +1387,16 @@ eval_internal (MsDocument *doc, const char *target, gboolean sorted)
   g->keys = g_ptr_array_new ();
   g->runtime_args = g_ptr_array_new ();
   g->diagnostics = g_ptr_array_new_with_free_func ((GDestroyNotify) ms_diagnostic_free);
-  g->device_nodes = g_hash_table_new (NULL, NULL);
+  /* ids are never reused, so the largest is below the next one */
+  g->n_device_nodes = ms_document_get_next_id (doc);
+  g->device_nodes = g_new0 (guint, g->n_device_nodes + 1);
 
   e.doc = doc;
   e.cat = g->catalog;
   e.target_bit = ms_catalog_target_bit (e.cat, g->target);
   e.g = g;
   e.memo = g_hash_table_new (g_str_hash, g_str_equal);
-  e.dev_memo = g_hash_table_new (NULL, NULL);
-  e.in_progress = g_hash_table_new (NULL, NULL);
+  e.dev_state = g_new0 (guint8, g->n_device_nodes + 1);
   e.args = g_hash_table_new (g_str_hash, g_str_equal);
   e.keys = g_hash_table_new (g_str_hash, g_str_equal);
   e.reported = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -1401,8 +1433,7 @@ eval_internal (MsDocument *doc, const char *target, gboolean sorted)
     g_ptr_array_sort (g->runtime_args, compare_args);
 
   g_hash_table_unref (e.memo);
-  g_hash_table_unref (e.dev_memo);
-  g_hash_table_unref (e.in_progress);
+  g_free (e.dev_state);
   g_hash_table_unref (e.args);
   g_hash_table_unref (e.keys);
   g_hash_table_unref (e.reported);

@@ -66,7 +66,7 @@ typedef struct {
   gboolean build;
   gboolean switch_scope;
   char **libraries;
-  char **used_by;     /* device names (or roles) that asked for it */
+  const char *const *used_by; /* device names (or roles) that asked for it; the graph's */
 } MsEvalPackage;
 
 typedef struct {
@@ -88,7 +88,8 @@ typedef struct {
   GPtrArray *keys;         /* MsEvalKey*, sorted by name */
   GPtrArray *runtime_args; /* MsEvalArg*, sorted by name */
   GPtrArray *diagnostics;  /* MsDiagnostic*: unsupported targets, package conflicts, ... */
-  GHashTable *device_nodes;/* document device id -> node id */
+  guint *device_nodes;     /* document device id -> node id (0: none); see ms_eval_graph_device_node */
+  guint n_device_nodes;
   /* private */
   MsCatalog *catalog;
   struct _MsArena *arena;   /* nodes, their arrays and strings */
@@ -101,6 +102,8 @@ MsEvalGraph *ms_eval (MsDocument *doc, const char *target);
 MsEvalGraph *ms_eval_unsorted (MsDocument *doc, const char *target);
 void         ms_eval_graph_free (MsEvalGraph *g);
 MsEvalNode  *ms_eval_graph_get_node (MsEvalGraph *g, guint id);
+/* The node a document device became, or NULL (unknown constructor, in a cycle, ...). */
+MsEvalNode  *ms_eval_graph_device_node (MsEvalGraph *g, guint device_id);
 /* "mirage_kv_unix__3": the value name Functoria gives a node in main.ml */
 char        *ms_eval_node_value_name (const MsEvalNode *n);
 const char  *ms_eval_node_get_option (const MsEvalNode *n, const char *option);

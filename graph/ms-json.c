@@ -675,7 +675,7 @@ ms_json_eval (MsEvalGraph *graph)
       add_string (o, "scope", p->switch_scope ? "switch" : "monorepo");
       add_bool (o, "build", p->build);
       add_strv (o, "libraries", p->libraries);
-      add_strv (o, "used_by", p->used_by);
+      add_strv (o, "used_by", (char **) p->used_by);
       add_string (o, "opam", opam);
     }
 

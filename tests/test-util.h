@@ -108,7 +108,7 @@ test_eval_node (MsEvalGraph *g, const char *device, const char *role)
     {
       MsEvalNode *n = g->nodes->pdata[i];
       if (g_strcmp0 (n->device, device) == 0 && (role == NULL || g_strcmp0 (n->role, role) == 0))
-        if (role != NULL || n->role == NULL || g_hash_table_lookup (g->device_nodes, GUINT_TO_POINTER (n->device_id)) == GUINT_TO_POINTER (n->id))
+        if (role != NULL || n->role == NULL || ms_eval_graph_device_node (g, n->device_id) == n)
           return n;
     }
   return NULL;
@@ -118,9 +118,7 @@ static inline MsEvalNode *
 test_eval_device_node (MsEvalGraph *g, MsDocument *doc, const char *device)
 {
   const MsDevice *d = ms_document_find_device (doc, device);
-  guint id;
 
   g_assert_nonnull (d);
-  id = GPOINTER_TO_UINT (g_hash_table_lookup (g->device_nodes, GUINT_TO_POINTER (d->id)));
-  return id ? ms_eval_graph_get_node (g, id) : NULL;
+  return ms_eval_graph_device_node (g, d->id);
 }
