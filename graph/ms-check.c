@@ -983,51 +983,10 @@ check_settings (Check *c, MsEvalGraph *g)
     }
 }
 
-/* Two devices that create the same configure key without a group would
- * make Mirage fail with a duplicate key. */
-static void
-check_key_conflicts (Check *c, MsEvalGraph *g)
+static gpointer
+eval_worker (gpointer doc)
 {
-  g_autoptr(GHashTable) owner = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autoptr(GHashTable) told = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-
-  for (guint i = 0; i < g->nodes->len; i++)
-    {
-      MsEvalNode *n = g->nodes->pdata[i];
-      if (n->ctor == NULL || n->device == NULL)
-        continue;
-      /* n->keys holds what the node read or created, with group prefixes;
-       * a key-dependent device delegates, so its own keys are found here */
-      for (guint k = 0; k < n->n_keys; k++)
-        {
-          const char *key = n->keys[k];
-          const char *dash = strrchr (key, '-');
-          const MsKeyDef *def = ms_catalog_lookup_key (c->cat, key);
-          const char *first;
-
-          if (def == NULL && dash != NULL)
-            def = ms_catalog_lookup_key (c->cat, dash + 1);
-          if (def == NULL || !def->grouped)
-            continue;
-          first = g_hash_table_lookup (owner, key);
-          if (first == NULL)
-            g_hash_table_insert (owner, g_strdup (key), (gpointer) n->device);
-          else if (!g_str_equal (first, n->device)
-                   && g_hash_table_add (told, g_strconcat (key, "\x1f", n->device, NULL)))
-            {
-              const MsDevice *d = ms_document_find_device (c->doc, n->device);
-              MsDiagnostic *diag = add (c, MS_DIAG_KEY_CONFLICT, MS_SEVERITY_WARNING, d,
-                                        "%s and %s both create the configure key “%s”; "
-                                        "give one of them a group (option group)", first, n->device, key);
-              if (diag)
-                {
-                  diag->option = g_strdup ("group");
-                  diag->related = g_new0 (char *, 2);
-                  diag->related[0] = g_strdup (first);
-                }
-            }
-        }
-    }
+  return ms_eval_unsorted (doc, NULL);
 }
 
 GPtrArray *
@@ -1035,8 +994,17 @@ ms_check_document (MsDocument *doc)
 {
   GPtrArray *diags = g_ptr_array_new_with_free_func ((GDestroyNotify) ms_diagnostic_free);
   g_autoptr(MsEvalGraph) g = NULL;
+  GThread *worker;
   Uses uses;
   Check c;
+
+  /* Evaluation and the structural checks only read the document, so they
+   * run side by side: evaluation on a worker thread. The document builds
+   * some indexes on first use; build them now, so both threads only read. */
+  g_ptr_array_unref (g_ptr_array_ref (ms_document_get_connections (doc)));
+  ms_document_get_inputs (doc, 0);
+  g_array_unref (ms_document_get_jobs (doc));
+  worker = g_thread_new ("mirage-studio-eval", eval_worker, doc);
 
   check_init (&c, doc, diags);
   check_devices (&c);
@@ -1047,9 +1015,8 @@ ms_check_document (MsDocument *doc)
   check_jobs_and_use (&c, &uses);
   uses_free (&uses);
 
-  g = ms_eval_unsorted (doc, NULL);
+  g = g_thread_join (worker);
   check_settings (&c, g);
-  check_key_conflicts (&c, g);
   for (guint i = 0; i < g->diagnostics->len; i++)
     g_ptr_array_add (diags, ms_diagnostic_copy (g->diagnostics->pdata[i]));
 

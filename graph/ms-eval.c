@@ -97,6 +97,7 @@ typedef struct {
   guint8 *dev_state;        /* by device id: 0 not seen, 1 in progress, 2 done */
   GHashTable *args;         /* name -> MsEvalArg* */
   GHashTable *keys;         /* name -> MsEvalKey* */
+  GHashTable *key_creators; /* key name -> the device that first created it */
   GHashTable *reported;     /* diagnostics already emitted (dedup keys) */
   guint32 target_bit;       /* the target, for catalog target masks */
   struct {                  /* recent registrations, by identity of what made them */
@@ -364,6 +365,34 @@ ms_eval_node_value_name (const MsEvalNode *n)
 
 /* ---- keys ----------------------------------------------------------------------------- */
 
+/* Two devices that create the same grouped configure key would make
+ * Mirage fail with a duplicate key: report it where it happens. */
+static void
+note_key_user (Eval *e, MsEvalKey *k, const MsKeyDef *def, Call *c)
+{
+  const char *first = g_hash_table_lookup (e->key_creators, k->name);
+  g_autofree char *dedup = NULL;
+  MsDiagnostic *d;
+
+  if (c == NULL || c->device == NULL || def == NULL || !def->grouped)
+    return;
+  if (first == NULL)
+    {
+      g_hash_table_insert (e->key_creators, (gpointer) k->name, (gpointer) c->device_name);
+      return;
+    }
+  if (first == c->device_name || strcmp (first, c->device_name) == 0)
+    return;
+  dedup = g_strdup_printf ("key-conflict:%s:%s", k->name, c->device_name);
+  d = ms_diagnostic_new (MS_DIAG_KEY_CONFLICT, MS_SEVERITY_WARNING, c->device_name,
+                         "%s and %s both create the configure key “%s”; "
+                         "give one of them a group (option group)", first, c->device_name, k->name);
+  d->option = g_strdup ("group");
+  d->related = g_new0 (char *, 2);
+  d->related[0] = g_strdup (first);
+  report (e, dedup, d);
+}
+
 static MsEvalKey *
 ensure_key (Eval *e, const char *name, const char *type, const char *default_value, const char *doc)
 {
@@ -390,6 +419,22 @@ ensure_key (Eval *e, const char *name, const char *type, const char *default_val
     }
   g_hash_table_insert (e->keys, (gpointer) k->name, k);
   return k;
+}
+
+/* Whether an option of the call names the user's own key in place of
+ * this catalog key (generic_kv_ro ~key): devices may share those. */
+static gboolean
+key_is_replaced (Call *c, const char *key)
+{
+  for (guint i = 0; i < c->ctor->options->len; i++)
+    {
+      const MsArgument *a = c->ctor->options->pdata[i];
+      const char *v;
+      if (a->replaces_key != NULL && strcmp (a->replaces_key, key) == 0
+          && (v = pairs_get (c->options, c->n_options, a->name)) != NULL && *v)
+        return TRUE;
+    }
+  return FALSE;
 }
 
 /* The name a catalog key takes in this call (group prefix, or the user's
@@ -443,6 +488,8 @@ key_value (Eval *e, Call *c, const char *key, const MsKeyDef *def)
     }
   name = key_name_in_call (e, c, def, key);
   k = ensure_key (e, name, def ? def->type : "string", def ? def->default_value : "", def ? def->doc : NULL);
+  if (!key_is_replaced (c, key))
+    note_key_user (e, k, def, c);
   call_read_key (c, name);
   if (c->n_key_cache < G_N_ELEMENTS (c->key_cache))
     c->key_cache[c->n_key_cache++] = (Pair) { key, k->value };
@@ -809,7 +856,12 @@ make_node (Eval *e, Call *c, const MsVariant *v, const char *variant_label)
         }
       def = ctor->key_defs[i];
       name = key_name_in_call (e, c, def, ctor->keys[i]);
-      ensure_key (e, name, def ? def->type : "string", def ? def->default_value : "", def ? def->doc : NULL);
+      {
+        MsEvalKey *k = ensure_key (e, name, def ? def->type : "string", def ? def->default_value : "",
+                                   def ? def->doc : NULL);
+        if (!key_is_replaced (c, ctor->keys[i]))
+          note_key_user (e, k, def, c);
+      }
       add_key (&nb, name);
     }
   finish_node (e, n, &nb);
@@ -1399,6 +1451,7 @@ eval_internal (MsDocument *doc, const char *target, gboolean sorted)
   e.dev_state = g_new0 (guint8, g->n_device_nodes + 1);
   e.args = g_hash_table_new (g_str_hash, g_str_equal);
   e.keys = g_hash_table_new (g_str_hash, g_str_equal);
+  e.key_creators = g_hash_table_new (g_str_hash, g_str_equal);
   e.reported = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   /* projects set few keys and arguments, while every device asks: look
@@ -1436,6 +1489,7 @@ eval_internal (MsDocument *doc, const char *target, gboolean sorted)
   g_free (e.dev_state);
   g_hash_table_unref (e.args);
   g_hash_table_unref (e.keys);
+  g_hash_table_unref (e.key_creators);
   g_hash_table_unref (e.reported);
   g_clear_pointer (&e.key_settings, g_hash_table_unref);
   g_clear_pointer (&e.arg_settings, g_hash_table_unref);
