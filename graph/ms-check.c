@@ -564,20 +564,6 @@ check_connections (Check *c)
     }
 }
 
-/* decimal without printf: this runs for every parameter of every device */
-static void
-format_position (char buf[16], guint v)
-{
-  char tmp[16];
-  guint n = 0, i = 0;
-
-  do
-    tmp[n++] = (char) ('0' + v % 10);
-  while ((v /= 10) > 0 && n < sizeof tmp);
-  while (n > 0)
-    buf[i++] = tmp[--n];
-  buf[i] = '\0';
-}
 
 static gboolean
 has_input (MsDocument *doc, guint target, const char *param)
@@ -611,7 +597,7 @@ check_missing (Check *c)
 
           if (a != NULL && !a->required)
             continue;
-          format_position (position, p + 1);
+          ms_value_format_uint (position, p + 1);
           param = a ? a->name : position;
           if (!has_input (c->doc, d->id, param))
             {

@@ -178,20 +178,6 @@ intern_join (Eval *e, const char *a, const char *sep, const char *b)
   return intern (e, buf);
 }
 
-/* decimal without printf, for parameter positions */
-static void
-format_uint (char buf[16], guint v)
-{
-  char tmp[16];
-  guint n = 0, i = 0;
-
-  do
-    tmp[n++] = (char) ('0' + v % 10);
-  while ((v /= 10) > 0 && n < sizeof tmp);
-  while (n > 0)
-    buf[i++] = tmp[--n];
-  buf[i] = '\0';
-}
 
 static const char *
 pairs_get (const Pair *p, guint n, const char *name)
@@ -1049,7 +1035,7 @@ eval_custom (Eval *e, const MsDevice *d, const char *device_name, const MsConstr
       char param[16];
       guint src, node;
 
-      format_uint (param, pos);
+      ms_value_format_uint (param, pos);
       src = input_source (e->doc, d->id, param);
       node = src ? eval_device (e, src) : 0;
       if (node != 0)

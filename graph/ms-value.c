@@ -1584,3 +1584,17 @@ ms_value_check (const char *value_type,
     return check_typed_info (&t, value, message);
   }
 }
+
+void
+ms_value_format_uint (char buf[16], guint v)
+{
+  char tmp[16];
+  guint n = 0, i = 0;
+
+  do
+    tmp[n++] = (char) ('0' + v % 10);
+  while ((v /= 10) > 0 && n < sizeof tmp);
+  while (n > 0)
+    buf[i++] = tmp[--n];
+  buf[i] = '\0';
+}

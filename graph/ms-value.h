@@ -39,4 +39,9 @@ gboolean  ms_value_parse_int64      (const char *value,
  * nor an OCaml keyword (the name must work as an OCaml binding). */
 gboolean  ms_value_is_identifier    (const char *s);
 
+/* v in decimal into buf, without printf: positions are formatted for every
+ * parameter of every device during checks. */
+void      ms_value_format_uint      (char        buf[16],
+                                     guint       v);
+
 G_END_DECLS
