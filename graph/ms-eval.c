@@ -1224,8 +1224,11 @@ eval_register (Eval *e)
     /* the root waits for every init job and every registered job */
     guint *deps = arena_alloc (e->g->arena, (e->g->init->len + e->g->jobs->len + 1) * sizeof (guint));
     NodeBuild nb = { 0 };
-    memcpy (deps, e->g->init->data, e->g->init->len * sizeof (guint));
-    memcpy (deps + e->g->init->len, e->g->jobs->data, e->g->jobs->len * sizeof (guint));
+    /* an empty GArray has no data at all: copy only what exists */
+    if (e->g->init->len > 0)
+      memcpy (deps, e->g->init->data, e->g->init->len * sizeof (guint));
+    if (e->g->jobs->len > 0)
+      memcpy (deps + e->g->init->len, e->g->jobs->data, e->g->jobs->len * sizeof (guint));
     add_key (&nb, "target");
     add_packages (e, &nb, ms_catalog_get_root_packages (e->cat));
     finish_node (e, root, &nb);
