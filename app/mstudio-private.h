@@ -79,4 +79,8 @@ int cmd_describe (int argc, char **argv);
 int cmd_export (int argc, char **argv);
 int cmd_catalog (int argc, char **argv);
 
+/* mstudio-export.c: export --format config.ml|unikernel.ml|ci */
+gboolean cli_export_is_code_format (int argc, char **argv);
+int      cmd_export_code (int argc, char **argv);
+
 G_END_DECLS

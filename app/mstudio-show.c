@@ -470,6 +470,8 @@ cmd_export (int argc, char **argv)
     G_OPTION_ENTRY_NULL
   };
 
+  if (cli_export_is_code_format (argc, argv))
+    return cmd_export_code (argc, argv);
   if (!cli_parse_options ("export", "The file is replaced atomically.", entries, &argc, &argv, &code))
     return code;
   if (argc != 2)

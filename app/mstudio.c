@@ -39,8 +39,8 @@ static const CliCommand commands[] = {
     "Print a project, or its evaluated graph" },
   { "layout", cmd_layout, "P.mstudio [--all]",
     "Place the devices for the studio's canvas" },
-  { "export", cmd_export, "P.mstudio --format dot|svg|png -o FILE [--eval] [-t TARGET]",
-    "Write the graph as DOT, SVG or PNG" },
+  { "export", cmd_export, "P.mstudio --format dot|svg|png -o FILE [--eval] [-t TARGET] | --format config.ml|unikernel.ml|ci -o DIR [--mirage 4.10|4.11]",
+    "Write the graph as DOT, SVG or PNG, or the project as MirageOS code" },
   { "catalog", cmd_catalog, "[--json] [TYPE]",
     "List the device constructors" },
 };

@@ -106,7 +106,9 @@ ms_custom_equal (const MsCustom *a, const MsCustom *b)
           || g_strcmp0 (x->default_value, y->default_value) || g_strcmp0 (x->doc, y->doc))
         return FALSE;
     }
-  return memcmp (a->deps->data, b->deps->data, a->deps->len * sizeof (guint)) == 0;
+  /* an empty GArray may have no data at all */
+  return a->deps->len == 0
+         || memcmp (a->deps->data, b->deps->data, a->deps->len * sizeof (guint)) == 0;
 }
 
 MsDevice *

@@ -394,7 +394,10 @@ static const char * const ocaml_keywords[] = {
   "land", "lazy", "let", "lor", "lsl", "lsr", "lxor", "match", "method",
   "mod", "module", "mutable", "new", "nonrec", "object", "of", "open", "or",
   "private", "rec", "sig", "struct", "then", "to", "true", "try", "type",
-  "val", "virtual", "when", "while", "with", "effect", NULL
+  "val", "virtual", "when", "while", "with", "effect",
+  /* the lexer's built-in values are keywords too */
+  "__FILE__", "__FUNCTION__", "__LINE__", "__LOC__", "__MODULE__", "__POS__",
+  "__FILE_OF__", "__LINE_OF__", "__LOC_OF__", "__POS_OF__", NULL
 };
 
 /* Values of `open Mirage` that an exported config.ml itself refers to. */

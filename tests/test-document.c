@@ -74,6 +74,9 @@ test_names (void)
   g_assert_cmpuint (ms_document_add_device (doc, "crunch", "let", &error), ==, 0);
   g_assert_error (error, MS_DOCUMENT_ERROR, MS_DOCUMENT_ERROR_INVALID_NAME);
   g_clear_error (&error);
+  g_assert_cmpuint (ms_document_add_device (doc, "crunch", "__POS__", &error), ==, 0);
+  g_assert_error (error, MS_DOCUMENT_ERROR, MS_DOCUMENT_ERROR_INVALID_NAME);
+  g_clear_error (&error);
   /* a device may not hide Mirage's own values in config.ml */
   g_assert_cmpuint (ms_document_add_device (doc, "crunch", "kv_ro", &error), ==, 0);
   g_assert_error (error, MS_DOCUMENT_ERROR, MS_DOCUMENT_ERROR_INVALID_NAME);

@@ -1,0 +1,6 @@
+(* unikernel.ml of noop: a skeleton exported by Mirage Studio for Mirage 4.11.
+   Fill in start; Mirage calls it with the devices, the dependencies and
+   the runtime arguments, in this order. *)
+
+let start () =
+  Lwt.return_unit
