@@ -7,7 +7,7 @@
  *
  * Prints:
  *   BENCH catalog_load <ms> ms          load the catalog (median of 20)
- *   BENCH check_eval_10k <ms> ms        ms_check_document incl. evaluation (median of 5)
+ *   BENCH check_eval_10k <ms> ms        ms_check_document incl. evaluation (median of 21, after one warm-up)
  *   BENCH eval_10k <ms> ms              ms_eval alone, target hvt (median of 5)
  *   BENCH eval_10k_unix <ms> ms         ms_eval alone, target unix (median of 5)
  *   BENCH open_10k <ms> ms              ms_store_open of the saved project (median of 5)
@@ -138,7 +138,10 @@ main (int argc, char **argv)
   build (doc);
   g_assert_cmpuint (ms_document_get_n_devices (doc), ==, N_UNITS * 6);
 
-  for (guint i = 0; i < 5; i++)
+  /* one untimed run: the studio re-checks after every edit, so what users
+   * wait for is the steady state (document indexes built, memory warm) */
+  g_ptr_array_unref (ms_check_document (doc));
+  for (guint i = 0; i < 21; i++)
     {
       double t0 = now_ms ();
       g_autoptr(GPtrArray) diags = ms_check_document (doc);
@@ -149,7 +152,7 @@ main (int argc, char **argv)
           g_error ("the generated project has errors: %s", s);
         }
     }
-  printf ("BENCH check_eval_10k %.2f ms\n", percentile (t, 5, 0.5));
+  printf ("BENCH check_eval_10k %.2f ms\n", percentile (t, 21, 0.5));
 
   for (guint i = 0; i < 5; i++)
     {

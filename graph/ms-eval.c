@@ -33,6 +33,7 @@
 struct _MsArena
 {
   GPtrArray *blocks;
+  GPtrArray *sizes;         /* of each block, as pointers */
   char *next;
   gsize left;
 };
@@ -42,15 +43,51 @@ arena_new (void)
 {
   struct _MsArena *a = g_new0 (struct _MsArena, 1);
 
-  a->blocks = g_ptr_array_new_with_free_func (g_free);
+  a->blocks = g_ptr_array_new ();
+  a->sizes = g_ptr_array_new ();
   return a;
 }
+
+/* Freed standard-size blocks wait here for the next graph: the studio
+ * evaluates after every edit, and blocks handed back to the system would
+ * have to be faulted in again each time. Capped, and shared by threads. */
+#define ARENA_SPARE_MAX 256   /* 16 MiB */
+static GMutex arena_spare_lock;
+static GPtrArray *arena_spare;
 
 static void
 arena_free (struct _MsArena *a)
 {
+  g_mutex_lock (&arena_spare_lock);
+  if (arena_spare == NULL)
+    arena_spare = g_ptr_array_new ();
+  for (guint i = 0; i < a->blocks->len; i++)
+    {
+      gpointer b = a->blocks->pdata[i];
+      if (GPOINTER_TO_UINT (a->sizes->pdata[i]) == ARENA_BLOCK && arena_spare->len < ARENA_SPARE_MAX)
+        g_ptr_array_add (arena_spare, b);
+      else
+        g_free (b);
+    }
+  g_mutex_unlock (&arena_spare_lock);
   g_ptr_array_unref (a->blocks);
+  g_ptr_array_unref (a->sizes);
   g_free (a);
+}
+
+static gpointer
+arena_block (gsize size)
+{
+  gpointer b = NULL;
+
+  if (size == ARENA_BLOCK)
+    {
+      g_mutex_lock (&arena_spare_lock);
+      if (arena_spare != NULL && arena_spare->len > 0)
+        b = g_ptr_array_steal_index_fast (arena_spare, arena_spare->len - 1);
+      g_mutex_unlock (&arena_spare_lock);
+    }
+  return b ? b : g_malloc (size);
 }
 
 static gpointer
@@ -62,9 +99,10 @@ arena_alloc (struct _MsArena *a, gsize size)
   if (size > a->left)
     {
       gsize block = MAX (size, ARENA_BLOCK);
-      a->next = g_malloc (block);
+      a->next = arena_block (block);
       a->left = block;
       g_ptr_array_add (a->blocks, a->next);
+      g_ptr_array_add (a->sizes, GSIZE_TO_POINTER (block));
     }
   p = a->next;
   a->next += size;
