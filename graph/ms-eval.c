@@ -19,6 +19,7 @@
  */
 #include "ms-eval.h"
 
+#include "ms-arena.h"
 #include "ms-value.h"
 #include "ms-version.h"
 
@@ -26,101 +27,6 @@
 
 #define MAX_DEPTH 32
 #define CALL_SLOTS 32
-#define ARENA_BLOCK (64 * 1024)
-
-/* A bump allocator: a graph is built once, read, and dropped whole, so its
- * nodes, arrays and strings need no individual frees. */
-struct _MsArena
-{
-  GPtrArray *blocks;
-  GPtrArray *sizes;         /* of each block, as pointers */
-  char *next;
-  gsize left;
-};
-
-static struct _MsArena *
-arena_new (void)
-{
-  struct _MsArena *a = g_new0 (struct _MsArena, 1);
-
-  a->blocks = g_ptr_array_new ();
-  a->sizes = g_ptr_array_new ();
-  return a;
-}
-
-/* Freed standard-size blocks wait here for the next graph: the studio
- * evaluates after every edit, and blocks handed back to the system would
- * have to be faulted in again each time. Capped, and shared by threads. */
-#define ARENA_SPARE_MAX 256   /* 16 MiB */
-static GMutex arena_spare_lock;
-static GPtrArray *arena_spare;
-
-static void
-arena_free (struct _MsArena *a)
-{
-  g_mutex_lock (&arena_spare_lock);
-  if (arena_spare == NULL)
-    arena_spare = g_ptr_array_new ();
-  for (guint i = 0; i < a->blocks->len; i++)
-    {
-      gpointer b = a->blocks->pdata[i];
-      if (GPOINTER_TO_UINT (a->sizes->pdata[i]) == ARENA_BLOCK && arena_spare->len < ARENA_SPARE_MAX)
-        g_ptr_array_add (arena_spare, b);
-      else
-        g_free (b);
-    }
-  g_mutex_unlock (&arena_spare_lock);
-  g_ptr_array_unref (a->blocks);
-  g_ptr_array_unref (a->sizes);
-  g_free (a);
-}
-
-static gpointer
-arena_block (gsize size)
-{
-  gpointer b = NULL;
-
-  if (size == ARENA_BLOCK)
-    {
-      g_mutex_lock (&arena_spare_lock);
-      if (arena_spare != NULL && arena_spare->len > 0)
-        b = g_ptr_array_steal_index_fast (arena_spare, arena_spare->len - 1);
-      g_mutex_unlock (&arena_spare_lock);
-    }
-  return b ? b : g_malloc (size);
-}
-
-static gpointer
-arena_alloc (struct _MsArena *a, gsize size)
-{
-  gpointer p;
-
-  size = (size + 7) & ~(gsize) 7;
-  if (size > a->left)
-    {
-      gsize block = MAX (size, ARENA_BLOCK);
-      a->next = arena_block (block);
-      a->left = block;
-      g_ptr_array_add (a->blocks, a->next);
-      g_ptr_array_add (a->sizes, GSIZE_TO_POINTER (block));
-    }
-  p = a->next;
-  a->next += size;
-  a->left -= size;
-  return p;
-}
-
-static gpointer
-arena_alloc0 (struct _MsArena *a, gsize size)
-{
-  return memset (arena_alloc (a, size), 0, size);
-}
-
-static gpointer
-arena_copy (struct _MsArena *a, gconstpointer src, gsize size)
-{
-  return size ? memcpy (arena_alloc (a, size), src, size) : NULL;
-}
 
 typedef struct {
   const char *name;
@@ -194,7 +100,7 @@ static guint eval_call (Eval *e, Call *c, const char *variant_label);
 static const char *
 intern (Eval *e, const char *s)
 {
-  return s ? arena_copy (e->g->arena, s, strlen (s) + 1) : NULL;
+  return s ? ms_arena_copy (e->g->arena, s, strlen (s) + 1) : NULL;
 }
 
 /* a, sep and b joined and interned, without printf: this runs for every
@@ -340,7 +246,7 @@ ms_eval_graph_free (MsEvalGraph *g)
   g_ptr_array_unref (g->diagnostics);
   g_free (g->device_nodes);
   g_ptr_array_unref (g->owned_packages);
-  arena_free (g->arena);
+  ms_arena_free (g->arena);
   ms_catalog_unref (g->catalog);
   g_free (g);
 }
@@ -425,7 +331,7 @@ ensure_key (Eval *e, const char *name, const char *type, const char *default_val
 
   if (k != NULL)
     return k;
-  k = arena_alloc0 (e->g->arena, sizeof *k);
+  k = ms_arena_alloc0 (e->g->arena, sizeof *k);
   k->name = intern (e, name);
   k->type = type ? type : "string";          /* catalog strings */
   k->doc = doc ? doc : "";
@@ -560,7 +466,7 @@ register_arg (Eval *e, Call *c, const MsEvalArg *a)
   if (old == NULL)
     {
       const char *v = e->arg_settings ? g_hash_table_lookup (e->arg_settings, a->name) : NULL;
-      MsEvalArg *mine = arena_copy (e->g->arena, a, sizeof *a);
+      MsEvalArg *mine = ms_arena_copy (e->g->arena, a, sizeof *a);
 
       if (v != NULL)
         {
@@ -713,28 +619,28 @@ add_key (NodeBuild *nb, const char *key)
 static void
 finish_node (Eval *e, MsEvalNode *n, const NodeBuild *nb)
 {
-  struct _MsArena *a = e->g->arena;
+  MsArena *a = e->g->arena;
 
   n->n_args = nb->n_args;
-  n->args = arena_copy (a, nb->args, nb->n_args * sizeof (guint));
-  n->arg_params = arena_copy (a, nb->arg_params, nb->n_args * sizeof (char *));
+  n->args = ms_arena_copy (a, nb->args, nb->n_args * sizeof (guint));
+  n->arg_params = ms_arena_copy (a, nb->arg_params, nb->n_args * sizeof (char *));
   n->n_deps = nb->n_deps;
-  n->deps = arena_copy (a, nb->deps, nb->n_deps * sizeof (guint));
+  n->deps = ms_arena_copy (a, nb->deps, nb->n_deps * sizeof (guint));
   n->n_runtime_args = nb->n_runtime_args;
-  n->runtime_args = arena_copy (a, nb->runtime_args, nb->n_runtime_args * sizeof (MsEvalArg *));
+  n->runtime_args = ms_arena_copy (a, nb->runtime_args, nb->n_runtime_args * sizeof (MsEvalArg *));
   n->n_packages = nb->n_packages;
-  n->packages = arena_copy (a, nb->packages, nb->n_packages * sizeof (MsPackage *));
+  n->packages = ms_arena_copy (a, nb->packages, nb->n_packages * sizeof (MsPackage *));
   n->n_keys = nb->n_keys;
-  n->keys = arena_copy (a, nb->keys, nb->n_keys * sizeof (char *));
+  n->keys = ms_arena_copy (a, nb->keys, nb->n_keys * sizeof (char *));
   n->n_options = nb->n_options;
-  n->option_names = arena_copy (a, nb->option_names, nb->n_options * sizeof (char *));
-  n->option_values = arena_copy (a, nb->option_values, nb->n_options * sizeof (char *));
+  n->option_names = ms_arena_copy (a, nb->option_names, nb->n_options * sizeof (char *));
+  n->option_values = ms_arena_copy (a, nb->option_values, nb->n_options * sizeof (char *));
 }
 
 static MsEvalNode *
 node_new (Eval *e)
 {
-  return arena_alloc0 (e->g->arena, sizeof (MsEvalNode));
+  return ms_arena_alloc0 (e->g->arena, sizeof (MsEvalNode));
 }
 
 static guint
@@ -1048,7 +954,7 @@ eval_custom (Eval *e, const MsDevice *d, const char *device_name, const MsConstr
 {
   MsEvalNode *n = node_new (e);
   GPtrArray *inputs = ms_document_get_inputs (e->doc, d->id);
-  struct _MsArena *arena = e->g->arena;
+  MsArena *arena = e->g->arena;
   gboolean functor = FALSE;
   guint max_pos = 0;
   guint *args, *deps;
@@ -1065,8 +971,8 @@ eval_custom (Eval *e, const MsDevice *d, const char *device_name, const MsConstr
         max_pos = MAX (max_pos, (guint) pos);
     }
   /* a custom device may take any number of arguments: sized exactly */
-  args = arena_alloc (arena, (max_pos + 1) * sizeof (guint));
-  params = arena_alloc (arena, (max_pos + 1) * sizeof (char *));
+  args = ms_arena_alloc (arena, (max_pos + 1) * sizeof (guint));
+  params = ms_arena_alloc (arena, (max_pos + 1) * sizeof (char *));
   /* inputs in signature order; a gap (missing argument) is skipped */
   for (guint pos = 1; pos <= max_pos; pos++)
     {
@@ -1085,7 +991,7 @@ eval_custom (Eval *e, const MsDevice *d, const char *device_name, const MsConstr
     }
   n->args = args;
   n->arg_params = params;
-  deps = arena_alloc (arena, (d->custom->deps->len + 1) * sizeof (guint));
+  deps = ms_arena_alloc (arena, (d->custom->deps->len + 1) * sizeof (guint));
   for (guint i = 0; i < d->custom->deps->len; i++)
     {
       guint node = eval_device (e, g_array_index (d->custom->deps, guint, i));
@@ -1102,7 +1008,7 @@ eval_custom (Eval *e, const MsDevice *d, const char *device_name, const MsConstr
   call_init (&c, ctor, NULL, NULL, NULL, 0);
   c.device = d;
   c.device_name = device_name;
-  rt = arena_alloc (arena, (d->custom->runtime_args->len + 1) * sizeof (MsEvalArg *));
+  rt = ms_arena_alloc (arena, (d->custom->runtime_args->len + 1) * sizeof (MsEvalArg *));
   for (guint i = 0; i < d->custom->runtime_args->len; i++)
     {
       const MsArgDecl *decl = d->custom->runtime_args->pdata[i];
@@ -1116,7 +1022,7 @@ eval_custom (Eval *e, const MsDevice *d, const char *device_name, const MsConstr
     }
   n->runtime_args = rt;
   /* the document may change after evaluation: the graph keeps copies */
-  pk = arena_alloc (arena, (d->custom->packages->len + 1) * sizeof (MsPackage *));
+  pk = ms_arena_alloc (arena, (d->custom->packages->len + 1) * sizeof (MsPackage *));
   for (guint i = 0; i < d->custom->packages->len; i++)
     {
       MsPackage *p = ms_package_copy (d->custom->packages->pdata[i]);
@@ -1260,7 +1166,7 @@ eval_register (Eval *e)
   root->connect = "return ()";
   {
     /* the root waits for every init job and every registered job */
-    guint *deps = arena_alloc (e->g->arena, (e->g->init->len + e->g->jobs->len + 1) * sizeof (guint));
+    guint *deps = ms_arena_alloc (e->g->arena, (e->g->init->len + e->g->jobs->len + 1) * sizeof (guint));
     NodeBuild nb = { 0 };
     /* an empty GArray has no data at all: copy only what exists */
     if (e->g->init->len > 0)
@@ -1389,7 +1295,7 @@ merge_packages (Eval *e)
       g_ptr_array_sort (m->libs, compare_strings);
       g_ptr_array_add (m->users, NULL);
       /* names are the graph's own strings: copy the pointers, not the text */
-      p->used_by = arena_copy (e->g->arena, m->users->pdata, m->users->len * sizeof (char *));
+      p->used_by = ms_arena_copy (e->g->arena, m->users->pdata, m->users->len * sizeof (char *));
       g_ptr_array_add (m->libs, NULL);
       p->libraries = g_strdupv ((char **) m->libs->pdata);
       g_ptr_array_add (e->g->packages, p);
@@ -1455,7 +1361,7 @@ eval_internal (MsDocument *doc, const char *target, gboolean sorted)
   gpointer v;
 
   g->catalog = ms_catalog_ref (ms_document_get_catalog (doc));
-  g->arena = arena_new ();
+  g->arena = ms_arena_new ();
   g->owned_packages = g_ptr_array_new_with_free_func ((GDestroyNotify) ms_package_free);
   g->target = g_strdup (target ? target : ms_document_get_target (doc));
   g->app_name = g_strdup (ms_document_get_app_name (doc));

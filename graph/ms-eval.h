@@ -10,6 +10,7 @@
  */
 #pragma once
 
+#include "ms-arena.h"
 #include "ms-document.h"
 #include "ms-diagnostic.h"
 
@@ -92,7 +93,7 @@ typedef struct {
   guint n_device_nodes;
   /* private */
   MsCatalog *catalog;
-  struct _MsArena *arena;   /* nodes, their arrays and strings */
+  MsArena *arena;           /* nodes, their arrays and strings */
   GPtrArray *owned_packages;
 } MsEvalGraph;
 
