@@ -77,10 +77,18 @@ int cmd_layout (int argc, char **argv);
 int cmd_check (int argc, char **argv);
 int cmd_describe (int argc, char **argv);
 int cmd_export (int argc, char **argv);
+
+/* mstudio-import.c */
+int cmd_import (int argc, char **argv);
 int cmd_catalog (int argc, char **argv);
 
 /* mstudio-export.c: export --format config.ml|unikernel.ml|ci */
 gboolean cli_export_is_code_format (int argc, char **argv);
 int      cmd_export_code (int argc, char **argv);
+
+/* mstudio-build.c: build, run, export --format c-skeleton (docs/build.md) */
+int cmd_build (int argc, char **argv);
+int cmd_run (int argc, char **argv);
+int cmd_export_any (int argc, char **argv);
 
 G_END_DECLS

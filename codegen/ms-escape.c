@@ -290,3 +290,40 @@ ms_escape_yaml_string (const char *text)
   ms_escape_yaml_string_append (out, text);
   return g_string_free (out, FALSE);
 }
+
+/* ---- C ---------------------------------------------------------------------- */
+
+void
+ms_escape_c_string_append (GString *out, const char *text)
+{
+  g_string_append_c (out, '"');
+  for (const char *p = text ? text : ""; *p; p++)
+    {
+      guchar b = (guchar) *p;
+
+      switch (b)
+        {
+        case '"': g_string_append (out, "\\\""); break;
+        case '\\': g_string_append (out, "\\\\"); break;
+        case '?': g_string_append (out, "\\?"); break;
+        case '\n': g_string_append (out, "\\n"); break;
+        case '\t': g_string_append (out, "\\t"); break;
+        case '\r': g_string_append (out, "\\r"); break;
+        default:
+          if (b >= 0x20 && b < 0x7f)
+            g_string_append_c (out, (char) b);
+          else
+            g_string_append_printf (out, "\\%03o", (guint) b);
+        }
+    }
+  g_string_append_c (out, '"');
+}
+
+char *
+ms_escape_c_string (const char *text)
+{
+  GString *out = g_string_new (NULL);
+
+  ms_escape_c_string_append (out, text);
+  return g_string_free (out, FALSE);
+}

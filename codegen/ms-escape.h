@@ -44,4 +44,13 @@ char *ms_escape_shell_word (const char *text);
 void  ms_escape_yaml_string_append (GString *out, const char *text);
 char *ms_escape_yaml_string (const char *text);
 
+/* A C string literal, quotes included: "a\"b\\c\n". Printable ASCII
+ * is kept except " and \ (escaped) and ? (written \? so that no
+ * trigraph can form); \n \t \r are named; every other byte (controls,
+ * DEL, all of UTF-8 and invalid bytes) is a three-digit octal escape,
+ * which cannot swallow the characters after it as \x would. A C
+ * compiler reads the literal back as exactly the input bytes. */
+void  ms_escape_c_string_append (GString *out, const char *text);
+char *ms_escape_c_string (const char *text);
+
 G_END_DECLS

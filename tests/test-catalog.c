@@ -7,6 +7,8 @@
 #include "ms-version.h"
 
 #include <glib/gstdio.h>
+#include <json-c/json.h>
+#include <string.h>
 
 /* Every constructor of the Mirage 4.10.2 configuration API. */
 static const char * const mirage_4_10_constructors[] = {
@@ -392,10 +394,79 @@ test_facts (void)
   g_assert_cmpstr (ms_catalog_lookup (cat, "paf_server")->functor, ==, "tcpv4v6 @-> http_server");
 }
 
+/* Every `runtime` entry of devices/ *.json is null or names an existing
+ * header of runtime/include whose text declares the entry's type; the
+ * constructor exists (docs: SCHEMA.md, the runtime bullet). */
+static void
+test_runtime_entries (void)
+{
+  g_autoptr(MsCatalog) cat = ms_catalog_get_default ("4.10", NULL);
+  g_autofree char *catalog_dir = ms_paths_get_catalog_dir ();
+  g_autofree char *devices_dir = g_build_filename (catalog_dir, "devices", NULL);
+  g_autofree char *data_dir = g_path_get_dirname (catalog_dir);
+  g_autofree char *source_root = g_path_get_dirname (data_dir);
+  g_autofree char *include_dir = g_build_filename (source_root, "runtime", "include", NULL);
+  g_autoptr(GDir) dir = g_dir_open (devices_dir, 0, NULL);
+  const char *name;
+  guint entries = 0;
+
+  g_assert_nonnull (cat);
+  g_assert_nonnull (dir);
+  if (!g_file_test (include_dir, G_FILE_TEST_IS_DIR))
+    {
+      g_test_skip ("no runtime/include next to the data directory");
+      return;
+    }
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (devices_dir, name, NULL);
+      json_object *root, *devices = NULL;
+
+      if (!g_str_has_suffix (name, ".json"))
+        continue;
+      root = json_object_from_file (path);
+      g_assert_nonnull (root);
+      g_assert_true (json_object_object_get_ex (root, "devices", &devices));
+      for (size_t i = 0; i < json_object_array_length (devices); i++)
+        {
+          json_object *d = json_object_array_get_idx (devices, i);
+          json_object *rt = NULL, *v = NULL;
+          const char *ctor = json_object_get_string (json_object_object_get (d, "name"));
+          g_autofree char *header = NULL;
+          g_autofree char *text = NULL;
+
+          if (!json_object_object_get_ex (d, "runtime", &rt) || rt == NULL)
+            continue;
+          entries++;
+          if (!json_object_is_type (rt, json_type_object))
+            g_error ("%s: %s: runtime is neither null nor an object", name, ctor);
+          g_assert_nonnull (ms_catalog_lookup (cat, ctor));
+          if (!json_object_object_get_ex (rt, "header", &v) || !json_object_is_type (v, json_type_string))
+            g_error ("%s: %s: runtime.header missing", name, ctor);
+          header = g_build_filename (include_dir, json_object_get_string (v), NULL);
+          if (!g_file_get_contents (header, &text, NULL, NULL))
+            g_error ("%s: %s: runtime.header %s does not exist", name, ctor, json_object_get_string (v));
+          if (json_object_object_get_ex (rt, "type", &v))
+            {
+              g_autofree char *decl = NULL;
+              g_assert_true (json_object_is_type (v, json_type_string));
+              decl = g_strdup_printf ("%s {", json_object_get_string (v));
+              if (strstr (text, decl) == NULL)
+                g_error ("%s: %s: %s does not define %s", name, ctor, header, json_object_get_string (v));
+              if (!json_object_object_get_ex (rt, "connect", &v) || !json_object_is_type (v, json_type_string))
+                g_error ("%s: %s: a runtime type needs a connect template", name, ctor);
+            }
+        }
+      json_object_put (root);
+    }
+  g_assert_cmpuint (entries, >=, 20);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/catalog/runtime", test_runtime_entries);
   g_test_add_func ("/catalog/complete", test_complete);
   g_test_add_func ("/catalog/consistent-4.10", test_consistent_4_10);
   g_test_add_func ("/catalog/consistent-4.11", test_consistent_4_11);

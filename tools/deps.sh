@@ -6,6 +6,7 @@ MS_DEBIAN_PACKAGES="
   gcc pkg-config meson ninja-build python3
   libglib2.0-dev libjson-c-dev libsqlite3-dev libgraphviz-dev libgvc6
   sqlite3
+  clang libclang-rt-14-dev
   ocaml-nox python3-yaml
 "
 

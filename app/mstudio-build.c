@@ -1,0 +1,553 @@
+/* mstudio-build.c: `mstudio build`, `mstudio run` and
+ * `mstudio export --format c-skeleton` (docs/build.md).
+ *
+ * A build evaluates the project for unix, generates main.c and
+ * unikernel.h (codegen/ms-cgen.c) into the output directory, and
+ * compiles them with the user's unikernel.c against the bundled runtime
+ * with the system C compiler, run through g_spawn with an argument
+ * vector (no shell ever sees a project string). The compiler's messages
+ * are passed on as the project's diagnostics: those about the user's
+ * file keep its FILE:LINE:COL, those about generated code name the
+ * graph device the line comes from. A stamp file in the output
+ * directory holds a hash of everything the binary depends on (generated
+ * files, source, runtime library, compiler command), so an unchanged
+ * project rebuilds nothing.
+ */
+#include "mstudio-private.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
+#include "ms-cgen.h"
+#include "ms-config.h"
+#include "ms-eval.h"
+#include "ms-export.h"
+#include "ms-paths.h"
+
+#define STAMP_FILE ".mstudio-build-stamp"
+
+/* ---- where the runtime is ------------------------------------------------- */
+
+/* MSTUDIO_RUNTIME_DIR (with include/ and libmirage-runtime.a), else the
+ * build tree this mstudio was built in (uninstalled use, tests). */
+static gboolean
+find_runtime (char **include_dir, char **library, GError **error)
+{
+  const char *env = g_getenv ("MSTUDIO_RUNTIME_DIR");
+  g_autofree char *source_root = g_path_get_dirname (MS_SOURCE_DATADIR);
+
+  if (env != NULL && *env != '\0')
+    {
+      *include_dir = g_build_filename (env, "include", NULL);
+      *library = g_build_filename (env, "libmirage-runtime.a", NULL);
+    }
+  else
+    {
+      *include_dir = g_build_filename (source_root, "runtime", "include", NULL);
+      *library = g_build_filename (MS_BUILD_ROOT, "runtime", "libmirage-runtime.a", NULL);
+    }
+  if (g_file_test (*library, G_FILE_TEST_IS_REGULAR)
+      && g_file_test (*include_dir, G_FILE_TEST_IS_DIR))
+    return TRUE;
+  g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
+               "cannot find the C runtime (%s); build it (ninja) or set MSTUDIO_RUNTIME_DIR",
+               *library);
+  g_clear_pointer (include_dir, g_free);
+  g_clear_pointer (library, g_free);
+  return FALSE;
+}
+
+/* ---- generation ----------------------------------------------------------- */
+
+typedef struct {
+  MsEvalGraph *graph;
+  GHashTable *runtime;
+  MsDocument *rebased;
+} Prepared;
+
+static void
+prepared_clear (Prepared *p)
+{
+  g_clear_pointer (&p->graph, ms_eval_graph_free);
+  g_clear_pointer (&p->runtime, g_hash_table_unref);
+  g_clear_object (&p->rebased);
+}
+
+/* Opens and evaluates path for the C runtime; on failure reports and
+ * returns the exit code. */
+static int
+prepare (const char *path, Prepared *p)
+{
+  g_autoptr(MsDocument) doc = NULL;
+  g_autoptr(MsCatalog) catalog = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *catalog_dir = ms_paths_get_catalog_dir ();
+  int code = CLI_EXIT_OK;
+
+  if (!(doc = cli_open (path, &code)) || !(catalog = cli_catalog (&code)))
+    return code;
+  p->rebased = ms_export_prepare (doc, catalog, MS_EXPORT_FLAGS_NONE, &error);
+  if (p->rebased == NULL)
+    {
+      cli_error (path, "cannot build: %s", error->message);
+      return CLI_EXIT_ERRORS;
+    }
+  if (!(p->runtime = ms_cgen_runtime_load (catalog_dir, &error)))
+    {
+      cli_error (NULL, "cannot read the catalog's runtime entries: %s", error->message);
+      return CLI_EXIT_USAGE;
+    }
+  p->graph = ms_eval (p->rebased, "unix");
+  return CLI_EXIT_OK;
+}
+
+static gboolean
+write_if_changed (const char *file, const char *text, GError **error)
+{
+  g_autofree char *old = NULL;
+
+  if (g_file_get_contents (file, &old, NULL, NULL) && g_str_equal (old, text))
+    return TRUE;
+  return ms_export_write_file (file, text, TRUE, error);
+}
+
+/* ---- compiler messages ------------------------------------------------------- */
+
+/* "FILE:LINE:COL: KIND: MESSAGE" split; FALSE for other lines. */
+static gboolean
+parse_diagnostic (const char *line, char **file, guint *lnum, guint *col, const char **rest)
+{
+  const char *p = line;
+
+  /* the file name ends at the first ":<digits>:" */
+  while ((p = strchr (p, ':')) != NULL)
+    {
+      char *end;
+      guint64 l = g_ascii_strtoull (p + 1, &end, 10);
+
+      if (end != p + 1 && *end == ':')
+        {
+          char *end2;
+          guint64 c = g_ascii_strtoull (end + 1, &end2, 10);
+
+          *file = g_strndup (line, p - line);
+          *lnum = (guint) l;
+          *col = end2 != end + 1 && *end2 == ':' ? (guint) c : 0;
+          *rest = (*col ? end2 : end) + 1;
+          while (**rest == ' ')
+            (*rest)++;
+          return TRUE;
+        }
+      p++;
+    }
+  return FALSE;
+}
+
+static void
+report_compiler (const char *project, const char *source, const char *outdir,
+                 const MsCgenOutput *gen, const char *text)
+{
+  g_auto(GStrv) lines = g_strsplit (text ? text : "", "\n", -1);
+  g_autofree char *source_abs = g_canonicalize_filename (source, NULL);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char *line = lines[i];
+      g_autofree char *file = NULL;
+      g_autofree char *file_abs = NULL;
+      g_autofree char *dir = NULL;
+      g_autofree char *base = NULL;
+      const char *rest;
+      guint lnum, col;
+
+      if (*line == '\0' || strstr (line, "In function") != NULL
+          || g_str_has_prefix (line, "collect2:") || strstr (line, "In file included from") != NULL
+          || g_str_has_prefix (line, "                 from "))
+        continue;
+      if (!parse_diagnostic (line, &file, &lnum, &col, &rest))
+        {
+          /* linker and driver messages */
+          cli_error (project, "%s", line);
+          continue;
+        }
+      file_abs = g_canonicalize_filename (file, NULL);
+      dir = g_path_get_dirname (file_abs);
+      base = g_path_get_basename (file_abs);
+      if (g_str_equal (file_abs, source_abs))
+        cli_error (project, "%s:%u:%u: %s", source, lnum, col, rest);
+      else if (g_str_equal (dir, outdir) && (g_str_equal (base, "main.c") || g_str_equal (base, "unikernel.h")))
+        {
+          const char *device = ms_cgen_output_device_at (gen, base, lnum);
+          if (device != NULL)
+            cli_error (project, "device %s: generated %s:%u:%u: %s", device, file, lnum, col, rest);
+          else
+            cli_error (project, "generated %s:%u:%u: %s", file, lnum, col, rest);
+        }
+      else
+        cli_error (project, "%s", line);
+    }
+}
+
+/* ---- build ---------------------------------------------------------------------- */
+
+static char *
+hash_inputs (const MsCgenOutput *gen, const char *source_text, gsize source_len,
+             const char *lib, gsize lib_len, char **argv)
+{
+  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+
+  g_checksum_update (sum, (const guchar *) gen->main_c, -1);
+  g_checksum_update (sum, (const guchar *) "\0", 1);
+  g_checksum_update (sum, (const guchar *) gen->unikernel_h, -1);
+  g_checksum_update (sum, (const guchar *) "\0", 1);
+  g_checksum_update (sum, (const guchar *) source_text, (gssize) source_len);
+  g_checksum_update (sum, (const guchar *) "\0", 1);
+  g_checksum_update (sum, (const guchar *) lib, (gssize) lib_len);
+  for (guint i = 0; argv[i]; i++)
+    g_checksum_update (sum, (const guchar *) argv[i], (gssize) strlen (argv[i]) + 1);
+  return g_strdup (g_checksum_get_string (sum));
+}
+
+/* Builds path into outdir; *exe receives the binary's path. */
+static int
+build (const char *path, const char *outdir_arg, const char *source_arg, gboolean quiet, char **exe)
+{
+  Prepared p = { 0 };
+  g_autoptr(MsCgenOutput) gen = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *project_dir = g_path_get_dirname (path);
+  g_autofree char *outdir = NULL;
+  g_autofree char *source = NULL;
+  g_autofree char *source_text = NULL;
+  g_autofree char *include_dir = NULL;
+  g_autofree char *library = NULL;
+  g_autofree char *main_c = NULL, *unikernel_h = NULL, *stamp = NULL, *tmp = NULL;
+  g_autofree char *hash = NULL, *old_hash = NULL;
+  g_autofree char *include_out = NULL, *include_rt = NULL;
+  g_autofree char *err_text = NULL;
+  g_autoptr(GPtrArray) argv = NULL;
+  g_autofree char *lib = NULL;
+  g_autofree char *sanitize = NULL;
+  gsize source_len = 0, lib_len = 0;
+  int status = 0;
+  int code;
+
+  if ((code = prepare (path, &p)) != CLI_EXIT_OK)
+    {
+      prepared_clear (&p);
+      return code;
+    }
+  gen = ms_cgen_generate (p.graph, p.runtime, path, &error);
+  if (gen == NULL)
+    {
+      cli_error (path, "cannot build: %s", error->message);
+      prepared_clear (&p);
+      return CLI_EXIT_ERRORS;
+    }
+  source = source_arg ? g_strdup (source_arg) : g_build_filename (project_dir, "unikernel.c", NULL);
+  if (!g_file_get_contents (source, &source_text, &source_len, &error))
+    {
+      if (source_arg == NULL)
+        cli_error (path, "cannot build: no unikernel.c next to the project (%s); "
+                   "`mstudio export P --format c-skeleton -o DIR` writes one, or give --source FILE",
+                   error->message);
+      else
+        cli_error (path, "cannot build: %s", error->message);
+      prepared_clear (&p);
+      return CLI_EXIT_ERRORS;
+    }
+  if (!find_runtime (&include_dir, &library, &error))
+    {
+      cli_error (path, "cannot build: %s", error->message);
+      prepared_clear (&p);
+      return CLI_EXIT_ERRORS;
+    }
+  if (g_mkdir_with_parents (outdir_arg, 0755) != 0)
+    {
+      int e = errno;
+      cli_error (path, "cannot build: cannot create %s: %s", outdir_arg, g_strerror (e));
+      prepared_clear (&p);
+      return CLI_EXIT_ERRORS;
+    }
+  outdir = g_canonicalize_filename (outdir_arg, NULL);
+  main_c = g_build_filename (outdir, "main.c", NULL);
+  unikernel_h = g_build_filename (outdir, "unikernel.h", NULL);
+  stamp = g_build_filename (outdir, STAMP_FILE, NULL);
+  *exe = g_build_filename (outdir, p.graph->app_name, NULL);
+  tmp = g_strconcat (*exe, ".tmp", NULL);
+  include_out = g_strconcat ("-I", outdir, NULL);
+  include_rt = g_strconcat ("-I", include_dir, NULL);
+
+  if (!g_file_get_contents (library, &lib, &lib_len, &error))
+    {
+      cli_error (path, "cannot build: %s", error->message);
+      prepared_clear (&p);
+      return CLI_EXIT_ERRORS;
+    }
+  if (g_getenv ("MSTUDIO_RUNTIME_SANITIZE") != NULL && *g_getenv ("MSTUDIO_RUNTIME_SANITIZE") != '\0'
+      && !g_str_equal (g_getenv ("MSTUDIO_RUNTIME_SANITIZE"), "none"))
+    sanitize = g_strconcat ("-fsanitize=", g_getenv ("MSTUDIO_RUNTIME_SANITIZE"), NULL);
+  argv = g_ptr_array_new ();
+  {
+    const char *fixed[] = {
+      "cc", "-std=c11", "-D_GNU_SOURCE", "-O2", "-Wall", "-Wextra",
+      "-fno-diagnostics-color", "-fno-diagnostics-show-caret", "-fmessage-length=0",
+      "-ffunction-sections", "-fdata-sections",
+    };
+    for (guint i = 0; i < G_N_ELEMENTS (fixed); i++)
+      g_ptr_array_add (argv, (char *) fixed[i]);
+  }
+  /* a runtime built with sanitizers (a -Db_sanitize build tree: the
+   * tests set MSTUDIO_RUNTIME_SANITIZE) needs them at link time */
+  if (sanitize != NULL)
+    g_ptr_array_add (argv, sanitize);
+  g_ptr_array_add (argv, include_out);
+  g_ptr_array_add (argv, include_rt);
+  g_ptr_array_add (argv, main_c);
+  g_ptr_array_add (argv, source);
+  g_ptr_array_add (argv, library);
+  g_ptr_array_add (argv, "-Wl,--gc-sections");
+  g_ptr_array_add (argv, "-s");
+  g_ptr_array_add (argv, "-o");
+  g_ptr_array_add (argv, tmp);
+  g_ptr_array_add (argv, NULL);
+
+  hash = hash_inputs (gen, source_text, source_len, lib, lib_len, (char **) argv->pdata);
+  {
+    /* a thin archive (meson's) holds only names: its members' changes
+     * show in its modification time */
+    GStatBuf st;
+    if (g_stat (library, &st) == 0)
+      {
+        g_autofree char *with_time = g_strdup_printf ("%s-%lld", hash, (long long) st.st_mtime);
+        g_free (hash);
+        hash = g_steal_pointer (&with_time);
+      }
+  }
+  if (g_file_get_contents (stamp, &old_hash, NULL, NULL) && g_str_equal (g_strstrip (old_hash), hash)
+      && g_file_test (*exe, G_FILE_TEST_IS_EXECUTABLE)
+      && g_file_test (main_c, G_FILE_TEST_IS_REGULAR) && g_file_test (unikernel_h, G_FILE_TEST_IS_REGULAR))
+    {
+      if (!quiet)
+        cli_print ("%s is up to date\n", *exe);
+      prepared_clear (&p);
+      return CLI_EXIT_OK;
+    }
+  if (!write_if_changed (main_c, gen->main_c, &error)
+      || !write_if_changed (unikernel_h, gen->unikernel_h, &error))
+    {
+      cli_error (path, "cannot build: %s", error->message);
+      prepared_clear (&p);
+      return CLI_EXIT_ERRORS;
+    }
+  g_unlink (stamp);
+  if (!g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
+                     NULL, NULL, NULL, &err_text, &status, &error))
+    {
+      cli_error (path, "cannot build: cannot run the C compiler: %s", error->message);
+      prepared_clear (&p);
+      return CLI_EXIT_ERRORS;
+    }
+  report_compiler (path, source, outdir, gen, err_text);
+  if (!g_spawn_check_wait_status (status, NULL))
+    {
+      g_unlink (tmp);
+      cli_error (path, "cannot build: the C compiler failed");
+      prepared_clear (&p);
+      return CLI_EXIT_ERRORS;
+    }
+  if (g_rename (tmp, *exe) != 0)
+    {
+      int e = errno;
+      cli_error (path, "cannot build: cannot write %s: %s", *exe, g_strerror (e));
+      prepared_clear (&p);
+      return CLI_EXIT_ERRORS;
+    }
+  {
+    g_autofree char *line = g_strconcat (hash, "\n", NULL);
+    if (!ms_export_write_file (stamp, line, TRUE, &error))
+      cli_warning (path, "%s", error->message);
+  }
+  if (!quiet)
+    cli_print ("%s\n", *exe);
+  prepared_clear (&p);
+  return CLI_EXIT_OK;
+}
+
+static int
+check_target (const char *cmd, const char *target)
+{
+  if (target == NULL || g_str_equal (target, "unix"))
+    return CLI_EXIT_OK;
+  if (g_str_equal (target, "sandbox"))
+    {
+      cli_error (NULL, "%s: -t sandbox is not yet implemented (docs/build.md); use -t unix", cmd);
+      return CLI_EXIT_ERRORS;
+    }
+  return cli_usage_error (cmd, "the C runtime builds for -t unix (or sandbox, not yet); "
+                          "export config.ml to build for “%s” with the mirage tool", target);
+}
+
+static char *
+default_outdir (const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+
+  return g_build_filename (dir, "_build", NULL);
+}
+
+int
+cmd_build (int argc, char **argv)
+{
+  g_autofree char *target = NULL, *output = NULL, *source = NULL, *exe = NULL;
+  int code = CLI_EXIT_OK;
+  const GOptionEntry entries[] = {
+    { "target", 't', 0, G_OPTION_ARG_STRING, &target, "unix (sandbox: not yet)", "TARGET" },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Directory to build in (default: _build next to the project)", "DIR" },
+    { "source", 0, 0, G_OPTION_ARG_FILENAME, &source, "The unikernel's C code (default: unikernel.c next to the project)", "FILE" },
+    G_OPTION_ENTRY_NULL
+  };
+
+  if (!cli_parse_options ("build", "Generates main.c and unikernel.h from the device graph and compiles "
+                          "them with unikernel.c against the bundled C runtime (docs/build.md).",
+                          entries, &argc, &argv, &code))
+    return code;
+  if (argc != 2)
+    return cli_usage_error ("build", argc < 2 ? "which project file?" : "too many arguments");
+  if ((code = check_target ("build", target)) != CLI_EXIT_OK)
+    return code;
+  if (output == NULL)
+    output = default_outdir (argv[1]);
+  return build (argv[1], output, source, FALSE, &exe);
+}
+
+int
+cmd_run (int argc, char **argv)
+{
+  g_autofree char *target = NULL, *output = NULL, *source = NULL, *exe = NULL;
+  g_autoptr(GPtrArray) own = g_ptr_array_new ();
+  g_autoptr(GPtrArray) child = g_ptr_array_new ();
+  int code = CLI_EXIT_OK;
+  int own_argc;
+  char **own_argv;
+  const GOptionEntry entries[] = {
+    { "target", 't', 0, G_OPTION_ARG_STRING, &target, "unix (sandbox: not yet)", "TARGET" },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Directory to build in (default: _build next to the project)", "DIR" },
+    { "source", 0, 0, G_OPTION_ARG_FILENAME, &source, "The unikernel's C code (default: unikernel.c next to the project)", "FILE" },
+    G_OPTION_ENTRY_NULL
+  };
+
+  /* what follows "--" is the unikernel's */
+  for (int i = 0; i < argc; i++)
+    {
+      if (g_str_equal (argv[i], "--"))
+        {
+          for (int k = i + 1; k < argc; k++)
+            g_ptr_array_add (child, argv[k]);
+          break;
+        }
+      g_ptr_array_add (own, argv[i]);
+    }
+  g_ptr_array_add (own, NULL);
+  own_argc = (int) own->len - 1;
+  own_argv = (char **) own->pdata;
+  if (!cli_parse_options ("run", "Builds the project if needed (as mstudio build) and runs it with "
+                          "ARGS; the unikernel's exit status is mstudio's (docs/build.md).",
+                          entries, &own_argc, &own_argv, &code))
+    return code;
+  if (own_argc != 2)
+    return cli_usage_error ("run", own_argc < 2 ? "which project file?" : "too many arguments (the unikernel's go after --)");
+  if ((code = check_target ("run", target)) != CLI_EXIT_OK)
+    return code;
+  if (output == NULL)
+    output = default_outdir (own_argv[1]);
+  if ((code = build (own_argv[1], output, source, TRUE, &exe)) != CLI_EXIT_OK)
+    return code;
+  g_ptr_array_insert (child, 0, exe);
+  g_ptr_array_add (child, NULL);
+  fflush (stdout);
+  fflush (stderr);
+  execv (exe, (char **) child->pdata);
+  {
+    int e = errno;
+    cli_error (own_argv[1], "cannot run %s: %s", exe, g_strerror (e));
+  }
+  return CLI_EXIT_ERRORS;
+}
+
+/* ---- export --format c-skeleton -------------------------------------------------- */
+
+static gboolean
+is_c_skeleton (int argc, char **argv)
+{
+  for (int i = 1; i < argc; i++)
+    {
+      if (g_str_equal (argv[i], "--"))
+        break;
+      if ((g_str_equal (argv[i], "--format") || g_str_equal (argv[i], "-F")) && i + 1 < argc)
+        {
+          if (g_str_equal (argv[++i], "c-skeleton"))
+            return TRUE;
+        }
+      else if (g_str_equal (argv[i], "--format=c-skeleton") || g_str_equal (argv[i], "-Fc-skeleton"))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static int
+export_c_skeleton (int argc, char **argv)
+{
+  g_autofree char *format = NULL, *output = NULL, *text = NULL, *file = NULL;
+  g_autoptr(GError) error = NULL;
+  Prepared p = { 0 };
+  int code = CLI_EXIT_OK;
+  const GOptionEntry entries[] = {
+    { "format", 'F', 0, G_OPTION_ARG_STRING, &format, "c-skeleton", "FORMAT" },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Directory to write unikernel.c into", "DIR" },
+    G_OPTION_ENTRY_NULL
+  };
+
+  if (!cli_parse_options ("export", "Writes a starting unikernel.c for the C runtime into DIR; "
+                          "an existing one is never replaced (docs/build.md).",
+                          entries, &argc, &argv, &code))
+    return code;
+  if (argc != 2)
+    return cli_usage_error ("export", argc < 2 ? "which project file?" : "too many arguments");
+  if (output == NULL || *output == '\0')
+    return cli_usage_error ("export", "where to? (-o DIR)");
+  if ((code = prepare (argv[1], &p)) != CLI_EXIT_OK)
+    return code;
+  text = ms_cgen_skeleton (p.graph, p.runtime, &error);
+  prepared_clear (&p);
+  if (text == NULL)
+    {
+      cli_error (argv[1], "cannot export: %s", error->message);
+      return CLI_EXIT_ERRORS;
+    }
+  file = g_build_filename (output, "unikernel.c", NULL);
+  if (g_mkdir_with_parents (output, 0755) != 0)
+    {
+      int e = errno;
+      cli_error (argv[1], "cannot export: cannot create %s: %s", output, g_strerror (e));
+      return CLI_EXIT_ERRORS;
+    }
+  if (!ms_export_write_file (file, text, FALSE, &error))
+    {
+      cli_error (argv[1], "cannot export: %s", error->message);
+      return CLI_EXIT_ERRORS;
+    }
+  return CLI_EXIT_OK;
+}
+
+int
+cmd_export_any (int argc, char **argv)
+{
+  if (is_c_skeleton (argc, argv))
+    return export_c_skeleton (argc, argv);
+  return cmd_export (argc, argv);
+}

@@ -1,0 +1,68 @@
+/* ms-cgen.h: C code for the bundled runtime, from the evaluated graph.
+ *
+ * For a unix evaluation of a project, ms_cgen_generate writes main.c
+ * (every device connected once, in the graph's order and with its
+ * sharing; the runtime arguments declared for the runtime's argv
+ * parser; the jobs started; the loop run) and unikernel.h (for each
+ * main device its start function, with the C interface type of each
+ * parameter in order, and a struct of its runtime arguments), so that
+ * the C compiler checks the user's unikernel.c against the graph.
+ *
+ * What each constructor becomes is the `runtime` object of its catalog
+ * entry (data/catalog/SCHEMA.md): the header, the C type of its value
+ * and a connect template. A graph using a constructor without one is
+ * refused, naming the devices (docs/build.md).
+ */
+#pragma once
+
+#include "ms-eval.h"
+
+G_BEGIN_DECLS
+
+#define MS_CGEN_ERROR (ms_cgen_error_quark ())
+GQuark ms_cgen_error_quark (void);
+
+typedef enum {
+  MS_CGEN_ERROR_UNSUPPORTED,   /* devices the runtime lacks */
+  MS_CGEN_ERROR_INVALID,       /* the graph cannot be written as C (no job, bad template...) */
+  MS_CGEN_ERROR_CATALOG,       /* a runtime entry cannot be read */
+} MsCgenError;
+
+/* A constructor's `runtime` entry; strings NULL where absent. */
+typedef struct {
+  char *ctor;
+  char *header;    /* "mirage/block.h" */
+  char *type;      /* "struct mirage_block": the value is a pointer to it; NULL: no value */
+  char *connect;   /* template, see SCHEMA.md; NULL: nothing to connect */
+  char *start;     /* task function of a job device ("mirage_noop_start") */
+} MsCgenRuntime;
+
+/* The runtime entries of the catalog in catalog_dir (devices/ *.json),
+ * by constructor name; NULL on a malformed entry. */
+GHashTable *ms_cgen_runtime_load (const char *catalog_dir, GError **error);
+
+typedef struct {
+  char *main_c;
+  char *unikernel_h;
+  /* per line of main.c and unikernel.h (index line - 1): the graph device
+   * the line belongs to ("disk (direct_kv_ro)"), or NULL */
+  GPtrArray *main_c_lines;
+  GPtrArray *unikernel_h_lines;
+} MsCgenOutput;
+
+void ms_cgen_output_free (MsCgenOutput *out);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MsCgenOutput, ms_cgen_output_free)
+
+/* The devices of g (reachable from the root) the runtime lacks, as
+ * "name (constructor)" strings; empty when everything is supported. */
+GPtrArray *ms_cgen_unsupported (MsEvalGraph *g, GHashTable *runtime);
+
+MsCgenOutput *ms_cgen_generate (MsEvalGraph *g, GHashTable *runtime, const char *project, GError **error);
+
+/* A starting unikernel.c: one start function per main device, empty. */
+char *ms_cgen_skeleton (MsEvalGraph *g, GHashTable *runtime, GError **error);
+
+/* The device a line of generated file ("main.c" or "unikernel.h") comes from, or NULL. */
+const char *ms_cgen_output_device_at (const MsCgenOutput *out, const char *file, guint line);
+
+G_END_DECLS
