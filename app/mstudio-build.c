@@ -85,7 +85,6 @@ prepare (const char *path, Prepared *p)
   g_autoptr(MsDocument) doc = NULL;
   g_autoptr(MsCatalog) catalog = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *catalog_dir = ms_paths_get_catalog_dir ();
   int code = CLI_EXIT_OK;
 
   if (!(doc = cli_open (path, &code)) || !(catalog = cli_catalog (&code)))
@@ -96,11 +95,7 @@ prepare (const char *path, Prepared *p)
       cli_error (path, "cannot build: %s", error->message);
       return CLI_EXIT_ERRORS;
     }
-  if (!(p->runtime = ms_cgen_runtime_load (catalog_dir, &error)))
-    {
-      cli_error (NULL, "cannot read the catalog's runtime entries: %s", error->message);
-      return CLI_EXIT_USAGE;
-    }
+  p->runtime = ms_cgen_runtime_load (catalog);
   p->graph = ms_eval (p->rebased, "unix");
   return CLI_EXIT_OK;
 }

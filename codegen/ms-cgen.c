@@ -19,7 +19,6 @@
  */
 #include "ms-cgen.h"
 
-#include <json-c/json.h>
 #include <string.h>
 
 #include "ms-escape.h"
@@ -47,80 +46,29 @@ runtime_free (gpointer p)
   g_free (r);
 }
 
-static char *
-opt_string (json_object *o, const char *key, gboolean *bad)
-{
-  json_object *v = NULL;
-
-  if (!json_object_object_get_ex (o, key, &v) || v == NULL)
-    return NULL;
-  if (!json_object_is_type (v, json_type_string))
-    {
-      *bad = TRUE;
-      return NULL;
-    }
-  return g_strdup (json_object_get_string (v));
-}
-
 GHashTable *
-ms_cgen_runtime_load (const char *catalog_dir, GError **error)
+ms_cgen_runtime_load (MsCatalog *catalog)
 {
-  g_autoptr(GHashTable) table = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, runtime_free);
-  g_autofree char *dir_path = g_build_filename (catalog_dir, "devices", NULL);
-  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, error);
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  const char *name;
+  GHashTable *table = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, runtime_free);
+  GPtrArray *ctors = ms_catalog_get_constructors (catalog);
 
-  if (dir == NULL)
-    return NULL;
-  while ((name = g_dir_read_name (dir)) != NULL)
-    if (g_str_has_suffix (name, ".json"))
-      g_ptr_array_add (names, g_strdup (name));
-  g_ptr_array_sort (names, compare_strings);
-  for (guint i = 0; i < names->len; i++)
+  /* the catalog has read and checked the entries (data/catalog/SCHEMA.md) */
+  for (guint i = 0; i < ctors->len; i++)
     {
-      g_autofree char *path = g_build_filename (dir_path, names->pdata[i], NULL);
-      json_object *root = json_object_from_file (path);
-      json_object *devices = NULL;
+      const MsConstructor *c = ctors->pdata[i];
+      MsCgenRuntime *r;
 
-      if (root == NULL || !json_object_object_get_ex (root, "devices", &devices)
-          || !json_object_is_type (devices, json_type_array))
-        {
-          g_set_error (error, MS_CGEN_ERROR, MS_CGEN_ERROR_CATALOG, "cannot read %s", path);
-          json_object_put (root);
-          return NULL;
-        }
-      for (size_t k = 0; k < json_object_array_length (devices); k++)
-        {
-          json_object *d = json_object_array_get_idx (devices, k);
-          json_object *rt = NULL, *nm = NULL;
-          MsCgenRuntime *r;
-          gboolean bad = FALSE;
-
-          if (!json_object_object_get_ex (d, "runtime", &rt) || rt == NULL)
-            continue;
-          if (!json_object_object_get_ex (d, "name", &nm) || !json_object_is_type (nm, json_type_string)
-              || !json_object_is_type (rt, json_type_object))
-            bad = TRUE;
-          r = g_new0 (MsCgenRuntime, 1);
-          r->ctor = g_strdup (nm ? json_object_get_string (nm) : "?");
-          r->header = opt_string (rt, "header", &bad);
-          r->type = opt_string (rt, "type", &bad);
-          r->connect = opt_string (rt, "connect", &bad);
-          r->start = opt_string (rt, "start", &bad);
-          if (bad || r->header == NULL || (r->type != NULL && r->connect == NULL))
-            {
-              g_set_error (error, MS_CGEN_ERROR, MS_CGEN_ERROR_CATALOG,
-                           "%s: the runtime entry of %s is malformed (see SCHEMA.md)", path, r->ctor);
-              runtime_free (r);
-              json_object_put (root);
-              return NULL;
-            }
-          g_hash_table_replace (table, r->ctor, r);
-        }
-      json_object_put (root);
+      if (c->runtime == NULL)
+        continue;
+      r = g_new0 (MsCgenRuntime, 1);
+      r->ctor = g_strdup (c->name);
+      r->header = g_strdup (c->runtime->header);
+      r->type = g_strdup (c->runtime->type);
+      r->connect = g_strdup (c->runtime->connect);
+      r->start = g_strdup (c->runtime->start);
+      g_hash_table_replace (table, r->ctor, r);
     }
-  return g_steal_pointer (&table);
+  return table;
 }
 
 /* ---- the graph ------------------------------------------------------------------ */

@@ -25,7 +25,7 @@ GQuark ms_cgen_error_quark (void);
 typedef enum {
   MS_CGEN_ERROR_UNSUPPORTED,   /* devices the runtime lacks */
   MS_CGEN_ERROR_INVALID,       /* the graph cannot be written as C (no job, bad template...) */
-  MS_CGEN_ERROR_CATALOG,       /* a runtime entry cannot be read */
+  MS_CGEN_ERROR_CATALOG,       /* (unused: the catalog checks runtime entries when it loads) */
 } MsCgenError;
 
 /* A constructor's `runtime` entry; strings NULL where absent. */
@@ -37,9 +37,8 @@ typedef struct {
   char *start;     /* task function of a job device ("mirage_noop_start") */
 } MsCgenRuntime;
 
-/* The runtime entries of the catalog in catalog_dir (devices/ *.json),
- * by constructor name; NULL on a malformed entry. */
-GHashTable *ms_cgen_runtime_load (const char *catalog_dir, GError **error);
+/* The runtime entries of the catalog, by constructor name. */
+GHashTable *ms_cgen_runtime_load (MsCatalog *catalog);
 
 typedef struct {
   char *main_c;

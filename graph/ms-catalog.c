@@ -624,6 +624,7 @@ ctor_free (gpointer data)
   g_ptr_array_unref (c->runtime_args);
   g_ptr_array_unref (c->packages);
   g_strfreev (c->targets);
+  g_free (c->runtime);
   g_ptr_array_unref (c->select);
   g_hash_table_unref (c->variants);
   g_free (c);
@@ -697,7 +698,19 @@ parse_ctor (Loader *l, const char *category, JObj *o)
   c->connect = dup_str (l, o, "connect");
   c->shared = instance != NULL && g_str_has_prefix (instance, "shared");
   c->targets = expand_targets (l, dup_strv (l, o, "targets"));
-  c->runtime = dup_str (l, o, "runtime");
+  {
+    JObj *rt = get_object (o, "runtime");
+    if (rt != NULL)
+      {
+        c->runtime = g_new0 (MsRuntimeImpl, 1);
+        c->runtime->header = dup_str (l, rt, "header");
+        c->runtime->type = dup_str (l, rt, "type");
+        c->runtime->connect = dup_str (l, rt, "connect");
+        c->runtime->start = dup_str (l, rt, "start");
+        if (c->runtime->header == NULL || (c->runtime->type != NULL && c->runtime->connect == NULL))
+          fail (l, "the runtime entry of %s needs a header, and a connect when it has a type", c->name);
+      }
+  }
 
   c->select = g_ptr_array_new_with_free_func (rule_free);
   for (guint i = 0; select != NULL && i < arr_len (select); i++)

@@ -166,6 +166,14 @@ struct _MsVariant {
   char *result;
 };
 
+/* How the bundled C runtime implements a constructor (data/catalog/SCHEMA.md). */
+typedef struct {
+  char *header;           /* "mirage/block.h" */
+  char *type;             /* "struct mirage_block": the value is a pointer to it; NULL: no value */
+  char *connect;          /* template; NULL: nothing to connect */
+  char *start;            /* task function of a job device, or NULL */
+} MsRuntimeImpl;
+
 typedef enum {
   MS_CTOR_DEVICE,
   MS_CTOR_CUSTOM,
@@ -196,7 +204,7 @@ struct _MsConstructor {
   guint32 target_mask;
   GPtrArray *select;      /* of MsSelectRule*; empty if not key-dependent */
   GHashTable *variants;   /* name -> MsVariant* */
-  char *runtime;          /* C runtime implementation, NULL until there is one */
+  MsRuntimeImpl *runtime; /* the bundled C runtime's implementation, or NULL */
 };
 
 typedef struct {
