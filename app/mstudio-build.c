@@ -28,6 +28,8 @@
 #include "ms-export.h"
 #include "ms-paths.h"
 
+#include "mirage/sandbox.h"
+
 #define STAMP_FILE ".mstudio-build-stamp"
 
 /* ---- where the runtime is ------------------------------------------------- */
@@ -209,7 +211,8 @@ hash_inputs (const MsCgenOutput *gen, const char *source_text, gsize source_len,
 
 /* Builds path into outdir; *exe receives the binary's path. */
 static int
-build (const char *path, const char *outdir_arg, const char *source_arg, gboolean quiet, char **exe)
+build (const char *path, const char *outdir_arg, const char *source_arg, MsCgenTarget target,
+       gboolean quiet, char **exe)
 {
   Prepared p = { 0 };
   g_autoptr(MsCgenOutput) gen = NULL;
@@ -236,7 +239,7 @@ build (const char *path, const char *outdir_arg, const char *source_arg, gboolea
       prepared_clear (&p);
       return code;
     }
-  gen = ms_cgen_generate (p.graph, p.runtime, path, &error);
+  gen = ms_cgen_generate_for (p.graph, p.runtime, path, target, &error);
   if (gen == NULL)
     {
       cli_error (path, "cannot build: %s", error->message);
@@ -374,16 +377,17 @@ build (const char *path, const char *outdir_arg, const char *source_arg, gboolea
 }
 
 static int
-check_target (const char *cmd, const char *target)
+check_target (const char *cmd, const char *target, MsCgenTarget *out)
 {
+  *out = MS_CGEN_TARGET_UNIX;
   if (target == NULL || g_str_equal (target, "unix"))
     return CLI_EXIT_OK;
   if (g_str_equal (target, "sandbox"))
     {
-      cli_error (NULL, "%s: -t sandbox is not yet implemented (docs/build.md); use -t unix", cmd);
-      return CLI_EXIT_ERRORS;
+      *out = MS_CGEN_TARGET_SANDBOX;
+      return CLI_EXIT_OK;
     }
-  return cli_usage_error (cmd, "the C runtime builds for -t unix (or sandbox, not yet); "
+  return cli_usage_error (cmd, "the C runtime builds for -t unix or -t sandbox; "
                           "export config.ml to build for “%s” with the mirage tool", target);
 }
 
@@ -399,9 +403,10 @@ int
 cmd_build (int argc, char **argv)
 {
   g_autofree char *target = NULL, *output = NULL, *source = NULL, *exe = NULL;
+  MsCgenTarget t;
   int code = CLI_EXIT_OK;
   const GOptionEntry entries[] = {
-    { "target", 't', 0, G_OPTION_ARG_STRING, &target, "unix (sandbox: not yet)", "TARGET" },
+    { "target", 't', 0, G_OPTION_ARG_STRING, &target, "unix, or sandbox (unix under a seccomp filter derived from the graph)", "TARGET" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Directory to build in (default: _build next to the project)", "DIR" },
     { "source", 0, 0, G_OPTION_ARG_FILENAME, &source, "The unikernel's C code (default: unikernel.c next to the project)", "FILE" },
     G_OPTION_ENTRY_NULL
@@ -413,11 +418,11 @@ cmd_build (int argc, char **argv)
     return code;
   if (argc != 2)
     return cli_usage_error ("build", argc < 2 ? "which project file?" : "too many arguments");
-  if ((code = check_target ("build", target)) != CLI_EXIT_OK)
+  if ((code = check_target ("build", target, &t)) != CLI_EXIT_OK)
     return code;
   if (output == NULL)
     output = default_outdir (argv[1]);
-  return build (argv[1], output, source, FALSE, &exe);
+  return build (argv[1], output, source, t, FALSE, &exe);
 }
 
 int
@@ -426,11 +431,12 @@ cmd_run (int argc, char **argv)
   g_autofree char *target = NULL, *output = NULL, *source = NULL, *exe = NULL;
   g_autoptr(GPtrArray) own = g_ptr_array_new ();
   g_autoptr(GPtrArray) child = g_ptr_array_new ();
+  MsCgenTarget t;
   int code = CLI_EXIT_OK;
   int own_argc;
   char **own_argv;
   const GOptionEntry entries[] = {
-    { "target", 't', 0, G_OPTION_ARG_STRING, &target, "unix (sandbox: not yet)", "TARGET" },
+    { "target", 't', 0, G_OPTION_ARG_STRING, &target, "unix, or sandbox (unix under a seccomp filter derived from the graph)", "TARGET" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Directory to build in (default: _build next to the project)", "DIR" },
     { "source", 0, 0, G_OPTION_ARG_FILENAME, &source, "The unikernel's C code (default: unikernel.c next to the project)", "FILE" },
     G_OPTION_ENTRY_NULL
@@ -456,11 +462,11 @@ cmd_run (int argc, char **argv)
     return code;
   if (own_argc != 2)
     return cli_usage_error ("run", own_argc < 2 ? "which project file?" : "too many arguments (the unikernel's go after --)");
-  if ((code = check_target ("run", target)) != CLI_EXIT_OK)
+  if ((code = check_target ("run", target, &t)) != CLI_EXIT_OK)
     return code;
   if (output == NULL)
     output = default_outdir (own_argv[1]);
-  if ((code = build (own_argv[1], output, source, TRUE, &exe)) != CLI_EXIT_OK)
+  if ((code = build (own_argv[1], output, source, t, TRUE, &exe)) != CLI_EXIT_OK)
     return code;
   g_ptr_array_insert (child, 0, exe);
   g_ptr_array_add (child, NULL);
@@ -545,4 +551,55 @@ cmd_export_any (int argc, char **argv)
   if (is_c_skeleton (argc, argv))
     return export_c_skeleton (argc, argv);
   return cmd_export (argc, argv);
+}
+
+/* ---- describe --sandbox ------------------------------------------------------------ */
+
+static void
+print_profile (const char *title, const mirage_sandbox_profile *p)
+{
+  g_autofree char *safe = cli_escape (title);
+
+  cli_print ("%s: %s\n", safe, p ? p->summary : "no sandbox profile (the build fails at boot)");
+  for (size_t i = 0; p != NULL && i < p->n_rules; i++)
+    {
+      char text[160];
+      mirage_sandbox_rule_text (&p->rules[i], text, sizeof text);
+      cli_print ("  %-36s %s\n", text, p->rules[i].why);
+    }
+}
+
+/* The allow-list of the project's sandbox build: the base profile, then
+ * each device's, from the runtime's own table (src/sandbox.c), for the
+ * same devices, in the same order, as the generated install_sandbox(). */
+int
+cli_describe_sandbox (const char *path)
+{
+  Prepared p = { 0 };
+  g_autoptr(GPtrArray) unsupported = NULL;
+  g_autoptr(GPtrArray) devices = NULL;
+  int code;
+
+  if ((code = prepare (path, &p)) != CLI_EXIT_OK)
+    return code;
+  unsupported = ms_cgen_unsupported (p.graph, p.runtime);
+  if (unsupported->len > 0)
+    {
+      g_autofree char *list = NULL;
+      g_ptr_array_add (unsupported, NULL);
+      list = g_strjoinv (", ", (char **) unsupported->pdata);
+      cli_error (path, "cannot describe the sandbox: the C runtime has no implementation of %s", list);
+      prepared_clear (&p);
+      return CLI_EXIT_ERRORS;
+    }
+  cli_print ("seccomp filter of -t sandbox: any other system call kills the unikernel (SIGSYS)\n");
+  print_profile ("base", mirage_sandbox_profile_find ("base"));
+  devices = ms_cgen_sandbox_devices (p.graph, p.runtime);
+  for (guint i = 0; i < devices->len; i++)
+    {
+      const MsCgenSandboxDevice *d = devices->pdata[i];
+      print_profile (d->label, mirage_sandbox_profile_find (d->profile));
+    }
+  prepared_clear (&p);
+  return CLI_EXIT_OK;
 }

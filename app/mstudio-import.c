@@ -7,7 +7,11 @@
  */
 #include "mstudio-private.h"
 
+#include <errno.h>
 #include <stdio.h>
+#include <sys/stat.h>
+
+#include <glib/gstdio.h>
 
 #include "ms-import.h"
 #include "ms-store.h"
@@ -46,6 +50,26 @@ cmd_import (int argc, char **argv)
     }
   if (!(catalog = cli_catalog (&code)))
     return code;
+  {
+    GStatBuf st;
+    /* refused before reading: a device, a FIFO or a huge file must not be
+     * read whole */
+    if (g_stat (input, &st) != 0)
+      {
+        cli_error (input, "cannot read: %s", g_strerror (errno));
+        return CLI_EXIT_USAGE;
+      }
+    if (!S_ISREG (st.st_mode))
+      {
+        cli_error (input, "not a regular file; not imported");
+        return CLI_EXIT_USAGE;
+      }
+    if ((guint64) st.st_size > MS_IMPORT_MAX_INPUT)
+      {
+        cli_error (input, "the file is larger than %u bytes; not imported", MS_IMPORT_MAX_INPUT);
+        return CLI_EXIT_ERRORS;
+      }
+  }
   if (!g_file_get_contents (input, &text, &len, &error))
     {
       cli_error (input, "%s", error->message);

@@ -76,6 +76,7 @@ int cmd_layout (int argc, char **argv);
 /* mstudio-show.c */
 int cmd_check (int argc, char **argv);
 int cmd_describe (int argc, char **argv);
+int cli_describe_sandbox (const char *path);   /* describe --sandbox, in mstudio-build.c */
 int cmd_export (int argc, char **argv);
 
 /* mstudio-import.c */

@@ -383,7 +383,7 @@ describe_eval (MsEvalGraph *graph)
 int
 cmd_describe (int argc, char **argv)
 {
-  gboolean dot = FALSE, eval = FALSE, json = FALSE;
+  gboolean dot = FALSE, eval = FALSE, json = FALSE, sandbox = FALSE;
   g_autofree char *target = NULL;
   g_autoptr(MsDocument) doc = NULL;
   g_autoptr(MsEvalGraph) graph = NULL;
@@ -394,6 +394,7 @@ cmd_describe (int argc, char **argv)
     { "eval", 'e', 0, G_OPTION_ARG_NONE, &eval, "Show the evaluated graph (branches chosen, register's devices)", NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON (docs/json.md)", NULL },
     { "target", 't', 0, G_OPTION_ARG_STRING, &target, "Evaluate for TARGET instead of the project's", "TARGET" },
+    { "sandbox", 0, 0, G_OPTION_ARG_NONE, &sandbox, "Print the system calls each device may make under -t sandbox (docs/build.md)", NULL },
     G_OPTION_ENTRY_NULL
   };
 
@@ -407,6 +408,10 @@ cmd_describe (int argc, char **argv)
     return cli_usage_error ("describe", argc < 2 ? "which project file?" : "too many arguments");
   if (dot && json)
     return cli_usage_error ("describe", "--dot and --json exclude each other");
+  if (sandbox && (dot || json || eval || target != NULL))
+    return cli_usage_error ("describe", "--sandbox stands alone");
+  if (sandbox)
+    return cli_describe_sandbox (argv[1]);
   path = argv[1];
   if (!(doc = cli_open (path, &code)))
     return code;

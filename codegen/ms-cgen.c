@@ -621,8 +621,70 @@ emit_arg_decl (Gen *gen, int i, const MsEvalArg *a)
   emit (gen->c, gen->c_lines, NULL, "};\n");
 }
 
+static void
+sandbox_device_free (gpointer p)
+{
+  MsCgenSandboxDevice *d = p;
+
+  g_free (d->label);
+  g_free (d->profile);
+  g_free (d);
+}
+
+GPtrArray *
+ms_cgen_sandbox_devices (MsEvalGraph *g, GHashTable *runtime)
+{
+  g_autofree gboolean *reach = reachable (g);
+  GPtrArray *out = g_ptr_array_new_with_free_func (sandbox_device_free);
+
+  for (guint id = 1; id <= g->nodes->len; id++)
+    {
+      MsEvalNode *n = ms_eval_graph_get_node (g, id);
+      const MsCgenRuntime *r = n->ctor ? g_hash_table_lookup (runtime, n->ctor->name) : NULL;
+      MsCgenSandboxDevice *d;
+
+      if (!reach[id] || r == NULL || r->connect == NULL || r->type == NULL)
+        continue;
+      d = g_new0 (MsCgenSandboxDevice, 1);
+      d->id = id;
+      d->label = node_label (n);
+      d->profile = g_strdup (n->ctor->name);
+      g_ptr_array_add (out, d);
+    }
+  return out;
+}
+
+/* install_sandbox(): the filter of the graph's devices (ms-cgen.h) */
+static void
+emit_sandbox (Gen *gen)
+{
+  g_autoptr(GPtrArray) devices = ms_cgen_sandbox_devices (gen->g, gen->runtime);
+
+  emit (gen->c, gen->c_lines, NULL,
+        "\n/* -t sandbox: once every device is connected, only the system calls\n"
+        " * they need (runtime/include/mirage/sandbox.h) */\n"
+        "static int\ninstall_sandbox (void)\n{\n"
+        "  mirage_sandbox *sb = mirage_sandbox_new ();\n\n"
+        "  if (sb == NULL)\n    return -ENOMEM;\n");
+  for (guint i = 0; i < devices->len; i++)
+    {
+      MsCgenSandboxDevice *d = devices->pdata[i];
+      g_autofree char *name = ms_escape_c_string (d->profile);
+      emit (gen->c, gen->c_lines, d->label, "  mirage_sandbox_add (sb, %s, MIRAGE_SANDBOX_FD (dev_%u));\n",
+            name, d->id);
+    }
+  emit (gen->c, gen->c_lines, NULL, "  return mirage_sandbox_install (sb);\n}\n");
+}
+
 MsCgenOutput *
 ms_cgen_generate (MsEvalGraph *g, GHashTable *runtime, const char *project, GError **error)
+{
+  return ms_cgen_generate_for (g, runtime, project, MS_CGEN_TARGET_UNIX, error);
+}
+
+MsCgenOutput *
+ms_cgen_generate_for (MsEvalGraph *g, GHashTable *runtime, const char *project,
+                      MsCgenTarget target, GError **error)
 {
   g_autoptr(GPtrArray) unsupported = ms_cgen_unsupported (g, runtime);
   g_autoptr(GPtrArray) mains = g_ptr_array_new_with_free_func (main_info_free);
@@ -716,7 +778,8 @@ ms_cgen_generate (MsEvalGraph *g, GHashTable *runtime, const char *project, GErr
           " * do not edit (mstudio build writes it again). Devices are connected\n"
           " * once each, in the graph's order; the jobs start after the runtime\n"
           " * arguments are parsed. */\n"
-          "#include <errno.h>\n#include <string.h>\n\n#include \"unikernel.h\"\n\n");
+          "#include <errno.h>\n#include <string.h>\n\n#include \"unikernel.h\"\n%s\n",
+          target == MS_CGEN_TARGET_SANDBOX ? "#include \"mirage/sandbox.h\"\n" : "");
     for (guint k = 0; k < g->init->len; k++)
       {
         MsEvalNode *n = ms_eval_graph_get_node (g, g_array_index (g->init, guint, k));
@@ -739,6 +802,9 @@ ms_cgen_generate (MsEvalGraph *g, GHashTable *runtime, const char *project, GErr
     for (guint i = 0; i < args->len; i++)
       emit_arg_decl (&gen, (int) i, args->pdata[i]);
 
+    if (target == MS_CGEN_TARGET_SANDBOX)
+      emit_sandbox (&gen);
+
     /* connect_devices: the task phase */
     emit (gen.c, gen.c_lines, NULL,
           "\n/* 0: not yet, 1: connecting, 2: connected, 3: failed */\n"
@@ -754,6 +820,11 @@ ms_cgen_generate (MsEvalGraph *g, GHashTable *runtime, const char *project, GErr
       if (phase[id] == PHASE_TASK
           && !emit_connect (&gen, ms_eval_graph_get_node (g, id), codes->pdata[id], uses_out[id], error))
         goto fail;
+    if (target == MS_CGEN_TARGET_SANDBOX)
+      emit (gen.c, gen.c_lines, NULL,
+            "  r = install_sandbox ();\n"
+            "  if (r < 0)\n    {\n      connect_state = 3;\n"
+            "      mirage_task_fail (\"cannot install the sandbox: %%s\", strerror (-r));\n    }\n");
     emit (gen.c, gen.c_lines, NULL, "  connect_state = 2;\n  return r;\n}\n");
 
     /* one task function per job */

@@ -58,6 +58,30 @@ GPtrArray *ms_cgen_unsupported (MsEvalGraph *g, GHashTable *runtime);
 
 MsCgenOutput *ms_cgen_generate (MsEvalGraph *g, GHashTable *runtime, const char *project, GError **error);
 
+typedef enum {
+  MS_CGEN_TARGET_UNIX,
+  MS_CGEN_TARGET_SANDBOX,   /* unix, plus a seccomp filter installed once the devices are connected */
+} MsCgenTarget;
+
+/* As ms_cgen_generate, for a target. For MS_CGEN_TARGET_SANDBOX, main.c
+ * builds the filter (runtime/include/mirage/sandbox.h) after the last
+ * connect and before any job's code: the base profile, then the profile
+ * named after each connected device's constructor, given the device's
+ * descriptor (MIRAGE_SANDBOX_FD), in the order of
+ * ms_cgen_sandbox_devices. */
+MsCgenOutput *ms_cgen_generate_for (MsEvalGraph *g, GHashTable *runtime, const char *project,
+                                    MsCgenTarget target, GError **error);
+
+/* The nodes a sandboxed unikernel adds a profile for: each connected
+ * device with a C value, in connect order, as MsCgenSandboxDevice. */
+typedef struct {
+  guint id;
+  char *label;     /* "disk (direct_kv_ro)" */
+  char *profile;   /* the constructor's name */
+} MsCgenSandboxDevice;
+
+GPtrArray *ms_cgen_sandbox_devices (MsEvalGraph *g, GHashTable *runtime);
+
 /* A starting unikernel.c: one start function per main device, empty. */
 char *ms_cgen_skeleton (MsEvalGraph *g, GHashTable *runtime, GError **error);
 

@@ -452,7 +452,8 @@ collect_references (Gen *g, GArray *order, GError **error)
 /* `let name = head a1 a2 $ x $ y` on one line when it fits, otherwise
  * the head, then one argument per line, then the applications. */
 static void
-emit_let (Gen *g, const char *name, const char *head, GPtrArray *args, GPtrArray *applied)
+emit_let_commented (Gen *g, const char *comment, const char *name, const char *head, GPtrArray *args,
+                    GPtrArray *applied)
 {
   g_autoptr(GString) line = g_string_new (NULL);
 
@@ -466,18 +467,24 @@ emit_let (Gen *g, const char *name, const char *head, GPtrArray *args, GPtrArray
       if (g->after_block)
         g_string_append_c (g->out, '\n');
       g->after_block = FALSE;
-      g_string_append_printf (g->out, "%s\n", line->str);
+      g_string_append_printf (g->out, "%s%s\n", comment ? comment : "", line->str);
       return;
     }
   /* a blank line around lets that take several lines */
   if (g->out->len >= 2 && !g_str_has_suffix (g->out->str, "\n\n"))
     g_string_append_c (g->out, '\n');
   g->after_block = TRUE;
-  g_string_append_printf (g->out, "let %s =\n  %s\n", name, head);
+  g_string_append_printf (g->out, "%slet %s =\n  %s\n", comment ? comment : "", name, head);
   for (guint i = 0; i < args->len; i++)
     g_string_append_printf (g->out, "    %s\n", (char *) args->pdata[i]);
   for (guint i = 0; i < applied->len; i++)
     g_string_append_printf (g->out, "  $ %s\n", (char *) applied->pdata[i]);
+}
+
+static void
+emit_let (Gen *g, const char *name, const char *head, GPtrArray *args, GPtrArray *applied)
+{
+  emit_let_commented (g, NULL, name, head, args, applied);
 }
 
 static char *
@@ -647,6 +654,49 @@ arg_code (const ArgInfo *a)
   return ms_escape_ocaml_string (code);
 }
 
+/* ---- runtime-argument comments ------------------------------------------------- */
+
+/* A piece of an argument comment: as the comment escaper writes it when
+ * that keeps every byte and cannot be mistaken for the separators,
+ * else as an OCaml string literal (the OCaml lexer reads string literals
+ * inside comments, so the comment stays well-formed). */
+static void
+append_arg_comment_piece (GString *out, const char *text, gboolean last)
+{
+  g_autofree char *plain = ms_escape_ocaml_comment (text, FALSE);
+
+  if (g_str_equal (plain, text) && text[0] != '"' && text[0] != ' '
+      && !g_str_has_suffix (text, " ") && (last || strstr (text, ": ") == NULL))
+    g_string_append (out, plain);
+  else
+    ms_escape_ocaml_string_append (out, text);
+}
+
+/* The comment mstudio import reads a runtime argument's declaration back
+ * from (config.ml has no place for it; Mirage keeps it in unikernel.ml):
+ * (* --NAME: TYPE, default VALUE: DOC *), the default and the doc left
+ * out when empty. */
+static void
+emit_arg_comment (GString *out, const char *indent, const MsArgDecl *decl)
+{
+  g_string_append (out, indent);
+  g_string_append (out, "(* --");
+  ms_escape_ocaml_comment_append (out, decl->name, FALSE);
+  g_string_append (out, ": ");
+  ms_escape_ocaml_comment_append (out, decl->type && *decl->type ? decl->type : "string", FALSE);
+  if (decl->default_value && *decl->default_value)
+    {
+      g_string_append (out, ", default ");
+      append_arg_comment_piece (out, decl->default_value, FALSE);
+    }
+  if (decl->doc && *decl->doc)
+    {
+      g_string_append (out, ": ");
+      append_arg_comment_piece (out, decl->doc, TRUE);
+    }
+  g_string_append (out, " *)\n");
+}
+
 static gboolean
 emit_custom_device (Gen *g, const MsDevice *d, GError **error)
 {
@@ -656,6 +706,7 @@ emit_custom_device (Gen *g, const MsDevice *d, GError **error)
   g_autoptr(GPtrArray) applied = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *sig = NULL;
   g_autofree char *module = NULL;
+  g_autoptr(GString) comments = NULL;   /* of the runtime arguments declared here */
   guint arity = 0;
 
   if (cu == NULL || !ms_export_module_path_is_valid (cu->module))
@@ -694,6 +745,9 @@ emit_custom_device (Gen *g, const MsDevice *d, GError **error)
               /* declared by this device (the first declaration wins) */
               const ArgInfo own = { decl, d, NULL };
               code = arg_code (&own);
+              if (comments == NULL)
+                comments = g_string_new (NULL);
+              emit_arg_comment (comments, "", decl);
               g_string_append_printf (s, "runtime_arg ~pos:__POS__ %s", code);
             }
         }
@@ -724,7 +778,7 @@ emit_custom_device (Gen *g, const MsDevice *d, GError **error)
                      d->name, i, cu->module);
       g_ptr_array_add (applied, g_strdup (src));
     }
-  emit_let (g, d->name, is_main ? "main" : "impl", args, applied);
+  emit_let_commented (g, comments ? comments->str : NULL, d->name, is_main ? "main" : "impl", args, applied);
   return TRUE;
 }
 
@@ -825,14 +879,7 @@ emit_args (Gen *g)
       if (a->binding == NULL)
         continue;
       code = arg_code (a);
-      g_string_append (g->out, "(* --");
-      ms_escape_ocaml_comment_append (g->out, a->decl->name, FALSE);
-      if (a->decl->doc && *a->decl->doc)
-        {
-          g_string_append (g->out, ": ");
-          ms_escape_ocaml_comment_append (g->out, a->decl->doc, FALSE);
-        }
-      g_string_append (g->out, " *)\n");
+      emit_arg_comment (g->out, "", a->decl);
       g_string_append_printf (g->out, "let %s = Runtime_arg.create ~pos:__POS__ %s\n", a->binding, code);
       any = TRUE;
     }

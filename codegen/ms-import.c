@@ -1102,6 +1102,7 @@ static const char *builtins[] = {
   "fst", "snd", "not", "ignore", "Ipaddr.V4.of_string_exn", "Ipaddr.V6.of_string_exn", "Ipaddr.of_string_exn",
   "Ipaddr.V4.Prefix.of_string_exn", "Ipaddr.V6.Prefix.of_string_exn", "Ipaddr.V4.Prefix.make",
   "Ipaddr.V6.Prefix.make", "Domain_name.of_string_exn", "Domain_name.host_exn", "String.concat",
+  "make_dhcp_requests", "add_dhcp_request", "List.iter",
   "$", "@->", "^", "@", "::", "+", "-", "*", "/", "=", "<>", "&&", "||", "|>", "@@",
 };
 
@@ -1115,6 +1116,7 @@ builtin_arity (const char *name)
     { "Runtime_arg.create", 1 }, { "Runtime_arg.v", 1 }, { "Key.create", 2 }, { "Key.value", 1 },
     { "Key.v", 1 }, { "Key.abstract", 1 }, { "fst", 1 }, { "snd", 1 }, { "not", 1 }, { "ignore", 1 },
     { "Ipaddr.V4.Prefix.make", 2 }, { "Ipaddr.V6.Prefix.make", 2 }, { "String.concat", 2 },
+    { "make_dhcp_requests", 1 }, { "add_dhcp_request", 2 }, { "List.iter", 2 },
   };
   for (guint i = 0; i < G_N_ELEMENTS (t); i++)
     if (g_str_equal (t[i].n, name))
@@ -1159,6 +1161,9 @@ lookup (Imp *im, const char *name, Env *env, const char *open, guint line, guint
               v->s = arena_str (im, name, strlen (name));
               return v;
             }
+          /* Key.Arg.(opt string ...), Arg.(...): Cmdliner's converters */
+          if (g_str_equal (open, "Arg") || g_str_has_suffix (open, ".Arg"))
+            return val (im, V_OPAQUE);
         }
     }
   if ((v = env_lookup (env, name)))
@@ -1359,7 +1364,19 @@ set_option (Imp *im, Dev *d, const MsArgument *a, Value *v, guint line, guint co
   if (v->kind == V_CTOR && g_str_equal (v->s, "None") && !g_str_equal (a->type, "log_level"))
     return;
   if (g_str_equal (a->name, "dhcp_requests"))
-    return;
+    {
+      /* the codes in the make_dhcp_requests set when the device is made */
+      GString *codes;
+      if (v->kind != V_OPAQUE || g_strcmp0 (v->s, "dhcp_requests") != 0)
+        return;
+      codes = g_string_new (NULL);
+      for (guint i = 0; i < v->items->len; i++)
+        g_string_append_printf (codes, "%s%" G_GINT64_FORMAT, i ? "," : "", ((Value *) v->items->pdata[i])->i);
+      if (codes->len > 0)
+        g_hash_table_replace (d->options, (gpointer) a->name, g_strdup (codes->str));
+      g_string_free (codes, TRUE);
+      return;
+    }
   s = option_string (im, a->type, v, &why);
   if (s == NULL)
     {
@@ -1717,6 +1734,19 @@ dollar (Imp *im, Value *f, Value *x, guint line, guint col)
   }
 }
 
+/* Whether another device takes d as an input or dependency. */
+static gboolean
+dev_is_used (Imp *im, Dev *d)
+{
+  for (guint i = 0; i < im->devs->len; i++)
+    {
+      Dev *x = im->devs->pdata[i];
+      if (g_ptr_array_find (x->conn_sources, d, NULL) || g_ptr_array_find (x->dep_devs, d, NULL))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static void
 do_register (Imp *im, Prim *p, guint line, guint col)
 {
@@ -1753,6 +1783,26 @@ do_register (Imp *im, Prim *p, guint line, guint col)
           {
             const char *const *choices = ms_catalog_get_register_choices (im->cat, whats[k]);
             known = TRUE;
+            if (v->kind == V_DEVICE && v->dev->ctor != NULL)
+              {
+                /* no_argv, mock_ptime, default_reporter ~level...: the
+                 * catalog's devices, which the project models as settings */
+                Dev *d = v->dev;
+                for (guint j = 0; choices && choices[j]; j++)
+                  if (g_strcmp0 (ms_catalog_get_register_choice (im->cat, whats[k], choices[j]), d->ctor->name) == 0)
+                    {
+                      const char *level = g_hash_table_lookup (d->options, "level");
+                      if (g_str_equal (whats[k], "reporter") && level)
+                        g_hash_table_replace (im->settings, g_strdup (MS_SETTING_LEVEL), g_strdup (level));
+                      g_hash_table_replace (im->settings, g_strdup (whats[k]), g_strdup (choices[j]));
+                      if (d->name == NULL && !dev_is_used (im, d))
+                        d->ctor = NULL;   /* written in place: not a device of the project */
+                      v = NULL;
+                      break;
+                    }
+                if (v == NULL)
+                  break;
+              }
             if (v->kind == V_REPORTER && g_str_equal (whats[k], "reporter"))
               {
                 if (v->s)
@@ -2072,6 +2122,42 @@ run_builtin (Imp *im, Prim *p, guint line, guint col)
     }
   if (g_str_equal (n, "&&") || g_str_equal (n, "||") || g_str_equal (n, "=") || g_str_equal (n, "<>"))
     return val (im, V_OPAQUE);
+  if (g_str_equal (n, "make_dhcp_requests"))
+    {
+      /* 4.11: a set of DHCP option codes, filled by add_dhcp_request */
+      v = val (im, V_OPAQUE);
+      v->s = (char *) "dhcp_requests";
+      v->items = arena_array (im);
+      return v;
+    }
+  if (g_str_equal (n, "add_dhcp_request"))
+    {
+      if (a0->kind == V_OPAQUE && g_strcmp0 (a0->s, "dhcp_requests") == 0 && a1->kind == V_INT)
+        g_ptr_array_add (a0->items, a1);
+      else if (a0->kind != V_ERR && a1->kind != V_ERR)
+        msg (im, MS_SEVERITY_WARNING, line, col, "add_dhcp_request takes a make_dhcp_requests set and an int");
+      return val (im, V_UNIT);
+    }
+  if (g_str_equal (n, "List.iter"))
+    {
+      if (a1->kind != V_LIST)
+        {
+          if (a1->kind != V_ERR)
+            msg (im, MS_SEVERITY_WARNING, line, col, "List.iter: expected a list");
+          return val (im, V_UNIT);
+        }
+      for (guint i = 0; i < a1->items->len && !im->steps_reported; i++)
+        {
+          GPtrArray *args = arena_array (im);
+          Arg *a = arena_new (im, sizeof (Arg));
+          a->v = a1->items->pdata[i];
+          a->line = line;
+          a->col = col;
+          g_ptr_array_add (args, a);
+          apply (im, a0, args, line, col);
+        }
+      return val (im, V_UNIT);
+    }
   msg (im, MS_SEVERITY_WARNING, line, col, "%s is not supported by the importer", n);
   return verr (im);
 }
@@ -2684,19 +2770,103 @@ read_comments (Imp *im)
     }
 }
 
-/* The doc of runtime argument name from an exporter comment "(* --name: doc *)". */
-static char *
-arg_doc (Imp *im, const char *name)
+static void
+quiet_report (gpointer data, gboolean is_error, guint line, guint col, const char *message)
+{
+}
+
+/* A piece of an argument comment: an OCaml string literal (read with the
+ * lexer), else the text up to ": " (or, for the last piece, to the end). */
+static const char *
+arg_comment_piece (const char *p, gboolean last, char **out)
+{
+  if (*p == '"')
+    {
+      const char *q = p + 1;
+      g_autoptr(GArray) tokens = g_array_new (FALSE, TRUE, sizeof (MsToken));
+      g_autoptr(GPtrArray) comments = g_ptr_array_new_with_free_func ((GDestroyNotify) ms_import_comment_free);
+      MsToken *t;
+
+      while (*q && *q != '"')
+        q += (*q == '\\' && q[1]) ? 2 : 1;
+      if (*q != '"')
+        return NULL;
+      q++;
+      ms_import_lex (p, (gsize) (q - p), tokens, comments, quiet_report, NULL);
+      t = &g_array_index (tokens, MsToken, 0);
+      if (tokens->len == 2 && t->kind == TK_STRING && memchr (t->text, '\0', t->len) == NULL)
+        *out = g_strndup (t->text, t->len);
+      ms_import_tokens_clear (tokens);
+      return *out ? q : NULL;
+    }
+  else
+    {
+      const char *end = last ? NULL : strstr (p, ": ");
+      if (end == NULL)
+        {
+          /* to the space before the closing *) */
+          end = p + strlen (p);
+          if (end > p && end[-1] == ' ')
+            end--;
+        }
+      *out = g_strndup (p, (gsize) (end - p));
+      return end;
+    }
+}
+
+/* The declaration of runtime argument name from the exporter's comment
+ * "(* --NAME: TYPE, default VALUE: DOC *)" (older exports: "(* --NAME:
+ * DOC *)"). Each out is set only when the comment gives it. */
+static void
+arg_comment (Imp *im, const char *name, char **type, char **def, char **doc)
 {
   g_autofree char *prefix = g_strdup_printf (" --%s: ", name);
 
   for (guint i = 0; i < im->comments->len; i++)
     {
       MsComment *c = im->comments->pdata[i];
-      if (g_str_has_prefix (c->text, prefix) && g_str_has_suffix (c->text, " "))
-        return g_strndup (c->text + strlen (prefix), strlen (c->text) - strlen (prefix) - 1);
+      const char *p, *q;
+      g_autofree char *t = NULL;
+      g_autofree char *dv = NULL;
+      g_autofree char *dc = NULL;
+
+      if (!g_str_has_prefix (c->text, prefix) || !g_str_has_suffix (c->text, " "))
+        continue;
+      p = c->text + strlen (prefix);
+      for (q = p; *q && !((*q == ',' || *q == ':') && q[1] == ' ') && !(*q == ' ' && q[1] == '\0'); q++)
+        ;
+      t = g_strndup (p, (gsize) (q - p));
+      if (*t && !strchr (t, ' ') && ms_value_type_is_known (t))
+        {
+          p = q;
+          if (g_str_has_prefix (p, ", default "))
+            p = arg_comment_piece (p + strlen (", default "), FALSE, &dv);
+          if (p && g_str_has_prefix (p, ": "))
+            p = arg_comment_piece (p + 2, TRUE, &dc);
+          if (p && g_str_equal (p, " "))
+            {
+              g_free (*type);
+              *type = g_steal_pointer (&t);
+              if (dv)
+                {
+                  g_free (*def);
+                  *def = g_steal_pointer (&dv);
+                }
+              if (dc)
+                {
+                  g_free (*doc);
+                  *doc = g_steal_pointer (&dc);
+                }
+              return;
+            }
+          msg (im, MS_SEVERITY_WARNING, c->line, c->col,
+               "the comment on runtime argument %s is not --NAME: TYPE, default VALUE: DOC; read as its doc", name);
+        }
+      /* an older export: the doc only */
+      g_free (*doc);
+      *doc = g_strndup (c->text + strlen (prefix), strlen (c->text) - strlen (prefix) - 1);
+      return;
     }
-  return g_strdup ("");
 }
 
 /* The value type of runtime argument name, from the options that name it. */
@@ -2787,8 +2957,16 @@ build_document (Imp *im, MsDocument *doc)
             {
               Value *r = d->rtargs->pdata[j];
               g_autofree char *type = arg_type (im, r->s);
-              g_autofree char *doc_text = arg_doc (im, r->s);
-              g_ptr_array_add (cu->runtime_args, ms_arg_decl_new (r->s, type, "", doc_text));
+              g_autofree char *def = NULL;
+              g_autofree char *doc_text = NULL;
+              arg_comment (im, r->s, &type, &def, &doc_text);
+              if (def && !ms_value_check (type, def, NULL))
+                {
+                  msg (im, MS_SEVERITY_WARNING, d->line, d->col,
+                       "runtime argument %s: the default is not a value of type %s; left out", r->s, type);
+                  g_clear_pointer (&def, g_free);
+                }
+              g_ptr_array_add (cu->runtime_args, ms_arg_decl_new (r->s, type, def, doc_text));
             }
           if (!ms_document_set_custom (doc, d->id, cu, &error))
             {

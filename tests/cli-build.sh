@@ -134,7 +134,7 @@ EOF
 expect 255 "job 'unikernel' failed" "a failing job: run exits 255" "$M" run "$T/fail/fail.mstudio"
 
 # targets
-expect 1 "not yet" "-t sandbox: not yet" "$M" build "$T/noop/noop.mstudio" -t sandbox
+ok "-t sandbox: builds (tests/cli-sandbox.sh)" "$M" build "$T/noop/noop.mstudio" -t sandbox -o "$T/noop/_sandbox"
 expect 2 "xen" "-t xen: refused with the config.ml hint" "$M" build "$T/noop/noop.mstudio" -t xen
 
 # the echo server (network example): a real client on 127.0.0.1

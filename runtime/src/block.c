@@ -2,6 +2,7 @@
  * file with pread/pwrite, and ramdisk in memory. Both share the checks of
  * mirage_block_check, so their errors agree. */
 #include "mirage/block.h"
+#include "mirage/sandbox.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -218,4 +219,12 @@ mirage_ramdisk (const char *name, uint64_t size_bytes, mirage_block **out)
   r->info.size_sectors = sectors;
   *out = &r->base;
   return 0;
+}
+
+/* ---- the sandbox (mirage/sandbox.h) ---- */
+
+int
+mirage_block_sandbox_fd (const struct mirage_block *b)
+{
+  return b && b->ops == &file_ops ? ((const file_block *) b)->fd : -1;
 }

@@ -12,6 +12,7 @@
  * Writes always walk with O_NOFOLLOW: they never follow a link. */
 #include "kv-private.h"
 #include "mirage/kv_rw.h"
+#include "mirage/sandbox.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -571,4 +572,18 @@ mirage_direct_kv_rw (const char *root, mirage_kv_rw **out)
     return err;
   *out = &d->rw;
   return 0;
+}
+
+/* ---- the sandbox (mirage/sandbox.h) ---- */
+
+int
+mirage_kv_ro_sandbox_fd (const struct mirage_kv_ro *kv)
+{
+  return kv && kv->ops == &d_ro_ops ? ((const direct_kv *) kv)->root : -1;
+}
+
+int
+mirage_kv_rw_sandbox_fd (const struct mirage_kv_rw *kv)
+{
+  return kv ? mirage_kv_ro_sandbox_fd (&kv->ro) : -1;
 }

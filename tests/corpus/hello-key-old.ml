@@ -1,11 +1,14 @@
-(* mirage >= 4.9.0 & < 4.11.0 *)
-(* hello, with the greeting as a runtime argument: older Key style. *)
+(* mirage >= 4.0.0 & < 4.5.0 *)
+(* hello, the greeting given as a configure key: the Key.create style of
+   Mirage before runtime arguments. *)
 open Mirage
 
-let greeting = runtime_arg ~pos:__POS__ "Unikernel.hello"
+let greeting =
+  let doc = Key.Arg.info ~doc:"How to say hello." [ "hello" ] in
+  Key.(create "hello" Arg.(opt string "Hello World!" doc))
 
 let hello =
-  main ~packages:[ package "duration" ] ~runtime_args:[ greeting ]
+  main ~keys:[ Key.v greeting ] ~packages:[ package "duration" ]
     "Unikernel.Hello" job
 
 let () = register "hello-key" [ hello ]

@@ -22,6 +22,7 @@ let ssh = git_ssh stack_tcp mimic_he
 let git_plain = git_tcp stack_tcp mimic_he
 let git = merge_git_clients ssh git_plain
 
+(* --remote: string, default https://github.com/mirage/mirage-skeleton.git: The repository to fetch. *)
 let unikernel =
   main
     ~runtime_args:[ runtime_arg ~pos:__POS__ "Unikernel.remote" ]

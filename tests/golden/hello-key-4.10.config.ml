@@ -12,6 +12,7 @@
 
 open Mirage
 
+(* --hello: string, default Hello World!: How to say hello. *)
 let unikernel =
   main
     ~packages:[ package "duration" ]

@@ -12,7 +12,7 @@
 
 open Mirage
 
-(* --port: The HTTP port to listen on. *)
+(* --port: int, default 8080: The HTTP port to listen on. *)
 let port = Runtime_arg.create ~pos:__POS__ "Unikernel.port"
 
 let net = default_network

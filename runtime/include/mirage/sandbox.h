@@ -1,0 +1,113 @@
+/* mirage/sandbox.h: the sandbox target's seccomp-BPF filter.
+ *
+ * A unikernel built with `-t sandbox` connects its devices, then installs
+ * a seccomp filter whose default action kills the process (SIGSYS) and
+ * which allows only the system calls its graph needs, as Solo5's spt
+ * tender derives them from its manifest. What each device needs is a
+ * *profile*: a list of rules named after the catalog constructor that
+ * made the device ("block_of_file", "socket_stackv4v6", ...), plus the
+ * "base" profile of the loop, the arguments, the logs and the exit.
+ * The profiles are data (mirage_sandbox_profile_find), so the generated
+ * code (which adds one profile per connected device) and `mstudio
+ * describe --sandbox` (which prints them) read the same table.
+ *
+ * A rule allows one system call, either always or when a 32-bit argument
+ * passes one check: equal to the device's own descriptor (a block may
+ * pread64/pwrite64 only its file), equal to a constant (write only to 1
+ * and 2), or with given bits clear (a read-only store's openat may not
+ * ask for writing or creating). What plain BPF cannot see is not checked:
+ * it cannot follow pointers (paths, openat2's struct open_how) and has no
+ * arithmetic across arguments, so the sector bounds of a block device
+ * (offset + length within capacity) are enforced by the runtime's block
+ * layer (mirage_block_check), and a store's confinement beneath its
+ * directory by openat2(RESOLVE_BENEATH) and the O_NOFOLLOW walk
+ * (src/kv-direct.c). The filter checks the architecture (x86_64, aarch64)
+ * and refuses x32 system calls.
+ *
+ * In a build with AddressSanitizer (__SANITIZE_ADDRESS__ when the runtime
+ * is compiled) the filter also allows what the sanitizer's run time needs
+ * (its allocator, its reports and LeakSanitizer's exit-time scan, which
+ * clones a tracer thread): the profile "sanitizer", never in release.
+ */
+#ifndef MIRAGE_SANDBOX_H
+#define MIRAGE_SANDBOX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum {
+  MIRAGE_SANDBOX_ALWAYS,     /* any arguments */
+  MIRAGE_SANDBOX_ARG_IS_FD,  /* args[arg] is the device's descriptor */
+  MIRAGE_SANDBOX_ARG_EQ,     /* args[arg] == value */
+  MIRAGE_SANDBOX_ARG_CLEAR,  /* (args[arg] & value) == 0 */
+} mirage_sandbox_check;
+
+typedef struct {
+  const char *syscall;       /* its name, as strace prints it */
+  long nr;                   /* its number on this architecture */
+  mirage_sandbox_check check;
+  unsigned arg;              /* the argument checked (0-5) */
+  uint32_t value;
+  const char *why;           /* what it is for, for describe */
+} mirage_sandbox_rule;
+
+typedef struct {
+  const char *name;          /* a catalog constructor, "base" or "sanitizer" */
+  const char *summary;
+  const mirage_sandbox_rule *rules;
+  size_t n_rules;
+} mirage_sandbox_profile;
+
+/* The profile named @name, or NULL. */
+const mirage_sandbox_profile *mirage_sandbox_profile_find (const char *name);
+/* The @i-th profile, NULL past the last (for listings and tests). */
+const mirage_sandbox_profile *mirage_sandbox_profile_at (size_t i);
+/* One rule as text: "pread64 (fd == the device's)". Returns @buf. */
+const char *mirage_sandbox_rule_text (const mirage_sandbox_rule *r, char *buf, size_t size);
+
+typedef struct mirage_sandbox mirage_sandbox;
+
+/* A filter under construction, holding the base profile (and the
+ * sanitizer's in sanitized builds). NULL with errno set when out of memory. */
+mirage_sandbox *mirage_sandbox_new (void);
+/* Adds the profile @name for a device whose descriptor is @fd (-1: none;
+ * rules on the device's descriptor then allow nothing). -ENOENT for an
+ * unknown profile, -ENOMEM. The first error is kept and returned again by
+ * mirage_sandbox_install. */
+int mirage_sandbox_add (mirage_sandbox *sb, const char *name, int fd);
+/* Adds one rule (for tests and hand-written unikernels). */
+int mirage_sandbox_add_rule (mirage_sandbox *sb, const mirage_sandbox_rule *r, int fd);
+/* Compiles the filter, sets no_new_privs and installs it for this (only)
+ * thread; frees @sb. 0 or -errno; on failure nothing is installed. */
+int mirage_sandbox_install (mirage_sandbox *sb);
+void mirage_sandbox_free (mirage_sandbox *sb);
+/* The filter as BPF instructions (struct sock_filter), for tests:
+ * *@n receives their count; malloc'ed; NULL with errno set. */
+void *mirage_sandbox_compile (mirage_sandbox *sb, size_t *n);
+
+/* The descriptor a device's profile confines it to, or -1. Defined by
+ * the implementations (src/block.c, src/kv-direct.c). */
+struct mirage_block;
+struct mirage_kv_ro;
+struct mirage_kv_rw;
+int mirage_block_sandbox_fd (const struct mirage_block *b);
+int mirage_kv_ro_sandbox_fd (const struct mirage_kv_ro *kv);
+int mirage_kv_rw_sandbox_fd (const struct mirage_kv_rw *kv);
+int mirage_sandbox_no_fd (const void *device);
+
+/* MIRAGE_SANDBOX_FD (dev): the descriptor for any device pointer. */
+#define MIRAGE_SANDBOX_FD(dev) _Generic ((dev), \
+    struct mirage_block *: mirage_block_sandbox_fd, \
+    struct mirage_kv_ro *: mirage_kv_ro_sandbox_fd, \
+    struct mirage_kv_rw *: mirage_kv_rw_sandbox_fd, \
+    default: mirage_sandbox_no_fd) (dev)
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MIRAGE_SANDBOX_H */

@@ -1,0 +1,209 @@
+/* test-sandbox.c: the seccomp filter builder (mirage/sandbox.h): the
+ * profile table, the compiled program, and what an installed filter
+ * allows and kills (each case in a child process, which the filter
+ * ends with SIGSYS when it calls what it may not). */
+#include "mirage/block.h"
+#include "mirage/sandbox.h"
+#include "tap.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* Runs @fn in a child under a filter with the base profile and @profile
+ * on @fd; returns its wait status. */
+static int
+sandboxed (const char *profile, int fd, int (*fn) (void *), void *arg)
+{
+  fflush (stdout);
+  pid_t pid = fork ();
+  if (pid == 0) {
+    mirage_sandbox *sb = mirage_sandbox_new ();
+    if (!sb || (profile && mirage_sandbox_add (sb, profile, fd) < 0))
+      _exit (90);
+    if (mirage_sandbox_install (sb) < 0)
+      _exit (91);
+    _exit (fn (arg));
+  }
+  int status = 0;
+  while (waitpid (pid, &status, 0) < 0 && errno == EINTR)
+    ;
+  return status;
+}
+
+static bool
+killed_by_sigsys (int status)
+{
+  return WIFSIGNALED (status) && WTERMSIG (status) == SIGSYS;
+}
+
+static bool
+exited (int status, int code)
+{
+  return WIFEXITED (status) && WEXITSTATUS (status) == code;
+}
+
+static int
+do_nothing (void *arg)
+{
+  (void) arg;
+  return 7;
+}
+
+static int
+do_socket (void *arg)
+{
+  (void) arg;
+  return socket (AF_INET, SOCK_STREAM, 0) >= 0 ? 0 : 1;
+}
+
+static int
+do_open (void *arg)
+{
+  return open ((const char *) arg, O_RDONLY) >= 0 ? 0 : 1;
+}
+
+static int
+do_log (void *arg)
+{
+  (void) arg;
+  char *p = malloc (1 << 20);  /* mmap'ed: malloc and free work */
+  if (!p)
+    return 1;
+  memset (p, 1, 1 << 20);
+  free (p);
+  return write (2, "", 0) == 0 ? 0 : 1;
+}
+
+typedef struct {
+  mirage_block *b;
+  int other;
+} block_case;
+
+static int
+do_block_rw (void *arg)
+{
+  block_case *c = arg;
+  char w[512], r[512];
+  memset (w, 'x', sizeof w);
+  if (mirage_block_write (c->b, 1, w, sizeof w) < 0 || mirage_block_read (c->b, 1, r, sizeof r) < 0)
+    return 1;
+  return memcmp (w, r, sizeof w) == 0 ? 0 : 2;
+}
+
+static int
+do_pread_other (void *arg)
+{
+  block_case *c = arg;
+  char r[16];
+  return pread (c->other, r, sizeof r, 0) >= 0 ? 0 : 1;
+}
+
+static int
+do_socket_v4_and_unix (void *arg)
+{
+  (void) arg;
+  int fd = socket (AF_INET6, SOCK_STREAM, 0);
+  if (fd < 0)
+    return 1;
+  close (fd);
+  socket (AF_UNIX, SOCK_STREAM, 0);  /* not a domain a stack uses */
+  return 0;
+}
+
+int
+main (void)
+{
+  /* the table */
+  size_t n = 0;
+  bool numbered = true, named = true;
+  for (const mirage_sandbox_profile *p; (p = mirage_sandbox_profile_at (n)); n++) {
+    named = named && p->name && p->summary;
+    for (size_t i = 0; i < p->n_rules; i++)
+      numbered = numbered && p->rules[i].nr >= 0 && p->rules[i].arg <= 5 && p->rules[i].why;
+  }
+  tap_ok (n >= 16 && named, "%zu profiles, each with a name and a summary", n);
+  tap_ok (numbered, "every rule has a system call number, an argument 0-5 and a reason");
+  const char *ctors[] = { "default_sleep", "default_ptime", "default_mtime", "default_random",
+                          "default_reporter", "block_of_file", "ramdisk", "direct_kv_ro",
+                          "direct_kv_rw", "kv_rw_mem", "socket_stackv4v6", "tcpv4v6_of_stackv4v6" };
+  bool all = true;
+  for (size_t i = 0; i < sizeof ctors / sizeof *ctors; i++)
+    all = all && mirage_sandbox_profile_find (ctors[i]);
+  tap_ok (all && mirage_sandbox_profile_find ("base"), "a profile per runtime constructor, and base");
+  tap_ok (!mirage_sandbox_profile_find ("crunch"), "none for what the runtime lacks");
+  const mirage_sandbox_profile *bf = mirage_sandbox_profile_find ("block_of_file");
+  char text[128];
+  tap_ok (bf->n_rules == 2 && strcmp (mirage_sandbox_rule_text (&bf->rules[0], text, sizeof text),
+                                      "pread64 (arg0 = its descriptor)") == 0,
+          "block_of_file: %s", text);
+  const mirage_sandbox_profile *ss = mirage_sandbox_profile_find ("socket_stackv4v6");
+  bool socket_checked = false;
+  for (size_t i = 0; i < ss->n_rules; i++)
+    if (strcmp (ss->rules[i].syscall, "socket") == 0)
+      socket_checked = ss->rules[i].check == MIRAGE_SANDBOX_ARG_EQ;
+  tap_ok (socket_checked, "socket_stackv4v6: socket only for its address families");
+
+  /* the builder */
+  mirage_sandbox *sb = mirage_sandbox_new ();
+  tap_ok (sb != NULL, "a new filter");
+  tap_is (mirage_sandbox_add (sb, "no-such-device", -1), -ENOENT, "an unknown profile is -ENOENT");
+  size_t len = 0;
+  void *code = mirage_sandbox_compile (sb, &len);
+  tap_ok (code == NULL && errno == ENOENT, "... and the filter is not compiled");
+  free (code);
+  mirage_sandbox_free (sb);
+  sb = mirage_sandbox_new ();
+  mirage_sandbox_add (sb, "socket_stackv4v6", -1);
+  mirage_sandbox_add (sb, "socket_stackv4v6", -1);
+  mirage_sandbox_add (sb, "block_of_file", 5);
+  mirage_sandbox_add (sb, "block_of_file", 6);
+  code = mirage_sandbox_compile (sb, &len);
+  tap_ok (code != NULL && len > 40 && len < 400, "compiled: %zu instructions", len);
+  free (code);
+  mirage_sandbox_free (sb);
+
+  /* installed */
+  tap_ok (exited (sandboxed (NULL, -1, do_nothing, NULL), 7), "base: a process may exit with its status");
+  tap_ok (exited (sandboxed (NULL, -1, do_log, NULL), 0), "base: malloc, free, writes to standard error");
+  tap_ok (killed_by_sigsys (sandboxed (NULL, -1, do_socket, NULL)), "base: socket() is killed with SIGSYS");
+#ifdef __SANITIZE_ADDRESS__
+  tap_ok (exited (sandboxed (NULL, -1, do_open, "/etc/passwd"), 0),
+          "base: open() is the sanitizer's to use in a sanitized build (its profile)");
+#else
+  tap_ok (killed_by_sigsys (sandboxed (NULL, -1, do_open, "/etc/passwd")), "base: open() is killed with SIGSYS");
+#endif
+  tap_ok (exited (sandboxed ("socket_stackv4v6", -1, do_socket, NULL), 0), "socket stack: socket(AF_INET) is allowed");
+  tap_ok (killed_by_sigsys (sandboxed ("socket_stackv4v6", -1, do_socket_v4_and_unix, NULL)),
+          "socket stack: AF_INET6 is allowed, AF_UNIX is killed");
+  tap_ok (killed_by_sigsys (sandboxed ("block_of_file", 9, do_socket, NULL)), "block: socket() is still killed");
+
+  char path[] = "/tmp/test-sandbox-XXXXXX";
+  int fd = mkstemp (path);
+  tap_ok (fd >= 0 && ftruncate (fd, 8 * 512) == 0, "a 4 KiB file");
+  close (fd);
+  mirage_block *b = NULL;
+  tap_is (mirage_block_of_file (path, &b), 0, "block_of_file over it");
+  int other = open (path, O_RDONLY);
+  block_case c = { b, other };
+  int bfd = mirage_block_sandbox_fd (b);
+  tap_ok (bfd >= 0 && bfd != other, "the block's descriptor is known (%d)", bfd);
+  tap_ok (exited (sandboxed ("block_of_file", bfd, do_block_rw, &c), 0),
+          "block: write then read back on its own descriptor");
+  tap_ok (killed_by_sigsys (sandboxed ("block_of_file", bfd, do_pread_other, &c)),
+          "block: pread64 on another descriptor is killed");
+  mirage_block *ram = NULL;
+  mirage_ramdisk ("r", 4096, &ram);
+  tap_is (mirage_block_sandbox_fd (ram), -1, "a ramdisk has no descriptor");
+  tap_is (MIRAGE_SANDBOX_FD (ram), -1, "MIRAGE_SANDBOX_FD picks the block's function");
+  mirage_block_disconnect (ram);
+  close (other);
+  mirage_block_disconnect (b);
+  unlink (path);
+  return tap_done ();
+}

@@ -1,0 +1,155 @@
+#!/bin/bash
+# cli-sandbox.sh: mstudio build/run -t sandbox and describe --sandbox.
+#
+# Every example with a unikernel.c runs under the seccomp filter with the
+# same output as under -t unix; the echo server still echoes on
+# 127.0.0.1; a unikernel that makes a system call its graph does not need
+# (socket() without a stack, pread64 on a descriptor that is not its
+# block's, open() of /etc/passwd) is killed with SIGSYS (exit status
+# 128 + 31 through mstudio run, which execs it); describe --sandbox
+# prints the allow-list per device. docs/build.md.
+#
+# TAP output for meson; needs MSTUDIO and MSTUDIO_DATADIR.
+
+set -u
+M=${MSTUDIO:?set MSTUDIO to the mstudio binary}
+export MSTUDIO_DATADIR=${MSTUDIO_DATADIR:-$(dirname "$0")/../data}
+EX=$MSTUDIO_DATADIR/examples
+T=$(mktemp -d)
+PIDS=
+trap 'for p in $PIDS; do kill "$p" 2>/dev/null; done; rm -rf "$T"' EXIT
+export ASAN_OPTIONS=${ASAN_OPTIONS:-}:detect_leaks=0
+SIGSYS_STATUS=$((128 + 31))
+
+n=0
+failed=0
+ok () {
+  local desc=$1; shift
+  n=$((n + 1))
+  if "$@" >"$T/out" 2>"$T/err"; then
+    echo "ok $n - $desc"
+  else
+    echo "not ok $n - $desc"
+    sed 's/^/# /' "$T/err" "$T/out" | head -30
+    failed=$((failed + 1))
+  fi
+}
+# status CODE DESC CMD...: exit status CODE
+status () {
+  local code=$1 desc=$2; shift 2
+  n=$((n + 1))
+  "$@" >"$T/out" 2>"$T/err"
+  local rc=$?
+  if [ "$rc" -eq "$code" ]; then
+    echo "ok $n - $desc"
+  else
+    echo "not ok $n - $desc (exit $rc, wanted $code)"
+    sed 's/^/# /' "$T/err" "$T/out" | head -20
+    failed=$((failed + 1))
+  fi
+}
+project () {
+  mkdir -p "$T/$1" && "$M" new "$T/$1/$1.mstudio" --name "$1" --example "$2" >/dev/null \
+    && cp -r "$EX/$2/." "$T/$1/" && rm -f "$T/$1/steps" "$T/$1/description"
+}
+# same_output NAME [ARGS...]: unix and sandbox runs print the same lines (timestamps aside)
+same_output () {
+  local name=$1; shift
+  (cd "$T/$name" && timeout 20 "$M" run "$name.mstudio" -o _unix -- "$@" 2>&1 | cut -d' ' -f2- >"$T/$name.unix") || return 1
+  (cd "$T/$name" && timeout 20 "$M" run "$name.mstudio" -t sandbox -o _sandbox -- "$@" 2>&1 | cut -d' ' -f2- >"$T/$name.sandbox") || return 1
+  [ -s "$T/$name.unix" ] || [ "$name" = noop ] || return 1
+  diff "$T/$name.unix" "$T/$name.sandbox"
+}
+
+# describe --sandbox
+project network network
+project noop noop
+project block block
+truncate -s 64K "$T/block/disk.img"
+ok "describe --sandbox: the base profile" bash -c "'$M' describe '$T/noop/noop.mstudio' --sandbox | grep -q '^base: '"
+ok "describe --sandbox: the loop's calls" bash -c "'$M' describe '$T/noop/noop.mstudio' --sandbox | grep -q '^  epoll_wait\|^  epoll_pwait'"
+ok "describe --sandbox: no stack, no socket" bash -c "! '$M' describe '$T/noop/noop.mstudio' --sandbox | grep -q '^  socket'"
+ok "describe --sandbox: the stack's sockets, per family" bash -c "'$M' describe '$T/network/network.mstudio' --sandbox | grep -A20 '^stack (socket_stackv4v6): ' | grep -q '^  socket (arg0 = 2)'"
+ok "describe --sandbox: a block may pread64 only its descriptor" bash -c "'$M' describe '$T/block/block.mstudio' --sandbox | grep -A2 '^disk (block_of_file): ' | grep -q '^  pread64 (arg0 = its descriptor)'"
+ok "describe --sandbox: every device has a profile" bash -c "! '$M' describe '$T/network/network.mstudio' --sandbox | grep -q 'no sandbox profile'"
+status 2 "describe --sandbox: alone" "$M" describe "$T/noop/noop.mstudio" --sandbox --json
+
+# every example, same output
+ok "noop: sandbox build" "$M" build "$T/noop/noop.mstudio" -t sandbox -o "$T/noop/_sandbox"
+ok "noop: main.c installs the filter after the connects" grep -q -F 'r = install_sandbox ();' "$T/noop/_sandbox/main.c"
+ok "noop: same output (none) and exit 0" same_output noop
+project hello hello
+ok "hello: same output" same_output hello
+ok "hello: four lines" bash -c "[ \$(grep -c 'Hello World!' '$T/hello.sandbox') -eq 4 ]"
+project hello-key hello-key
+ok "hello-key: same output with --hello" same_output hello-key --hello=Bonjour
+project kv_ro kv_ro
+"$M" set "$T/kv_ro/kv_ro.mstudio" key:kv_ro=direct >/dev/null
+ok "kv_ro: same output" same_output kv_ro
+ok "kv_ro: read hello.txt" grep -q -F 'hello.txt: Hello from the key-value store!' "$T/kv_ro.sandbox"
+ok "block: same output" same_output block
+ok "block: wrote and read back under the filter" grep -q -F 'read back: sector 127 says hello' "$T/block.sandbox"
+ok "block: main.c adds its profile with its descriptor" bash -c "grep -q 'mirage_sandbox_add (sb, \"block_of_file\", MIRAGE_SANDBOX_FD (dev_[0-9]*));' '$T/block/_sandbox/main.c'"
+status 63 "--help still exits 63" "$M" run "$T/noop/noop.mstudio" -t sandbox -o "$T/noop/_sandbox" -- --help
+
+# the echo server under the filter
+ok "echo: sandbox build" "$M" build "$T/network/network.mstudio" -t sandbox -o "$T/network/_sandbox"
+"$T/network/_sandbox/network" --port=0 2>"$T/echo.log" &
+PIDS="$PIDS $!"
+port=
+for _ in $(seq 50); do
+  port=$(sed -n 's/.*listening on port \([0-9]*\).*/\1/p' "$T/echo.log")
+  [ -n "$port" ] && break
+  sleep 0.1
+done
+ok "echo: listening on a port" test -n "$port"
+ok "echo: a client gets its line back" timeout 5 bash -c "exec 3<>/dev/tcp/127.0.0.1/$port && printf 'ping pong\n' >&3 && read -r -t 3 reply <&3 && [ \"\$reply\" = 'ping pong' ]"
+ok "echo: a second client too" timeout 5 bash -c "exec 3<>/dev/tcp/127.0.0.1/$port && printf 'again\n' >&3 && read -r -t 3 reply <&3 && [ \"\$reply\" = 'again' ]"
+
+# forbidden calls: SIGSYS
+project nosock noop
+cat > "$T/nosock/unikernel.c" <<'C'
+#include <sys/socket.h>
+#include "unikernel.h"
+int unikernel_start (void) { return socket (AF_INET, SOCK_STREAM, 0) >= 0 ? 0 : -EIO; }
+C
+status 0 "socket() without a stack: fine under -t unix" "$M" run "$T/nosock/nosock.mstudio" -o "$T/nosock/_unix"
+status $SIGSYS_STATUS "socket() without a stack: SIGSYS under -t sandbox" "$M" run "$T/nosock/nosock.mstudio" -t sandbox -o "$T/nosock/_sandbox"
+ok "... killed by the kernel, nothing logged after" bash -c "'$T/nosock/_sandbox/nosock'; [ \$? -eq $SIGSYS_STATUS ]"
+
+project otherfd block
+truncate -s 64K "$T/otherfd/disk.img"
+cat > "$T/otherfd/unikernel.c" <<'C'
+#include <unistd.h>
+#include "unikernel.h"
+int
+unikernel_start (struct mirage_block *disk)
+{
+  char buf[512];
+  int r = mirage_block_read (disk, 0, buf, sizeof buf);   /* its own descriptor: allowed */
+  if (r < 0)
+    return r;
+  mirage_log_info (&mirage_log_application, "own sector read");
+  return pread (0, buf, sizeof buf, 0) < 0 ? 0 : 0;        /* another descriptor */
+}
+C
+status 0 "pread64 on another descriptor: fine under -t unix" bash -c "cd '$T/otherfd' && '$M' run otherfd.mstudio -o _unix </dev/null"
+status $SIGSYS_STATUS "pread64 on another descriptor: SIGSYS under -t sandbox" bash -c "cd '$T/otherfd' && '$M' run otherfd.mstudio -t sandbox -o _sandbox </dev/null 2>'$T/otherfd.log'"
+ok "... after its own block's pread64 worked" grep -q -F 'own sector read' "$T/otherfd.log"
+
+# open(2) is the sanitizer's to use (/proc/self/maps), so only without it
+project passwd noop
+cat > "$T/passwd/unikernel.c" <<'C'
+#include <fcntl.h>
+#include "unikernel.h"
+int unikernel_start (void) { return open ("/etc/passwd", O_RDONLY) >= 0 ? 0 : -EIO; }
+C
+case ${MSTUDIO_RUNTIME_SANITIZE:-} in
+  *address*) n=$((n + 1)); echo "ok $n - # SKIP open() of /etc/passwd: a sanitized runtime allows openat" ;;
+  *) status $SIGSYS_STATUS "open(\"/etc/passwd\"): SIGSYS under -t sandbox" "$M" run "$T/passwd/passwd.mstudio" -t sandbox -o "$T/passwd/_sandbox" ;;
+esac
+
+status 2 "-t bogus: refused" "$M" build "$T/noop/noop.mstudio" -t bogus
+
+echo "1..$n"
+[ "$failed" -eq 0 ]
