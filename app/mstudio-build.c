@@ -10,19 +10,28 @@
  * file keep its FILE:LINE:COL, those about generated code name the
  * graph device the line comes from. A stamp file in the output
  * directory holds a hash of everything the binary depends on (generated
- * files, source, runtime library, compiler command), so an unchanged
+ * files, source, runtime libraries, compiler command), so an unchanged
  * project rebuilds nothing.
+ *
+ * Two things follow the graph: a directory a device embeds (crunch) is
+ * read here and written as embed.c (its bytes are in the hash, so a
+ * changed file rebuilds), and the system libraries the devices' runtime
+ * entries name are linked, with the runtime's archive for each
+ * (libmirage-runtime-NAME.a), only when the graph has such a device.
  */
 #include "mstudio-private.h"
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
 
 #include "ms-cgen.h"
+#include "ms-escape.h"
 #include "ms-config.h"
 #include "ms-eval.h"
 #include "ms-export.h"
@@ -112,6 +121,202 @@ write_if_changed (const char *file, const char *text, GError **error)
   return ms_export_write_file (file, text, TRUE, error);
 }
 
+/* ---- embedded directories (crunch) ------------------------------------------ */
+
+typedef struct {
+  char *key;       /* "dir/file", relative to the embedded directory */
+  char *path;      /* on the host */
+  gsize len;
+} EmbedFile;
+
+static void
+embed_file_free (gpointer p)
+{
+  EmbedFile *f = p;
+
+  g_free (f->key);
+  g_free (f->path);
+  g_free (f);
+}
+
+static int
+compare_embed_files (gconstpointer a, gconstpointer b)
+{
+  return strcmp ((*(EmbedFile * const *) a)->key, (*(EmbedFile * const *) b)->key);
+}
+
+static gboolean
+path_is_under (const char *path, const char *dir)
+{
+  size_t n = strlen (dir);
+
+  return strncmp (path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/' || g_str_equal (dir, "/"));
+}
+
+/* Collects the files under real_root/rel into files; symbolic links are
+ * followed to regular files inside real_root only. */
+static gboolean
+embed_walk (const char *label, const char *real_root, const char *rel, GPtrArray *files, GError **error)
+{
+  g_autofree char *dir_path = *rel ? g_build_filename (real_root, rel, NULL) : g_strdup (real_root);
+  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, error);
+  const char *name;
+
+  if (dir == NULL)
+    {
+      g_prefix_error (error, "device %s: ", label);
+      return FALSE;
+    }
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *key = *rel ? g_strconcat (rel, "/", name, NULL) : g_strdup (name);
+      g_autofree char *path = g_build_filename (real_root, key, NULL);
+      g_autofree char *shown = g_strescape (path, NULL);
+      GStatBuf st;
+
+      if (g_lstat (path, &st) != 0)
+        {
+          int e = errno;
+          g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (e), "device %s: %s: %s",
+                       label, shown, g_strerror (e));
+          return FALSE;
+        }
+      if (S_ISLNK (st.st_mode))
+        {
+          g_autofree char *target = realpath (path, NULL);
+          if (target == NULL || !path_is_under (target, real_root))
+            {
+              g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_PERM,
+                           "device %s: %s is a symbolic link leaving the embedded directory %s",
+                           label, shown, real_root);
+              return FALSE;
+            }
+          if (g_stat (target, &st) != 0 || !S_ISREG (st.st_mode))
+            {
+              g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_PERM,
+                           "device %s: %s is a symbolic link to something other than a file "
+                           "(only links to files are followed)", label, shown);
+              return FALSE;
+            }
+        }
+      if (S_ISDIR (st.st_mode))
+        {
+          if (!embed_walk (label, real_root, key, files, error))
+            return FALSE;
+        }
+      else if (S_ISREG (st.st_mode))
+        {
+          EmbedFile *f = g_new0 (EmbedFile, 1);
+          f->key = g_steal_pointer (&key);
+          f->path = g_steal_pointer (&path);
+          g_ptr_array_add (files, f);
+        }
+      else
+        {
+          g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_PERM,
+                       "device %s: %s is neither a file nor a directory", label, shown);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/* Appends e's directory (relative to project_dir) to c as byte arrays
+ * and a sorted mirage_crunch_index named e->symbol. */
+static gboolean
+embed_directory (const char *project_dir, const MsCgenEmbed *e, GString *c, GError **error)
+{
+  g_autofree char *real_project = realpath (project_dir, NULL);
+  g_autofree char *joined = g_build_filename (project_dir, e->dir, NULL);
+  g_autofree char *real_root = NULL;
+  g_autofree char *shown = g_strescape (e->dir, NULL);
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (embed_file_free);
+
+  if (real_project == NULL || g_path_is_absolute (e->dir))
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_PERM,
+                   "device %s: the directory to embed (%s) must be relative to the project's directory",
+                   e->label, shown);
+      return FALSE;
+    }
+  real_root = realpath (joined, NULL);
+  if (real_root == NULL)
+    {
+      int err = errno;
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (err),
+                   "device %s: cannot embed the directory %s: %s", e->label, shown, g_strerror (err));
+      return FALSE;
+    }
+  if (!path_is_under (real_root, real_project))
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_PERM,
+                   "device %s: the directory to embed (%s) leaves the project's directory %s",
+                   e->label, shown, real_project);
+      return FALSE;
+    }
+  if (!g_file_test (real_root, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOTDIR,
+                   "device %s: %s is not a directory", e->label, shown);
+      return FALSE;
+    }
+  if (!embed_walk (e->label, real_root, "", files, error))
+    return FALSE;
+  g_ptr_array_sort (files, compare_embed_files);
+
+  g_string_append_printf (c, "\n/* %s */\n", e->symbol);
+  for (guint i = 0; i < files->len; i++)
+    {
+      EmbedFile *f = files->pdata[i];
+      g_autofree char *data = NULL;
+      gsize len = 0;
+
+      if (!g_file_get_contents (f->path, &data, &len, error))
+        {
+          g_prefix_error (error, "device %s: ", e->label);
+          return FALSE;
+        }
+      g_string_append_printf (c, "static const unsigned char %s_%u[] = {", e->symbol, i);
+      for (gsize k = 0; k < len; k++)
+        g_string_append_printf (c, "%s0x%02x,", k % 16 == 0 ? "\n  " : "", (guchar) data[k]);
+      g_string_append (c, len == 0 ? " 0 };\n" : "\n};\n");
+      f->len = len;
+    }
+  if (files->len > 0)
+    {
+      g_string_append_printf (c, "static const mirage_crunch_file %s_files[] = {\n", e->symbol);
+      for (guint i = 0; i < files->len; i++)
+        {
+          const EmbedFile *f = files->pdata[i];
+          g_autofree char *key = ms_escape_c_string (f->key);
+          g_string_append_printf (c, "  { %s, %s_%u, %" G_GSIZE_FORMAT " },\n", key, e->symbol, i, f->len);
+        }
+      g_string_append (c, "};\n");
+      g_string_append_printf (c, "const mirage_crunch_index %s = { %s_files, %u };\n",
+                              e->symbol, e->symbol, files->len);
+    }
+  else
+    g_string_append_printf (c, "const mirage_crunch_index %s = { 0, 0 };\n", e->symbol);
+  return TRUE;
+}
+
+/* embed.c for gen's embedded directories, or NULL (and *error unset) when there are none. */
+static char *
+embed_source (const char *project_dir, const MsCgenOutput *gen, GError **error)
+{
+  g_autoptr(GString) c = NULL;
+
+  if (gen->embeds == NULL || gen->embeds->len == 0)
+    return NULL;
+  c = g_string_new ("/* embed.c: generated by mstudio build from the directories the device\n"
+                    " * graph embeds (crunch); do not edit. */\n"
+                    "#include \"mirage/kv_ro.h\"\n");
+  for (guint i = 0; i < gen->embeds->len; i++)
+    if (!embed_directory (project_dir, gen->embeds->pdata[i], c, error))
+      return NULL;
+  return g_string_free (g_steal_pointer (&c), FALSE);
+}
+
 /* ---- compiler messages ------------------------------------------------------- */
 
 /* "FILE:LINE:COL: KIND: MESSAGE" split; FALSE for other lines. */
@@ -193,9 +398,28 @@ report_compiler (const char *project, const char *source, const char *outdir,
 
 static char *
 hash_inputs (const MsCgenOutput *gen, const char *source_text, gsize source_len,
-             const char *lib, gsize lib_len, char **argv)
+             const char *lib, gsize lib_len, const char *embed_c, GPtrArray *extra_libs, char **argv)
 {
   g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+
+  /* the embedded directories' bytes (so a changed file rebuilds), and the
+   * archives of the libraries the graph links */
+  if (embed_c != NULL)
+    g_checksum_update (sum, (const guchar *) embed_c, -1);
+  g_checksum_update (sum, (const guchar *) "\0", 1);
+  for (guint i = 0; i < extra_libs->len; i++)
+    {
+      g_autofree char *bytes = NULL;
+      gsize len = 0;
+      GStatBuf st;
+      if (g_file_get_contents (extra_libs->pdata[i], &bytes, &len, NULL))
+        g_checksum_update (sum, (const guchar *) bytes, (gssize) len);
+      if (g_stat (extra_libs->pdata[i], &st) == 0)
+        {
+          g_autofree char *t = g_strdup_printf ("%lld", (long long) st.st_mtime);
+          g_checksum_update (sum, (const guchar *) t, -1);
+        }
+    }
 
   g_checksum_update (sum, (const guchar *) gen->main_c, -1);
   g_checksum_update (sum, (const guchar *) "\0", 1);
@@ -230,6 +454,9 @@ build (const char *path, const char *outdir_arg, const char *source_arg, MsCgenT
   g_autoptr(GPtrArray) argv = NULL;
   g_autofree char *lib = NULL;
   g_autofree char *sanitize = NULL;
+  g_autofree char *embed_c = NULL, *embed_text = NULL;
+  g_autoptr(GPtrArray) extra_libs = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) link_flags = g_ptr_array_new_with_free_func (g_free);
   gsize source_len = 0, lib_len = 0;
   int status = 0;
   int code;
@@ -280,6 +507,37 @@ build (const char *path, const char *outdir_arg, const char *source_arg, MsCgenT
   include_out = g_strconcat ("-I", outdir, NULL);
   include_rt = g_strconcat ("-I", include_dir, NULL);
 
+  embed_text = embed_source (project_dir, gen, &error);
+  if (embed_text == NULL && error != NULL)
+    {
+      cli_error (path, "cannot build: %s", error->message);
+      prepared_clear (&p);
+      return CLI_EXIT_ERRORS;
+    }
+  if (embed_text != NULL)
+    embed_c = g_build_filename (outdir, "embed.c", NULL);
+  /* the libraries the graph's devices need: the runtime's archive for
+   * each (libmirage-runtime-NAME.a, next to the runtime) and -lNAME */
+  {
+    g_autofree char *lib_dir = g_path_get_dirname (library);
+    for (guint i = 0; i < gen->libraries->len; i++)
+      {
+        const char *name = gen->libraries->pdata[i];
+        g_autofree char *base = g_strconcat ("libmirage-runtime-", name, ".a", NULL);
+        char *archive = g_build_filename (lib_dir, base, NULL);
+        if (!g_file_test (archive, G_FILE_TEST_IS_REGULAR))
+          {
+            cli_error (path, "cannot build: the C runtime's part that needs %s is missing (%s); "
+                       "build it (ninja) or set MSTUDIO_RUNTIME_DIR", name, archive);
+            g_free (archive);
+            prepared_clear (&p);
+            return CLI_EXIT_ERRORS;
+          }
+        g_ptr_array_add (extra_libs, archive);
+        g_ptr_array_add (link_flags, g_strconcat ("-l", name, NULL));
+      }
+  }
+
   if (!g_file_get_contents (library, &lib, &lib_len, &error))
     {
       cli_error (path, "cannot build: %s", error->message);
@@ -306,15 +564,23 @@ build (const char *path, const char *outdir_arg, const char *source_arg, MsCgenT
   g_ptr_array_add (argv, include_out);
   g_ptr_array_add (argv, include_rt);
   g_ptr_array_add (argv, main_c);
+  if (embed_c != NULL)
+    g_ptr_array_add (argv, embed_c);
   g_ptr_array_add (argv, source);
+  /* before the runtime, whose symbols they use */
+  for (guint i = 0; i < extra_libs->len; i++)
+    g_ptr_array_add (argv, extra_libs->pdata[i]);
   g_ptr_array_add (argv, library);
+  for (guint i = 0; i < link_flags->len; i++)
+    g_ptr_array_add (argv, link_flags->pdata[i]);
   g_ptr_array_add (argv, "-Wl,--gc-sections");
   g_ptr_array_add (argv, "-s");
   g_ptr_array_add (argv, "-o");
   g_ptr_array_add (argv, tmp);
   g_ptr_array_add (argv, NULL);
 
-  hash = hash_inputs (gen, source_text, source_len, lib, lib_len, (char **) argv->pdata);
+  hash = hash_inputs (gen, source_text, source_len, lib, lib_len, embed_text, extra_libs,
+                      (char **) argv->pdata);
   {
     /* a thin archive (meson's) holds only names: its members' changes
      * show in its modification time */
@@ -328,7 +594,8 @@ build (const char *path, const char *outdir_arg, const char *source_arg, MsCgenT
   }
   if (g_file_get_contents (stamp, &old_hash, NULL, NULL) && g_str_equal (g_strstrip (old_hash), hash)
       && g_file_test (*exe, G_FILE_TEST_IS_EXECUTABLE)
-      && g_file_test (main_c, G_FILE_TEST_IS_REGULAR) && g_file_test (unikernel_h, G_FILE_TEST_IS_REGULAR))
+      && g_file_test (main_c, G_FILE_TEST_IS_REGULAR) && g_file_test (unikernel_h, G_FILE_TEST_IS_REGULAR)
+      && (embed_c == NULL || g_file_test (embed_c, G_FILE_TEST_IS_REGULAR)))
     {
       if (!quiet)
         cli_print ("%s is up to date\n", *exe);
@@ -336,7 +603,8 @@ build (const char *path, const char *outdir_arg, const char *source_arg, MsCgenT
       return CLI_EXIT_OK;
     }
   if (!write_if_changed (main_c, gen->main_c, &error)
-      || !write_if_changed (unikernel_h, gen->unikernel_h, &error))
+      || !write_if_changed (unikernel_h, gen->unikernel_h, &error)
+      || (embed_c != NULL && !write_if_changed (embed_c, embed_text, &error)))
     {
       cli_error (path, "cannot build: %s", error->message);
       prepared_clear (&p);

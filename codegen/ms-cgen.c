@@ -43,6 +43,7 @@ runtime_free (gpointer p)
   g_free (r->type);
   g_free (r->connect);
   g_free (r->start);
+  g_strfreev (r->libraries);
   g_free (r);
 }
 
@@ -66,9 +67,21 @@ ms_cgen_runtime_load (MsCatalog *catalog)
       r->type = g_strdup (c->runtime->type);
       r->connect = g_strdup (c->runtime->connect);
       r->start = g_strdup (c->runtime->start);
+      r->libraries = g_strdupv (c->runtime->libraries);
       g_hash_table_replace (table, r->ctor, r);
     }
   return table;
+}
+
+static void
+embed_free (gpointer p)
+{
+  MsCgenEmbed *e = p;
+
+  g_free (e->label);
+  g_free (e->dir);
+  g_free (e->symbol);
+  g_free (e);
 }
 
 /* ---- the graph ------------------------------------------------------------------ */
@@ -214,6 +227,7 @@ typedef struct {
   GPtrArray *args;          /* MsEvalArg* declared, index = arg_<i> */
   GString *c, *h;
   GPtrArray *c_lines, *h_lines;
+  GPtrArray *embeds;        /* MsCgenEmbed*, or NULL when not collecting */
 } Gen;
 
 static void G_GNUC_PRINTF (4, 5)
@@ -363,6 +377,46 @@ expand (Gen *gen, const MsEvalNode *n, const char *tmpl, GString *out, Expansion
             }
           g_string_append_printf (out, "arg_%d.value.%s", i, arg_type (a->type)->member);
           x->needs_task = TRUE;
+        }
+      else if (g_str_has_prefix (ph, "rtopt:"))
+        {
+          /* the runtime argument the option names (type arg:T) */
+          const char *v = ms_eval_node_get_option (n, ph + 6);
+          int i = -1;
+          for (guint k = 0; v != NULL && *v && k < gen->args->len && i < 0; k++)
+            if (g_str_equal (((const MsEvalArg *) gen->args->pdata[k])->name, v))
+              i = (int) k;
+          if (i < 0)
+            {
+              g_set_error (error, MS_CGEN_ERROR, MS_CGEN_ERROR_INVALID,
+                           "device %s: its option %s names no runtime argument of the graph (“%s”)",
+                           label, ph + 6, v ? v : "");
+              return FALSE;
+            }
+          g_string_append_printf (out, "arg_%d.value.%s", i,
+                                  arg_type (((const MsEvalArg *) gen->args->pdata[i])->type)->member);
+          x->needs_task = TRUE;
+        }
+      else if (g_str_has_prefix (ph, "embed:"))
+        {
+          const char *v = ms_eval_node_get_option (n, ph + 6);
+          g_autofree char *symbol = g_strdup_printf ("mirage_crunch_%u", n->id);
+          if (v == NULL || *v == '\0')
+            {
+              g_set_error (error, MS_CGEN_ERROR, MS_CGEN_ERROR_INVALID,
+                           "device %s: no directory to embed (option %s)", label, ph + 6);
+              return FALSE;
+            }
+          if (gen->embeds != NULL)
+            {
+              MsCgenEmbed *e = g_new0 (MsCgenEmbed, 1);
+              e->id = n->id;
+              e->label = g_strdup (label);
+              e->dir = g_strdup (v);
+              e->symbol = g_strdup (symbol);
+              g_ptr_array_add (gen->embeds, e);
+            }
+          g_string_append (out, symbol);
         }
       else if (g_str_has_prefix (ph, "init:"))
         {
@@ -697,7 +751,7 @@ ms_cgen_generate_for (MsEvalGraph *g, GHashTable *runtime, const char *project,
   const char *level = NULL;
   guint reporter = 0;
   gboolean ok;
-  Gen gen = { g, runtime, reach, phase, args, NULL, NULL, NULL, NULL };
+  Gen gen = { g, runtime, reach, phase, args, NULL, NULL, NULL, NULL, NULL };
 
   (void) project;
   if (unsupported->len > 0)
@@ -712,6 +766,9 @@ ms_cgen_generate_for (MsEvalGraph *g, GHashTable *runtime, const char *project,
     }
   out->main_c_lines = g_ptr_array_new_with_free_func (g_free);
   out->unikernel_h_lines = g_ptr_array_new_with_free_func (g_free);
+  out->libraries = g_ptr_array_new_with_free_func (g_free);
+  out->embeds = g_ptr_array_new_with_free_func (embed_free);
+  gen.embeds = out->embeds;
   gen.c = g_string_new (NULL);
   gen.h = g_string_new (NULL);
   gen.c_lines = out->main_c_lines;
@@ -737,7 +794,12 @@ ms_cgen_generate_for (MsEvalGraph *g, GHashTable *runtime, const char *project,
       GString *code;
       Expansion x;
 
-      if (!reach[id] || r == NULL || r->connect == NULL)
+      if (!reach[id] || r == NULL)
+        continue;
+      for (guint k = 0; r->libraries != NULL && r->libraries[k] != NULL; k++)
+        if (!g_ptr_array_find_with_equal_func (out->libraries, r->libraries[k], g_str_equal, NULL))
+          g_ptr_array_add (out->libraries, g_strdup (r->libraries[k]));
+      if (r->connect == NULL)
         continue;
       code = g_string_new (NULL);
       if (!expand (&gen, n, r->connect, code, &x, error))
@@ -762,6 +824,7 @@ ms_cgen_generate_for (MsEvalGraph *g, GHashTable *runtime, const char *project,
       if (n->role != NULL && g_str_equal (n->role, "reporter"))
         level = ms_eval_node_get_option (n, "level");
     }
+  g_ptr_array_sort (out->libraries, compare_strings);
   if (!collect_mains (&gen, mains, error))
     goto fail;
 
@@ -798,6 +861,11 @@ ms_cgen_generate_for (MsEvalGraph *g, GHashTable *runtime, const char *project,
           g_autofree char *label = node_label (n);
           emit (gen.c, gen.c_lines, label, "static %s *dev_%u;\n", node_type (&gen, n), id);
         }
+    for (guint k = 0; k < out->embeds->len; k++)
+      {
+        const MsCgenEmbed *e = out->embeds->pdata[k];
+        emit (gen.c, gen.c_lines, e->label, "extern const mirage_crunch_index %s; /* embed.c */\n", e->symbol);
+      }
     emit (gen.c, gen.c_lines, NULL, "\n");
     for (guint i = 0; i < args->len; i++)
       emit_arg_decl (&gen, (int) i, args->pdata[i]);
@@ -927,6 +995,8 @@ ms_cgen_output_free (MsCgenOutput *out)
   g_free (out->unikernel_h);
   g_clear_pointer (&out->main_c_lines, g_ptr_array_unref);
   g_clear_pointer (&out->unikernel_h_lines, g_ptr_array_unref);
+  g_clear_pointer (&out->libraries, g_ptr_array_unref);
+  g_clear_pointer (&out->embeds, g_ptr_array_unref);
   g_free (out);
 }
 
@@ -957,7 +1027,7 @@ ms_cgen_skeleton (MsEvalGraph *g, GHashTable *runtime, GError **error)
   reach = reachable (g);
   phase = g_new0 (guint, g->nodes->len + 1);
   args = g_ptr_array_new ();
-  gen = (Gen) { g, runtime, reach, phase, args, NULL, NULL, NULL, NULL };
+  gen = (Gen) { g, runtime, reach, phase, args, NULL, NULL, NULL, NULL, NULL };
   if (!collect_mains (&gen, mains, error))
     return NULL;
   s = g_string_new ("/* unikernel.c: the unikernel's code, for Mirage Studio's C runtime.\n"

@@ -35,6 +35,7 @@ typedef struct {
   char *type;      /* "struct mirage_block": the value is a pointer to it; NULL: no value */
   char *connect;   /* template, see SCHEMA.md; NULL: nothing to connect */
   char *start;     /* task function of a job device ("mirage_noop_start") */
+  char **libraries;/* system libraries its code needs ("nettle"), NULL-terminated */
 } MsCgenRuntime;
 
 /* The runtime entries of the catalog, by constructor name. */
@@ -47,7 +48,21 @@ typedef struct {
    * the line belongs to ("disk (direct_kv_ro)"), or NULL */
   GPtrArray *main_c_lines;
   GPtrArray *unikernel_h_lines;
+  /* the system libraries the graph's devices need (char*, sorted, unique) */
+  GPtrArray *libraries;
+  /* directories to embed at build time ({embed:OPTION}), as MsCgenEmbed */
+  GPtrArray *embeds;
 } MsCgenOutput;
+
+/* A directory a device embeds: the builder writes it as a
+ * mirage_crunch_index named symbol (runtime/include/mirage/kv_ro.h),
+ * which main.c declares extern. */
+typedef struct {
+  guint id;
+  char *label;     /* "disk (crunch)" */
+  char *dir;       /* the option's value, as in the project */
+  char *symbol;    /* "mirage_crunch_3" */
+} MsCgenEmbed;
 
 void ms_cgen_output_free (MsCgenOutput *out);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MsCgenOutput, ms_cgen_output_free)

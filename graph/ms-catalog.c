@@ -624,6 +624,8 @@ ctor_free (gpointer data)
   g_ptr_array_unref (c->runtime_args);
   g_ptr_array_unref (c->packages);
   g_strfreev (c->targets);
+  if (c->runtime != NULL)
+    g_strfreev (c->runtime->libraries);
   g_free (c->runtime);
   g_ptr_array_unref (c->select);
   g_hash_table_unref (c->variants);
@@ -707,8 +709,19 @@ parse_ctor (Loader *l, const char *category, JObj *o)
         c->runtime->type = dup_str (l, rt, "type");
         c->runtime->connect = dup_str (l, rt, "connect");
         c->runtime->start = dup_str (l, rt, "start");
+        c->runtime->libraries = dup_strv (l, rt, "libraries");
+        if (c->runtime->libraries == NULL)
+          c->runtime->libraries = g_new0 (char *, 1);
         if (c->runtime->header == NULL || (c->runtime->type != NULL && c->runtime->connect == NULL))
           fail (l, "the runtime entry of %s needs a header, and a connect when it has a type", c->name);
+        /* each becomes the compiler argument -lNAME */
+        for (guint i = 0; c->runtime->libraries[i] != NULL; i++)
+          {
+            const char *lib = c->runtime->libraries[i];
+            if (*lib == '\0' || !g_ascii_isalnum (*lib)
+                || strspn (lib, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_+.-") != strlen (lib))
+              fail (l, "the runtime entry of %s names a library “%s” that is not a library name", c->name, lib);
+          }
       }
   }
 

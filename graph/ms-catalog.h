@@ -172,6 +172,7 @@ typedef struct {
   char *type;             /* "struct mirage_block": the value is a pointer to it; NULL: no value */
   char *connect;          /* template; NULL: nothing to connect */
   char *start;            /* task function of a job device, or NULL */
+  char **libraries;       /* system libraries to link (-lNAME), NULL-terminated; never NULL */
 } MsRuntimeImpl;
 
 typedef enum {

@@ -1195,6 +1195,7 @@ validate_file (const char *path, sqlite3 **keep, GError **error)
   sqlite3_stmt *st = NULL;
   gint64 app_id, version;
   gboolean ok = FALSE;
+  gint64 busy_since = 0;
   int rc;
 
   if (!check_header (path, &wal_mode, error))
@@ -1212,6 +1213,10 @@ validate_file (const char *path, sqlite3 **keep, GError **error)
       goto out;
     }
   sqlite3_extended_result_codes (db, TRUE);
+  /* A writer killed mid-transaction leaves a -wal that the next
+   * connection must recover; while another process does so, readers
+   * get SQLITE_BUSY and should wait like writers do. */
+  sqlite3_busy_handler (db, wait_for_lock, &busy_since);
 
   if (!ro_query_int (db, path, "PRAGMA application_id", &app_id, error))
     goto out;

@@ -8,7 +8,9 @@
 # option with quotes, backslashes and a newline survives into the
 # generated C (compiled and used), devices the runtime lacks are
 # refused by name, and the echo server answers a real client on
-# 127.0.0.1 (bounded time). docs/build.md.
+# 127.0.0.1 (bounded time). crunch embeds its directory (rebuilt when
+# a file changes; escapes refused); ccm_block encrypts (a wrong key
+# cannot read) and only its graph links nettle. docs/build.md.
 #
 # TAP output for meson; needs MSTUDIO and MSTUDIO_DATADIR.
 
@@ -86,14 +88,67 @@ ok "hello-key: set arg:hello=Salut" "$M" set "$T/hello-key/hello-key.mstudio" ar
 ok "hello-key: the default follows the project" bash -c "timeout 20 '$M' run '$T/hello-key/hello-key.mstudio' 2>'$T/hk2.log' && grep -q -F '[application] Salut' '$T/hk2.log'"
 ok "hello-key: unikernel.h has the args struct" grep -q -F "int unikernel_start (const struct unikernel_args *args);" "$T/hello-key/_build/unikernel.h"
 
-# kv_ro: crunch is refused, direct runs
+# kv_ro: crunch (the default) embeds htdocs at build time
 project kv_ro kv_ro
-expect 1 "disk (crunch)" "kv_ro: crunch is refused, naming the device" "$M" build "$T/kv_ro/kv_ro.mstudio"
-expect 1 "export config.ml" "kv_ro: ... with the hint to export config.ml" "$M" build "$T/kv_ro/kv_ro.mstudio"
-ok "kv_ro: set key:kv_ro=direct" "$M" set "$T/kv_ro/kv_ro.mstudio" key:kv_ro=direct
-ok "kv_ro: build" "$M" build "$T/kv_ro/kv_ro.mstudio"
-ok "kv_ro: run reads htdocs/hello.txt" bash -c "cd '$T/kv_ro' && '$M' run kv_ro.mstudio 2>&1 | grep -q -F 'hello.txt: Hello from the key-value store!'"
+ok "kv_ro: crunch builds as is" "$M" build "$T/kv_ro/kv_ro.mstudio"
+ok "kv_ro: the files are in the binary (runs from elsewhere)" bash -c "cd / && '$T/kv_ro/_build/kv_ro' 2>&1 | grep -q -F 'hello.txt: Hello from the key-value store!'"
+ok "kv_ro: embed.c holds a sorted index" grep -q -F '{ "hello.txt", mirage_crunch_' "$T/kv_ro/_build/embed.c"
+ok "kv_ro: no library beyond libc" bash -c "! ldd '$T/kv_ro/_build/kv_ro' | grep -q nettle"
+expect 0 "up to date" "kv_ro: an unchanged directory rebuilds nothing" bash -c "'$M' build '$T/kv_ro/kv_ro.mstudio' >&2"
+echo "Changed content" > "$T/kv_ro/htdocs/hello.txt"
+ok "kv_ro: a changed file rebuilds" bash -c "'$M' build '$T/kv_ro/kv_ro.mstudio' | grep -v 'up to date'"
+ok "kv_ro: ... and the new content is served" bash -c "'$T/kv_ro/_build/kv_ro' 2>&1 | grep -q -F 'hello.txt: Changed content'"
+mkdir -p "$T/kv_ro/htdocs/sub" && echo new > "$T/kv_ro/htdocs/sub/added.txt"
+ok "kv_ro: an added file rebuilds" bash -c "'$M' build '$T/kv_ro/kv_ro.mstudio' | grep -v 'up to date' && '$T/kv_ro/_build/kv_ro' 2>&1 | grep -q -F 'entry sub (dictionary)'"
+mkdir -p "$T/outside" && echo secret > "$T/outside/secret.txt"
+ln -s "$T/outside/secret.txt" "$T/kv_ro/htdocs/leak.txt"
+expect 1 "device disk (crunch): $T/kv_ro/htdocs/leak.txt is a symbolic link leaving the embedded directory" "crunch: a symlink leaving the directory is refused, naming device and path" "$M" build "$T/kv_ro/kv_ro.mstudio"
+rm "$T/kv_ro/htdocs/leak.txt"
+ln -s hello.txt "$T/kv_ro/htdocs/alias.txt"
+ok "crunch: a symlink to a file inside is followed" bash -c "'$M' build '$T/kv_ro/kv_ro.mstudio' && '$T/kv_ro/_build/kv_ro' 2>&1 | grep -q -F 'entry alias.txt (value)'"
+ok "crunch: set disk.dir=../outside" "$M" set "$T/kv_ro/kv_ro.mstudio" disk.dir=../outside
+expect 1 "device disk (crunch): the directory to embed (../outside) leaves the project's directory" "crunch: a .. escape is refused, naming device and path" "$M" build "$T/kv_ro/kv_ro.mstudio"
+ok "crunch: set disk.dir=nothere" "$M" set "$T/kv_ro/kv_ro.mstudio" disk.dir=nothere
+expect 1 "device disk (crunch): cannot embed the directory nothere" "crunch: a missing directory is named" "$M" build "$T/kv_ro/kv_ro.mstudio"
+ok "kv_ro: set disk.dir=htdocs key:kv_ro=direct" "$M" set "$T/kv_ro/kv_ro.mstudio" disk.dir=htdocs key:kv_ro=direct
+ok "kv_ro: direct builds" "$M" build "$T/kv_ro/kv_ro.mstudio"
+ok "kv_ro: run reads htdocs/hello.txt" bash -c "cd '$T/kv_ro' && '$M' run kv_ro.mstudio 2>&1 | grep -q -F 'hello.txt: Changed content'"
 ok "kv_ro: unikernel.h types the kv_ro parameter" grep -q -F "int unikernel_start (struct mirage_kv_ro *disk);" "$T/kv_ro/_build/unikernel.h"
+
+# kv_ro-direct: the host directory at run time
+project kv_ro-direct kv_ro-direct
+ok "kv_ro-direct: run reads htdocs/hello.txt" bash -c "cd '$T/kv_ro-direct' && '$M' run kv_ro-direct.mstudio 2>&1 | grep -q -F 'hello.txt: Hello from the key-value store!'"
+
+# kv_rw: set, get, list, remove
+project kv_rw kv_rw
+ok "kv_rw: run" bash -c "'$M' run '$T/kv_rw/kv_rw.mstudio' 2>'$T/kv_rw.log'"
+ok "kv_rw: get" grep -q -F 'get fruit/banana: yellow' "$T/kv_rw.log"
+ok "kv_rw: list" bash -c "grep -q -F 'fruit: apple (value)' '$T/kv_rw.log' && grep -q -F 'fruit: 2 entries' '$T/kv_rw.log'"
+ok "kv_rw: remove" bash -c "grep -q -F 'removed fruit/apple: gone' '$T/kv_rw.log' && grep -q -F '/: 2 entries' '$T/kv_rw.log'"
+
+# ccm_block: AES-CCM over disk.img, linked with nettle only here
+K=000102030405060708090a0b0c0d0e0f
+project ccm_block ccm_block
+truncate -s 64K "$T/ccm_block/disk.img"
+ok "ccm_block: write and read back" bash -c "cd '$T/ccm_block' && '$M' run ccm_block.mstudio -- --key=$K 2>&1 | grep -q -F 'read back: a secret kept in 64 sectors'"
+ok "ccm_block: disk.img holds ciphertext, not the plaintext" bash -c "[ \$(tr -d '\\\\0' < '$T/ccm_block/disk.img' | wc -c) -gt 512 ] && ! grep -q -F 'a secret' '$T/ccm_block/disk.img'"
+ok "ccm_block: the same key (0x prefix) reads it" bash -c "cd '$T/ccm_block' && '$M' run ccm_block.mstudio -- --key=0x$K --verify 2>&1 | grep -q -F 'sector 0 holds: a secret kept in 64 sectors'"
+expect 255 "sector 0 does not decrypt with this key: Bad message" "ccm_block: a wrong key cannot read (exit 255)" bash -c "cd '$T/ccm_block' && '$M' run ccm_block.mstudio -- --key=ff0102030405060708090a0b0c0d0e0f --verify"
+expect 255 "ccm_block: --key: not a valid key" "ccm_block: a malformed key names the flag" bash -c "cd '$T/ccm_block' && '$M' run ccm_block.mstudio -- --key=0x1234"
+expect 255 "ccm_block: --key: no key given" "ccm_block: a missing key names the flag" bash -c "cd '$T/ccm_block' && '$M' run ccm_block.mstudio"
+ok "ccm_block: linked with nettle" bash -c "ldd '$T/ccm_block/_build/ccm_block' | grep -q libnettle"
+ok "ccm_block: ... and with the runtime's nettle part" bash -c "grep -q mirage_ccm_block '$T/ccm_block/_build/main.c'"
+ok "kv_rw: a graph without ccm_block does not link nettle" bash -c "! ldd '$T/kv_rw/_build/kv_rw' | grep -q nettle"
+
+# devices the runtime lacks are refused by name
+mkdir -p "$T/lacks" && P=$T/lacks/lacks.mstudio
+"$M" new "$P" --name lacks >/dev/null && "$M" add "$P" ramdisk --as rd name=r >/dev/null \
+  && "$M" add "$P" tar_kv_ro --as disk >/dev/null && "$M" connect "$P" rd disk.block >/dev/null \
+  && "$M" add "$P" main --as unikernel module=Unikernel.Main "signature=kv_ro @-> job" >/dev/null \
+  && "$M" connect "$P" disk unikernel.1 >/dev/null && "$M" register "$P" --jobs unikernel >/dev/null
+cp "$EX/kv_ro/unikernel.c" "$T/lacks/"
+expect 1 "disk (tar_kv_ro)" "a device the runtime lacks is refused, naming it" "$M" build "$P"
+expect 1 "export config.ml" "... with the hint to export config.ml" "$M" build "$P"
 
 # a user string with quotes, backslashes and a newline in a device option
 weird=$'we"ird\\dir\n?" */ line'

@@ -84,9 +84,25 @@ ok "hello: four lines" bash -c "[ \$(grep -c 'Hello World!' '$T/hello.sandbox') 
 project hello-key hello-key
 ok "hello-key: same output with --hello" same_output hello-key --hello=Bonjour
 project kv_ro kv_ro
+ok "kv_ro (crunch): same output" same_output kv_ro
+ok "kv_ro (crunch): read hello.txt from memory" grep -q -F 'hello.txt: Hello from the key-value store!' "$T/kv_ro.sandbox"
+ok "kv_ro (crunch): its profile adds nothing" bash -c "'$M' describe '$T/kv_ro/kv_ro.mstudio' --sandbox | grep -A1 '^disk (crunch): ' | tail -1 | grep -q -v '^  '"
 "$M" set "$T/kv_ro/kv_ro.mstudio" key:kv_ro=direct >/dev/null
-ok "kv_ro: same output" same_output kv_ro
-ok "kv_ro: read hello.txt" grep -q -F 'hello.txt: Hello from the key-value store!' "$T/kv_ro.sandbox"
+ok "kv_ro (direct): same output" same_output kv_ro
+ok "kv_ro (direct): read hello.txt" grep -q -F 'hello.txt: Hello from the key-value store!' "$T/kv_ro.sandbox"
+project kv_ro-direct kv_ro-direct
+ok "kv_ro-direct: same output" same_output kv_ro-direct
+ok "kv_ro-direct: read hello.txt" grep -q -F 'hello.txt: Hello from the key-value store!' "$T/kv_ro-direct.sandbox"
+project kv_rw kv_rw
+ok "kv_rw: same output" same_output kv_rw
+ok "kv_rw: set, get, list and remove under the filter" bash -c "grep -q -F 'get fruit/banana: yellow' '$T/kv_rw.sandbox' && grep -q -F 'removed fruit/apple: gone' '$T/kv_rw.sandbox'"
+project ccm_block ccm_block
+truncate -s 64K "$T/ccm_block/disk.img"
+ok "ccm_block: same output" same_output ccm_block --key=000102030405060708090a0b0c0d0e0f
+ok "ccm_block: wrote and read back under the filter" grep -q -F 'read back: a secret kept in 64 sectors' "$T/ccm_block.sandbox"
+ok "ccm_block: a wrong key fails the same way" same_output ccm_block --key=ff0102030405060708090a0b0c0d0e0f --verify
+ok "... with the decryption error" grep -q -F 'sector 0 does not decrypt with this key' "$T/ccm_block.sandbox"
+ok "describe --sandbox: ccm_block adds nothing, its file block pread64/pwrite64" bash -c "'$M' describe '$T/ccm_block/ccm_block.mstudio' --sandbox >'$T/ccm.desc' && grep -A1 '^sealed (ccm_block): ' '$T/ccm.desc' | tail -1 | grep -q -v '^  ' && grep -A2 '^disk (block_of_file): ' '$T/ccm.desc' | grep -q '^  pwrite64 (arg0 = its descriptor)'"
 ok "block: same output" same_output block
 ok "block: wrote and read back under the filter" grep -q -F 'read back: sector 127 says hello' "$T/block.sandbox"
 ok "block: main.c adds its profile with its descriptor" bash -c "grep -q 'mirage_sandbox_add (sb, \"block_of_file\", MIRAGE_SANDBOX_FD (dev_[0-9]*));' '$T/block/_sandbox/main.c'"

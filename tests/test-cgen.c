@@ -126,20 +126,22 @@ test_unsupported (void)
   g_autoptr(MsEvalGraph) g = NULL;
   g_autoptr(MsCgenOutput) out = NULL;
   g_autoptr(GPtrArray) missing = NULL;
-  guint kv = test_add (doc, "crunch", "files");
+  guint rd = test_add (doc, "ramdisk", "rd");
+  guint kv = test_add (doc, "tar_kv_ro", "files");
   guint m = test_add_main (doc, "app", "Unikernel.Main", "kv_ro @-> job");
 
-  test_set (doc, kv, "dirname", "htdocs");
+  test_set (doc, rd, "name", "r");
+  test_connect (doc, rd, kv, "block");
   test_connect (doc, kv, m, "1");
   set_jobs (doc, m);
   g = ms_eval (doc, "unix");
   missing = ms_cgen_unsupported (g, rt);
   g_assert_cmpuint (missing->len, ==, 1);
-  g_assert_cmpstr (missing->pdata[0], ==, "files (crunch)");
+  g_assert_cmpstr (missing->pdata[0], ==, "files (tar_kv_ro)");
   out = ms_cgen_generate (g, rt, NULL, &error);
   g_assert_null (out);
   g_assert_error (error, MS_CGEN_ERROR, MS_CGEN_ERROR_UNSUPPORTED);
-  g_assert_nonnull (strstr (error->message, "files (crunch)"));
+  g_assert_nonnull (strstr (error->message, "files (tar_kv_ro)"));
   g_assert_nonnull (strstr (error->message, "config.ml"));
 }
 

@@ -8,6 +8,7 @@ MS_DEBIAN_PACKAGES="
   sqlite3
   clang libclang-rt-14-dev
   ocaml-nox python3-yaml
+  nettle-dev
 "
 
 ms_install_missing () {

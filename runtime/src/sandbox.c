@@ -185,6 +185,8 @@ static const mirage_sandbox_profile profiles[] = {
   EMPTY ("no_reporter", "nothing"),
   PROFILE ("block_of_file", "pread64/pwrite64 on its own descriptor only", block_file_rules),
   EMPTY ("ramdisk", "nothing: memory"),
+  EMPTY ("ccm_block", "nothing: its raw block's profile does the I/O"),
+  EMPTY ("crunch", "nothing: memory"),
   PROFILE ("direct_kv_ro", "read-only opens beneath its directory", kv_ro_rules),
   PROFILE ("direct_kv_rw", "opens, writes, renames and removals beneath its directory", kv_rw_rules),
   EMPTY ("kv_rw_mem", "nothing: memory"),

@@ -1,6 +1,7 @@
 /* unikernel.c for kv_ro: list the store's root and log the content of
- * hello.txt. Built for the C runtime with the key kv_ro=direct, the store
- * is the host directory (htdocs, relative to where the unikernel runs). */
+ * hello.txt. By default (key kv_ro=crunch) mstudio build embeds htdocs
+ * in the unikernel; with `mstudio set P key:kv_ro=direct` the store is
+ * the host directory instead (relative to where the unikernel runs). */
 #include <stdlib.h>
 #include <string.h>
 

@@ -10,6 +10,10 @@
  *     sectors, pread/pwrite; read-only if it cannot be opened for writing.
  *     A trailing part shorter than a sector is not addressable.
  *   ramdisk: zeroed memory of a given size, 512-byte sectors.
+ *   ccm_block: AES-CCM encryption and authentication over another block
+ *     device, two of its sectors per sector (layout in docs/build.md); a
+ *     sector that fails authentication reads as -EBADMSG. Its code is in
+ *     libmirage-runtime-nettle.a and needs Nettle (-lnettle).
  * I/O on host files does not suspend the task: regular files are always
  * "ready" to Linux, so a read simply takes as long as the page cache does.
  */
@@ -55,6 +59,14 @@ static inline void mirage_block_disconnect (mirage_block *b) { b->ops->disconnec
 int mirage_block_of_file (const char *path, mirage_block **out);
 /* @size_bytes is rounded down to whole sectors. */
 int mirage_ramdisk (const char *name, uint64_t size_bytes, mirage_block **out);
+
+/* AES-CCM over @raw, which stays the caller's (disconnecting the result
+ * leaves it connected). @key_hex: the key in hex, optional "0x" prefix,
+ * 16, 24 or 32 bytes; @arg_name: the runtime argument it came from, named
+ * in the error logged for a bad key (-EINVAL); @nonce_len: "7".."13", or
+ * NULL or "" for 8. -EINVAL too if @raw's sectors are too small. */
+int mirage_ccm_block (mirage_block *raw, const char *key_hex, const char *arg_name,
+                      const char *nonce_len, mirage_block **out);
 
 /* The checks every implementation makes, in the order above. */
 int mirage_block_check (const mirage_block_info *info, uint64_t sector,

@@ -13,6 +13,12 @@
  * links out of it are refused by the kernel; where openat2 is missing it
  * walks the key one component at a time with O_NOFOLLOW and refuses every
  * symbolic link.
+ *
+ * Constructor crunch serves files embedded in the unikernel: `mstudio
+ * build` turns the directory into a generated C file holding each file's
+ * bytes and a mirage_crunch_index sorted by key (docs/build.md). Only
+ * values are stored; a dictionary exists while it holds a value, and
+ * last_modified is 0 (the build's inputs carry no time).
  */
 #ifndef MIRAGE_KV_RO_H
 #define MIRAGE_KV_RO_H
@@ -66,6 +72,22 @@ static inline int mirage_kv_last_modified (mirage_kv_ro *kv, const char *key, in
 static inline void mirage_kv_ro_disconnect (mirage_kv_ro *kv) { kv->ops->disconnect (kv); }
 
 void mirage_kv_entries_free (mirage_kv_entry *entries, size_t n);
+
+/* One embedded file: its normalised key ("dir/file.txt") and bytes. */
+typedef struct {
+  const char *key;
+  const unsigned char *data;
+  size_t len;
+} mirage_crunch_file;
+
+/* The files of a crunch store, sorted by key (strcmp), keys unique. */
+typedef struct {
+  const mirage_crunch_file *files;
+  size_t n_files;
+} mirage_crunch_index;
+
+/* Serves @index (which must outlive the store, as generated data does). */
+int mirage_crunch_kv_ro (const mirage_crunch_index *index, mirage_kv_ro **out);
 
 /* Serves the host directory @root. -ENOTDIR if it is not a directory. */
 int mirage_direct_kv_ro (const char *root, mirage_kv_ro **out);

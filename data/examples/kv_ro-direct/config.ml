@@ -1,0 +1,18 @@
+(* mirage >= 4.11.0 & < 4.12.0 *)
+
+(* config.ml of kv_ro-direct, exported by Mirage Studio for Mirage 4.11.
+
+   Configure-time keys are command-line flags of mirage configure, not
+   config.ml code. This project is configured and built with:
+
+     mirage configure -t unix
+     make depend
+     make build
+*)
+
+open Mirage
+
+let disk = direct_kv_ro "htdocs"
+let unikernel = main "Unikernel.Main" (kv_ro @-> job) $ disk
+
+let () = register "kv_ro-direct" [ unikernel ]
