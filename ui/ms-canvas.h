@@ -1,0 +1,73 @@
+/* ms-canvas.h: the device-graph canvas of the studio.
+ *
+ * A custom widget drawn with GtkSnapshot: devices as cards with typed
+ * ports, connections as curves (all in one cairo node), selection, moving,
+ * wiring with live type checks, pan and zoom, a minimap, auto-layout off
+ * the main thread. It edits the document only through MsDocument's
+ * command path, so every gesture is one undoable step.
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "ms-document.h"
+
+G_BEGIN_DECLS
+
+#define MS_TYPE_CANVAS (ms_canvas_get_type ())
+G_DECLARE_FINAL_TYPE (MsCanvas, ms_canvas, MS, CANVAS, GtkWidget)
+
+GtkWidget  *ms_canvas_new (void);
+
+/* property "document" */
+void        ms_canvas_set_document (MsCanvas *self, MsDocument *doc);
+MsDocument *ms_canvas_get_document (MsCanvas *self);
+
+/* The window's latest ms_check_document () result (MsDiagnostic*); the
+ * canvas keeps a reference to the array and draws badges and error ports. */
+void        ms_canvas_set_diagnostics (MsCanvas *self, GPtrArray *diagnostics);
+
+/* Selection: device ids. "selection-changed" is emitted on every change;
+ * property "focus-device" is the one the inspector shows (0: none). */
+GArray     *ms_canvas_get_selection (MsCanvas *self);   /* new array of guint */
+guint       ms_canvas_get_focus_device (MsCanvas *self);
+void        ms_canvas_select (MsCanvas *self, const guint *ids, guint n_ids);
+/* Selects the device, centres it in view; port may be NULL. */
+void        ms_canvas_reveal (MsCanvas *self, guint device, const char *port);
+
+/* Adds a device of constructor ctor at the centre of the view (palette
+ * Enter / double-click); returns its id or 0 with a toast on failure. */
+guint       ms_canvas_add_at_center (MsCanvas *self, const char *ctor);
+
+/* Zoom: property "zoom" (1.0 = 100 %). */
+double      ms_canvas_get_zoom (MsCanvas *self);
+void        ms_canvas_set_zoom (MsCanvas *self, double zoom);
+void        ms_canvas_zoom_to_fit (MsCanvas *self);
+
+/* Auto-layout with the core's graphviz layout, on a worker thread.
+ * selection_only: lay out the selected devices only; all: also move
+ * devices that have a position. Property "layout-running". */
+void        ms_canvas_auto_layout (MsCanvas *self, gboolean selection_only, gboolean all);
+void        ms_canvas_cancel_layout (MsCanvas *self);
+
+/* Edit commands on the selection (also installed as widget actions
+ * "canvas.delete", "canvas.duplicate", "canvas.copy", "canvas.paste",
+ * "canvas.select-all", "canvas.zoom-in", "canvas.zoom-out",
+ * "canvas.zoom-reset", "canvas.zoom-fit", "canvas.layout",
+ * "canvas.layout-selection", "canvas.toggle-minimap"). */
+void        ms_canvas_delete_selection (MsCanvas *self);
+void        ms_canvas_duplicate_selection (MsCanvas *self);
+void        ms_canvas_copy_selection (MsCanvas *self);
+void        ms_canvas_paste (MsCanvas *self);
+
+/* Signals:
+ *   "selection-changed" ()
+ *   "toast" (const char *message, gboolean offer_undo)  user feedback
+ *   "activate-device" (guint id)   Enter on a device: focus the inspector
+ */
+
+/* Renders the whole graph (not just the visible part) at zoom 1 into a
+ * texture, for tests, export and the README screenshot. */
+GdkTexture *ms_canvas_render_texture (MsCanvas *self, GskRenderer *renderer);
+
+G_END_DECLS

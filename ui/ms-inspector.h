@@ -1,0 +1,34 @@
+/* ms-inspector.h: the properties of what is selected.
+ *
+ * For a device: name (rename with validation), constructor and its
+ * documentation, optional arguments with typed editors validated inline,
+ * the keys and runtime args it introduces, the packages it adds. For a
+ * main node: module, signature editor, packages, runtime args. With
+ * nothing selected: the application (name, target, register options,
+ * every key and runtime arg of the graph). Edits go through MsDocument.
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "ms-document.h"
+
+G_BEGIN_DECLS
+
+#define MS_TYPE_INSPECTOR (ms_inspector_get_type ())
+G_DECLARE_FINAL_TYPE (MsInspector, ms_inspector, MS, INSPECTOR, GtkWidget)
+
+GtkWidget *ms_inspector_new (void);
+/* property "document" */
+void       ms_inspector_set_document (MsInspector *self, MsDocument *doc);
+/* property "device": the device shown, 0 for the application page */
+void       ms_inspector_set_device (MsInspector *self, guint id);
+guint      ms_inspector_get_device (MsInspector *self);
+/* Moves keyboard focus into the first editable field; field (an option
+ * name, "name", "module", "signature", a setting such as "target" or
+ * "key:net", or NULL) picks a specific one, as the problems list asks. */
+void       ms_inspector_focus_field (MsInspector *self, const char *field);
+
+/* Signal "toast" (const char *message, gboolean offer_undo) */
+
+G_END_DECLS

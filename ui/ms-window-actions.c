@@ -1,0 +1,2 @@
+/* ms-window-actions.c: placeholder. */
+#include "ms-window.h"
