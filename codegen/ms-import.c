@@ -1210,7 +1210,8 @@ lookup (Imp *im, const char *name, Env *env, const char *open, guint line, guint
       if (g_str_equal (plain, "target") || (g_str_has_prefix (plain, "Key.") && ms_catalog_lookup_key (im->cat, plain + 4)))
         {
           v = val (im, V_KEY);
-          v->s = arena_str (im, g_str_has_prefix (plain, "Key.") ? plain + 4 : plain, strlen (plain));
+          const char *key = g_str_has_prefix (plain, "Key.") ? plain + 4 : plain;
+          v->s = arena_str (im, key, strlen (key));
           return v;
         }
       return val (im, V_OPAQUE);

@@ -508,6 +508,25 @@ test_corpus (void)
   g_assert_cmpuint (n, >=, 15);
 }
 
+/* Found by the fuzzer: a key referred to as `Key.NAME` read past the end
+ * of its name. The keys are imported, the rest warned about. */
+static void
+test_key_reference (void)
+{
+  g_autoptr(MsCatalog) cat = catalog ();
+  g_autoptr(MsImportReport) report = NULL;
+  const char *text =
+    "open Mirage\n"
+    "let k = Key.kv_ro\n"
+    "let t = Key.target\n"
+    "let unikernel = main \"Unikernel.Main\" job\n"
+    "let () = register \"k\" [ unikernel ]\n";
+  g_autoptr(MsDocument) doc = import (cat, text, &report);
+
+  g_assert_nonnull (doc);
+  g_assert_nonnull (ms_document_find_device (doc, "unikernel"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -522,5 +541,6 @@ main (int argc, char **argv)
   g_test_add_func ("/import/arg-comments", test_arg_comments);
   g_test_add_func ("/import/arg-comment-old", test_arg_comment_old);
   g_test_add_func ("/import/settings-round-trip", test_settings_round_trip);
+  g_test_add_func ("/import/key-reference", test_key_reference);
   return g_test_run ();
 }
