@@ -146,7 +146,7 @@ ms_studio_application_startup (GApplication *app)
     { "win.show-code", { "<Control>m", NULL } },
     { "win.show-build", { "<Control>b", NULL } },
     { "win.run", { "<Control>r", NULL } },
-    { "win.export-config", { "<Control><Shift>e", NULL } },
+    { "win.export-config::4.11", { "<Control><Shift>e", NULL } },
     { "win.show-help-overlay", { "<Control>question", NULL } },
   };
 
@@ -156,6 +156,14 @@ ms_studio_application_startup (GApplication *app)
   if (self->catalog == NULL)
     g_critical ("Mirage Studio cannot read its device catalog: %s", error->message);
   self->settings = load_settings ();
+
+  /* Run from the source tree, the application icon is not installed yet. */
+  {
+    g_autofree char *icons = g_build_filename (MS_SOURCE_DATADIR, "icons", NULL);
+    GdkDisplay *display = gdk_display_get_default ();
+    if (display != NULL && g_file_test (icons, G_FILE_TEST_IS_DIR))
+      gtk_icon_theme_add_search_path (gtk_icon_theme_get_for_display (display), icons);
+  }
 
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions), app);
   for (guint i = 0; i < G_N_ELEMENTS (accels); i++)

@@ -1,12 +1,661 @@
-/* ms-window.c: placeholder. */
-#include "ms-window.h"
-struct _MsWindow { AdwApplicationWindow parent_instance; MsDocument *doc; };
+/* ms-window.c: a studio window.
+ *
+ * A window shows the start page until a project is open, then the editor:
+ * the palette (left flap), the canvas, the inspector (right flap) and a
+ * bottom pane with the problems, the code preview and Build & Run. The
+ * window owns the document and is the only place that runs the checks:
+ * after each change (coalesced in an idle) it hands the diagnostics to the
+ * canvas, the inspector and the problems list, so all three agree.
+ *
+ * Projects are saved by the core as they change; another process editing
+ * the same file is noticed by a periodic refresh.
+ */
+#include "ms-window-private.h"
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "ms-check.h"
+#include "ms-config.h"
+#include "ms-import.h"
+#include "ms-layout.h"
+#include "ms-paths.h"
+#include "ms-store.h"
+
+#define REFRESH_SECONDS 2
+
 G_DEFINE_FINAL_TYPE (MsWindow, ms_window, ADW_TYPE_APPLICATION_WINDOW)
-static void ms_window_class_init (MsWindowClass *klass) { }
-static void ms_window_init (MsWindow *self) { }
-MsWindow *ms_window_new (MsStudioApplication *app) { return g_object_new (MS_TYPE_WINDOW, "application", app, NULL); }
-MsDocument *ms_window_get_document (MsWindow *self) { return self->doc; }
-void ms_window_set_document (MsWindow *self, MsDocument *doc) { }
-gboolean ms_window_open_file (MsWindow *self, GFile *file, GError **error) { return TRUE; }
-gboolean ms_window_open_example (MsWindow *self, const char *name, GError **error) { return TRUE; }
-void ms_window_show_toast (MsWindow *self, const char *message, gboolean offer_undo) { }
+
+enum { PROP_0, PROP_DOCUMENT, N_PROPS };
+static GParamSpec *properties[N_PROPS];
+
+MsWindow *
+ms_window_new (MsStudioApplication *app)
+{
+  return g_object_new (MS_TYPE_WINDOW, "application", app, NULL);
+}
+
+MsDocument *
+ms_window_get_document (MsWindow *self)
+{
+  g_return_val_if_fail (MS_IS_WINDOW (self), NULL);
+  return self->document;
+}
+
+static MsCatalog *
+window_catalog (MsWindow *self)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  if (app != NULL && MS_IS_STUDIO_APPLICATION (app))
+    return ms_studio_application_get_catalog (MS_STUDIO_APPLICATION (app));
+  return NULL;
+}
+
+static GSettings *
+window_settings (MsWindow *self)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  if (app != NULL && MS_IS_STUDIO_APPLICATION (app))
+    return ms_studio_application_get_settings (MS_STUDIO_APPLICATION (app));
+  return NULL;
+}
+
+void
+ms_window_show_toast (MsWindow *self, const char *message, gboolean offer_undo)
+{
+  AdwToast *toast;
+
+  g_return_if_fail (MS_IS_WINDOW (self));
+  toast = adw_toast_new (message);
+  adw_toast_set_timeout (toast, offer_undo ? 5 : 3);
+  if (offer_undo)
+    {
+      adw_toast_set_button_label (toast, _("_Undo"));
+      adw_toast_set_action_name (toast, "win.undo");
+    }
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+void
+_ms_window_show_error (MsWindow *self, const char *heading, const char *body)
+{
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, body);
+
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+update_title (MsWindow *self)
+{
+  const char *path = self->document ? ms_store_get_path (self->document) : NULL;
+  const char *name = self->document ? ms_document_get_app_name (self->document) : NULL;
+
+  if (self->document == NULL)
+    {
+      adw_window_title_set_title (self->window_title, _("Mirage Studio"));
+      adw_window_title_set_subtitle (self->window_title, NULL);
+      gtk_window_set_title (GTK_WINDOW (self), _("Mirage Studio"));
+      return;
+    }
+  if (name == NULL || *name == '\0')
+    name = _("Untitled");
+  adw_window_title_set_title (self->window_title, name);
+  if (path != NULL)
+    {
+      g_autoptr(GFile) file = g_file_new_for_path (path);
+      g_autofree char *display = g_file_get_parse_name (file);
+      const char *home = g_get_home_dir ();
+      if (home != NULL && g_str_has_prefix (display, home) && display[strlen (home)] == '/')
+        {
+          g_autofree char *tilde = g_strconcat ("~", display + strlen (home), NULL);
+          adw_window_title_set_subtitle (self->window_title, tilde);
+        }
+      else
+        adw_window_title_set_subtitle (self->window_title, display);
+    }
+  else
+    adw_window_title_set_subtitle (self->window_title, _("Not saved"));
+  {
+    g_autofree char *title = g_strdup_printf (_("%s — Mirage Studio"), name);
+    gtk_window_set_title (GTK_WINDOW (self), title);
+  }
+}
+
+/* The one place checks run: everything that shows problems gets the same
+ * array. */
+static gboolean
+run_checks (gpointer data)
+{
+  MsWindow *self = MS_WINDOW (data);
+  guint errors, warnings;
+
+  self->check_idle = 0;
+  if (self->document == NULL)
+    return G_SOURCE_REMOVE;
+
+  g_clear_pointer (&self->diagnostics, g_ptr_array_unref);
+  self->diagnostics = ms_check_document (self->document);
+  ms_canvas_set_diagnostics (self->canvas, self->diagnostics);
+  ms_problems_view_set_diagnostics (self->problems, self->diagnostics);
+  /* INTEGRATION: ms_inspector_set_diagnostics (self->inspector, self->diagnostics); */
+
+  errors = ms_diagnostics_count (self->diagnostics, MS_SEVERITY_ERROR);
+  warnings = ms_diagnostics_count (self->diagnostics, MS_SEVERITY_WARNING);
+  adw_view_stack_page_set_badge_number (self->problems_page, errors + warnings);
+  adw_view_stack_page_set_needs_attention (self->problems_page, errors > 0);
+  update_title (self);
+  _ms_window_update_actions (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+queue_checks (MsWindow *self)
+{
+  if (self->check_idle == 0)
+    self->check_idle = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, run_checks, self, NULL);
+}
+
+static void
+on_document_changed (MsDocument *doc, gpointer change, MsWindow *self)
+{
+  queue_checks (self);
+  _ms_window_update_actions (self);
+}
+
+static gboolean
+refresh_from_disk (gpointer data)
+{
+  MsWindow *self = MS_WINDOW (data);
+  g_autoptr(GError) error = NULL;
+
+  if (self->document != NULL && ms_store_get_path (self->document) != NULL
+      && !ms_store_refresh (self->document, &error))
+    g_debug ("refresh: %s", error->message);
+  return G_SOURCE_CONTINUE;
+}
+
+void
+ms_window_set_document (MsWindow *self, MsDocument *doc)
+{
+  g_return_if_fail (MS_IS_WINDOW (self));
+  g_return_if_fail (doc == NULL || MS_IS_DOCUMENT (doc));
+
+  if (self->document == doc)
+    return;
+  if (self->document != NULL)
+    {
+      g_clear_signal_handler (&self->changed_id, self->document);
+      g_clear_signal_handler (&self->reloaded_id, self->document);
+    }
+  g_clear_handle_id (&self->check_idle, g_source_remove);
+  g_clear_handle_id (&self->refresh_timeout, g_source_remove);
+  g_clear_pointer (&self->diagnostics, g_ptr_array_unref);
+  g_set_object (&self->document, doc);
+
+  ms_canvas_set_document (self->canvas, doc);
+  ms_inspector_set_document (self->inspector, doc);
+  ms_inspector_set_device (self->inspector, 0);
+  ms_code_preview_set_document (self->code_preview, doc);
+  ms_build_panel_set_document (self->build_panel, doc);
+
+  if (doc != NULL)
+    {
+      self->changed_id = g_signal_connect (doc, "changed", G_CALLBACK (on_document_changed), self);
+      self->reloaded_id = g_signal_connect (doc, "reloaded", G_CALLBACK (on_document_changed), self);
+      self->refresh_timeout = g_timeout_add_seconds (REFRESH_SECONDS, refresh_from_disk, self);
+      gtk_stack_set_visible_child_name (self->main_stack, "editor");
+      run_checks (self);
+      gtk_widget_grab_focus (GTK_WIDGET (self->canvas));
+    }
+  else
+    {
+      ms_start_page_refresh (self->start_page);
+      gtk_stack_set_visible_child_name (self->main_stack, "start");
+      ms_problems_view_set_diagnostics (self->problems, NULL);
+    }
+  update_title (self);
+  _ms_window_update_actions (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DOCUMENT]);
+}
+
+/* A fresh, unused folder per project, so that each project has its own
+ * unikernel.c beside it. */
+char *
+_ms_window_new_project_path (const char *base)
+{
+  g_autofree char *root = g_build_filename (g_get_user_data_dir (), "mirage-studio", "projects", NULL);
+  g_autofree char *clean = g_strdup (base != NULL && *base != '\0' ? base : "untitled");
+
+  g_strcanon (clean, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-", '_');
+  for (guint n = 1; n < 10000; n++)
+    {
+      g_autofree char *name = n == 1 ? g_strdup (clean) : g_strdup_printf ("%s-%u", clean, n);
+      g_autofree char *dir = g_build_filename (root, name, NULL);
+      if (!g_file_test (dir, G_FILE_TEST_EXISTS))
+        {
+          g_autofree char *file = g_strconcat (name, MS_STORE_EXTENSION, NULL);
+          if (g_mkdir_with_parents (dir, 0755) != 0)
+            return NULL;
+          return g_build_filename (dir, file, NULL);
+        }
+    }
+  return NULL;
+}
+
+static void
+add_recent (const char *path)
+{
+  g_autofree char *uri = g_filename_to_uri (path, NULL, NULL);
+  if (uri != NULL)
+    gtk_recent_manager_add_item (gtk_recent_manager_get_default (), uri);
+}
+
+gboolean
+_ms_window_open_path (MsWindow *self, const char *path, GError **error)
+{
+  MsCatalog *catalog = window_catalog (self);
+  g_autoptr(MsDocument) doc = NULL;
+  g_autoptr(GError) local = NULL;
+
+  if (catalog == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("The device catalog could not be read"));
+      return FALSE;
+    }
+  doc = ms_store_open (path, catalog, &local);
+  if (doc == NULL)
+    {
+      g_autofree char *heading = g_path_get_basename (path);
+      g_autofree char *title = g_strdup_printf (_("Cannot Open “%s”"), heading);
+      _ms_window_show_error (self, title, local->message);
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  add_recent (path);
+  ms_window_set_document (self, doc);
+  return TRUE;
+}
+
+/* Imports text as a new project; examples pass their folder so that
+ * unikernel.c comes along. */
+static gboolean
+import_into_project (MsWindow *self, const char *config_path, const char *name_hint,
+                     const char *example_dir, gboolean quiet, GError **error)
+{
+  MsCatalog *catalog = window_catalog (self);
+  g_autofree char *text = NULL, *path = NULL, *dir = NULL, *display = NULL;
+  g_autoptr(MsImportReport) report = NULL;
+  g_autoptr(MsDocument) imported = NULL;
+  g_autoptr(GError) local = NULL;
+  gsize len = 0;
+  guint errors, warnings;
+
+  display = g_filename_display_name (config_path);
+  if (!g_file_get_contents (config_path, &text, &len, &local))
+    {
+      _ms_window_show_error (self, _("Cannot Import config.ml"), local->message);
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  imported = ms_import_configml (catalog, display, text, len, &report);
+  errors = ms_import_report_count (report, MS_SEVERITY_ERROR);
+  warnings = ms_import_report_count (report, MS_SEVERITY_WARNING);
+  if (imported == NULL || ms_document_get_n_devices (imported) == 0)
+    {
+      GString *body = g_string_new (NULL);
+      for (guint i = 0; i < report->messages->len && i < 8; i++)
+        {
+          g_autofree char *m = ms_import_message_format (report, report->messages->pdata[i]);
+          g_string_append_printf (body, "%s\n", m);
+        }
+      if (body->len == 0)
+        g_string_append (body, _("The file defines no device."));
+      _ms_window_show_error (self, _("Nothing to Import"), body->str);
+      g_string_free (body, TRUE);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("%s: nothing to import"), display);
+      return FALSE;
+    }
+
+  path = _ms_window_new_project_path (name_hint ? name_hint : ms_document_get_app_name (imported));
+  if (path == NULL || !ms_store_save_as (imported, path, &local))
+    {
+      _ms_window_show_error (self, _("Cannot Create the Project"),
+                             local ? local->message : _("No folder could be made for it"));
+      if (local != NULL)
+        g_propagate_error (error, g_steal_pointer (&local));
+      else
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "no project folder");
+      return FALSE;
+    }
+  dir = g_path_get_dirname (path);
+  if (example_dir != NULL)
+    {
+      g_autofree char *src = g_build_filename (example_dir, "unikernel.c", NULL);
+      g_autofree char *dst = g_build_filename (dir, "unikernel.c", NULL);
+      g_autofree char *code = NULL;
+      gsize code_len = 0;
+      if (g_file_get_contents (src, &code, &code_len, NULL))
+        g_file_set_contents (dst, code, (gssize) code_len, NULL);
+    }
+  if (!_ms_window_open_path (self, path, error))
+    return FALSE;
+  if (!quiet && (errors > 0 || warnings > 0))
+    {
+      g_autofree char *msg = g_strdup_printf (_("Imported %s with %u errors and %u warnings"), display, errors, warnings);
+      ms_window_show_toast (self, msg, FALSE);
+    }
+  return TRUE;
+}
+
+gboolean
+_ms_window_import_configml (MsWindow *self, const char *path, GError **error)
+{
+  return import_into_project (self, path, NULL, NULL, FALSE, error);
+}
+
+gboolean
+ms_window_open_file (MsWindow *self, GFile *file, GError **error)
+{
+  g_autofree char *path = NULL;
+
+  g_return_val_if_fail (MS_IS_WINDOW (self), FALSE);
+  path = g_file_get_path (file);
+  if (path == NULL)
+    {
+      g_autofree char *uri = g_file_get_uri (file);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, _("%s is not a local file"), uri);
+      _ms_window_show_error (self, _("Cannot Open the File"), (*error)->message);
+      return FALSE;
+    }
+  if (g_str_has_suffix (path, ".ml"))
+    return _ms_window_import_configml (self, path, error);
+  return _ms_window_open_path (self, path, error);
+}
+
+gboolean
+ms_window_open_example (MsWindow *self, const char *name, GError **error)
+{
+  g_autofree char *root = ms_paths_get_examples_dir ();
+  g_autofree char *dir = NULL, *config = NULL;
+
+  g_return_val_if_fail (MS_IS_WINDOW (self), FALSE);
+  if (strchr (name, '/') != NULL || name[0] == '.')
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "no example %s", name);
+      return FALSE;
+    }
+  dir = g_build_filename (root, name, NULL);
+  config = g_build_filename (dir, "config.ml", NULL);
+  return import_into_project (self, config, name, dir, TRUE, error);
+}
+
+static void
+on_open_recent (MsStartPage *page, GFile *file, MsWindow *self)
+{
+  ms_window_open_file (self, file, NULL);
+}
+
+static void
+on_open_example (MsStartPage *page, const char *name, MsWindow *self)
+{
+  ms_window_open_example (self, name, NULL);
+}
+
+static void
+on_canvas_selection_changed (MsCanvas *canvas, MsWindow *self)
+{
+  guint id = ms_canvas_get_focus_device (canvas);
+
+  ms_inspector_set_device (self->inspector, id);
+  ms_code_preview_set_device (self->code_preview, id);
+}
+
+static void
+on_toast (GtkWidget *widget, const char *message, gboolean offer_undo, MsWindow *self)
+{
+  ms_window_show_toast (self, message, offer_undo);
+}
+
+static void
+on_activate_device (MsCanvas *canvas, guint id, MsWindow *self)
+{
+  adw_flap_set_reveal_flap (self->inspector_flap, TRUE);
+  ms_inspector_set_device (self->inspector, id);
+  ms_inspector_focus_field (self->inspector, NULL);
+}
+
+static void
+on_add_device (MsPalette *palette, const char *ctor, MsWindow *self)
+{
+  if (self->document == NULL)
+    return;
+  if (ms_canvas_add_at_center (self->canvas, ctor) != 0)
+    {
+      if (adw_flap_get_folded (self->palette_flap))
+        adw_flap_set_reveal_flap (self->palette_flap, FALSE);
+      gtk_widget_grab_focus (GTK_WIDGET (self->canvas));
+    }
+}
+
+static void
+on_problem_activated (MsProblemsView *view, gpointer data, MsWindow *self)
+{
+  const MsDiagnostic *d = data;
+  const MsDevice *dev = NULL;
+
+  if (self->document == NULL || d == NULL)
+    return;
+  if (d->device != NULL)
+    dev = ms_document_find_device (self->document, d->device);
+  adw_flap_set_reveal_flap (self->inspector_flap, TRUE);
+  if (dev != NULL)
+    {
+      ms_canvas_reveal (self->canvas, dev->id, d->port);
+      ms_inspector_set_device (self->inspector, dev->id);
+      ms_inspector_focus_field (self->inspector, d->option);
+    }
+  else
+    {
+      guint none = 0;
+      ms_canvas_select (self->canvas, &none, 0);
+      ms_inspector_set_device (self->inspector, 0);
+      ms_inspector_focus_field (self->inspector, d->setting);
+    }
+}
+
+static void
+on_flap_revealed (GObject *flap, GParamSpec *pspec, MsWindow *self)
+{
+  GSettings *settings = window_settings (self);
+
+  if (settings == NULL)
+    return;
+  if (flap == G_OBJECT (self->palette_flap) && !adw_flap_get_folded (self->palette_flap))
+    g_settings_set_boolean (settings, "palette-visible", adw_flap_get_reveal_flap (self->palette_flap));
+  else if (flap == G_OBJECT (self->inspector_flap) && !adw_flap_get_folded (self->inspector_flap))
+    g_settings_set_boolean (settings, "inspector-visible", adw_flap_get_reveal_flap (self->inspector_flap));
+}
+
+static void
+restore_state (MsWindow *self)
+{
+  GSettings *settings = window_settings (self);
+  g_autofree char *page = NULL;
+
+  if (settings == NULL)
+    return;
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (settings, "window-width"),
+                               g_settings_get_int (settings, "window-height"));
+  if (g_settings_get_boolean (settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+  adw_flap_set_reveal_flap (self->palette_flap, g_settings_get_boolean (settings, "palette-visible"));
+  adw_flap_set_reveal_flap (self->inspector_flap, g_settings_get_boolean (settings, "inspector-visible"));
+  gtk_paned_set_position (self->bottom_paned, g_settings_get_int (settings, "bottom-pane-position"));
+  page = g_settings_get_string (settings, "bottom-page");
+  if (adw_view_stack_get_child_by_name (self->bottom_stack, page) != NULL)
+    adw_view_stack_set_visible_child_name (self->bottom_stack, page);
+}
+
+static void
+save_state (MsWindow *self)
+{
+  GSettings *settings = window_settings (self);
+  int width = 0, height = 0;
+
+  if (settings == NULL)
+    return;
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  g_settings_delay (settings);
+  if (!gtk_window_is_maximized (GTK_WINDOW (self)) && width > 0 && height > 0)
+    {
+      g_settings_set_int (settings, "window-width", width);
+      g_settings_set_int (settings, "window-height", height);
+    }
+  g_settings_set_boolean (settings, "window-maximized", gtk_window_is_maximized (GTK_WINDOW (self)));
+  if (gtk_paned_get_position (self->bottom_paned) > 0)
+    g_settings_set_int (settings, "bottom-pane-position", gtk_paned_get_position (self->bottom_paned));
+  if (adw_view_stack_get_visible_child_name (self->bottom_stack) != NULL)
+    g_settings_set_string (settings, "bottom-page", adw_view_stack_get_visible_child_name (self->bottom_stack));
+  g_settings_apply (settings);
+}
+
+static gboolean
+ms_window_close_request (GtkWindow *window)
+{
+  save_state (MS_WINDOW (window));
+  return GTK_WINDOW_CLASS (ms_window_parent_class)->close_request (window);
+}
+
+static void
+ms_window_constructed (GObject *object)
+{
+  MsWindow *self = MS_WINDOW (object);
+  MsCatalog *catalog;
+
+  G_OBJECT_CLASS (ms_window_parent_class)->constructed (object);
+  catalog = window_catalog (self);
+  if (catalog != NULL)
+    ms_palette_set_catalog (self->palette, catalog);
+  restore_state (self);
+  _ms_window_update_actions (self);
+}
+
+static void
+ms_window_dispose (GObject *object)
+{
+  MsWindow *self = MS_WINDOW (object);
+
+  if (self->document != NULL)
+    ms_window_set_document (self, NULL);
+  g_clear_handle_id (&self->check_idle, g_source_remove);
+  g_clear_handle_id (&self->refresh_timeout, g_source_remove);
+  g_clear_pointer (&self->diagnostics, g_ptr_array_unref);
+  gtk_widget_dispose_template (GTK_WIDGET (self), MS_TYPE_WINDOW);
+  G_OBJECT_CLASS (ms_window_parent_class)->dispose (object);
+}
+
+static void
+ms_window_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  MsWindow *self = MS_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_DOCUMENT:
+      g_value_set_object (value, self->document);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ms_window_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  MsWindow *self = MS_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_DOCUMENT:
+      ms_window_set_document (self, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ms_window_class_init (MsWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->constructed = ms_window_constructed;
+  object_class->dispose = ms_window_dispose;
+  object_class->get_property = ms_window_get_property;
+  object_class->set_property = ms_window_set_property;
+  window_class->close_request = ms_window_close_request;
+
+  properties[PROP_DOCUMENT] =
+    g_param_spec_object ("document", NULL, NULL, MS_TYPE_DOCUMENT,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (MS_TYPE_START_PAGE);
+  g_type_ensure (MS_TYPE_PALETTE);
+  g_type_ensure (MS_TYPE_INSPECTOR);
+  g_type_ensure (MS_TYPE_CANVAS);
+  g_type_ensure (MS_TYPE_PROBLEMS_VIEW);
+  g_type_ensure (MS_TYPE_CODE_PREVIEW);
+  g_type_ensure (MS_TYPE_BUILD_PANEL);
+
+  gtk_widget_class_set_template_from_resource (widget_class, MS_RESOURCE_PATH "/ui/window.ui");
+  gtk_widget_class_bind_template_child (widget_class, MsWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, MsWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, MsWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, MsWindow, start_page);
+  gtk_widget_class_bind_template_child (widget_class, MsWindow, palette_flap);
+  gtk_widget_class_bind_template_child (widget_class, MsWindow, inspector_flap);
+  gtk_widget_class_bind_template_child (widget_class, MsWindow, bottom_paned);
+  gtk_widget_class_bind_template_child (widget_class, MsWindow, canvas_overlay);
+  gtk_widget_class_bind_template_child (widget_class, MsWindow, palette);
+  gtk_widget_class_bind_template_child (widget_class, MsWindow, inspector);
+  gtk_widget_class_bind_template_child (widget_class, MsWindow, canvas);
+  gtk_widget_class_bind_template_child (widget_class, MsWindow, bottom_stack);
+  gtk_widget_class_bind_template_child (widget_class, MsWindow, problems_page);
+  gtk_widget_class_bind_template_child (widget_class, MsWindow, problems);
+  gtk_widget_class_bind_template_child (widget_class, MsWindow, code_preview);
+  gtk_widget_class_bind_template_child (widget_class, MsWindow, build_panel);
+  gtk_widget_class_bind_template_child (widget_class, MsWindow, palette_button);
+  gtk_widget_class_bind_template_child (widget_class, MsWindow, inspector_button);
+  gtk_widget_class_bind_template_child (widget_class, MsWindow, history_box);
+  gtk_widget_class_bind_template_child (widget_class, MsWindow, run_button);
+
+  _ms_window_install_actions (widget_class);
+}
+
+static void
+ms_window_init (MsWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  g_signal_connect (self->start_page, "open-recent", G_CALLBACK (on_open_recent), self);
+  g_signal_connect (self->start_page, "open-example", G_CALLBACK (on_open_example), self);
+  g_signal_connect (self->canvas, "selection-changed", G_CALLBACK (on_canvas_selection_changed), self);
+  g_signal_connect (self->canvas, "toast", G_CALLBACK (on_toast), self);
+  g_signal_connect (self->canvas, "activate-device", G_CALLBACK (on_activate_device), self);
+  g_signal_connect (self->inspector, "toast", G_CALLBACK (on_toast), self);
+  g_signal_connect (self->palette, "add-device", G_CALLBACK (on_add_device), self);
+  g_signal_connect (self->problems, "problem-activated", G_CALLBACK (on_problem_activated), self);
+  g_signal_connect (self->palette_flap, "notify::reveal-flap", G_CALLBACK (on_flap_revealed), self);
+  g_signal_connect (self->inspector_flap, "notify::reveal-flap", G_CALLBACK (on_flap_revealed), self);
+  g_object_bind_property (self->palette_flap, "reveal-flap", self->palette_button, "active",
+                          G_BINDING_SYNC_CREATE | G_BINDING_BIDIRECTIONAL);
+  g_object_bind_property (self->inspector_flap, "reveal-flap", self->inspector_button, "active",
+                          G_BINDING_SYNC_CREATE | G_BINDING_BIDIRECTIONAL);
+}

@@ -1,0 +1,60 @@
+/* ms-window-private.h: what ms-window.c and ms-window-actions.c share. */
+#pragma once
+
+#include "ms-build-panel.h"
+#include "ms-canvas.h"
+#include "ms-code-preview.h"
+#include "ms-inspector.h"
+#include "ms-palette.h"
+#include "ms-problems-view.h"
+#include "ms-start-page.h"
+#include "ms-window.h"
+
+G_BEGIN_DECLS
+
+struct _MsWindow
+{
+  AdwApplicationWindow parent_instance;
+
+  /* template children */
+  AdwToastOverlay *toast_overlay;
+  AdwWindowTitle *window_title;
+  GtkStack *main_stack;
+  MsStartPage *start_page;
+  AdwFlap *palette_flap;
+  AdwFlap *inspector_flap;
+  GtkPaned *bottom_paned;
+  GtkOverlay *canvas_overlay;
+  MsPalette *palette;
+  MsInspector *inspector;
+  MsCanvas *canvas;
+  AdwViewStack *bottom_stack;
+  AdwViewStackPage *problems_page;
+  MsProblemsView *problems;
+  MsCodePreview *code_preview;
+  MsBuildPanel *build_panel;
+  GtkToggleButton *palette_button;
+  GtkToggleButton *inspector_button;
+  GtkWidget *history_box;
+  GtkWidget *run_button;
+
+  MsDocument *document;
+  GPtrArray *diagnostics;       /* MsDiagnostic*, the latest check */
+  gulong changed_id, reloaded_id;
+  guint check_idle;
+  guint refresh_timeout;
+};
+
+/* ms-window-actions.c */
+void _ms_window_install_actions (GtkWidgetClass *widget_class);
+void _ms_window_update_actions (MsWindow *self);
+
+/* ms-window.c */
+/* Where projects made by New, examples and imports go:
+ * $XDG_DATA_HOME/mirage-studio/projects/NAME[-N]/NAME[-N].mstudio */
+char    *_ms_window_new_project_path (const char *base);
+gboolean _ms_window_open_path (MsWindow *self, const char *path, GError **error);
+gboolean _ms_window_import_configml (MsWindow *self, const char *path, GError **error);
+void     _ms_window_show_error (MsWindow *self, const char *heading, const char *body);
+
+G_END_DECLS
