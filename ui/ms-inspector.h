@@ -25,9 +25,24 @@ void       ms_inspector_set_document (MsInspector *self, MsDocument *doc);
 void       ms_inspector_set_device (MsInspector *self, guint id);
 guint      ms_inspector_get_device (MsInspector *self);
 /* Moves keyboard focus into the first editable field; field (an option
- * name, "name", "module", "signature", a setting such as "target" or
- * "key:net", or NULL) picks a specific one, as the problems list asks. */
+ * name, "name", "module", "signature", "packages", "args", a setting
+ * such as "target", "jobs", "level", "key:net" or "arg:port", or NULL)
+ * picks a specific one, as the problems list asks. */
 void       ms_inspector_focus_field (MsInspector *self, const char *field);
+
+MsDocument *ms_inspector_get_document (MsInspector *self);
+/* The window's latest ms_check_document () result (MsDiagnostic*, a
+ * reference is kept); the inspector shows the ones about what it shows.
+ * Until this is called the inspector runs the checks itself after each
+ * change. */
+void       ms_inspector_set_diagnostics (MsInspector *self, GPtrArray *diagnostics);
+/* Brings the page up to date now instead of at the next idle. */
+void       ms_inspector_refresh (MsInspector *self);
+/* The editor of a field (an AdwEntryRow, GtkSwitch, GtkSpinButton,
+ * AdwComboRow or GtkCheckButton), NULL if the page has no such field;
+ * and the error shown under it, NULL when there is none. */
+GtkWidget  *ms_inspector_get_field_widget (MsInspector *self, const char *field);
+const char *ms_inspector_get_field_message (MsInspector *self, const char *field);
 
 /* Signal "toast" (const char *message, gboolean offer_undo) */
 

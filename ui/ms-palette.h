@@ -24,6 +24,20 @@ void       ms_palette_set_catalog (MsPalette *self, MsCatalog *catalog);
 /* focus the search entry */
 void       ms_palette_focus_search (MsPalette *self);
 
+MsCatalog *ms_palette_get_catalog (MsPalette *self);
+/* Sets the search text and filters at once (no search delay). */
+void       ms_palette_set_search_text (MsPalette *self, const char *text);
+/* Names of the constructors the current search shows, in list order. */
+GPtrArray *ms_palette_get_visible_constructors (MsPalette *self);
+/* The entry (a GtkListBoxRow) of a constructor, or NULL. */
+GtkWidget *ms_palette_get_row (MsPalette *self, const char *ctor);
+
+/* A small pill naming a type, coloured by the type's category (shared by
+ * the palette and the inspector). */
+GtkWidget *ms_palette_type_pill_new (MsCatalog *catalog, const char *type);
+/* Loads the palette's and inspector's CSS once for the default display. */
+void       ms_palette_ensure_style (void);
+
 /* Signal "add-device" (const char *ctor) */
 
 G_END_DECLS

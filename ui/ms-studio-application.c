@@ -151,6 +151,7 @@ ms_studio_application_startup (GApplication *app)
   };
 
   G_APPLICATION_CLASS (ms_studio_application_parent_class)->startup (app);
+  g_set_application_name (_("Mirage Studio"));
 
   self->catalog = ms_catalog_get_default (NULL, &error);
   if (self->catalog == NULL)

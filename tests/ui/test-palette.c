@@ -1,0 +1,257 @@
+/* test-palette.c: the device palette over the real catalog: what it lists,
+ * how search filters it, what activating an entry asks for, and what an
+ * assistive technology reads. */
+#include <gtk/gtk.h>
+#include <adwaita.h>
+
+#include "ms-palette.h"
+
+static MsCatalog *catalog;
+
+static gboolean
+contains (GPtrArray *names, const char *name)
+{
+  for (guint i = 0; i < names->len; i++)
+    if (g_str_equal (names->pdata[i], name))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+haystack_has (const MsConstructor *c, const char *word)
+{
+  g_autofree char *hay = g_strjoin ("\n", c->name, c->summary ? c->summary : "",
+                                    c->description ? c->description : "",
+                                    c->result ? c->result : "", NULL);
+  g_autofree char *f = g_utf8_casefold (hay, -1);
+  g_autofree char *w = g_utf8_casefold (word, -1);
+  return strstr (f, w) != NULL;
+}
+
+static GtkWidget *
+find_widget (GtkWidget *root, GType type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_widget (c, type);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+static MsPalette *
+new_palette (GtkWidget **window)
+{
+  GtkWidget *p = ms_palette_new ();
+
+  ms_palette_set_catalog (MS_PALETTE (p), catalog);
+  *window = gtk_window_new ();
+  gtk_window_set_child (GTK_WINDOW (*window), p);
+  gtk_window_present (GTK_WINDOW (*window));
+  return MS_PALETTE (p);
+}
+
+static void
+destroy_window (GtkWidget *window, MsPalette *p)
+{
+  g_object_ref (p);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (p);
+}
+
+static void
+test_lists_catalog (void)
+{
+  GtkWidget *window;
+  MsPalette *p = new_palette (&window);
+  g_autoptr(GPtrArray) shown = ms_palette_get_visible_constructors (p);
+  GPtrArray *ctors = ms_catalog_get_constructors (catalog);
+  guint expected = 0;
+
+  for (guint i = 0; i < ctors->len; i++)
+    {
+      const MsConstructor *c = ctors->pdata[i];
+      if (c->kind == MS_CTOR_INTERNAL)
+        {
+          g_assert_false (contains (shown, c->name));
+          continue;
+        }
+      expected++;
+      g_assert_true (contains (shown, c->name));
+    }
+  g_assert_cmpuint (shown->len, ==, expected);
+  /* users add their own unikernel from the palette */
+  g_assert_true (contains (shown, "main"));
+  g_assert_false (contains (shown, "ocaml_runtime"));
+  destroy_window (window, p);
+}
+
+static void
+check_search (MsPalette *p, const char *word, const char *must, const char *must_not)
+{
+  g_autoptr(GPtrArray) shown = NULL;
+  GPtrArray *ctors = ms_catalog_get_constructors (catalog);
+
+  ms_palette_set_search_text (p, word);
+  shown = ms_palette_get_visible_constructors (p);
+  for (guint i = 0; i < ctors->len; i++)
+    {
+      const MsConstructor *c = ctors->pdata[i];
+      gboolean want = c->kind != MS_CTOR_INTERNAL && haystack_has (c, word);
+      g_assert_cmpint (contains (shown, c->name), ==, want);
+    }
+  if (must)
+    g_assert_true (contains (shown, must));
+  if (must_not)
+    g_assert_false (contains (shown, must_not));
+}
+
+static void
+test_search (void)
+{
+  GtkWidget *window;
+  MsPalette *p = new_palette (&window);
+  g_autoptr(GPtrArray) all = NULL;
+  g_autoptr(GPtrArray) none = NULL;
+  g_autoptr(GPtrArray) two = NULL;
+
+  /* by name */
+  check_search (p, "ramdisk", "ramdisk", "crunch");
+  check_search (p, "SYSLOG", "syslog_tls", "crunch");
+  /* by a word of the description only */
+  check_search (p, "seed", "default_random", "ramdisk");
+  /* by the type produced */
+  check_search (p, "kv_rw", "chamelon", "crunch");
+  check_search (p, "ipv6", "create_ipv6", "ramdisk");
+  /* every word must match */
+  ms_palette_set_search_text (p, "syslog  tls");
+  two = ms_palette_get_visible_constructors (p);
+  g_assert_cmpuint (two->len, ==, 1);
+  g_assert_cmpstr (two->pdata[0], ==, "syslog_tls");
+  /* nothing matches: the status page is shown */
+  ms_palette_set_search_text (p, "zzzz-no-such-device");
+  none = ms_palette_get_visible_constructors (p);
+  g_assert_cmpuint (none->len, ==, 0);
+  {
+    GtkWidget *stack = find_widget (GTK_WIDGET (p), GTK_TYPE_STACK);
+    g_assert_true (ADW_IS_STATUS_PAGE (gtk_stack_get_visible_child (GTK_STACK (stack))));
+    g_assert_true (gtk_widget_get_mapped (find_widget (GTK_WIDGET (p), ADW_TYPE_STATUS_PAGE)));
+  }
+  ms_palette_set_search_text (p, "");
+  all = ms_palette_get_visible_constructors (p);
+  g_assert_cmpuint (all->len, >, 40);
+  destroy_window (window, p);
+}
+
+static void
+on_add (MsPalette *p, const char *ctor, char **out)
+{
+  g_free (*out);
+  *out = g_strdup (ctor);
+}
+
+static void
+test_activate (void)
+{
+  GtkWidget *window;
+  MsPalette *p = new_palette (&window);
+  g_autofree char *added = NULL;
+  GtkWidget *row;
+
+  g_signal_connect (p, "add-device", G_CALLBACK (on_add), &added);
+  row = ms_palette_get_row (p, "generic_kv_ro");
+  g_assert_nonnull (row);
+  gtk_widget_activate (row);
+  g_assert_cmpstr (added, ==, "generic_kv_ro");
+
+  /* Enter in the search adds the first match */
+  ms_palette_set_search_text (p, "chamelon");
+  g_signal_emit_by_name (find_widget (GTK_WIDGET (p), GTK_TYPE_SEARCH_ENTRY), "activate");
+  g_assert_cmpstr (added, ==, "chamelon");
+  destroy_window (window, p);
+}
+
+static void
+test_drag_payload_and_tooltip (void)
+{
+  GtkWidget *window;
+  MsPalette *p = new_palette (&window);
+  GtkWidget *row = ms_palette_get_row (p, "crunch");
+  const MsConstructor *c = ms_catalog_lookup (catalog, "crunch");
+  GtkDragSource *drag = NULL;
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (row);
+
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (row), ==, c->description);
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) ctl = g_list_model_get_item (controllers, i);
+      if (GTK_IS_DRAG_SOURCE (ctl))
+        drag = GTK_DRAG_SOURCE (ctl);
+    }
+  g_assert_nonnull (drag);
+  /* the canvas accepts "ms-ctor:NAME" strings */
+  {
+    GdkContentProvider *content = NULL;
+    GValue value = G_VALUE_INIT;
+    g_autoptr(GError) error = NULL;
+
+    g_signal_emit_by_name (drag, "prepare", 4.0, 4.0, &content);
+    g_assert_nonnull (content);
+    g_value_init (&value, G_TYPE_STRING);
+    g_assert_true (gdk_content_provider_get_value (content, &value, &error));
+    g_assert_no_error (error);
+    g_assert_cmpstr (g_value_get_string (&value), ==, MS_PALETTE_DRAG_PREFIX "crunch");
+    g_value_unset (&value);
+    g_object_unref (content);
+  }
+  g_clear_object (&controllers);
+  destroy_window (window, p);
+}
+
+static void
+test_accessible_labels (void)
+{
+  GtkWidget *window;
+  MsPalette *p = new_palette (&window);
+  GPtrArray *ctors = ms_catalog_get_constructors (catalog);
+
+  for (guint i = 0; i < ctors->len; i++)
+    {
+      const MsConstructor *c = ctors->pdata[i];
+      g_autofree char *label = NULL;
+      GtkWidget *row;
+
+      if (c->kind == MS_CTOR_INTERNAL)
+        continue;
+      row = ms_palette_get_row (p, c->name);
+      label = g_strdup_printf ("%s: %s", c->name, c->summary);
+      gtk_test_accessible_assert_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, label);
+    }
+  destroy_window (window, p);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  int ret;
+
+  /* the test AT context records accessible properties, so they can be read back */
+  g_setenv ("GTK_A11Y", "test", TRUE);
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  catalog = ms_catalog_get_default (NULL, &error);
+  g_assert_no_error (error);
+
+  g_test_add_func ("/palette/lists-catalog", test_lists_catalog);
+  g_test_add_func ("/palette/search", test_search);
+  g_test_add_func ("/palette/activate", test_activate);
+  g_test_add_func ("/palette/drag-and-tooltip", test_drag_payload_and_tooltip);
+  g_test_add_func ("/palette/accessible-labels", test_accessible_labels);
+  ret = g_test_run ();
+  ms_catalog_unref (catalog);
+  return ret;
+}

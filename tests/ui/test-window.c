@@ -1,0 +1,317 @@
+/* test-window.c: a studio window as a user meets it: the start page, an
+ * example opened as a project of one's own, a config.ml imported, a
+ * damaged file refused with a message and left as it was, undo and redo
+ * through the window's actions, and the window's size remembered. */
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "ms-store.h"
+#include "ms-window-private.h"
+
+static char *tmpdir;
+static MsStudioApplication *app;
+
+static void
+iterate (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static MsWindow *
+new_window (void)
+{
+  MsWindow *win = ms_window_new (app);
+  gtk_window_present (GTK_WINDOW (win));
+  iterate (50);
+  return win;
+}
+
+static void
+close_window (MsWindow *win)
+{
+  g_object_add_weak_pointer (G_OBJECT (win), (gpointer *) &win);
+  gtk_window_destroy (GTK_WINDOW (win));
+  iterate (20);
+  g_assert_null (win);
+}
+
+/* The message dialog a window shows, if any; closed when found. */
+static char *
+take_dialog_text (MsWindow *win)
+{
+  GListModel *tops = gtk_window_get_toplevels ();
+  char *text = NULL;
+
+  for (guint i = 0; i < g_list_model_get_n_items (tops) && text == NULL; i++)
+    {
+      g_autoptr(GtkWindow) w = g_list_model_get_item (tops, i);
+      if (ADW_IS_MESSAGE_DIALOG (w) && gtk_window_get_transient_for (w) == GTK_WINDOW (win))
+        {
+          text = g_strdup_printf ("%s\n%s", adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (w)),
+                                  adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (w)));
+          gtk_window_destroy (w);
+        }
+    }
+  return text;
+}
+
+static guint
+count_examples (void)
+{
+  g_autofree char *dir = g_build_filename (g_getenv ("MSTUDIO_DATADIR"), "examples", NULL);
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  g_assert_nonnull (d);
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *config = g_build_filename (dir, name, "config.ml", NULL);
+      n += g_file_test (config, G_FILE_TEST_IS_REGULAR);
+    }
+  return n;
+}
+
+static void
+test_start_page (void)
+{
+  MsWindow *win = new_window ();
+  GtkWidget *box = gtk_widget_get_first_child (GTK_WIDGET (win->start_page));
+  guint cards = 0;
+
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (win->main_stack), ==, "start");
+  g_assert_null (ms_window_get_document (win));
+  /* Every bundled example is offered, each with a name for screen readers. */
+  for (GtkWidget *w = box; w != NULL; )
+    {
+      if (GTK_IS_FLOW_BOX_CHILD (w))
+        {
+          cards++;
+          g_assert_nonnull (g_object_get_data (G_OBJECT (w), "example"));
+        }
+      if (gtk_widget_get_first_child (w) != NULL && !GTK_IS_FLOW_BOX_CHILD (w))
+        w = gtk_widget_get_first_child (w);
+      else
+        {
+          while (w != NULL && gtk_widget_get_next_sibling (w) == NULL)
+            {
+              w = gtk_widget_get_parent (w);
+              if (w == GTK_WIDGET (win->start_page))
+                w = NULL;
+            }
+          if (w != NULL)
+            w = gtk_widget_get_next_sibling (w);
+        }
+    }
+  g_assert_cmpuint (cards, ==, count_examples ());
+  /* Without a project, project actions are off. */
+  g_assert_false (gtk_widget_activate_action (GTK_WIDGET (win), "win.undo", NULL) &&
+                  ms_window_get_document (win) != NULL);
+  close_window (win);
+}
+
+static void
+test_open_example (void)
+{
+  MsWindow *win = new_window ();
+  g_autoptr(GError) error = NULL;
+  MsDocument *doc;
+  const char *path;
+  g_autofree char *dir = NULL, *code = NULL;
+
+  g_assert_true (ms_window_open_example (win, "network", &error));
+  g_assert_no_error (error);
+  doc = ms_window_get_document (win);
+  g_assert_nonnull (doc);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (win->main_stack), ==, "editor");
+  g_assert_nonnull (ms_document_find_device (doc, "stack"));
+  /* The example became a project file of the user's, in its own folder. */
+  path = ms_store_get_path (doc);
+  g_assert_nonnull (path);
+  g_assert_true (g_str_has_prefix (path, tmpdir));
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+  g_assert_cmpstr (adw_window_title_get_title (win->window_title), ==, "network");
+
+  close_window (win);
+
+  /* hello comes with its unikernel.c, ready to build */
+  win = new_window ();
+  g_assert_true (ms_window_open_example (win, "hello", &error));
+  dir = g_path_get_dirname (ms_store_get_path (ms_window_get_document (win)));
+  code = g_build_filename (dir, "unikernel.c", NULL);
+  g_assert_true (g_file_test (code, G_FILE_TEST_IS_REGULAR));
+  /* a second copy of an example never reuses the first one's folder */
+  {
+    MsWindow *win2 = new_window ();
+    g_autofree char *dir2 = NULL;
+    g_assert_true (ms_window_open_example (win2, "hello", &error));
+    dir2 = g_path_get_dirname (ms_store_get_path (ms_window_get_document (win2)));
+    g_assert_cmpstr (dir, !=, dir2);
+    close_window (win2);
+  }
+  close_window (win);
+}
+
+static void
+test_damaged_file (void)
+{
+  MsWindow *win = new_window ();
+  g_autofree char *path = g_build_filename (tmpdir, "damaged.mstudio", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *after = NULL, *text = NULL;
+  const char junk[] = "SQLite format 3\0this is not really a database at all";
+  gsize len = 0;
+
+  g_assert_true (g_file_set_contents (path, junk, sizeof junk, NULL));
+  g_assert_false (ms_window_open_file (win, file, &error));
+  g_assert_nonnull (error);
+  /* the window says so, names the file, stays on its start page */
+  text = take_dialog_text (win);
+  g_assert_nonnull (text);
+  g_assert_nonnull (strstr (text, "damaged.mstudio"));
+  g_assert_null (ms_window_get_document (win));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (win->main_stack), ==, "start");
+  /* and the file is exactly as it was */
+  g_assert_true (g_file_get_contents (path, &after, &len, NULL));
+  g_assert_cmpmem (after, len, junk, sizeof junk);
+  close_window (win);
+}
+
+static void
+test_import_configml (void)
+{
+  MsWindow *win = new_window ();
+  g_autofree char *src = g_build_filename (g_getenv ("MSTUDIO_DATADIR"), "examples", "kv_ro", "config.ml", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (src);
+  g_autofree char *bad = g_build_filename (tmpdir, "broken.ml", NULL);
+  g_autoptr(GFile) bad_file = g_file_new_for_path (bad);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  g_assert_true (ms_window_open_file (win, file, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (ms_store_get_path (ms_window_get_document (win)));
+  g_assert_cmpuint (ms_document_get_n_devices (ms_window_get_document (win)), >, 1);
+  close_window (win);
+
+  /* a file with nothing to import is explained, with the place */
+  win = new_window ();
+  g_assert_true (g_file_set_contents (bad, "let x = (\n", -1, NULL));
+  g_assert_false (ms_window_open_file (win, bad_file, &error));
+  text = take_dialog_text (win);
+  g_assert_nonnull (text);
+  g_assert_nonnull (strstr (text, "broken.ml:"));
+  g_assert_null (ms_window_get_document (win));
+  close_window (win);
+}
+
+static void
+test_undo_redo (void)
+{
+  MsWindow *win = new_window ();
+  g_autoptr(GError) error = NULL;
+  MsDocument *doc;
+  guint n;
+
+  g_assert_true (ms_window_open_example (win, "noop", &error));
+  doc = ms_window_get_document (win);
+  iterate (300);   /* the canvas places what the import left unplaced */
+  n = ms_document_get_n_devices (doc);
+  /* one step, as the canvas adds a device: insert and place */
+  ms_document_begin_group (doc, "Add disk");
+  {
+    guint id = ms_document_add_device (doc, "block_of_file", "disk", &error);
+    g_assert_cmpuint (id, >, 0);
+    g_assert_true (ms_document_move_device (doc, id, 400, 300, &error));
+  }
+  g_assert_true (ms_document_end_group (doc, &error));
+  iterate (50);
+  g_assert_cmpuint (ms_document_get_n_devices (doc), ==, n + 1);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.undo", NULL));
+  iterate (20);
+  g_assert_cmpuint (ms_document_get_n_devices (doc), ==, n);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.redo", NULL));
+  iterate (20);
+  g_assert_cmpuint (ms_document_get_n_devices (doc), ==, n + 1);
+  g_assert_nonnull (ms_document_find_device (doc, "disk"));
+
+  /* the change is on disk already: another reader sees it */
+  {
+    g_autoptr(MsDocument) other = ms_store_open_read_only (ms_store_get_path (doc),
+                                                           ms_studio_application_get_catalog (app), &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (ms_document_find_device (other, "disk"));
+  }
+  close_window (win);
+}
+
+static void
+test_new_project (void)
+{
+  MsWindow *win = new_window ();
+  MsDocument *doc;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.new", NULL));
+  iterate (20);
+  doc = ms_window_get_document (win);
+  g_assert_nonnull (doc);
+  g_assert_nonnull (ms_store_get_path (doc));
+  g_assert_true (g_str_has_suffix (ms_store_get_path (doc), ".mstudio"));
+  g_assert_cmpuint (ms_document_get_n_devices (doc), ==, 0);
+  close_window (win);
+}
+
+static void
+test_remembers_size (void)
+{
+  GSettings *settings = ms_studio_application_get_settings (app);
+  MsWindow *win;
+  int w = 0, h = 0;
+
+  g_assert_nonnull (settings);
+  win = new_window ();
+  gtk_window_set_default_size (GTK_WINDOW (win), 1034, 702);
+  iterate (50);
+  gtk_window_close (GTK_WINDOW (win));
+  iterate (50);
+  g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 1034);
+  g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 702);
+
+  win = new_window ();
+  gtk_window_get_default_size (GTK_WINDOW (win), &w, &h);
+  g_assert_cmpint (w, ==, 1034);
+  g_assert_cmpint (h, ==, 702);
+  close_window (win);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  tmpdir = g_dir_make_tmp ("ms-window-XXXXXX", NULL);
+  g_setenv ("XDG_DATA_HOME", tmpdir, TRUE);
+  g_test_init (&argc, &argv, NULL);
+  gtk_init ();
+
+  app = ms_studio_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE | G_APPLICATION_HANDLES_OPEN);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (ms_studio_application_get_catalog (app));
+
+  g_test_add_func ("/window/start-page", test_start_page);
+  g_test_add_func ("/window/open-example", test_open_example);
+  g_test_add_func ("/window/damaged-file", test_damaged_file);
+  g_test_add_func ("/window/import-config-ml", test_import_configml);
+  g_test_add_func ("/window/undo-redo", test_undo_redo);
+  g_test_add_func ("/window/new-project", test_new_project);
+  g_test_add_func ("/window/remembers-size", test_remembers_size);
+  status = g_test_run ();
+  g_object_unref (app);
+  return status;
+}
