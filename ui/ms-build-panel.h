@@ -29,6 +29,25 @@ void       ms_build_panel_stop (MsBuildPanel *self);
 /* the log as plain text, for tests */
 char      *ms_build_panel_get_log_text (MsBuildPanel *self);
 
-/* Signal "finished" (gboolean success) after each build or run */
+/* `mstudio export P --format c-skeleton -o DIR` into the project's
+ * directory, when it has no unikernel.c yet */
+void       ms_build_panel_write_skeleton (MsBuildPanel *self);
+/* property "target": "unix" (default) or "sandbox" */
+void       ms_build_panel_set_target (MsBuildPanel *self, const char *target);
+/* the "--name=value" arguments Run passes: the values changed in the form */
+char     **ms_build_panel_get_run_arguments (MsBuildPanel *self);
+/* the editor of a runtime argument in the form (AdwEntryRow, GtkSpinButton
+ * or GtkSwitch), or NULL */
+GtkWidget *ms_build_panel_get_arg_widget (MsBuildPanel *self, const char *name);
+/* the compiler problems of the last build or run, in output order */
+guint      ms_build_panel_get_n_problems (MsBuildPanel *self);
+/* as if the user activated problem index: emits "open-source" */
+void       ms_build_panel_activate_problem (MsBuildPanel *self, guint index);
+
+/* Signal "finished" (gboolean success) after each build or run.
+ * Signal "open-source" (const char *path, int line, int column) -> gboolean:
+ * a compiler problem was activated; return TRUE when handled. Unhandled,
+ * gnome-text-editor +LINE PATH is started if installed, else the
+ * location is shown in the panel. */
 
 G_END_DECLS

@@ -22,5 +22,13 @@ void       ms_code_preview_set_document (MsCodePreview *self, MsDocument *doc);
 void       ms_code_preview_set_device (MsCodePreview *self, guint id);
 /* the text shown now, for tests: "config.ml" or "unikernel.ml" */
 char      *ms_code_preview_get_text (MsCodePreview *self, const char *file);
+/* property "file": the file shown, "config.ml" (default) or "unikernel.ml" */
+void       ms_code_preview_set_file (MsCodePreview *self, const char *file);
+/* property "mirage-version": "4.11" (default) or "4.10" */
+void       ms_code_preview_set_mirage_version (MsCodePreview *self, const char *version);
+/* the 0-based lines highlighted as the selected device's; FALSE if none */
+gboolean   ms_code_preview_get_device_lines (MsCodePreview *self, int *first, int *last);
+/* the message shown instead of the text when generation fails, else NULL */
+const char *ms_code_preview_get_error (MsCodePreview *self);
 
 G_END_DECLS
