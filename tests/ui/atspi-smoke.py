@@ -3,7 +3,8 @@
 # reader sees it over AT-SPI. Started by test-atspi.sh inside its own
 # D-Bus session; prints TAP.
 #
-# argv: the mirage-studio binary, a project file.
+# argv: the mirage-studio binary, a project file, the file to write TAP to
+# (the bus's own daemons print on standard output).
 import os
 import subprocess
 import sys
@@ -13,7 +14,7 @@ import gi
 gi.require_version("Atspi", "2.0")
 from gi.repository import Atspi  # noqa: E402
 
-studio, project = sys.argv[1], sys.argv[2]
+studio, project, tap_path = sys.argv[1], sys.argv[2], sys.argv[3]
 env = dict(os.environ)
 env.pop("GTK_A11Y", None)
 proc = subprocess.Popen([studio, project], env=env)
@@ -80,7 +81,8 @@ finally:
     except subprocess.TimeoutExpired:
         proc.kill()
 
-print("1..%d" % len(results))
-for i, (c, what) in enumerate(results, 1):
-    print("%s %d - %s" % ("ok" if c else "not ok", i, what))
+with open(tap_path, "w") as tap:
+    tap.write("1..%d\n" % len(results))
+    for i, (c, what) in enumerate(results, 1):
+        tap.write("%s %d - %s\n" % ("ok" if c else "not ok", i, what))
 sys.exit(0 if all(c for c, _ in results) else 1)
