@@ -287,6 +287,30 @@ test_remembers_size (void)
   close_window (win);
 }
 
+/* At 800x600 the side panes fold into overlays and the canvas keeps
+ * most of the width; each pane still opens on demand. */
+static void
+test_narrow (void)
+{
+  MsWindow *win = new_window ();
+  g_autoptr(GError) error = NULL;
+
+  gtk_window_set_default_size (GTK_WINDOW (win), 800, 600);
+  g_assert_true (ms_window_open_example (win, "network", &error));
+  iterate (400);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (win)), <=, 820);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (win->canvas)), >=, 400);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.toggle-palette", NULL));
+  iterate (400);
+  g_assert_true (adw_flap_get_reveal_flap (win->palette_flap));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (win->palette)));
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (win->palette)), >=, 200);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.toggle-inspector", NULL));
+  iterate (400);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (win->inspector)));
+  close_window (win);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -311,6 +335,7 @@ main (int argc, char **argv)
   g_test_add_func ("/window/undo-redo", test_undo_redo);
   g_test_add_func ("/window/new-project", test_new_project);
   g_test_add_func ("/window/remembers-size", test_remembers_size);
+  g_test_add_func ("/window/narrow", test_narrow);
   status = g_test_run ();
   g_object_unref (app);
   return status;
