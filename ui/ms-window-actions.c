@@ -206,6 +206,20 @@ action_close (GtkWidget *widget, const char *name, GVariant *param)
   gtk_window_close (GTK_WINDOW (widget));
 }
 
+static void
+action_show_import_report (GtkWidget *widget, const char *name, GVariant *param)
+{
+  MsWindow *self = MS_WINDOW (widget);
+  GtkWidget *dialog;
+
+  if (self->import_report == NULL)
+    return;
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("What the Import Left Out"), NULL);
+  adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (dialog), self->import_report);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 /* -- history -- */
 
 static void
@@ -541,6 +555,7 @@ _ms_window_install_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.import", NULL, action_import);
   gtk_widget_class_install_action (widget_class, "win.save-as", NULL, action_save_as);
   gtk_widget_class_install_action (widget_class, "win.close", NULL, action_close);
+  gtk_widget_class_install_action (widget_class, "win.show-import-report", NULL, action_show_import_report);
   gtk_widget_class_install_action (widget_class, "win.undo", NULL, action_undo);
   gtk_widget_class_install_action (widget_class, "win.redo", NULL, action_redo);
   gtk_widget_class_install_action (widget_class, "win.find", NULL, action_find);

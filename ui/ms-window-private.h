@@ -43,6 +43,7 @@ struct _MsWindow
   gulong changed_id, reloaded_id;
   guint check_idle;
   guint refresh_timeout;
+  char *import_report;          /* what the last import said, for its toast's Details */
 };
 
 /* ms-window-actions.c */

@@ -344,8 +344,24 @@ import_into_project (MsWindow *self, const char *config_path, const char *name_h
     return FALSE;
   if (!quiet && (errors > 0 || warnings > 0))
     {
-      g_autofree char *msg = g_strdup_printf (_("Imported %s with %u errors and %u warnings"), display, errors, warnings);
-      ms_window_show_toast (self, msg, FALSE);
+      GString *details = g_string_new (NULL);
+      guint n = errors + warnings;
+      g_autofree char *msg = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Imported %s with %u problem",
+                                                           "Imported %s with %u problems", n),
+                                              display, n);
+      AdwToast *toast = adw_toast_new (msg);
+
+      for (guint i = 0; i < report->messages->len; i++)
+        {
+          g_autofree char *m = ms_import_message_format (report, report->messages->pdata[i]);
+          g_string_append_printf (details, "%s\n", m);
+        }
+      g_free (self->import_report);
+      self->import_report = g_string_free (details, FALSE);
+      adw_toast_set_timeout (toast, 8);
+      adw_toast_set_button_label (toast, _("_Details"));
+      adw_toast_set_action_name (toast, "win.show-import-report");
+      adw_toast_overlay_add_toast (self->toast_overlay, toast);
     }
   return TRUE;
 }
@@ -584,6 +600,7 @@ ms_window_dispose (GObject *object)
   g_clear_handle_id (&self->check_idle, g_source_remove);
   g_clear_handle_id (&self->refresh_timeout, g_source_remove);
   g_clear_pointer (&self->diagnostics, g_ptr_array_unref);
+  g_clear_pointer (&self->import_report, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), MS_TYPE_WINDOW);
   G_OBJECT_CLASS (ms_window_parent_class)->dispose (object);
 }
