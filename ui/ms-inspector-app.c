@@ -31,6 +31,15 @@ register_title (const char *what)
   return _("Random numbers");
 }
 
+/* "default" written out (mstudio register --reporter default) means the
+ * same as unset, which is how the combo row lists it. */
+static char *
+get_register_setting (Field *f)
+{
+  const char *v = ms_document_get_setting (f->self->doc, f->key);
+  return g_strdup (g_strcmp0 (v, "default") == 0 ? NULL : v);
+}
+
 /* Devices that can be registered: main and job-typed devices. */
 static gboolean
 is_job_candidate (const MsDevice *d)
@@ -218,7 +227,7 @@ ms_inspector_build_app (MsInspector *self)
       g_ptr_array_add (values, NULL);
       g_ptr_array_add (labels, NULL);
       f = ms_inspector_field_new (self, what, what);
-      f->get = ms_field_get_setting;
+      f->get = get_register_setting;
       f->apply = ms_field_apply_setting;
       ms_inspector_add_combo_row (self, group, f, register_title (what), NULL,
                                   (const char *const *) values->pdata,

@@ -274,11 +274,12 @@ static void
 show_bottom (MsWindow *self, const char *page)
 {
   int height = gtk_widget_get_height (GTK_WIDGET (self->bottom_paned));
+  int position = gtk_paned_get_position (self->bottom_paned);
 
   adw_view_stack_set_visible_child_name (self->bottom_stack, page);
-  /* a collapsed pane is opened to a useful height */
-  if (height > 0 && gtk_paned_get_position (self->bottom_paned) > height - 140)
-    gtk_paned_set_position (self->bottom_paned, MAX (height * 2 / 3, height - 320));
+  /* a pane too low to read code or a log in is raised to a useful height */
+  if (height > 0 && height - position < 300)
+    gtk_paned_set_position (self->bottom_paned, MAX (height - 300, height / 3));
 }
 
 static void
