@@ -746,6 +746,19 @@ notify_history (MsDocument *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_REDO]);
 }
 
+void
+ms_document_clear_history (MsDocument *self)
+{
+  g_return_if_fail (MS_IS_DOCUMENT (self));
+  g_return_if_fail (self->group_depth == 0);
+
+  if (self->undo_stack->len == 0 && self->redo_stack->len == 0)
+    return;
+  g_ptr_array_set_size (self->undo_stack, 0);
+  g_ptr_array_set_size (self->redo_stack, 0);
+  notify_history (self);
+}
+
 static gboolean
 tx_commit_mode (MsDocument *self, const char *label, HistoryMode mode, MsChangeSet *original, GError **error)
 {

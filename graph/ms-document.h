@@ -101,6 +101,9 @@ const char *ms_document_get_undo_label (MsDocument *self);
 const char *ms_document_get_redo_label (MsDocument *self);
 gboolean    ms_document_undo (MsDocument *self, GError **error);
 gboolean    ms_document_redo (MsDocument *self, GError **error);
+/* Forgets every step: for changes the user did not make, such as the
+ * placing of devices a file had left unplaced when it is first shown. */
+void        ms_document_clear_history (MsDocument *self);
 
 /* for the store: persistence hook, and loading without history */
 void     ms_document_set_backend (MsDocument *self, const MsDocumentBackend *backend, gpointer data);

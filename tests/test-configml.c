@@ -247,6 +247,39 @@ test_keys_and_header (void)
   assert_parses (text, "config.ml");
 }
 
+/* One Key.create per key name: options naming it must agree on its type
+ * (the real mirage 4.10.2 rejects ~net_key:(Key.value k) for a bool k). */
+static void
+test_key_types_disagree (void)
+{
+  g_autoptr(MsCatalog) cat = test_catalog ();
+  g_autoptr(MsDocument) doc = ms_document_new (cat);
+  g_autoptr(MsCatalog) c410 = catalog_for ("4.10");
+  g_autoptr(GError) error = NULL;
+  guint net = test_add (doc, "default_network", "net");
+  guint stack = test_add (doc, "generic_stackv4v6", "stack");
+  guint stack2 = test_add (doc, "generic_stackv4v6", "stack2");
+  g_autofree char *text = NULL;
+  char *none;
+
+  test_connect (doc, net, stack, "net");
+  test_connect (doc, net, stack2, "net");
+  /* the same key for the same Mirage key is shared */
+  test_set (doc, stack, "dhcp_key", "use_dhcp");
+  test_set (doc, stack2, "dhcp_key", "use_dhcp");
+  text = export_ok (doc, "4.10", MS_EXPORT_FORCE);
+  g_assert_nonnull (strstr (text, "let use_dhcp =\n  Key.create \"use_dhcp\"\n"));
+  g_assert_nonnull (strstr (text, "~dhcp_key:(Key.value use_dhcp)"));
+  assert_parses (text, "config.ml");
+  /* a bool key and an enum key cannot be one Key.create */
+  test_set (doc, stack2, "net_key", "use_dhcp");
+  none = ms_configml_generate (doc, c410, MS_EXPORT_FORCE, &error);
+  g_assert_null (none);
+  g_assert_error (error, MS_EXPORT_ERROR, MS_EXPORT_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "stack2.net_key"));
+  g_assert_nonnull (strstr (error->message, "use_dhcp"));
+}
+
 /* ---- version differences ----------------------------------------------------------- */
 
 static void
@@ -648,6 +681,7 @@ main (int argc, char **argv)
   g_test_add_func ("/configml/order", test_order_ties_by_id);
   g_test_add_func ("/configml/register", test_register_options);
   g_test_add_func ("/configml/keys", test_keys_and_header);
+  g_test_add_func ("/configml/key-types", test_key_types_disagree);
   g_test_add_func ("/configml/removed-in-4.11", test_removed_in_411);
   g_test_add_func ("/configml/check-errors", test_check_errors);
   g_test_add_func ("/configml/unusable-names", test_unusable_names);

@@ -248,6 +248,41 @@ test_notify (void)
   g_assert_error (error, MS_DOCUMENT_ERROR, MS_DOCUMENT_ERROR_NOTHING_TO_DO);
 }
 
+/* Forgetting the history keeps the document as it is and tells listeners
+ * that there is nothing to undo or redo any more. */
+static void
+on_notify_count (GObject *obj, GParamSpec *pspec, guint *count)
+{
+  (*count)++;
+}
+
+static void
+test_clear_history (void)
+{
+  g_autoptr(MsCatalog) cat = test_catalog ();
+  g_autoptr(MsDocument) doc = ms_document_new (cat);
+  g_autoptr(GError) error = NULL;
+  guint notified = 0;
+
+  test_add (doc, "block_of_file", "a");
+  test_add (doc, "block_of_file", "b");
+  g_assert_true (ms_document_undo (doc, &error));
+  g_assert_true (ms_document_can_undo (doc));
+  g_assert_true (ms_document_can_redo (doc));
+  g_signal_connect (doc, "notify::can-undo", G_CALLBACK (on_notify_count), &notified);
+  ms_document_clear_history (doc);
+  g_assert_false (ms_document_can_undo (doc));
+  g_assert_false (ms_document_can_redo (doc));
+  g_assert_cmpuint (notified, ==, 1);
+  g_assert_nonnull (ms_document_find_device (doc, "a"));
+  g_assert_null (ms_document_find_device (doc, "b"));
+  g_assert_false (ms_document_undo (doc, &error));
+  g_clear_error (&error);
+  /* history starts again with the next change */
+  test_add (doc, "ramdisk", "c");
+  g_assert_true (ms_document_can_undo (doc));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -260,5 +295,6 @@ main (int argc, char **argv)
   g_test_add_func ("/document/settings", test_settings);
   g_test_add_func ("/document/group", test_group);
   g_test_add_func ("/document/notify", test_notify);
+  g_test_add_func ("/document/clear-history", test_clear_history);
   return g_test_run ();
 }

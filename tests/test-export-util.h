@@ -177,7 +177,15 @@ test_sample_value (TestBuilder *b, const char *type)
       return g_steal_pointer (&name);
     }
   if (g_str_has_prefix (type, "key:"))
-    return g_strdup ("my_key");
+    {
+      /* a configure key per key type: one Key.create cannot stand for
+       * keys of different types (bool dhcp, enum net) */
+      char *name = g_strdup_printf ("key_%s", type + 4);
+      for (char *p = name; *p; p++)
+        if (!g_ascii_isalnum (*p))
+          *p = '_';
+      return name;
+    }
   for (guint i = 0; i < G_N_ELEMENTS (test_samples); i++)
     if (g_str_equal (test_samples[i].type, type))
       return g_strdup (test_samples[i].value);

@@ -54,7 +54,20 @@ void        ms_canvas_cancel_layout (MsCanvas *self);
  * "canvas.delete", "canvas.duplicate", "canvas.copy", "canvas.paste",
  * "canvas.select-all", "canvas.zoom-in", "canvas.zoom-out",
  * "canvas.zoom-reset", "canvas.zoom-fit", "canvas.layout",
- * "canvas.layout-selection", "canvas.toggle-minimap"). */
+ * "canvas.layout-selection", "canvas.toggle-minimap", and also
+ * "canvas.cut" and "canvas.cancel-layout"). Copy and paste go through the
+ * clipboard as text (graph/ms-fragment.h), so they work between windows
+ * and processes; a paste is one undo step.
+ *
+ * Keys on the focused canvas: Delete removes the selection (or, with a
+ * port focused, its wire), ctrl+d/c/x/v/a, ctrl+plus/minus/0 zoom in, out,
+ * to 100 %, ctrl+1 zooms to fit, ctrl+shift+l arranges everything,
+ * ctrl+shift+m toggles the overview; arrows move the focus to the nearest
+ * device that way, alt+arrows move the selection one grid step, Tab and
+ * shift+Tab walk the focused device's ports, Enter on a device emits
+ * "activate-device", Enter on a port starts a keyboard wire, Menu or
+ * shift+F10 opens the context menu, Escape cancels or clears the
+ * selection; space + drag pans. Property "show-minimap" (TRUE). */
 void        ms_canvas_delete_selection (MsCanvas *self);
 void        ms_canvas_duplicate_selection (MsCanvas *self);
 void        ms_canvas_copy_selection (MsCanvas *self);
@@ -65,6 +78,11 @@ void        ms_canvas_paste (MsCanvas *self);
  *   "toast" (const char *message, gboolean offer_undo)  user feedback
  *   "activate-device" (guint id)   Enter on a device: focus the inspector
  */
+
+/* The colour of ports and wires of a type family ("kv_ro", "stackv4v6",
+ * ...; NULL: unknown type), for the light or dark style; the same colours
+ * the canvas's legend shows. */
+void        ms_canvas_get_type_color (const char *family, gboolean dark, GdkRGBA *color);
 
 /* Renders the whole graph (not just the visible part) at zoom 1 into a
  * texture, for tests, export and the README screenshot. */

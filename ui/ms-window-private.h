@@ -40,7 +40,7 @@ struct _MsWindow
 
   MsDocument *document;
   GPtrArray *diagnostics;       /* MsDiagnostic*, the latest check */
-  gulong changed_id, reloaded_id;
+  gulong changed_id, reloaded_id, history_id;
   guint check_idle;
   guint refresh_timeout;
   char *import_report;          /* what the last import said, for its toast's Details */

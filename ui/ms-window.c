@@ -189,6 +189,7 @@ ms_window_set_document (MsWindow *self, MsDocument *doc)
     {
       g_clear_signal_handler (&self->changed_id, self->document);
       g_clear_signal_handler (&self->reloaded_id, self->document);
+      g_clear_signal_handler (&self->history_id, self->document);
     }
   g_clear_handle_id (&self->check_idle, g_source_remove);
   g_clear_handle_id (&self->refresh_timeout, g_source_remove);
@@ -205,6 +206,7 @@ ms_window_set_document (MsWindow *self, MsDocument *doc)
     {
       self->changed_id = g_signal_connect (doc, "changed", G_CALLBACK (on_document_changed), self);
       self->reloaded_id = g_signal_connect (doc, "reloaded", G_CALLBACK (on_document_changed), self);
+      self->history_id = g_signal_connect_swapped (doc, "notify::can-undo", G_CALLBACK (_ms_window_update_actions), self);
       self->refresh_timeout = g_timeout_add_seconds (REFRESH_SECONDS, refresh_from_disk, self);
       gtk_stack_set_visible_child_name (self->main_stack, "editor");
       run_checks (self);

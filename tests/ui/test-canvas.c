@@ -1008,6 +1008,37 @@ test_keyboard (void)
   g_assert_cmpuint (selection_len (canvas), ==, 4);
   g_assert_true (_ms_canvas_key_press (canvas, GDK_KEY_Escape, 0));
   g_assert_cmpuint (selection_len (canvas), ==, 0);
+
+  /* wiring without a mouse: Enter on net's output, Enter on the first port that fits */
+  ms_canvas_select (canvas, &f.net, 1);
+  g_assert_true (_ms_canvas_key_press (canvas, GDK_KEY_Tab, 0));
+  g_assert_true (_ms_canvas_key_press (canvas, GDK_KEY_Return, 0));
+  g_assert_cmpuint (activated, ==, f.net);   /* not the inspector this time */
+  g_assert_true (canvas->kwire);
+  g_assert_true (_ms_canvas_port_is_lit (canvas, f.stack, "net"));
+  g_assert_true (_ms_canvas_key_press (canvas, GDK_KEY_Return, 0));
+  g_assert_false (canvas->kwire);
+  g_assert_cmpuint (ms_document_get_source (f.doc, f.stack, "net"), ==, f.net);
+  /* a right click on a card selects it and opens the menu of the canvas actions */
+  {
+    double x, y;
+    card_center (canvas, f.kv, &x, &y);
+    g_assert_true (_ms_canvas_popup_menu (canvas, x, y));
+    g_assert_true (gtk_widget_get_visible (canvas->context_menu));
+    g_assert_true (selected (canvas, f.kv));
+    g_assert_cmpuint (selection_len (canvas), ==, 1);
+    gtk_popover_popdown (GTK_POPOVER (canvas->context_menu));
+  }
+  /* the unikernel's kv_ro input: files fits; Escape gives up */
+  ms_canvas_select (canvas, &f.main_, 1);
+  g_assert_true (_ms_canvas_key_press (canvas, GDK_KEY_Tab, 0));
+  g_assert_true (_ms_canvas_key_press (canvas, GDK_KEY_Tab, 0));
+  g_assert_cmpint (canvas->focus_port, ==, 1);
+  g_assert_true (_ms_canvas_key_press (canvas, GDK_KEY_Return, 0));
+  g_assert_true (canvas->kwire);
+  g_assert_true (_ms_canvas_key_press (canvas, GDK_KEY_Escape, 0));
+  g_assert_false (canvas->kwire);
+  g_assert_cmpuint (ms_document_get_source (f.doc, f.main_, "2"), ==, 0);
   destroy_window (window, canvas);
   g_object_unref (f.doc);
 }

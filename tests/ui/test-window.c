@@ -133,6 +133,11 @@ test_open_example (void)
   g_assert_true (g_str_has_prefix (path, tmpdir));
   g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
   g_assert_cmpstr (adw_window_title_get_title (win->window_title), ==, "network");
+  /* the canvas places the imported devices, and that is no step to undo */
+  iterate (500);
+  for (guint i = 0; i < ms_document_get_devices (doc)->len; i++)
+    g_assert_true (((const MsDevice *) ms_document_get_devices (doc)->pdata[i])->placed);
+  g_assert_false (ms_document_can_undo (doc));
 
   close_window (win);
 
