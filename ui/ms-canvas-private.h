@@ -30,7 +30,7 @@ G_BEGIN_DECLS
 #define MS_CANVAS_ZOOM_MIN    0.05
 #define MS_CANVAS_ZOOM_MAX    4.0
 #define MS_CANVAS_TEXT_ZOOM   0.5 
-#define MS_CANVAS_PORT_TEXT_ZOOM 0.75  /* port labels, smaller still, from here */     /* below this, cards are drawn without text */
+#define MS_CANVAS_PORT_TEXT_ZOOM 0.55  /* port labels, smaller still, from here */
 #define MS_CANVAS_MINIMAP_W   200.0
 #define MS_CANVAS_MINIMAP_H   140.0
 

@@ -348,6 +348,53 @@ test_narrow (void)
   close_window (win);
 }
 
+/* The picture of the studio the README shows: the network example in a
+ * 1280x800 window, as drawn by the window's own renderer. Written to
+ * $MS_SCREENSHOT (tools/screenshot) or studio-screenshot.png here. */
+static void
+test_screenshot (void)
+{
+  MsWindow *win = new_window ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  GtkSnapshot *snapshot;
+  const char *out = g_getenv ("MS_SCREENSHOT") ? g_getenv ("MS_SCREENSHOT") : "studio-screenshot.png";
+  guchar *pixels;
+  int w, h;
+  gboolean varied = FALSE;
+
+  gtk_window_set_default_size (GTK_WINDOW (win), 1280, 800);
+  g_assert_true (ms_window_open_example (win, "network", &error));
+  iterate (600);
+  ms_canvas_zoom_to_fit (win->canvas);
+  ms_canvas_select (win->canvas, (guint[]) { ms_document_find_device (ms_window_get_document (win), "stack")->id }, 1);
+  gtk_widget_activate_action (GTK_WIDGET (win), "win.show-code", NULL);
+  iterate (600);
+
+  w = gtk_widget_get_width (GTK_WIDGET (win));
+  h = gtk_widget_get_height (GTK_WIDGET (win));
+  paintable = gtk_widget_paintable_new (GTK_WIDGET (win));
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, w, h);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (win)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, w, h));
+  g_assert_cmpint (gdk_texture_get_width (texture), ==, w);
+  g_assert_cmpint (w, >=, 1200);
+  /* not a blank frame */
+  pixels = g_malloc ((gsize) w * h * 4);
+  gdk_texture_download (texture, pixels, (gsize) w * 4);
+  for (gsize i = 4; i < (gsize) w * h * 4 && !varied; i += 4)
+    varied = memcmp (pixels, pixels + i, 4) != 0;
+  g_free (pixels);
+  g_assert_true (varied);
+  g_assert_true (gdk_texture_save_to_png (texture, out));
+  close_window (win);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -373,6 +420,7 @@ main (int argc, char **argv)
   g_test_add_func ("/window/new-project", test_new_project);
   g_test_add_func ("/window/remembers-size", test_remembers_size);
   g_test_add_func ("/window/narrow", test_narrow);
+  g_test_add_func ("/window/screenshot", test_screenshot);
   status = g_test_run ();
   g_object_unref (app);
   return status;
