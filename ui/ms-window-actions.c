@@ -147,28 +147,24 @@ action_import (GtkWidget *widget, const char *name, GVariant *param)
           NULL, filter, open_chosen, NULL);
 }
 
-static void
-save_as_chosen (MsWindow *self, GFile *file, gpointer data)
+gboolean
+_ms_window_save_as (MsWindow *self, const char *chosen, GError **error)
 {
-  g_autofree char *path = g_file_get_path (file);
-  g_autofree char *old_dir = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL, *old_dir = NULL;
+  g_autoptr(GError) local = NULL;
   const char *old_path;
 
-  if (self->document == NULL || path == NULL)
-    return;
-  if (!g_str_has_suffix (path, MS_STORE_EXTENSION))
-    {
-      char *with_ext = g_strconcat (path, MS_STORE_EXTENSION, NULL);
-      g_free (path);
-      path = with_ext;
-    }
+  if (self->document == NULL)
+    return FALSE;
+  path = g_str_has_suffix (chosen, MS_STORE_EXTENSION) ? g_strdup (chosen)
+                                                       : g_strconcat (chosen, MS_STORE_EXTENSION, NULL);
   old_path = ms_store_get_path (self->document);
   old_dir = old_path ? g_path_get_dirname (old_path) : NULL;
-  if (!ms_store_save_as (self->document, path, &error))
+  if (!ms_store_save_as (self->document, path, &local))
     {
-      _ms_window_show_error (self, _("Cannot Save the Project"), error->message);
-      return;
+      _ms_window_show_error (self, _("Cannot Save the Project"), local->message);
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
     }
   /* unikernel.c belongs to the project: it comes along when there is none yet */
   if (old_dir != NULL)
@@ -182,12 +178,23 @@ save_as_chosen (MsWindow *self, GFile *file, gpointer data)
           && g_file_get_contents (src, &code, &len, NULL))
         g_file_set_contents (dst, code, (gssize) len, NULL);
     }
-  if (_ms_window_open_path (self, path, NULL))
-    {
-      g_autofree char *base = g_path_get_basename (path);
-      g_autofree char *msg = g_strdup_printf (_("Saved as %s"), base);
-      ms_window_show_toast (self, msg, FALSE);
-    }
+  if (!_ms_window_open_path (self, path, error))
+    return FALSE;
+  {
+    g_autofree char *base = g_path_get_basename (path);
+    g_autofree char *msg = g_strdup_printf (_("Saved as %s"), base);
+    ms_window_show_toast (self, msg, FALSE);
+  }
+  return TRUE;
+}
+
+static void
+save_as_chosen (MsWindow *self, GFile *file, gpointer data)
+{
+  g_autofree char *path = g_file_get_path (file);
+
+  if (path != NULL)
+    _ms_window_save_as (self, path, NULL);
 }
 
 static void

@@ -58,4 +58,8 @@ gboolean _ms_window_open_path (MsWindow *self, const char *path, GError **error)
 gboolean _ms_window_import_configml (MsWindow *self, const char *path, GError **error);
 void     _ms_window_show_error (MsWindow *self, const char *heading, const char *body);
 
+/* ms-window-actions.c: Save As once the file chooser answered; the
+ * window then edits the copy (with unikernel.c brought along). */
+gboolean _ms_window_save_as (MsWindow *self, const char *path, GError **error);
+
 G_END_DECLS

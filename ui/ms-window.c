@@ -165,6 +165,13 @@ on_document_changed (MsDocument *doc, gpointer change, MsWindow *self)
   _ms_window_update_actions (self);
 }
 
+static void
+on_document_reloaded (MsDocument *doc, MsWindow *self)
+{
+  queue_checks (self);
+  _ms_window_update_actions (self);
+}
+
 static gboolean
 refresh_from_disk (gpointer data)
 {
@@ -205,7 +212,7 @@ ms_window_set_document (MsWindow *self, MsDocument *doc)
   if (doc != NULL)
     {
       self->changed_id = g_signal_connect (doc, "changed", G_CALLBACK (on_document_changed), self);
-      self->reloaded_id = g_signal_connect (doc, "reloaded", G_CALLBACK (on_document_changed), self);
+      self->reloaded_id = g_signal_connect (doc, "reloaded", G_CALLBACK (on_document_reloaded), self);
       self->history_id = g_signal_connect_swapped (doc, "notify::can-undo", G_CALLBACK (_ms_window_update_actions), self);
       self->refresh_timeout = g_timeout_add_seconds (REFRESH_SECONDS, refresh_from_disk, self);
       gtk_stack_set_visible_child_name (self->main_stack, "editor");

@@ -312,6 +312,70 @@ test_remembers_size (void)
   close_window (win);
 }
 
+/* Another program (here mstudio) changing the open project: the window
+ * shows the change within its refresh period, and keeps working. */
+static void
+test_other_process (void)
+{
+  MsWindow *win = new_window ();
+  g_autoptr(GError) error = NULL;
+  MsDocument *doc;
+  const char *argv[] = { g_getenv ("MSTUDIO"), "add", NULL, "ramdisk", "--as", "theirs", "name=r", NULL };
+  int status = 0;
+
+  g_assert_nonnull (argv[0]);
+  g_assert_true (ms_window_open_example (win, "noop", &error));
+  iterate (300);
+  doc = ms_window_get_document (win);
+  argv[2] = ms_store_get_path (doc);
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                               NULL, NULL, &status, &error));
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  iterate (2600);
+  g_assert_nonnull (ms_document_find_device (doc, "theirs"));
+  /* and the window's own edits still go through */
+  g_assert_cmpuint (ms_document_add_device (doc, "ramdisk", "mine", &error), >, 0);
+  g_assert_no_error (error);
+  close_window (win);
+}
+
+/* Save As makes a copy the window then edits; the original stays as it
+ * was, and unikernel.c comes along. */
+static void
+test_save_as (void)
+{
+  MsWindow *win = new_window ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dest_dir = g_build_filename (tmpdir, "elsewhere", NULL);
+  g_autofree char *dest = g_build_filename (dest_dir, "mine", NULL);
+  g_autofree char *original = NULL, *code = NULL;
+  MsDocument *doc;
+
+  g_assert_true (ms_window_open_example (win, "hello", &error));
+  iterate (300);
+  original = g_strdup (ms_store_get_path (ms_window_get_document (win)));
+  g_assert_cmpint (g_mkdir_with_parents (dest_dir, 0755), ==, 0);
+  g_assert_true (_ms_window_save_as (win, dest, &error));
+  g_assert_no_error (error);
+  doc = ms_window_get_document (win);
+  g_assert_true (g_str_has_suffix (ms_store_get_path (doc), "elsewhere/mine.mstudio"));
+  code = g_build_filename (dest_dir, "unikernel.c", NULL);
+  g_assert_true (g_file_test (code, G_FILE_TEST_IS_REGULAR));
+  /* edits now go to the copy only */
+  g_assert_cmpuint (ms_document_add_device (doc, "ramdisk", "scratch", &error), >, 0);
+  {
+    g_autoptr(MsDocument) old = ms_store_open_read_only (original, ms_studio_application_get_catalog (app), &error);
+    g_assert_no_error (error);
+    g_assert_null (ms_document_find_device (old, "scratch"));
+  }
+  /* a folder that cannot be written is reported, and the window keeps its project */
+  g_assert_false (_ms_window_save_as (win, "/proc/nope/x.mstudio", &error));
+  g_assert_nonnull (error);
+  g_free (take_dialog_text (win));
+  g_assert_true (ms_window_get_document (win) == doc);
+  close_window (win);
+}
+
 /* At 800x600 the side panes fold into overlays and the canvas keeps
  * most of the width; each pane still opens on demand. */
 static void
@@ -419,6 +483,8 @@ main (int argc, char **argv)
   g_test_add_func ("/window/undo-redo", test_undo_redo);
   g_test_add_func ("/window/new-project", test_new_project);
   g_test_add_func ("/window/remembers-size", test_remembers_size);
+  g_test_add_func ("/window/save-as", test_save_as);
+  g_test_add_func ("/window/other-process", test_other_process);
   g_test_add_func ("/window/narrow", test_narrow);
   g_test_add_func ("/window/screenshot", test_screenshot);
   status = g_test_run ();
