@@ -322,7 +322,7 @@ typedef enum { EXPORT_CONFIG, EXPORT_UNIKERNEL, EXPORT_CI } ExportKind;
 
 static gboolean
 write_export (MsWindow *self, ExportKind kind, const char *version, const char *dir,
-              MsExportFlags flags, GError **error)
+              const char *targets, MsExportFlags flags, GError **error)
 {
   g_autoptr(MsCatalog) catalog = ms_catalog_get_default (version, error);
 
@@ -355,7 +355,8 @@ write_export (MsWindow *self, ExportKind kind, const char *version, const char *
       }
     case EXPORT_CI:
       {
-        g_autoptr(GPtrArray) files = ms_ci_generate (self->document, catalog, NULL, flags, error);
+        g_auto(GStrv) list = targets ? g_strsplit (targets, ",", -1) : NULL;
+        g_autoptr(GPtrArray) files = ms_ci_generate (self->document, catalog, (const char *const *) list, flags, error);
         g_autofree char *workflows = g_build_filename (dir, ".github", "workflows", NULL);
         if (files == NULL)
           return FALSE;
@@ -367,11 +368,37 @@ write_export (MsWindow *self, ExportKind kind, const char *version, const char *
     }
 }
 
+gboolean
+_ms_window_export (MsWindow *self, const char *format, const char *version, const char *dir,
+                   const char *targets, gboolean force, GError **error)
+{
+  ExportKind kind;
+
+  if (g_str_equal (format, "config.ml"))
+    kind = EXPORT_CONFIG;
+  else if (g_str_equal (format, "unikernel.ml"))
+    kind = EXPORT_UNIKERNEL;
+  else if (g_str_equal (format, "ci"))
+    kind = EXPORT_CI;
+  else
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "no export format %s", format);
+      return FALSE;
+    }
+  if (self->document == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "no project");
+      return FALSE;
+    }
+  return write_export (self, kind, version, dir, targets, force ? MS_EXPORT_FORCE : MS_EXPORT_FLAGS_NONE, error);
+}
+
 typedef struct {
   MsWindow *self;
   ExportKind kind;
   char *version;
   char *dir;
+  char *targets;
 } ForceCall;
 
 static void
@@ -398,7 +425,7 @@ on_force_response (AdwMessageDialog *dialog, const char *response, gpointer user
 
   if (g_str_equal (response, "export") && call->self->document != NULL)
     {
-      if (write_export (call->self, call->kind, call->version, call->dir, MS_EXPORT_FORCE, &error))
+      if (write_export (call->self, call->kind, call->version, call->dir, call->targets, MS_EXPORT_FORCE, &error))
         export_done_toast (call->self, call->kind, call->dir);
       else
         _ms_window_show_error (call->self, _("Export Failed"), error->message);
@@ -406,17 +433,18 @@ on_force_response (AdwMessageDialog *dialog, const char *response, gpointer user
   g_object_unref (call->self);
   g_free (call->version);
   g_free (call->dir);
+  g_free (call->targets);
   g_free (call);
 }
 
 static void
-run_export (MsWindow *self, ExportKind kind, const char *version, const char *dir)
+run_export (MsWindow *self, ExportKind kind, const char *version, const char *dir, const char *targets)
 {
   g_autoptr(GError) error = NULL;
 
   if (self->document == NULL)
     return;
-  if (write_export (self, kind, version, dir, MS_EXPORT_FLAGS_NONE, &error))
+  if (write_export (self, kind, version, dir, targets, MS_EXPORT_FLAGS_NONE, &error))
     {
       export_done_toast (self, kind, dir);
       return;
@@ -436,6 +464,7 @@ run_export (MsWindow *self, ExportKind kind, const char *version, const char *di
       call->kind = kind;
       call->version = g_strdup (version);
       call->dir = g_strdup (dir);
+      call->targets = g_strdup (targets);
       g_signal_connect (dialog, "response", G_CALLBACK (on_force_response), call);
       gtk_window_present (GTK_WINDOW (dialog));
       return;
@@ -448,7 +477,7 @@ export_config_chosen (MsWindow *self, GFile *folder, gpointer data)
 {
   g_autofree char *dir = g_file_get_path (folder);
   if (dir != NULL)
-    run_export (self, EXPORT_CONFIG, data, dir);
+    run_export (self, EXPORT_CONFIG, data, dir, NULL);
 }
 
 static void
@@ -456,7 +485,7 @@ export_unikernel_chosen (MsWindow *self, GFile *folder, gpointer data)
 {
   g_autofree char *dir = g_file_get_path (folder);
   if (dir != NULL)
-    run_export (self, EXPORT_UNIKERNEL, "4.11", dir);
+    run_export (self, EXPORT_UNIKERNEL, "4.11", dir, NULL);
 }
 
 static void
@@ -464,7 +493,7 @@ export_ci_chosen (MsWindow *self, GFile *folder, gpointer data)
 {
   g_autofree char *dir = g_file_get_path (folder);
   if (dir != NULL)
-    run_export (self, EXPORT_CI, "4.11", dir);
+    run_export (self, EXPORT_CI, "4.11", dir, data);
 }
 
 static void
@@ -486,10 +515,69 @@ action_export_unikernel (GtkWidget *widget, const char *name, GVariant *param)
 }
 
 static void
+on_ci_targets_response (AdwMessageDialog *dialog, const char *response, MsWindow *self)
+{
+  GtkWidget *box = adw_message_dialog_get_extra_child (dialog);
+  g_autoptr(GString) targets = g_string_new (NULL);
+
+  if (!g_str_equal (response, "choose"))
+    return;
+  for (GtkWidget *c = gtk_widget_get_first_child (box); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *check = gtk_flow_box_child_get_child (GTK_FLOW_BOX_CHILD (c));
+      if (gtk_check_button_get_active (GTK_CHECK_BUTTON (check)))
+        g_string_append_printf (targets, "%s%s", targets->len ? "," : "",
+                                (const char *) g_object_get_data (G_OBJECT (check), "target"));
+    }
+  if (targets->len == 0)
+    {
+      ms_window_show_toast (self, _("Choose at least one target"), FALSE);
+      return;
+    }
+  choose (self, GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, _("Export CI Files Into"), _("_Export"),
+          NULL, NULL, export_ci_chosen, targets->str);
+}
+
+/* CI builds the unikernel for each target chosen here, with the real
+ * mirage tool; the project's own target is ticked to start with. */
+static void
 action_export_ci (GtkWidget *widget, const char *name, GVariant *param)
 {
-  choose (MS_WINDOW (widget), GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, _("Export CI Files Into"), _("_Export"),
-          NULL, NULL, export_ci_chosen, NULL);
+  MsWindow *self = MS_WINDOW (widget);
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  MsCatalog *catalog = app ? ms_studio_application_get_catalog (MS_STUDIO_APPLICATION (app)) : NULL;
+  GtkWidget *dialog, *box;
+  GPtrArray *targets;
+
+  if (self->document == NULL || catalog == NULL)
+    return;
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Export CI Files"),
+                                   _("GitHub Actions and GitLab CI files that configure and build the unikernel with the real mirage tool, one job per target."));
+  box = gtk_flow_box_new ();
+  gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (box), GTK_SELECTION_NONE);
+  gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (box), 3);
+  gtk_flow_box_set_homogeneous (GTK_FLOW_BOX (box), TRUE);
+  targets = ms_catalog_get_targets (catalog);
+  for (guint i = 0; i < targets->len; i++)
+    {
+      const MsTarget *t = targets->pdata[i];
+      GtkWidget *check = gtk_check_button_new_with_label (t->name);
+      gtk_check_button_set_active (GTK_CHECK_BUTTON (check),
+                                   g_strcmp0 (t->name, ms_document_get_target (self->document)) == 0);
+      if (t->summary != NULL)
+        gtk_widget_set_tooltip_text (check, t->summary);
+      g_object_set_data_full (G_OBJECT (check), "target", g_strdup (t->name), g_free);
+      gtk_flow_box_append (GTK_FLOW_BOX (box), check);
+    }
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "choose", _("_Choose Folder…"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "choose", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "choose");
+  g_signal_connect (dialog, "response", G_CALLBACK (on_ci_targets_response), self);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void

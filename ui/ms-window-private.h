@@ -61,5 +61,9 @@ void     _ms_window_show_error (MsWindow *self, const char *heading, const char 
 /* ms-window-actions.c: Save As once the file chooser answered; the
  * window then edits the copy (with unikernel.c brought along). */
 gboolean _ms_window_save_as (MsWindow *self, const char *path, GError **error);
+/* An export once its folder is chosen: format "config.ml", "unikernel.ml"
+ * or "ci" (targets: comma-separated, NULL for the project's). */
+gboolean _ms_window_export (MsWindow *self, const char *format, const char *version, const char *dir,
+                            const char *targets, gboolean force, GError **error);
 
 G_END_DECLS

@@ -5,6 +5,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "ms-configml.h"
 #include "ms-store.h"
 #include "ms-window-private.h"
 
@@ -312,6 +313,49 @@ test_remembers_size (void)
   close_window (win);
 }
 
+/* The exports of the menu write what the code generators give, for the
+ * version and targets chosen; a project with errors needs "anyway". */
+static void
+test_exports (void)
+{
+  MsWindow *win = new_window ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_build_filename (tmpdir, "exports", NULL);
+  g_autofree char *config = g_build_filename (dir, "config.ml", NULL);
+  g_autofree char *gitlab = g_build_filename (dir, ".gitlab-ci.yml", NULL);
+  g_autofree char *text = NULL, *ci = NULL, *expected = NULL;
+  g_autoptr(MsCatalog) cat410 = ms_catalog_get_default ("4.10", NULL);
+  MsDocument *doc;
+
+  g_assert_true (ms_window_open_example (win, "network", &error));
+  doc = ms_window_get_document (win);
+  g_assert_true (_ms_window_export (win, "config.ml", "4.10", dir, NULL, FALSE, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (config, &text, NULL, NULL));
+  expected = ms_configml_generate (doc, cat410, MS_EXPORT_FLAGS_NONE, &error);
+  g_assert_cmpstr (text, ==, expected);
+  g_assert_true (g_str_has_prefix (text, "(* mirage >= 4.10"));
+
+  g_assert_true (_ms_window_export (win, "ci", "4.11", dir, "unix,hvt", FALSE, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (gitlab, &ci, NULL, NULL));
+  g_assert_nonnull (strstr (ci, "- \"hvt\""));
+  g_assert_nonnull (strstr (ci, "- \"unix\""));
+
+  g_assert_true (_ms_window_export (win, "unikernel.ml", "4.11", dir, NULL, FALSE, &error));
+  /* never over an existing unikernel.ml */
+  g_assert_false (_ms_window_export (win, "unikernel.ml", "4.11", dir, NULL, FALSE, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+
+  /* a project with errors is refused unless forced */
+  g_assert_true (ms_document_disconnect (doc, ms_document_find_device (doc, "stack")->id, "net", &error));
+  g_assert_false (_ms_window_export (win, "config.ml", "4.11", dir, NULL, FALSE, &error));
+  g_assert_true (g_error_matches (error, MS_EXPORT_ERROR, MS_EXPORT_ERROR_CHECK));
+  g_clear_error (&error);
+  close_window (win);
+}
+
 /* Another program (here mstudio) changing the open project: the window
  * shows the change within its refresh period, and keeps working. */
 static void
@@ -484,6 +528,7 @@ main (int argc, char **argv)
   g_test_add_func ("/window/new-project", test_new_project);
   g_test_add_func ("/window/remembers-size", test_remembers_size);
   g_test_add_func ("/window/save-as", test_save_as);
+  g_test_add_func ("/window/exports", test_exports);
   g_test_add_func ("/window/other-process", test_other_process);
   g_test_add_func ("/window/narrow", test_narrow);
   g_test_add_func ("/window/screenshot", test_screenshot);
