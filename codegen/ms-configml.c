@@ -397,6 +397,16 @@ static const struct { const char *key; const char *conv; const char *def; } key_
   { "net", "(Cmdliner.Arg.some (Cmdliner.Arg.enum [ (\"host\", `Host); (\"socket\", `Host); (\"direct\", `OCaml); (\"ocaml\", `OCaml) ]))", "None" },
 };
 
+/* The converter of the Key.create standing for catalog key r. */
+static const char *
+key_conv (const MsKeyDef *r)
+{
+  for (guint j = 0; j < G_N_ELEMENTS (key_convs); j++)
+    if (g_str_equal (key_convs[j].key, r->name))
+      return key_convs[j].conv;
+  return "Cmdliner.Arg.string";   /* string keys (docteur's disk-name, disk-output) */
+}
+
 static gboolean
 collect_references (Gen *g, GArray *order, GError **error)
 {
@@ -426,7 +436,20 @@ collect_references (Gen *g, GArray *order, GError **error)
               if (info->binding == NULL)
                 info->binding = fresh_name (g, v, "arg");
             }
-          else if (g_str_has_prefix (a->type, "key:") && !g_hash_table_contains (g->keys, v))
+          else if (g_str_has_prefix (a->type, "key:") && g_hash_table_contains (g->keys, v))
+            {
+              /* one Key.create serves every option naming the key: they
+               * must agree on its OCaml type (the real mirage rejects
+               * ~net_key:(Key.value k) with k a bool key) */
+              const KeyInfo *k = g_hash_table_lookup (g->keys, v);
+              const MsKeyDef *r = a->replaces_key ? ms_catalog_lookup_key (g->cat, a->replaces_key) : NULL;
+              if (r != NULL && k->replaces != NULL && !g_str_equal (key_conv (r), key_conv (k->replaces)))
+                return fail (error, MS_EXPORT_ERROR_INVALID,
+                             "%s.%s: configure key “%s” stands for Mirage's %s key here and for its %s key "
+                             "in another option, and the two have different types (give each its own key)",
+                             d->name, a->name, v, r->name, k->replaces->name);
+            }
+          else if (g_str_has_prefix (a->type, "key:"))
             {
               KeyInfo *k = g_new0 (KeyInfo, 1);
               k->name = g_strdup (v);
