@@ -25,6 +25,7 @@ struct _MsStartPage
   AdwPreferencesGroup *recent_group;
   GtkListBox *recent_list;
   GtkFlowBox *examples_box;
+  gboolean loaded;
 };
 
 G_DEFINE_FINAL_TYPE (MsStartPage, ms_start_page, GTK_TYPE_WIDGET)
@@ -195,6 +196,8 @@ ms_start_page_dispose (GObject *object)
   G_OBJECT_CLASS (ms_start_page_parent_class)->dispose (object);
 }
 
+static void ms_start_page_map (GtkWidget *widget);
+
 static void
 ms_start_page_class_init (MsStartPageClass *klass)
 {
@@ -202,6 +205,7 @@ ms_start_page_class_init (MsStartPageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = ms_start_page_dispose;
+  widget_class->map = ms_start_page_map;
 
   signals[SIGNAL_OPEN_RECENT] =
     g_signal_new ("open-recent", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
@@ -223,6 +227,20 @@ ms_start_page_init (MsStartPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   g_signal_connect (self->examples_box, "child-activated", G_CALLBACK (on_example_activated), self);
-  load_examples (self);
-  ms_start_page_refresh (self);
+}
+
+/* A window opened on a project may never show its start page: the
+ * gallery and the recent list are made when it is first shown. */
+static void
+ms_start_page_map (GtkWidget *widget)
+{
+  MsStartPage *self = MS_START_PAGE (widget);
+
+  if (!self->loaded)
+    {
+      self->loaded = TRUE;
+      load_examples (self);
+      ms_start_page_refresh (self);
+    }
+  GTK_WIDGET_CLASS (ms_start_page_parent_class)->map (widget);
 }

@@ -186,10 +186,13 @@ ms_studio_application_open (GApplication *app, GFile **files, int n_files, const
 {
   MsStudioApplication *self = MS_STUDIO_APPLICATION (app);
 
+  /* each window is shown once its file is read, so that its first frame
+   * is the project and not the start page */
   for (int i = 0; i < n_files; i++)
     {
-      MsWindow *win = new_window (self);
+      MsWindow *win = ms_window_new (self);
       ms_window_open_file (win, files[i], NULL);
+      gtk_window_present (GTK_WINDOW (win));
     }
 }
 

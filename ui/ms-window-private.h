@@ -43,6 +43,8 @@ struct _MsWindow
   gulong changed_id, reloaded_id, history_id;
   guint check_idle;
   guint refresh_timeout;
+  gboolean inspector_pending;
+  gboolean palette_pending;      /* the palette gets the catalog after the first frame */    /* the inspector gets the document after the first frame */
   char *import_report;          /* what the last import said, for its toast's Details */
 };
 
