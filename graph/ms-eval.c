@@ -934,6 +934,8 @@ eval_call (Eval *e, Call *c, const char *variant_label)
 /* ---- document devices ------------------------------------------------------------------ */
 
 static guint eval_device (Eval *e, guint id);
+static guint eval_implicit (Eval *e, const char *ctor_name, const char *role, const char *argv_param,
+                            guint argv_node, const char *level);
 
 static guint
 input_source (MsDocument *doc, guint target, const char *param)
@@ -997,6 +999,16 @@ eval_custom (Eval *e, const MsDevice *d, const char *device_name, const MsConstr
       guint node = eval_device (e, g_array_index (d->custom->deps, guint, i));
       if (node != 0)
         deps[n->n_deps++] = node;
+    }
+  /* Mirage's `main` gives a start function without arguments a unit one
+   * to delay it ("adding unit argument to 'start ()'"): a dependency on
+   * the shared noop device, which the evaluated graph shows too. */
+  if (g_str_equal (ctor->name, "main") && d->custom->deps->len == 0
+      && strstr (d->custom->signature, "@->") == NULL)
+    {
+      guint unit = eval_implicit (e, "noop", "unit", NULL, 0, NULL);
+      if (unit != 0)
+        deps[n->n_deps++] = unit;
     }
   n->deps = deps;
   n->ctor = ctor;

@@ -278,6 +278,40 @@ test_register (void)
   g_assert_null (find_arg (g2, "logs"));
 }
 
+/* As Mirage's `main`, a start function without arguments gets the unit
+ * one: a dependency on the one shared noop ("Unit") device. */
+static void
+test_unit_argument (void)
+{
+  g_autoptr(MsCatalog) cat = test_catalog ();
+  g_autoptr(MsDocument) doc = ms_document_new (cat);
+  g_autoptr(MsEvalGraph) g = NULL;
+  guint a = test_add_main (doc, "a", "Unikernel.A", "job");
+  guint b = test_add_main (doc, "b", "Unikernel.B", "job");
+  guint c = test_add_main (doc, "c", "Unikernel.C", "block @-> job");
+  guint disk = test_add (doc, "ramdisk", "disk");
+  g_autoptr(GError) error = NULL;
+  MsEvalNode *na, *nb, *nc, *unit;
+
+  g_assert_true (ms_document_set_option (doc, disk, "name", "d", &error));
+  g_assert_true (ms_document_connect (doc, disk, c, "1", &error));
+  g_assert_true (ms_document_set_jobs (doc, (guint[]) { a, b, c }, 3, &error));
+  g = ms_eval (doc, "unix");
+  na = ms_eval_graph_device_node (g, a);
+  nb = ms_eval_graph_device_node (g, b);
+  nc = ms_eval_graph_device_node (g, c);
+  g_assert_cmpuint (na->n_deps, ==, 1);
+  g_assert_cmpuint (nb->n_deps, ==, 1);
+  g_assert_cmpuint (na->deps[0], ==, nb->deps[0]);
+  unit = ms_eval_graph_get_node (g, na->deps[0]);
+  g_assert_cmpstr (unit->module, ==, "Unit");
+  g_assert_cmpstr (unit->ctor->name, ==, "noop");
+  /* a functor takes its devices instead */
+  g_assert_cmpuint (nc->n_deps, ==, 0);
+  /* it comes before its users */
+  g_assert_cmpuint (unit->id, <, na->id);
+}
+
 static void
 test_reporter_level (void)
 {
@@ -373,6 +407,7 @@ main (int argc, char **argv)
   g_test_add_func ("/eval/order", test_order);
   g_test_add_func ("/eval/register", test_register);
   g_test_add_func ("/eval/reporter-level", test_reporter_level);
+  g_test_add_func ("/eval/unit-argument", test_unit_argument);
   g_test_add_func ("/eval/merged-bounds", test_merged_bounds);
   g_test_add_func ("/eval/value-names", test_value_names);
   g_test_add_func ("/eval/partial", test_partial);
