@@ -9,6 +9,8 @@
  *   BENCH export_configml_1000 <ms> ms   ms_configml_generate, 4.11 (median of 21)
  *   BENCH import_configml_lines <n> lines  size of the exported file
  *   BENCH import_configml_1000 <ms> ms   ms_import_configml of it (median of 21)
+ *   BENCH import_configml_1000_lines <ms> ms  the same on its first 1,000 lines
+ *                                          cut at a binding, plus the register call
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -137,5 +139,38 @@ main (void)
                  ms_document_get_n_devices (doc));
     }
   printf ("BENCH import_configml_1000 %.2f ms\n", median (t, G_N_ELEMENTS (t)));
+
+  /* a 1,000-line file: the first bindings up to line 1,000, then register */
+  {
+    g_autoptr(GString) small = g_string_new (NULL);
+    const char *p = text, *reg = strstr (text, "\nlet () =");
+    guint n = 0;
+
+    while (*p && n < 1000 && p < reg)
+      {
+        const char *eol = strchr (p, '\n');
+        gsize len = eol ? (gsize) (eol - p + 1) : strlen (p);
+        g_string_append_len (small, p, (gssize) len);
+        p += len;
+        n++;
+      }
+    /* drop a binding cut in the middle: back to the last blank line */
+    {
+      char *cut = g_strrstr (small->str, "\n\n");
+      if (cut != NULL)
+        g_string_truncate (small, (gsize) (cut - small->str) + 1);
+    }
+    g_string_append (small, "\nlet () = register \"small\" [ service0 ]\n");
+    for (guint i = 0; i < G_N_ELEMENTS (t); i++)
+      {
+        g_autoptr(MsImportReport) report = NULL;
+        double t0 = now_ms ();
+        g_autoptr(MsDocument) back = ms_import_configml (cat411, "config.ml", small->str, small->len, &report);
+        t[i] = now_ms () - t0;
+        if (back == NULL || ms_document_get_n_devices (back) < 100)
+          g_error ("the 1,000-line import gave too few devices");
+      }
+    printf ("BENCH import_configml_1000_lines %.2f ms\n", median (t, G_N_ELEMENTS (t)));
+  }
   return 0;
 }

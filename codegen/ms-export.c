@@ -84,6 +84,20 @@ key_is_read (MsEvalGraph *g, const char *name)
 }
 
 /* What the target version lacks, as one error naming device and option. */
+/* Whether the project sets a configure key other than the target: only
+ * then do the key checks need an evaluated graph. */
+static gboolean
+sets_keys (GPtrArray *settings)
+{
+  for (guint i = 0; i < settings->len; i++)
+    {
+      const char *s = settings->pdata[i];
+      if (g_str_has_prefix (s, "key:") && !g_str_equal (s, "key:target"))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static gboolean
 check_compatible (MsDocument *doc, MsDocument *rebased, MsCatalog *catalog, GError **error)
 {
@@ -155,6 +169,7 @@ check_compatible (MsDocument *doc, MsDocument *rebased, MsCatalog *catalog, GErr
 
   /* keys: a key the project sets that this version no longer reads would
    * be an unknown flag on the configure command line */
+  if (sets_keys (settings))
   {
     g_autoptr(MsEvalGraph) before = ms_eval (doc, NULL);
     g_autoptr(MsEvalGraph) after = ms_eval (rebased, NULL);
@@ -395,9 +410,13 @@ ms_export_key_flags (MsDocument *doc)
 {
   MsCatalog *catalog = ms_document_get_catalog (doc);
   g_autoptr(GPtrArray) settings = ms_document_list_settings (doc);
-  g_autoptr(MsEvalGraph) g = ms_eval (doc, NULL);
+  g_autoptr(MsEvalGraph) g = NULL;
   GPtrArray *flags = g_ptr_array_new_with_free_func (g_free);
   GPtrArray *defs = ms_catalog_get_keys (catalog);
+
+  if (!sets_keys (settings))
+    return flags;
+  g = ms_eval (doc, NULL);
 
   for (guint i = 0; i < settings->len; i++)
     {
