@@ -308,6 +308,8 @@ describe_eval (MsEvalGraph *graph)
       field ("", "Node", "%u %s%s%s%s%s%s", n->id, label, n->ctor ? ": " : "", n->ctor ? n->ctor->name : "",
              n->variant ? " (variant " : "", n->variant ? n->variant : "", n->variant ? ")" : "");
       field (in, "value", "%s", value);
+      if (!n->reachable)
+        field (in, "unused", "%s", "no job uses it on this target: not part of the unikernel");
       field (in, "module", "%s", n->module && *n->module ? n->module : "-");
       if (n->functor)
         field (in, "functor", "%s", n->functor);

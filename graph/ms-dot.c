@@ -186,10 +186,16 @@ ms_dot_from_eval (MsEvalGraph *g)
   for (guint i = 0; i < g->nodes->len; i++)
     {
       MsEvalNode *n = g->nodes->pdata[i];
-      g_autofree char *value = ms_eval_node_value_name (n);
-      g_autoptr(GPtrArray) keys = g_ptr_array_new ();
+      g_autofree char *value = NULL;
+      g_autoptr(GPtrArray) keys = NULL;
       g_autofree char *keytext = NULL;
       const char *lines[4];
+
+      /* as mirage describe --dot: only what the unikernel is made of */
+      if (!n->reachable)
+        continue;
+      value = ms_eval_node_value_name (n);
+      keys = g_ptr_array_new ();
 
       for (guint k = 0; k < n->n_keys; k++)
         g_ptr_array_add (keys, (gpointer) n->keys[k]);
@@ -207,6 +213,8 @@ ms_dot_from_eval (MsEvalGraph *g)
   for (guint i = 0; i < g->nodes->len; i++)
     {
       MsEvalNode *n = g->nodes->pdata[i];
+      if (!n->reachable)
+        continue;
       for (guint a = 0; a < n->n_args; a++)
         g_string_append_printf (s, "  %u -> %u [];\n", n->id, n->args[a]);
       for (guint a = 0; a < n->n_deps; a++)

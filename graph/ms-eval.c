@@ -1364,6 +1364,38 @@ ms_eval_unsorted (MsDocument *doc, const char *target)
   return eval_internal (doc, target, FALSE);
 }
 
+/* What Mirage's graph holds: the nodes the root reaches. Devices drawn
+ * but left out by the branch the target takes (the network interface of
+ * a socket stack on unix) are evaluated, for their checks, but are not
+ * part of the unikernel. */
+static void
+mark_reachable (MsEvalGraph *g)
+{
+  g_autoptr(GArray) stack = g_array_new (FALSE, FALSE, sizeof (guint));
+
+  if (g->root == 0)
+    {
+      for (guint i = 0; i < g->nodes->len; i++)
+        ((MsEvalNode *) g->nodes->pdata[i])->reachable = TRUE;
+      return;
+    }
+  g_array_append_val (stack, g->root);
+  while (stack->len > 0)
+    {
+      guint id = g_array_index (stack, guint, stack->len - 1);
+      MsEvalNode *n = ms_eval_graph_get_node (g, id);
+
+      g_array_set_size (stack, stack->len - 1);
+      if (n == NULL || n->reachable)
+        continue;
+      n->reachable = TRUE;
+      for (guint i = 0; i < n->n_args; i++)
+        g_array_append_val (stack, n->args[i]);
+      for (guint i = 0; i < n->n_deps; i++)
+        g_array_append_val (stack, n->deps[i]);
+    }
+}
+
 static MsEvalGraph *
 eval_internal (MsDocument *doc, const char *target, gboolean sorted)
 {
@@ -1417,6 +1449,7 @@ eval_internal (MsDocument *doc, const char *target, gboolean sorted)
   }
 
   eval_register (&e);
+  mark_reachable (g);
   merge_packages (&e);
 
   g_hash_table_iter_init (&it, e.keys);

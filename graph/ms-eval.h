@@ -51,6 +51,7 @@ typedef struct {
   MsEvalArg *const *runtime_args;
   guint n_packages;         /* already filtered by target */
   const MsPackage *const *packages;
+  gboolean reachable;       /* reached from the root: part of the unikernel as Mirage builds it */
   guint n_keys;             /* keys this node reads or creates (prefixed names) */
   const char *const *keys;
   guint n_options;          /* resolved option values, defaults included */

@@ -1,4 +1,7 @@
 /* test-eval.c: evaluation picks branches, shares, orders and merges as Mirage does. */
+#include <string.h>
+
+#include "ms-dot.h"
 #include "test-util.h"
 
 static MsDocument *
@@ -147,6 +150,32 @@ test_stack_branches (void)
   direct_g = ms_eval (doc, "unix");
   g_assert_cmpstr (device_node (direct_g, doc, "stack")->variant, ==, "static");
   g_assert_cmpstr (find_arg (direct_g, "interface")->default_value, ==, "tap0");
+}
+
+/* On unix the socket stack leaves the network interface out: it is
+ * evaluated (for its checks) but is no part of the unikernel, and the
+ * DOT of the evaluated graph leaves it out as mirage describe does. */
+static void
+test_reachable (void)
+{
+  g_autoptr(MsDocument) doc = net_doc ();
+  g_autoptr(MsEvalGraph) unix_g = ms_eval (doc, "unix");
+  g_autoptr(MsEvalGraph) hvt_g = ms_eval (doc, "hvt");
+  g_autofree char *unix_dot = ms_dot_from_eval (unix_g);
+  g_autofree char *hvt_dot = ms_dot_from_eval (hvt_g);
+  MsEvalNode *net_unix = device_node (unix_g, doc, "net");
+  MsEvalNode *net_hvt = device_node (hvt_g, doc, "net");
+  g_autofree char *unix_value = ms_eval_node_value_name (net_unix);
+  g_autofree char *hvt_value = ms_eval_node_value_name (net_hvt);
+
+  g_assert_false (net_unix->reachable);
+  g_assert_true (device_node (unix_g, doc, "stack")->reachable);
+  g_assert_true (ms_eval_graph_get_node (unix_g, unix_g->root)->reachable);
+  g_assert_null (strstr (unix_dot, unix_value));
+  g_assert_true (net_hvt->reachable);
+  g_assert_nonnull (strstr (hvt_dot, hvt_value));
+  for (guint i = 0; i < hvt_g->nodes->len; i++)
+    g_assert_true (((MsEvalNode *) hvt_g->nodes->pdata[i])->reachable);
 }
 
 /* a stack's options reach the runtime arguments of the nodes it expands to */
@@ -408,6 +437,7 @@ main (int argc, char **argv)
   g_test_add_func ("/eval/register", test_register);
   g_test_add_func ("/eval/reporter-level", test_reporter_level);
   g_test_add_func ("/eval/unit-argument", test_unit_argument);
+  g_test_add_func ("/eval/reachable", test_reachable);
   g_test_add_func ("/eval/merged-bounds", test_merged_bounds);
   g_test_add_func ("/eval/value-names", test_value_names);
   g_test_add_func ("/eval/partial", test_partial);
