@@ -7,6 +7,8 @@
  */
 #include "mstudio-private.h"
 
+#include "ms-export.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -387,6 +389,7 @@ cmd_describe (int argc, char **argv)
 {
   gboolean dot = FALSE, eval = FALSE, json = FALSE, sandbox = FALSE;
   g_autofree char *target = NULL;
+  g_autofree char *mirage = NULL;
   g_autoptr(MsDocument) doc = NULL;
   g_autoptr(MsEvalGraph) graph = NULL;
   const char *path;
@@ -397,6 +400,7 @@ cmd_describe (int argc, char **argv)
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON (docs/json.md)", NULL },
     { "target", 't', 0, G_OPTION_ARG_STRING, &target, "Evaluate for TARGET instead of the project's", "TARGET" },
     { "sandbox", 0, 0, G_OPTION_ARG_NONE, &sandbox, "Print the system calls each device may make under -t sandbox (docs/build.md)", NULL },
+    { "mirage", 0, 0, G_OPTION_ARG_STRING, &mirage, "Read the project as Mirage VERSION reads it (4.10 or 4.11; default: the project's catalog, 4.10)", "VERSION" },
     G_OPTION_ENTRY_NULL
   };
 
@@ -414,9 +418,28 @@ cmd_describe (int argc, char **argv)
     return cli_usage_error ("describe", "--sandbox stands alone");
   if (sandbox)
     return cli_describe_sandbox (argv[1]);
+  if (mirage != NULL && !g_str_equal (mirage, "4.10") && !g_str_equal (mirage, "4.11"))
+    return cli_usage_error ("describe", "“%s” is not a Mirage version (4.10 or 4.11)", mirage);
+  if (sandbox && mirage != NULL)
+    return cli_usage_error ("describe", "--sandbox stands alone");
   path = argv[1];
   if (!(doc = cli_open (path, &code)))
     return code;
+  /* the same reading of the project as an export for that version */
+  if (mirage != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(MsCatalog) catalog = ms_catalog_get_default (mirage, &error);
+      MsDocument *rebased = catalog ? ms_export_prepare (doc, catalog, MS_EXPORT_FORCE, &error) : NULL;
+
+      if (rebased == NULL)
+        {
+          cli_error (path, "cannot read it as Mirage %s does: %s", mirage, error->message);
+          return CLI_EXIT_ERRORS;
+        }
+      g_object_unref (doc);
+      doc = rebased;
+    }
   if (!check_target (doc, path, target))
     return CLI_EXIT_ERRORS;
 

@@ -63,6 +63,12 @@ ok "network: no ethernet on unix" evals_not "$N" "ethif"
 ok "network: direct stack on hvt" evals "$N" "tcpip_stack_direct" -t hvt
 ok "network: ethernet and arp on hvt" bash -c "'$M' describe --eval -t hvt '$N' | grep -q 'stack/eth: ethif' && '$M' describe --eval -t hvt '$N' | grep -q 'stack/arp: arp'"
 ok "network: hvt is not stored by -t" bash -c "'$M' describe '$N' | grep -q 'Target     unix'"
+ok "network: unused interface marked on unix" bash -c "'$M' describe --eval '$N' | grep -A2 '^Node.* net: netif' | grep -q 'unused'"
+ok "network: unused interface left out of the DOT on unix" bash -c "! '$M' describe --eval --dot '$N' | grep -q 'Netif'"
+ok "network: the interface is used on hvt" bash -c "'$M' describe --eval --dot -t hvt '$N' | grep -q 'Netif'"
+ok "network: read as 4.11, the stack asks DHCP on unix" evals "$N" "stack/dhcp: ipv4_of_dhcp" --mirage 4.11
+ok "network: read as 4.10, no DHCP on unix" evals_not "$N" "ipv4_of_dhcp" --mirage 4.10
+ok "describe --mirage 4.12: usage error" bash -c "'$M' describe --eval --mirage 4.12 '$N' 2>/dev/null; [ \$? -eq 2 ]"
 
 # http-server
 H=$T/http-server.mstudio
