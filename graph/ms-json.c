@@ -647,6 +647,7 @@ ms_json_eval (MsEvalGraph *graph)
           add_int (arg, "node", n->args[j]);
         }
       add_id_list (o, "deps", n->deps, n->n_deps);
+      add_bool (o, "reachable", n->reachable);
       a = add_array (o, "runtime_args");
       for (guint j = 0; n->runtime_args != NULL && j < n->n_runtime_args; j++)
         push_string (a, ((MsEvalArg *) n->runtime_args[j])->name);

@@ -65,6 +65,7 @@ ok "network: ethernet and arp on hvt" bash -c "'$M' describe --eval -t hvt '$N' 
 ok "network: hvt is not stored by -t" bash -c "'$M' describe '$N' | grep -q 'Target     unix'"
 ok "network: unused interface marked on unix" bash -c "'$M' describe --eval '$N' | grep -A2 '^Node.* net: netif' | grep -q 'unused'"
 ok "network: unused interface left out of the DOT on unix" bash -c "! '$M' describe --eval --dot '$N' | grep -q 'Netif'"
+ok "network: --json says the interface is unreachable on unix" bash -c "'$M' describe --eval --json '$N' | python3 -c 'import json,sys; d=json.load(sys.stdin); n=[x for x in d[\"nodes\"] if x[\"device\"]==\"net\" and x[\"role\"] is None]; assert n and n[0][\"reachable\"] is False; assert all(x[\"reachable\"] for x in d[\"nodes\"] if x[\"device\"]==\"unikernel\")'"
 ok "network: the interface is used on hvt" bash -c "'$M' describe --eval --dot -t hvt '$N' | grep -q 'Netif'"
 ok "network: read as 4.11, the stack asks DHCP on unix" evals "$N" "stack/dhcp: ipv4_of_dhcp" --mirage 4.11
 ok "network: read as 4.10, no DHCP on unix" evals_not "$N" "ipv4_of_dhcp" --mirage 4.10
