@@ -18,97 +18,13 @@
 #include "ms-eval.h"
 #include "ms-paths.h"
 #include "ms-store.h"
+#include "bench-project.h"
 
 #include <glib/gstdio.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #define N_UNITS 1667   /* 6 devices each: 10,002 devices */
-
-static int
-compare_doubles (const void *a, const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return x < y ? -1 : x > y;
-}
-
-static double
-percentile (double *v, guint n, double p)
-{
-  qsort (v, n, sizeof (double), compare_doubles);
-  return v[(guint) (p * (n - 1))];
-}
-
-static double
-now_ms (void)
-{
-  return g_get_monotonic_time () / 1000.0;
-}
-
-static guint
-add (MsDocument *doc, const char *ctor, const char *name)
-{
-  g_autoptr(GError) error = NULL;
-  guint id = ms_document_add_device (doc, ctor, name, &error);
-
-  if (id == 0)
-    g_error ("add %s: %s", name, error->message);
-  return id;
-}
-
-static void
-must (gboolean ok, GError *error)
-{
-  if (!ok)
-    g_error ("%s", error ? error->message : "failed");
-}
-
-static void
-build (MsDocument *doc)
-{
-  GError *error = NULL;
-  g_autoptr(GArray) jobs = g_array_new (FALSE, FALSE, sizeof (guint));
-
-  ms_document_begin_group (doc, "Generate");
-  for (guint u = 0; u < N_UNITS; u++)
-    {
-      g_autofree char *n_net = g_strdup_printf ("net%u", u);
-      g_autofree char *n_stack = g_strdup_printf ("stack%u", u);
-      g_autofree char *n_tcp = g_strdup_printf ("tcp%u", u);
-      g_autofree char *n_http = g_strdup_printf ("http%u", u);
-      g_autofree char *n_kv = g_strdup_printf ("data%u", u);
-      g_autofree char *n_main = g_strdup_printf ("service%u", u);
-      g_autofree char *dev = g_strdup_printf ("tap%u", u);
-      g_autofree char *group = g_strdup_printf ("g%u", u);
-      g_autofree char *port = g_strdup_printf ("port%u", u);
-      guint net = add (doc, "netif", n_net);
-      guint stack = add (doc, "generic_stackv4v6", n_stack);
-      guint tcp = add (doc, "tcpv4v6_of_stackv4v6", n_tcp);
-      guint http = add (doc, "paf_server", n_http);
-      guint kv = add (doc, "generic_kv_ro", n_kv);
-      guint m = add (doc, "main", n_main);
-      g_autoptr(MsCustom) c = ms_custom_new ("Unikernel.Main", "http_server @-> kv_ro @-> job");
-
-      must (ms_document_set_option (doc, net, "dev", dev, &error), error);
-      must (ms_document_set_option (doc, net, "group", group, &error), error);
-      must (ms_document_set_option (doc, stack, "group", group, &error), error);
-      must (ms_document_set_option (doc, kv, "group", group, &error), error);
-      must (ms_document_set_option (doc, kv, "dir", "htdocs", &error), error);
-      must (ms_document_set_option (doc, http, "port", port, &error), error);
-      g_ptr_array_add (c->runtime_args, ms_arg_decl_new (port, "int", "8080", "HTTP port"));
-      must (ms_document_set_custom (doc, m, c, &error), error);
-      must (ms_document_connect (doc, net, stack, "net", &error), error);
-      must (ms_document_connect (doc, stack, tcp, "stack", &error), error);
-      must (ms_document_connect (doc, tcp, http, "tcpv4v6", &error), error);
-      must (ms_document_connect (doc, http, m, "1", &error), error);
-      must (ms_document_connect (doc, kv, m, "2", &error), error);
-      must (ms_document_move_device (doc, m, u * 10.0, 0, &error), error);
-      g_array_append_val (jobs, m);
-    }
-  must (ms_document_set_jobs (doc, (guint *) jobs->data, jobs->len, &error), error);
-  must (ms_document_end_group (doc, &error), error);
-}
 
 int
 main (int argc, char **argv)
@@ -135,7 +51,7 @@ main (int argc, char **argv)
   doc = ms_store_create (path, cat, "big", &error);
   if (doc == NULL)
     g_error ("%s", error->message);
-  build (doc);
+  bench_build_services (doc, N_UNITS);
   g_assert_cmpuint (ms_document_get_n_devices (doc), ==, N_UNITS * 6);
 
   /* one untimed run: the studio re-checks after every edit, so what users

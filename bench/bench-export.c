@@ -18,84 +18,9 @@
 
 #include "ms-configml.h"
 #include "ms-import.h"
+#include "bench-project.h"
 
 #define N_UNITS 167
-
-static int
-compare_doubles (const void *a, const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return x < y ? -1 : x > y;
-}
-
-static double
-median (double *v, guint n)
-{
-  qsort (v, n, sizeof (double), compare_doubles);
-  return v[n / 2];
-}
-
-static double
-now_ms (void)
-{
-  return g_get_monotonic_time () / 1000.0;
-}
-
-static guint
-add (MsDocument *doc, const char *ctor, const char *name)
-{
-  g_autoptr(GError) error = NULL;
-  guint id = ms_document_add_device (doc, ctor, name, &error);
-  if (id == 0)
-    g_error ("add %s: %s", name, error->message);
-  return id;
-}
-
-static void
-must (gboolean ok, GError **error)
-{
-  if (!ok)
-    g_error ("%s", *error ? (*error)->message : "failed");
-}
-
-static void
-build (MsDocument *doc)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GArray) jobs = g_array_new (FALSE, FALSE, sizeof (guint));
-
-  for (guint u = 0; u < N_UNITS; u++)
-    {
-      g_autofree char *n_net = g_strdup_printf ("net%u", u), *n_stack = g_strdup_printf ("stack%u", u);
-      g_autofree char *n_tcp = g_strdup_printf ("tcp%u", u), *n_http = g_strdup_printf ("http%u", u);
-      g_autofree char *n_kv = g_strdup_printf ("data%u", u), *n_main = g_strdup_printf ("service%u", u);
-      g_autofree char *dev = g_strdup_printf ("tap%u", u), *group = g_strdup_printf ("g%u", u);
-      g_autofree char *port = g_strdup_printf ("port%u", u);
-      guint net = add (doc, "netif", n_net);
-      guint stack = add (doc, "generic_stackv4v6", n_stack);
-      guint tcp = add (doc, "tcpv4v6_of_stackv4v6", n_tcp);
-      guint http = add (doc, "paf_server", n_http);
-      guint kv = add (doc, "generic_kv_ro", n_kv);
-      guint m = add (doc, "main", n_main);
-      g_autoptr(MsCustom) c = ms_custom_new ("Unikernel.Main", "http_server @-> kv_ro @-> job");
-
-      must (ms_document_set_option (doc, net, "dev", dev, &error), &error);
-      must (ms_document_set_option (doc, net, "group", group, &error), &error);
-      must (ms_document_set_option (doc, stack, "group", group, &error), &error);
-      must (ms_document_set_option (doc, kv, "group", group, &error), &error);
-      must (ms_document_set_option (doc, kv, "dir", "htdocs", &error), &error);
-      must (ms_document_set_option (doc, http, "port", port, &error), &error);
-      g_ptr_array_add (c->runtime_args, ms_arg_decl_new (port, "int", "8080", "HTTP port"));
-      must (ms_document_set_custom (doc, m, c, &error), &error);
-      must (ms_document_connect (doc, net, stack, "net", &error), &error);
-      must (ms_document_connect (doc, stack, tcp, "stack", &error), &error);
-      must (ms_document_connect (doc, tcp, http, "tcpv4v6", &error), &error);
-      must (ms_document_connect (doc, http, m, "1", &error), &error);
-      must (ms_document_connect (doc, kv, m, "2", &error), &error);
-      g_array_append_val (jobs, m);
-    }
-  must (ms_document_set_jobs (doc, (guint *) jobs->data, jobs->len, &error), &error);
-}
 
 int
 main (void)
@@ -111,7 +36,7 @@ main (void)
   if (cat410 == NULL || cat411 == NULL)
     g_error ("catalog: %s", error->message);
   doc = ms_document_new (cat410);
-  build (doc);
+  bench_build_services (doc, N_UNITS);
 
   for (guint i = 0; i < G_N_ELEMENTS (t); i++)
     {
@@ -123,7 +48,7 @@ main (void)
       if (text == NULL)
         text = g_steal_pointer (&s);
     }
-  printf ("BENCH export_configml_1000 %.2f ms\n", median (t, G_N_ELEMENTS (t)));
+  printf ("BENCH export_configml_1000 %.2f ms\n", percentile (t, G_N_ELEMENTS (t), 0.5));
 
   for (const char *p = text; *p; p++)
     lines += *p == '\n';
@@ -138,7 +63,7 @@ main (void)
         g_error ("import gave %u devices, not %u", back ? ms_document_get_n_devices (back) : 0,
                  ms_document_get_n_devices (doc));
     }
-  printf ("BENCH import_configml_1000 %.2f ms\n", median (t, G_N_ELEMENTS (t)));
+  printf ("BENCH import_configml_1000 %.2f ms\n", percentile (t, G_N_ELEMENTS (t), 0.5));
 
   /* a 1,000-line file: the first bindings up to line 1,000, then register */
   {
@@ -170,7 +95,7 @@ main (void)
         if (back == NULL || ms_document_get_n_devices (back) < 100)
           g_error ("the 1,000-line import gave too few devices");
       }
-    printf ("BENCH import_configml_1000_lines %.2f ms\n", median (t, G_N_ELEMENTS (t)));
+    printf ("BENCH import_configml_1000_lines %.2f ms\n", percentile (t, G_N_ELEMENTS (t), 0.5));
   }
   return 0;
 }

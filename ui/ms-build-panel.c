@@ -14,6 +14,8 @@
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
+
+#include "ms-style.h"
 #include <signal.h>
 #include <string.h>
 
@@ -1165,31 +1167,6 @@ dark_changed_cb (MsBuildPanel *self)
   update_colors (self);
 }
 
-/* The studio's panels sit in a short pane: a status page's default 96 px
- * icon and margins would push its title out of sight. */
-static void
-install_css (void)
-{
-  static gsize done;
-
-  if (g_once_init_enter (&done))
-    {
-      GdkDisplay *display = gdk_display_get_default ();
-      if (display != NULL)
-        {
-          g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
-          gtk_css_provider_load_from_data (provider,
-            "build-panel statuspage.compact > scrolledwindow > viewport > box { margin: 18px 12px; border-spacing: 12px; }\n"
-            "build-panel statuspage.compact > scrolledwindow > viewport > box > clamp > box > .icon { -gtk-icon-size: 48px; margin-bottom: 6px; }\n"
-            "build-panel statuspage.compact > scrolledwindow > viewport > box > clamp > box > .title { font-size: 14pt; }\n",
-            -1);
-          gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (provider),
-                                                      GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-        }
-      g_once_init_leave (&done, 1);
-    }
-}
-
 static void
 ms_build_panel_class_init (MsBuildPanelClass *klass)
 {
@@ -1261,7 +1238,7 @@ ms_build_panel_init (MsBuildPanel *self)
 {
   GtkTextBuffer *buffer;
 
-  install_css ();
+  ms_style_ensure ();
   g_type_ensure (ADW_TYPE_STATUS_PAGE);
   g_type_ensure (ADW_TYPE_BUTTON_CONTENT);
   g_type_ensure (ADW_TYPE_PREFERENCES_GROUP);

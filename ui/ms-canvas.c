@@ -1030,17 +1030,24 @@ paste_text (MsCanvas *self, const char *text, double dx, double dy)
   ms_canvas_select (self, (const guint *) ids->data, ids->len);
 }
 
+/* The selection in the clipboard's text form (graph/ms-fragment), or NULL. */
+static char *
+selection_text (MsCanvas *self)
+{
+  g_autoptr(GArray) sel = ms_canvas_get_selection (self);
+
+  if (self->doc == NULL || sel->len == 0)
+    return NULL;
+  return ms_fragment_serialize (self->doc, (const guint *) sel->data, sel->len);
+}
+
 void
 ms_canvas_duplicate_selection (MsCanvas *self)
 {
-  g_autoptr(GArray) sel = NULL;
   g_autofree char *text = NULL;
 
   g_return_if_fail (MS_IS_CANVAS (self));
-  sel = ms_canvas_get_selection (self);
-  if (self->doc == NULL || sel->len == 0)
-    return;
-  text = ms_fragment_serialize (self->doc, (const guint *) sel->data, sel->len);
+  text = selection_text (self);
   if (text != NULL)
     paste_text (self, text, 2 * MS_CANVAS_GRID, 2 * MS_CANVAS_GRID);
 }
@@ -1048,14 +1055,10 @@ ms_canvas_duplicate_selection (MsCanvas *self)
 void
 ms_canvas_copy_selection (MsCanvas *self)
 {
-  g_autoptr(GArray) sel = NULL;
   g_autofree char *text = NULL;
 
   g_return_if_fail (MS_IS_CANVAS (self));
-  sel = ms_canvas_get_selection (self);
-  if (self->doc == NULL || sel->len == 0)
-    return;
-  text = ms_fragment_serialize (self->doc, (const guint *) sel->data, sel->len);
+  text = selection_text (self);
   if (text != NULL)
     gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), text);
 }

@@ -11,6 +11,8 @@
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
+
+#include "ms-style.h"
 #include <string.h>
 
 #include "ms-configml.h"
@@ -618,31 +620,6 @@ ms_code_preview_set_property (GObject *object, guint prop_id, const GValue *valu
     }
 }
 
-/* The studio's panels sit in a short pane: a status page's default 96 px
- * icon and margins would push its title out of sight. */
-static void
-install_css (void)
-{
-  static gsize done;
-
-  if (g_once_init_enter (&done))
-    {
-      GdkDisplay *display = gdk_display_get_default ();
-      if (display != NULL)
-        {
-          g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
-          gtk_css_provider_load_from_data (provider,
-            "code-preview statuspage.compact > scrolledwindow > viewport > box { margin: 18px 12px; border-spacing: 12px; }\n"
-            "code-preview statuspage.compact > scrolledwindow > viewport > box > clamp > box > .icon { -gtk-icon-size: 48px; margin-bottom: 6px; }\n"
-            "code-preview statuspage.compact > scrolledwindow > viewport > box > clamp > box > .title { font-size: 14pt; }\n",
-            -1);
-          gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (provider),
-                                                      GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-        }
-      g_once_init_leave (&done, 1);
-    }
-}
-
 static void
 ms_code_preview_class_init (MsCodePreviewClass *klass)
 {
@@ -688,7 +665,7 @@ ms_code_preview_init (MsCodePreview *self)
 {
   GtkTextBuffer *buffer;
 
-  install_css ();
+  ms_style_ensure ();
   g_type_ensure (ADW_TYPE_STATUS_PAGE);
   gtk_widget_init_template (GTK_WIDGET (self));
 

@@ -8,6 +8,7 @@
  * diagnostics shown on top, and focusing a field by name.
  */
 #include "ms-inspector-private.h"
+#include "ms-style.h"
 
 #include <string.h>
 
@@ -991,7 +992,7 @@ ms_inspector_class_init (MsInspectorClass *klass)
                   0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_BOOLEAN);
 
   /* the palette's file holds the reference to the resource bundle */
-  ms_palette_ensure_style ();
+  ms_style_ensure ();
   gtk_widget_class_set_template_from_resource (widget_class, MS_RESOURCE_PATH "/ui/inspector.ui");
   gtk_widget_class_bind_template_child (widget_class, MsInspector, scroller);
   gtk_widget_class_bind_template_child (widget_class, MsInspector, diagnostics_box);
@@ -1006,7 +1007,7 @@ ms_inspector_init (MsInspector *self)
 {
   self->fields = g_ptr_array_new_with_free_func ((GDestroyNotify) field_free);
   gtk_widget_init_template (GTK_WIDGET (self));
-  ms_palette_ensure_style ();
+  ms_style_ensure ();
   refresh_now (self);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Inspector"), -1);

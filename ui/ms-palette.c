@@ -6,6 +6,7 @@
  * navigation and per-row accessible labels for free.
  */
 #include "ms-palette.h"
+#include "ms-style.h"
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
@@ -77,24 +78,6 @@ static GParamSpec *properties[N_PROPS];
 enum { SIGNAL_ADD_DEVICE, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
-void
-ms_palette_ensure_style (void)
-{
-  static gboolean loaded;
-  GdkDisplay *display = gdk_display_get_default ();
-  g_autoptr(GtkCssProvider) provider = NULL;
-
-  if (loaded || display == NULL)
-    return;
-  loaded = TRUE;
-  /* the category icons; GtkApplication adds this path too, tests do not */
-  gtk_icon_theme_add_resource_path (gtk_icon_theme_get_for_display (display), MS_RESOURCE_PATH "/icons");
-  provider = gtk_css_provider_new ();
-  gtk_css_provider_load_from_resource (provider, MS_RESOURCE_PATH "/ui/palette.css");
-  gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (provider),
-                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-}
-
 /* The category a type belongs to, for the pill's colour: "'a tcp" -> network. */
 static const char *
 type_category (MsCatalog *catalog, const char *type)
@@ -115,7 +98,7 @@ ms_palette_type_pill_new (MsCatalog *catalog, const char *type)
   GtkWidget *pill = gtk_label_new (type);
   const char *cat = catalog ? type_category (catalog, type) : NULL;
 
-  ms_palette_ensure_style ();
+  ms_style_ensure ();
   gtk_widget_add_css_class (pill, "ms-type-pill");
   if (cat != NULL)
     {
@@ -497,7 +480,7 @@ ms_palette_init (MsPalette *self)
   GtkEventController *keys;
 
   gtk_widget_init_template (GTK_WIDGET (self));
-  ms_palette_ensure_style ();
+  ms_style_ensure ();
   gtk_search_entry_set_search_delay (self->search, 100);
   gtk_list_box_set_filter_func (self->list, filter_func, self, NULL);
   gtk_list_box_set_header_func (self->list, header_func, self, NULL);

@@ -35,8 +35,6 @@ GtkWidget *ms_palette_get_row (MsPalette *self, const char *ctor);
 /* A small pill naming a type, coloured by the type's category (shared by
  * the palette and the inspector). */
 GtkWidget *ms_palette_type_pill_new (MsCatalog *catalog, const char *type);
-/* Loads the palette's and inspector's CSS once for the default display. */
-void       ms_palette_ensure_style (void);
 
 /* Signal "add-device" (const char *ctor) */
 

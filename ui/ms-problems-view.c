@@ -10,6 +10,8 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "ms-style.h"
+
 /* ---- the list item ---------------------------------------------------------- */
 
 #define MS_TYPE_PROBLEM_ITEM (ms_problem_item_get_type ())
@@ -298,31 +300,6 @@ ms_problems_view_get_property (GObject *object, guint prop_id, GValue *value, GP
     }
 }
 
-/* The studio's panels sit in a short pane: a status page's default 96 px
- * icon and margins would push its title out of sight. */
-static void
-install_css (void)
-{
-  static gsize done;
-
-  if (g_once_init_enter (&done))
-    {
-      GdkDisplay *display = gdk_display_get_default ();
-      if (display != NULL)
-        {
-          g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
-          gtk_css_provider_load_from_data (provider,
-            "problems-view statuspage.compact > scrolledwindow > viewport > box { margin: 12px 12px; border-spacing: 12px; }\n"
-            "problems-view statuspage.compact > scrolledwindow > viewport > box > clamp > box > .icon { -gtk-icon-size: 32px; margin-bottom: 6px; }\n"
-            "problems-view statuspage.compact > scrolledwindow > viewport > box > clamp > box > .title { font-size: 14pt; }\n",
-            -1);
-          gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (provider),
-                                                      GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-        }
-      g_once_init_leave (&done, 1);
-    }
-}
-
 static void
 ms_problems_view_class_init (MsProblemsViewClass *klass)
 {
@@ -368,7 +345,7 @@ ms_problems_view_init (MsProblemsView *self)
   GtkListItemFactory *factory;
   GtkNoSelection *selection;
 
-  install_css ();
+  ms_style_ensure ();
   g_type_ensure (ADW_TYPE_STATUS_PAGE);
   gtk_widget_init_template (GTK_WIDGET (self));
 

@@ -10,6 +10,7 @@
 #include "ms-build-parse.h"
 #include "ms-resources.h"
 #include "ms-store.h"
+#include "test-ui-util.h"
 
 typedef struct {
   char *dir;
@@ -20,25 +21,6 @@ typedef struct {
   int n_finished;
   gboolean success;
 } Fixture;
-
-static void
-drain (void)
-{
-  while (g_main_context_pending (NULL))
-    g_main_context_iteration (NULL, FALSE);
-}
-
-static void
-iterate_for (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    {
-      drain ();
-      g_usleep (2000);
-    }
-}
 
 static guint
 count (const char *haystack, const char *needle)
@@ -199,7 +181,7 @@ fixture_setup (Fixture *f, const char *example, gboolean with_source)
   gtk_window_set_child (GTK_WINDOW (f->window), f->panel);
   gtk_window_present (GTK_WINDOW (f->window));
   ms_build_panel_set_document (MS_BUILD_PANEL (f->panel), f->doc);
-  iterate_for (100);
+  test_ui_iterate (100);
 }
 
 static void
@@ -259,12 +241,12 @@ static void
 fixture_teardown (Fixture *f)
 {
   gtk_window_destroy (GTK_WINDOW (f->window));
-  drain ();
+  test_ui_drain ();
   g_assert_finalize_object (f->panel);
   /* closing the panel ends what it started (a killed process may take a
    * moment to go, on a loaded machine) */
   for (int i = 0; i < 50 && runs_from (f->dir); i++)
-    iterate_for (100);
+    test_ui_iterate (100);
   g_assert_false (runs_from (f->dir));
   g_clear_object (&f->doc);
   rm_rf (f->dir);
@@ -507,7 +489,7 @@ test_runtime_args (void)
   {
     g_autoptr(GError) error = NULL;
     g_assert_true (ms_document_set_setting (f.doc, MS_SETTING_NAME, "hello-key-2", &error));
-    iterate_for (100);
+    test_ui_iterate (100);
     g_assert_true (ms_build_panel_get_arg_widget (MS_BUILD_PANEL (f.panel), "hello") == editor);
   }
 

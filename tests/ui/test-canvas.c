@@ -11,6 +11,7 @@
 #include "ms-configml.h"
 #include "ms-fragment.h"
 #include "ms-import.h"
+#include "test-ui-util.h"
 
 static MsCatalog *catalog;
 
@@ -37,13 +38,6 @@ toasts_clear (Toasts *t)
   g_clear_pointer (&t->last, g_free);
 }
 
-static void
-iterate (void)
-{
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
-
 static MsCanvas *
 new_canvas (GtkWidget **window, MsDocument *doc)
 {
@@ -55,7 +49,7 @@ new_canvas (GtkWidget **window, MsDocument *doc)
   gtk_window_present (GTK_WINDOW (*window));
   if (doc != NULL)
     ms_canvas_set_document (MS_CANVAS (c), doc);
-  iterate ();
+  test_ui_drain ();
   return MS_CANVAS (c);
 }
 
@@ -71,7 +65,7 @@ wait_layout (MsCanvas *canvas)
       g_object_get (canvas, "layout-running", &running, NULL);
     }
   g_assert_false (running);
-  iterate ();
+  test_ui_drain ();
 }
 
 static void
@@ -79,7 +73,7 @@ destroy_window (GtkWidget *window, MsCanvas *canvas)
 {
   g_object_ref (canvas);
   gtk_window_destroy (GTK_WINDOW (window));
-  iterate ();
+  test_ui_drain ();
   g_assert_finalize_object (canvas);
 }
 
@@ -247,16 +241,16 @@ test_dark_style (void)
   canvas = new_canvas (&window, doc);
   wait_layout (canvas);
   adw_style_manager_set_color_scheme (sm, ADW_COLOR_SCHEME_FORCE_LIGHT);
-  iterate ();
+  test_ui_drain ();
   light = ms_canvas_render_texture (canvas, renderer);
   adw_style_manager_set_color_scheme (sm, ADW_COLOR_SCHEME_FORCE_DARK);
-  iterate ();
+  test_ui_drain ();
   dark = ms_canvas_render_texture (canvas, renderer);
   g_assert_true (gdk_texture_save_to_png (dark, out));
   g_assert_cmpfloat (corner_luminance (light), >, 0.8);
   g_assert_cmpfloat (corner_luminance (dark), <, 0.3);
   adw_style_manager_set_color_scheme (sm, ADW_COLOR_SCHEME_DEFAULT);
-  iterate ();
+  test_ui_drain ();
   gsk_renderer_unrealize (renderer);
   destroy_window (window, canvas);
 }
@@ -299,7 +293,7 @@ test_widget_frames (void)
       g_autofree char *name = g_strdup_printf ("canvas-zoom-%.2f.png", zooms[i]);
       ms_canvas_set_zoom (canvas, zooms[i]);
       ms_canvas_reveal (canvas, stack, "net");
-      iterate ();
+      test_ui_drain ();
       t = snapshot_widget (canvas, renderer);
       g_assert_true (gdk_texture_save_to_png (t, name));
     }
@@ -867,7 +861,7 @@ test_layout_async_cancel (void)
   /* a cancelled layout changes nothing, even when it finishes later */
   for (int i = 0; i < 50; i++)
     {
-      iterate ();
+      test_ui_drain ();
       g_usleep (20000);
     }
   g_assert_false (ms_document_can_undo (doc) && g_strcmp0 (ms_document_get_undo_label (doc), "Arrange devices") == 0);

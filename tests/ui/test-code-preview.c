@@ -8,6 +8,7 @@
 #include "ms-configml.h"
 #include "ms-import.h"
 #include "ms-resources.h"
+#include "test-ui-util.h"
 
 static void
 drain (void)
@@ -34,20 +35,6 @@ wait_text_change (MsCodePreview *preview, const char *file, const char *old)
       g_usleep (1000);
     }
   g_error ("the preview did not change");
-  return NULL;
-}
-
-static GtkWidget *
-find_type (GtkWidget *w, GType type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (w, type))
-    return w;
-  for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *r = find_type (c, type);
-      if (r)
-        return r;
-    }
   return NULL;
 }
 
@@ -143,7 +130,7 @@ test_network (void)
 
   /* light OCaml highlighting: keywords, strings, comments, module paths */
   {
-    GtkWidget *view = find_type (widget, GTK_TYPE_TEXT_VIEW);
+    GtkWidget *view = test_ui_find_type (widget, GTK_TYPE_TEXT_VIEW);
     GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
 
     g_assert_true (gtk_text_view_get_monospace (GTK_TEXT_VIEW (view)));

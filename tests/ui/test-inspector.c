@@ -10,6 +10,7 @@
 #include "ms-check.h"
 #include "ms-import.h"
 #include "ms-store.h"
+#include "test-ui-util.h"
 
 static MsCatalog *catalog;
 
@@ -19,13 +20,6 @@ typedef struct {
   GtkWidget *window;
   MsInspector *insp;
 } Fixture;
-
-static void
-iterate (void)
-{
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
 
 static void
 fixture_set_up (Fixture *fx, gconstpointer data)
@@ -44,7 +38,7 @@ fixture_set_up (Fixture *fx, gconstpointer data)
   gtk_window_set_default_size (GTK_WINDOW (fx->window), 400, 600);
   gtk_window_set_child (GTK_WINDOW (fx->window), GTK_WIDGET (fx->insp));
   gtk_window_present (GTK_WINDOW (fx->window));
-  iterate ();
+  test_ui_drain ();
 }
 
 static void
@@ -55,7 +49,7 @@ fixture_tear_down (Fixture *fx, gconstpointer data)
 
   g_object_ref (fx->insp);
   gtk_window_destroy (GTK_WINDOW (fx->window));
-  iterate ();
+  test_ui_drain ();
   g_assert_finalize_object (fx->insp);
   g_assert_finalize_object (fx->doc);
   while (d && (name = g_dir_read_name (d)) != NULL)
@@ -83,7 +77,7 @@ field (Fixture *fx, const char *name)
 {
   GtkWidget *w;
 
-  iterate ();
+  test_ui_drain ();
   w = ms_inspector_get_field_widget (fx->insp, name);
   if (w == NULL)
     g_error ("no field %s", name);
@@ -98,7 +92,7 @@ apply_text (Fixture *fx, const char *name, const char *text)
   g_assert_true (ADW_IS_ENTRY_ROW (row));
   gtk_editable_set_text (GTK_EDITABLE (row), text);
   g_signal_emit_by_name (row, "apply");
-  iterate ();
+  test_ui_drain ();
 }
 
 static void
@@ -113,7 +107,7 @@ select_choice (Fixture *fx, const char *name, const char *label)
       if (g_str_equal (gtk_string_object_get_string (s), label))
         {
           adw_combo_row_set_selected (ADW_COMBO_ROW (row), i);
-          iterate ();
+          test_ui_drain ();
           return;
         }
     }
@@ -223,7 +217,7 @@ test_option_validation (Fixture *fx, gconstpointer data)
   apply_text (fx, "ipv4_network", "10.0.0.7/24");
   g_assert_cmpstr (ms_device_get_option (ms_document_get_device (fx->doc, id), "ipv4_network"), ==, "10.0.0.7/24");
   g_signal_emit_by_name (button_in (field (fx, "ipv4_network"), "Reset to default"), "clicked");
-  iterate ();
+  test_ui_drain ();
   g_assert_null (ms_device_get_option (ms_document_get_device (fx->doc, id), "ipv4_network"));
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (field (fx, "ipv4_network"))), ==, "");
   g_assert_false (gtk_widget_get_sensitive (button_in (field (fx, "ipv4_network"), "Reset to default")));
@@ -241,14 +235,14 @@ test_typed_editors (Fixture *fx, gconstpointer data)
   g_assert_true (GTK_IS_SWITCH (sw));
   g_assert_false (gtk_switch_get_active (GTK_SWITCH (sw)));
   gtk_switch_set_active (GTK_SWITCH (sw), TRUE);
-  iterate ();
+  test_ui_drain ();
   g_assert_cmpstr (ms_device_get_option (ms_document_get_device (fx->doc, conduit), "tls"), ==, "true");
 
   ms_inspector_set_device (fx->insp, dns);
   spin = field (fx, "cache_size");
   g_assert_true (GTK_IS_SPIN_BUTTON (spin));
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), 64);
-  iterate ();
+  test_ui_drain ();
   g_assert_cmpstr (ms_device_get_option (ms_document_get_device (fx->doc, dns), "cache_size"), ==, "64");
   g_assert_true (GTK_IS_SPIN_BUTTON (field (fx, "timeout")));
 }
@@ -304,7 +298,7 @@ test_refresh_keeps_typing (Fixture *fx, gconstpointer data)
   g_assert_no_error (error);
   ms_document_rename_device (fx->doc, id, "stack2", &error);
   g_assert_no_error (error);
-  iterate ();
+  test_ui_drain ();
   g_assert_true (field (fx, "ipv4_network") == row);
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row)), ==, "10.1.");
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (field (fx, "name"))), ==, "stack2");
@@ -315,7 +309,7 @@ test_refresh_keeps_typing (Fixture *fx, gconstpointer data)
     ms_document_connect (fx->doc, net, id, "net", &error);
     g_assert_no_error (error);
   }
-  iterate ();
+  test_ui_drain ();
   g_assert_true (field (fx, "ipv4_network") != row);
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (field (fx, "ipv4_network"))), ==, "10.1.");
   g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (fx->window)), field (fx, "ipv4_network")));
@@ -330,7 +324,7 @@ test_device_removed (Fixture *fx, gconstpointer data)
   ms_inspector_set_device (fx->insp, id);
   ms_document_undo (fx->doc, &error);
   g_assert_no_error (error);
-  iterate ();
+  test_ui_drain ();
   g_assert_cmpuint (ms_inspector_get_device (fx->insp), ==, 0);
   g_assert_nonnull (ms_inspector_get_field_widget (fx->insp, "target"));
 }
@@ -373,7 +367,7 @@ click (GtkWidget *button)
   g_assert_nonnull (button);
   g_assert_true (gtk_widget_get_sensitive (button));
   g_signal_emit_by_name (button, "clicked");
-  iterate ();
+  test_ui_drain ();
 }
 
 static void
@@ -385,10 +379,10 @@ test_main_signature (Fixture *fx, gconstpointer data)
   g_assert_cmpstr (signature (fx, id), ==, "job");
 
   g_signal_emit_by_name (field (fx, "sig:add"), "activated");
-  iterate ();
+  test_ui_drain ();
   g_assert_cmpstr (signature (fx, id), ==, "stackv4v6 @-> job");
   g_signal_emit_by_name (field (fx, "sig:add"), "activated");
-  iterate ();
+  test_ui_drain ();
   g_assert_cmpstr (signature (fx, id), ==, "stackv4v6 @-> stackv4v6 @-> job");
 
   select_choice (fx, "sig:1", "kv_ro");
@@ -458,7 +452,7 @@ test_main_module_packages_args (Fixture *fx, gconstpointer data)
   g_assert_cmpuint (ms_document_get_device (fx->doc, id)->custom->packages->len, ==, 0);
 
   g_signal_emit_by_name (field (fx, "args:add"), "activated");
-  iterate ();
+  test_ui_drain ();
   c = ms_document_get_device (fx->doc, id)->custom;
   g_assert_cmpuint (c->runtime_args->len, ==, 1);
   apply_text (fx, "args:0:name", "port");
@@ -518,12 +512,12 @@ test_app_page (Fixture *fx, gconstpointer data)
     GtkWidget *check = field (fx, "jobs");
     g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (check)));
     gtk_check_button_set_active (GTK_CHECK_BUTTON (check), FALSE);
-    iterate ();
+    test_ui_drain ();
     jobs = ms_document_get_jobs (fx->doc);
     g_assert_cmpuint (jobs->len, ==, 0);
     g_clear_pointer (&jobs, g_array_unref);
     gtk_check_button_set_active (GTK_CHECK_BUTTON (field (fx, "jobs")), TRUE);
-    iterate ();
+    test_ui_drain ();
     jobs = ms_document_get_jobs (fx->doc);
     g_assert_cmpuint (jobs->len, ==, 1);
     g_assert_cmpuint (g_array_index (jobs, guint, 0), ==, main_id);
@@ -537,7 +531,7 @@ test_focus_field (Fixture *fx, gconstpointer data)
   GtkWidget *row;
 
   ms_inspector_set_device (fx->insp, id);
-  iterate ();
+  test_ui_drain ();
   ms_inspector_focus_field (fx->insp, "ipv4_network");
   row = field (fx, "ipv4_network");
   g_assert_true (gtk_widget_has_focus (row) || gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (fx->window)), row));
@@ -588,7 +582,7 @@ test_diagnostics (Fixture *fx, gconstpointer data)
 
   /* by itself, the inspector checks the document */
   ms_inspector_set_device (fx->insp, id);
-  iterate ();
+  test_ui_drain ();
   row = row_titled (GTK_WIDGET (fx->insp), escaped);
   g_assert_nonnull (row);
   g_signal_emit_by_name (row, "activated");
@@ -596,15 +590,15 @@ test_diagnostics (Fixture *fx, gconstpointer data)
 
   /* the window's diagnostics replace its own */
   ms_inspector_set_diagnostics (fx->insp, NULL);
-  iterate ();
+  test_ui_drain ();
   g_assert_null (row_titled (GTK_WIDGET (fx->insp), escaped));
   ms_inspector_set_diagnostics (fx->insp, diags);
-  iterate ();
+  test_ui_drain ();
   g_assert_nonnull (row_titled (GTK_WIDGET (fx->insp), escaped));
 
   /* the application page shows only the project's own problems */
   ms_inspector_set_device (fx->insp, 0);
-  iterate ();
+  test_ui_drain ();
   g_assert_null (row_titled (GTK_WIDGET (fx->insp), escaped));
 }
 
@@ -615,7 +609,7 @@ test_device_target (Fixture *fx, gconstpointer data)
   guint id = add (fx, "direct_kv_ro", "files");
 
   ms_inspector_set_device (fx->insp, id);
-  iterate ();
+  test_ui_drain ();
   g_assert_null (ms_inspector_get_field_widget (fx->insp, "key:target"));
   select_choice (fx, "target", "xen");
   g_assert_cmpstr (ms_document_get_setting (fx->doc, "target"), ==, "xen");
@@ -653,23 +647,23 @@ test_examples (void)
       /* without a project there is nothing to edit */
       g_assert_null (ms_inspector_get_field_widget (MS_INSPECTOR (insp), "name"));
       ms_inspector_set_document (MS_INSPECTOR (insp), doc);
-      iterate ();
+      test_ui_drain ();
       g_assert_nonnull (ms_inspector_get_field_widget (MS_INSPECTOR (insp), "target"));
       devices = ms_document_get_devices (doc);
       for (guint i = 0; i < devices->len; i++)
         {
           const MsDevice *dev = devices->pdata[i];
           ms_inspector_set_device (MS_INSPECTOR (insp), dev->id);
-          iterate ();
+          test_ui_drain ();
           g_assert_nonnull (ms_inspector_get_field_widget (MS_INSPECTOR (insp), "name"));
           if (dev->custom)
             g_assert_nonnull (ms_inspector_get_field_widget (MS_INSPECTOR (insp), "signature"));
         }
       ms_inspector_set_device (MS_INSPECTOR (insp), 0);
-      iterate ();
+      test_ui_drain ();
       g_object_ref (insp);
       gtk_window_destroy (GTK_WINDOW (window));
-      iterate ();
+      test_ui_drain ();
       g_assert_finalize_object (insp);
       g_assert_finalize_object (doc);
       n++;

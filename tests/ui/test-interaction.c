@@ -16,6 +16,7 @@
 #include "ms-canvas-private.h"
 #include "ms-store.h"
 #include "ms-window-private.h"
+#include "test-ui-util.h"
 
 static MsStudioApplication *app;
 static char *tmpdir;
@@ -26,18 +27,6 @@ typedef struct {
   GPtrArray *toasts;     /* messages the canvas and inspector asked to show */
   gulong xid;
 } Fixture;
-
-static void
-iterate (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-  while (g_get_monotonic_time () < end)
-    {
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-      g_usleep (2000);
-    }
-}
 
 static void
 xdotool (const char *first, ...)
@@ -57,7 +46,7 @@ xdotool (const char *first, ...)
                                NULL, NULL, NULL, NULL, &status, &error));
   g_assert_no_error (error);
   g_assert_true (g_spawn_check_wait_status (status, NULL));
-  iterate (60);
+  test_ui_iterate (60);
 }
 
 /* A point of widget w, in the window's X coordinates. */
@@ -103,9 +92,9 @@ drag (Fixture *f, int ax, int ay, int bx, int by)
     pointer_to (f, ax + (bx - ax) * i / 12, ay + (by - ay) * i / 12);
   pointer_to (f, bx + 1, by);
   pointer_to (f, bx, by);
-  iterate (150);
+  test_ui_iterate (150);
   xdotool ("mouseup", "1", NULL);
-  iterate (300);
+  test_ui_iterate (300);
 }
 
 static void
@@ -113,14 +102,14 @@ click (Fixture *f, int x, int y)
 {
   pointer_to (f, x, y);
   xdotool ("click", "1", NULL);
-  iterate (150);
+  test_ui_iterate (150);
 }
 
 static void
 key (Fixture *f, const char *keys)
 {
   xdotool ("key", "--clearmodifiers", keys, NULL);
-  iterate (150);
+  test_ui_iterate (150);
 }
 
 static void
@@ -179,10 +168,10 @@ fixture_setup (Fixture *f, gconstpointer data)
   adw_flap_set_reveal_flap (f->win->inspector_flap, TRUE);
   g_signal_connect (f->win->canvas, "toast", G_CALLBACK (on_toast), f);
   g_signal_connect (f->win->inspector, "toast", G_CALLBACK (on_toast), f);
-  iterate (600);
+  test_ui_iterate (600);
   ms_canvas_set_zoom (f->win->canvas, 1.0);
   _ms_canvas_set_offset (f->win->canvas, -40, -40);
-  iterate (200);
+  test_ui_iterate (200);
   f->xid = gdk_x11_surface_get_xid (gtk_native_get_surface (GTK_NATIVE (f->win)));
   g_assert_cmpuint (f->xid, !=, 0);
 }
@@ -191,7 +180,7 @@ static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
   gtk_window_destroy (GTK_WINDOW (f->win));
-  iterate (50);
+  test_ui_iterate (50);
   g_ptr_array_unref (f->toasts);
 }
 
@@ -221,7 +210,7 @@ test_palette_drag (Fixture *f, gconstpointer data)
 
   g_assert_nonnull (row);
   gtk_widget_grab_focus (row);   /* scrolled into view */
-  iterate (200);
+  test_ui_iterate (200);
   to_window (f, row, 40, gtk_widget_get_height (row) / 2.0, &ax, &ay);
   canvas_to_window (f, 200, 420, &bx, &by);
   g_test_message ("palette row at %d,%d (mapped %d, folded %d, revealed %d), drop at %d,%d", ax, ay,
@@ -287,9 +276,9 @@ test_quick_add (Fixture *f, gconstpointer data)
   g_assert_true (_ms_canvas_quick_add_is_open (f->win->canvas));
   /* typing filters the devices that produce a kv_ro; Enter picks one */
   xdotool ("type", "--delay", "30", "crunch", NULL);
-  iterate (300);
+  test_ui_iterate (300);
   key (f, "Return");
-  iterate (200);
+  test_ui_iterate (200);
   src = ms_document_get_source (f->doc, dev (f, "unikernel"), "1");
   g_assert_cmpuint (src, !=, 0);
   g_assert_cmpstr (ms_document_get_device (f->doc, src)->ctor, ==, "crunch");
@@ -314,14 +303,14 @@ test_rename_delete (Fixture *f, gconstpointer data)
 
   /* rename through the name row, typed for real */
   ms_inspector_focus_field (f->win->inspector, "name");
-  iterate (100);
+  test_ui_iterate (100);
   field = ms_inspector_get_field_widget (f->win->inspector, "name");
   g_assert_nonnull (field);
   key (f, "ctrl+a");
   xdotool ("type", "--delay", "20", "files", NULL);
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (field)), ==, "files");
   key (f, "Return");
-  iterate (200);
+  test_ui_iterate (200);
   g_assert_cmpstr (ms_document_get_device (f->doc, id)->name, ==, "files");
   key (f, "Escape");
 
@@ -371,13 +360,13 @@ test_problem_activation (Fixture *f, gconstpointer data)
 
   /* "store" is used by nothing: an unused-device warning names it */
   gtk_widget_activate_action (GTK_WIDGET (f->win), "win.show-problems", NULL);
-  iterate (300);
+  test_ui_iterate (300);
   row = find_label (GTK_WIDGET (f->win->problems), "store", NULL);
   g_assert_nonnull (row);
   to_window (f, row, 60, gtk_widget_get_height (row) / 2.0, &x, &y);
   pointer_to (f, x, y);
   xdotool ("click", "--repeat", "2", "1", NULL);
-  iterate (300);
+  test_ui_iterate (300);
   g_assert_cmpuint (ms_canvas_get_focus_device (f->win->canvas), ==, dev (f, "store"));
   g_assert_cmpuint (ms_inspector_get_device (f->win->inspector), ==, dev (f, "store"));
 }

@@ -7,33 +7,7 @@
 #include "ms-resources.h"
 #include "ms-problems-view.h"
 #include "ms-store.h"
-
-static void
-iterate (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    {
-      while (g_main_context_pending (NULL))
-        g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
-
-static GtkWidget *
-find_type (GtkWidget *w, GType type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (w, type))
-    return w;
-  for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *r = find_type (c, type);
-      if (r)
-        return r;
-    }
-  return NULL;
-}
+#include "test-ui-util.h"
 
 static guint
 count_mapped_rows (GtkWidget *list)
@@ -117,7 +91,7 @@ test_rows (void)
   gtk_window_set_default_size (GTK_WINDOW (window), 600, 800);
   gtk_window_set_child (GTK_WINDOW (window), view);
   gtk_window_present (GTK_WINDOW (window));
-  stack = find_type (view, GTK_TYPE_STACK);
+  stack = test_ui_find_type (view, GTK_TYPE_STACK);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (stack)), ==, "empty");
 
   g_signal_connect (view, "notify::n-errors", G_CALLBACK (on_notify), &notified);
@@ -132,11 +106,11 @@ test_rows (void)
   g_assert_cmpuint (ms_problems_view_get_n_errors (MS_PROBLEMS_VIEW (view)), >=, 1);
   g_assert_cmpuint (ms_problems_view_get_n_warnings (MS_PROBLEMS_VIEW (view)), >=, 1);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (stack)), ==, "list");
-  list = find_type (view, GTK_TYPE_LIST_VIEW);
+  list = test_ui_find_type (view, GTK_TYPE_LIST_VIEW);
   g_assert_nonnull (list);
   /* rows exist once the list is laid out */
   for (int tries = 0; tries < 500 && count_mapped_rows (list) < diags->len; tries++)
-    iterate (10);
+    test_ui_iterate (10);
 
   /* one row per diagnostic, labelled with mstudio check's line */
   for (guint i = 0; i < diags->len; i++)
@@ -180,7 +154,7 @@ test_rows (void)
 
     ms_problems_view_set_diagnostics (MS_PROBLEMS_VIEW (view), again);
     g_clear_pointer (&diags, g_ptr_array_unref);
-    iterate (50);
+    test_ui_iterate (50);
     g_assert_true (gtk_widget_get_first_child (list) == first_row);
     gtk_widget_activate_action (list, "list.activate-item", "u", 1);
     g_assert_true (activated == g_ptr_array_index (again, 1));
@@ -195,7 +169,7 @@ test_rows (void)
   g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (stack)), ==, "empty");
 
   gtk_window_destroy (GTK_WINDOW (window));
-  iterate (50);
+  test_ui_iterate (50);
   g_assert_finalize_object (view);
   {
     g_autofree char *path = g_build_filename (dir, "broken.mstudio", NULL);
@@ -228,7 +202,7 @@ test_many (void)
   gtk_window_set_default_size (GTK_WINDOW (window), 600, 800);
   gtk_window_set_child (GTK_WINDOW (window), view);
   gtk_window_present (GTK_WINDOW (window));
-  iterate (100);
+  test_ui_iterate (100);
 
   start = g_get_monotonic_time ();
   ms_problems_view_set_diagnostics (MS_PROBLEMS_VIEW (view), diags);
@@ -242,7 +216,7 @@ test_many (void)
 
   /* the errors filter leaves only errors */
   {
-    GtkWidget *list = find_type (view, GTK_TYPE_LIST_VIEW);
+    GtkWidget *list = test_ui_find_type (view, GTK_TYPE_LIST_VIEW);
     GListModel *model = G_LIST_MODEL (gtk_list_view_get_model (GTK_LIST_VIEW (list)));
     GtkWidget *box = gtk_widget_get_first_child (view);
     GtkWidget *buttons = gtk_widget_get_first_child (gtk_widget_get_first_child (box));
@@ -256,7 +230,7 @@ test_many (void)
   }
 
   gtk_window_destroy (GTK_WINDOW (window));
-  iterate (50);
+  test_ui_iterate (50);
   g_assert_finalize_object (view);
 }
 

@@ -8,24 +8,17 @@
 #include "ms-configml.h"
 #include "ms-store.h"
 #include "ms-window-private.h"
+#include "test-ui-util.h"
 
 static char *tmpdir;
 static MsStudioApplication *app;
-
-static void
-iterate (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-  while (g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, FALSE);
-}
 
 static MsWindow *
 new_window (void)
 {
   MsWindow *win = ms_window_new (app);
   gtk_window_present (GTK_WINDOW (win));
-  iterate (50);
+  test_ui_iterate (50);
   return win;
 }
 
@@ -34,7 +27,7 @@ close_window (MsWindow *win)
 {
   g_object_add_weak_pointer (G_OBJECT (win), (gpointer *) &win);
   gtk_window_destroy (GTK_WINDOW (win));
-  iterate (20);
+  test_ui_iterate (20);
   g_assert_null (win);
 }
 
@@ -135,7 +128,7 @@ test_open_example (void)
   g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
   g_assert_cmpstr (adw_window_title_get_title (win->window_title), ==, "network");
   /* the canvas places the imported devices, and that is no step to undo */
-  iterate (500);
+  test_ui_iterate (500);
   for (guint i = 0; i < ms_document_get_devices (doc)->len; i++)
     g_assert_true (((const MsDevice *) ms_document_get_devices (doc)->pdata[i])->placed);
   g_assert_false (ms_document_can_undo (doc));
@@ -244,7 +237,7 @@ test_undo_redo (void)
 
   g_assert_true (ms_window_open_example (win, "noop", &error));
   doc = ms_window_get_document (win);
-  iterate (300);   /* the canvas places what the import left unplaced */
+  test_ui_iterate (300);   /* the canvas places what the import left unplaced */
   n = ms_document_get_n_devices (doc);
   /* one step, as the canvas adds a device: insert and place */
   ms_document_begin_group (doc, "Add disk");
@@ -254,13 +247,13 @@ test_undo_redo (void)
     g_assert_true (ms_document_move_device (doc, id, 400, 300, &error));
   }
   g_assert_true (ms_document_end_group (doc, &error));
-  iterate (50);
+  test_ui_iterate (50);
   g_assert_cmpuint (ms_document_get_n_devices (doc), ==, n + 1);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.undo", NULL));
-  iterate (20);
+  test_ui_iterate (20);
   g_assert_cmpuint (ms_document_get_n_devices (doc), ==, n);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.redo", NULL));
-  iterate (20);
+  test_ui_iterate (20);
   g_assert_cmpuint (ms_document_get_n_devices (doc), ==, n + 1);
   g_assert_nonnull (ms_document_find_device (doc, "disk"));
 
@@ -281,7 +274,7 @@ test_new_project (void)
   MsDocument *doc;
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.new", NULL));
-  iterate (20);
+  test_ui_iterate (20);
   doc = ms_window_get_document (win);
   g_assert_nonnull (doc);
   g_assert_nonnull (ms_store_get_path (doc));
@@ -300,9 +293,9 @@ test_remembers_size (void)
   g_assert_nonnull (settings);
   win = new_window ();
   gtk_window_set_default_size (GTK_WINDOW (win), 1034, 702);
-  iterate (50);
+  test_ui_iterate (50);
   gtk_window_close (GTK_WINDOW (win));
-  iterate (50);
+  test_ui_iterate (50);
   g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 1034);
   g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 702);
 
@@ -369,13 +362,13 @@ test_other_process (void)
 
   g_assert_nonnull (argv[0]);
   g_assert_true (ms_window_open_example (win, "noop", &error));
-  iterate (300);
+  test_ui_iterate (300);
   doc = ms_window_get_document (win);
   argv[2] = ms_store_get_path (doc);
   g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
                                NULL, NULL, &status, &error));
   g_assert_true (g_spawn_check_wait_status (status, NULL));
-  iterate (2600);
+  test_ui_iterate (2600);
   g_assert_nonnull (ms_document_find_device (doc, "theirs"));
   /* and the window's own edits still go through */
   g_assert_cmpuint (ms_document_add_device (doc, "ramdisk", "mine", &error), >, 0);
@@ -396,7 +389,7 @@ test_save_as (void)
   MsDocument *doc;
 
   g_assert_true (ms_window_open_example (win, "hello", &error));
-  iterate (300);
+  test_ui_iterate (300);
   original = g_strdup (ms_store_get_path (ms_window_get_document (win)));
   g_assert_cmpint (g_mkdir_with_parents (dest_dir, 0755), ==, 0);
   g_assert_true (_ms_window_save_as (win, dest, &error));
@@ -430,7 +423,7 @@ test_narrow (void)
 
   gtk_window_set_default_size (GTK_WINDOW (win), 800, 600);
   g_assert_true (ms_window_open_example (win, "network", &error));
-  iterate (400);
+  test_ui_iterate (400);
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (win)), <=, 820);
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (win->canvas)), >=, 400);
   /* at this width one pane folds away: the inspector, which opens over
@@ -439,19 +432,19 @@ test_narrow (void)
   {
     gboolean shown = adw_flap_get_reveal_flap (win->palette_flap);
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.toggle-palette", NULL));
-    iterate (400);
+    test_ui_iterate (400);
     g_assert_true (adw_flap_get_reveal_flap (win->palette_flap) != shown);
     if (shown)
       {
         g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.toggle-palette", NULL));
-        iterate (400);
+        test_ui_iterate (400);
       }
   }
   g_assert_true (adw_flap_get_reveal_flap (win->palette_flap));
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (win->palette)));
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (win->palette)), >=, 200);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.toggle-inspector", NULL));
-  iterate (400);
+  test_ui_iterate (400);
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (win->inspector)));
   close_window (win);
 }
@@ -475,11 +468,11 @@ test_screenshot (void)
 
   gtk_window_set_default_size (GTK_WINDOW (win), 1280, 800);
   g_assert_true (ms_window_open_example (win, "network", &error));
-  iterate (600);
+  test_ui_iterate (600);
   ms_canvas_zoom_to_fit (win->canvas);
   ms_canvas_select (win->canvas, (guint[]) { ms_document_find_device (ms_window_get_document (win), "stack")->id }, 1);
   gtk_widget_activate_action (GTK_WIDGET (win), "win.show-code", NULL);
-  iterate (600);
+  test_ui_iterate (600);
 
   w = gtk_widget_get_width (GTK_WIDGET (win));
   h = gtk_widget_get_height (GTK_WIDGET (win));

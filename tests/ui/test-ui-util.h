@@ -1,0 +1,42 @@
+/* test-ui-util.h: what the studio's widget tests share: running the main
+ * loop for a while, and finding a widget of a type under another. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+/* Dispatches everything pending, once. */
+static inline void
+test_ui_drain (void)
+{
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+/* Runs the main loop for ms milliseconds: idles, timeouts, frames and
+ * subprocess output all get their turn. */
+static inline void
+test_ui_iterate (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    {
+      test_ui_drain ();
+      g_usleep (1000);
+    }
+}
+
+/* The first widget of type at or below w, depth first. */
+static inline GtkWidget *
+test_ui_find_type (GtkWidget *w, GType type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (w, type))
+    return w;
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *r = test_ui_find_type (c, type);
+      if (r)
+        return r;
+    }
+  return NULL;
+}
