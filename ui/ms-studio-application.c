@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "ms-config.h"
+#include "ms-paths.h"
 #include "ms-window.h"
 
 struct _MsStudioApplication
@@ -158,9 +159,10 @@ ms_studio_application_startup (GApplication *app)
     g_critical ("Mirage Studio cannot read its device catalog: %s", error->message);
   self->settings = load_settings ();
 
-  /* Run from the source tree, the application icon is not installed yet. */
+  /* Run from the source tree, the application icon is not installed yet:
+   * it is under the data folder ms-paths found (installed, it is not). */
   {
-    g_autofree char *icons = g_build_filename (MS_SOURCE_DATADIR, "icons", NULL);
+    g_autofree char *icons = g_build_filename (ms_paths_get_datadir (), "icons", NULL);
     GdkDisplay *display = gdk_display_get_default ();
     if (display != NULL && g_file_test (icons, G_FILE_TEST_IS_DIR))
       gtk_icon_theme_add_search_path (gtk_icon_theme_get_for_display (display), icons);
