@@ -21,6 +21,7 @@ struct _MsStartPage
 {
   GtkWidget parent_instance;
 
+  AdwStatusPage *status;        /* the template's child: bound so that dispose unparents it */
   AdwPreferencesGroup *recent_group;
   GtkListBox *recent_list;
   GtkFlowBox *examples_box;
@@ -214,6 +215,7 @@ ms_start_page_class_init (MsStartPageClass *klass)
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 
   gtk_widget_class_set_template_from_resource (widget_class, MS_RESOURCE_PATH "/ui/start-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, MsStartPage, status);
   gtk_widget_class_bind_template_child (widget_class, MsStartPage, recent_group);
   gtk_widget_class_bind_template_child (widget_class, MsStartPage, recent_list);
   gtk_widget_class_bind_template_child (widget_class, MsStartPage, examples_box);
