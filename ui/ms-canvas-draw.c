@@ -251,7 +251,7 @@ draw_port (MsCanvas *self, cairo_t *cr, const char *family, gboolean optional, g
 static void
 wire_path (cairo_t *cr, double sx, double sy, double tx, double ty)
 {
-  double dx = MAX (40.0, ms_fabs (tx - sx) / 2);
+  double dx = _ms_canvas_wire_reach (sx, tx);
 
   cairo_move_to (cr, sx, sy);
   cairo_curve_to (cr, sx + dx, sy, tx - dx, ty, tx, ty);
@@ -260,7 +260,7 @@ wire_path (cairo_t *cr, double sx, double sy, double tx, double ty)
 static gboolean
 wire_visible (const graphene_rect_t *v, double sx, double sy, double tx, double ty)
 {
-  double dx = MAX (40.0, ms_fabs (tx - sx) / 2);
+  double dx = _ms_canvas_wire_reach (sx, tx);
   double x0 = MIN (sx, tx - dx), x1 = MAX (sx + dx, tx);
   double y0 = MIN (sy, ty), y1 = MAX (sy, ty);
 
@@ -275,18 +275,11 @@ in_wire_drag (MsCanvas *self)
 }
 
 static void
-edge_ends (const MsCanvasEdge *e, double *sx, double *sy, double *tx, double *ty)
-{
-  _ms_canvas_card_port_pos (e->src, -1, sx, sy);
-  _ms_canvas_card_port_pos (e->dst, e->port == G_MAXUINT ? (int) e->dst->n_ports : (int) e->port, tx, ty);
-}
-
-static void
 draw_edges (MsCanvas *self, cairo_t *cr, const graphene_rect_t *view, double zoom)
 {
   const MsCanvasColors *c = &self->colors;
   gboolean dim_all = in_wire_drag (self);
-  g_autofree guint8 *kind = NULL;   /* 0: hidden, 1: plain, 2: hot, 3: error */
+  g_autofree guint8 *kind = NULL;   /* 0: hidden, 1: plain, 2: hot, 3: error, 4: selected */
   double width = MAX (2.0, 1.0 / zoom);
   cairo_antialias_t aa = cairo_get_antialias (cr);
 
@@ -300,7 +293,7 @@ draw_edges (MsCanvas *self, cairo_t *cr, const graphene_rect_t *view, double zoo
       const MsCanvasEdge *e = &g_array_index (self->edges, MsCanvasEdge, i);
       double sx, sy, tx, ty;
 
-      edge_ends (e, &sx, &sy, &tx, &ty);
+      _ms_canvas_edge_ends (e, &sx, &sy, &tx, &ty);
       /* a wire picked up is drawn as the live one, not also in place */
       if (dim_all && self->detach_target == e->dst->id && (int) e->port == self->detach_port)
         {
@@ -308,6 +301,7 @@ draw_edges (MsCanvas *self, cairo_t *cr, const graphene_rect_t *view, double zoo
           continue;
         }
       kind[i] = !wire_visible (view, sx, sy, tx, ty) ? 0
+                : _ms_canvas_edge_is_selected (self, e) ? 4
                 : e->error ? 3 : (e->src->selected || e->dst->selected) ? 2 : 1;
     }
   cairo_set_line_cap (cr, zoom < 0.15 ? CAIRO_LINE_CAP_BUTT : CAIRO_LINE_CAP_ROUND);
@@ -333,7 +327,7 @@ draw_edges (MsCanvas *self, cairo_t *cr, const graphene_rect_t *view, double zoo
           double sx, sy, tx, ty;
           if (kind[i] != 1 || e->src->out_family != fam)
             continue;
-          edge_ends (e, &sx, &sy, &tx, &ty);
+          _ms_canvas_edge_ends (e, &sx, &sy, &tx, &ty);
           if (zoom < 0.15)
             {
               /* a few pixels long: a curve would not show, and costs ten segments */
@@ -355,16 +349,28 @@ draw_edges (MsCanvas *self, cairo_t *cr, const graphene_rect_t *view, double zoo
   cairo_set_antialias (cr, aa);
   cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
   cairo_set_line_join (cr, CAIRO_LINE_JOIN_MITER);
-  for (guint i = 0; i < self->edges->len; i++)
+  /* the selected wire last, over the rest */
+  for (guint n = 0; n < 2 * self->edges->len; n++)
     {
+      guint i = n % self->edges->len;
       const MsCanvasEdge *e = &g_array_index (self->edges, MsCanvasEdge, i);
       double sx, sy, tx, ty;
       GdkRGBA col;
 
-      if (kind[i] < 2)
+      if (kind[i] < 2 || (kind[i] == 4) != (n >= self->edges->len))
         continue;
-      edge_ends (e, &sx, &sy, &tx, &ty);
-      if (kind[i] == 3)
+      _ms_canvas_edge_ends (e, &sx, &sy, &tx, &ty);
+      if (kind[i] == 4)
+        {
+          /* the selected wire: a halo in the accent colour under it */
+          col = c->accent;
+          col.alpha = 0.45f;
+          wire_path (cr, sx, sy, tx, ty);
+          cairo_set_line_width (cr, MAX (9.0, 4.0 / zoom));
+          gdk_cairo_set_source_rgba (cr, &col);
+          cairo_stroke (cr);
+        }
+      if (kind[i] == 3 || (kind[i] == 4 && e->error))
         col = c->error;
       else
         ms_canvas_get_type_color (e->src->out_family, c->dark, &col);
@@ -372,7 +378,7 @@ draw_edges (MsCanvas *self, cairo_t *cr, const graphene_rect_t *view, double zoo
       wire_path (cr, sx, sy, tx, ty);
       cairo_set_line_width (cr, MAX (3.0, 1.5 / zoom));
       gdk_cairo_set_source_rgba (cr, &col);
-      if (kind[i] == 3)
+      if (kind[i] == 3 || (kind[i] == 4 && e->error))
         {
           double dash[] = { 6.0, 4.0 };
           cairo_set_dash (cr, dash, 2, 0);

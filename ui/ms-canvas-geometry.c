@@ -258,6 +258,7 @@ _ms_canvas_rebuild_edges (MsCanvas *self)
       if (e.src == NULL || e.dst == NULL)
         continue;
       e.port = G_MAXUINT;
+      e.param = c->param;
       for (guint p = 0; p < e.dst->n_ports; p++)
         if (g_str_equal (e.dst->ports[p].name, c->param))
           {
@@ -269,4 +270,74 @@ _ms_canvas_rebuild_edges (MsCanvas *self)
         e.error = TRUE;   /* a parameter the device does not have */
       g_array_append_val (self->edges, e);
     }
+}
+
+double
+_ms_canvas_wire_reach (double sx, double tx)
+{
+  return MAX (40.0, ms_fabs (tx - sx) / 2);
+}
+
+void
+_ms_canvas_edge_ends (const MsCanvasEdge *e, double *sx, double *sy, double *tx, double *ty)
+{
+  _ms_canvas_card_port_pos (e->src, -1, sx, sy);
+  _ms_canvas_card_port_pos (e->dst, e->port == G_MAXUINT ? (int) e->dst->n_ports : (int) e->port, tx, ty);
+}
+
+/* Squared distance from (x, y) to the segment (ax, ay)-(bx, by). */
+static double
+segment_dist2 (double x, double y, double ax, double ay, double bx, double by)
+{
+  double dx = bx - ax, dy = by - ay, len2 = dx * dx + dy * dy;
+  double t = len2 > 0 ? ((x - ax) * dx + (y - ay) * dy) / len2 : 0;
+  double px, py;
+
+  t = CLAMP (t, 0.0, 1.0);
+  px = ax + t * dx - x;
+  py = ay + t * dy - y;
+  return px * px + py * py;
+}
+
+int
+_ms_canvas_edge_at (MsCanvas *self, double x, double y)
+{
+  /* six pixels either side, whatever the zoom: a wire is two or three wide */
+  double tol = 6.0 / self->zoom, best = tol * tol;
+  int found = -1;
+
+  if (self->edges_dirty)
+    _ms_canvas_rebuild_edges (self);
+  for (guint i = 0; i < self->edges->len; i++)
+    {
+      const MsCanvasEdge *e = &g_array_index (self->edges, MsCanvasEdge, i);
+      double sx, sy, tx, ty, dx, ax, ay;
+      enum { STEPS = 32 };
+
+      _ms_canvas_edge_ends (e, &sx, &sy, &tx, &ty);
+      dx = _ms_canvas_wire_reach (sx, tx);
+      /* the curve stays inside the box of its four control points */
+      if (x < MIN (sx, tx - dx) - tol || x > MAX (sx + dx, tx) + tol
+          || y < MIN (sy, ty) - tol || y > MAX (sy, ty) + tol)
+        continue;
+      ax = sx;
+      ay = sy;
+      for (int k = 1; k <= STEPS; k++)
+        {
+          double t = (double) k / STEPS, u = 1 - t;
+          double b0 = u * u * u, b1 = 3 * u * u * t, b2 = 3 * u * t * t, b3 = t * t * t;
+          double bx = b0 * sx + b1 * (sx + dx) + b2 * (tx - dx) + b3 * tx;
+          double by = b0 * sy + b1 * sy + b2 * ty + b3 * ty;
+          double d2 = segment_dist2 (x, y, ax, ay, bx, by);
+
+          if (d2 < best)
+            {
+              best = d2;
+              found = (int) i;
+            }
+          ax = bx;
+          ay = by;
+        }
+    }
+  return found;
 }

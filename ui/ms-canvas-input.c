@@ -334,6 +334,18 @@ _ms_canvas_drag_begin (MsCanvas *self, double x, double y, GdkModifierType mods)
       return;
     }
 
+  self->wire_press_target = 0;
+  g_clear_pointer (&self->wire_press_param, g_free);
+  if (!toggle)
+    {
+      guint target;
+      const char *param;
+      if (_ms_canvas_wire_at (self, x, y, &target, &param))
+        {
+          self->wire_press_target = target;
+          self->wire_press_param = g_strdup (param);
+        }
+    }
   self->drag = MS_CANVAS_DRAG_RUBBER;
   self->rubber_toggle = toggle;
   g_clear_pointer (&self->rubber_base, g_hash_table_unref);
@@ -347,7 +359,7 @@ _ms_canvas_drag_begin (MsCanvas *self, double x, double y, GdkModifierType mods)
             g_hash_table_add (self->rubber_base, GUINT_TO_POINTER (c->id));
         }
     }
-  else if (self->n_selected > 0)
+  else if ((self->n_selected > 0 || self->wire_sel_target != 0) && self->wire_press_target == 0)
     {
       _ms_canvas_clear_selection (self);
       _ms_canvas_selection_changed (self);
@@ -381,9 +393,24 @@ _ms_canvas_drag_update (MsCanvas *self, double x, double y)
       break;
     case MS_CANVAS_DRAG_RUBBER:
       {
-        graphene_rect_t r = GRAPHENE_RECT_INIT (MIN (x, self->drag_x0), MIN (y, self->drag_y0),
-                                                ms_fabs (x - self->drag_x0), ms_fabs (y - self->drag_y0));
+        graphene_rect_t r;
         gboolean changed = FALSE;
+        if (self->wire_press_target != 0)
+          {
+            double dx = x - self->drag_x0, dy = y - self->drag_y0;
+            if ((dx * dx + dy * dy) * self->zoom * self->zoom < 9)
+              break;
+            /* not a click on the wire after all: a rubber band, from nothing */
+            self->wire_press_target = 0;
+            g_clear_pointer (&self->wire_press_param, g_free);
+            if (self->n_selected > 0 || self->wire_sel_target != 0)
+              {
+                _ms_canvas_clear_selection (self);
+                changed = TRUE;
+              }
+          }
+        r = GRAPHENE_RECT_INIT (MIN (x, self->drag_x0), MIN (y, self->drag_y0),
+                                                ms_fabs (x - self->drag_x0), ms_fabs (y - self->drag_y0));
         for (guint i = 0; i < self->cards->len; i++)
           {
             MsCanvasCard *c = self->cards->pdata[i];
@@ -449,6 +476,15 @@ _ms_canvas_drag_end (MsCanvas *self, double x, double y)
       break;
     case MS_CANVAS_DRAG_RUBBER:
       g_clear_pointer (&self->rubber_base, g_hash_table_unref);
+      if (self->wire_press_target != 0)
+        {
+          double dx = x - self->drag_x0, dy = y - self->drag_y0;
+          /* a click on a wire selects it; a drag from it is a rubber band */
+          if ((dx * dx + dy * dy) * self->zoom * self->zoom < 9)
+            _ms_canvas_select_wire (self, self->wire_press_target, self->wire_press_param);
+          self->wire_press_target = 0;
+          g_clear_pointer (&self->wire_press_param, g_free);
+        }
       break;
     case MS_CANVAS_DRAG_NONE:
     case MS_CANVAS_DRAG_PAN:
@@ -475,6 +511,8 @@ cancel_drag (MsCanvas *self)
           }
       }
   g_clear_pointer (&self->rubber_base, g_hash_table_unref);
+  self->wire_press_target = 0;
+  g_clear_pointer (&self->wire_press_param, g_free);
   self->kwire = FALSE;
   g_clear_pointer (&self->kw_targets, g_array_unref);
   self->drag = MS_CANVAS_DRAG_NONE;
@@ -710,10 +748,15 @@ _ms_canvas_popup_menu (MsCanvas *self, double x, double y)
   MsCanvasCard *c = _ms_canvas_lookup (self, id);
   GdkRectangle r;
 
-  /* the menu acts on the selection: make the card under it part of it */
+  guint target;
+  const char *param;
+
+  /* the menu acts on the selection: make the card (or wire) under it part of it */
   if (c != NULL && !c->selected)
     ms_canvas_select (self, &id, 1);
-  else if (c == NULL && self->n_selected > 0)
+  else if (c == NULL && _ms_canvas_wire_at (self, x, y, &target, &param))
+    _ms_canvas_select_wire (self, target, param);
+  else if (c == NULL && (self->n_selected > 0 || self->wire_sel_target != 0))
     ms_canvas_select (self, NULL, 0);
   if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
     return FALSE;
@@ -899,7 +942,7 @@ on_key_pressed (GtkEventControllerKey *controller, guint keyval, guint keycode,
     case GDK_KEY_Escape:
       if (self->drag != MS_CANVAS_DRAG_NONE)
         cancel_drag (self);
-      else if (self->n_selected > 0)
+      else if (self->n_selected > 0 || self->wire_sel_target != 0)
         {
           _ms_canvas_clear_selection (self);
           _ms_canvas_selection_changed (self);

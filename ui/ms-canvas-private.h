@@ -84,6 +84,7 @@ typedef struct {
 typedef struct {
   MsCanvasCard *src, *dst;
   guint         port;           /* index into dst->ports, G_MAXUINT: unknown port */
+  const char   *param;          /* the document's, valid while the edges are not dirty */
   gboolean      error;
 } MsCanvasEdge;
 
@@ -123,6 +124,14 @@ struct _MsCanvas
   guint         focus_device;
   int           focus_port;      /* -1: the card; 0..n-1 inputs; n: the output */
   guint         n_selected;
+  /* a selected wire, by the input it feeds (0: none); never together
+   * with selected cards */
+  guint         wire_sel_target;
+  char         *wire_sel_param;
+  /* a press on a wire: it is selected on release, unless the press
+   * became a rubber band */
+  guint         wire_press_target;
+  char         *wire_press_param;
 
   /* the primary drag, in canvas coordinates */
   MsCanvasDrag  drag;
@@ -196,6 +205,13 @@ void          _ms_canvas_card_resolve_types (MsCanvas *self, MsCanvasCard *card)
 /* Resolves the types of visible cards in an idle, off the frame's time. */
 void          _ms_canvas_schedule_resolve (MsCanvas *self);
 void          _ms_canvas_rebuild_edges (MsCanvas *self);
+/* A wire's curve: a cubic from (sx, sy) to (tx, ty) whose handles run
+ * level out of both ports, this far. */
+double        _ms_canvas_wire_reach (double sx, double tx);
+void          _ms_canvas_edge_ends (const MsCanvasEdge *e, double *sx, double *sy, double *tx, double *ty);
+/* The wire nearest to canvas point (x, y) within a few pixels: an index
+ * into self->edges (rebuilt first if dirty), or -1. */
+int           _ms_canvas_edge_at (MsCanvas *self, double x, double y);
 const char   *_ms_canvas_type_family (MsCatalog *cat, const char *type);
 
 /* ms-canvas-draw.c */
@@ -220,7 +236,11 @@ void          _ms_canvas_a11y_update (MsCanvasCard *card);
 void          _ms_canvas_emit_toast (MsCanvas *self, const char *message, gboolean offer_undo);
 void          _ms_canvas_selection_changed (MsCanvas *self);
 void          _ms_canvas_set_selected (MsCanvas *self, MsCanvasCard *card, gboolean selected);
+/* Clears the selected cards and the selected wire. */
 void          _ms_canvas_clear_selection (MsCanvas *self);
+/* Selects the wire feeding target.param alone, or none (target 0). */
+void          _ms_canvas_select_wire (MsCanvas *self, guint target, const char *param);
+gboolean      _ms_canvas_edge_is_selected (MsCanvas *self, const MsCanvasEdge *e);
 void          _ms_canvas_set_focus (MsCanvas *self, guint device, int port);
 void          _ms_canvas_view_changed (MsCanvas *self);
 /* Something drawn changed: draw again (never gtk_widget_queue_draw alone). */
@@ -295,6 +315,9 @@ GtkWidget  *_ms_canvas_get_accessible_child (MsCanvas *self, guint device);
  * NULL; _ms_canvas_flush_eval runs a pending evaluation now. */
 const char *_ms_canvas_get_variant (MsCanvas *self, guint device);
 void        _ms_canvas_flush_eval (MsCanvas *self);
+/* The wire at (x, y), as the input it feeds: FALSE if there is none. */
+gboolean    _ms_canvas_wire_at (MsCanvas *self, double x, double y, guint *target, const char **param);
+
 /* The worst diagnostic severity of a device's card, -1 for none. */
 int         _ms_canvas_get_severity (MsCanvas *self, guint device);
 

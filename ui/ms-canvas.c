@@ -60,6 +60,11 @@ _ms_canvas_selection_changed (MsCanvas *self)
 void
 _ms_canvas_set_selected (MsCanvas *self, MsCanvasCard *card, gboolean selected)
 {
+  if (selected && self->wire_sel_target != 0)
+    {
+      self->wire_sel_target = 0;
+      g_clear_pointer (&self->wire_sel_param, g_free);
+    }
   if (card->selected == selected)
     return;
   card->selected = selected;
@@ -73,6 +78,82 @@ _ms_canvas_clear_selection (MsCanvas *self)
 {
   for (guint i = 0; i < self->cards->len && self->n_selected > 0; i++)
     _ms_canvas_set_selected (self, self->cards->pdata[i], FALSE);
+  self->wire_sel_target = 0;
+  g_clear_pointer (&self->wire_sel_param, g_free);
+}
+
+void
+_ms_canvas_select_wire (MsCanvas *self, guint target, const char *param)
+{
+  if (target == self->wire_sel_target && g_strcmp0 (param, self->wire_sel_param) == 0)
+    return;
+  _ms_canvas_clear_selection (self);
+  if (target != 0 && param != NULL && _ms_canvas_lookup (self, target) != NULL)
+    {
+      self->wire_sel_target = target;
+      self->wire_sel_param = g_strdup (param);
+    }
+  _ms_canvas_selection_changed (self);
+}
+
+gboolean
+_ms_canvas_edge_is_selected (MsCanvas *self, const MsCanvasEdge *e)
+{
+  return self->wire_sel_target != 0 && e->dst->id == self->wire_sel_target
+         && g_strcmp0 (e->param, self->wire_sel_param) == 0;
+}
+
+gboolean
+ms_canvas_get_selected_wire (MsCanvas *self, guint *target, const char **param)
+{
+  g_return_val_if_fail (MS_IS_CANVAS (self), FALSE);
+
+  if (target != NULL)
+    *target = self->wire_sel_target;
+  if (param != NULL)
+    *param = self->wire_sel_param;
+  return self->wire_sel_target != 0;
+}
+
+void
+ms_canvas_select_wire (MsCanvas *self, guint target, const char *param)
+{
+  g_return_if_fail (MS_IS_CANVAS (self));
+
+  if (target != 0 && (self->doc == NULL || param == NULL
+                      || ms_document_get_source (self->doc, target, param) == 0))
+    target = 0;
+  _ms_canvas_select_wire (self, target, param);
+}
+
+/* The wire's input may be gone (undo, a removed device, another process):
+ * then so is the selection. */
+static void
+check_wire_selection (MsCanvas *self)
+{
+  if (self->wire_sel_target == 0)
+    return;
+  if (self->doc == NULL || _ms_canvas_lookup (self, self->wire_sel_target) == NULL
+      || ms_document_get_source (self->doc, self->wire_sel_target, self->wire_sel_param) == 0)
+    {
+      self->wire_sel_target = 0;
+      g_clear_pointer (&self->wire_sel_param, g_free);
+      _ms_canvas_selection_changed (self);
+    }
+}
+
+gboolean
+_ms_canvas_wire_at (MsCanvas *self, double x, double y, guint *target, const char **param)
+{
+  int i = _ms_canvas_edge_at (self, x, y);
+  const MsCanvasEdge *e;
+
+  if (i < 0)
+    return FALSE;
+  e = &g_array_index (self->edges, MsCanvasEdge, i);
+  *target = e->dst->id;
+  *param = e->param;
+  return TRUE;
 }
 
 void
@@ -319,6 +400,7 @@ rebuild_all (MsCanvas *self)
   self->focus_device = 0;
   _ms_canvas_set_focus (self, focus, self->focus_port);
   schedule_eval (self);
+  check_wire_selection (self);
   update_actions (self);
   self->a11y_dirty = TRUE;
   _ms_canvas_view_changed (self);
@@ -429,6 +511,7 @@ on_doc_changed (MsDocument *doc, MsChangeSet *cs, MsCanvas *self)
   schedule_eval (self);
   if (selection)
     _ms_canvas_selection_changed (self);
+  check_wire_selection (self);
   update_actions (self);
   self->a11y_dirty = TRUE;
   gtk_widget_queue_allocate (GTK_WIDGET (self));
@@ -985,6 +1068,27 @@ ms_canvas_cancel_layout (MsCanvas *self)
 
 /* ---- commands -------------------------------------------------------------------- */
 
+static void
+disconnect_selected_wire (MsCanvas *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *param = g_strdup (self->wire_sel_param);
+  guint target = self->wire_sel_target;
+  MsCanvasCard *to = _ms_canvas_lookup (self, target);
+  MsCanvasCard *from = self->doc != NULL ? _ms_canvas_lookup (self, ms_document_get_source (self->doc, target, param)) : NULL;
+  g_autofree char *msg = NULL;
+
+  if (to == NULL || from == NULL)
+    return;
+  msg = g_strdup_printf (_("Disconnected %s from %s.%s"), from->name, to->name, param);
+  if (!ms_document_disconnect (self->doc, target, param, &error))
+    {
+      _ms_canvas_emit_toast (self, error->message, FALSE);
+      return;
+    }
+  _ms_canvas_emit_toast (self, msg, TRUE);
+}
+
 void
 ms_canvas_delete_selection (MsCanvas *self)
 {
@@ -993,6 +1097,11 @@ ms_canvas_delete_selection (MsCanvas *self)
   g_autofree char *msg = NULL;
 
   g_return_if_fail (MS_IS_CANVAS (self));
+  if (self->wire_sel_target != 0)
+    {
+      disconnect_selected_wire (self);
+      return;
+    }
   sel = ms_canvas_get_selection (self);
   if (self->doc == NULL || sel->len == 0)
     return;
@@ -1207,7 +1316,7 @@ update_actions (MsCanvas *self)
   GtkWidget *w = GTK_WIDGET (self);
   gboolean sel = self->n_selected > 0, any = self->cards->len > 0;
 
-  gtk_widget_action_set_enabled (w, "canvas.delete", sel);
+  gtk_widget_action_set_enabled (w, "canvas.delete", sel || self->wire_sel_target != 0);
   gtk_widget_action_set_enabled (w, "canvas.duplicate", sel);
   gtk_widget_action_set_enabled (w, "canvas.copy", sel);
   gtk_widget_action_set_enabled (w, "canvas.cut", sel);
@@ -1391,8 +1500,23 @@ ms_canvas_query_tooltip (GtkWidget *widget, int wx, int wy, gboolean keyboard, G
   MsCanvasCard *c;
   int port;
 
-  if (keyboard || self->drag != MS_CANVAS_DRAG_NONE || (c = _ms_canvas_hit (self, x, y, &port)) == NULL)
+  if (keyboard || self->drag != MS_CANVAS_DRAG_NONE)
     return FALSE;
+  if ((c = _ms_canvas_hit (self, x, y, &port)) == NULL)
+    {
+      int i = _ms_canvas_edge_at (self, x, y);
+      const MsCanvasEdge *e;
+      const char *type;
+
+      if (i < 0)
+        return FALSE;
+      e = &g_array_index (self->edges, MsCanvasEdge, i);
+      type = e->port != G_MAXUINT && e->dst->ports[e->port].type != NULL ? e->dst->ports[e->port].type : "?";
+      /* TRANSLATORS: a wire: source device → target device.parameter (type) */
+      text = g_strdup_printf (_("%s → %s.%s (%s)"), e->src->name, e->dst->name, e->param, type);
+      gtk_tooltip_set_text (tooltip, text);
+      return TRUE;
+    }
   if (port >= 0)
     text = g_strdup_printf (c->ports[port].optional ? _("%s: %s (optional)") : _("%s: %s"),
                             c->ports[port].name, c->ports[port].type ? c->ports[port].type : "?");
@@ -1508,6 +1632,8 @@ ms_canvas_finalize (GObject *object)
   g_array_unref (self->edges);
   g_ptr_array_unref (self->families);
   g_clear_pointer (&self->rubber_base, g_hash_table_unref);
+  g_free (self->wire_sel_param);
+  g_free (self->wire_press_param);
   G_OBJECT_CLASS (ms_canvas_parent_class)->finalize (object);
 }
 

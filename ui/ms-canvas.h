@@ -32,6 +32,12 @@ void        ms_canvas_set_diagnostics (MsCanvas *self, GPtrArray *diagnostics);
 GArray     *ms_canvas_get_selection (MsCanvas *self);   /* new array of guint */
 guint       ms_canvas_get_focus_device (MsCanvas *self);
 void        ms_canvas_select (MsCanvas *self, const guint *ids, guint n_ids);
+/* A wire is selected alone (selecting it clears the devices, selecting a
+ * device clears it), by the input it feeds: target.param. FALSE if no
+ * wire is selected; param is the canvas's, valid until the next change.
+ * ms_canvas_select_wire with target 0 selects none. */
+gboolean    ms_canvas_get_selected_wire (MsCanvas *self, guint *target, const char **param);
+void        ms_canvas_select_wire (MsCanvas *self, guint target, const char *param);
 /* Selects the device, centres it in view; port may be NULL. */
 void        ms_canvas_reveal (MsCanvas *self, guint device, const char *port);
 
@@ -59,8 +65,8 @@ void        ms_canvas_cancel_layout (MsCanvas *self);
  * clipboard as text (graph/ms-fragment.h), so they work between windows
  * and processes; a paste is one undo step.
  *
- * Keys on the focused canvas: Delete removes the selection (or, with a
- * port focused, its wire), ctrl+d/c/x/v/a, ctrl+plus/minus/0 zoom in, out,
+ * Keys on the focused canvas: Delete removes the selection (the devices,
+ * or the selected wire, or, with a port focused, its wire), ctrl+d/c/x/v/a, ctrl+plus/minus/0 zoom in, out,
  * to 100 %, ctrl+1 zooms to fit, ctrl+shift+l arranges everything,
  * ctrl+shift+m toggles the overview; arrows move the focus to the nearest
  * device that way, alt+arrows move the selection one grid step, Tab and

@@ -1,6 +1,6 @@
 /* test-canvas.c: the device-graph canvas with the real catalog and the
  * bundled examples: what it draws (compared with reference images), and
- * what selecting, moving, wiring, quick-add, delete/undo, copy/paste,
+ * what selecting, moving, wiring, selecting a wire, quick-add, delete/undo, copy/paste,
  * zoom, auto-layout and the accessible stand-ins do to the document. */
 #include <gtk/gtk.h>
 #include <adwaita.h>
@@ -488,6 +488,142 @@ test_wire_connects_or_refuses (void)
   g_assert_true (ms_document_undo (f.doc, NULL));
   g_assert_cmpuint (ms_document_get_source (f.doc, f.main_, "1"), ==, f.stack);
 
+  destroy_window (window, canvas);
+  g_object_unref (f.doc);
+  toasts_clear (&t);
+}
+
+static void
+count_signal (gpointer instance, guint *n)
+{
+  (*n)++;
+}
+
+/* The pixel of a texture from ms_canvas_render_texture at canvas point
+ * (x, y) of a graph whose bounds start at (0, 0). */
+static guint32
+pixel_at (GdkTexture *tex, double x, double y)
+{
+  gsize stride = (gsize) gdk_texture_get_width (tex) * 4;
+  g_autofree guchar *px = g_malloc (stride * gdk_texture_get_height (tex));
+  gsize at = (gsize) (y + 32) * stride + (gsize) (x + 32) * 4;
+
+  gdk_texture_download (tex, px, stride);
+  return (guint32) px[at] | (guint32) px[at + 1] << 8 | (guint32) px[at + 2] << 16;
+}
+
+/* A click on a wire selects it alone; Delete disconnects it, with undo;
+ * a drag from a wire is still a rubber band. */
+static void
+test_wire_select_delete (void)
+{
+  Fixture f;
+  GtkWidget *window;
+  MsCanvas *canvas;
+  Toasts t = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GskRenderer) renderer = gsk_cairo_renderer_new ();
+  g_autoptr(GdkTexture) plain = NULL;
+  g_autoptr(GdkTexture) lit = NULL;
+  guint n_changed = 0, target = 0;
+  const char *param = NULL;
+  double sx, sy, tx, ty, mx, my, x, y;
+
+  fixture_init (&f);
+  ms_document_connect (f.doc, f.net, f.stack, "net", &error);
+  ms_document_connect (f.doc, f.stack, f.main_, "1", &error);
+  ms_document_connect (f.doc, f.kv, f.main_, "2", &error);
+  g_assert_no_error (error);
+  canvas = new_canvas (&window, f.doc);
+  g_signal_connect (canvas, "toast", G_CALLBACK (on_toast), &t);
+  g_signal_connect (canvas, "selection-changed", G_CALLBACK (count_signal), &n_changed);
+  g_assert_true (gsk_renderer_realize (renderer, NULL, &error));
+
+  /* the curve passes through the middle of its two ends */
+  g_assert_true (_ms_canvas_port_position (canvas, f.net, NULL, &sx, &sy));
+  g_assert_true (_ms_canvas_port_position (canvas, f.stack, "net", &tx, &ty));
+  mx = (sx + tx) / 2;
+  my = (sy + ty) / 2;
+  g_assert_cmpuint (_ms_canvas_device_at (canvas, mx, my), ==, 0);
+  g_assert_true (_ms_canvas_wire_at (canvas, mx, my + 3, &target, &param));
+  g_assert_cmpuint (target, ==, f.stack);
+  g_assert_cmpstr (param, ==, "net");
+  g_assert_false (_ms_canvas_wire_at (canvas, mx, my + 40, &target, &param));
+  plain = ms_canvas_render_texture (canvas, renderer);
+
+  /* click: the wire is selected, no device is, and it is drawn so */
+  ms_canvas_select (canvas, &f.kv, 1);
+  n_changed = 0;
+  _ms_canvas_drag_begin (canvas, mx, my, 0);
+  _ms_canvas_drag_end (canvas, mx + 1, my);
+  g_assert_true (ms_canvas_get_selected_wire (canvas, &target, &param));
+  g_assert_cmpuint (target, ==, f.stack);
+  g_assert_cmpstr (param, ==, "net");
+  g_assert_cmpuint (selection_len (canvas), ==, 0);
+  g_assert_cmpuint (n_changed, >=, 1);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (canvas), "canvas.delete", NULL));
+  g_assert_cmpuint (ms_document_get_source (f.doc, f.stack, "net"), ==, 0);
+  g_assert_cmpuint (t.n, ==, 1);
+  g_assert_cmpstr (t.last, ==, "Disconnected net from stack.net");
+  g_assert_true (t.undo);
+  /* the wire is gone, and so is its selection */
+  g_assert_false (ms_canvas_get_selected_wire (canvas, NULL, NULL));
+  g_assert_true (ms_document_undo (f.doc, &error));
+  g_assert_cmpuint (ms_document_get_source (f.doc, f.stack, "net"), ==, f.net);
+
+  ms_canvas_select_wire (canvas, f.stack, "net");
+  g_assert_true (ms_canvas_get_selected_wire (canvas, NULL, NULL));
+  lit = ms_canvas_render_texture (canvas, renderer);
+  g_assert_true (gdk_texture_save_to_png (lit, "canvas-wire-selected.png"));   /* to look at */
+  g_assert_cmpuint (pixel_at (plain, mx, my + 3), !=, pixel_at (lit, mx, my + 3));
+  /* an input that is not connected has no wire to select */
+  ms_canvas_select_wire (canvas, f.stack, "nosuchparam");
+  g_assert_false (ms_canvas_get_selected_wire (canvas, NULL, NULL));
+
+  /* a click on a device takes the wire's selection away */
+  ms_canvas_select_wire (canvas, f.stack, "net");
+  card_center (canvas, f.kv, &x, &y);
+  _ms_canvas_drag_begin (canvas, x, y, 0);
+  _ms_canvas_drag_end (canvas, x, y);
+  g_assert_false (ms_canvas_get_selected_wire (canvas, NULL, NULL));
+  g_assert_true (selected (canvas, f.kv));
+
+  /* a drag that starts on a wire is a rubber band */
+  _ms_canvas_drag_begin (canvas, mx, my, 0);
+  _ms_canvas_drag_update (canvas, mx + 40, my + 40);
+  _ms_canvas_drag_end (canvas, 700, 200);
+  g_assert_false (ms_canvas_get_selected_wire (canvas, NULL, NULL));
+  g_assert_true (selected (canvas, f.stack));
+  g_assert_true (selected (canvas, f.main_));
+  g_assert_false (selected (canvas, f.kv));
+
+  /* Escape clears it; a click on empty canvas too */
+  ms_canvas_select_wire (canvas, f.stack, "net");
+  g_assert_true (_ms_canvas_key_press (canvas, GDK_KEY_Escape, 0));
+  g_assert_false (ms_canvas_get_selected_wire (canvas, NULL, NULL));
+  ms_canvas_select_wire (canvas, f.stack, "net");
+  _ms_canvas_drag_begin (canvas, mx, my + 200, 0);
+  _ms_canvas_drag_end (canvas, mx, my + 200);
+  g_assert_false (ms_canvas_get_selected_wire (canvas, NULL, NULL));
+
+  /* the context menu on a wire acts on that wire */
+  g_assert_true (_ms_canvas_popup_menu (canvas, mx, my));
+  g_assert_true (ms_canvas_get_selected_wire (canvas, &target, &param));
+  g_assert_cmpuint (target, ==, f.stack);
+  gtk_popover_popdown (GTK_POPOVER (canvas->context_menu));
+
+  /* undo that takes the wire away takes its selection too */
+  g_assert_true (ms_document_disconnect (f.doc, f.stack, "net", &error));
+  g_assert_true (ms_document_undo (f.doc, &error));
+  ms_canvas_select_wire (canvas, f.stack, "net");
+  g_assert_true (ms_document_redo (f.doc, &error));
+  g_assert_false (ms_canvas_get_selected_wire (canvas, NULL, NULL));
+  /* with nothing selected, Delete removes nothing */
+  gtk_widget_activate_action (GTK_WIDGET (canvas), "canvas.delete", NULL);
+  g_assert_cmpuint (ms_document_get_n_devices (f.doc), ==, 4);
+  g_assert_cmpuint (ms_document_get_connections (f.doc)->len, ==, 2);
+
+  gsk_renderer_unrealize (renderer);
   destroy_window (window, canvas);
   g_object_unref (f.doc);
   toasts_clear (&t);
@@ -1071,6 +1207,7 @@ main (int argc, char **argv)
   g_test_add_func ("/canvas/select-and-rubber-band", test_select_and_rubber_band);
   g_test_add_func ("/canvas/move-snaps-one-undo", test_move_snaps_one_undo);
   g_test_add_func ("/canvas/wire", test_wire_connects_or_refuses);
+  g_test_add_func ("/canvas/wire-select-delete", test_wire_select_delete);
   g_test_add_func ("/canvas/quick-add", test_quick_add);
   g_test_add_func ("/canvas/delete-undo", test_delete_undo);
   g_test_add_func ("/canvas/copy-paste", test_copy_paste);

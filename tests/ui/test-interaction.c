@@ -3,8 +3,8 @@
  * A real window on the test's X display (Xvfb) gets real pointer and key
  * events from xdotool (XTEST): dragging a device from the palette onto
  * the canvas, wiring two compatible ports, trying an incompatible pair
- * (refused, with a message), quick-add from a wire dropped on empty
- * canvas, renaming in the inspector, undo and redo from the keyboard,
+ * (refused, with a message), selecting a wire and deleting it,
+ * quick-add from a wire dropped on empty canvas, renaming in the inspector, undo and redo from the keyboard,
  * deleting, and activating a problem to find its device selected. The
  * canvas's private header only tells where things are drawn.
  */
@@ -261,6 +261,25 @@ test_connect_and_refuse (Fixture *f, gconstpointer data)
   g_assert_cmpuint (ms_document_get_source (f->doc, dev (f, "unikernel"), "1"), ==, 0);
   key (f, "ctrl+shift+z");
   g_assert_cmpuint (ms_document_get_source (f->doc, dev (f, "unikernel"), "1"), ==, dev (f, "store"));
+
+  /* a click on the disk's wire selects it; Delete disconnects, ctrl+z reconnects */
+  {
+    double sx = 0, sy = 0, tx = 0, ty = 0;
+    guint target = 0;
+    const char *param = NULL;
+    g_assert_true (_ms_canvas_port_position (f->win->canvas, dev (f, "disk"), NULL, &sx, &sy));
+    g_assert_true (_ms_canvas_port_position (f->win->canvas, dev (f, "store"), "block", &tx, &ty));
+    canvas_to_window (f, (sx + tx) / 2, (sy + ty) / 2, &ax, &ay);
+    click (f, ax, ay);
+    g_assert_true (ms_canvas_get_selected_wire (f->win->canvas, &target, &param));
+    g_assert_cmpuint (target, ==, dev (f, "store"));
+    g_assert_cmpstr (param, ==, "block");
+    key (f, "Delete");
+    g_assert_cmpuint (ms_document_get_source (f->doc, dev (f, "store"), "block"), ==, 0);
+    g_assert_nonnull (ms_document_find_device (f->doc, "disk"));
+    key (f, "ctrl+z");
+    g_assert_cmpuint (ms_document_get_source (f->doc, dev (f, "store"), "block"), ==, dev (f, "disk"));
+  }
 }
 
 static void
