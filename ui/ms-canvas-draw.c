@@ -248,13 +248,68 @@ draw_port (MsCanvas *self, cairo_t *cr, const char *family, gboolean optional, g
 
 /* ---- wires -------------------------------------------------------------------- */
 
+typedef struct { double x, y; } Point;
+
 static void
-wire_path (cairo_t *cr, double sx, double sy, double tx, double ty)
+bbox (const Point p[4], double *x0, double *y0, double *x1, double *y1)
+{
+  *x0 = MIN (MIN (p[0].x, p[1].x), MIN (p[2].x, p[3].x));
+  *x1 = MAX (MAX (p[0].x, p[1].x), MAX (p[2].x, p[3].x));
+  *y0 = MIN (MIN (p[0].y, p[1].y), MIN (p[2].y, p[3].y));
+  *y1 = MAX (MAX (p[0].y, p[1].y), MAX (p[2].y, p[3].y));
+}
+
+/* The parts of a cubic that can show in v: a curve stays inside the box
+ * of its control points, so halves whose box misses v are left out. A
+ * wire across a big graph is mostly off screen, and cairo would flatten
+ * and stroke all of it. */
+static void
+curve_pieces (cairo_t *cr, const Point p[4], const graphene_rect_t *v, int depth, gboolean *joined)
+{
+  double x0, y0, x1, y1;
+  Point l[4], r[4];
+
+  bbox (p, &x0, &y0, &x1, &y1);
+  if (x1 < v->origin.x || x0 > v->origin.x + v->size.width
+      || y1 < v->origin.y || y0 > v->origin.y + v->size.height)
+    {
+      *joined = FALSE;
+      return;
+    }
+  if (depth == 0 || (x0 >= v->origin.x && x1 <= v->origin.x + v->size.width
+                     && y0 >= v->origin.y && y1 <= v->origin.y + v->size.height))
+    {
+      if (!*joined)
+        cairo_move_to (cr, p[0].x, p[0].y);
+      cairo_curve_to (cr, p[1].x, p[1].y, p[2].x, p[2].y, p[3].x, p[3].y);
+      *joined = TRUE;
+      return;
+    }
+  /* de Casteljau at one half: exact, so the pieces draw the same curve */
+  l[0] = p[0];
+  l[1] = (Point) { (p[0].x + p[1].x) / 2, (p[0].y + p[1].y) / 2 };
+  r[2] = (Point) { (p[2].x + p[3].x) / 2, (p[2].y + p[3].y) / 2 };
+  {
+    Point m = { (p[1].x + p[2].x) / 2, (p[1].y + p[2].y) / 2 };
+    l[2] = (Point) { (l[1].x + m.x) / 2, (l[1].y + m.y) / 2 };
+    r[1] = (Point) { (m.x + r[2].x) / 2, (m.y + r[2].y) / 2 };
+  }
+  l[3] = r[0] = (Point) { (l[2].x + r[1].x) / 2, (l[2].y + r[1].y) / 2 };
+  r[3] = p[3];
+  curve_pieces (cr, l, v, depth - 1, joined);
+  curve_pieces (cr, r, v, depth - 1, joined);
+}
+
+/* A wire's curve, only as much of it as can show in clip (canvas units,
+ * already grown by the stroke's reach). */
+static void
+wire_path (cairo_t *cr, const graphene_rect_t *clip, double sx, double sy, double tx, double ty)
 {
   double dx = _ms_canvas_wire_reach (sx, tx);
+  Point p[4] = { { sx, sy }, { sx + dx, sy }, { tx - dx, ty }, { tx, ty } };
+  gboolean joined = FALSE;
 
-  cairo_move_to (cr, sx, sy);
-  cairo_curve_to (cr, sx + dx, sy, tx - dx, ty, tx, ty);
+  curve_pieces (cr, p, clip, 10, &joined);
 }
 
 static gboolean
@@ -282,6 +337,10 @@ draw_edges (MsCanvas *self, cairo_t *cr, const graphene_rect_t *view, double zoo
   g_autofree guint8 *kind = NULL;   /* 0: hidden, 1: plain, 2: hot, 3: error, 4: selected */
   double width = MAX (2.0, 1.0 / zoom);
   cairo_antialias_t aa = cairo_get_antialias (cr);
+  /* the view, grown by the widest stroke (a selected wire's halo) and its cap */
+  double reach = MAX (12.0, 6.0 / zoom);
+  graphene_rect_t clip = GRAPHENE_RECT_INIT (view->origin.x - reach, view->origin.y - reach,
+                                             view->size.width + 2 * reach, view->size.height + 2 * reach);
 
   if (self->edges_dirty)
     _ms_canvas_rebuild_edges (self);
@@ -305,13 +364,11 @@ draw_edges (MsCanvas *self, cairo_t *cr, const graphene_rect_t *view, double zoo
                 : e->error ? 3 : (e->src->selected || e->dst->selected) ? 2 : 1;
     }
   cairo_set_line_cap (cr, zoom < 0.15 ? CAIRO_LINE_CAP_BUTT : CAIRO_LINE_CAP_ROUND);
-  /* zoomed out, a thousand long curves: the cheaper rasteriser and joins
-   * cannot be told apart at two pixels wide */
-  if (zoom < MS_CANVAS_TEXT_ZOOM)
-    {
-      cairo_set_antialias (cr, CAIRO_ANTIALIAS_FAST);
-      cairo_set_line_join (cr, CAIRO_LINE_JOIN_BEVEL);
-    }
+  /* the plain wires are most of the frame: at two pixels wide the cheaper
+   * rasteriser and joins cannot be told apart (side by side at 200 %), and
+   * they take a fifth off a frame of a big graph */
+  cairo_set_antialias (cr, CAIRO_ANTIALIAS_FAST);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_BEVEL);
 
   /* plain wires: one stroke per type family, so a thousand wires are a
    * handful of cairo operations */
@@ -335,7 +392,7 @@ draw_edges (MsCanvas *self, cairo_t *cr, const graphene_rect_t *view, double zoo
               cairo_line_to (cr, tx, ty);
             }
           else
-            wire_path (cr, sx, sy, tx, ty);
+            wire_path (cr, &clip, sx, sy, tx, ty);
           any = TRUE;
         }
       if (!any)
@@ -365,7 +422,7 @@ draw_edges (MsCanvas *self, cairo_t *cr, const graphene_rect_t *view, double zoo
           /* the selected wire: a halo in the accent colour under it */
           col = c->accent;
           col.alpha = 0.45f;
-          wire_path (cr, sx, sy, tx, ty);
+          wire_path (cr, &clip, sx, sy, tx, ty);
           cairo_set_line_width (cr, MAX (9.0, 4.0 / zoom));
           gdk_cairo_set_source_rgba (cr, &col);
           cairo_stroke (cr);
@@ -375,7 +432,7 @@ draw_edges (MsCanvas *self, cairo_t *cr, const graphene_rect_t *view, double zoo
       else
         ms_canvas_get_type_color (e->src->out_family, c->dark, &col);
       col.alpha = dim_all ? 0.25f : 1.0f;
-      wire_path (cr, sx, sy, tx, ty);
+      wire_path (cr, &clip, sx, sy, tx, ty);
       cairo_set_line_width (cr, MAX (3.0, 1.5 / zoom));
       gdk_cairo_set_source_rgba (cr, &col);
       if (kind[i] == 3 || (kind[i] == 4 && e->error))
@@ -405,9 +462,9 @@ live:
                                       : (hit_port == -1 && !hit->out_compatible);
           _ms_canvas_card_port_pos (from, self->wire_port, &px, &py);
           if (self->wire_port < 0)
-            wire_path (cr, px, py, self->drag_x, self->drag_y);
+            wire_path (cr, &clip, px, py, self->drag_x, self->drag_y);
           else
-            wire_path (cr, self->drag_x, self->drag_y, px, py);
+            wire_path (cr, &clip, self->drag_x, self->drag_y, px, py);
           cairo_set_line_width (cr, MAX (2.5, 1.0 / zoom));
           gdk_cairo_set_source_rgba (cr, bad ? &c->error : &c->accent);
           cairo_stroke (cr);

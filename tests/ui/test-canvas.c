@@ -629,6 +629,64 @@ test_wire_select_delete (void)
   toasts_clear (&t);
 }
 
+/* Only the part of a wire that can show is stroked: a view that cuts a
+ * long wire shows the same pixels as the picture of the whole graph. */
+static void
+test_wire_cut_by_view (void)
+{
+  g_autoptr(MsDocument) doc = ms_document_new (catalog);
+  g_autoptr(GskRenderer) renderer = gsk_cairo_renderer_new ();
+  g_autoptr(GdkTexture) whole = NULL;
+  g_autoptr(GdkTexture) part = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree guchar *pw = NULL, *pp = NULL;
+  GtkWidget *window;
+  MsCanvas *canvas;
+  guint net, stack, wire_px = 0, bad = 0, n = 0;
+  double ox, oy;
+  gsize sw, sp;
+
+  net = add (doc, "default_network", "net", 0, 0);
+  stack = add (doc, "generic_stackv4v6", "stack", 3200, 640);
+  g_assert_true (ms_document_connect (doc, net, stack, "net", &error));
+  g_assert_true (gsk_renderer_realize (renderer, NULL, &error));
+  canvas = new_canvas (&window, doc);
+  ms_canvas_set_zoom (canvas, 1.0);
+  /* the middle of the wire, both ends far outside the view */
+  ox = 1100;
+  oy = 0;
+  _ms_canvas_set_offset (canvas, ox, oy);
+  test_ui_drain ();
+  whole = ms_canvas_render_texture (canvas, renderer);
+  part = snapshot_widget (canvas, renderer);
+  sw = (gsize) gdk_texture_get_width (whole) * 4;
+  sp = (gsize) gdk_texture_get_width (part) * 4;
+  pw = g_malloc (sw * gdk_texture_get_height (whole));
+  pp = g_malloc (sp * gdk_texture_get_height (part));
+  gdk_texture_download (whole, pw, sw);
+  gdk_texture_download (part, pp, sp);
+  /* the whole picture starts 32 units before the graph, at (-32, -32);
+   * away from the overlays (legend top left, overview bottom right) */
+  for (int y = 100; y < 600; y++)
+    for (int x = 250; x < 700; x++)
+      {
+        const guchar *a = pp + (gsize) y * sp + (gsize) x * 4;
+        const guchar *b = pw + (gsize) (y + oy + 32) * sw + (gsize) (x + ox + 32) * 4;
+        gboolean differs = FALSE;
+        for (int k = 0; k < 3; k++)
+          differs |= ABS ((int) a[k] - (int) b[k]) > 8;
+        bad += differs;
+        /* the wire is there: far from the background's colour */
+        wire_px += ABS ((int) b[0] - (int) b[2]) > 40;
+        n++;
+      }
+  g_test_message ("%u of %u pixels differ, %u on the wire", bad, n, wire_px);
+  g_assert_cmpuint (wire_px, >, 300);
+  g_assert_cmpuint (bad, <=, wire_px / 20);
+  gsk_renderer_unrealize (renderer);
+  destroy_window (window, canvas);
+}
+
 static gboolean
 model_has (GListModel *m, const char *s)
 {
@@ -1208,6 +1266,7 @@ main (int argc, char **argv)
   g_test_add_func ("/canvas/move-snaps-one-undo", test_move_snaps_one_undo);
   g_test_add_func ("/canvas/wire", test_wire_connects_or_refuses);
   g_test_add_func ("/canvas/wire-select-delete", test_wire_select_delete);
+  g_test_add_func ("/canvas/wire-cut-by-view", test_wire_cut_by_view);
   g_test_add_func ("/canvas/quick-add", test_quick_add);
   g_test_add_func ("/canvas/delete-undo", test_delete_undo);
   g_test_add_func ("/canvas/copy-paste", test_copy_paste);
