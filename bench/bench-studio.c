@@ -5,6 +5,10 @@
  * spawn: the studio prints how long after that its first frame was
  * painted, then quits. The median over several runs is the figure; the
  * wall time to the process's end (exit included) is printed as well.
+ * The same is measured for bench/studio-floor, a bare libadwaita window:
+ * what the machine, the display server and the toolkit cost before any
+ * code of ours runs (GTK sets up GL at start even for the cairo renderer,
+ * which with software GL is most of it).
  * Needs a display (tools/bench starts Xvfb).
  */
 #include <glib.h>
@@ -21,9 +25,9 @@ compare_doubles (gconstpointer a, gconstpointer b)
 }
 
 static double
-run_once (const char *project, char **envp, double *frame_ms)
+run_once (const char *program, const char *project, char **envp, double *frame_ms)
 {
-  const char *argv[] = { STUDIO_PATH, project, NULL };
+  const char *argv[] = { program, project, NULL };
   g_autoptr(GError) error = NULL;
   g_autofree char *out = NULL;
   g_autofree char *stamp = NULL;
@@ -37,13 +41,13 @@ run_once (const char *project, char **envp, double *frame_ms)
   if (!g_spawn_sync (NULL, (char **) argv, env, G_SPAWN_DEFAULT, NULL, NULL, &out, NULL, &status, &error)
       || !g_spawn_check_wait_status (status, NULL))
     {
-      fprintf (stderr, "bench-studio: mirage-studio failed: %s\n", error ? error->message : "non-zero exit");
+      fprintf (stderr, "bench-studio: %s failed: %s\n", program, error ? error->message : "non-zero exit");
       exit (1);
     }
   line = out ? strstr (out, "first-frame ") : NULL;
   if (line == NULL)
     {
-      fprintf (stderr, "bench-studio: the studio did not report its first frame\n");
+      fprintf (stderr, "bench-studio: %s did not report its first frame\n", program);
       exit (1);
     }
   *frame_ms = g_ascii_strtod (line + strlen ("first-frame "), NULL);
@@ -58,7 +62,7 @@ main (void)
   const char *new_argv[] = { MSTUDIO_PATH, "new", project, "--name", "hello", "--example", "hello", NULL };
   const char *layout_argv[] = { MSTUDIO_PATH, "layout", project, NULL };
   g_auto(GStrv) envp = g_get_environ ();
-  double times[7], frames[7];
+  double times[7], frames[7], floor[7];
   int status = 0;
 
   if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
@@ -73,12 +77,22 @@ main (void)
       || !g_spawn_sync (NULL, (char **) layout_argv, envp, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, NULL, &status, NULL))
     return 1;
 
-  run_once (project, envp, &frames[0]);   /* warm the caches: fonts, icons, the catalog */
+  /* warm the caches (fonts, icons, the catalog), then take turns, so a
+   * machine that slows down or speeds up meanwhile weighs on both alike */
+  run_once (STUDIO_PATH, project, envp, &frames[0]);
+  run_once (FLOOR_PATH, NULL, envp, &floor[0]);
   for (guint i = 0; i < G_N_ELEMENTS (times); i++)
-    times[i] = run_once (project, envp, &frames[i]);
+    {
+      times[i] = run_once (STUDIO_PATH, project, envp, &frames[i]);
+      run_once (FLOOR_PATH, NULL, envp, &floor[i]);
+    }
   qsort (times, G_N_ELEMENTS (times), sizeof times[0], compare_doubles);
   qsort (frames, G_N_ELEMENTS (frames), sizeof frames[0], compare_doubles);
+  qsort (floor, G_N_ELEMENTS (floor), sizeof floor[0], compare_doubles);
   printf ("BENCH studio_start_to_first_frame %.1f ms\n", frames[G_N_ELEMENTS (frames) / 2]);
   printf ("BENCH studio_start_to_exit %.1f ms\n", times[G_N_ELEMENTS (times) / 2]);
+  printf ("BENCH bare_adw_window_first_frame %.1f ms\n", floor[G_N_ELEMENTS (floor) / 2]);
+  printf ("BENCH studio_first_frame_over_bare %.1f ms\n",
+          frames[G_N_ELEMENTS (frames) / 2] - floor[G_N_ELEMENTS (floor) / 2]);
   return 0;
 }
