@@ -166,6 +166,30 @@ compare_textures (GdkTexture *a, GdkTexture *b, double *bad_fraction)
   return *bad_fraction <= 0.005;
 }
 
+/* Saves tex as file in the build directory and compares it with
+ * tests/ui/reference/file (MS_UPDATE_REFERENCES=1 writes that instead). */
+static void
+check_reference (GdkTexture *tex, const char *file)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = g_build_filename (g_get_current_dir (), file, NULL);
+  g_autofree char *ref = g_build_filename (g_getenv ("MS_TEST_SRCDIR"), "reference", file, NULL);
+
+  g_assert_true (gdk_texture_save_to_png (tex, out));
+  if (g_strcmp0 (g_getenv ("MS_UPDATE_REFERENCES"), "1") == 0)
+    g_assert_true (gdk_texture_save_to_png (tex, ref));
+  else
+    {
+      g_autoptr(GdkTexture) expected = gdk_texture_new_from_filename (ref, &error);
+      double bad = 1;
+      g_assert_no_error (error);
+      if (!compare_textures (tex, expected, &bad))
+        g_error ("%s differs from %s: %d×%d vs %d×%d, %.2f %% of pixels off", out, ref,
+                 gdk_texture_get_width (tex), gdk_texture_get_height (tex),
+                 gdk_texture_get_width (expected), gdk_texture_get_height (expected), bad * 100);
+    }
+}
+
 static void
 test_reference (gconstpointer data)
 {
@@ -174,7 +198,7 @@ test_reference (gconstpointer data)
   g_autoptr(GskRenderer) renderer = gsk_cairo_renderer_new ();
   g_autoptr(GError) error = NULL;
   g_autoptr(GdkTexture) tex = NULL;
-  g_autofree char *out = NULL, *ref = NULL, *file = NULL;
+  g_autofree char *file = NULL;
   GtkWidget *window;
   MsCanvas *canvas;
 
@@ -195,21 +219,7 @@ test_reference (gconstpointer data)
   tex = ms_canvas_render_texture (canvas, renderer);
   g_assert_nonnull (tex);
   file = g_strconcat (name, ".png", NULL);
-  out = g_build_filename (g_get_current_dir (), file, NULL);
-  g_assert_true (gdk_texture_save_to_png (tex, out));
-  ref = g_build_filename (g_getenv ("MS_TEST_SRCDIR"), "reference", file, NULL);
-  if (g_strcmp0 (g_getenv ("MS_UPDATE_REFERENCES"), "1") == 0)
-    g_assert_true (gdk_texture_save_to_png (tex, ref));
-  else
-    {
-      g_autoptr(GdkTexture) expected = gdk_texture_new_from_filename (ref, &error);
-      double bad = 1;
-      g_assert_no_error (error);
-      if (!compare_textures (tex, expected, &bad))
-        g_error ("%s differs from %s: %d×%d vs %d×%d, %.2f %% of pixels off", out, ref,
-                 gdk_texture_get_width (tex), gdk_texture_get_height (tex),
-                 gdk_texture_get_width (expected), gdk_texture_get_height (expected), bad * 100);
-    }
+  check_reference (tex, file);
   gsk_renderer_unrealize (renderer);
   destroy_window (window, canvas);
 }
@@ -232,7 +242,6 @@ test_dark_style (void)
   g_autoptr(MsDocument) doc = import_example ("network");
   g_autoptr(GskRenderer) renderer = gsk_cairo_renderer_new ();
   g_autoptr(GdkTexture) light = NULL, dark = NULL;
-  g_autofree char *out = g_build_filename (g_get_current_dir (), "network-dark.png", NULL);
   AdwStyleManager *sm = adw_style_manager_get_default ();
   GtkWidget *window;
   MsCanvas *canvas;
@@ -246,9 +255,10 @@ test_dark_style (void)
   adw_style_manager_set_color_scheme (sm, ADW_COLOR_SCHEME_FORCE_DARK);
   test_ui_drain ();
   dark = ms_canvas_render_texture (canvas, renderer);
-  g_assert_true (gdk_texture_save_to_png (dark, out));
   g_assert_cmpfloat (corner_luminance (light), >, 0.8);
   g_assert_cmpfloat (corner_luminance (dark), <, 0.3);
+  /* and it stays the dark picture we looked at */
+  check_reference (dark, "network-dark.png");
   adw_style_manager_set_color_scheme (sm, ADW_COLOR_SCHEME_DEFAULT);
   test_ui_drain ();
   gsk_renderer_unrealize (renderer);
