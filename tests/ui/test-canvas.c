@@ -349,6 +349,18 @@ fixture_init (Fixture *f)
   g_assert_true (ms_document_set_jobs (f->doc, &f->main_, 1, NULL));
 }
 
+/* ... with net -> stack.net, stack -> unikernel.1, files -> unikernel.2 */
+static void
+fixture_init_wired (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+
+  fixture_init (f);
+  g_assert_true (ms_document_connect (f->doc, f->net, f->stack, "net", &error));
+  g_assert_true (ms_document_connect (f->doc, f->stack, f->main_, "1", &error));
+  g_assert_true (ms_document_connect (f->doc, f->kv, f->main_, "2", &error));
+}
+
 static void
 test_select_and_rubber_band (void)
 {
@@ -539,11 +551,7 @@ test_wire_select_delete (void)
   const char *param = NULL;
   double sx, sy, tx, ty, mx, my, x, y;
 
-  fixture_init (&f);
-  ms_document_connect (f.doc, f.net, f.stack, "net", &error);
-  ms_document_connect (f.doc, f.stack, f.main_, "1", &error);
-  ms_document_connect (f.doc, f.kv, f.main_, "2", &error);
-  g_assert_no_error (error);
+  fixture_init_wired (&f);
   canvas = new_canvas (&window, f.doc);
   g_signal_connect (canvas, "toast", G_CALLBACK (on_toast), &t);
   g_signal_connect (canvas, "selection-changed", G_CALLBACK (count_signal), &n_changed);
@@ -778,11 +786,7 @@ test_delete_undo (void)
   Toasts t = { 0 };
   g_autoptr(GError) error = NULL;
 
-  fixture_init (&f);
-  ms_document_connect (f.doc, f.net, f.stack, "net", &error);
-  ms_document_connect (f.doc, f.stack, f.main_, "1", &error);
-  ms_document_connect (f.doc, f.kv, f.main_, "2", &error);
-  g_assert_no_error (error);
+  fixture_init_wired (&f);
   canvas = new_canvas (&window, f.doc);
   g_signal_connect (canvas, "toast", G_CALLBACK (on_toast), &t);
 
