@@ -18,21 +18,42 @@ static const char *const level_tags[] = {
   "", "", "[ERROR] ", "[WARNING] ", "[INFO] ", "[DEBUG] ",
 };
 
+/* The UTC calendar date of a count of days since 1970-01-01 (the civil
+ * calendar's 400-year cycle). Done here rather than with gmtime_r, which
+ * in glibc reads the time zone file first: six system calls before the
+ * first log line, and a file the sandbox would rather not open. */
+static void
+civil_from_days (long long z, long long *y, int *m, int *d)
+{
+  z += 719468;
+  long long era = (z >= 0 ? z : z - 146096) / 146097;
+  long long doe = z - era * 146097;                                 /* [0, 146096] */
+  long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;   /* [0, 399] */
+  long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);          /* [0, 365] */
+  long long mp = (5 * doy + 2) / 153;                               /* [0, 11], from March */
+  *d = (int) (doy - (153 * mp + 2) / 5 + 1);
+  *m = (int) (mp < 10 ? mp + 3 : mp - 9);
+  *y = yoe + era * 400 + (*m <= 2);
+}
+
 size_t
 mirage_reporter_format (char *buf, size_t size, long long posix_s,
                         const mirage_log_src *src, mirage_log_level level,
                         const char *msg, size_t len)
 {
-  time_t t = (time_t) posix_s;
-  struct tm tm;
-  if (!gmtime_r (&t, &tm))
-    memset (&tm, 0, sizeof tm);
+  long long days = posix_s / 86400, secs = posix_s % 86400;
+  if (secs < 0) {
+    secs += 86400;
+    days--;
+  }
+  long long year;
+  int month, day;
+  civil_from_days (days, &year, &month, &day);
   const char *tag = (unsigned) level < sizeof level_tags / sizeof level_tags[0]
     ? level_tags[level] : "";
-  int n = snprintf (buf, size, "%04d-%02d-%02dT%02d:%02d:%02d-00:00: %s[%s] %.*s",
-                    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                    tm.tm_hour, tm.tm_min, tm.tm_sec, tag, src->name,
-                    (int) len, msg);
+  int n = snprintf (buf, size, "%04lld-%02d-%02dT%02d:%02d:%02d-00:00: %s[%s] %.*s",
+                    year, month, day, (int) (secs / 3600), (int) (secs / 60 % 60),
+                    (int) (secs % 60), tag, src->name, (int) len, msg);
   if (n < 0)
     return 0;
   return (size_t) n < size ? (size_t) n : size - 1;

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 MIRAGE_LOG_SRC (tcp_src, "tcp", "TCP");
@@ -101,5 +102,29 @@ main (void)
           && got[n - 1] == '\n', "a long message is written whole");
   mirage_reporter_install (NULL);
   mirage_log_reset ();
+  /* the calendar is computed, not asked of gmtime_r: they agree, leap
+   * days, centuries and the seconds before 1970 included */
+  {
+    static const long long at[] = {
+      0, -1, 59, 86399, 86400, 951782400 /* 2000-02-29 */, 951868800, 4107542400 /* 2100-03-01 */,
+      4107456000, 1709164800 /* 2024-02-29 */, -2208988800 /* 1900-01-01 */, 253402300799 /* 9999-12-31T23:59:59 */,
+    };
+    MIRAGE_LOG_SRC (cal_src, "cal", "calendar");
+    int bad = 0;
+    char want[64];
+    for (size_t i = 0; i < sizeof at / sizeof at[0] + 2000; i++) {
+      long long s = i < sizeof at / sizeof at[0] ? at[i]
+                    : (long long) (i * 7919ULL * 104729ULL % 8000000000ULL) - 2000000000LL;
+      time_t t = (time_t) s;
+      struct tm tm;
+      gmtime_r (&t, &tm);
+      strftime (want, sizeof want, "%Y-%m-%dT%H:%M:%S-00:00: [cal] x", &tm);
+      mirage_reporter_format (last, sizeof last, s, &cal_src, MIRAGE_LOG_APP, "x", 1);
+      if (strcmp (last, want) != 0 && bad++ == 0)
+        tap_diag ("at %lld: %s, gmtime_r says %s", s, last, want);
+    }
+    tap_is (bad, 0, "the date and time agree with gmtime_r over 2,012 instants");
+  }
+
   return tap_done ();
 }
