@@ -68,6 +68,8 @@ struct _MsInspector
 
   MsDocument *doc;
   guint device;
+  guint wire_target;       /* a wire shown: the input it feeds (device 0 then) */
+  char *wire_param;
   gulong changed_id, reloaded_id;
 
   GtkWidget *scroller;
@@ -124,6 +126,12 @@ char *ms_inspector_device_structure (MsInspector *self, const MsDevice *d);
 void  ms_inspector_build_device (MsInspector *self, const MsDevice *d);
 void  ms_inspector_build_main (MsInspector *self, const MsDevice *d);
 char *ms_inspector_app_structure (MsInspector *self);
+/* the wire page: NULL structure when the wire is gone */
+gboolean ms_inspector_wire_ends (MsInspector *self, const MsDevice **source, const MsDevice **target);
+char *ms_inspector_wire_structure (MsInspector *self);
+void  ms_inspector_build_wire (MsInspector *self);
+/* Asks for device (and its port, or NULL) to be shown: signal "reveal". */
+void  ms_inspector_reveal (MsInspector *self, guint device, const char *port);
 void  ms_inspector_add_target_row (MsInspector *self, GtkWidget *group);
 void  ms_inspector_build_app (MsInspector *self);
 

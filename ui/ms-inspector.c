@@ -21,7 +21,7 @@ G_DEFINE_FINAL_TYPE (MsInspector, ms_inspector, GTK_TYPE_WIDGET)
 enum { PROP_0, PROP_DOCUMENT, PROP_DEVICE, N_PROPS };
 static GParamSpec *properties[N_PROPS];
 
-enum { SIGNAL_TOAST, N_SIGNALS };
+enum { SIGNAL_TOAST, SIGNAL_REVEAL, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 static void schedule_refresh (MsInspector *self);
@@ -120,6 +120,12 @@ void
 ms_inspector_toast (MsInspector *self, const char *message, gboolean offer_undo)
 {
   g_signal_emit (self, signals[SIGNAL_TOAST], 0, message, offer_undo);
+}
+
+void
+ms_inspector_reveal (MsInspector *self, guint device, const char *port)
+{
+  g_signal_emit (self, signals[SIGNAL_REVEAL], 0, device, port);
 }
 
 void
@@ -641,6 +647,12 @@ ms_inspector_info_row (GtkWidget *group, const char *title, const char *subtitle
 static gboolean
 diagnostic_is_here (MsInspector *self, const MsDiagnostic *d, const MsDevice *dev)
 {
+  if (self->wire_target != 0)
+    {
+      const MsDevice *target = ms_document_get_device (self->doc, self->wire_target);
+      return target != NULL && g_strcmp0 (d->device, target->name) == 0
+             && g_strcmp0 (d->port, self->wire_param) == 0;
+    }
   if (dev != NULL)
     return g_strcmp0 (d->device, dev->name) == 0;
   return d->device == NULL;
@@ -727,6 +739,15 @@ current_structure (MsInspector *self, const MsDevice **dev)
   *dev = NULL;
   if (self->doc == NULL)
     return g_strdup ("none");
+  if (self->wire_target != 0)
+    {
+      char *wire = ms_inspector_wire_structure (self);
+      if (wire != NULL)
+        return wire;
+      /* the wire went away (disconnected, undone): show the application */
+      self->wire_target = 0;
+      g_clear_pointer (&self->wire_param, g_free);
+    }
   if (self->device != 0)
     {
       *dev = ms_document_get_device (self->doc, self->device);
@@ -804,6 +825,8 @@ rebuild (MsInspector *self, const MsDevice *dev, const char *structure)
                                        _("Open or create a project to see its devices and settings here."));
       gtk_box_append (GTK_BOX (self->page_box), status);
     }
+  else if (self->wire_target != 0)
+    ms_inspector_build_wire (self);
   else if (dev != NULL && dev->custom != NULL)
     ms_inspector_build_main (self, dev);
   else if (dev != NULL)
@@ -928,6 +951,7 @@ ms_inspector_finalize (GObject *object)
   g_free (self->structure);
   g_free (self->diagnostics_key);
   g_free (self->pending_focus);
+  g_free (self->wire_param);
   G_OBJECT_CLASS (ms_inspector_parent_class)->finalize (object);
 }
 
@@ -990,6 +1014,9 @@ ms_inspector_class_init (MsInspectorClass *klass)
   signals[SIGNAL_TOAST] =
     g_signal_new ("toast", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_BOOLEAN);
+  signals[SIGNAL_REVEAL] =
+    g_signal_new ("reveal", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_STRING);
 
   /* the palette's file holds the reference to the resource bundle */
   ms_style_ensure ();
@@ -1061,12 +1088,51 @@ ms_inspector_set_device (MsInspector *self, guint id)
 {
   g_return_if_fail (MS_IS_INSPECTOR (self));
 
-  if (self->device == id)
+  if (self->device == id && self->wire_target == 0)
     return;
   self->device = id;
+  self->wire_target = 0;
+  g_clear_pointer (&self->wire_param, g_free);
   refresh_now (self);
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (self->scroller)), 0);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DEVICE]);
+}
+
+void
+ms_inspector_set_wire (MsInspector *self, guint target, const char *param)
+{
+  gboolean had_device;
+
+  g_return_if_fail (MS_IS_INSPECTOR (self));
+
+  if (target == 0 || param == NULL)
+    {
+      ms_inspector_set_device (self, 0);
+      return;
+    }
+  if (self->wire_target == target && g_strcmp0 (self->wire_param, param) == 0)
+    return;
+  had_device = self->device != 0;
+  self->device = 0;
+  self->wire_target = target;
+  g_free (self->wire_param);
+  self->wire_param = g_strdup (param);
+  refresh_now (self);
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (self->scroller)), 0);
+  if (had_device)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DEVICE]);
+}
+
+gboolean
+ms_inspector_get_wire (MsInspector *self, guint *target, const char **param)
+{
+  g_return_val_if_fail (MS_IS_INSPECTOR (self), FALSE);
+
+  if (target != NULL)
+    *target = self->wire_target;
+  if (param != NULL)
+    *param = self->wire_param;
+  return self->wire_target != 0;
 }
 
 guint

@@ -3,8 +3,9 @@
  * For a device: name (rename with validation), constructor and its
  * documentation, optional arguments with typed editors validated inline,
  * the keys and runtime args it introduces, the packages it adds. For a
- * main node: module, signature editor, packages, runtime args. With
- * nothing selected: the application (name, target, register options,
+ * main node: module, signature editor, packages, runtime args. For a
+ * wire: what feeds what, with the types at both ends, and Disconnect.
+ * With nothing selected: the application (name, target, register options,
  * every key and runtime arg of the graph). Edits go through MsDocument.
  */
 #pragma once
@@ -24,6 +25,11 @@ void       ms_inspector_set_document (MsInspector *self, MsDocument *doc);
 /* property "device": the device shown, 0 for the application page */
 void       ms_inspector_set_device (MsInspector *self, guint id);
 guint      ms_inspector_get_device (MsInspector *self);
+/* The wire feeding target.param (device becomes 0); ms_inspector_set_device
+ * leaves the wire page. get: FALSE when no wire is shown; param is the
+ * inspector's. */
+void       ms_inspector_set_wire (MsInspector *self, guint target, const char *param);
+gboolean   ms_inspector_get_wire (MsInspector *self, guint *target, const char **param);
 /* Moves keyboard focus into the first editable field; field (an option
  * name, "name", "module", "signature", "packages", "args", a setting
  * such as "target", "jobs", "level", "key:net" or "arg:port", or NULL)
@@ -44,6 +50,8 @@ void       ms_inspector_refresh (MsInspector *self);
 GtkWidget  *ms_inspector_get_field_widget (MsInspector *self, const char *field);
 const char *ms_inspector_get_field_message (MsInspector *self, const char *field);
 
-/* Signal "toast" (const char *message, gboolean offer_undo) */
+/* Signals: "toast" (const char *message, gboolean offer_undo);
+ * "reveal" (guint device, const char *port): the user asked to see a
+ * device (and port, or NULL) on the canvas. */
 
 G_END_DECLS

@@ -439,9 +439,24 @@ static void
 on_canvas_selection_changed (MsCanvas *canvas, MsWindow *self)
 {
   guint id = ms_canvas_get_focus_device (canvas);
+  guint target;
+  const char *param;
 
+  /* a wire is an argument of its target: the code shows that device */
+  if (ms_canvas_get_selected_wire (canvas, &target, &param))
+    {
+      ms_inspector_set_wire (self->inspector, target, param);
+      ms_code_preview_set_device (self->code_preview, target);
+      return;
+    }
   ms_inspector_set_device (self->inspector, id);
   ms_code_preview_set_device (self->code_preview, id);
+}
+
+static void
+on_inspector_reveal (MsInspector *inspector, guint device, const char *port, MsWindow *self)
+{
+  ms_canvas_reveal (self->canvas, device, port);
 }
 
 static void
@@ -745,6 +760,7 @@ ms_window_init (MsWindow *self)
   g_signal_connect (self->canvas, "toast", G_CALLBACK (on_toast), self);
   g_signal_connect (self->canvas, "activate-device", G_CALLBACK (on_activate_device), self);
   g_signal_connect (self->inspector, "toast", G_CALLBACK (on_toast), self);
+  g_signal_connect (self->inspector, "reveal", G_CALLBACK (on_inspector_reveal), self);
   g_signal_connect (self->palette, "add-device", G_CALLBACK (on_add_device), self);
   g_signal_connect (self->problems, "problem-activated", G_CALLBACK (on_problem_activated), self);
   g_signal_connect (self->palette_flap, "notify::reveal-flap", G_CALLBACK (on_flap_revealed), self);

@@ -1,6 +1,7 @@
 /* test-inspector.c: the inspector over real project files and examples:
  * renaming with validation and undo, typed option editors that refuse
  * invalid values, the main node's signature editor, the application page,
+ * the page of a selected wire,
  * refreshes that keep what is being typed, and no leaked widgets. */
 #include <gtk/gtk.h>
 #include <adwaita.h>
@@ -135,6 +136,113 @@ button_in (GtkWidget *root, const char *tooltip)
         return found;
     }
   return NULL;
+}
+
+static GtkWidget *
+row_titled (GtkWidget *root, const char *title)
+{
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found;
+      if (ADW_IS_ACTION_ROW (c) && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (c)), title) == 0)
+        return c;
+      if ((found = row_titled (c, title)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* ---- wire page -------------------------------------------------------------------- */
+
+typedef struct {
+  guint device, n;
+  char *port;
+  char *toast;
+  gboolean undo;
+} Heard;
+
+static void
+on_reveal (MsInspector *insp, guint device, const char *port, Heard *h)
+{
+  h->device = device;
+  g_free (h->port);
+  h->port = g_strdup (port);
+  h->n++;
+}
+
+static void
+on_wire_toast (MsInspector *insp, const char *message, gboolean undo, Heard *h)
+{
+  g_free (h->toast);
+  h->toast = g_strdup (message);
+  h->undo = undo;
+}
+
+static void
+test_wire_page (Fixture *fx, gconstpointer data)
+{
+  guint net = add (fx, "default_network", "net");
+  guint stack = add (fx, "generic_stackv4v6", "stack");
+  g_autoptr(GError) error = NULL;
+  Heard h = { 0 };
+  GtkWidget *row, *button;
+  guint target = 0;
+  const char *param = NULL;
+
+  g_assert_true (ms_document_connect (fx->doc, net, stack, "net", &error));
+  g_signal_connect (fx->insp, "reveal", G_CALLBACK (on_reveal), &h);
+  g_signal_connect (fx->insp, "toast", G_CALLBACK (on_wire_toast), &h);
+  ms_inspector_set_device (fx->insp, stack);
+  ms_inspector_set_wire (fx->insp, stack, "net");
+  test_ui_drain ();
+  g_assert_true (ms_inspector_get_wire (fx->insp, &target, &param));
+  g_assert_cmpuint (target, ==, stack);
+  g_assert_cmpstr (param, ==, "net");
+  g_assert_cmpuint (ms_inspector_get_device (fx->insp), ==, 0);
+
+  /* both ends, with their types; each shows its device on the canvas */
+  row = row_titled (GTK_WIDGET (fx->insp), "net");
+  g_assert_nonnull (row);
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, "default_network, provides network");
+  g_signal_emit_by_name (row, "activated");
+  g_assert_cmpuint (h.n, ==, 1);
+  g_assert_cmpuint (h.device, ==, net);
+  g_assert_null (h.port);
+  row = row_titled (GTK_WIDGET (fx->insp), "stack.net");
+  g_assert_nonnull (row);
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, "expects network");
+  g_signal_emit_by_name (row, "activated");
+  g_assert_cmpuint (h.device, ==, stack);
+  g_assert_cmpstr (h.port, ==, "net");
+
+  /* Disconnect: the wire goes, with Undo offered, and so does its page */
+  button = button_in (GTK_WIDGET (fx->insp), "Take the wire away (Delete on the canvas)");
+  g_assert_nonnull (button);
+  g_signal_emit_by_name (button, "clicked");
+  test_ui_drain ();
+  g_assert_cmpuint (ms_document_get_source (fx->doc, stack, "net"), ==, 0);
+  g_assert_cmpstr (h.toast, ==, "Disconnected net from stack.net");
+  g_assert_true (h.undo);
+  g_assert_false (ms_inspector_get_wire (fx->insp, NULL, NULL));
+  g_assert_nonnull (ms_inspector_get_field_widget (fx->insp, "target"));
+
+  /* a rename shows at once; choosing a device leaves the page */
+  g_assert_true (ms_document_undo (fx->doc, &error));
+  ms_inspector_set_wire (fx->insp, stack, "net");
+  g_assert_true (ms_document_rename_device (fx->doc, net, "uplink", &error));
+  test_ui_drain ();
+  g_assert_nonnull (row_titled (GTK_WIDGET (fx->insp), "uplink"));
+  ms_inspector_set_device (fx->insp, net);
+  g_assert_false (ms_inspector_get_wire (fx->insp, NULL, NULL));
+  g_assert_cmpuint (ms_inspector_get_device (fx->insp), ==, net);
+  /* a wire that does not exist shows the application */
+  ms_inspector_set_wire (fx->insp, net, "nothing");
+  test_ui_drain ();
+  g_assert_false (ms_inspector_get_wire (fx->insp, NULL, NULL));
+  g_assert_nonnull (ms_inspector_get_field_widget (fx->insp, "target"));
+
+  g_free (h.port);
+  g_free (h.toast);
 }
 
 /* ---- device page ------------------------------------------------------------------ */
@@ -540,20 +648,6 @@ test_focus_field (Fixture *fx, gconstpointer data)
   g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (fx->window)), row));
 }
 
-static GtkWidget *
-row_titled (GtkWidget *root, const char *title)
-{
-  for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found;
-      if (ADW_IS_ACTION_ROW (c) && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (c)), title) == 0)
-        return c;
-      if ((found = row_titled (c, title)) != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static const MsDiagnostic *
 find_diag (GPtrArray *diags, const char *code, const char *device)
 {
@@ -697,6 +791,7 @@ main (int argc, char **argv)
   ADD ("focus-field", test_focus_field);
   ADD ("diagnostics", test_diagnostics);
   ADD ("device-target", test_device_target);
+  ADD ("wire-page", test_wire_page);
 #undef ADD
   g_test_add_func ("/inspector/examples", test_examples);
   ret = g_test_run ();

@@ -452,6 +452,42 @@ test_narrow (void)
 /* The picture of the studio the README shows: the network example in a
  * 1280x800 window, as drawn by the window's own renderer. Written to
  * $MS_SCREENSHOT (tools/screenshot) or studio-screenshot.png here. */
+/* A wire chosen on the canvas shows in the inspector, whose rows show
+ * either end on the canvas again. */
+static void
+test_wire_selection (void)
+{
+  MsWindow *win = new_window ();
+  g_autoptr(GError) error = NULL;
+  MsDocument *doc;
+  guint net, stack, target = 0;
+  const char *param = NULL;
+  g_autoptr(GArray) sel = NULL;
+
+  g_assert_true (ms_window_open_example (win, "network", &error));
+  test_ui_iterate (300);
+  doc = ms_window_get_document (win);
+  net = ms_document_find_device (doc, "net")->id;
+  stack = ms_document_find_device (doc, "stack")->id;
+  g_assert_cmpuint (ms_document_get_source (doc, stack, "net"), ==, net);
+
+  ms_canvas_select_wire (win->canvas, stack, "net");
+  test_ui_iterate (50);
+  g_assert_true (ms_inspector_get_wire (win->inspector, &target, &param));
+  g_assert_cmpuint (target, ==, stack);
+  g_assert_cmpstr (param, ==, "net");
+
+  g_signal_emit_by_name (win->inspector, "reveal", net, NULL);
+  test_ui_iterate (50);
+  sel = ms_canvas_get_selection (win->canvas);
+  g_assert_cmpuint (sel->len, ==, 1);
+  g_assert_cmpuint (g_array_index (sel, guint, 0), ==, net);
+  g_assert_false (ms_canvas_get_selected_wire (win->canvas, NULL, NULL));
+  g_assert_false (ms_inspector_get_wire (win->inspector, NULL, NULL));
+  g_assert_cmpuint (ms_inspector_get_device (win->inspector), ==, net);
+  close_window (win);
+}
+
 static void
 test_screenshot (void)
 {
@@ -524,6 +560,7 @@ main (int argc, char **argv)
   g_test_add_func ("/window/exports", test_exports);
   g_test_add_func ("/window/other-process", test_other_process);
   g_test_add_func ("/window/narrow", test_narrow);
+  g_test_add_func ("/window/wire-selection", test_wire_selection);
   g_test_add_func ("/window/screenshot", test_screenshot);
   status = g_test_run ();
   g_object_unref (app);
