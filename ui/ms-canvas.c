@@ -85,13 +85,16 @@ _ms_canvas_clear_selection (MsCanvas *self)
 void
 _ms_canvas_select_wire (MsCanvas *self, guint target, const char *param)
 {
+  g_autofree char *copy = NULL;
+
   if (target == self->wire_sel_target && g_strcmp0 (param, self->wire_sel_param) == 0)
     return;
+  copy = g_strdup (param);   /* param may be the string cleared next */
   _ms_canvas_clear_selection (self);
-  if (target != 0 && param != NULL && _ms_canvas_lookup (self, target) != NULL)
+  if (target != 0 && copy != NULL && _ms_canvas_lookup (self, target) != NULL)
     {
       self->wire_sel_target = target;
-      self->wire_sel_param = g_strdup (param);
+      self->wire_sel_param = g_steal_pointer (&copy);
     }
   _ms_canvas_selection_changed (self);
 }

@@ -1115,8 +1115,11 @@ ms_inspector_set_wire (MsInspector *self, guint target, const char *param)
   had_device = self->device != 0;
   self->device = 0;
   self->wire_target = target;
-  g_free (self->wire_param);
-  self->wire_param = g_strdup (param);
+  {
+    char *copy = g_strdup (param);   /* param may be our own string */
+    g_free (self->wire_param);
+    self->wire_param = copy;
+  }
   refresh_now (self);
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (self->scroller)), 0);
   if (had_device)
