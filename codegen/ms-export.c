@@ -229,6 +229,42 @@ ms_export_prepare (MsDocument *doc, MsCatalog *catalog, MsExportFlags flags, GEr
 
 /* ---- order -------------------------------------------------------------------- */
 
+/* A binary min-heap of device indices, for the order below. */
+static void
+heap_push (guint *h, guint *n, guint v)
+{
+  guint i = (*n)++;
+
+  while (i > 0 && h[(i - 1) / 2] > v)
+    {
+      h[i] = h[(i - 1) / 2];
+      i = (i - 1) / 2;
+    }
+  h[i] = v;
+}
+
+static guint
+heap_pop (guint *h, guint *n)
+{
+  guint top = h[0], last = h[--(*n)], i = 0;
+
+  for (;;)
+    {
+      guint c = 2 * i + 1;
+      if (c >= *n)
+        break;
+      if (c + 1 < *n && h[c + 1] < h[c])
+        c++;
+      if (h[c] >= last)
+        break;
+      h[i] = h[c];
+      i = c;
+    }
+  if (*n > 0)
+    h[i] = last;
+  return top;
+}
+
 GArray *
 ms_export_device_order (MsDocument *doc, GError **error)
 {
@@ -239,6 +275,8 @@ ms_export_device_order (MsDocument *doc, GError **error)
   g_autofree guint *pending = g_new0 (guint, n);     /* unmet dependencies */
   g_autofree gboolean *done = g_new0 (gboolean, n);
   g_autoptr(GPtrArray) users = g_ptr_array_new_full (n, (GDestroyNotify) g_array_unref);
+  g_autofree guint *ready = g_new (guint, n + 1);
+  guint n_ready = 0;
   GArray *order = g_array_sized_new (FALSE, FALSE, sizeof (guint), n);
 
   for (guint i = 0; i < n; i++)
@@ -275,13 +313,14 @@ ms_export_device_order (MsDocument *doc, GError **error)
     }
 #undef EDGE
 
-  /* devices are sorted by id, so the first ready index is the smallest id */
+  /* devices are sorted by id, so the smallest ready index is the smallest
+   * id: a min-heap of the ready ones keeps that O(n log n) */
+  for (guint i = 0; i < n; i++)
+    if (pending[i] == 0)
+      heap_push (ready, &n_ready, i);
   for (guint step = 0; step < n; step++)
     {
-      guint pick = n;
-      for (guint i = 0; i < n && pick == n; i++)
-        if (!done[i] && pending[i] == 0)
-          pick = i;
+      guint pick = n_ready > 0 ? heap_pop (ready, &n_ready) : n;
       if (pick == n)
         {
           GString *cycle = g_string_new (NULL);
@@ -298,7 +337,11 @@ ms_export_device_order (MsDocument *doc, GError **error)
       done[pick] = TRUE;
       g_array_append_val (order, ((MsDevice *) devices->pdata[pick])->id);
       for (guint j = 0; j < ((GArray *) users->pdata[pick])->len; j++)
-        pending[g_array_index ((GArray *) users->pdata[pick], guint, j)]--;
+        {
+          guint u = g_array_index ((GArray *) users->pdata[pick], guint, j);
+          if (--pending[u] == 0)
+            heap_push (ready, &n_ready, u);
+        }
     }
   return order;
 }

@@ -182,6 +182,42 @@ test_order_ties_by_id (void)
   g_assert_true (strstr (text, "let z_net") < strstr (text, "let y_net"));
   g_assert_true (strstr (text, "let y_net") < strstr (text, "let b_eth"));
   g_assert_true (strstr (text, "let b_eth") < strstr (text, "let a_arp"));
+
+  /* a long chain added backwards comes out forwards, whatever its length */
+  {
+    g_autoptr(MsDocument) chain = ms_document_new (cat);
+    g_autofree char *out = NULL;
+    guint ids[40];
+    for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+      {
+        g_autofree char *name = g_strdup_printf ("e%02u", i);
+        ids[i] = test_add (chain, "ethif", name);
+      }
+    test_set (chain, test_add (chain, "netif", "net"), "dev", "tap0");
+    test_connect (chain, ms_document_find_device (chain, "net")->id, ids[G_N_ELEMENTS (ids) - 1], "net");
+    for (guint i = 0; i + 1 < G_N_ELEMENTS (ids); i++)
+      test_connect (chain, ids[i + 1], ids[i], "net");   /* ill-typed, but an order all the same */
+    out = export_ok (chain, "4.11", MS_EXPORT_FORCE);
+    for (guint i = G_N_ELEMENTS (ids) - 1; i > 0; i--)
+      {
+        g_autofree char *a = g_strdup_printf ("let e%02u ", i), *b = g_strdup_printf ("let e%02u ", i - 1);
+        g_assert_true (strstr (out, a) < strstr (out, b));
+      }
+  }
+
+  /* forced past the checks, a cycle still cannot be ordered: it is named */
+  {
+    g_autoptr(MsDocument) loop = ms_document_new (cat);
+    g_autoptr(GError) error = NULL;
+    g_autofree char *out = NULL;
+    guint a = test_add (loop, "ethif", "ping"), b = test_add (loop, "ethif", "pong");
+    test_connect (loop, a, b, "net");
+    test_connect (loop, b, a, "net");
+    out = ms_configml_generate (loop, cat, MS_EXPORT_FORCE, &error);
+    g_assert_null (out);
+    g_assert_error (error, MS_EXPORT_ERROR, MS_EXPORT_ERROR_INVALID);
+    g_assert_nonnull (strstr (error->message, "cycle: ping, pong"));
+  }
 }
 
 static void
