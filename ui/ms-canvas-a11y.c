@@ -2,7 +2,8 @@
  *
  * GTK 4.8 only exposes widgets to assistive technologies, so each card has
  * a tiny child widget: never drawn, never picked, allocated at the card's
- * rectangle, labelled "<name>, <constructor>" and described by its ports,
+ * rectangle, labelled "<name>, <constructor>" and described by its ports
+ * and what feeds each (the wires, for those who cannot see them), its
  * branch and problems. */
 #include "ms-canvas-private.h"
 
@@ -40,38 +41,61 @@ _ms_canvas_a11y_item_new (void)
 }
 
 void
-_ms_canvas_a11y_update (MsCanvasCard *card)
+_ms_canvas_a11y_update (MsCanvas *self, MsCanvasCard *card)
 {
   g_autofree char *label = NULL;
-  GString *desc;
+  g_autofree char *desc = NULL;
+  GString *d;
 
   if (card->a11y == NULL)
     return;
   /* TRANSLATORS: accessible name of a device card: "<device name>, <constructor>" */
   label = g_strdup_printf (_("%s, %s"), card->name, card->ctor);
-  desc = g_string_new (NULL);
+  d = g_string_new (NULL);
   if (card->n_ports > 0)
     {
-      g_string_append_printf (desc, ngettext ("%u input:", "%u inputs:", card->n_ports),
-                              card->n_ports);
+      /* the wires, for those who cannot see them: what feeds each input */
+      g_string_append_printf (d, ngettext ("%u input:", "%u inputs:", card->n_ports), card->n_ports);
       for (guint i = 0; i < card->n_ports; i++)
-        g_string_append_printf (desc, "%s %s %s", i ? "," : "", card->ports[i].name,
-                                card->ports[i].type ? card->ports[i].type : "");
-      g_string_append (desc, ". ");
+        {
+          const MsCanvasPort *p = &card->ports[i];
+          guint src = self->doc != NULL ? ms_document_get_source (self->doc, card->id, p->name) : 0;
+          MsCanvasCard *from = _ms_canvas_lookup (self, src);
+
+          g_string_append (d, i ? "; " : " ");
+          if (from != NULL)
+            /* TRANSLATORS: an input of a device card: "<parameter> <type>, from <device>" */
+            g_string_append_printf (d, _("%s %s, from %s"), p->name, p->type ? p->type : "", from->name);
+          else if (p->optional)
+            /* TRANSLATORS: an optional input nothing feeds: "<parameter> <type>, optional, not connected" */
+            g_string_append_printf (d, _("%s %s, optional, not connected"), p->name, p->type ? p->type : "");
+          else
+            /* TRANSLATORS: an input nothing feeds: "<parameter> <type>, not connected" */
+            g_string_append_printf (d, _("%s %s, not connected"), p->name, p->type ? p->type : "");
+        }
+      g_string_append (d, ". ");
     }
   if (card->out_type != NULL)
-    g_string_append_printf (desc, _("Provides %s. "), card->out_type);
+    g_string_append_printf (d, _("Provides %s. "), card->out_type);
   if (card->variant != NULL)
-    g_string_append_printf (desc, _("Chooses %s. "), card->variant);
+    g_string_append_printf (d, _("Chooses %s. "), card->variant);
   if (card->diag_message != NULL)
-    g_string_append_printf (desc, card->severity == MS_SEVERITY_ERROR ? _("Error: %s") : _("Warning: %s"),
+    g_string_append_printf (d, card->severity == MS_SEVERITY_ERROR ? _("Error: %s") : _("Warning: %s"),
                             card->diag_message);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (card->a11y),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, label,
-                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, desc->str,
-                                  -1);
+  desc = g_string_free (d, FALSE);
+  /* with a screen reader listening each update is a message on the bus */
+  if (g_strcmp0 (label, card->a11y_label) != 0 || g_strcmp0 (desc, card->a11y_desc) != 0)
+    {
+      gtk_accessible_update_property (GTK_ACCESSIBLE (card->a11y),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, desc,
+                                      -1);
+      g_free (card->a11y_label);
+      g_free (card->a11y_desc);
+      card->a11y_label = g_steal_pointer (&label);
+      card->a11y_desc = g_steal_pointer (&desc);
+    }
   gtk_accessible_update_state (GTK_ACCESSIBLE (card->a11y),
                                GTK_ACCESSIBLE_STATE_SELECTED, card->selected,
                                -1);
-  g_string_free (desc, TRUE);
 }

@@ -129,6 +129,8 @@ _ms_canvas_card_free (MsCanvasCard *card)
   g_free (card->diag_message);
   if (card->a11y != NULL)
     gtk_widget_unparent (card->a11y);
+  g_free (card->a11y_label);
+  g_free (card->a11y_desc);
   g_free (card);
 }
 
@@ -160,6 +162,7 @@ _ms_canvas_card_resolve_types (MsCanvas *self, MsCanvasCard *card)
       card->out_type = g_strdup (t->result);
       g_clear_object (&card->out_layout);
     }
+  _ms_canvas_a11y_update (self, card);
 }
 
 void

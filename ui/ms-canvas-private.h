@@ -79,6 +79,8 @@ typedef struct {
   PangoLayout *ov_layout;       /* the name at screen size, zoomed out; made for ov_zoom */
   double       ov_zoom;
   GtkWidget   *a11y;            /* accessible stand-in (ms-canvas-a11y.c) */
+  char        *a11y_label;      /* what it was last told, so unchanged text is not sent again */
+  char        *a11y_desc;
 } MsCanvasCard;
 
 typedef struct {
@@ -230,7 +232,9 @@ void          _ms_canvas_quick_add_init (MsCanvas *self);
 
 /* ms-canvas-a11y.c */
 GtkWidget    *_ms_canvas_a11y_item_new (void);
-void          _ms_canvas_a11y_update (MsCanvasCard *card);
+/* Tells the card's stand-in its name and description (ports and what
+ * feeds them, output, branch, problems), if they changed. */
+void          _ms_canvas_a11y_update (MsCanvas *self, MsCanvasCard *card);
 
 /* ms-canvas.c */
 void          _ms_canvas_emit_toast (MsCanvas *self, const char *message, gboolean offer_undo);
@@ -309,8 +313,10 @@ gboolean    _ms_canvas_key_press (MsCanvas *self, guint keyval, GdkModifierType 
  * would (selecting the card under it first); FALSE if it did not open. */
 gboolean    _ms_canvas_popup_menu (MsCanvas *self, double x, double y);
 
-/* The accessible stand-in of device's card (a GtkWidget child), or NULL. */
+/* The accessible stand-in of device's card (a GtkWidget child), or NULL,
+ * and the description it was given last. */
 GtkWidget  *_ms_canvas_get_accessible_child (MsCanvas *self, guint device);
+const char *_ms_canvas_get_accessible_description (MsCanvas *self, guint device);
 /* The branch the last evaluation chose for a key-dependent device, or
  * NULL; _ms_canvas_flush_eval runs a pending evaluation now. */
 const char *_ms_canvas_get_variant (MsCanvas *self, guint device);

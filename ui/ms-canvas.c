@@ -338,7 +338,7 @@ add_card (MsCanvas *self, const MsDevice *d, gboolean selected, guint index)
   gtk_widget_set_parent (card->a11y, GTK_WIDGET (self));
   if (selected)
     _ms_canvas_set_selected (self, card, TRUE);
-  _ms_canvas_a11y_update (card);
+  _ms_canvas_a11y_update (self, card);
   return card;
 }
 
@@ -370,6 +370,16 @@ clear_cards (MsCanvas *self)
   g_array_set_size (self->edges, 0);
   self->n_selected = 0;
   self->drag = MS_CANVAS_DRAG_NONE;
+}
+
+/* What feeds each input is in the descriptions: after a change of the
+ * wiring or of a name, every card says its part again (unchanged text
+ * is not sent). */
+static void
+update_all_a11y (MsCanvas *self)
+{
+  for (guint i = 0; i < self->cards->len; i++)
+    _ms_canvas_a11y_update (self, self->cards->pdata[i]);
 }
 
 static void
@@ -405,6 +415,7 @@ rebuild_all (MsCanvas *self)
   schedule_eval (self);
   check_wire_selection (self);
   update_actions (self);
+  update_all_a11y (self);
   self->a11y_dirty = TRUE;
   _ms_canvas_view_changed (self);
 }
@@ -412,7 +423,7 @@ rebuild_all (MsCanvas *self)
 static void
 on_doc_changed (MsDocument *doc, MsChangeSet *cs, MsCanvas *self)
 {
-  gboolean structure = FALSE, selection = FALSE;
+  gboolean structure = FALSE, selection = FALSE, renamed = FALSE;
   guint n_unplaced = 0;
 
   self->doc_serial++;
@@ -476,7 +487,7 @@ on_doc_changed (MsDocument *doc, MsChangeSet *cs, MsCanvas *self)
               card->name = g_strdup (d->name);
               g_clear_object (&card->name_layout);
               apply_diagnostics_to (self, card);
-              _ms_canvas_a11y_update (card);
+              renamed = TRUE;
             }
           break;
         case MS_EDIT_CUSTOM:
@@ -503,6 +514,8 @@ on_doc_changed (MsDocument *doc, MsChangeSet *cs, MsCanvas *self)
           break;
         }
     }
+  if (structure || renamed)
+    update_all_a11y (self);
   if (structure)
     {
       /* unification may change types anywhere downstream */
@@ -602,7 +615,7 @@ eval_now (gpointer data)
           g_free (c->variant);
           c->variant = g_strdup (v);
           g_clear_object (&c->pill_layout);
-          _ms_canvas_a11y_update (c);
+          _ms_canvas_a11y_update (self, c);
           any = TRUE;
         }
     }
@@ -723,7 +736,7 @@ ms_canvas_set_diagnostics (MsCanvas *self, GPtrArray *diagnostics)
       apply_diagnostics_to (self, c);
       if (old != c->severity)
         g_clear_object (&c->name_layout);   /* the badge takes room from the name */
-      _ms_canvas_a11y_update (c);
+      _ms_canvas_a11y_update (self, c);
     }
   self->edges_dirty = TRUE;
   _ms_canvas_redraw (self);
@@ -1409,6 +1422,13 @@ _ms_canvas_get_accessible_child (MsCanvas *self, guint device)
 {
   MsCanvasCard *c = _ms_canvas_lookup (self, device);
   return c ? c->a11y : NULL;
+}
+
+const char *
+_ms_canvas_get_accessible_description (MsCanvas *self, guint device)
+{
+  MsCanvasCard *c = _ms_canvas_lookup (self, device);
+  return c ? c->a11y_desc : NULL;
 }
 
 /* ---- GtkWidget ----------------------------------------------------------------- */

@@ -32,7 +32,7 @@ def walk(node, depth=0, out=None):
     if node is None or depth > 60:
         return out
     try:
-        out.append((node.get_role_name(), node.get_name() or ""))
+        out.append((node.get_role_name(), node.get_name() or "", node.get_description() or ""))
         for i in range(node.get_child_count()):
             walk(node.get_child_at_index(i), depth + 1, out)
     except Exception:
@@ -56,11 +56,11 @@ try:
         app = find_app()
         if app is not None:
             nodes = walk(app)
-            names = [n for _, n in nodes]
+            names = [n for _, n, _ in nodes]
             if any(n.startswith("stack") for n in names):
                 break
         time.sleep(0.5)
-    names = [n for _, n in nodes]
+    names = [n for _, n, _ in nodes]
     ok(find_app() is not None, "the studio is on the accessibility bus")
     # palette entries carry the constructor's name
     ok(any(n.startswith("generic_stackv4v6") for n in names), "palette entry generic_stackv4v6 is named")
@@ -69,11 +69,14 @@ try:
     for dev in ("net", "stack", "unikernel"):
         ok(any(n == dev or n.startswith(dev + ",") for n in names), "canvas device %s is named" % dev)
     ok(any("canvas" in n.lower() or "graph" in n.lower() for n in names), "the canvas itself is named")
+    # the wires are told: the stack's description says what feeds its net input
+    descs = [d for _, n, d in nodes if n.startswith("stack,")]
+    ok(any("from net" in d for d in descs), "the stack's description names the device that feeds it")
     if not all(c for c, _ in results):
         sys.stderr.write("accessible names seen:\n")
-        for role, n in nodes:
+        for role, n, d in nodes:
             if n:
-                sys.stderr.write("  %s: %s\n" % (role, n))
+                sys.stderr.write("  %s: %s (%s)\n" % (role, n, d))
 finally:
     proc.terminate()
     try:

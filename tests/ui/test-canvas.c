@@ -1115,6 +1115,29 @@ test_accessible_children (void)
   gtk_test_accessible_assert_property (GTK_ACCESSIBLE (item), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                        "mystack, generic_stackv4v6");
   gtk_test_accessible_assert_property (GTK_ACCESSIBLE (canvas), GTK_ACCESSIBLE_PROPERTY_LABEL, "Device graph");
+  /* the wires are in the descriptions: what feeds each input, by name */
+  g_assert_nonnull (strstr (_ms_canvas_get_accessible_description (canvas, f.stack), "net network, not connected"));
+  g_assert_nonnull (strstr (_ms_canvas_get_accessible_description (canvas, f.stack), "tcp"));
+  g_assert_nonnull (strstr (_ms_canvas_get_accessible_description (canvas, f.stack), "optional, not connected"));
+  g_assert_true (ms_document_connect (f.doc, f.net, f.stack, "net", &error));
+  g_assert_nonnull (strstr (_ms_canvas_get_accessible_description (canvas, f.stack), "net network, from net"));
+  g_assert_true (ms_document_rename_device (f.doc, f.net, "uplink", &error));
+  g_assert_nonnull (strstr (_ms_canvas_get_accessible_description (canvas, f.stack), "net network, from uplink"));
+  g_assert_true (ms_document_undo (f.doc, &error));
+  g_assert_true (ms_document_undo (f.doc, &error));
+  g_assert_nonnull (strstr (_ms_canvas_get_accessible_description (canvas, f.stack), "net network, not connected"));
+  /* a project opened whole: sources with higher ids are named too */
+  {
+    g_autoptr(MsDocument) doc = ms_document_new (catalog);
+    MsCanvas *other;
+    GtkWidget *w2;
+    guint stack = add (doc, "generic_stackv4v6", "stack", 320, 0);
+    guint net = add (doc, "default_network", "late_net", 0, 0);
+    g_assert_true (ms_document_connect (doc, net, stack, "net", &error));
+    other = new_canvas (&w2, doc);
+    g_assert_nonnull (strstr (_ms_canvas_get_accessible_description (other, stack), "from late_net"));
+    destroy_window (w2, other);
+  }
   /* removed devices lose their stand-in */
   g_assert_true (ms_document_remove_device (f.doc, f.kv, &error));
   g_assert_null (_ms_canvas_get_accessible_child (canvas, f.kv));
