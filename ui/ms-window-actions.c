@@ -637,6 +637,17 @@ _ms_window_update_actions (MsWindow *self)
     gtk_widget_action_set_enabled (w, doc_actions[i], has_doc);
   gtk_widget_action_set_enabled (w, "win.undo", has_doc && ms_document_can_undo (self->document));
   gtk_widget_action_set_enabled (w, "win.redo", has_doc && ms_document_can_redo (self->document));
+  {
+    /* the buttons say which step they take back or make again */
+    const char *u = has_doc ? ms_document_get_undo_label (self->document) : NULL;
+    const char *r = has_doc ? ms_document_get_redo_label (self->document) : NULL;
+    /* TRANSLATORS: %s is the step, e.g. "Rename net to uplink" */
+    g_autofree char *undo = u ? g_strdup_printf (_("Undo “%s” (Ctrl+Z)"), u) : g_strdup (_("Undo (Ctrl+Z)"));
+    /* TRANSLATORS: %s is the step, e.g. "Rename net to uplink" */
+    g_autofree char *redo = r ? g_strdup_printf (_("Redo “%s” (Ctrl+Shift+Z)"), r) : g_strdup (_("Redo (Ctrl+Shift+Z)"));
+    gtk_widget_set_tooltip_text (self->undo_button, undo);
+    gtk_widget_set_tooltip_text (self->redo_button, redo);
+  }
   gtk_widget_set_visible (GTK_WIDGET (self->palette_button), has_doc);
   gtk_widget_set_visible (GTK_WIDGET (self->inspector_button), has_doc);
   gtk_widget_set_visible (GTK_WIDGET (self->history_box), has_doc);

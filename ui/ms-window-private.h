@@ -36,6 +36,8 @@ struct _MsWindow
   GtkToggleButton *palette_button;
   GtkToggleButton *inspector_button;
   GtkWidget *history_box;
+  GtkWidget *undo_button;
+  GtkWidget *redo_button;
   GtkWidget *run_button;
 
   MsDocument *document;

@@ -744,6 +744,8 @@ ms_window_class_init (MsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MsWindow, palette_button);
   gtk_widget_class_bind_template_child (widget_class, MsWindow, inspector_button);
   gtk_widget_class_bind_template_child (widget_class, MsWindow, history_box);
+  gtk_widget_class_bind_template_child (widget_class, MsWindow, undo_button);
+  gtk_widget_class_bind_template_child (widget_class, MsWindow, redo_button);
   gtk_widget_class_bind_template_child (widget_class, MsWindow, run_button);
 
   _ms_window_install_actions (widget_class);

@@ -249,9 +249,12 @@ test_undo_redo (void)
   g_assert_true (ms_document_end_group (doc, &error));
   test_ui_iterate (50);
   g_assert_cmpuint (ms_document_get_n_devices (doc), ==, n + 1);
+  /* the buttons name the step */
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (win->undo_button), ==, "Undo “Add disk” (Ctrl+Z)");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.undo", NULL));
   test_ui_iterate (20);
   g_assert_cmpuint (ms_document_get_n_devices (doc), ==, n);
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (win->redo_button), ==, "Redo “Add disk” (Ctrl+Shift+Z)");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.redo", NULL));
   test_ui_iterate (20);
   g_assert_cmpuint (ms_document_get_n_devices (doc), ==, n + 1);
