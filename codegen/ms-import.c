@@ -173,6 +173,7 @@ typedef struct {
   gboolean steps_reported;
   int call_depth;
   Env *top;
+  GHashTable *bound;         /* every name bound anywhere: the rest need no walk of an Env */
   gboolean registered;
   char *app_name;
   GPtrArray *jobs;           /* Dev* */
@@ -1068,12 +1069,19 @@ bind (Imp *im, Env *env, const char *name, Value *v)
   n->name = name;
   n->v = v;
   n->next = env;
+  g_hash_table_add (im->bound, (gpointer) name);
   return n;
 }
 
+/* Environments are persistent lists (closures keep theirs), walked from
+ * the newest binding. Constructors, builtins and operators are looked up
+ * at every use and are almost never bound: without the set, each such
+ * use would walk every binding of the file, quadratic in its length. */
 static Value *
-env_lookup (Env *env, const char *name)
+env_lookup (Imp *im, Env *env, const char *name)
 {
+  if (!g_hash_table_contains (im->bound, name))
+    return NULL;
   for (; env; env = env->next)
     if (g_str_equal (env->name, name))
       return env->v;
@@ -1150,7 +1158,7 @@ lookup (Imp *im, const char *name, Env *env, const char *open, guint line, guint
   if (open != NULL)
     {
       g_autofree char *full = g_strdup_printf ("%s.%s", open, name);
-      if (!env_lookup (env, name))
+      if (!env_lookup (im, env, name))
         {
           for (guint i = 0; i < G_N_ELEMENTS (builtins); i++)
             if (g_str_equal (builtins[i], full))
@@ -1166,7 +1174,7 @@ lookup (Imp *im, const char *name, Env *env, const char *open, guint line, guint
             return val (im, V_OPAQUE);
         }
     }
-  if ((v = env_lookup (env, name)))
+  if ((v = env_lookup (im, env, name)))
     return v;
   if (g_str_has_prefix (name, "Mirage."))
     plain = name + 7;
@@ -3085,6 +3093,7 @@ ms_import_configml (MsCatalog *catalog, const char *file, const char *text, gsiz
   im.devs = g_ptr_array_new ();
   im.templates = g_ptr_array_new ();
   im.shared = g_hash_table_new (g_str_hash, g_str_equal);
+  im.bound = g_hash_table_new (g_str_hash, g_str_equal);
   im.comments = g_ptr_array_new_with_free_func ((GDestroyNotify) ms_import_comment_free);
   im.packages = g_ptr_array_new_with_free_func ((GDestroyNotify) ms_package_free);
   im.tokens = g_array_new (FALSE, TRUE, sizeof (MsToken));
@@ -3104,6 +3113,7 @@ ms_import_configml (MsCatalog *catalog, const char *file, const char *text, gsiz
   g_ptr_array_unref (im.devs);
   g_ptr_array_unref (im.templates);
   g_hash_table_unref (im.shared);
+  g_hash_table_unref (im.bound);
   g_ptr_array_unref (im.comments);
   g_ptr_array_unref (im.packages);
   ms_import_tokens_clear (im.tokens);
