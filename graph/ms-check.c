@@ -978,6 +978,12 @@ eval_worker (gpointer doc)
 GPtrArray *
 ms_check_document (MsDocument *doc)
 {
+  return ms_check_document_full (doc, NULL);
+}
+
+GPtrArray *
+ms_check_document_full (MsDocument *doc, MsEvalGraph **eval)
+{
   GPtrArray *diags = g_ptr_array_new_with_free_func ((GDestroyNotify) ms_diagnostic_free);
   g_autoptr(MsEvalGraph) g = NULL;
   GThread *worker;
@@ -1008,6 +1014,8 @@ ms_check_document (MsDocument *doc)
 
   check_clear (&c);
   ms_diagnostics_sort (diags);
+  if (eval != NULL)
+    *eval = g_steal_pointer (&g);
   return diags;
 }
 

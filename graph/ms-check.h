@@ -8,6 +8,7 @@
 #pragma once
 
 #include "ms-document.h"
+#include "ms-eval.h"
 #include "ms-diagnostic.h"
 #include "ms-type.h"
 
@@ -15,6 +16,10 @@ G_BEGIN_DECLS
 
 /* All diagnostics, sorted (ms_diagnostics_sort). */
 GPtrArray *ms_check_document (MsDocument *doc);
+/* The same, also handing out the evaluation the checks made (for the
+ * document's target, unsorted as ms_eval_unsorted gives it): a caller that
+ * needs both evaluates once. */
+GPtrArray *ms_check_document_full (MsDocument *doc, MsEvalGraph **eval);
 
 /* Whether connecting source's output to target.param would type-check
  * given every other connection; on FALSE, *why says why in user terms. */

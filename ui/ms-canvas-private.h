@@ -178,6 +178,7 @@ struct _MsCanvas
   gboolean      layout_running;
   gboolean      layout_on_open;  /* the next layout places a newly shown file */
   guint         eval_idle;
+  gboolean      external_eval;   /* ms_canvas_set_evaluation: the window evaluates */
   guint         resolve_idle;
   guint         a11y_timeout;    /* re-places the accessible stand-ins once the view rests */
   gboolean      a11y_dirty;

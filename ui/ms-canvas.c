@@ -584,22 +584,12 @@ _ms_canvas_schedule_resolve (MsCanvas *self)
 
 /* ---- evaluation: which branch key-dependent devices take ------------------------- */
 
-static gboolean
-eval_now (gpointer data)
+/* The branches key-dependent devices take, from an evaluation. */
+static void
+apply_evaluation (MsCanvas *self, MsEvalGraph *g)
 {
-  MsCanvas *self = data;
-  g_autoptr(MsEvalGraph) g = NULL;
   gboolean any = FALSE;
 
-  self->eval_idle = 0;
-  if (self->doc == NULL)
-    return G_SOURCE_REMOVE;
-  for (guint i = 0; i < self->cards->len && !any; i++)
-    any = ((MsCanvasCard *) self->cards->pdata[i])->key_dependent;
-  if (!any)
-    return G_SOURCE_REMOVE;
-  g = ms_eval_unsorted (self->doc, NULL);
-  any = FALSE;
   for (guint i = 0; i < self->cards->len; i++)
     {
       MsCanvasCard *c = self->cards->pdata[i];
@@ -623,14 +613,43 @@ eval_now (gpointer data)
    * only if pills are drawn at this zoom */
   if (any && self->zoom >= MS_CANVAS_TEXT_ZOOM)
     _ms_canvas_redraw (self);
+}
+
+static gboolean
+eval_now (gpointer data)
+{
+  MsCanvas *self = data;
+  g_autoptr(MsEvalGraph) g = NULL;
+  gboolean any = FALSE;
+
+  self->eval_idle = 0;
+  if (self->doc == NULL)
+    return G_SOURCE_REMOVE;
+  for (guint i = 0; i < self->cards->len && !any; i++)
+    any = ((MsCanvasCard *) self->cards->pdata[i])->key_dependent;
+  if (!any)
+    return G_SOURCE_REMOVE;
+  g = ms_eval_unsorted (self->doc, NULL);
+  apply_evaluation (self, g);
   return G_SOURCE_REMOVE;
+}
+
+void
+ms_canvas_set_evaluation (MsCanvas *self, MsEvalGraph *graph)
+{
+  g_return_if_fail (MS_IS_CANVAS (self));
+
+  /* from now on the window evaluates after each change, not us */
+  self->external_eval = TRUE;
+  g_clear_handle_id (&self->eval_idle, g_source_remove);
+  apply_evaluation (self, graph);
 }
 
 /* Evaluating a big graph takes a while: once after a burst of changes. */
 static void
 schedule_eval (MsCanvas *self)
 {
-  if (self->eval_idle == 0 && self->doc != NULL)
+  if (self->eval_idle == 0 && self->doc != NULL && !self->external_eval)
     self->eval_idle = g_idle_add_full (G_PRIORITY_LOW, eval_now, self, NULL);
 }
 

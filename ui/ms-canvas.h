@@ -11,6 +11,7 @@
 #include <gtk/gtk.h>
 
 #include "ms-document.h"
+#include "ms-eval.h"
 
 G_BEGIN_DECLS
 
@@ -26,6 +27,10 @@ MsDocument *ms_canvas_get_document (MsCanvas *self);
 /* The window's latest ms_check_document () result (MsDiagnostic*); the
  * canvas keeps a reference to the array and draws badges and error ports. */
 void        ms_canvas_set_diagnostics (MsCanvas *self, GPtrArray *diagnostics);
+/* The window's evaluation from the same check (ms_check_document_full):
+ * the canvas shows the branches it chose. Once given one, the canvas no
+ * longer evaluates on its own after a change; the graph is only read. */
+void        ms_canvas_set_evaluation (MsCanvas *self, MsEvalGraph *graph);
 
 /* Selection: device ids. "selection-changed" is emitted on every change;
  * property "focus-device" is the one the inspector shows (0: none). */

@@ -130,6 +130,7 @@ static gboolean
 run_checks (gpointer data)
 {
   MsWindow *self = MS_WINDOW (data);
+  g_autoptr(MsEvalGraph) eval = NULL;
   guint errors, warnings;
 
   self->check_idle = 0;
@@ -137,8 +138,10 @@ run_checks (gpointer data)
     return G_SOURCE_REMOVE;
 
   g_clear_pointer (&self->diagnostics, g_ptr_array_unref);
-  self->diagnostics = ms_check_document (self->document);
+  self->diagnostics = ms_check_document_full (self->document, &eval);
   ms_canvas_set_diagnostics (self->canvas, self->diagnostics);
+  /* the canvas's branch pills come from the checks' own evaluation */
+  ms_canvas_set_evaluation (self->canvas, eval);
   ms_problems_view_set_diagnostics (self->problems, self->diagnostics);
   ms_inspector_set_diagnostics (self->inspector, self->diagnostics);
 

@@ -5,6 +5,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "ms-canvas-private.h"
 #include "ms-configml.h"
 #include "ms-store.h"
 #include "ms-window-private.h"
@@ -455,6 +456,36 @@ test_narrow (void)
 /* The picture of the studio the README shows: the network example in a
  * 1280x800 window, as drawn by the window's own renderer. Written to
  * $MS_SCREENSHOT (tools/screenshot) or studio-screenshot.png here. */
+/* One evaluation per change: the checks' own gives the canvas its
+ * branch pills, and the canvas evaluates nothing itself. */
+static void
+test_one_evaluation (void)
+{
+  MsWindow *win = new_window ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL;
+  MsDocument *doc;
+  guint stack;
+
+  g_assert_true (ms_window_open_example (win, "network", &error));
+  test_ui_iterate (300);
+  doc = ms_window_get_document (win);
+  stack = ms_document_find_device (doc, "stack")->id;
+  before = g_strdup (_ms_canvas_get_variant (win->canvas, stack));
+  g_assert_nonnull (before);
+  g_assert_true (win->canvas->external_eval);
+
+  g_assert_true (ms_document_set_setting (doc, MS_SETTING_TARGET, "hvt", &error));
+  g_assert_cmpuint (win->canvas->eval_idle, ==, 0);   /* nothing of its own queued */
+  test_ui_iterate (100);
+  g_assert_nonnull (_ms_canvas_get_variant (win->canvas, stack));
+  g_assert_cmpstr (_ms_canvas_get_variant (win->canvas, stack), !=, before);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.undo", NULL));
+  test_ui_iterate (100);
+  g_assert_cmpstr (_ms_canvas_get_variant (win->canvas, stack), ==, before);
+  close_window (win);
+}
+
 /* A wire chosen on the canvas shows in the inspector, whose rows show
  * either end on the canvas again. */
 static void
@@ -564,6 +595,7 @@ main (int argc, char **argv)
   g_test_add_func ("/window/other-process", test_other_process);
   g_test_add_func ("/window/narrow", test_narrow);
   g_test_add_func ("/window/wire-selection", test_wire_selection);
+  g_test_add_func ("/window/one-evaluation", test_one_evaluation);
   g_test_add_func ("/window/screenshot", test_screenshot);
   status = g_test_run ();
   g_object_unref (app);
