@@ -478,30 +478,59 @@ static void
 emit_let_commented (Gen *g, const char *comment, const char *name, const char *head, GPtrArray *args,
                     GPtrArray *applied)
 {
-  g_autoptr(GString) line = g_string_new (NULL);
+  /* a thousand devices make a thousand of these: plain appends, no printf */
+  g_autoptr(GString) line = g_string_sized_new (128);
+  GString *out = g->out;
 
-  g_string_append_printf (line, "let %s = %s", name, head);
+  g_string_append (line, "let ");
+  g_string_append (line, name);
+  g_string_append (line, " = ");
+  g_string_append (line, head);
   for (guint i = 0; i < args->len; i++)
-    g_string_append_printf (line, " %s", (char *) args->pdata[i]);
+    {
+      g_string_append_c (line, ' ');
+      g_string_append (line, args->pdata[i]);
+    }
   for (guint i = 0; i < applied->len; i++)
-    g_string_append_printf (line, " $ %s", (char *) applied->pdata[i]);
+    {
+      g_string_append (line, " $ ");
+      g_string_append (line, applied->pdata[i]);
+    }
   if (line->len <= LINE_WIDTH && strchr (line->str, '\n') == NULL)
     {
       if (g->after_block)
-        g_string_append_c (g->out, '\n');
+        g_string_append_c (out, '\n');
       g->after_block = FALSE;
-      g_string_append_printf (g->out, "%s%s\n", comment ? comment : "", line->str);
+      if (comment != NULL)
+        g_string_append (out, comment);
+      g_string_append_len (out, line->str, (gssize) line->len);
+      g_string_append_c (out, '\n');
       return;
     }
-  /* a blank line around lets that take several lines */
-  if (g->out->len >= 2 && !g_str_has_suffix (g->out->str, "\n\n"))
-    g_string_append_c (g->out, '\n');
+  /* a blank line around lets that take several lines (looking at the end
+   * of the output only: it is long by now) */
+  if (out->len >= 2 && !(out->str[out->len - 1] == '\n' && out->str[out->len - 2] == '\n'))
+    g_string_append_c (out, '\n');
   g->after_block = TRUE;
-  g_string_append_printf (g->out, "%slet %s =\n  %s\n", comment ? comment : "", name, head);
+  if (comment != NULL)
+    g_string_append (out, comment);
+  g_string_append (out, "let ");
+  g_string_append (out, name);
+  g_string_append (out, " =\n  ");
+  g_string_append (out, head);
+  g_string_append_c (out, '\n');
   for (guint i = 0; i < args->len; i++)
-    g_string_append_printf (g->out, "    %s\n", (char *) args->pdata[i]);
+    {
+      g_string_append (out, "    ");
+      g_string_append (out, args->pdata[i]);
+      g_string_append_c (out, '\n');
+    }
   for (guint i = 0; i < applied->len; i++)
-    g_string_append_printf (g->out, "  $ %s\n", (char *) applied->pdata[i]);
+    {
+      g_string_append (out, "  $ ");
+      g_string_append (out, applied->pdata[i]);
+      g_string_append_c (out, '\n');
+    }
 }
 
 static void

@@ -387,19 +387,6 @@ ms_document_get_next_id (MsDocument *self)
 
 /* ---- names ------------------------------------------------------------------- */
 
-static const char * const ocaml_keywords[] = {
-  "and", "as", "assert", "asr", "begin", "class", "constraint", "do", "done",
-  "downto", "else", "end", "exception", "external", "false", "for", "fun",
-  "function", "functor", "if", "in", "include", "inherit", "initializer",
-  "land", "lazy", "let", "lor", "lsl", "lsr", "lxor", "match", "method",
-  "mod", "module", "mutable", "new", "nonrec", "object", "of", "open", "or",
-  "private", "rec", "sig", "struct", "then", "to", "true", "try", "type",
-  "val", "virtual", "when", "while", "with", "effect",
-  /* the lexer's built-in values are keywords too */
-  "__FILE__", "__FUNCTION__", "__LINE__", "__LOC__", "__MODULE__", "__POS__",
-  "__FILE_OF__", "__LINE_OF__", "__LOC_OF__", "__POS_OF__", NULL
-};
-
 /* Values of `open Mirage` that an exported config.ml itself refers to. */
 static const char * const dsl_names[] = {
   "register", "main", "foreign", "package", "impl", "job", "typ", "key",
@@ -413,16 +400,16 @@ reserved_kind (const char *name)
 {
   static GHashTable *reserved;
 
+  if (ms_value_is_ocaml_keyword (name))
+    return 1;
   if (g_once_init_enter (&reserved))
     {
       GHashTable *set = g_hash_table_new (g_str_hash, g_str_equal);
-      for (guint i = 0; ocaml_keywords[i]; i++)
-        g_hash_table_insert (set, (gpointer) ocaml_keywords[i], GINT_TO_POINTER (1));
       for (guint i = 0; dsl_names[i]; i++)
-        g_hash_table_insert (set, (gpointer) dsl_names[i], GINT_TO_POINTER (2));
+        g_hash_table_add (set, (gpointer) dsl_names[i]);
       g_once_init_leave (&reserved, set);
     }
-  return GPOINTER_TO_INT (g_hash_table_lookup (reserved, name));
+  return g_hash_table_contains (reserved, name) ? 2 : 0;
 }
 
 gboolean

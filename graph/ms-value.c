@@ -98,8 +98,9 @@ static const char *const log_levels[] = {
   "quiet", "app", "error", "warning", "info", "debug", NULL,
 };
 
-/* OCaml 5.3's keywords ("effect" included): a binding named like one of
- * them would not compile in the generated config.ml. */
+/* OCaml 5.3's keywords ("effect" included), and the lexer's built-in
+ * values, which are keywords too: a binding named like one of them would
+ * not compile in the generated config.ml. */
 static const char *const ocaml_keywords[] = {
   "and", "as", "assert", "asr", "begin", "class", "constraint", "do", "done",
   "downto", "effect", "else", "end", "exception", "external", "false", "for",
@@ -107,7 +108,9 @@ static const char *const ocaml_keywords[] = {
   "initializer", "land", "lazy", "let", "lor", "lsl", "lsr", "lxor", "match",
   "method", "mod", "module", "mutable", "new", "nonrec", "object", "of",
   "open", "or", "private", "rec", "sig", "struct", "then", "to", "true",
-  "try", "type", "val", "virtual", "when", "while", "with", NULL,
+  "try", "type", "val", "virtual", "when", "while", "with",
+  "__FILE__", "__FUNCTION__", "__LINE__", "__LOC__", "__MODULE__", "__POS__",
+  "__FILE_OF__", "__LINE_OF__", "__LOC_OF__", "__POS_OF__", NULL,
 };
 
 typedef struct {
@@ -564,6 +567,34 @@ ms_value_parse_bool (const char *value,
 
 /* Identifiers ---------------------------------------------------------- */
 
+static int
+compare_strings (const void *a, const void *b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* Every name of an export is checked against the keywords: a sorted copy
+ * made once (threads share it: the checks evaluate on a worker) and a
+ * binary search, not a walk of the list. */
+gboolean
+ms_value_is_ocaml_keyword (const char *s)
+{
+  static const char **sorted;
+  static gsize n;
+
+  if (g_once_init_enter (&sorted))
+    {
+      gsize count = g_strv_length ((char **) ocaml_keywords);
+      const char **copy = g_new (const char *, count);
+
+      memcpy (copy, ocaml_keywords, count * sizeof *copy);
+      qsort (copy, count, sizeof *copy, compare_strings);
+      n = count;
+      g_once_init_leave (&sorted, copy);
+    }
+  return bsearch (&s, sorted, n, sizeof *sorted, compare_strings) != NULL;
+}
+
 static const char *
 identifier_problem (const char *s)
 {
@@ -579,7 +610,7 @@ identifier_problem (const char *s)
       return "names contain only ASCII letters, digits, “_” and “'”";
   if (strcmp (s, "_") == 0)
     return "“_” alone is OCaml's wildcard, not a name";
-  if (g_strv_contains (ocaml_keywords, s))
+  if (ms_value_is_ocaml_keyword (s))
     return "it is an OCaml keyword";
   return NULL;
 }

@@ -38,6 +38,8 @@ gboolean  ms_value_parse_int64      (const char *value,
 /* An OCaml lowercase identifier, [a-z_][A-Za-z0-9_']*, that is neither "_"
  * nor an OCaml keyword (the name must work as an OCaml binding). */
 gboolean  ms_value_is_identifier    (const char *s);
+/* An OCaml keyword, or one of the lexer's built-in values (__POS__ ...). */
+gboolean  ms_value_is_ocaml_keyword (const char *s);
 
 /* v in decimal into buf, without printf: positions are formatted for every
  * parameter of every device during checks. */

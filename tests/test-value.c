@@ -664,10 +664,13 @@ test_identifier (void)
 {
   static const char *const good[] = {
     "a", "x1", "_x", "__", "foo_bar", "camelCase", "x'", "x''", "a'b", "letter", "types",
+    "and_", "withs", "__file__", "zzz", "aaa",
   };
   static const char *const bad[] = {
     "", "_", "A", "Foo", "1a", "'a", "a-b", "a b", "a.b", "é", "aé", "let", "in",
     "fun", "module", "effect", "true", "mod", "a\n",
+    /* the first and last keywords in order, and the lexer's built-in values */
+    "and", "with", "__FILE__", "__POS_OF__",
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (good); i++)
