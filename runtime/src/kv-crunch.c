@@ -112,17 +112,7 @@ crunch_get_partial (mirage_kv_ro *kv, const char *key, uint64_t offset, size_t l
   int r = lookup ((crunch_kv *) kv, key, &f);
   if (r < 0)
     return r;
-  size_t start = offset < f->len ? (size_t) offset : f->len;
-  size_t n = f->len - start < len ? f->len - start : len;
-  char *p = malloc (n + 1);
-  if (!p)
-    return -ENOMEM;
-  if (n)
-    memcpy (p, f->data + start, n);
-  p[n] = '\0';
-  *data = p;
-  *out_len = n;
-  return 0;
+  return mirage_kv__copy_range ((const char *) f->data, f->len, offset, len, data, out_len);
 }
 
 static int

@@ -1,4 +1,4 @@
-/* kv-key.c: keys and entry lists shared by the key-value stores. */
+/* kv-key.c: keys, entry lists and value copies shared by the key-value stores. */
 #include "kv-private.h"
 
 #include <errno.h>
@@ -55,4 +55,22 @@ mirage_kv_entries_free (mirage_kv_entry *entries, size_t n)
   for (size_t i = 0; i < n; i++)
     free (entries[i].name);
   free (entries);
+}
+
+int
+mirage_kv__copy_range (const char *src, size_t len, uint64_t offset, size_t want,
+                       void **data, size_t *out_len)
+{
+  size_t start = offset < len ? (size_t) offset : len;
+  size_t n = len - start < want ? len - start : want;
+  char *p = malloc (n + 1);
+
+  if (!p)
+    return -ENOMEM;
+  if (n)
+    memcpy (p, src + start, n);
+  p[n] = '\0';
+  *data = p;
+  *out_len = n;
+  return 0;
 }

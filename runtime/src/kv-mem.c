@@ -101,17 +101,7 @@ mem_get_partial (mirage_kv_ro *kv, const char *key, uint64_t offset, size_t len,
   int r = lookup (m, k, &v);
   if (r < 0)
     return r;
-  size_t start = offset < v->len ? (size_t) offset : v->len;
-  size_t n = v->len - start < len ? v->len - start : len;
-  char *p = malloc (n + 1);
-  if (!p)
-    return -ENOMEM;
-  if (n)
-    memcpy (p, v->data + start, n);
-  p[n] = '\0';
-  *data = p;
-  *out_len = n;
-  return 0;
+  return mirage_kv__copy_range ((const char *) v->data, v->len, offset, len, data, out_len);
 }
 
 static int
