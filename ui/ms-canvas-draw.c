@@ -329,8 +329,22 @@ in_wire_drag (MsCanvas *self)
   return self->drag == MS_CANVAS_DRAG_WIRE;
 }
 
+/* With the keyboard on a port, its wires stand out: they are what Delete
+ * (an input's) would take away, or what the output feeds. */
+static gboolean
+edge_is_focused (MsCanvas *self, const MsCanvasEdge *e)
+{
+  MsCanvasCard *c = _ms_canvas_lookup (self, self->focus_device);
+
+  if (c == NULL || self->focus_port < 0)
+    return FALSE;
+  if ((guint) self->focus_port >= c->n_ports)
+    return e->src == c;
+  return e->dst == c && e->port == (guint) self->focus_port;
+}
+
 static void
-draw_edges (MsCanvas *self, cairo_t *cr, const graphene_rect_t *view, double zoom)
+draw_edges (MsCanvas *self, cairo_t *cr, const graphene_rect_t *view, double zoom, gboolean focus)
 {
   const MsCanvasColors *c = &self->colors;
   gboolean dim_all = in_wire_drag (self);
@@ -361,7 +375,8 @@ draw_edges (MsCanvas *self, cairo_t *cr, const graphene_rect_t *view, double zoo
         }
       kind[i] = !wire_visible (view, sx, sy, tx, ty) ? 0
                 : _ms_canvas_edge_is_selected (self, e) ? 4
-                : e->error ? 3 : (e->src->selected || e->dst->selected) ? 2 : 1;
+                : e->error ? 3
+                : (e->src->selected || e->dst->selected || (focus && edge_is_focused (self, e))) ? 2 : 1;
     }
   cairo_set_line_cap (cr, zoom < 0.15 ? CAIRO_LINE_CAP_BUTT : CAIRO_LINE_CAP_ROUND);
   /* the plain wires are most of the frame: at two pixels wide the cheaper
@@ -995,7 +1010,7 @@ _ms_canvas_draw (MsCanvas *self, GtkSnapshot *snapshot, const graphene_rect_t *v
   cairo_translate (cr, -view->origin.x, -view->origin.y);
   if (zoom < MS_CANVAS_TEXT_ZOOM)
     cairo_set_tolerance (cr, 0.5);
-  draw_edges (self, cr, view, zoom);
+  draw_edges (self, cr, view, zoom, overlays && gtk_widget_has_focus (GTK_WIDGET (self)));
   cairo_destroy (cr);
 
   /* the cards */

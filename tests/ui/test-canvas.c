@@ -647,6 +647,54 @@ test_wire_select_delete (void)
   toasts_clear (&t);
 }
 
+/* With the keyboard on a connected input, its wire stands out. */
+static void
+test_focused_port_wire (void)
+{
+  Fixture f;
+  GtkWidget *window;
+  MsCanvas *canvas;
+  g_autoptr(GskRenderer) renderer = gsk_cairo_renderer_new ();
+  g_autoptr(GdkTexture) plain = NULL, focused = NULL;
+  g_autofree guchar *a = NULL, *b = NULL;
+  MsCanvasCard *card;
+  double sx, sy, tx, ty;
+  int port = -1, mx, my;
+  gsize stride;
+
+  fixture_init_wired (&f);
+  g_assert_true (gsk_renderer_realize (renderer, NULL, NULL));
+  canvas = new_canvas (&window, f.doc);
+  ms_canvas_set_zoom (canvas, 1.0);
+  _ms_canvas_set_offset (canvas, -50, -50);
+  gtk_widget_grab_focus (GTK_WIDGET (canvas));
+  test_ui_drain ();
+  card = _ms_canvas_lookup (canvas, f.stack);
+  for (guint i = 0; i < card->n_ports; i++)
+    if (g_str_equal (card->ports[i].name, "net"))
+      port = (int) i;
+  g_assert_cmpint (port, >=, 0);
+  g_assert_true (_ms_canvas_port_position (canvas, f.net, NULL, &sx, &sy));
+  g_assert_true (_ms_canvas_port_position (canvas, f.stack, "net", &tx, &ty));
+  mx = (int) ((sx + tx) / 2 + 50);
+  my = (int) ((sy + ty) / 2 + 50);
+
+  _ms_canvas_set_focus (canvas, f.stack, -1);
+  plain = snapshot_widget (canvas, renderer);
+  _ms_canvas_set_focus (canvas, f.stack, port);
+  focused = snapshot_widget (canvas, renderer);
+  stride = (gsize) gdk_texture_get_width (plain) * 4;
+  a = g_malloc (stride * gdk_texture_get_height (plain));
+  b = g_malloc (stride * gdk_texture_get_height (focused));
+  gdk_texture_download (plain, a, stride);
+  gdk_texture_download (focused, b, stride);
+  g_assert_true (memcmp (a + my * stride + mx * 4, b + my * stride + mx * 4, 3) != 0);
+
+  gsk_renderer_unrealize (renderer);
+  destroy_window (window, canvas);
+  g_object_unref (f.doc);
+}
+
 /* Only the part of a wire that can show is stroked: a view that cuts a
  * long wire shows the same pixels as the picture of the whole graph. */
 static void
@@ -1304,6 +1352,7 @@ main (int argc, char **argv)
   g_test_add_func ("/canvas/wire", test_wire_connects_or_refuses);
   g_test_add_func ("/canvas/wire-select-delete", test_wire_select_delete);
   g_test_add_func ("/canvas/wire-cut-by-view", test_wire_cut_by_view);
+  g_test_add_func ("/canvas/focused-port-wire", test_focused_port_wire);
   g_test_add_func ("/canvas/quick-add", test_quick_add);
   g_test_add_func ("/canvas/delete-undo", test_delete_undo);
   g_test_add_func ("/canvas/copy-paste", test_copy_paste);
