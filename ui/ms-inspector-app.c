@@ -64,10 +64,13 @@ key_def (MsCatalog *cat, const char *name)
 char *
 ms_inspector_app_structure (MsInspector *self)
 {
-  g_autoptr(MsEvalGraph) g = ms_eval (self->doc, NULL);
+  MsEvalGraph *g;
   GPtrArray *devices = ms_document_get_devices (self->doc);
   GString *s = g_string_new ("app|jobs:");
 
+  /* kept for ms_inspector_build_app in the same refresh: one evaluation */
+  g_clear_pointer (&self->app_eval, ms_eval_graph_free);
+  g = self->app_eval = ms_eval (self->doc, NULL);
   for (guint i = 0; i < devices->len; i++)
     {
       const MsDevice *d = devices->pdata[i];
@@ -159,7 +162,8 @@ void
 ms_inspector_build_app (MsInspector *self)
 {
   MsCatalog *cat = ms_document_get_catalog (self->doc);
-  g_autoptr(MsEvalGraph) g = ms_eval (self->doc, NULL);
+  g_autoptr(MsEvalGraph) own = self->app_eval == NULL ? ms_eval (self->doc, NULL) : NULL;
+  MsEvalGraph *g = own != NULL ? own : self->app_eval;
   GPtrArray *devices = ms_document_get_devices (self->doc);
   GtkWidget *group;
   Field *f;

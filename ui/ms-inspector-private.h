@@ -68,6 +68,7 @@ struct _MsInspector
 
   MsDocument *doc;
   guint device;
+  MsEvalGraph *app_eval;   /* made by the application page's structure, used by its build */
   guint wire_target;       /* a wire shown: the input it feeds (device 0 then) */
   char *wire_param;
   gulong changed_id, reloaded_id;

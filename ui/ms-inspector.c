@@ -874,6 +874,7 @@ refresh_now (MsInspector *self)
   else
     for (guint i = 0; i < self->fields->len; i++)
       field_update (self->fields->pdata[i]);
+  g_clear_pointer (&self->app_eval, ms_eval_graph_free);
   update_diagnostics (self);
   if (self->pending_focus != NULL)
     {
@@ -952,6 +953,7 @@ ms_inspector_finalize (GObject *object)
   g_free (self->diagnostics_key);
   g_free (self->pending_focus);
   g_free (self->wire_param);
+  g_clear_pointer (&self->app_eval, ms_eval_graph_free);
   G_OBJECT_CLASS (ms_inspector_parent_class)->finalize (object);
 }
 
