@@ -690,6 +690,17 @@ on_pinch_scale (GtkGestureZoom *gesture, double scale, MsCanvas *self)
 }
 
 static void
+set_hover (MsCanvas *self, guint target, const char *param)
+{
+  if (target == self->wire_hover_target && g_strcmp0 (param, self->wire_hover_param) == 0)
+    return;
+  self->wire_hover_target = target;
+  g_free (self->wire_hover_param);
+  self->wire_hover_param = target != 0 ? g_strdup (param) : NULL;
+  _ms_canvas_redraw (self);
+}
+
+static void
 on_motion (GtkEventControllerMotion *controller, double wx, double wy, MsCanvas *self)
 {
   double x, y;
@@ -698,6 +709,8 @@ on_motion (GtkEventControllerMotion *controller, double wx, double wy, MsCanvas 
 
   self->pointer_x = wx;
   self->pointer_y = wy;
+  if (self->drag != MS_CANVAS_DRAG_NONE || self->space_down)
+    set_hover (self, 0, NULL);
   if (self->drag != MS_CANVAS_DRAG_NONE)
     return;
   if (self->space_down)
@@ -707,10 +720,40 @@ on_motion (GtkEventControllerMotion *controller, double wx, double wy, MsCanvas 
     }
   to_canvas (self, wx, wy, &x, &y);
   c = _ms_canvas_hit (self, x, y, &port);
-  if (c != NULL && (port >= 0 || (port == -1 && c->out_type != NULL)))
+  if (c == NULL)
+    {
+      guint target = 0;
+      const char *param = NULL;
+      gboolean on_wire = _ms_canvas_wire_at (self, x, y, &target, &param);
+      set_hover (self, on_wire ? target : 0, param);
+      set_cursor (self, on_wire ? "pointer" : NULL);
+      return;
+    }
+  set_hover (self, 0, NULL);
+  if (port >= 0 || (port == -1 && c->out_type != NULL))
     set_cursor (self, "crosshair");
   else
     set_cursor (self, NULL);
+}
+
+static void
+on_pointer_leave (GtkEventControllerMotion *controller, MsCanvas *self)
+{
+  set_hover (self, 0, NULL);
+}
+
+void
+_ms_canvas_pointer_motion (MsCanvas *self, double wx, double wy)
+{
+  on_motion (NULL, wx, wy, self);
+}
+
+gboolean
+_ms_canvas_get_hover_wire (MsCanvas *self, guint *target, const char **param)
+{
+  *target = self->wire_hover_target;
+  *param = self->wire_hover_param;
+  return self->wire_hover_target != 0;
 }
 
 /* ---- context menu --------------------------------------------------------------- */
@@ -1216,6 +1259,7 @@ _ms_canvas_input_init (MsCanvas *self)
 
   c = gtk_event_controller_motion_new ();
   g_signal_connect (c, "motion", G_CALLBACK (on_motion), self);
+  g_signal_connect (c, "leave", G_CALLBACK (on_pointer_leave), self);
   gtk_widget_add_controller (w, c);
 
   c = gtk_event_controller_key_new ();

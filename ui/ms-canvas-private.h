@@ -134,6 +134,9 @@ struct _MsCanvas
    * became a rubber band */
   guint         wire_press_target;
   char         *wire_press_param;
+  /* the wire under the pointer, drawn lit so wires look clickable */
+  guint         wire_hover_target;
+  char         *wire_hover_param;
 
   /* the primary drag, in canvas coordinates */
   MsCanvasDrag  drag;
@@ -324,6 +327,11 @@ const char *_ms_canvas_get_variant (MsCanvas *self, guint device);
 void        _ms_canvas_flush_eval (MsCanvas *self);
 /* The wire at (x, y), as the input it feeds: FALSE if there is none. */
 gboolean    _ms_canvas_wire_at (MsCanvas *self, double x, double y, guint *target, const char **param);
+
+/* The wire the pointer is over (lit, with a pointer cursor): FALSE if none. */
+gboolean    _ms_canvas_get_hover_wire (MsCanvas *self, guint *target, const char **param);
+/* A pointer move to widget point (wx, wy) as the motion controller gets it. */
+void        _ms_canvas_pointer_motion (MsCanvas *self, double wx, double wy);
 
 /* The worst diagnostic severity of a device's card, -1 for none. */
 int         _ms_canvas_get_severity (MsCanvas *self, guint device);

@@ -1676,6 +1676,7 @@ ms_canvas_finalize (GObject *object)
   g_clear_pointer (&self->rubber_base, g_hash_table_unref);
   g_free (self->wire_sel_param);
   g_free (self->wire_press_param);
+  g_free (self->wire_hover_param);
   G_OBJECT_CLASS (ms_canvas_parent_class)->finalize (object);
 }
 

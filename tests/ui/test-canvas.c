@@ -569,6 +569,15 @@ test_wire_select_delete (void)
   g_assert_false (_ms_canvas_wire_at (canvas, mx, my + 40, &target, &param));
   plain = ms_canvas_render_texture (canvas, renderer);
 
+  /* the pointer over it lights it up, and leaves it be elsewhere */
+  _ms_canvas_pointer_motion (canvas, (mx - canvas->off_x) * canvas->zoom, (my - canvas->off_y) * canvas->zoom);
+  g_assert_true (_ms_canvas_get_hover_wire (canvas, &target, &param));
+  g_assert_cmpuint (target, ==, f.stack);
+  g_assert_cmpstr (param, ==, "net");
+  g_assert_cmpstr (canvas->cursor, ==, "pointer");
+  _ms_canvas_pointer_motion (canvas, (mx - canvas->off_x) * canvas->zoom, (my + 200 - canvas->off_y) * canvas->zoom);
+  g_assert_false (_ms_canvas_get_hover_wire (canvas, &target, &param));
+
   /* click: the wire is selected, no device is, and it is drawn so */
   ms_canvas_select (canvas, &f.kv, 1);
   n_changed = 0;
