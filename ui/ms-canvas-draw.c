@@ -343,13 +343,6 @@ edge_is_focused (MsCanvas *self, const MsCanvasEdge *e)
   return e->dst == c && e->port == (guint) self->focus_port;
 }
 
-static gboolean
-edge_is_hovered (MsCanvas *self, const MsCanvasEdge *e)
-{
-  return self->wire_hover_target != 0 && e->dst->id == self->wire_hover_target
-         && g_strcmp0 (e->param, self->wire_hover_param) == 0;
-}
-
 static void
 draw_edges (MsCanvas *self, cairo_t *cr, const graphene_rect_t *view, double zoom, gboolean focus)
 {
@@ -381,10 +374,10 @@ draw_edges (MsCanvas *self, cairo_t *cr, const graphene_rect_t *view, double zoo
           continue;
         }
       kind[i] = !wire_visible (view, sx, sy, tx, ty) ? 0
-                : _ms_canvas_edge_is_selected (self, e) ? 4
+                : _ms_canvas_wire_is (&self->wire_sel, e) ? 4
                 : e->error ? 3
                 : (e->src->selected || e->dst->selected || (focus && edge_is_focused (self, e))
-                   || edge_is_hovered (self, e)) ? 2 : 1;
+                   || _ms_canvas_wire_is (&self->wire_hover, e)) ? 2 : 1;
     }
   cairo_set_line_cap (cr, zoom < 0.15 ? CAIRO_LINE_CAP_BUTT : CAIRO_LINE_CAP_ROUND);
   /* the plain wires are most of the frame: at two pixels wide the cheaper

@@ -344,3 +344,36 @@ _ms_canvas_edge_at (MsCanvas *self, double x, double y)
     }
   return found;
 }
+
+gboolean
+_ms_canvas_wire_set (MsCanvasWire *w, guint target, const char *param)
+{
+  char *copy;
+
+  if (target == 0 || param == NULL)
+    {
+      gboolean had = w->target != 0;
+      _ms_canvas_wire_clear (w);
+      return had;
+    }
+  if (w->target == target && g_strcmp0 (w->param, param) == 0)
+    return FALSE;
+  copy = g_strdup (param);
+  g_free (w->param);
+  w->target = target;
+  w->param = copy;
+  return TRUE;
+}
+
+void
+_ms_canvas_wire_clear (MsCanvasWire *w)
+{
+  w->target = 0;
+  g_clear_pointer (&w->param, g_free);
+}
+
+gboolean
+_ms_canvas_wire_is (const MsCanvasWire *w, const MsCanvasEdge *e)
+{
+  return w->target != 0 && e->dst->id == w->target && g_strcmp0 (e->param, w->param) == 0;
+}

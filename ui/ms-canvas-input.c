@@ -178,14 +178,7 @@ finish_detached (MsCanvas *self, MsCanvasCard *from, MsCanvasCard *hit, int port
     return;   /* put back where it was */
   if (hit == NULL || port < 0)
     {
-      g_autofree char *msg = NULL;
-      if (!ms_document_disconnect (self->doc, old->id, old_param, &error))
-        {
-          _ms_canvas_emit_toast (self, error->message, FALSE);
-          return;
-        }
-      msg = g_strdup_printf (_("Disconnected %s from %s.%s"), from->name, old->name, old_param);
-      _ms_canvas_emit_toast (self, msg, TRUE);
+      _ms_canvas_disconnect (self, old->id, old_param);
       return;
     }
   if (hit == from)
@@ -334,17 +327,13 @@ _ms_canvas_drag_begin (MsCanvas *self, double x, double y, GdkModifierType mods)
       return;
     }
 
-  self->wire_press_target = 0;
-  g_clear_pointer (&self->wire_press_param, g_free);
+  _ms_canvas_wire_clear (&self->wire_press);
   if (!toggle)
     {
       guint target;
       const char *param;
       if (_ms_canvas_wire_at (self, x, y, &target, &param))
-        {
-          self->wire_press_target = target;
-          self->wire_press_param = g_strdup (param);
-        }
+        _ms_canvas_wire_set (&self->wire_press, target, param);
     }
   self->drag = MS_CANVAS_DRAG_RUBBER;
   self->rubber_toggle = toggle;
@@ -359,7 +348,7 @@ _ms_canvas_drag_begin (MsCanvas *self, double x, double y, GdkModifierType mods)
             g_hash_table_add (self->rubber_base, GUINT_TO_POINTER (c->id));
         }
     }
-  else if ((self->n_selected > 0 || self->wire_sel_target != 0) && self->wire_press_target == 0)
+  else if ((self->n_selected > 0 || self->wire_sel.target != 0) && self->wire_press.target == 0)
     {
       _ms_canvas_clear_selection (self);
       _ms_canvas_selection_changed (self);
@@ -395,15 +384,14 @@ _ms_canvas_drag_update (MsCanvas *self, double x, double y)
       {
         graphene_rect_t r;
         gboolean changed = FALSE;
-        if (self->wire_press_target != 0)
+        if (self->wire_press.target != 0)
           {
             double dx = x - self->drag_x0, dy = y - self->drag_y0;
             if ((dx * dx + dy * dy) * self->zoom * self->zoom < 9)
               break;
             /* not a click on the wire after all: a rubber band, from nothing */
-            self->wire_press_target = 0;
-            g_clear_pointer (&self->wire_press_param, g_free);
-            if (self->n_selected > 0 || self->wire_sel_target != 0)
+            _ms_canvas_wire_clear (&self->wire_press);
+            if (self->n_selected > 0 || self->wire_sel.target != 0)
               {
                 _ms_canvas_clear_selection (self);
                 changed = TRUE;
@@ -476,14 +464,13 @@ _ms_canvas_drag_end (MsCanvas *self, double x, double y)
       break;
     case MS_CANVAS_DRAG_RUBBER:
       g_clear_pointer (&self->rubber_base, g_hash_table_unref);
-      if (self->wire_press_target != 0)
+      if (self->wire_press.target != 0)
         {
           double dx = x - self->drag_x0, dy = y - self->drag_y0;
           /* a click on a wire selects it; a drag from it is a rubber band */
           if ((dx * dx + dy * dy) * self->zoom * self->zoom < 9)
-            _ms_canvas_select_wire (self, self->wire_press_target, self->wire_press_param);
-          self->wire_press_target = 0;
-          g_clear_pointer (&self->wire_press_param, g_free);
+            _ms_canvas_select_wire (self, self->wire_press.target, self->wire_press.param);
+          _ms_canvas_wire_clear (&self->wire_press);
         }
       break;
     case MS_CANVAS_DRAG_NONE:
@@ -511,8 +498,7 @@ cancel_drag (MsCanvas *self)
           }
       }
   g_clear_pointer (&self->rubber_base, g_hash_table_unref);
-  self->wire_press_target = 0;
-  g_clear_pointer (&self->wire_press_param, g_free);
+  _ms_canvas_wire_clear (&self->wire_press);
   self->kwire = FALSE;
   g_clear_pointer (&self->kw_targets, g_array_unref);
   self->drag = MS_CANVAS_DRAG_NONE;
@@ -692,12 +678,8 @@ on_pinch_scale (GtkGestureZoom *gesture, double scale, MsCanvas *self)
 static void
 set_hover (MsCanvas *self, guint target, const char *param)
 {
-  if (target == self->wire_hover_target && g_strcmp0 (param, self->wire_hover_param) == 0)
-    return;
-  self->wire_hover_target = target;
-  g_free (self->wire_hover_param);
-  self->wire_hover_param = target != 0 ? g_strdup (param) : NULL;
-  _ms_canvas_redraw (self);
+  if (_ms_canvas_wire_set (&self->wire_hover, target, param))
+    _ms_canvas_redraw (self);
 }
 
 static void
@@ -751,9 +733,9 @@ _ms_canvas_pointer_motion (MsCanvas *self, double wx, double wy)
 gboolean
 _ms_canvas_get_hover_wire (MsCanvas *self, guint *target, const char **param)
 {
-  *target = self->wire_hover_target;
-  *param = self->wire_hover_param;
-  return self->wire_hover_target != 0;
+  *target = self->wire_hover.target;
+  *param = self->wire_hover.param;
+  return self->wire_hover.target != 0;
 }
 
 /* ---- context menu --------------------------------------------------------------- */
@@ -799,7 +781,7 @@ _ms_canvas_popup_menu (MsCanvas *self, double x, double y)
     ms_canvas_select (self, &id, 1);
   else if (c == NULL && _ms_canvas_wire_at (self, x, y, &target, &param))
     _ms_canvas_select_wire (self, target, param);
-  else if (c == NULL && (self->n_selected > 0 || self->wire_sel_target != 0))
+  else if (c == NULL && (self->n_selected > 0 || self->wire_sel.target != 0))
     ms_canvas_select (self, NULL, 0);
   if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
     return FALSE;
@@ -985,7 +967,7 @@ on_key_pressed (GtkEventControllerKey *controller, guint keyval, guint keycode,
     case GDK_KEY_Escape:
       if (self->drag != MS_CANVAS_DRAG_NONE)
         cancel_drag (self);
-      else if (self->n_selected > 0 || self->wire_sel_target != 0)
+      else if (self->n_selected > 0 || self->wire_sel.target != 0)
         {
           _ms_canvas_clear_selection (self);
           _ms_canvas_selection_changed (self);

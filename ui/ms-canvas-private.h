@@ -90,6 +90,12 @@ typedef struct {
   gboolean      error;
 } MsCanvasEdge;
 
+/* A wire, by the input it feeds: target.param; target 0 is none. */
+typedef struct {
+  guint target;
+  char *param;
+} MsCanvasWire;
+
 typedef enum {
   MS_CANVAS_DRAG_NONE,
   MS_CANVAS_DRAG_RUBBER,
@@ -126,17 +132,9 @@ struct _MsCanvas
   guint         focus_device;
   int           focus_port;      /* -1: the card; 0..n-1 inputs; n: the output */
   guint         n_selected;
-  /* a selected wire, by the input it feeds (0: none); never together
-   * with selected cards */
-  guint         wire_sel_target;
-  char         *wire_sel_param;
-  /* a press on a wire: it is selected on release, unless the press
-   * became a rubber band */
-  guint         wire_press_target;
-  char         *wire_press_param;
-  /* the wire under the pointer, drawn lit so wires look clickable */
-  guint         wire_hover_target;
-  char         *wire_hover_param;
+  MsCanvasWire  wire_sel;        /* the selected wire; never together with selected cards */
+  MsCanvasWire  wire_press;      /* pressed on: selected on release, unless it became a rubber band */
+  MsCanvasWire  wire_hover;      /* under the pointer, drawn lit so wires look clickable */
 
   /* the primary drag, in canvas coordinates */
   MsCanvasDrag  drag;
@@ -211,6 +209,10 @@ void          _ms_canvas_card_resolve_types (MsCanvas *self, MsCanvasCard *card)
 /* Resolves the types of visible cards in an idle, off the frame's time. */
 void          _ms_canvas_schedule_resolve (MsCanvas *self);
 void          _ms_canvas_rebuild_edges (MsCanvas *self);
+/* Sets w (target 0: none; param may be w's own string); TRUE if it changed. */
+gboolean      _ms_canvas_wire_set (MsCanvasWire *w, guint target, const char *param);
+void          _ms_canvas_wire_clear (MsCanvasWire *w);
+gboolean      _ms_canvas_wire_is (const MsCanvasWire *w, const MsCanvasEdge *e);
 /* A wire's curve: a cubic from (sx, sy) to (tx, ty) whose handles run
  * level out of both ports, this far. */
 double        _ms_canvas_wire_reach (double sx, double tx);
@@ -248,7 +250,9 @@ void          _ms_canvas_set_selected (MsCanvas *self, MsCanvasCard *card, gbool
 void          _ms_canvas_clear_selection (MsCanvas *self);
 /* Selects the wire feeding target.param alone, or none (target 0). */
 void          _ms_canvas_select_wire (MsCanvas *self, guint target, const char *param);
-gboolean      _ms_canvas_edge_is_selected (MsCanvas *self, const MsCanvasEdge *e);
+/* Takes the wire feeding target.param away, with a toast offering undo
+ * (or saying why not). */
+void          _ms_canvas_disconnect (MsCanvas *self, guint target, const char *param);
 void          _ms_canvas_set_focus (MsCanvas *self, guint device, int port);
 void          _ms_canvas_view_changed (MsCanvas *self);
 /* Something drawn changed: draw again (never gtk_widget_queue_draw alone). */

@@ -60,11 +60,8 @@ _ms_canvas_selection_changed (MsCanvas *self)
 void
 _ms_canvas_set_selected (MsCanvas *self, MsCanvasCard *card, gboolean selected)
 {
-  if (selected && self->wire_sel_target != 0)
-    {
-      self->wire_sel_target = 0;
-      g_clear_pointer (&self->wire_sel_param, g_free);
-    }
+  if (selected)
+    _ms_canvas_wire_clear (&self->wire_sel);
   if (card->selected == selected)
     return;
   card->selected = selected;
@@ -78,32 +75,21 @@ _ms_canvas_clear_selection (MsCanvas *self)
 {
   for (guint i = 0; i < self->cards->len && self->n_selected > 0; i++)
     _ms_canvas_set_selected (self, self->cards->pdata[i], FALSE);
-  self->wire_sel_target = 0;
-  g_clear_pointer (&self->wire_sel_param, g_free);
+  _ms_canvas_wire_clear (&self->wire_sel);
 }
 
 void
 _ms_canvas_select_wire (MsCanvas *self, guint target, const char *param)
 {
-  g_autofree char *copy = NULL;
-
-  if (target == self->wire_sel_target && g_strcmp0 (param, self->wire_sel_param) == 0)
+  if (_ms_canvas_lookup (self, target) == NULL)
+    target = 0;
+  if (target != 0 && self->wire_sel.target == target && g_strcmp0 (param, self->wire_sel.param) == 0)
     return;
-  copy = g_strdup (param);   /* param may be the string cleared next */
-  _ms_canvas_clear_selection (self);
-  if (target != 0 && copy != NULL && _ms_canvas_lookup (self, target) != NULL)
-    {
-      self->wire_sel_target = target;
-      self->wire_sel_param = g_steal_pointer (&copy);
-    }
+  /* the cards go first; the wire takes their place */
+  for (guint i = 0; i < self->cards->len && self->n_selected > 0; i++)
+    _ms_canvas_set_selected (self, self->cards->pdata[i], FALSE);
+  _ms_canvas_wire_set (&self->wire_sel, target, param);
   _ms_canvas_selection_changed (self);
-}
-
-gboolean
-_ms_canvas_edge_is_selected (MsCanvas *self, const MsCanvasEdge *e)
-{
-  return self->wire_sel_target != 0 && e->dst->id == self->wire_sel_target
-         && g_strcmp0 (e->param, self->wire_sel_param) == 0;
 }
 
 gboolean
@@ -112,10 +98,10 @@ ms_canvas_get_selected_wire (MsCanvas *self, guint *target, const char **param)
   g_return_val_if_fail (MS_IS_CANVAS (self), FALSE);
 
   if (target != NULL)
-    *target = self->wire_sel_target;
+    *target = self->wire_sel.target;
   if (param != NULL)
-    *param = self->wire_sel_param;
-  return self->wire_sel_target != 0;
+    *param = self->wire_sel.param;
+  return self->wire_sel.target != 0;
 }
 
 void
@@ -134,13 +120,12 @@ ms_canvas_select_wire (MsCanvas *self, guint target, const char *param)
 static void
 check_wire_selection (MsCanvas *self)
 {
-  if (self->wire_sel_target == 0)
+  if (self->wire_sel.target == 0)
     return;
-  if (self->doc == NULL || _ms_canvas_lookup (self, self->wire_sel_target) == NULL
-      || ms_document_get_source (self->doc, self->wire_sel_target, self->wire_sel_param) == 0)
+  if (self->doc == NULL || _ms_canvas_lookup (self, self->wire_sel.target) == NULL
+      || ms_document_get_source (self->doc, self->wire_sel.target, self->wire_sel.param) == 0)
     {
-      self->wire_sel_target = 0;
-      g_clear_pointer (&self->wire_sel_param, g_free);
+      _ms_canvas_wire_clear (&self->wire_sel);
       _ms_canvas_selection_changed (self);
     }
 }
@@ -338,8 +323,7 @@ add_card (MsCanvas *self, const MsDevice *d, gboolean selected, guint index)
   gtk_widget_set_parent (card->a11y, GTK_WIDGET (self));
   if (selected)
     _ms_canvas_set_selected (self, card, TRUE);
-  _ms_canvas_a11y_update (self, card);
-  return card;
+  return card;   /* its stand-in is told its text by the caller, once the wires are known */
 }
 
 static void
@@ -372,14 +356,23 @@ clear_cards (MsCanvas *self)
   self->drag = MS_CANVAS_DRAG_NONE;
 }
 
-/* What feeds each input is in the descriptions: after a change of the
- * wiring or of a name, every card says its part again (unchanged text
- * is not sent). */
+/* What feeds each input is in the descriptions: after a whole rebuild
+ * every card says its part (unchanged text is not sent again). */
 static void
 update_all_a11y (MsCanvas *self)
 {
   for (guint i = 0; i < self->cards->len; i++)
     _ms_canvas_a11y_update (self, self->cards->pdata[i]);
+}
+
+/* After an edit, only the cards whose text it touched: a new card, the
+ * target of a wire that came or went, the cards a renamed device feeds. */
+static void
+touch_a11y (GHashTable **touched, guint id)
+{
+  if (*touched == NULL)
+    *touched = g_hash_table_new (NULL, NULL);
+  g_hash_table_add (*touched, GUINT_TO_POINTER (id));
 }
 
 static void
@@ -423,7 +416,8 @@ rebuild_all (MsCanvas *self)
 static void
 on_doc_changed (MsDocument *doc, MsChangeSet *cs, MsCanvas *self)
 {
-  gboolean structure = FALSE, selection = FALSE, renamed = FALSE;
+  gboolean structure = FALSE, selection = FALSE;
+  g_autoptr(GHashTable) touched = NULL;
   guint n_unplaced = 0;
 
   self->doc_serial++;
@@ -447,6 +441,7 @@ on_doc_changed (MsDocument *doc, MsChangeSet *cs, MsCanvas *self)
           if (d != NULL && card == NULL)
             {
               card = add_card (self, d, FALSE, 0);
+              touch_a11y (&touched, d->id);
               if (!card->placed)
                 {
                   /* added elsewhere without a place: in view, until it gets one */
@@ -478,6 +473,7 @@ on_doc_changed (MsDocument *doc, MsChangeSet *cs, MsCanvas *self)
             card->placed = FALSE;
           break;
         case MS_EDIT_CONNECTION:
+          touch_a11y (&touched, e->device);
           structure = TRUE;
           break;
         case MS_EDIT_RENAME:
@@ -487,7 +483,13 @@ on_doc_changed (MsDocument *doc, MsChangeSet *cs, MsCanvas *self)
               card->name = g_strdup (d->name);
               g_clear_object (&card->name_layout);
               apply_diagnostics_to (self, card);
-              renamed = TRUE;
+              touch_a11y (&touched, d->id);
+              {
+                GPtrArray *conns = ms_document_get_connections (doc);
+                for (guint k = 0; k < conns->len; k++)
+                  if (((MsConnection *) conns->pdata[k])->source == d->id)
+                    touch_a11y (&touched, ((MsConnection *) conns->pdata[k])->target);
+              }
             }
           break;
         case MS_EDIT_CUSTOM:
@@ -499,6 +501,7 @@ on_doc_changed (MsDocument *doc, MsChangeSet *cs, MsCanvas *self)
               double x = card->x, y = card->y;
               remove_card (self, e->device);
               card = add_card (self, d, sel, 0);
+              touch_a11y (&touched, d->id);
               card->x = x;
               card->y = y;
               if (focused)
@@ -514,8 +517,18 @@ on_doc_changed (MsDocument *doc, MsChangeSet *cs, MsCanvas *self)
           break;
         }
     }
-  if (structure || renamed)
-    update_all_a11y (self);
+  if (touched != NULL)
+    {
+      GHashTableIter it;
+      gpointer id;
+      g_hash_table_iter_init (&it, touched);
+      while (g_hash_table_iter_next (&it, &id, NULL))
+        {
+          MsCanvasCard *c = _ms_canvas_lookup (self, GPOINTER_TO_UINT (id));
+          if (c != NULL)
+            _ms_canvas_a11y_update (self, c);
+        }
+    }
   if (structure)
     {
       /* unification may change types anywhere downstream */
@@ -1103,20 +1116,19 @@ ms_canvas_cancel_layout (MsCanvas *self)
 
 /* ---- commands -------------------------------------------------------------------- */
 
-static void
-disconnect_selected_wire (MsCanvas *self)
+void
+_ms_canvas_disconnect (MsCanvas *self, guint target, const char *param)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *param = g_strdup (self->wire_sel_param);
-  guint target = self->wire_sel_target;
+  g_autofree char *p = g_strdup (param);   /* param may be a string the change frees */
   MsCanvasCard *to = _ms_canvas_lookup (self, target);
-  MsCanvasCard *from = self->doc != NULL ? _ms_canvas_lookup (self, ms_document_get_source (self->doc, target, param)) : NULL;
+  MsCanvasCard *from = self->doc != NULL ? _ms_canvas_lookup (self, ms_document_get_source (self->doc, target, p)) : NULL;
   g_autofree char *msg = NULL;
 
   if (to == NULL || from == NULL)
     return;
-  msg = g_strdup_printf (_("Disconnected %s from %s.%s"), from->name, to->name, param);
-  if (!ms_document_disconnect (self->doc, target, param, &error))
+  msg = g_strdup_printf (_("Disconnected %s from %s.%s"), from->name, to->name, p);
+  if (!ms_document_disconnect (self->doc, target, p, &error))
     {
       _ms_canvas_emit_toast (self, error->message, FALSE);
       return;
@@ -1132,9 +1144,9 @@ ms_canvas_delete_selection (MsCanvas *self)
   g_autofree char *msg = NULL;
 
   g_return_if_fail (MS_IS_CANVAS (self));
-  if (self->wire_sel_target != 0)
+  if (self->wire_sel.target != 0)
     {
-      disconnect_selected_wire (self);
+      _ms_canvas_disconnect (self, self->wire_sel.target, self->wire_sel.param);
       return;
     }
   sel = ms_canvas_get_selection (self);
@@ -1306,15 +1318,7 @@ action_cb (GtkWidget *widget, const char *name, GVariant *param)
           && gtk_widget_has_focus (widget) && self->doc != NULL
           && ms_document_get_source (self->doc, c->id, c->ports[self->focus_port].name) != 0)
         {
-          g_autoptr(GError) error = NULL;
-          g_autofree char *msg = NULL;
-          if (ms_document_disconnect (self->doc, c->id, c->ports[self->focus_port].name, &error))
-            {
-              msg = g_strdup_printf (_("Disconnected %s.%s"), c->name, c->ports[self->focus_port].name);
-              _ms_canvas_emit_toast (self, msg, TRUE);
-            }
-          else
-            _ms_canvas_emit_toast (self, error->message, FALSE);
+          _ms_canvas_disconnect (self, c->id, c->ports[self->focus_port].name);
           return;
         }
       ms_canvas_delete_selection (self);
@@ -1351,7 +1355,7 @@ update_actions (MsCanvas *self)
   GtkWidget *w = GTK_WIDGET (self);
   gboolean sel = self->n_selected > 0, any = self->cards->len > 0;
 
-  gtk_widget_action_set_enabled (w, "canvas.delete", sel || self->wire_sel_target != 0);
+  gtk_widget_action_set_enabled (w, "canvas.delete", sel || self->wire_sel.target != 0);
   gtk_widget_action_set_enabled (w, "canvas.duplicate", sel);
   gtk_widget_action_set_enabled (w, "canvas.copy", sel);
   gtk_widget_action_set_enabled (w, "canvas.cut", sel);
@@ -1674,9 +1678,9 @@ ms_canvas_finalize (GObject *object)
   g_array_unref (self->edges);
   g_ptr_array_unref (self->families);
   g_clear_pointer (&self->rubber_base, g_hash_table_unref);
-  g_free (self->wire_sel_param);
-  g_free (self->wire_press_param);
-  g_free (self->wire_hover_param);
+  _ms_canvas_wire_clear (&self->wire_sel);
+  _ms_canvas_wire_clear (&self->wire_press);
+  _ms_canvas_wire_clear (&self->wire_hover);
   G_OBJECT_CLASS (ms_canvas_parent_class)->finalize (object);
 }
 

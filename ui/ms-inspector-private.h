@@ -71,6 +71,7 @@ struct _MsInspector
   MsEvalGraph *app_eval;   /* made by the application page's structure, used by its build */
   guint wire_target;       /* a wire shown: the input it feeds (device 0 then) */
   char *wire_param;
+  char *wire_types[2];     /* its ends' types, from the structure for the build */
   gulong changed_id, reloaded_id;
 
   GtkWidget *scroller;

@@ -44,18 +44,22 @@ ms_inspector_wire_ends (MsInspector *self, const MsDevice **source, const MsDevi
   return *source != NULL;
 }
 
+/* The types unify over the whole graph: worked out once per refresh, here,
+ * and kept for ms_inspector_build_wire. */
 char *
 ms_inspector_wire_structure (MsInspector *self)
 {
   const MsDevice *source, *target;
-  g_autofree char *from = NULL, *to = NULL;
 
+  g_clear_pointer (&self->wire_types[0], g_free);
+  g_clear_pointer (&self->wire_types[1], g_free);
   if (!ms_inspector_wire_ends (self, &source, &target))
     return NULL;
-  from = result_type (self->doc, source->id);
-  to = port_type (self->doc, target->id, self->wire_param);
+  self->wire_types[0] = result_type (self->doc, source->id);
+  self->wire_types[1] = port_type (self->doc, target->id, self->wire_param);
   return g_strdup_printf ("wire|%u|%s|%s|%s|%s|%s|%s", target->id, self->wire_param, source->name,
-                          source->ctor, target->name, from ? from : "", to ? to : "");
+                          source->ctor, target->name, self->wire_types[0] ? self->wire_types[0] : "",
+                          self->wire_types[1] ? self->wire_types[1] : "");
 }
 
 static void
@@ -106,15 +110,13 @@ void
 ms_inspector_build_wire (MsInspector *self)
 {
   const MsDevice *source, *target;
-  g_autofree char *from = NULL, *to = NULL;
+  const char *from = self->wire_types[0], *to = self->wire_types[1];
   g_autofree char *description = NULL, *target_title = NULL;
   g_autofree char *from_sub = NULL, *to_sub = NULL;
   GtkWidget *group, *button, *box;
 
   if (!ms_inspector_wire_ends (self, &source, &target))
     return;
-  from = result_type (self->doc, source->id);
-  to = port_type (self->doc, target->id, self->wire_param);
 
   /* TRANSLATORS: a wire; %s are device names, e.g. "An argument of stack, fed by net." */
   description = g_strdup_printf (_("An argument of %s, fed by %s."), target->name, source->name);

@@ -953,6 +953,8 @@ ms_inspector_finalize (GObject *object)
   g_free (self->diagnostics_key);
   g_free (self->pending_focus);
   g_free (self->wire_param);
+  g_free (self->wire_types[0]);
+  g_free (self->wire_types[1]);
   g_clear_pointer (&self->app_eval, ms_eval_graph_free);
   G_OBJECT_CLASS (ms_inspector_parent_class)->finalize (object);
 }
