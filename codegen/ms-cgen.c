@@ -184,7 +184,7 @@ typedef struct {
 
 static const ArgType arg_types[] = {
   { "string", "MIRAGE_ARG_STRING", "const char *", "s" },
-  { "int", "MIRAGE_ARG_INT", "int ", "i" },
+  { "int", "MIRAGE_ARG_INT", "int64_t ", "i" },   /* OCaml int: 63 bits */
   { "int64", "MIRAGE_ARG_INT64", "int64_t ", "i64" },
   { "bool", "MIRAGE_ARG_BOOL", "bool ", "b" },
   { "port", "MIRAGE_ARG_PORT", "uint16_t ", "port" },
@@ -963,6 +963,17 @@ ms_cgen_generate_for (MsEvalGraph *g, GHashTable *runtime, const char *project,
     }
     if (args->len > 0)
       emit (gen.c, gen.c_lines, NULL, "    .args = args,\n    .n_args = %u,\n", args->len);
+    /* the project's defaults of the runtime's own -l/--logs and --delay */
+    for (guint i = 0; i < g->runtime_args->len; i++)
+      {
+        const MsEvalArg *a = g->runtime_args->pdata[i];
+        if (a->id != NULL && a->overridden && a->default_value != NULL && *a->default_value != '\0'
+            && (g_str_equal (a->id, "logs") || g_str_equal (a->id, "delay")))
+          {
+            g_autofree char *v = ms_escape_c_string (a->default_value);
+            emit (gen.c, gen.c_lines, NULL, "    .%s_default = %s,\n", a->id, v);
+          }
+      }
     emit (gen.c, gen.c_lines, NULL, "    .jobs = jobs,\n    .n_jobs = %u,\n  };\n\n", n_jobs);
     for (guint id = 1; id <= g->nodes->len; id++)
       if (phase[id] == PHASE_MAIN && id != reporter

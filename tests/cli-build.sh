@@ -206,5 +206,52 @@ done
 ok "echo: listening on a port" test -n "$port"
 ok "echo: a client gets its line back" timeout 5 bash -c "exec 3<>/dev/tcp/127.0.0.1/$port && printf 'ping pong\n' >&3 && read -r -t 3 reply <&3 && [ \"\$reply\" = 'ping pong' ]"
 
+ok "echo: --port is a port: 65535 is taken" bash -c "'$T/network/_build/network' --port=65535 --help >/dev/null; [ \$? -eq 63 ]"
+expect 64 "option '--port': invalid value '65536', expected a port number (0-65535)" \
+  "echo: --port=65536 refused at parse time, naming the argument" "$T/network/_build/network" --port=65536
+
+# int runtime arguments are OCaml's 63-bit int (issue 15, item 9)
+project big hello-key
+"$M" set "$T/big/big.mstudio" "unikernel.args=big:int=3000000000:A big number." >/dev/null
+cat > "$T/big/unikernel.c" <<'EOF'
+#include <inttypes.h>
+#include "unikernel.h"
+int
+unikernel_start (const struct unikernel_args *args)
+{
+  mirage_log_info (&mirage_log_application, "big=%" PRId64, args->big);
+  return 0;
+}
+EOF
+ok "int 3000000000: check passes" "$M" check "$T/big/big.mstudio"
+ok "int 3000000000: builds" "$M" build "$T/big/big.mstudio"
+ok "int 3000000000: the binary takes its own default" bash -c "'$T/big/_build/big' 2>&1 | grep -q -F 'big=3000000000'"
+ok "int: OCaml's max_int on the command line" bash -c "'$T/big/_build/big' --big=4611686018427387903 2>&1 | grep -q -F 'big=4611686018427387903'"
+expect 64 "expected an integer from -4611686018427387904 to 4611686018427387903" \
+  "int: past OCaml's max_int refused, naming the range" "$T/big/_build/big" --big=4611686018427387904
+expect 1 "out of range for an OCaml int (from -4611686018427387904 to 4611686018427387903)" \
+  "int: the same range in mstudio set" "$M" set "$T/big/big.mstudio" arg:big=4611686018427387904
+
+# project defaults of the runtime's own -l/--logs and --delay (item 10)
+project rtargs hello-key
+cat > "$T/rtargs/unikernel.c" <<'EOF'
+#include "unikernel.h"
+int
+unikernel_start (const struct unikernel_args *args)
+{
+  (void) args;
+  mirage_log_info (&mirage_log_application, "an info line");
+  mirage_log_warn (&mirage_log_application, "a warning line");
+  return 0;
+}
+EOF
+ok "runtime args: default build logs info" bash -c "'$M' run '$T/rtargs/rtargs.mstudio' 2>&1 | grep -q -F 'an info line'"
+ok "runtime args: set arg:delay=1 arg:logs=*:warning" "$M" set "$T/rtargs/rtargs.mstudio" arg:delay=1 'arg:logs=*:warning'
+ok "runtime args: main.c carries the project's defaults" bash -c "'$M' build '$T/rtargs/rtargs.mstudio' >/dev/null && grep -q -F '.delay_default = \"1\",' '$T/rtargs/_build/main.c' && grep -q -F '.logs_default = \"*:warning\",' '$T/rtargs/_build/main.c'"
+ok "runtime args: logs=*:warning drops info, keeps warnings" bash -c "'$T/rtargs/_build/rtargs' >'$T/rt.log' 2>&1; ! grep -q -F 'an info line' '$T/rt.log' && grep -q -F 'a warning line' '$T/rt.log'"
+ok "runtime args: delay=1 waits a second before the jobs" bash -c "s=\$(date +%s%N); '$T/rtargs/_build/rtargs' 2>/dev/null; e=\$(date +%s%N); [ \$(( (e - s) / 1000000 )) -ge 950 ]"
+ok "runtime args: the command line still wins" bash -c "'$T/rtargs/_build/rtargs' --delay=0 -l info 2>&1 | grep -q -F 'an info line'"
+ok "runtime args: --help shows the project's defaults" bash -c "'$T/rtargs/_build/rtargs' --help | grep -q -F -e '--delay=INT (absent=1)'"
+
 echo "1..$n"
 [ "$failed" -eq 0 ]

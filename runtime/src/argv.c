@@ -40,7 +40,8 @@ type_expected (mirage_arg_type t)
 {
   switch (t) {
   case MIRAGE_ARG_STRING: return "a string";
-  case MIRAGE_ARG_INT: return "an integer";
+  case MIRAGE_ARG_INT:
+    return "an integer from -4611686018427387904 to 4611686018427387903 (an OCaml int)";
   case MIRAGE_ARG_INT64: return "a 64-bit integer";
   case MIRAGE_ARG_BOOL: return "either 'true' or 'false'";
   case MIRAGE_ARG_PORT: return "a port number (0-65535)";
@@ -86,8 +87,8 @@ mirage_arg_parse_value (mirage_arg_type type, const char *text,
     v.s = text;
     break;
   case MIRAGE_ARG_INT:
-    ok = parse_integer (text, INT_MIN, INT_MAX, &n);
-    v.i = (int) n;
+    ok = parse_integer (text, MIRAGE_ARG_INT_MIN, MIRAGE_ARG_INT_MAX, &n);
+    v.i = n;
     break;
   case MIRAGE_ARG_INT64:
     ok = parse_integer (text, LLONG_MIN, LLONG_MAX, &n);

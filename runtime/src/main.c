@@ -22,7 +22,7 @@ mirage_noop_start (void *arg)
 
 typedef struct {
   const mirage_unikernel *u;
-  int delay_s;
+  int64_t delay_s;      /* --delay, up to OCaml's max_int */
   mirage_task **jobs;   /* NULL once joined */
   char *failure;        /* the first failure's message */
   int status;
@@ -59,7 +59,9 @@ run_jobs (void *data)
   boot *b = data;
   const mirage_unikernel *u = b->u;
   if (b->delay_s > 0) {
-    int r = mirage_task_sleep_ns ((uint64_t) b->delay_s * MIRAGE_NS_PER_S);
+    /* past 584 years of nanoseconds, sleep as long as a uint64_t can say */
+    uint64_t s = (uint64_t) b->delay_s;
+    int r = mirage_task_sleep_ns (s > UINT64_MAX / MIRAGE_NS_PER_S ? UINT64_MAX : s * MIRAGE_NS_PER_S);
     if (r < 0)
       return r;
   }
@@ -100,6 +102,10 @@ mirage_main (const mirage_unikernel *u, int argc, char **argv)
     .section = "UNIKERNEL PARAMETERS",
     .doc = "Number of seconds to wait before the unikernel starts its jobs.",
   };
+  if (u->logs_default && *u->logs_default)
+    logs.default_value = u->logs_default;
+  if (u->delay_default && *u->delay_default)
+    delay.default_value = u->delay_default;
   mirage_arg *small[16];
   size_t n = u->n_args + 2;
   mirage_arg **all = n <= 16 ? small : malloc (n * sizeof *all);

@@ -108,7 +108,26 @@ main (void)
 
   /* bad values name the flag and the type */
   bad (ARGV ("--key=x", "--count=12x"), "hello: option '--count': invalid value '12x', expected an integer", "int with junk");
-  bad (ARGV ("--key=x", "--count", "99999999999"), "option '--count': invalid value '99999999999', expected an integer", "int overflow");
+  /* int is OCaml's int (issue 15, item 9): 63 bits, as mstudio check accepts */
+  r = parse (ARGV ("--key=x", "--count=3000000000"));
+  tap_ok (r == 0 && a_count.value.i == 3000000000LL, "int beyond 32 bits (OCaml's int): %s", errbuf);
+  r = parse (ARGV ("--key=x", "--count=4611686018427387903"));
+  tap_ok (r == 0 && a_count.value.i == MIRAGE_ARG_INT_MAX, "int: OCaml's max_int");
+  r = parse (ARGV ("--key=x", "--count=-4611686018427387904"));
+  tap_ok (r == 0 && a_count.value.i == MIRAGE_ARG_INT_MIN, "int: OCaml's min_int");
+  bad (ARGV ("--key=x", "--count", "4611686018427387904"),
+       "option '--count': invalid value '4611686018427387904', expected an integer from "
+       "-4611686018427387904 to 4611686018427387903 (an OCaml int)", "int overflow names the range");
+  bad (ARGV ("--key=x", "--count=-4611686018427387905"), "from -4611686018427387904 to 4611686018427387903",
+       "int underflow names the range");
+  {
+    mirage_arg d = { .name = "d", .type = MIRAGE_ARG_INT, .default_value = "3000000000" };
+    mirage_arg *one[] = { &d };
+    mirage_args spec = { .name = "hello", .args = one, .n_args = 1 };
+    r = mirage_args_parse (&spec, 1, ARGV ("--key=x"));
+    tap_ok (r == 0 && d.value.i == 3000000000LL, "a default beyond 32 bits is the binary's own");
+    mirage_args_clear (&spec);
+  }
   bad (ARGV ("--key=x", "--big=1e3"), "option '--big': invalid value '1e3', expected a 64-bit integer", "int64");
   bad (ARGV ("--key=x", "--verbose=yes"), "option '--verbose': invalid value 'yes', expected either 'true' or 'false'", "bool");
   bad (ARGV ("--key=x", "--port=70000"), "option '--port': invalid value '70000', expected a port number (0-65535)", "port too big");

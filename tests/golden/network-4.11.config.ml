@@ -15,7 +15,7 @@ open Mirage
 let net = default_network
 let stack = generic_stackv4v6 net
 
-(* --port: int, default 8080: The TCP port to listen on. *)
+(* --port: port, default 8080: The TCP port to listen on. *)
 let unikernel =
   main
     ~runtime_args:[ runtime_arg ~pos:__POS__ "Unikernel.port" ]

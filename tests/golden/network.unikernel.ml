@@ -4,7 +4,7 @@
 
 open Cmdliner
 
-(* --port (int, default 8080): The TCP port to listen on. *)
+(* --port (port, default 8080): The TCP port to listen on. *)
 let port =
   let doc = Arg.info ~doc:"The TCP port to listen on." [ "port" ] in
   Arg.(value & opt int 8080 doc)
@@ -12,7 +12,7 @@ let port =
 module Main (Stack : Tcpip.Stack.V4V6) = struct
   let start stack port =
     (* stack: input 1 (stackv4v6), stack *)
-    (* port: runtime argument --port (int) *)
+    (* port: runtime argument --port (port) *)
     ignore stack;
     ignore port;
     Lwt.return_unit

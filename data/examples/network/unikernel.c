@@ -27,9 +27,9 @@ unikernel_start (struct mirage_stack *stack, const struct unikernel_args *args)
   mirage_endpoint local;
   int r;
 
-  if (args->port < 0 || args->port > 65535)
-    return -EINVAL;
-  r = mirage_tcp_listen (stack, NULL, (uint16_t) args->port, &listener);
+  /* --port is of type port: the runtime's parser refuses what is not
+   * 0..65535, naming the option */
+  r = mirage_tcp_listen (stack, NULL, args->port, &listener);
   if (r < 0)
     return r;
   mirage_tcp_listener_endpoint (listener, &local);

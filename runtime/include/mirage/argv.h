@@ -30,9 +30,14 @@ extern "C" {
 #define MIRAGE_EXIT_HELP 63
 #define MIRAGE_EXIT_ARGUMENT_ERROR 64
 
+/* The range of MIRAGE_ARG_INT: OCaml's int on 64-bit hosts (-2^62 ..
+ * 2^62-1), the range the catalog's `int` and mstudio check accept. */
+#define MIRAGE_ARG_INT_MAX INT64_C (4611686018427387903)
+#define MIRAGE_ARG_INT_MIN (-MIRAGE_ARG_INT_MAX - 1)
+
 typedef enum {
   MIRAGE_ARG_STRING,
-  MIRAGE_ARG_INT,
+  MIRAGE_ARG_INT,            /* OCaml's int: MIRAGE_ARG_INT_MIN..MAX, in value.i */
   MIRAGE_ARG_INT64,
   MIRAGE_ARG_BOOL,
   MIRAGE_ARG_PORT,
@@ -46,7 +51,7 @@ typedef enum {
 
 typedef union {
   const char *s;
-  int i;
+  int64_t i;                /* MIRAGE_ARG_INT: 63 bits, as OCaml's int */
   int64_t i64;
   bool b;
   uint16_t port;

@@ -41,6 +41,11 @@ typedef struct {
   /* NULL: the default reporter (default ptime, standard error). Set
    * no_reporter to drop logs. */
   mirage_reporter *reporter;
+  /* The project's defaults of the runtime's own arguments (`mstudio set
+   * P arg:logs=*:warning arg:delay=2`), parsed as if typed; NULL: none
+   * for -l/--logs, "0" for --delay. */
+  const char *logs_default;
+  const char *delay_default;
 } mirage_unikernel;
 
 /* Runs the unikernel; returns the process exit status. The runtime's own
