@@ -22,6 +22,7 @@
 #include "mstudio-private.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,7 @@
 #include "ms-config.h"
 #include "ms-eval.h"
 #include "ms-export.h"
+#include "ms-import.h"
 #include "ms-paths.h"
 
 #include "mirage/sandbox.h"
@@ -119,6 +121,85 @@ write_if_changed (const char *file, const char *text, GError **error)
   if (g_file_get_contents (file, &old, NULL, NULL) && g_str_equal (old, text))
     return TRUE;
   return ms_export_write_file (file, text, TRUE, error);
+}
+
+/* ---- reading inputs ---------------------------------------------------------- */
+
+/* The unikernel's source is read as import reads a config.ml: a regular
+ * file of at most MS_IMPORT_MAX_INPUT bytes. The checks are made on the
+ * open descriptor (O_NONBLOCK: opening a FIFO does not wait for a
+ * writer), so a device (/dev/zero), a FIFO or a huge file is refused
+ * before anything is read, and a file that grows while it is read stops
+ * at the bound. FALSE with *error set (G_FILE_ERROR_INVAL for "not a
+ * regular file", G_FILE_ERROR_FAILED for "too large"). */
+static gboolean
+read_source_file (const char *path, char **text, gsize *len, GError **error)
+{
+  g_autofree char *shown = g_strescape (path, NULL);
+  g_autofree char *buf = NULL;
+  struct stat st;
+  gsize n = 0;
+  int fd = open (path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+
+  if (fd < 0)
+    {
+      int e = errno;
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (e), "cannot read %s: %s", shown, g_strerror (e));
+      return FALSE;
+    }
+  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                   "%s is not a regular file (devices, FIFOs and directories are not read)", shown);
+      close (fd);
+      return FALSE;
+    }
+  if ((guint64) st.st_size > MS_IMPORT_MAX_INPUT)
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_FAILED,
+                   "%s is larger than %u bytes (%" G_GUINT64_FORMAT " bytes), the limit for a source file",
+                   shown, MS_IMPORT_MAX_INPUT, (guint64) st.st_size);
+      close (fd);
+      return FALSE;
+    }
+  buf = g_malloc ((gsize) st.st_size + 1);
+  for (;;)
+    {
+      gsize want = (gsize) st.st_size + 1 - n;
+      ssize_t r;
+      if (want == 0)
+        {
+          /* it grew past its size: read on within the bound */
+          if (n > MS_IMPORT_MAX_INPUT)
+            {
+              g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_FAILED,
+                           "%s is larger than %u bytes, the limit for a source file", shown, MS_IMPORT_MAX_INPUT);
+              close (fd);
+              return FALSE;
+            }
+          st.st_size = (off_t) MIN ((gsize) st.st_size * 2 + 1, (gsize) MS_IMPORT_MAX_INPUT + 1);
+          buf = g_realloc (buf, (gsize) st.st_size + 1);
+          continue;
+        }
+      r = read (fd, buf + n, want);
+      if (r < 0 && errno == EINTR)
+        continue;
+      if (r < 0)
+        {
+          int e = errno;
+          g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (e), "cannot read %s: %s", shown, g_strerror (e));
+          close (fd);
+          return FALSE;
+        }
+      if (r == 0)
+        break;
+      n += (gsize) r;
+    }
+  close (fd);
+  buf[n] = '\0';
+  *text = g_steal_pointer (&buf);
+  *len = n;
+  return TRUE;
 }
 
 /* ---- embedded directories (crunch) ------------------------------------------ */
@@ -474,9 +555,15 @@ build (const char *path, const char *outdir_arg, const char *source_arg, MsCgenT
       return CLI_EXIT_ERRORS;
     }
   source = source_arg ? g_strdup (source_arg) : g_build_filename (project_dir, "unikernel.c", NULL);
-  if (!g_file_get_contents (source, &source_text, &source_len, &error))
+  if (!read_source_file (source, &source_text, &source_len, &error))
     {
-      if (source_arg == NULL)
+      if (g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_INVAL))
+        {
+          cli_error (path, "cannot build: %s", error->message);
+          prepared_clear (&p);
+          return CLI_EXIT_USAGE;
+        }
+      if (source_arg == NULL && g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
         cli_error (path, "cannot build: no unikernel.c next to the project (%s); "
                    "`mstudio export P --format c-skeleton -o DIR` writes one, or give --source FILE",
                    error->message);

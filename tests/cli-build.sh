@@ -253,5 +253,13 @@ ok "runtime args: delay=1 waits a second before the jobs" bash -c "s=\$(date +%s
 ok "runtime args: the command line still wins" bash -c "'$T/rtargs/_build/rtargs' --delay=0 -l info 2>&1 | grep -q -F 'an info line'"
 ok "runtime args: --help shows the project's defaults" bash -c "'$T/rtargs/_build/rtargs' --help | grep -q -F -e '--delay=INT (absent=1)'"
 
+# build --source reads as import does: a regular file of at most 4 MiB (item 13)
+mkfifo "$T/fifo.c"
+expect 2 "fifo.c is not a regular file" "--source FIFO: refused at once, not waited on" timeout 10 "$M" build "$T/noop/noop.mstudio" --source "$T/fifo.c"
+expect 2 "/dev/zero is not a regular file" "--source /dev/zero: refused before reading" timeout 5 "$M" build "$T/noop/noop.mstudio" --source /dev/zero
+expect 2 "is not a regular file" "--source DIR: refused" timeout 10 "$M" build "$T/noop/noop.mstudio" --source "$T/noop"
+head -c 4194305 /dev/zero | tr '\0' ' ' >"$T/huge.c"
+expect 1 "huge.c is larger than 4194304 bytes (4194305 bytes)" "--source over 4 MiB: refused, naming the limit" timeout 10 "$M" build "$T/noop/noop.mstudio" --source "$T/huge.c"
+
 echo "1..$n"
 [ "$failed" -eq 0 ]
