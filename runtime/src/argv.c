@@ -131,6 +131,91 @@ mirage_arg_parse_value (mirage_arg_type type, const char *text,
   return 0;
 }
 
+/* ---- terminal-safe text ---- */
+
+/* Decodes one UTF-8 sequence at @p (@n bytes left): its code point, and
+ * its length in *@len; -1 (length 1) for a byte that starts no valid
+ * sequence (overlong forms and surrogates included). */
+static long
+utf8_next (const unsigned char *p, size_t n, size_t *len)
+{
+  unsigned c = p[0];
+  size_t k = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : (c & 0xf8) == 0xf0 ? 4 : 0;
+  *len = 1;
+  if (k == 0 || k > n)
+    return -1;
+  long cp = k == 1 ? (long) c : k == 2 ? (long) (c & 0x1f) : k == 3 ? (long) (c & 0x0f) : (long) (c & 0x07);
+  for (size_t i = 1; i < k; i++) {
+    if ((p[i] & 0xc0) != 0x80)
+      return -1;
+    cp = (cp << 6) | (p[i] & 0x3f);
+  }
+  static const long least[] = { 0, 0, 0x80, 0x800, 0x10000 };
+  if (cp < least[k] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+    return -1;
+  *len = k;
+  return cp;
+}
+
+/* Characters that change what a terminal shows without being seen:
+ * bidirectional controls (a default could reorder the line it is on),
+ * zero-width characters, the BOM, and the line and paragraph separators. */
+static bool
+is_invisible (long cp)
+{
+  return cp == 0x061c || (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x2028 && cp <= 0x202e)
+         || (cp >= 0x2060 && cp <= 0x2069) || cp == 0xfeff;
+}
+
+/* @text with control characters (C0, DEL, C1), the characters above and
+ * bytes that are not UTF-8 written as escapes (\n, \t, \x1b, \u202e),
+ * as mstudio's cli_escape does for project text; malloc'ed, NULL when
+ * out of memory. Defaults and docs come from the project, so --help and
+ * the messages that quote a value print them through this. */
+char *
+mirage_args_escape (const char *text)
+{
+  if (!text)
+    text = "";
+  size_t n = strlen (text);
+  char *out = malloc (6 * n + 1);   /* the longest escape, \uXXXX, is 6 bytes for >= 1 */
+  if (!out)
+    return NULL;
+  const unsigned char *p = (const unsigned char *) text;
+  char *o = out;
+  while (n > 0) {
+    size_t len;
+    long cp = utf8_next (p, n, &len);
+    if (cp == '\n')
+      o += sprintf (o, "\\n");
+    else if (cp == '\t')
+      o += sprintf (o, "\\t");
+    else if (cp == '\r')
+      o += sprintf (o, "\\r");
+    else if (cp < 0 || cp < 0x20 || cp == 0x7f)
+      o += sprintf (o, "\\x%02x", (unsigned) p[0]);
+    else if ((cp >= 0x80 && cp < 0xa0) || is_invisible (cp))
+      o += sprintf (o, "\\u%04lx", cp);
+    else {
+      memcpy (o, p, len);
+      o += len;
+    }
+    p += len;
+    n -= len;
+  }
+  *o = '\0';
+  return out;
+}
+
+/* fputs of mirage_args_escape (@text) */
+static void
+put_safe (FILE *out, const char *text)
+{
+  char *safe = mirage_args_escape (text);
+  fputs (safe ? safe : "", out);
+  free (safe);
+}
+
 /* ---- messages ---- */
 
 static void
@@ -141,13 +226,17 @@ static void
 usage_error (const mirage_args *spec, const char *fmt, ...)
 {
   FILE *err = spec->err ? spec->err : stderr;
+  char msg[1024];
   va_list ap;
   va_start (ap, fmt);
-  fprintf (err, "%s: ", spec->name);
-  vfprintf (err, fmt, ap);
+  vsnprintf (msg, sizeof msg, fmt, ap);
   va_end (ap);
+  char *name = mirage_args_escape (spec->name);
+  fprintf (err, "%s: ", name ? name : "");
+  put_safe (err, msg);
   fprintf (err, "\nUsage: %s [OPTION]\u2026\nTry '%s --help' for more information.\n",
-           spec->name, spec->name);
+           name ? name : "", name ? name : "");
+  free (name);
 }
 
 static void
@@ -162,9 +251,12 @@ flag_name (const mirage_arg *a, bool is_short, char *buf, size_t size)
 /* ---- help ---- */
 
 static void
-wrap (FILE *out, const char *text, int indent, int width)
+wrap (FILE *out, const char *raw, int indent, int width)
 {
   int col = 0;
+  char *text = mirage_args_escape (raw);
+  if (!text)
+    return;
   const char *p = text;
   while (*p) {
     while (*p == ' ')
@@ -188,6 +280,7 @@ wrap (FILE *out, const char *text, int indent, int width)
   }
   if (col)
     fputc ('\n', out);
+  free (text);
 }
 
 static int
@@ -202,22 +295,38 @@ print_arg (FILE *out, const mirage_arg *a)
 {
   const char *docv = a->docv ? a->docv : type_docv (a->type);
   bool is_flag = a->type == MIRAGE_ARG_BOOL;
-  fprintf (out, "       ");
+  char line[1024];
+  char *safe_docv = mirage_args_escape (docv);
+  size_t k = 0;
+#define LINE(...) (k += (size_t) snprintf (line + k, k < sizeof line ? sizeof line - k : 0, __VA_ARGS__))
   if (a->short_name)
-    fprintf (out, is_flag ? "-%c, " : "-%c %s, ", a->short_name, docv);
+    LINE (is_flag ? "-%c, " : "-%c %s, ", a->short_name, safe_docv ? safe_docv : "");
   if (is_flag)
-    fprintf (out, "--%s[=BOOL]", a->name);
+    LINE ("--%s[=BOOL]", a->name);
   else
-    fprintf (out, "--%s=%s", a->name, docv);
+    LINE ("--%s=%s", a->name, safe_docv ? safe_docv : "");
+  free (safe_docv);
   bool has_default = a->default_value && (a->default_value[0] || a->type == MIRAGE_ARG_STRING);
   if (a->required)
-    fprintf (out, " (required)");
+    LINE (" (required)");
   else if (has_default && a->env)
-    fprintf (out, " (absent=%s or %s env)", a->default_value, a->env);
+    LINE (" (absent=%s or %s env)", a->default_value, a->env);
   else if (has_default)
-    fprintf (out, " (absent=%s)", a->default_value);
+    LINE (" (absent=%s)", a->default_value);
   else if (a->env)
-    fprintf (out, " (absent %s env)", a->env);
+    LINE (" (absent %s env)", a->env);
+#undef LINE
+  /* names, docv, default and env are the project's text */
+  fprintf (out, "       ");
+  if (k >= sizeof line) {
+    /* a default longer than the line: print it piece by piece */
+    fprintf (out, "--");
+    put_safe (out, a->name);
+    fprintf (out, " (absent=");
+    put_safe (out, a->default_value);
+    fputc (')', out);
+  } else
+    put_safe (out, line);
   fputc ('\n', out);
   if (a->doc && *a->doc)
     wrap (out, a->doc, 11, 80);
@@ -228,9 +337,15 @@ static void
 print_help (const mirage_args *spec)
 {
   FILE *out = spec->out ? spec->out : stdout;
-  fprintf (out, "NAME\n       %s%s%s\n\n", spec->name,
-           spec->doc ? " - " : "", spec->doc ? spec->doc : "");
-  fprintf (out, "SYNOPSIS\n       %s [OPTION]\u2026\n\n", spec->name);
+  fprintf (out, "NAME\n       ");
+  put_safe (out, spec->name);
+  if (spec->doc) {
+    fprintf (out, " - ");
+    put_safe (out, spec->doc);
+  }
+  fprintf (out, "\n\nSYNOPSIS\n       ");
+  put_safe (out, spec->name);
+  fprintf (out, " [OPTION]\u2026\n\n");
 
   /* sections in order of first appearance, options sorted within each */
   mirage_arg **sorted = malloc ((spec->n_args + 1) * sizeof *sorted);
@@ -247,7 +362,8 @@ print_help (const mirage_args *spec)
     }
     if (seen)
       continue;
-    fprintf (out, "%s\n", sec);
+    put_safe (out, sec);
+    fputc ('\n', out);
     for (size_t k = 0; k < spec->n_args; k++) {
       const char *s3 = sorted[k]->section ? sorted[k]->section : "APPLICATION OPTIONS";
       if (strcmp (sec, s3) == 0)
@@ -259,11 +375,13 @@ print_help (const mirage_args *spec)
            "       --help[=FMT] (default=auto)\n");
   wrap (out, "Show this help in format FMT. The value FMT must be one of auto, "
         "pager, groff or plain; all of them print plain text here.", 11, 80);
-  fprintf (out, "\nEXIT STATUS\n       %s exits with:\n\n"
+  fprintf (out, "\nEXIT STATUS\n       ");
+  put_safe (out, spec->name);
+  fprintf (out, " exits with:\n\n"
            "       0   on success.\n\n"
            "       63  on showing this help.\n\n"
            "       64  on any argument parsing error.\n\n"
-           "       255 on the failure of a job.\n", spec->name);
+           "       255 on the failure of a job.\n");
 }
 
 /* ---- parsing ---- */

@@ -160,5 +160,39 @@ main (void)
   tap_ok (parse (ARGV ("--help=plain")) == MIRAGE_EXIT_HELP, "--help=plain");
   bad (ARGV ("--help=html"), "option '--help': invalid value 'html'", "--help with a bad format");
   clear ();
+
+  /* --help prints project text escaped (issue 15, item 15): ESC, bidi
+   * controls, zero-width characters, BOM, U+2028, C1 and bad UTF-8 */
+  {
+    mirage_arg h = { .name = "motd", .type = MIRAGE_ARG_STRING,
+                     .default_value = "\x1b[2J\xe2\x80\xae" "evil\xe2\x80\xac\xc2\x9b",
+                     .doc = "Zero\xe2\x80\x8bwidth\xef\xbb\xbf and\xe2\x80\xa8" "line \xff caf\xc3\xa9" "",
+                     .section = "S\x07" };
+    mirage_arg *one[] = { &h };
+    FILE *out = fmemopen (outbuf, sizeof outbuf - 1, "w");
+    memset (outbuf, 0, sizeof outbuf);
+    mirage_args spec = { .name = "uni\x1bk", .doc = "a \xe2\x81\xa6" "doc", .args = one, .n_args = 1, .out = out };
+    r = mirage_args_parse (&spec, 2, ARGV ("--help"));
+    fclose (out);
+    tap_is (r, MIRAGE_EXIT_HELP, "--help with hostile defaults and docs");
+    bool raw = false;
+    for (const unsigned char *q = (const unsigned char *) outbuf; *q; q++)
+      if ((*q < 0x20 && *q != '\n') || *q == 0x7f || *q == 0xff
+          || (q[0] == 0xe2 && q[1] == 0x80 && (q[2] == 0xae || q[2] == 0xac || q[2] == 0x8b || q[2] == 0xa8))
+          || (q[0] == 0xe2 && q[1] == 0x81 && q[2] == 0xa6) || (q[0] == 0xef && q[1] == 0xbb && q[2] == 0xbf)
+          || (q[0] == 0xc2 && q[1] == 0x9b))
+        raw = true;
+    tap_ok (!raw, "no raw control, bidi or zero-width character in the help");
+    tap_ok (strstr (outbuf, "--motd=VAL (absent=\\x1b[2J\\u202eevil\\u202c\\u009b)") != NULL,
+            "the default is shown escaped");
+    tap_ok (strstr (outbuf, "Zero\\u200bwidth\\ufeff and\\u2028line \\xff caf\xc3\xa9" "") != NULL,
+            "the doc is shown escaped, other characters as they are");
+    tap_ok (strstr (outbuf, "uni\\x1bk - a \\u2066doc") != NULL && strstr (outbuf, "S\\x07\n") != NULL,
+            "name, doc and section escaped");
+    mirage_args_clear (&spec);
+  }
+  bad (ARGV ("--key=x", "--count=\x1b]0;pwned\x07"), "invalid value '\\x1b]0;pwned\\x07'",
+       "a bad value is quoted escaped");
+  clear ();
   return tap_done ();
 }

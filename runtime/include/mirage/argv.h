@@ -91,6 +91,12 @@ typedef struct {
  * MIRAGE_EXIT_ARGUMENT_ERROR (message printed). */
 int mirage_args_parse (const mirage_args *spec, int argc, char **argv);
 
+/* @text for a terminal: control characters, bidirectional and
+ * zero-width characters and bytes that are not UTF-8 as escapes
+ * (\x1b, \u202e); malloc'ed, NULL when out of memory. --help and
+ * argument errors print project text through it. */
+char *mirage_args_escape (const char *text);
+
 /* Parses @text as a value of @type; on error returns -EINVAL and the
  * description of the expected type ("a port number (0-65535)"). */
 int mirage_arg_parse_value (mirage_arg_type type, const char *text,
