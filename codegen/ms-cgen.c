@@ -892,7 +892,7 @@ ms_cgen_generate_for (MsEvalGraph *g, GHashTable *runtime, const char *project,
       emit (gen.c, gen.c_lines, NULL,
             "  r = install_sandbox ();\n"
             "  if (r < 0)\n    {\n      connect_state = 3;\n"
-            "      mirage_task_fail (\"cannot install the sandbox: %%s\", strerror (-r));\n    }\n");
+            "      mirage_task_fail (\"cannot install the sandbox: %%s\", mirage_sandbox_problem ());\n    }\n");
     emit (gen.c, gen.c_lines, NULL, "  connect_state = 2;\n  return r;\n}\n");
 
     /* one task function per job */

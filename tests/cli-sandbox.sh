@@ -153,17 +153,160 @@ status 0 "pread64 on another descriptor: fine under -t unix" bash -c "cd '$T/oth
 status $SIGSYS_STATUS "pread64 on another descriptor: SIGSYS under -t sandbox" bash -c "cd '$T/otherfd' && '$M' run otherfd.mstudio -t sandbox -o _sandbox </dev/null 2>'$T/otherfd.log'"
 ok "... after its own block's pread64 worked" grep -q -F 'own sector read' "$T/otherfd.log"
 
-# open(2) is the sanitizer's to use (/proc/self/maps), so only without it
+# open(2) is the sanitizer's to use (/proc/self/maps), so killed only without it
 project passwd noop
 cat > "$T/passwd/unikernel.c" <<'C'
 #include <fcntl.h>
 #include "unikernel.h"
 int unikernel_start (void) { return open ("/etc/passwd", O_RDONLY) >= 0 ? 0 : -EIO; }
 C
+# (a sanitized runtime's filter lets openat through: Landlock refuses it, the job fails)
 case ${MSTUDIO_RUNTIME_SANITIZE:-} in
-  *address*) n=$((n + 1)); echo "ok $n - # SKIP open() of /etc/passwd: a sanitized runtime allows openat" ;;
+  *address*) status 255 "open(\"/etc/passwd\"): refused by Landlock under a sanitized -t sandbox" "$M" run "$T/passwd/passwd.mstudio" -t sandbox -o "$T/passwd/_sandbox" ;;
   *) status $SIGSYS_STATUS "open(\"/etc/passwd\"): SIGSYS under -t sandbox" "$M" run "$T/passwd/passwd.mstudio" -t sandbox -o "$T/passwd/_sandbox" ;;
 esac
+
+# ---- hostile unikernels (issue 15, items 3 and 4) ----------------------------
+# Each tries to get out of its sandbox; a secret file next to the
+# project stands for any host file. "Stopped" means: the secret is not
+# printed, no file appears outside, and the unikernel is killed (SIGSYS)
+# or refused (EACCES, ENOSYS). docs/build.md counts them.
+SECRET="$T/secret.txt"
+echo 'root:x:0:0:the secret line' >"$SECRET"
+hostile () { # NAME: a kv_ro-direct project whose unikernel.c is read from stdin, OUT and SECRET substituted
+  project "$1" kv_ro-direct
+  sed -e "s|@SECRET@|$SECRET|g" -e "s|@OUT@|$T/$1-out|g" >"$T/$1/unikernel.c"
+}
+stopped () { # NAME: nothing leaked, nothing written
+  ! grep -q -F 'the secret line' "$T/$1.log" && [ ! -e "$T/$1-out" ]
+}
+hostile_run () { # NAME: run under -t sandbox (build first)
+  (cd "$T/$1" && "$M" build "$1.mstudio" -t sandbox -o _sandbox >/dev/null && timeout 20 ./_sandbox/"$1" >"$T/$1.log" 2>&1)
+}
+
+# 1. its own syscall(): the runtime's filter used to bind to it and never be installed
+hostile h1 <<'C'
+#include <fcntl.h>
+#include <stdarg.h>
+#include <unistd.h>
+#include "unikernel.h"
+long syscall (long nr, ...) { (void) nr; return 0; }   /* "the filter is installed" */
+long prctl (int op, ...) { (void) op; return 0; }
+int
+unikernel_start (struct mirage_kv_ro *htdocs)
+{
+  char buf[256];
+  (void) htdocs;
+  int fd = open ("@SECRET@", O_RDONLY);
+  ssize_t n = fd >= 0 ? read (fd, buf, sizeof buf - 1) : -1;
+  if (n > 0) { buf[n] = 0; mirage_log_info (&mirage_log_application, "LEAK %s", buf); }
+  else mirage_log_info (&mirage_log_application, "read refused");
+  fd = open ("@OUT@", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fd >= 0) write (fd, "escaped\n", 8);
+  return 0;
+}
+C
+status 0 "hostile 1 (own syscall()): runs as its own jailer under -t unix" bash -c "cd '$T/h1' && '$M' run h1.mstudio -o _unix >'$T/h1u.log' 2>&1"
+ok "... and there reads the secret and writes outside (the attack works unconfined)" bash -c "grep -q -F 'the secret line' '$T/h1u.log' && [ -e '$T/h1-out' ] && rm -f '$T/h1-out'"
+hostile_run h1; rc=$?
+# a sanitized runtime lets openat through to Landlock (EACCES) instead of killing it
+case ${MSTUDIO_RUNTIME_SANITIZE:-} in *address*) h1_rc=0 ;; *) h1_rc=$SIGSYS_STATUS ;; esac
+ok "hostile 1 (own syscall()): stopped under -t sandbox (exit $rc)" bash -c "[ $rc -eq $h1_rc ] && $(declare -f stopped); stopped h1"
+ok "... its read refused (Landlock), its open for writing killed or refused" grep -q -F 'read refused' "$T/h1.log"
+
+# 2. a constructor: runs before main, so before any filter the runtime installs
+hostile h2 <<'C'
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+#include "unikernel.h"
+static char stolen[256];
+__attribute__ ((constructor)) static void
+before_main (void)
+{
+  int fd = open ("@SECRET@", O_RDONLY);
+  ssize_t n = fd >= 0 ? read (fd, stolen, sizeof stolen - 1) : -1;
+  if (n < 0) strcpy (stolen, "nothing");
+  fd = open ("@OUT@", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fd >= 0) write (fd, stolen, strlen (stolen));
+}
+int
+unikernel_start (struct mirage_kv_ro *htdocs)
+{
+  (void) htdocs;
+  mirage_log_info (&mirage_log_application, "constructor got: %s", stolen);
+  return 0;
+}
+C
+status 0 "hostile 2 (constructor): under -t unix it reads and writes" bash -c "cd '$T/h2' && '$M' run h2.mstudio -o _unix >'$T/h2u.log' 2>&1 && [ -e '$T/h2-out' ] && rm -f '$T/h2-out'"
+hostile_run h2; rc=$?
+ok "hostile 2 (constructor): stopped under -t sandbox, confined before its first instruction (exit $rc)" bash -c "$(declare -f stopped); stopped h2"
+ok "... the constructor got nothing, the unikernel ran on" grep -q -F 'constructor got: nothing' "$T/h2.log"
+
+# 3. close fd 1, then openat2 (flags unseen by BPF) and creat to write outside
+hostile h3 <<'C'
+#include <fcntl.h>
+#include <string.h>
+#include <linux/openat2.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include "unikernel.h"
+int
+unikernel_start (struct mirage_kv_ro *htdocs)
+{
+  struct open_how how = { .flags = O_WRONLY | O_CREAT | O_TRUNC, .mode = 0644 };
+  int root = mirage_kv_ro_sandbox_fd (htdocs);   /* the descriptor openat2 was allowed on */
+  close (1);                                     /* the new file would land on fd 1 */
+  long fd = syscall (SYS_openat2, root, "@OUT@", &how, sizeof how);
+  mirage_log_info (&mirage_log_application, "openat2: %ld (%s)", fd, fd < 0 ? strerror (errno) : "opened");
+  if (fd >= 0) write (1, "escaped\n", 8);
+  fd = creat ("@OUT@", 0644);
+  if (fd >= 0) write (1, "escaped\n", 8);
+  return 0;
+}
+C
+hostile_run h3; rc=$?
+ok "hostile 3 (close(1), openat2, creat): stopped under -t sandbox (exit $rc)" bash -c "[ $rc -eq $SIGSYS_STATUS ] && $(declare -f stopped); stopped h3"
+ok "... openat2 failed with ENOSYS, then creat was killed" grep -q -F 'openat2: -1 (Function not implemented)' "$T/h3.log"
+
+# 4. read-only opens of a host file: AT_FDCWD, absolute path from its own descriptor, ../
+hostile h4 <<'C'
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+#include "unikernel.h"
+static void
+try (int dir, const char *path, const char *how)
+{
+  char buf[256];
+  int fd = openat (dir, path, O_RDONLY);
+  ssize_t n = fd >= 0 ? read (fd, buf, sizeof buf - 1) : -1;
+  if (n > 0) { buf[n] = 0; mirage_log_info (&mirage_log_application, "LEAK via %s: %s", how, buf); }
+  else mirage_log_info (&mirage_log_application, "%s: refused (%s)", how, strerror (errno));
+}
+int
+unikernel_start (struct mirage_kv_ro *htdocs)
+{
+  int root = mirage_kv_ro_sandbox_fd (htdocs);
+  try (AT_FDCWD, "@SECRET@", "AT_FDCWD");
+  try (root, "@SECRET@", "its descriptor, absolute path");
+  try (AT_FDCWD, "/etc/passwd", "/etc/passwd");
+  try (root, "../../secret.txt", "its descriptor, ../");
+  try (root, "hello.txt", "its own key");
+  return 0;
+}
+C
+hostile_run h4; rc=$?
+ok "hostile 4 (read-only opens outside): stopped under -t sandbox (exit $rc)" bash -c "[ $rc -eq 0 ] && $(declare -f stopped); stopped h4 && ! grep -q -F 'LEAK via /etc' '$T/h4.log'"
+ok "... every one refused by Landlock (EACCES), its own key read" bash -c "[ \$(grep -c -F 'refused (Permission denied)' '$T/h4.log') -eq 4 ] && grep -q -F 'LEAK via its own key: Hello from' '$T/h4.log'"
+
+# its .unikernel alone (without the launcher) runs no job
+expect_direct () {
+  (cd "$T/h4" && ./_sandbox/h4.unikernel >"$T/h4d.log" 2>&1); [ $? -eq 255 ] && grep -q -F 'not started by its sandbox launcher (Seccomp: 0' "$T/h4d.log" && ! grep -q LEAK "$T/h4d.log"
+}
+ok "the .unikernel started without its launcher refuses to run any job" expect_direct
+ok "describe --sandbox: says what Landlock and the launcher enforce" bash -c "'$M' describe '$T/h4/h4.mstudio' --sandbox >'$T/h4.desc' && grep -q -F 'Landlock' '$T/h4.desc' && grep -q -F 'launcher' '$T/h4.desc' && grep -q -F 'openat2 (fails: ENOSYS)' '$T/h4.desc' && ! grep -q -F 'RESOLVE_BENEATH' '$T/h4.desc'"
+ok "a kernel without the Landlock ABI needed: nothing runs, with the reason" bash -c "cd '$T/h4' && MIRAGE_SANDBOX_TEST_ABI=2 ./_sandbox/h4 >'$T/abi.log' 2>&1; [ \$? -eq 255 ] && grep -q -F 'Landlock is ABI 2; the sandbox needs ABI 3' '$T/abi.log' && ! grep -q LEAK '$T/abi.log'"
 
 status 2 "-t bogus: refused" "$M" build "$T/noop/noop.mstudio" -t bogus
 

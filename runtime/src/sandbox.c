@@ -20,6 +20,7 @@
  * No libseccomp: <linux/filter.h> and <linux/seccomp.h> suffice.
  */
 #include "mirage/sandbox.h"
+#include "raw-syscall.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -48,6 +49,7 @@
 #define ON_FD(name, arg, why) { #name, SYS_##name, MIRAGE_SANDBOX_ARG_IS_FD, arg, 0, why }
 #define ARG_EQ(name, arg, v, why) { #name, SYS_##name, MIRAGE_SANDBOX_ARG_EQ, arg, (uint32_t) (v), why }
 #define ARG_CLEAR(name, arg, v, why) { #name, SYS_##name, MIRAGE_SANDBOX_ARG_CLEAR, arg, (uint32_t) (v), why }
+#define REFUSE(name, err, why) { #name, SYS_##name, MIRAGE_SANDBOX_ERRNO, 0, (uint32_t) (err), why }
 
 /* flags that write, create or truncate */
 #define WRITE_FLAGS (O_WRONLY | O_RDWR | O_CREAT | O_TRUNC | O_APPEND)
@@ -90,9 +92,11 @@ static const mirage_sandbox_rule block_file_rules[] = {
   ON_FD (pwrite64, 0, "writes to its own file (refused by the kernel when opened read-only)"),
 };
 
+#define OPENAT2_WHY "its flags are in struct open_how, beyond BPF's sight; the store walks with openat"
+
 static const mirage_sandbox_rule kv_ro_rules[] = {
-  ON_FD (openat2, 0, "keys beneath its directory (RESOLVE_BENEATH, in struct open_how, unseen by BPF)"),
-  ARG_CLEAR (openat, 2, WRITE_FLAGS, "the O_NOFOLLOW walk without openat2: never for writing or creating"),
+  REFUSE (openat2, ENOSYS, OPENAT2_WHY),
+  ARG_CLEAR (openat, 2, WRITE_FLAGS, "the O_NOFOLLOW walk: never for writing or creating; Landlock: beneath its directory"),
   ALWAYS (newfstatat, "sizes and kinds of keys"),
   ALWAYS (getdents64, "listing dictionaries"),
   ALWAYS (fcntl, "fdopendir"),
@@ -101,8 +105,8 @@ static const mirage_sandbox_rule kv_ro_rules[] = {
 };
 
 static const mirage_sandbox_rule kv_rw_rules[] = {
-  ON_FD (openat2, 0, "keys beneath its directory (RESOLVE_BENEATH, in struct open_how, unseen by BPF)"),
-  ALWAYS (openat, "the O_NOFOLLOW walk; new values (O_CREAT | O_EXCL, then renameat)"),
+  REFUSE (openat2, ENOSYS, OPENAT2_WHY),
+  ALWAYS (openat, "the O_NOFOLLOW walk; new values (O_CREAT | O_EXCL, then renameat); Landlock: beneath its directory"),
   ALWAYS (newfstatat, "sizes and kinds of keys"),
   ALWAYS (getdents64, "listing dictionaries"),
   ALWAYS (fcntl, "fdopendir"),
@@ -170,8 +174,10 @@ static const mirage_sandbox_rule sanitizer_rules[] = {
 };
 #endif
 
-#define PROFILE(name, summary, rules) { name, summary, rules, sizeof rules / sizeof rules[0] }
-#define EMPTY(name, summary) { name, summary, NULL, 0 }
+#define PROFILE(name, summary, rules) { name, summary, rules, sizeof rules / sizeof rules[0], 0, NULL }
+#define PROFILE_FS(name, summary, rules, fs, option) \
+  { name, summary, rules, sizeof rules / sizeof rules[0], fs, option }
+#define EMPTY(name, summary) { name, summary, NULL, 0, 0, NULL }
 
 static const mirage_sandbox_profile profiles[] = {
   PROFILE ("base", "the event loop, task stacks, memory, logs to standard error, the exit", base_rules),
@@ -183,12 +189,15 @@ static const mirage_sandbox_profile profiles[] = {
   PROFILE ("default_random", "getrandom", random_rules),
   EMPTY ("default_reporter", "writes to standard error (base)"),
   EMPTY ("no_reporter", "nothing"),
-  PROFILE ("block_of_file", "pread64/pwrite64 on its own descriptor only", block_file_rules),
+  PROFILE_FS ("block_of_file", "pread64/pwrite64 on its own descriptor only", block_file_rules,
+              MIRAGE_LANDLOCK_FILE_RW, "file"),
   EMPTY ("ramdisk", "nothing: memory"),
   EMPTY ("ccm_block", "nothing: its raw block's profile does the I/O"),
   EMPTY ("crunch", "nothing: memory"),
-  PROFILE ("direct_kv_ro", "read-only opens beneath its directory", kv_ro_rules),
-  PROFILE ("direct_kv_rw", "opens, writes, renames and removals beneath its directory", kv_rw_rules),
+  PROFILE_FS ("direct_kv_ro", "read-only opens beneath its directory (Landlock), openat without write flags (seccomp)",
+              kv_ro_rules, MIRAGE_LANDLOCK_KV_RO, "dirname"),
+  PROFILE_FS ("direct_kv_rw", "opens, writes, renames and removals beneath its directory (Landlock)",
+              kv_rw_rules, MIRAGE_LANDLOCK_KV_RW, "dirname"),
   EMPTY ("kv_rw_mem", "nothing: memory"),
   PROFILE ("socket_stackv4v6", "IPv4 and IPv6 sockets", socket_rules),
   EMPTY ("tcpv4v6_of_stackv4v6", "its stack's"),
@@ -225,6 +234,9 @@ mirage_sandbox_rule_text (const mirage_sandbox_rule *r, char *buf, size_t size)
   case MIRAGE_SANDBOX_ARG_CLEAR:
     snprintf (buf, size, "%s (arg%u without bits 0x%x)", r->syscall, r->arg, (unsigned) r->value);
     break;
+  case MIRAGE_SANDBOX_ERRNO:
+    snprintf (buf, size, "%s (fails: %s)", r->syscall, r->value == ENOSYS ? "ENOSYS" : "errno");
+    break;
   default:
     snprintf (buf, size, "%s", r->syscall);
     break;
@@ -248,9 +260,16 @@ typedef struct {
   uint32_t value;
 } rule;
 
+typedef struct {
+  int fd;
+  uint64_t access;
+} fs_rule;
+
 struct mirage_sandbox {
   rule *rules;
   size_t n, cap;
+  fs_rule fs[32];        /* Landlock: rights beneath the devices' descriptors */
+  size_t n_fs;
   int error;
 };
 
@@ -301,6 +320,14 @@ mirage_sandbox_add (mirage_sandbox *sb, const char *name, int fd)
     int r = mirage_sandbox_add_rule (sb, &p->rules[i], fd);
     if (r < 0)
       return r;
+  }
+  if (p->landlock && fd >= 0) {
+    if (sb->n_fs == sizeof sb->fs / sizeof sb->fs[0]) {
+      if (!sb->error)
+        sb->error = -E2BIG;
+      return -E2BIG;
+    }
+    sb->fs[sb->n_fs++] = (fs_rule) { fd, p->landlock };
   }
   return 0;
 }
@@ -413,14 +440,26 @@ mirage_sandbox_compile (mirage_sandbox *sb, size_t *n)
     }
     long nr = sb->rules[i].nr;
     bool always = false;
+    uint32_t refuse = 0;
     size_t checks = 0;
     for (size_t j = i; j < sb->n; j++)
       if (sb->rules[j].nr == nr) {
         if (sb->rules[j].check == MIRAGE_SANDBOX_ALWAYS)
           always = true;
+        else if (sb->rules[j].check == MIRAGE_SANDBOX_ERRNO)
+          refuse = sb->rules[j].value;
         else
           checks++;
       }
+    if (refuse) {
+      /* a refusal wins over any allowance of the same call */
+      put (&p, (struct sock_filter) BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, (uint32_t) nr, 0, 1));
+      put (&p, (struct sock_filter) BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (refuse & SECCOMP_RET_DATA)));
+      for (size_t j = i; j < sb->n; j++)
+        if (sb->rules[j].nr == nr)
+          done[j] = true;
+      continue;
+    }
     size_t body = always ? 1 : 3 * checks + 1;
     if (body > 255) {
       free (done);
@@ -460,25 +499,232 @@ mirage_sandbox_compile (mirage_sandbox *sb, size_t *n)
 #endif
 }
 
+/* ---- installing -------------------------------------------------------------- */
+
+static char problem[320];
+
+const char *
+mirage_sandbox_problem (void)
+{
+  return problem;
+}
+
+/* /proc/self/status, opened now, read later: its text is made at the
+ * first read, so a descriptor opened before the filter reads after it.
+ * Raw calls: the unikernel's open() or read() could lie. */
+static int
+status_open (void)
+{
+  return (int) MIRAGE_RAW4 (SYS_openat, AT_FDCWD, "/proc/self/status", O_RDONLY | O_CLOEXEC, 0);
+}
+
+/* The number after @name in @text, or -1. By hand, not strstr/strtol:
+ * those could be the unikernel's too. */
+static long
+field (const char *text, const char *name)
+{
+  for (const char *p = text; *p; p++) {
+    size_t k = 0;
+    while (name[k] && p[k] == name[k])
+      k++;
+    if (name[k])
+      continue;
+    p += k;
+    while (*p == ' ' || *p == '\t')
+      p++;
+    if (*p < '0' || *p > '9')
+      return -1;
+    long v = 0;
+    while (*p >= '0' && *p <= '9' && v < 1000000)
+      v = v * 10 + (*p++ - '0');
+    return v;
+  }
+  return -1;
+}
+
+/* The numbers after "Seccomp:" and "Seccomp_filters:" (-1 when absent);
+ * closes @fd. 0 or -errno. */
+static int
+status_read (int fd, long *mode, long *filters)
+{
+  char buf[8192];
+  size_t n = 0;
+  long r;
+  while (n < sizeof buf - 1 && (r = MIRAGE_RAW3 (SYS_read, fd, buf + n, sizeof buf - 1 - n)) > 0)
+    n += (size_t) r;
+  MIRAGE_RAW1 (SYS_close, fd);
+  buf[n] = '\0';
+  *mode = field (buf, "\nSeccomp:");
+  *filters = field (buf, "\nSeccomp_filters:");
+  return *mode >= 0 ? 0 : -EIO;
+}
+
 int
 mirage_sandbox_install (mirage_sandbox *sb)
 {
   size_t n = 0;
-  struct sock_filter *code = mirage_sandbox_compile (sb, &n);
+  struct sock_filter *code = NULL;
+  int before = -1, after = -1, ruleset = -1;
+  long mode = -1, filters = -1, mode2 = -1, filters2 = -1;
   int r = 0;
+  problem[0] = '\0';
+  code = mirage_sandbox_compile (sb, &n);
   if (!code) {
     r = -errno;
+    snprintf (problem, sizeof problem, "cannot compile the seccomp filter: %s", strerror (-r));
     goto out;
   }
   /* what the filter will forbid, done once now: glibc reads the time zone
    * (openat of /etc/localtime) on the first localtime_r */
   tzset ();
+
+  /* 1. the launcher confined this process before its first instruction */
+  before = status_open ();
+  after = status_open ();
+  if (before < 0 || after < 0) {
+    r = before < 0 ? before : after;
+    snprintf (problem, sizeof problem, "cannot read /proc/self/status to check the sandbox: %s", strerror (-r));
+    goto out;
+  }
+  r = status_read (before, &mode, &filters);
+  before = -1;
+  if (r < 0 || mode != 2) {
+    r = -EPERM;
+    snprintf (problem, sizeof problem,
+              "not started by its sandbox launcher (Seccomp: %ld in /proc/self/status, not 2): run the "
+              "program mstudio build -t sandbox wrote, not its .unikernel, so that it is confined before "
+              "any of its code runs", mode);
+    goto out;
+  }
+
+  /* 2. a Landlock layer: each device's rights beneath its own descriptor */
+  ruleset = mirage_landlock_create ();
+  if (ruleset < 0) {
+    r = ruleset;
+    snprintf (problem, sizeof problem, "%s", mirage_landlock_problem ());
+    goto out;
+  }
+  for (size_t i = 0; i < sb->n_fs && r == 0; i++) {
+    r = mirage_landlock_allow_fd (ruleset, sb->fs[i].fd, sb->fs[i].access);
+    if (r == -EBADF)
+      r = 0;   /* no such descriptor: nothing to grant */
+  }
+#ifdef __SANITIZE_ADDRESS__
+  /* the sanitizer's reports read /proc/self/maps */
+  if (r == 0)
+    r = mirage_landlock_allow_path (ruleset, "/proc/self", MIRAGE_LANDLOCK_KV_RO);
+#endif
+  if (r < 0) {
+    MIRAGE_RAW1 (SYS_close, ruleset);
+    snprintf (problem, sizeof problem, "cannot add a Landlock rule: %s", strerror (-r));
+    goto out;
+  }
+  r = mirage_landlock_restrict (ruleset);
+  if (r < 0) {
+    snprintf (problem, sizeof problem, "%s", mirage_landlock_problem ());
+    goto out;
+  }
+
+  /* 3. the seccomp filter */
   struct sock_fprog prog = { .len = (unsigned short) n, .filter = code };
-  if (prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0
-      || syscall (SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0)
-    r = -errno;
-  free (code);
+  r = (int) MIRAGE_RAW5 (SYS_prctl, PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+  if (r == 0)
+    r = (int) MIRAGE_RAW3 (SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog);
+  if (r < 0) {
+    snprintf (problem, sizeof problem, "cannot install the seccomp filter: %s", strerror (-r));
+    goto out;
+  }
+
+  /* 4. in force: one more filter than before */
+  r = status_read (after, &mode2, &filters2);
+  after = -1;
+  if (r < 0 || mode2 != 2 || (filters >= 0 && filters2 != filters + 1)) {
+    r = -EPERM;
+    snprintf (problem, sizeof problem, "the seccomp filter is not in force (Seccomp: %ld, filters %ld then %ld)",
+              mode2, filters, filters2);
+    goto out;
+  }
 out:
+  if (before >= 0)
+    MIRAGE_RAW1 (SYS_close, before);
+  if (after >= 0)
+    MIRAGE_RAW1 (SYS_close, after);
+  free (code);
   mirage_sandbox_free (sb);
   return r;
+}
+
+/* ---- the launcher's filter ------------------------------------------------------- */
+
+/* Calls no unikernel makes and that would reach past the rest of the
+ * sandbox: io_uring's operations are not seen by seccomp, ptrace and
+ * process_vm_* reach other processes, the others change the kernel or
+ * the process's view of the system. */
+static const long launch_killed[] = {
+  SYS_io_uring_setup, SYS_io_uring_enter, SYS_io_uring_register,
+#ifndef __SANITIZE_ADDRESS__
+  SYS_ptrace,           /* LeakSanitizer's tracer needs it in sanitized builds */
+#endif
+  SYS_process_vm_readv, SYS_process_vm_writev, SYS_bpf, SYS_perf_event_open, SYS_userfaultfd,
+  SYS_mount, SYS_umount2, SYS_pivot_root, SYS_chroot, SYS_unshare, SYS_setns, SYS_keyctl,
+  SYS_add_key, SYS_request_key, SYS_kexec_load, SYS_init_module, SYS_finit_module,
+  SYS_delete_module, SYS_open_by_handle_at, SYS_name_to_handle_at, SYS_fanotify_init,
+  SYS_quotactl, SYS_swapon, SYS_swapoff, SYS_reboot, SYS_acct,
+};
+
+static const char *const launch_denied_names[] = {
+  "openat2 (fails: ENOSYS)", "socket (killed unless the graph has a stack)",
+  "io_uring_setup", "io_uring_enter", "io_uring_register",
+#ifndef __SANITIZE_ADDRESS__
+  "ptrace",
+#endif
+  "process_vm_readv", "process_vm_writev", "bpf", "perf_event_open", "userfaultfd",
+  "mount", "umount2", "pivot_root", "chroot", "unshare", "setns", "keyctl", "add_key",
+  "request_key", "kexec_load", "init_module", "finit_module", "delete_module",
+  "open_by_handle_at", "name_to_handle_at", "fanotify_init", "quotactl", "swapon",
+  "swapoff", "reboot", "acct", NULL,
+};
+
+const char *const *
+mirage_sandbox_launch_denied (void)
+{
+  return launch_denied_names;
+}
+
+int
+mirage_sandbox_install_launch (bool sockets)
+{
+#ifndef SANDBOX_ARCH
+  (void) sockets;
+  return -ENOSYS;
+#else
+  struct sock_filter code[128];
+  size_t n = 0;
+#define PUT(f) (code[n++] = (struct sock_filter) f)
+  PUT (BPF_STMT (BPF_LD | BPF_W | BPF_ABS, offsetof (struct seccomp_data, arch)));
+  PUT (BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, SANDBOX_ARCH, 1, 0));
+  PUT (BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS));
+  PUT (BPF_STMT (BPF_LD | BPF_W | BPF_ABS, offsetof (struct seccomp_data, nr)));
+#ifdef __x86_64__
+  PUT (BPF_JUMP (BPF_JMP | BPF_JGE | BPF_K, 0x40000000u, 0, 1));
+  PUT (BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS));
+#endif
+  PUT (BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, SYS_openat2, 0, 1));
+  PUT (BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS));
+  if (!sockets) {
+    PUT (BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, SYS_socket, 0, 1));
+    PUT (BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS));
+  }
+  for (size_t i = 0; i < sizeof launch_killed / sizeof launch_killed[0]; i++) {
+    PUT (BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, (uint32_t) launch_killed[i], 0, 1));
+    PUT (BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS));
+  }
+  PUT (BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
+#undef PUT
+  struct sock_fprog prog = { .len = (unsigned short) n, .filter = code };
+  long r = MIRAGE_RAW5 (SYS_prctl, PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+  if (r == 0)
+    r = MIRAGE_RAW3 (SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog);
+  return (int) r;
+#endif
 }

@@ -3,6 +3,7 @@
  * allows and kills (each case in a child process, which the filter
  * ends with SIGSYS when it calls what it may not). */
 #include "mirage/block.h"
+#include "mirage/kv_ro.h"
 #include "mirage/sandbox.h"
 #include "tap.h"
 
@@ -11,7 +12,10 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -23,6 +27,9 @@ sandboxed (const char *profile, int fd, int (*fn) (void *), void *arg)
   fflush (stdout);
   pid_t pid = fork ();
   if (pid == 0) {
+    /* what the launcher does before exec (src/launch.c) */
+    if (mirage_sandbox_install_launch (true) < 0)
+      _exit (89);
     mirage_sandbox *sb = mirage_sandbox_new ();
     if (!sb || (profile && mirage_sandbox_add (sb, profile, fd) < 0))
       _exit (90);
@@ -62,10 +69,48 @@ do_socket (void *arg)
   return socket (AF_INET, SOCK_STREAM, 0) >= 0 ? 0 : 1;
 }
 
+#ifndef __SANITIZE_ADDRESS__
 static int
 do_open (void *arg)
 {
   return open ((const char *) arg, O_RDONLY) >= 0 ? 0 : 1;
+}
+#endif
+
+/* 0 when opening @arg is refused with EACCES (Landlock), 1 when it opens */
+static int
+do_open_denied (void *arg)
+{
+  int fd = open ((const char *) arg, O_RDONLY);
+  return fd < 0 && errno == EACCES ? 0 : fd >= 0 ? 1 : 2;
+}
+
+typedef struct {
+  mirage_kv_ro *kv;
+  const char *outside;
+} kv_case;
+
+/* a direct_kv_ro under its filter: its own keys read, nothing else */
+static int
+do_kv_confined (void *arg)
+{
+  kv_case *c = arg;
+  void *data = NULL;
+  size_t len = 0;
+  if (mirage_kv_get (c->kv, "inside.txt", &data, &len) < 0 || len != 6)
+    return 1;
+  free (data);
+  int root = mirage_kv_ro_sandbox_fd (c->kv);
+  if (openat (AT_FDCWD, "/etc/passwd", O_RDONLY) >= 0 || errno != EACCES)
+    return 2;   /* AT_FDCWD and an absolute path: Landlock */
+  if (openat (root, "/etc/passwd", O_RDONLY) >= 0 || errno != EACCES)
+    return 3;   /* its own descriptor and an absolute path */
+  if (openat (root, c->outside, O_RDONLY) >= 0 || errno != EACCES)
+    return 4;   /* "../outside.txt" */
+  struct { uint64_t flags, mode, resolve; } how = { O_RDONLY, 0, 0 };
+  if (syscall (SYS_openat2, root, "inside.txt", &how, sizeof how) >= 0 || errno != ENOSYS)
+    return 5;   /* openat2 refused: its flags are beyond BPF's sight */
+  return 0;
 }
 
 static int
@@ -174,8 +219,8 @@ main (void)
   tap_ok (exited (sandboxed (NULL, -1, do_log, NULL), 0), "base: malloc, free, writes to standard error");
   tap_ok (killed_by_sigsys (sandboxed (NULL, -1, do_socket, NULL)), "base: socket() is killed with SIGSYS");
 #ifdef __SANITIZE_ADDRESS__
-  tap_ok (exited (sandboxed (NULL, -1, do_open, "/etc/passwd"), 0),
-          "base: open() is the sanitizer's to use in a sanitized build (its profile)");
+  tap_ok (exited (sandboxed (NULL, -1, do_open_denied, "/etc/passwd"), 0),
+          "base: open() is the sanitizer's to use in a sanitized build, but Landlock refuses /etc/passwd");
 #else
   tap_ok (killed_by_sigsys (sandboxed (NULL, -1, do_open, "/etc/passwd")), "base: open() is killed with SIGSYS");
 #endif
@@ -198,6 +243,53 @@ main (void)
           "block: write then read back on its own descriptor");
   tap_ok (killed_by_sigsys (sandboxed ("block_of_file", bfd, do_pread_other, &c)),
           "block: pread64 on another descriptor is killed");
+  /* without its launcher's filter the runtime refuses to go on */
+  {
+    fflush (stdout);
+    pid_t pid = fork ();
+    if (pid == 0) {
+      mirage_sandbox *sb2 = mirage_sandbox_new ();
+      int r = mirage_sandbox_install (sb2);
+      _exit (r == -EPERM && strstr (mirage_sandbox_problem (), "launcher") ? 0 : 1);
+    }
+    int status = 0;
+    waitpid (pid, &status, 0);
+    tap_ok (exited (status, 0), "no launcher's filter (Seccomp: 0): install refuses, naming the launcher");
+  }
+
+  /* direct_kv_ro: Landlock keeps it beneath its directory */
+  char dir[] = "/tmp/test-sandbox-kv-XXXXXX";
+  tap_ok (mkdtemp (dir) != NULL, "a store's directory");
+  char inside[256], sub[256], outside[256];
+  snprintf (sub, sizeof sub, "%s/store", dir);
+  snprintf (inside, sizeof inside, "%s/store/inside.txt", dir);
+  snprintf (outside, sizeof outside, "%s/outside.txt", dir);
+  mkdir (sub, 0755);
+  FILE *f = fopen (inside, "w");
+  fputs ("inside", f);
+  fclose (f);
+  f = fopen (outside, "w");
+  fputs ("secret", f);
+  fclose (f);
+  mirage_kv_ro *kv = NULL;
+  tap_is (mirage_direct_kv_ro (sub, &kv), 0, "direct_kv_ro over it");
+  kv_case kc = { kv, "../outside.txt" };
+  int st = sandboxed ("direct_kv_ro", mirage_kv_ro_sandbox_fd (kv), do_kv_confined, &kc);
+  tap_ok (exited (st, 0), "direct_kv_ro: its keys read; /etc/passwd (AT_FDCWD, its descriptor) and "
+          "../outside.txt refused (EACCES); openat2 fails with ENOSYS (status %d, exit %d)", st,
+          WIFEXITED (st) ? WEXITSTATUS (st) : -1);
+  st = sandboxed (NULL, -1, do_open_denied, outside);
+#ifdef __SANITIZE_ADDRESS__
+  tap_ok (exited (st, 0), "base: a graph without a store opens nothing (Landlock, beneath the sanitizer's openat)");
+#else
+  tap_ok (killed_by_sigsys (st), "base: a graph without a store opens nothing (openat killed)");
+#endif
+  mirage_kv_ro_disconnect (kv);
+  unlink (inside);
+  unlink (outside);
+  rmdir (sub);
+  rmdir (dir);
+
   mirage_block *ram = NULL;
   mirage_ramdisk ("r", 4096, &ram);
   tap_is (mirage_block_sandbox_fd (ram), -1, "a ramdisk has no descriptor");

@@ -32,6 +32,7 @@
 #ifndef MIRAGE_SANDBOX_H
 #define MIRAGE_SANDBOX_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -39,11 +40,65 @@
 extern "C" {
 #endif
 
+/* ---- Landlock (src/landlock.c) ---- */
+
+/* File-system rights (LANDLOCK_ACCESS_FS_*, spelled here so that a
+ * header without <linux/landlock.h> can name them). */
+#define MIRAGE_FS_EXECUTE     (UINT64_C (1) << 0)
+#define MIRAGE_FS_WRITE_FILE  (UINT64_C (1) << 1)
+#define MIRAGE_FS_READ_FILE   (UINT64_C (1) << 2)
+#define MIRAGE_FS_READ_DIR    (UINT64_C (1) << 3)
+#define MIRAGE_FS_REMOVE_DIR  (UINT64_C (1) << 4)
+#define MIRAGE_FS_REMOVE_FILE (UINT64_C (1) << 5)
+#define MIRAGE_FS_MAKE_CHAR   (UINT64_C (1) << 6)
+#define MIRAGE_FS_MAKE_DIR    (UINT64_C (1) << 7)
+#define MIRAGE_FS_MAKE_REG    (UINT64_C (1) << 8)
+#define MIRAGE_FS_MAKE_SOCK   (UINT64_C (1) << 9)
+#define MIRAGE_FS_MAKE_FIFO   (UINT64_C (1) << 10)
+#define MIRAGE_FS_MAKE_BLOCK  (UINT64_C (1) << 11)
+#define MIRAGE_FS_MAKE_SYM    (UINT64_C (1) << 12)
+#define MIRAGE_FS_REFER       (UINT64_C (1) << 13)
+#define MIRAGE_FS_TRUNCATE    (UINT64_C (1) << 14)
+#define MIRAGE_FS_IOCTL_DEV   (UINT64_C (1) << 15)
+
+/* What a device may do beneath its path: a read-only store, a read-write
+ * store, a block's file. */
+#define MIRAGE_LANDLOCK_KV_RO (MIRAGE_FS_READ_FILE | MIRAGE_FS_READ_DIR)
+#define MIRAGE_LANDLOCK_KV_RW (MIRAGE_LANDLOCK_KV_RO | MIRAGE_FS_WRITE_FILE | MIRAGE_FS_REMOVE_DIR \
+                               | MIRAGE_FS_REMOVE_FILE | MIRAGE_FS_MAKE_DIR | MIRAGE_FS_MAKE_REG \
+                               | MIRAGE_FS_REFER | MIRAGE_FS_TRUNCATE)
+#define MIRAGE_LANDLOCK_FILE_RW (MIRAGE_FS_READ_FILE | MIRAGE_FS_WRITE_FILE | MIRAGE_FS_TRUNCATE)
+
+/* The Landlock ABI the sandbox needs (3: Linux 6.2, truncate checked). */
+#define MIRAGE_LANDLOCK_MIN_ABI 3
+
+/* The running kernel's Landlock ABI version, or -errno (-EOPNOTSUPP:
+ * disabled at boot, -ENOSYS: not built). */
+int mirage_landlock_abi (void);
+/* A ruleset handling every right this kernel knows (and, from ABI 6,
+ * scoping signals and abstract UNIX sockets): its descriptor, or -errno
+ * with mirage_landlock_problem () saying why (no Landlock, ABI too old). */
+int mirage_landlock_create (void);
+/* Grants @access beneath the directory (or on the file) @fd / @path;
+ * rights a file cannot have are dropped for files. 0 or -errno. */
+int mirage_landlock_allow_fd (int ruleset, int fd, uint64_t access);
+int mirage_landlock_allow_path (int ruleset, const char *path, uint64_t access);
+/* Sets no_new_privs, restricts this process (a new layer) and closes
+ * @ruleset. 0 or -errno. */
+int mirage_landlock_restrict (int ruleset);
+/* Why the last call above failed, for messages. */
+const char *mirage_landlock_problem (void);
+/* @access as words for describe ("read files and list directories beneath it"). */
+const char *mirage_landlock_text (uint64_t access);
+
+/* ---- seccomp ---- */
+
 typedef enum {
   MIRAGE_SANDBOX_ALWAYS,     /* any arguments */
   MIRAGE_SANDBOX_ARG_IS_FD,  /* args[arg] is the device's descriptor */
   MIRAGE_SANDBOX_ARG_EQ,     /* args[arg] == value */
   MIRAGE_SANDBOX_ARG_CLEAR,  /* (args[arg] & value) == 0 */
+  MIRAGE_SANDBOX_ERRNO,      /* never runs: fails with errno @value */
 } mirage_sandbox_check;
 
 typedef struct {
@@ -60,6 +115,12 @@ typedef struct {
   const char *summary;
   const mirage_sandbox_rule *rules;
   size_t n_rules;
+  /* Landlock: what the device may do beneath its path (0: nothing), and
+   * the catalog option naming that path ("dirname", "file"), which the
+   * launcher confines before exec and the runtime, after connecting,
+   * beneath the device's own descriptor. */
+  uint64_t landlock;
+  const char *path_option;
 } mirage_sandbox_profile;
 
 /* The profile named @name, or NULL. */
@@ -81,9 +142,25 @@ mirage_sandbox *mirage_sandbox_new (void);
 int mirage_sandbox_add (mirage_sandbox *sb, const char *name, int fd);
 /* Adds one rule (for tests and hand-written unikernels). */
 int mirage_sandbox_add_rule (mirage_sandbox *sb, const mirage_sandbox_rule *r, int fd);
-/* Compiles the filter, sets no_new_privs and installs it for this (only)
- * thread; frees @sb. 0 or -errno; on failure nothing is installed. */
+/* Confines this process for good, after its devices are connected:
+ * checks that its launcher's filter is in force (the Seccomp: field of
+ * /proc/self/status is 2), adds a Landlock layer granting each device
+ * its profile's rights beneath its own descriptor and nothing else, then
+ * installs the seccomp filter (no_new_privs first), and checks that one
+ * more filter is in force. Raw system calls throughout (src/raw-syscall.h),
+ * so a unikernel's own syscall()/prctl()/read() cannot stand in for
+ * them. Frees @sb. 0 or -errno, with mirage_sandbox_problem () saying
+ * why; the caller must not run any job then. */
 int mirage_sandbox_install (mirage_sandbox *sb);
+/* Why mirage_sandbox_install failed (or ""). */
+const char *mirage_sandbox_problem (void);
+/* The filter installed as the *launcher*'s, before exec: every call
+ * allowed but openat2 (fails with ENOSYS: its flags are beyond BPF's
+ * sight, and the runtime falls back to openat), io_uring, ptrace and
+ * other calls no unikernel needs (killed), and socket() when @sockets
+ * is false (killed). The list, for describe: */
+const char *const *mirage_sandbox_launch_denied (void);
+int mirage_sandbox_install_launch (bool sockets);
 void mirage_sandbox_free (mirage_sandbox *sb);
 /* The filter as BPF instructions (struct sock_filter), for tests:
  * *@n receives their count; malloc'ed; NULL with errno set. */

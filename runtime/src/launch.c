@@ -1,0 +1,108 @@
+/* launch.c: the sandbox target's launcher (mirage/launch.h). */
+#include "mirage/launch.h"
+#include "mirage/sandbox.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+/* Where the dynamic loader finds libc and the libraries a graph links
+ * (nettle, a sanitizer's run time): read and execute, nothing more. */
+static const char *const library_dirs[] = { "/usr/lib", "/usr/lib64", "/lib", "/lib64", "/usr/local/lib", NULL };
+
+static int fail (const mirage_launch_spec *spec, const char *fmt, ...) __attribute__ ((format (printf, 2, 3)));
+
+static int
+fail (const mirage_launch_spec *spec, const char *fmt, ...)
+{
+  va_list ap;
+  fprintf (stderr, "%s: cannot start in its sandbox: ", spec->name);
+  va_start (ap, fmt);
+  vfprintf (stderr, fmt, ap);
+  va_end (ap);
+  fputc ('\n', stderr);
+  return 255;
+}
+
+static bool
+profile_has_call (const mirage_sandbox_profile *p, long nr)
+{
+  for (size_t i = 0; p && i < p->n_rules; i++)
+    if (p->rules[i].nr == nr)
+      return true;
+  return false;
+}
+
+int
+mirage_launch (const mirage_launch_spec *spec, int argc, char **argv)
+{
+  (void) argc;
+  char self[PATH_MAX], exe[PATH_MAX];
+  ssize_t n = readlink ("/proc/self/exe", self, sizeof self - 1);
+  if (n <= 0)
+    return fail (spec, "cannot find itself (/proc/self/exe): %s", strerror (errno));
+  self[n] = '\0';
+  char *slash = strrchr (self, '/');
+  if (slash)
+    *slash = '\0';
+  if ((size_t) snprintf (exe, sizeof exe, "%s/%s", slash ? self : ".", spec->unikernel) >= sizeof exe)
+    return fail (spec, "%s: path too long", self);
+
+  int ruleset = mirage_landlock_create ();
+  if (ruleset < 0)
+    return fail (spec, "%s", mirage_landlock_problem ());
+  int r = mirage_landlock_allow_path (ruleset, exe, MIRAGE_FS_EXECUTE | MIRAGE_FS_READ_FILE);
+  if (r < 0)
+    return fail (spec, "%s: %s", exe, strerror (-r));
+  for (size_t i = 0; library_dirs[i]; i++)
+    mirage_landlock_allow_path (ruleset, library_dirs[i],
+                                MIRAGE_FS_EXECUTE | MIRAGE_FS_READ_FILE | MIRAGE_FS_READ_DIR);
+  mirage_landlock_allow_path (ruleset, "/etc/ld.so.cache", MIRAGE_FS_READ_FILE);
+  mirage_landlock_allow_path (ruleset, "/etc/localtime", MIRAGE_FS_READ_FILE);
+  /* the same process after exec: the runtime checks its filter there */
+  r = mirage_landlock_allow_path (ruleset, "/proc/self/status", MIRAGE_FS_READ_FILE);
+  if (r < 0)
+    return fail (spec, "/proc/self/status: %s", strerror (-r));
+#ifdef __SANITIZE_ADDRESS__
+  /* the sanitizer's run time reads /proc/self/maps and the CPU list */
+  mirage_landlock_allow_path (ruleset, "/proc/self", MIRAGE_LANDLOCK_KV_RO);
+  mirage_landlock_allow_path (ruleset, "/sys/devices/system/cpu", MIRAGE_LANDLOCK_KV_RO);
+#endif
+
+  bool sockets = false;
+  for (size_t i = 0; i < spec->n_devices; i++) {
+    const mirage_launch_device *d = &spec->devices[i];
+    const mirage_sandbox_profile *p = mirage_sandbox_profile_find (d->profile);
+    if (!p)
+      return fail (spec, "no sandbox profile for %s", d->profile);
+    if (profile_has_call (p, SYS_socket))
+      sockets = true;
+    if (!p->landlock || !d->path || !*d->path)
+      continue;
+    /* a store that may create its directory creates it now: a rule
+     * needs something to stand on */
+    if ((p->landlock & MIRAGE_FS_MAKE_DIR) && mkdir (d->path, 0755) < 0 && errno != EEXIST)
+      return fail (spec, "%s: %s", d->path, strerror (errno));
+    r = mirage_landlock_allow_path (ruleset, d->path, p->landlock);
+    /* a missing path: the device's connect reports it (ENOENT) */
+    if (r < 0 && r != -ENOENT)
+      return fail (spec, "%s: %s", d->path, strerror (-r));
+  }
+  r = mirage_landlock_restrict (ruleset);
+  if (r < 0)
+    return fail (spec, "%s", mirage_landlock_problem ());
+  r = mirage_sandbox_install_launch (sockets);
+  if (r < 0)
+    return fail (spec, "cannot install the seccomp filter: %s", strerror (-r));
+  fflush (stdout);
+  execv (exe, argv);
+  return fail (spec, "cannot run %s: %s", exe, strerror (errno));
+}
