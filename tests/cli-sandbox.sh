@@ -172,6 +172,7 @@ esac
 # printed, no file appears outside, and the unikernel is killed (SIGSYS)
 # or refused (EACCES, ENOSYS). docs/build.md counts them.
 SECRET="$T/secret.txt"
+export T SECRET   # stopped() runs in bash -c too
 echo 'root:x:0:0:the secret line' >"$SECRET"
 hostile () { # NAME: a kv_ro-direct project whose unikernel.c is read from stdin, OUT and SECRET substituted
   project "$1" kv_ro-direct
