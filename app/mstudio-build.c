@@ -302,10 +302,49 @@ embed_walk (const char *label, const char *real_root, const char *rel, GPtrArray
   return TRUE;
 }
 
-/* Appends e's directory (relative to project_dir) to c as byte arrays
- * and a sorted mirage_crunch_index named e->symbol. */
+/* Appends @len bytes as C string literals, 64 bytes a line: printable
+ * ASCII as itself, the rest (and ", \\ and ?, which could start a
+ * trigraph) as three-digit octal escapes, which no following digit can
+ * extend. Linear, and sized once. */
+static void
+append_c_bytes (GString *c, const guchar *data, gsize len)
+{
+  static const char hex[] = "01234567";
+  gsize start = c->len;
+  char *o;
+
+  g_string_set_size (c, start + len * 4 + (len / 64 + 1) * 6 + 8);
+  o = c->str + start;
+  *o++ = ' ';
+  *o++ = ' ';
+  *o++ = '"';
+  for (gsize k = 0; k < len; k++)
+    {
+      guchar b = data[k];
+      if (k > 0 && k % 64 == 0)
+        {
+          memcpy (o, "\"\n  \"", 5);
+          o += 5;
+        }
+      if (b >= 0x20 && b < 0x7f && b != '"' && b != '\\' && b != '?')
+        *o++ = (char) b;
+      else
+        {
+          *o++ = '\\';
+          *o++ = hex[(b >> 6) & 7];
+          *o++ = hex[(b >> 3) & 7];
+          *o++ = hex[b & 7];
+        }
+    }
+  *o++ = '"';
+  g_string_truncate (c, (gsize) (o - c->str));
+}
+
+/* Appends e's directory (relative to project_dir) to c as one string
+ * literal per file and a sorted mirage_crunch_index named e->symbol;
+ * adds the bytes embedded to *total. */
 static gboolean
-embed_directory (const char *project_dir, const MsCgenEmbed *e, GString *c, GError **error)
+embed_directory (const char *project_dir, const MsCgenEmbed *e, GString *c, guint64 *total, GError **error)
 {
   g_autofree char *real_project = realpath (project_dir, NULL);
   g_autofree char *joined = g_build_filename (project_dir, e->dir, NULL);
@@ -357,11 +396,15 @@ embed_directory (const char *project_dir, const MsCgenEmbed *e, GString *c, GErr
           g_prefix_error (error, "device %s: ", e->label);
           return FALSE;
         }
-      g_string_append_printf (c, "static const unsigned char %s_%u[] = {", e->symbol, i);
-      for (gsize k = 0; k < len; k++)
-        g_string_append_printf (c, "%s0x%02x,", k % 16 == 0 ? "\n  " : "", (guchar) data[k]);
-      g_string_append (c, len == 0 ? " 0 };\n" : "\n};\n");
+      /* one string literal per file, not an initializer of one element
+       * per byte: the compiler keeps a literal as one object, where a
+       * 20 MB array of constants took it 56 s and ~3 GB (docs/build.md) */
+      g_string_append_printf (c, "static const unsigned char %s_%u[%" G_GSIZE_FORMAT " + 1] =\n",
+                              e->symbol, i, len);
+      append_c_bytes (c, (const guchar *) data, len);
+      g_string_append (c, ";\n");
       f->len = len;
+      *total += len;
     }
   if (files->len > 0)
     {
@@ -381,9 +424,13 @@ embed_directory (const char *project_dir, const MsCgenEmbed *e, GString *c, GErr
   return TRUE;
 }
 
+/* Past this many bytes embedded by one device, build warns: the
+ * unikernel carries them in its binary and its memory. */
+#define EMBED_WARN_BYTES (16u * 1024u * 1024u)
+
 /* embed.c for gen's embedded directories, or NULL (and *error unset) when there are none. */
 static char *
-embed_source (const char *project_dir, const MsCgenOutput *gen, GError **error)
+embed_source (const char *path, const char *project_dir, const MsCgenOutput *gen, GError **error)
 {
   g_autoptr(GString) c = NULL;
 
@@ -393,8 +440,18 @@ embed_source (const char *project_dir, const MsCgenOutput *gen, GError **error)
                     " * graph embeds (crunch); do not edit. */\n"
                     "#include \"mirage/kv_ro.h\"\n");
   for (guint i = 0; i < gen->embeds->len; i++)
-    if (!embed_directory (project_dir, gen->embeds->pdata[i], c, error))
-      return NULL;
+    {
+      const MsCgenEmbed *e = gen->embeds->pdata[i];
+      guint64 total = 0;
+      if (!embed_directory (project_dir, e, c, &total, error))
+        return NULL;
+      if (total > EMBED_WARN_BYTES)
+        {
+          cli_warning (path, "device %s embeds %.1f MiB (more than %u MiB) in the unikernel's binary and memory; "
+                       "a direct_kv_ro reads such files from the host instead", e->label,
+                       (double) total / (1024.0 * 1024.0), EMBED_WARN_BYTES / (1024u * 1024u));
+        }
+    }
   return g_string_free (g_steal_pointer (&c), FALSE);
 }
 
@@ -672,7 +729,7 @@ build (const char *path, const char *outdir_arg, const char *source_arg, MsCgenT
   include_out = g_strconcat ("-I", outdir, NULL);
   include_rt = g_strconcat ("-I", include_dir, NULL);
 
-  embed_text = embed_source (project_dir, gen, &error);
+  embed_text = embed_source (path, project_dir, gen, &error);
   if (embed_text == NULL && error != NULL)
     {
       cli_error (path, "cannot build: %s", error->message);

@@ -261,5 +261,55 @@ expect 2 "is not a regular file" "--source DIR: refused" timeout 10 "$M" build "
 head -c 4194305 /dev/zero | tr '\0' ' ' >"$T/huge.c"
 expect 1 "huge.c is larger than 4194304 bytes (4194305 bytes)" "--source over 4 MiB: refused, naming the limit" timeout 10 "$M" build "$T/noop/noop.mstudio" --source "$T/huge.c"
 
+# crunch embeds bytes as string literals: every byte value, trigraphs,
+# quotes and backslashes come back exact; a large input builds in
+# bounded time with a warning (issue 15, item 17)
+project bytes kv_ro
+python3 -c "
+import sys
+b = bytes(range(256)) * 3 + b'??=??/\"\\\\\\\\x41\\n\0\0' + bytes(range(255, -1, -1))
+open(sys.argv[1], 'wb').write(b)
+open(sys.argv[2], 'wb').write(b'')
+" "$T/bytes/htdocs/all.bin" "$T/bytes/htdocs/empty.bin"
+cat > "$T/bytes/unikernel.c" <<'EOF'
+#include <inttypes.h>
+#include <stdlib.h>
+#include "unikernel.h"
+static void
+show (struct mirage_kv_ro *disk, const char *key)
+{
+  void *data;
+  size_t len;
+  uint32_t h = 2166136261u;
+  if (mirage_kv_get (disk, key, &data, &len) < 0)
+    return;
+  for (size_t i = 0; i < len; i++)
+    h = (h ^ ((unsigned char *) data)[i]) * 16777619u;
+  mirage_log_info (&mirage_log_application, "%s %zu %08" PRIx32, key, len, h);
+  free (data);
+}
+int
+unikernel_start (struct mirage_kv_ro *disk)
+{
+  show (disk, "all.bin");
+  show (disk, "empty.bin");
+  show (disk, "big.bin");
+  return 0;
+}
+EOF
+fnv () { python3 -c "
+import sys
+d = open(sys.argv[1], 'rb').read(); h = 2166136261
+for c in d: h = ((h ^ c) * 16777619) & 0xffffffff
+print('%s %d %08x' % (sys.argv[1].rsplit('/', 1)[1], len(d), h))" "$1"; }
+ok "crunch: every byte value, trigraphs, quotes, backslashes and NULs: builds" "$M" build "$T/bytes/bytes.mstudio"
+ok "crunch: ... and reads back byte for byte" bash -c "'$T/bytes/_build/bytes' 2>&1 | grep -q -F '$(fnv "$T/bytes/htdocs/all.bin")' && '$T/bytes/_build/bytes' 2>&1 | grep -q -F 'empty.bin 0 811c9dc5'"
+ok "crunch: embed.c holds string literals, not an initializer per byte" bash -c "grep -q '\[[0-9]* + 1\] =\$' '$T/bytes/_build/embed.c' && ! grep -q '0x[0-9a-f][0-9a-f],' '$T/bytes/_build/embed.c'"
+head -c 17000000 /dev/urandom >"$T/bytes/htdocs/big.bin"
+expect 0 "device disk (crunch) embeds 16.2 MiB (more than 16 MiB)" "crunch: a 17 MB input builds, with a warning naming the device" \
+  bash -c "s=\$(date +%s); timeout 120 '$M' build '$T/bytes/bytes.mstudio' && echo \$((\$(date +%s) - s)) >'$T/big.time'"
+ok "crunch: ... and the 17 MB read back exact" bash -c "'$T/bytes/_build/bytes' 2>&1 | grep -q -F '$(fnv "$T/bytes/htdocs/big.bin")'"
+echo "# crunch 17 MB build: $(cat "$T/big.time" 2>/dev/null) s"
+
 echo "1..$n"
 [ "$failed" -eq 0 ]

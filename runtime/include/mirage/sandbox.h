@@ -20,9 +20,10 @@
  * arithmetic across arguments, so the sector bounds of a block device
  * (offset + length within capacity) are enforced by the runtime's block
  * layer (mirage_block_check), and a store's confinement beneath its
- * directory by openat2(RESOLVE_BENEATH) and the O_NOFOLLOW walk
- * (src/kv-direct.c). The filter checks the architecture (x86_64, aarch64)
- * and refuses x32 system calls.
+ * directory by Landlock (src/landlock.c): the launcher's domain on its
+ * path (mirage/launch.h) and the runtime's layer beneath its descriptor.
+ * openat2, whose flags BPF cannot see, fails with ENOSYS. The filter
+ * checks the architecture (x86_64, aarch64) and refuses x32 system calls.
  *
  * In a build with AddressSanitizer (__SANITIZE_ADDRESS__ when the runtime
  * is compiled) the filter also allows what the sanitizer's run time needs
