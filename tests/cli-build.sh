@@ -311,5 +311,13 @@ expect 0 "device disk (crunch) embeds 16.2 MiB (more than 16 MiB)" "crunch: a 17
 ok "crunch: ... and the 17 MB read back exact" bash -c "'$T/bytes/_build/bytes' 2>&1 | grep -q -F '$(fnv "$T/bytes/htdocs/big.bin")'"
 echo "# crunch 17 MB build: $(cat "$T/big.time" 2>/dev/null) s"
 
+# a built unikernel's --help prints project text escaped (item 15)
+project esc hello-key
+ok "help escaping: a default with ESC, a bidi override and a zero-width space" \
+  "$M" set "$T/esc/esc.mstudio" "arg:hello=$(printf 'x\033[2J\342\200\256evil\342\200\213')"
+ok "help escaping: builds" "$M" build "$T/esc/esc.mstudio"
+ok "help escaping: --help shows them escaped" bash -c "'$T/esc/_build/esc' --help | grep -q -F -e '--hello=VAL (absent=x\\x1b[2J\\u202eevil\\u200b)'"
+ok "help escaping: no raw ESC or bidi control in --help" bash -c "'$T/esc/_build/esc' --help >'$T/esc.help'; [ \$? -eq 63 ] && ! grep -q \$'\\033' '$T/esc.help' && ! grep -q \$'\\342\\200\\256' '$T/esc.help'"
+
 echo "1..$n"
 [ "$failed" -eq 0 ]

@@ -97,7 +97,7 @@ static const mirage_sandbox_rule block_file_rules[] = {
 static const mirage_sandbox_rule kv_ro_rules[] = {
   REFUSE (openat2, ENOSYS, OPENAT2_WHY),
   ARG_CLEAR (openat, 2, WRITE_FLAGS, "the O_NOFOLLOW walk: never for writing or creating; Landlock: beneath its directory"),
-  ALWAYS (newfstatat, "sizes and kinds of keys"),
+  ALWAYS (newfstatat, "sizes and kinds of keys; any path (Landlock does not check stat)"),
   ALWAYS (getdents64, "listing dictionaries"),
   ALWAYS (fcntl, "fdopendir"),
   ALWAYS (lseek, "readdir"),
@@ -107,7 +107,7 @@ static const mirage_sandbox_rule kv_ro_rules[] = {
 static const mirage_sandbox_rule kv_rw_rules[] = {
   REFUSE (openat2, ENOSYS, OPENAT2_WHY),
   ALWAYS (openat, "the O_NOFOLLOW walk; new values (O_CREAT | O_EXCL, then renameat); Landlock: beneath its directory"),
-  ALWAYS (newfstatat, "sizes and kinds of keys"),
+  ALWAYS (newfstatat, "sizes and kinds of keys; any path (Landlock does not check stat)"),
   ALWAYS (getdents64, "listing dictionaries"),
   ALWAYS (fcntl, "fdopendir"),
   ALWAYS (lseek, "readdir"),
