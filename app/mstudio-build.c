@@ -18,6 +18,12 @@
  * changed file rebuilds), and the system libraries the devices' runtime
  * entries name are linked, with the runtime's archive for each
  * (libmirage-runtime-NAME.a), only when the graph has such a device.
+ *
+ * -t sandbox builds the unikernel as DIR/NAME.unikernel and DIR/NAME as
+ * its launcher (launch.c, generated here from the graph's devices and
+ * their paths: runtime/include/mirage/launch.h), compiled from the
+ * runtime alone, so no code of the unikernel's runs before it confines
+ * the process.
  */
 #include "mstudio-private.h"
 

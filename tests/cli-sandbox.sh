@@ -7,7 +7,11 @@
 # (socket() without a stack, pread64 on a descriptor that is not its
 # block's, open() of /etc/passwd) is killed with SIGSYS (exit status
 # 128 + 31 through mstudio run, which execs it); describe --sandbox
-# prints the allow-list per device. docs/build.md.
+# prints the allow-list per device and what the launcher and Landlock
+# enforce. Four hostile unikernels (their own syscall(), a constructor,
+# close(1) + openat2/creat, read-only opens of host files) are stopped;
+# the .unikernel without its launcher runs no job; a kernel with too old
+# a Landlock ABI runs nothing. docs/build.md.
 #
 # TAP output for meson; needs MSTUDIO and MSTUDIO_DATADIR.
 

@@ -1,7 +1,10 @@
 /* test-sandbox.c: the seccomp filter builder (mirage/sandbox.h): the
  * profile table, the compiled program, and what an installed filter
  * allows and kills (each case in a child process, which the filter
- * ends with SIGSYS when it calls what it may not). */
+ * ends with SIGSYS when it calls what it may not). Each child first
+ * installs the launcher's filter, as DIR/NAME does before exec; without
+ * it the runtime refuses. A direct_kv_ro's Landlock layer keeps opens
+ * beneath its directory and openat2 fails with ENOSYS. */
 #include "mirage/block.h"
 #include "mirage/kv_ro.h"
 #include "mirage/sandbox.h"
