@@ -1108,8 +1108,8 @@ print_layers (void)
     g_string_append_printf (list, "%s%s", i ? ", " : "", denied[i]);
   cli_print ("-t sandbox builds DIR/NAME, a launcher that confines itself and then execs DIR/NAME.unikernel:\n"
              "launcher, before any of the unikernel's code runs (constructors included):\n"
-             "  Landlock (ABI >= %d, else nothing runs): the process may execute and read only the unikernel\n"
-             "    and the shared libraries (/usr/lib, /usr/lib64, /lib, /lib64, /usr/local/lib), read\n"
+             "  Landlock (ABI >= %d, else nothing runs): the process may execute only the unikernel and its\n"
+             "    dynamic loader, read the shared libraries (/usr/lib, /usr/lib64, /lib, /lib64, /usr/local/lib),\n"
              "    /etc/ld.so.cache, /etc/localtime and /proc/self/status, and use each device's path as below;\n"
              "    nothing else is opened, created, written, truncated, renamed or removed, by any system call\n"
              "  seccomp: %s;\n"

@@ -8,8 +8,9 @@
 # block's, open() of /etc/passwd) is killed with SIGSYS (exit status
 # 128 + 31 through mstudio run, which execs it); describe --sandbox
 # prints the allow-list per device and what the launcher and Landlock
-# enforce. Four hostile unikernels (their own syscall(), a constructor,
-# close(1) + openat2/creat, read-only opens of host files) are stopped;
+# enforce. Five hostile unikernels (their own syscall(), a constructor,
+# close(1) + openat2/creat, read-only opens of host files, exec from a
+# constructor) are stopped;
 # the .unikernel without its launcher runs no job; a kernel with too old
 # a Landlock ABI runs nothing. docs/build.md.
 #
@@ -304,6 +305,38 @@ C
 hostile_run h4; rc=$?
 ok "hostile 4 (read-only opens outside): stopped under -t sandbox (exit $rc)" bash -c "[ $rc -eq 0 ] && $(declare -f stopped); stopped h4 && ! grep -q -F 'LEAK via /etc' '$T/h4.log'"
 ok "... every one refused by Landlock (EACCES), its own key read" bash -c "[ \$(grep -c -F 'refused (Permission denied)' '$T/h4.log') -eq 4 ] && grep -q -F 'LEAK via its own key: Hello from' '$T/h4.log'"
+
+# 5. exec another program from a constructor: only the unikernel and its
+# dynamic loader may be executed (libraries are read-only)
+LIBEXE=$(find /usr/lib -maxdepth 3 -type f -perm -u+x ! -name '*.so*' 2>/dev/null | head -1)
+hostile h5 <<'C'
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+#include "unikernel.h"
+static char result[256];
+__attribute__ ((constructor)) static void
+before_main (void)
+{
+  char *argv[] = { "sh", "-c", "echo escaped > @OUT@", NULL };
+  execv ("/bin/sh", argv);
+  strcpy (result, strerror (errno));
+  strcat (result, " / ");
+  execv ("@LIBEXE@", argv);
+  strcat (result, strerror (errno));
+}
+int
+unikernel_start (struct mirage_kv_ro *htdocs)
+{
+  (void) htdocs;
+  mirage_log_info (&mirage_log_application, "exec: %s", result);
+  return 0;
+}
+C
+sed -i "s|@LIBEXE@|${LIBEXE:-/usr/lib/none}|" "$T/h5/unikernel.c"
+hostile_run h5; rc=$?
+ok "hostile 5 (exec /bin/sh and ${LIBEXE:-a program} under /usr/lib from a constructor): both refused (exit $rc)" \
+  bash -c "[ $rc -eq 0 ] && $(declare -f stopped); stopped h5 && grep -q -F 'exec: Permission denied / ' '$T/h5.log' && { [ -z '$LIBEXE' ] || grep -q -F ' / Permission denied' '$T/h5.log'; }"
 
 # its .unikernel alone (without the launcher) runs no job
 expect_direct () {

@@ -2,6 +2,7 @@
 #include "mirage/launch.h"
 #include "mirage/sandbox.h"
 
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -15,8 +16,37 @@
 #include <unistd.h>
 
 /* Where the dynamic loader finds libc and the libraries a graph links
- * (nettle, a sanitizer's run time): read and execute, nothing more. */
+ * (nettle, a sanitizer's run time): read only. Mapping a library
+ * executable needs no Landlock right; executing a file (execve) does,
+ * and only the unikernel and its dynamic loader get it, so nothing
+ * else under these directories can be exec'ed. */
 static const char *const library_dirs[] = { "/usr/lib", "/usr/lib64", "/lib", "/lib64", "/usr/local/lib", NULL };
+
+/* The program interpreter (PT_INTERP) of the ELF file @path, into @out;
+ * false for a static program or what is not a 64-bit ELF file. */
+static bool
+elf_interpreter (const char *path, char *out, size_t size)
+{
+  Elf64_Ehdr eh;
+  bool found = false;
+  int fd = open (path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return false;
+  if (pread (fd, &eh, sizeof eh, 0) == (ssize_t) sizeof eh && memcmp (eh.e_ident, ELFMAG, SELFMAG) == 0
+      && eh.e_ident[EI_CLASS] == ELFCLASS64 && eh.e_phentsize == sizeof (Elf64_Phdr)) {
+    for (unsigned i = 0; i < eh.e_phnum && !found; i++) {
+      Elf64_Phdr ph;
+      if (pread (fd, &ph, sizeof ph, (off_t) (eh.e_phoff + (uint64_t) i * sizeof ph)) != (ssize_t) sizeof ph)
+        break;
+      if (ph.p_type != PT_INTERP || ph.p_filesz < 2 || ph.p_filesz > size)
+        continue;
+      found = pread (fd, out, ph.p_filesz, (off_t) ph.p_offset) == (ssize_t) ph.p_filesz
+              && out[ph.p_filesz - 1] == '\0';
+    }
+  }
+  close (fd);
+  return found;
+}
 
 static int fail (const mirage_launch_spec *spec, const char *fmt, ...) __attribute__ ((format (printf, 2, 3)));
 
@@ -62,9 +92,14 @@ mirage_launch (const mirage_launch_spec *spec, int argc, char **argv)
   int r = mirage_landlock_allow_path (ruleset, exe, MIRAGE_FS_EXECUTE | MIRAGE_FS_READ_FILE);
   if (r < 0)
     return fail (spec, "%s: %s", exe, strerror (-r));
+  char interp[PATH_MAX];
+  if (elf_interpreter (exe, interp, sizeof interp)) {
+    r = mirage_landlock_allow_path (ruleset, interp, MIRAGE_FS_EXECUTE | MIRAGE_FS_READ_FILE);
+    if (r < 0)
+      return fail (spec, "%s (the dynamic loader): %s", interp, strerror (-r));
+  }
   for (size_t i = 0; library_dirs[i]; i++)
-    mirage_landlock_allow_path (ruleset, library_dirs[i],
-                                MIRAGE_FS_EXECUTE | MIRAGE_FS_READ_FILE | MIRAGE_FS_READ_DIR);
+    mirage_landlock_allow_path (ruleset, library_dirs[i], MIRAGE_FS_READ_FILE | MIRAGE_FS_READ_DIR);
   mirage_landlock_allow_path (ruleset, "/etc/ld.so.cache", MIRAGE_FS_READ_FILE);
   mirage_landlock_allow_path (ruleset, "/etc/localtime", MIRAGE_FS_READ_FILE);
   /* the same process after exec: the runtime checks its filter there */

@@ -11,9 +11,9 @@
  * Landlock domain or remove a seccomp filter, and both survive execve.
  *
  * What the launcher installs (docs/build.md, "The sandbox target"):
- *   - a Landlock domain granting execution and reading of the unikernel
- *     and of the system's shared libraries (/usr/lib, /lib, /lib64 and
- *     /etc/ld.so.cache: the dynamic loader's), reading of
+ *   - a Landlock domain granting execution of the unikernel and of its
+ *     dynamic loader (PT_INTERP) only, reading of the system's shared
+ *     libraries (/usr/lib, /lib, /lib64 and /etc/ld.so.cache), reading of
  *     /etc/localtime and of its own /proc/self/status (the runtime's
  *     check), and each device's rights beneath its path (its profile's
  *     `landlock`, e.g. read-only beneath a direct_kv_ro's directory);
