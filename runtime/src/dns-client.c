@@ -1,0 +1,571 @@
+/* dns-client.c: generic_dns_client (mirage/dns.h): transports, retries
+ * and the cache, on the runtime's tasks.
+ *
+ * A lookup looks in the cache, then asks each nameserver in turn, each
+ * attempt in its own task under mirage_task_with_timeout so the timeout
+ * bounds everything it does (connecting, a TLS handshake, waiting). Over
+ * UDP a socket is bound to a random port for the query and closed after
+ * it; datagrams from elsewhere or that do not answer the query are
+ * dropped and the wait goes on. A truncated answer is asked again over
+ * TCP to the same server. TCP and TLS use a connection per query with
+ * the two-byte length framing of RFC 1035 4.2.2 (simple and correct; a
+ * busy client would keep connections open, as ocaml-dns does).
+ *
+ * The cache is a small array searched linearly (cache_size is tens of
+ * entries in Mirage), evicting the least recently used entry. */
+#include "dns-private.h"
+
+#include "mirage/log.h"
+#include "mirage/task.h"
+#include "mirage/tls.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <ldns/ldns.h>
+
+MIRAGE_LOG_SRC (dns_log, "dns_client", "DNS client");
+
+typedef struct {
+  char name[256];
+  uint16_t type;
+  int status;               /* 0, -ENOENT or -ENODATA */
+  mirage_dns_answer answer;
+  uint64_t stored_ns, expires_ns, used;
+  bool valid;
+} cache_entry;
+
+struct mirage_dns_client {
+  mirage_stack *stack;
+  mirage_random *random;
+  mirage_dns_nameserver servers[MIRAGE_DNS_MAX_NAMESERVERS];
+  mirage_tls_config *tls[MIRAGE_DNS_MAX_NAMESERVERS];
+  size_t n_servers;
+  uint64_t timeout_ns;
+  cache_entry *cache;
+  size_t cache_size;
+  uint64_t use_clock;
+  mirage_dns_stats stats;
+};
+
+/* ---- connection ---- */
+
+static int
+read_resolv_conf (char *buf, size_t size)
+{
+  FILE *f = fopen ("/etc/resolv.conf", "re");
+  size_t used = 0;
+  buf[0] = '\0';
+  if (f) {
+    char line[512];
+    while (fgets (line, sizeof line, f)) {
+      char ip[128];
+      if (sscanf (line, " nameserver %127s", ip) != 1)
+        continue;
+      mirage_ipaddr a;
+      char *pct = strchr (ip, '%');    /* fe80::1%eth0: no scopes here */
+      if (pct || mirage_ipaddr_parse (ip, 0, &a) < 0)
+        continue;
+      int n = snprintf (buf + used, size - used, "%sudp:%s%s%s", used ? "," : "",
+                        a.version == MIRAGE_IPV6 ? "[" : "", ip, a.version == MIRAGE_IPV6 ? "]" : "");
+      if (n < 0 || (size_t) n >= size - used)
+        break;
+      used += (size_t) n;
+    }
+    fclose (f);
+  }
+  if (used == 0)            /* glibc's default with no nameserver line */
+    snprintf (buf, size, "udp:127.0.0.1");
+  return 0;
+}
+
+static int
+resolve_for_he (void *ctx, const char *host, mirage_ip_version v, mirage_ipaddr *out,
+                size_t max, size_t *n)
+{
+  mirage_dns_client *c = ctx;
+  return v == MIRAGE_IPV6 ? mirage_dns_gethostbyname6 (c, host, out, max, n)
+                          : mirage_dns_gethostbyname (c, host, out, max, n);
+}
+
+int
+mirage_dns_client_connect_full (mirage_stack *stack, mirage_happy_eyeballs *he,
+                                mirage_random *random, const mirage_dns_client_config *cfg,
+                                mirage_dns_client **out, char **error)
+{
+  char err[512], resolv[2048];
+  const char *text = cfg && cfg->nameservers && *cfg->nameservers ? cfg->nameservers : NULL;
+  if (error)
+    *error = NULL;
+  mirage_dns_client *c = calloc (1, sizeof *c);
+  if (!c)
+    return -ENOMEM;
+  c->stack = stack;
+  c->random = random ? random : mirage_default_random ();
+  c->timeout_ns = cfg && cfg->timeout_ns > 0 ? (uint64_t) cfg->timeout_ns : MIRAGE_DNS_DEFAULT_TIMEOUT_NS;
+  c->cache_size = cfg && cfg->cache_size > 0 ? (size_t) cfg->cache_size : MIRAGE_DNS_DEFAULT_CACHE_SIZE;
+  if (!text) {
+    read_resolv_conf (resolv, sizeof resolv);
+    text = resolv;
+  }
+  int r = mirage_dns__parse_nameservers (text, strlen (text), c->servers, MIRAGE_DNS_MAX_NAMESERVERS,
+                                         &c->n_servers, err, sizeof err);
+  if (r < 0) {
+    if (error && r == -EINVAL && asprintf (error, "--dns-servers: %s", err) < 0)
+      *error = NULL;
+    free (c);
+    return r;
+  }
+  c->cache = calloc (c->cache_size, sizeof *c->cache);
+  if (!c->cache) {
+    mirage_dns_client_free (c);
+    return -ENOMEM;
+  }
+  for (size_t i = 0; i < c->n_servers; i++) {
+    if (c->servers[i].proto != MIRAGE_DNS_TLS)
+      continue;
+    char *msg = NULL;
+    r = mirage_tls_client_config_new (c->servers[i].authenticator, &c->tls[i], &msg);
+    if (r < 0) {
+      if (error && asprintf (error, "--dns-servers: nameserver %zu: %s", i + 1,
+                             msg ? msg : strerror (-r)) < 0)
+        *error = NULL;
+      free (msg);
+      mirage_dns_client_free (c);
+      return r;
+    }
+  }
+  if (he)
+    mirage_happy_eyeballs_inject (he, resolve_for_he, c);
+  *out = c;
+  return 0;
+}
+
+int
+mirage_dns_client_connect (mirage_stack *stack, mirage_happy_eyeballs *he, mirage_random *random,
+                           const mirage_dns_client_config *cfg, mirage_dns_client **out)
+{
+  char *error = NULL;
+  int r = mirage_dns_client_connect_full (stack, he, random, cfg, out, &error);
+  if (r < 0)
+    mirage_log_err (&dns_log, "%s", error ? error : strerror (-r));
+  free (error);
+  return r;
+}
+
+void
+mirage_dns_client_free (mirage_dns_client *c)
+{
+  if (!c)
+    return;
+  for (size_t i = 0; i < c->cache_size && c->cache; i++)
+    mirage_dns_answer_clear (&c->cache[i].answer);
+  free (c->cache);
+  for (size_t i = 0; i < c->n_servers; i++)
+    mirage_tls_config_free (c->tls[i]);
+  mirage_dns__nameservers_clear (c->servers, c->n_servers);
+  free (c);
+}
+
+void
+mirage_dns_client_stats (mirage_dns_client *c, mirage_dns_stats *out)
+{
+  *out = c->stats;
+}
+
+/* ---- the cache ---- */
+
+static cache_entry *
+cache_find (mirage_dns_client *c, const char *name, uint16_t type)
+{
+  uint64_t now = mirage_loop_now_ns ();
+  for (size_t i = 0; i < c->cache_size; i++) {
+    cache_entry *e = &c->cache[i];
+    if (!e->valid || e->type != type || strcmp (e->name, name) != 0)
+      continue;
+    if (now >= e->expires_ns) {
+      mirage_dns_answer_clear (&e->answer);
+      e->valid = false;
+      return NULL;
+    }
+    e->used = ++c->use_clock;
+    return e;
+  }
+  return NULL;
+}
+
+static int
+copy_answer (const mirage_dns_answer *from, uint32_t elapsed_s, mirage_dns_answer *to)
+{
+  to->n = 0;
+  to->records = from->n ? calloc (from->n, sizeof *to->records) : NULL;
+  if (from->n && !to->records)
+    return -ENOMEM;
+  for (size_t i = 0; i < from->n; i++) {
+    mirage_dns_record *d = &to->records[i];
+    const mirage_dns_record *s = &from->records[i];
+    d->name = strdup (s->name);
+    d->data = strdup (s->data);
+    d->type = s->type;
+    d->ttl = s->ttl > elapsed_s ? s->ttl - elapsed_s : 0;
+    to->n++;
+    if (!d->name || !d->data) {
+      mirage_dns_answer_clear (to);
+      return -ENOMEM;
+    }
+  }
+  return 0;
+}
+
+static void
+cache_store (mirage_dns_client *c, const char *name, uint16_t type, int status,
+             const mirage_dns_answer *answer, uint32_t ttl)
+{
+  if (ttl == 0)
+    return;
+  cache_entry *slot = NULL;
+  for (size_t i = 0; i < c->cache_size && !slot; i++)
+    if (c->cache[i].valid && c->cache[i].type == type && strcmp (c->cache[i].name, name) == 0)
+      slot = &c->cache[i];
+  for (size_t i = 0; i < c->cache_size && !slot; i++)
+    if (!c->cache[i].valid)
+      slot = &c->cache[i];
+  if (!slot) {
+    slot = &c->cache[0];
+    for (size_t i = 1; i < c->cache_size; i++)
+      if (c->cache[i].used < slot->used)
+        slot = &c->cache[i];
+  }
+  mirage_dns_answer_clear (&slot->answer);
+  slot->valid = false;
+  if (answer && copy_answer (answer, 0, &slot->answer) < 0)
+    return;
+  snprintf (slot->name, sizeof slot->name, "%s", name);
+  slot->type = type;
+  slot->status = status;
+  slot->stored_ns = mirage_loop_now_ns ();
+  slot->expires_ns = slot->stored_ns + (uint64_t) ttl * MIRAGE_NS_PER_S;
+  slot->used = ++c->use_clock;
+  slot->valid = true;
+}
+
+/* ---- transports ---- */
+
+typedef struct {
+  mirage_dns_client *c;
+  size_t server;
+  const char *name;
+  uint16_t type;
+  uint16_t id;
+  const uint8_t *query;
+  size_t query_len;
+  bool force_tcp;
+  mirage_dns_result result;
+} attempt;
+
+static int
+random_u16 (mirage_dns_client *c, uint16_t *out)
+{
+  return mirage_random_generate (c->random, out, sizeof *out);
+}
+
+static int
+udp_attempt (attempt *a)
+{
+  mirage_dns_client *c = a->c;
+  const mirage_endpoint *ns = &c->servers[a->server].ep;
+  mirage_udp *u = NULL;
+  int r = -EADDRINUSE;
+  /* a random source port (RFC 5452); the kernel's if ten tries collide */
+  for (int i = 0; i < 10 && r == -EADDRINUSE; i++) {
+    uint16_t port;
+    if ((r = random_u16 (c, &port)) < 0)
+      return r;
+    r = mirage_udp_bind (c->stack, NULL, (uint16_t) (1024 + port % (65536 - 1024)), &u);
+  }
+  if (r == -EADDRINUSE || r == -EACCES)
+    r = mirage_udp_bind (c->stack, NULL, 0, &u);
+  if (r < 0)
+    return r;
+  r = mirage_udp_send (u, ns, a->query, a->query_len);
+  c->stats.queries_sent++;
+  uint8_t buf[4096];
+  while (r == 0) {
+    mirage_endpoint src;
+    ssize_t n = mirage_udp_recv (u, buf, sizeof buf, &src);
+    if (n < 0) {
+      r = (int) n;
+      break;
+    }
+    if (!mirage_ipaddr_equal (&src.ip, &ns->ip) || src.port != ns->port
+        || mirage_dns__parse_response (buf, (size_t) n, a->id, a->name, a->type, &a->result) < 0) {
+      c->stats.dropped++;
+      mirage_log_debug (&dns_log, "dropped a datagram that does not answer the query for %s", a->name);
+      continue;
+    }
+    break;
+  }
+  mirage_udp_close (u);
+  return r;
+}
+
+typedef struct {
+  mirage_flow *flow;
+  mirage_tls *tls;
+} stream;
+
+static ssize_t
+stream_read (stream *s, void *buf, size_t len)
+{
+  return s->tls ? mirage_tls_read (s->tls, buf, len) : mirage_tcp_read (s->flow, buf, len);
+}
+
+static int
+read_exact (stream *s, uint8_t *buf, size_t len)
+{
+  while (len > 0) {
+    ssize_t n = stream_read (s, buf, len);
+    if (n < 0)
+      return (int) n;
+    if (n == 0)
+      return -ECONNRESET;
+    buf += n;
+    len -= (size_t) n;
+  }
+  return 0;
+}
+
+static int
+stream_attempt (attempt *a, bool tls)
+{
+  mirage_dns_client *c = a->c;
+  const mirage_endpoint *ns = &c->servers[a->server].ep;
+  stream s = { NULL, NULL };
+  int r = mirage_tcp_connect (c->stack, ns, &s.flow);
+  if (r < 0)
+    return r;
+  if (tls) {
+    char *error = NULL;
+    char host[MIRAGE_IPADDR_STRLEN];
+    mirage_ipaddr_to_string (&ns->ip, host);
+    r = mirage_tls_client (c->tls[a->server], s.flow, NULL, &s.tls, &error);
+    if (r < 0) {
+      mirage_log_warn (&dns_log, "nameserver tls:%s:%u: %s", host, ns->port,
+                       error ? error : strerror (-r));
+      free (error);
+      return r;
+    }
+  }
+  uint8_t *msg = malloc (a->query_len + 2);
+  if (!msg) {
+    r = -ENOMEM;
+    goto out;
+  }
+  msg[0] = (uint8_t) (a->query_len >> 8);
+  msg[1] = (uint8_t) a->query_len;
+  memcpy (msg + 2, a->query, a->query_len);
+  r = s.tls ? mirage_tls_write (s.tls, msg, a->query_len + 2)
+            : mirage_tcp_write (s.flow, msg, a->query_len + 2);
+  free (msg);
+  c->stats.queries_sent++;
+  if (r < 0)
+    goto out;
+  uint8_t lenbuf[2];
+  if ((r = read_exact (&s, lenbuf, 2)) < 0)
+    goto out;
+  size_t len = (size_t) lenbuf[0] << 8 | lenbuf[1];
+  uint8_t *buf = malloc (len ? len : 1);
+  if (!buf) {
+    r = -ENOMEM;
+    goto out;
+  }
+  r = read_exact (&s, buf, len);
+  if (r == 0 && mirage_dns__parse_response (buf, len, a->id, a->name, a->type, &a->result) < 0) {
+    c->stats.dropped++;
+    r = -EPROTO;
+  }
+  free (buf);
+out:
+  if (s.tls)
+    mirage_tls_close (s.tls);
+  else
+    mirage_tcp_close (s.flow);
+  return r;
+}
+
+static int
+run_attempt (void *arg)
+{
+  attempt *a = arg;
+  mirage_dns_proto proto = a->c->servers[a->server].proto;
+  if (proto == MIRAGE_DNS_UDP && !a->force_tcp)
+    return udp_attempt (a);
+  return stream_attempt (a, proto == MIRAGE_DNS_TLS);
+}
+
+static const char *
+proto_name (mirage_dns_proto p)
+{
+  return p == MIRAGE_DNS_UDP ? "udp" : p == MIRAGE_DNS_TCP ? "tcp" : "tls";
+}
+
+/* ---- lookups ---- */
+
+static const char *
+rcode_name (int rcode)
+{
+  static const char *names[] = { "NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED" };
+  return rcode >= 0 && rcode < 6 ? names[rcode] : "an error code";
+}
+
+static int
+lookup (mirage_dns_client *c, uint16_t type, const char *raw_name, mirage_dns_answer *out)
+{
+  char name[258];
+  memset (out, 0, sizeof *out);
+  if (mirage_dns__normalize_name (raw_name, name, sizeof name) < 0)
+    return -EINVAL;
+  cache_entry *e = cache_find (c, name, type);
+  if (e) {
+    c->stats.cache_hits++;
+    if (e->status < 0)
+      return e->status;
+    uint64_t elapsed = (mirage_loop_now_ns () - e->stored_ns) / MIRAGE_NS_PER_S;
+    return copy_answer (&e->answer, (uint32_t) elapsed, out);
+  }
+  int last = -EPROTO;
+  for (size_t i = 0; i < c->n_servers; i++) {
+    attempt a = { .c = c, .server = i, .name = name, .type = type };
+    uint8_t *query = NULL;
+    int r = random_u16 (c, &a.id);
+    if (r == 0)
+      r = mirage_dns__build_query (a.id, name, type, &query, &a.query_len);
+    if (r < 0)
+      return r;
+    a.query = query;
+    r = mirage_task_with_timeout (c->timeout_ns, "dns-query", run_attempt, &a);
+    if (r == 0 && a.result.truncated) {
+      /* too big for UDP: the same server over TCP, with a new ID */
+      c->stats.tcp_fallbacks++;
+      mirage_dns__result_clear (&a.result);
+      free (query);
+      query = NULL;
+      r = random_u16 (c, &a.id);
+      if (r == 0)
+        r = mirage_dns__build_query (a.id, name, type, &query, &a.query_len);
+      if (r < 0)
+        return r;
+      a.query = query;
+      a.force_tcp = true;
+      r = mirage_task_with_timeout (c->timeout_ns, "dns-query", run_attempt, &a);
+    }
+    free (query);
+    if (r == -ECANCELED && mirage_task_is_cancelled ())
+      return r;
+    char ip[MIRAGE_IPADDR_STRLEN];
+    mirage_ipaddr_to_string (&c->servers[i].ep.ip, ip);
+    if (r < 0) {
+      mirage_log_warn (&dns_log, "%s %s: nameserver %s:%s:%u: %s", name,
+                       mirage_dns_type_to_string (type), proto_name (c->servers[i].proto), ip,
+                       c->servers[i].ep.port, r == -ETIMEDOUT ? "no answer in time" : strerror (-r));
+      last = r == -ETIMEDOUT || r == -EKEYREJECTED || r == -ECONNREFUSED ? r : -EPROTO;
+      if (r == -ENOMEM)
+        return r;
+      continue;
+    }
+    mirage_dns_result *res = &a.result;
+    if (res->rcode != LDNS_RCODE_NOERROR && res->rcode != LDNS_RCODE_NXDOMAIN) {
+      mirage_log_warn (&dns_log, "%s %s: nameserver %s:%s:%u answered %s", name,
+                       mirage_dns_type_to_string (type), proto_name (c->servers[i].proto), ip,
+                       c->servers[i].ep.port, rcode_name (res->rcode));
+      mirage_dns__result_clear (res);
+      last = -EPROTO;
+      continue;
+    }
+    int status = res->rcode == LDNS_RCODE_NXDOMAIN ? -ENOENT : res->answer.n == 0 ? -ENODATA : 0;
+    if (status < 0) {
+      if (res->has_negative_ttl)
+        cache_store (c, name, type, status, NULL, res->negative_ttl);
+    } else {
+      cache_store (c, name, type, 0, &res->answer, res->ttl);
+      *out = res->answer;
+      res->answer.records = NULL;
+      res->answer.n = 0;
+    }
+    mirage_dns__result_clear (res);
+    return status;
+  }
+  return last;
+}
+
+int
+mirage_dns_get_records (mirage_dns_client *c, uint16_t type, const char *name, mirage_dns_answer *out)
+{
+  return lookup (c, type, name, out);
+}
+
+static int
+addresses (mirage_dns_client *c, uint16_t type, const char *name, mirage_ipaddr *out,
+           size_t max, size_t *n)
+{
+  mirage_dns_answer a;
+  *n = 0;
+  int r = lookup (c, type, name, &a);
+  if (r < 0)
+    return r;
+  for (size_t i = 0; i < a.n && *n < max; i++)
+    if (a.records[i].type == type
+        && mirage_ipaddr_parse (a.records[i].data, type == MIRAGE_DNS_A ? 4 : 6, &out[*n]) == 0)
+      (*n)++;
+  mirage_dns_answer_clear (&a);
+  return *n > 0 ? 0 : -ENODATA;
+}
+
+int
+mirage_dns_gethostbyname (mirage_dns_client *c, const char *name, mirage_ipaddr *out,
+                          size_t max, size_t *n)
+{
+  return addresses (c, MIRAGE_DNS_A, name, out, max, n);
+}
+
+int
+mirage_dns_gethostbyname6 (mirage_dns_client *c, const char *name, mirage_ipaddr *out,
+                           size_t max, size_t *n)
+{
+  return addresses (c, MIRAGE_DNS_AAAA, name, out, max, n);
+}
+
+uint16_t
+mirage_dns_type_of_string (const char *name)
+{
+  if (!name || !*name)
+    return 0;
+  ldns_rr_type t = ldns_get_rr_type_by_name (name);
+  return (uint16_t) t;
+}
+
+const char *
+mirage_dns_type_to_string (uint16_t type)
+{
+  const ldns_rr_descriptor *d = ldns_rr_descript (type);
+  return d && d->_name ? d->_name : "TYPE?";
+}
+
+const char *
+mirage_dns_strerror (int err)
+{
+  switch (err) {
+  case 0: return "success";
+  case -ENOENT: return "no such domain (NXDOMAIN)";
+  case -ENODATA: return "no record of that type";
+  case -ETIMEDOUT: return "no nameserver answered in time";
+  case -EPROTO: return "every nameserver failed (SERVFAIL, REFUSED or a malformed answer)";
+  case -EINVAL: return "not a domain name";
+  case -EKEYREJECTED: return "a nameserver's TLS certificate was refused";
+  default: return strerror (-err);
+  }
+}
