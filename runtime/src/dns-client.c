@@ -423,7 +423,7 @@ rcode_name (int rcode)
 }
 
 static int
-lookup (mirage_dns_client *c, uint16_t type, const char *raw_name, mirage_dns_answer *out)
+lookup (mirage_dns_client *c, uint16_t type, const char *raw_name, mirage_dns_answer *out, int depth)
 {
   char name[258];
   memset (out, 0, sizeof *out);
@@ -487,6 +487,13 @@ lookup (mirage_dns_client *c, uint16_t type, const char *raw_name, mirage_dns_an
       continue;
     }
     int status = res->rcode == LDNS_RCODE_NXDOMAIN ? -ENOENT : res->answer.n == 0 ? -ENODATA : 0;
+    if (status == -ENODATA && res->cname_target[0] && depth < MIRAGE_DNS_MAX_CHAIN) {
+      /* the chain goes on at a name the answer did not cover */
+      char target[sizeof res->cname_target];
+      memcpy (target, res->cname_target, sizeof target);
+      mirage_dns__result_clear (res);
+      return lookup (c, type, target, out, depth + 1);
+    }
     if (status < 0) {
       if (res->has_negative_ttl)
         cache_store (c, name, type, status, NULL, res->negative_ttl);
@@ -505,7 +512,7 @@ lookup (mirage_dns_client *c, uint16_t type, const char *raw_name, mirage_dns_an
 int
 mirage_dns_get_records (mirage_dns_client *c, uint16_t type, const char *name, mirage_dns_answer *out)
 {
-  return lookup (c, type, name, out);
+  return lookup (c, type, name, out, 0);
 }
 
 static int
@@ -514,7 +521,7 @@ addresses (mirage_dns_client *c, uint16_t type, const char *name, mirage_ipaddr 
 {
   mirage_dns_answer a;
   *n = 0;
-  int r = lookup (c, type, name, &a);
+  int r = lookup (c, type, name, &a, 0);
   if (r < 0)
     return r;
   for (size_t i = 0; i < a.n && *n < max; i++)

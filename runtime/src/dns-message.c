@@ -168,6 +168,18 @@ mirage_dns__parse_response (const uint8_t *wire, size_t len, uint16_t id, const 
     current = ldns_rdf_clone (ldns_rr_rdf (cname, 0));
   }
   out->ttl = out->answer.n > 0 ? ttl : 0;
+  if (out->answer.n == 0 && current && ldns_dname_compare (current, want) != 0) {
+    /* a CNAME whose target the server did not include: the caller asks for it */
+    char *t = ldns_rdf2str (current);
+    if (!t) {
+      r = -ENOMEM;
+      goto done;
+    }
+    if (strlen (t) < sizeof out->cname_target)
+      for (size_t i = 0; (out->cname_target[i] = (char) tolower ((unsigned char) t[i])); i++)
+        ;
+    free (t);
+  }
 
   /* negative answers: the SOA's negative TTL */
   if (out->answer.n == 0) {

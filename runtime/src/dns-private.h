@@ -46,6 +46,7 @@ typedef struct {
   uint32_t ttl;             /* of the answer: the least on the chain */
   bool has_negative_ttl;    /* NXDOMAIN / no data with a SOA */
   uint32_t negative_ttl;    /* min (SOA TTL, SOA minimum), RFC 2308 */
+  char cname_target[256];   /* where the chain ends without records, or "" */
 } mirage_dns_result;
 
 /* Checks that @wire answers query @id for @name (normalized) and @type,
