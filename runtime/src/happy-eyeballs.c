@@ -242,6 +242,7 @@ run_race (race *rc, bool names, mirage_flow **out)
       }
       if (now >= a->started + he->connect_timeout) {
         mirage_task_cancel (a->task);      /* ends soon with -ECANCELED */
+        last_error = -ETIMEDOUT;
         continue;
       }
       live++;
@@ -288,8 +289,31 @@ run_race (race *rc, bool names, mirage_flow **out)
     uint64_t wait = he->timer_interval;
     if (live > 0 && next_start > now && next_start - now < wait)
       wait = next_start - now;
-    int r = oldest ? mirage_task_join_timeout (oldest->task, wait ? wait : 1)
-                   : mirage_task_sleep_ns (wait ? wait : 1);
+    /* wake as soon as the oldest attempt ends or, with none running, as
+     * soon as a pending lookup does (the AAAA one first) */
+    mirage_task **pending = NULL;
+    if (!oldest && names) {
+      for (int f = 0; f < 2 && !pending; f++)
+        if (!rc->res[f].done && rc->res[f].task)
+          pending = &rc->res[f].task;
+      if (rc->res[1].done && !rc->res[0].done) {
+        /* the resolution delay ends at a known time */
+        uint64_t until = rc->res[1].done_at + he->aaaa_timeout;
+        if (until > now && until - now < wait)
+          wait = until - now;
+      }
+    }
+    int r;
+    if (oldest) {
+      r = mirage_task_join_timeout (oldest->task, wait ? wait : 1);
+    } else if (pending) {
+      r = mirage_task_join_timeout (*pending, wait ? wait : 1);
+      if (r != -ETIMEDOUT && r != -ECANCELED)
+        *pending = NULL;               /* joined and freed */
+      r = r == -ECANCELED ? r : -ETIMEDOUT;
+    } else {
+      r = mirage_task_sleep_ns (wait ? wait : 1);
+    }
     if (oldest && r != -ETIMEDOUT && r != -ECANCELED) {
       oldest->task = NULL;              /* joined */
       if (oldest->status < 0)
