@@ -137,6 +137,19 @@ static const mirage_sandbox_rule socket_rules[] = {
   ALWAYS (shutdown, "half-closing flows"),
 };
 
+/* the system resolver has a socket stack of its own (the device has none) */
+static const mirage_sandbox_rule resolver_system_rules[] = {
+  ALWAYS (getrandom, "query IDs and ports"),
+  ALWAYS (recvfrom, "DNS answers"),
+  ALWAYS (sendto, "DNS queries"),
+  ARG_EQ (socket, 0, AF_INET, "IPv4 sockets"),
+  ARG_EQ (socket, 0, AF_INET6, "IPv6 sockets"),
+  ALWAYS (bind, "random source ports"),
+  ALWAYS (connect, "DNS over TCP"),
+  ALWAYS (setsockopt, "IPV6_V6ONLY, TCP_NODELAY"),
+  ALWAYS (getsockopt, "connection errors (SO_ERROR)"),
+};
+
 #ifdef __SANITIZE_ADDRESS__
 /* AddressSanitizer's and LeakSanitizer's run time (sanitized builds only) */
 static const mirage_sandbox_rule sanitizer_rules[] = {
@@ -192,6 +205,15 @@ static const mirage_sandbox_profile profiles[] = {
   EMPTY ("kv_rw_mem", "nothing: memory"),
   PROFILE ("socket_stackv4v6", "IPv4 and IPv6 sockets", socket_rules),
   EMPTY ("tcpv4v6_of_stackv4v6", "its stack's"),
+  EMPTY ("generic_happy_eyeballs", "its stack's (it connects through it)"),
+  PROFILE ("resolver_dns", "getrandom (query IDs, ports); sockets are its stack's", random_rules),
+  PROFILE ("resolver_unix_system", "getrandom and sockets of its own stack; /etc/hosts is read before the filter",
+           resolver_system_rules),
+  EMPTY ("conduit_direct", "its stack's"),
+  PROFILE ("conduit_tls", "getrandom (TLS); the trust store is read before the filter", random_rules),
+  EMPTY ("mimic_happy_eyeballs", "its happy eyeballs' and stack's"),
+  PROFILE ("generic_dns_client", "getrandom (query IDs, source ports, TLS); sockets are its stack's, "
+           "trust stores are read before the filter", random_rules),
 #ifdef __SANITIZE_ADDRESS__
   PROFILE ("sanitizer", "AddressSanitizer's run time (sanitized builds only)", sanitizer_rules),
 #endif

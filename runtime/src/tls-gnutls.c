@@ -327,6 +327,8 @@ check_chain (mirage_tls *t, const char *host, char **error)
   if (status != 0) {
     gnutls_datum_t out = { NULL, 0 };
     gnutls_certificate_verification_status_print (status, GNUTLS_CRT_X509, &out, 0);
+    while (out.size > 0 && (out.data[out.size - 1] == ' ' || out.data[out.size - 1] == '\n'))
+      out.size--;
     set_error (error, "TLS: the server's certificate%s%s is refused (%s): %.*s",
                name ? " for " : "", name ? name : "",
                t->cfg->auth.kind == MIRAGE_TLS_AUTH_SYSTEM ? "system trust store" : "trust anchors",

@@ -9,6 +9,8 @@
  * for other names) that cannot end a lookup nor poison the cache. Also
  * the nameserver parser's errors. */
 #include "dns-private.h"
+#include "mirage/mimic.h"
+#include "mirage/resolver.h"
 #include "mirage/task.h"
 #include "mirage/tls.h"
 #include "net-fixtures.h"
@@ -324,10 +326,62 @@ malicious (void)
   mirage_udp_close (e.forger);
 }
 
+/* resolver_dns, resolver_unix_system, and mimic_happy_eyeballs over
+ * happy eyeballs with the DNS client injected */
+static void
+resolvers_and_mimic (void)
+{
+  mirage_resolver *r;
+  mirage_ipaddr a[4];
+  size_t n = 0;
+  char b[MIRAGE_IPADDR_STRLEN];
+  int e = mirage_resolver_dns (stack, NULL, servers ("udp:127.0.0.1:%u", udp_port), &r);
+  e = e == 0 ? mirage_resolve (r, "a.test", a, 4, &n) : e;
+  tap_ok (e == 0 && n == 2 && a[0].version == MIRAGE_IPV4 && a[1].version == MIRAGE_IPV6,
+          "resolver_dns: a.test gives its IPv4 then its IPv6 address (%d, %zu)", e, n);
+  e = mirage_resolve (r, "nx.test", a, 4, &n);
+  tap_is (e, -ENOENT, "resolver_dns: NXDOMAIN");
+  e = mirage_resolve (r, "2001:db8::5", a, 4, &n);
+  tap_ok (e == 0 && n == 1 && strcmp (mirage_ipaddr_to_string (&a[0], b), "2001:db8::5") == 0,
+          "resolver_dns: an IP literal is itself");
+  mirage_resolver_free (r);
+  e = mirage_resolver_unix_system (NULL, &r);
+  e = e == 0 ? mirage_resolve (r, "localhost", a, 4, &n) : e;
+  tap_ok (e == 0 && n >= 1 && strcmp (mirage_ipaddr_to_string (&a[0], b), "127.0.0.1") == 0,
+          "resolver_unix_system: localhost from /etc/hosts (%d)", e);
+  if (e == 0)
+    mirage_resolver_free (r);
+
+  mirage_happy_eyeballs *he;
+  mirage_dns_client *c = NULL;
+  mirage_happy_eyeballs_connect_device (stack, NULL, &he);
+  mirage_dns_client_config cfg = { servers ("udp:127.0.0.1:%u", udp_port), 0, 0 };
+  mirage_dns_client_connect (stack, he, NULL, &cfg, &c);
+  mirage_mimic *m;
+  mirage_mimic_happy_eyeballs (stack, he, c, &m);
+  mirage_ipaddr lo = mirage_ipaddr_localhost (MIRAGE_IPV4);
+  mirage_tcp_listener *l;
+  mirage_endpoint ep;
+  mirage_tcp_listen (stack, &lo, 0, &l);
+  mirage_tcp_listener_endpoint (l, &ep);
+  mirage_flow *f;
+  e = mirage_mimic_connect (m, "lo.test", ep.port, &f);
+  if (e == 0)
+    mirage_tcp_close (f);
+  tap_is (e, 0, "mimic_happy_eyeballs: connects to a name the DNS client resolves");
+  e = mirage_mimic_connect (m, "nx.test", ep.port, &f);
+  tap_is (e, -ENOENT, "mimic_happy_eyeballs: an unknown name is -ENOENT");
+  mirage_tcp_unlisten (l);
+  mirage_mimic_free (m);
+  mirage_dns_client_free (c);
+  mirage_happy_eyeballs_free (he);
+}
+
 static int
 run (void *arg)
 {
   (void) arg;
+  resolvers_and_mimic ();
   basic ("udp");
   basic ("tcp");
   caching ();
@@ -396,6 +450,7 @@ start_unbound (pid_t *pid)
     "  local-data: \"a.test. 300 IN MX 10 mail.test.\"\n"
     "  local-data: \"alias.test. 300 IN CNAME a.test.\"\n"
     "  local-data: \"v4only.test. 300 IN A 192.0.2.4\"\n"
+    "  local-data: \"lo.test. 300 IN A 127.0.0.1\"\n"
     "  local-zone: \"refused.test.\" refuse\n",
     udp_port, tls_port, udp_port, tls_port, fx_path ("dns.key"), fx_path ("dns.pem"), fx_dir);
   for (int i = 0; i < 8; i++)

@@ -6,6 +6,7 @@
  * certificate and on a wrong name, unless the authenticator is none.
  * Also our own server against our own client, and the authenticator
  * parser's errors. Every network step runs under a task timeout. */
+#include "mirage/conduit.h"
 #include "mirage/stack.h"
 #include "mirage/task.h"
 #include "mirage/tls.h"
@@ -252,6 +253,40 @@ run (void *arg)
   char *bad_anchor = concat ("trust-anchor:", key_fp);
   expect_refused ("trust anchor that is not a certificate", good_port, "tls.test", bad_anchor,
                   -EINVAL, "trust anchor 1 is not a DER certificate");
+
+  /* conduit_direct, and conduit_tls over it */
+  mirage_conduit *tcp, *tls;
+  mirage_conduit_direct (stack, &tcp);
+  char *error = NULL;
+  int r = mirage_conduit_tls_with (tcp, ta, &tls, &error);
+  mirage_conduit_flow *cf = NULL;
+  mirage_endpoint ep = { mirage_ipaddr_localhost (MIRAGE_IPV4), (uint16_t) good_port };
+  if (r == 0)
+    r = mirage_conduit_connect (tls, &ep, "tls.test", &cf, &error);
+  char echo[16] = "";
+  if (r == 0 && mirage_conduit_write (cf, "conduit\n", 8) == 0) {
+    size_t got = 0;
+    while (got < 8) {
+      ssize_t k = mirage_conduit_read (cf, echo + got, sizeof echo - 1 - got);
+      if (k <= 0)
+        break;
+      got += (size_t) k;
+    }
+  }
+  if (cf)
+    mirage_conduit_close (cf);
+  tap_ok (r == 0 && strcmp (echo, "conduit\n") == 0, "conduit_tls over conduit_direct: a line goes both ways (%s)",
+          error ? error : "ok");
+  free (error);
+  error = NULL;
+  mirage_conduit_free (tls);
+  mirage_conduit_tls (tcp, &tls);
+  cf = NULL;
+  r = mirage_conduit_connect (tls, &ep, "tls.test", &cf, &error);
+  tap_is (r, -EKEYREJECTED, "conduit_tls: the system's trust store by default (%s)", error ? error : "");
+  free (error);
+  mirage_conduit_free (tls);
+  mirage_conduit_free (tcp);
 
   free (bad_anchor);
   free (exp_fp);
