@@ -39,7 +39,8 @@ typedef struct {
   bool valid;
 } cache_entry;
 
-struct mirage_dns_client {
+typedef struct dns_impl {
+  struct mirage_dns_client base;      /* the public head (the header) */
   mirage_stack *stack;
   mirage_random *random;
   mirage_dns_nameserver servers[MIRAGE_DNS_MAX_NAMESERVERS];
@@ -50,7 +51,9 @@ struct mirage_dns_client {
   size_t cache_size;
   uint64_t use_clock;
   mirage_dns_stats stats;
-};
+  uint8_t pool[256];        /* random bytes, taken two at a time */
+  size_t pool_left;
+} dns_impl;
 
 /* ---- connection ---- */
 
@@ -87,9 +90,9 @@ static int
 resolve_for_he (void *ctx, const char *host, mirage_ip_version v, mirage_ipaddr *out,
                 size_t max, size_t *n)
 {
-  mirage_dns_client *c = ctx;
-  return v == MIRAGE_IPV6 ? mirage_dns_gethostbyname6 (c, host, out, max, n)
-                          : mirage_dns_gethostbyname (c, host, out, max, n);
+  dns_impl *c = ctx;
+  return v == MIRAGE_IPV6 ? mirage_dns_gethostbyname6 (&c->base, host, out, max, n)
+                          : mirage_dns_gethostbyname (&c->base, host, out, max, n);
 }
 
 int
@@ -101,7 +104,7 @@ mirage_dns_client_connect_full (mirage_stack *stack, mirage_happy_eyeballs *he,
   const char *text = cfg && cfg->nameservers && *cfg->nameservers ? cfg->nameservers : NULL;
   if (error)
     *error = NULL;
-  mirage_dns_client *c = calloc (1, sizeof *c);
+  dns_impl *c = calloc (1, sizeof *c);
   if (!c)
     return -ENOMEM;
   c->stack = stack;
@@ -115,14 +118,14 @@ mirage_dns_client_connect_full (mirage_stack *stack, mirage_happy_eyeballs *he,
   int r = mirage_dns__parse_nameservers (text, strlen (text), c->servers, MIRAGE_DNS_MAX_NAMESERVERS,
                                          &c->n_servers, err, sizeof err);
   if (r < 0) {
-    if (error && r == -EINVAL && asprintf (error, "--dns-servers: %s", err) < 0)
+    if (error && r == -EINVAL && asprintf (error, "dns servers: %s", err) < 0)
       *error = NULL;
     free (c);
     return r;
   }
   c->cache = calloc (c->cache_size, sizeof *c->cache);
   if (!c->cache) {
-    mirage_dns_client_free (c);
+    mirage_dns_client_free (&c->base);
     return -ENOMEM;
   }
   for (size_t i = 0; i < c->n_servers; i++) {
@@ -131,17 +134,18 @@ mirage_dns_client_connect_full (mirage_stack *stack, mirage_happy_eyeballs *he,
     char *msg = NULL;
     r = mirage_tls_client_config_new (c->servers[i].authenticator, &c->tls[i], &msg);
     if (r < 0) {
-      if (error && asprintf (error, "--dns-servers: nameserver %zu: %s", i + 1,
+      if (error && asprintf (error, "dns servers: nameserver %zu: %s", i + 1,
                              msg ? msg : strerror (-r)) < 0)
         *error = NULL;
       free (msg);
-      mirage_dns_client_free (c);
+      mirage_dns_client_free (&c->base);
       return r;
     }
   }
   if (he)
     mirage_happy_eyeballs_inject (he, resolve_for_he, c);
-  *out = c;
+  c->base.stack = stack;
+  *out = &c->base;
   return 0;
 }
 
@@ -158,8 +162,9 @@ mirage_dns_client_connect (mirage_stack *stack, mirage_happy_eyeballs *he, mirag
 }
 
 void
-mirage_dns_client_free (mirage_dns_client *c)
+mirage_dns_client_free (mirage_dns_client *c_)
 {
+  dns_impl *c = (dns_impl *) c_;
   if (!c)
     return;
   for (size_t i = 0; i < c->cache_size && c->cache; i++)
@@ -172,15 +177,16 @@ mirage_dns_client_free (mirage_dns_client *c)
 }
 
 void
-mirage_dns_client_stats (mirage_dns_client *c, mirage_dns_stats *out)
+mirage_dns_client_stats (mirage_dns_client *c_, mirage_dns_stats *out)
 {
+  dns_impl *c = (dns_impl *) c_;
   *out = c->stats;
 }
 
 /* ---- the cache ---- */
 
 static cache_entry *
-cache_find (mirage_dns_client *c, const char *name, uint16_t type)
+cache_find (dns_impl *c, const char *name, uint16_t type)
 {
   uint64_t now = mirage_loop_now_ns ();
   for (size_t i = 0; i < c->cache_size; i++) {
@@ -222,7 +228,7 @@ copy_answer (const mirage_dns_answer *from, uint32_t elapsed_s, mirage_dns_answe
 }
 
 static void
-cache_store (mirage_dns_client *c, const char *name, uint16_t type, int status,
+cache_store (dns_impl *c, const char *name, uint16_t type, int status,
              const mirage_dns_answer *answer, uint32_t ttl)
 {
   if (ttl == 0)
@@ -256,7 +262,7 @@ cache_store (mirage_dns_client *c, const char *name, uint16_t type, int status,
 /* ---- transports ---- */
 
 typedef struct {
-  mirage_dns_client *c;
+  dns_impl *c;
   size_t server;
   const char *name;
   uint16_t type;
@@ -267,28 +273,41 @@ typedef struct {
   mirage_dns_result result;
 } attempt;
 
+/* Two random bytes; the device is asked for a pool at a time (one system
+ * call per 128 values instead of one each). */
 static int
-random_u16 (mirage_dns_client *c, uint16_t *out)
+random_u16 (dns_impl *c, uint16_t *out)
 {
-  return mirage_random_generate (c->random, out, sizeof *out);
+  if (c->pool_left < 2) {
+    int r = mirage_random_generate (c->random, c->pool, sizeof c->pool);
+    if (r < 0)
+      return r;
+    c->pool_left = sizeof c->pool;
+  }
+  c->pool_left -= 2;
+  memcpy (out, c->pool + c->pool_left, 2);
+  memset (c->pool + c->pool_left, 0, 2);   /* used once */
+  return 0;
 }
 
 static int
 udp_attempt (attempt *a)
 {
-  mirage_dns_client *c = a->c;
+  dns_impl *c = a->c;
   const mirage_endpoint *ns = &c->servers[a->server].ep;
   mirage_udp *u = NULL;
   int r = -EADDRINUSE;
   /* a random source port (RFC 5452); the kernel's if ten tries collide */
+  /* bound to the server's family (no dual-stack socket to set up) */
+  mirage_ipaddr any = { ns->ip.version, { 0 } };
   for (int i = 0; i < 10 && r == -EADDRINUSE; i++) {
     uint16_t port;
     if ((r = random_u16 (c, &port)) < 0)
       return r;
-    r = mirage_udp_bind (c->stack, NULL, (uint16_t) (1024 + port % (65536 - 1024)), &u);
+    r = mirage_udp_bind (c->stack, &any, (uint16_t) (1024 + port % (65536 - 1024)), &u);
   }
   if (r == -EADDRINUSE || r == -EACCES)
-    r = mirage_udp_bind (c->stack, NULL, 0, &u);
+    r = mirage_udp_bind (c->stack, &any, 0, &u);
   if (r < 0)
     return r;
   r = mirage_udp_send (u, ns, a->query, a->query_len);
@@ -342,7 +361,7 @@ read_exact (stream *s, uint8_t *buf, size_t len)
 static int
 stream_attempt (attempt *a, bool tls)
 {
-  mirage_dns_client *c = a->c;
+  dns_impl *c = a->c;
   const mirage_endpoint *ns = &c->servers[a->server].ep;
   stream s = { NULL, NULL };
   int r = mirage_tcp_connect (c->stack, ns, &s.flow);
@@ -423,7 +442,7 @@ rcode_name (int rcode)
 }
 
 static int
-lookup (mirage_dns_client *c, uint16_t type, const char *raw_name, mirage_dns_answer *out, int depth)
+lookup (dns_impl *c, uint16_t type, const char *raw_name, mirage_dns_answer *out, int depth)
 {
   char name[258];
   memset (out, 0, sizeof *out);
@@ -510,13 +529,14 @@ lookup (mirage_dns_client *c, uint16_t type, const char *raw_name, mirage_dns_an
 }
 
 int
-mirage_dns_get_records (mirage_dns_client *c, uint16_t type, const char *name, mirage_dns_answer *out)
+mirage_dns_get_records (mirage_dns_client *c_, uint16_t type, const char *name, mirage_dns_answer *out)
 {
+  dns_impl *c = (dns_impl *) c_;
   return lookup (c, type, name, out, 0);
 }
 
 static int
-addresses (mirage_dns_client *c, uint16_t type, const char *name, mirage_ipaddr *out,
+addresses (dns_impl *c, uint16_t type, const char *name, mirage_ipaddr *out,
            size_t max, size_t *n)
 {
   mirage_dns_answer a;
@@ -533,16 +553,18 @@ addresses (mirage_dns_client *c, uint16_t type, const char *name, mirage_ipaddr 
 }
 
 int
-mirage_dns_gethostbyname (mirage_dns_client *c, const char *name, mirage_ipaddr *out,
+mirage_dns_gethostbyname (mirage_dns_client *c_, const char *name, mirage_ipaddr *out,
                           size_t max, size_t *n)
 {
+  dns_impl *c = (dns_impl *) c_;
   return addresses (c, MIRAGE_DNS_A, name, out, max, n);
 }
 
 int
-mirage_dns_gethostbyname6 (mirage_dns_client *c, const char *name, mirage_ipaddr *out,
+mirage_dns_gethostbyname6 (mirage_dns_client *c_, const char *name, mirage_ipaddr *out,
                            size_t max, size_t *n)
 {
+  dns_impl *c = (dns_impl *) c_;
   return addresses (c, MIRAGE_DNS_AAAA, name, out, max, n);
 }
 

@@ -27,19 +27,20 @@ MIRAGE_LOG_SRC (he_log, "happy_eyeballs", "Happy eyeballs connection racing");
 
 #define MAX_ADDRS 16
 
-struct mirage_happy_eyeballs {
+typedef struct he_impl {
+  struct mirage_happy_eyeballs base;      /* the public head (the header) */
   mirage_stack *stack;
   uint64_t aaaa_timeout, connect_delay, connect_timeout, resolve_timeout, timer_interval;
   int resolve_retries;
   mirage_happy_eyeballs_resolver resolve;
   void *resolve_ctx;
-};
+} he_impl;
 
 int
 mirage_happy_eyeballs_connect_device (mirage_stack *stack, const mirage_happy_eyeballs_config *cfg,
                                       mirage_happy_eyeballs **out)
 {
-  mirage_happy_eyeballs *he = calloc (1, sizeof *he);
+  he_impl *he = calloc (1, sizeof *he);
   if (!he)
     return -ENOMEM;
   he->stack = stack;
@@ -51,26 +52,30 @@ mirage_happy_eyeballs_connect_device (mirage_stack *stack, const mirage_happy_ey
   he->timer_interval = PICK (timer_interval_ns, 10 * MIRAGE_NS_PER_MS);
 #undef PICK
   he->resolve_retries = cfg && cfg->resolve_retries > 0 ? cfg->resolve_retries : 3;
-  *out = he;
+  he->base.stack = stack;
+  *out = &he->base;
   return 0;
 }
 
 void
-mirage_happy_eyeballs_free (mirage_happy_eyeballs *he)
+mirage_happy_eyeballs_free (mirage_happy_eyeballs *he_)
 {
+  he_impl *he = (he_impl *) he_;
   free (he);
 }
 
 void
-mirage_happy_eyeballs_inject (mirage_happy_eyeballs *he, mirage_happy_eyeballs_resolver fn, void *ctx)
+mirage_happy_eyeballs_inject (mirage_happy_eyeballs *he_, mirage_happy_eyeballs_resolver fn, void *ctx)
 {
+  he_impl *he = (he_impl *) he_;
   he->resolve = fn;
   he->resolve_ctx = ctx;
 }
 
 mirage_stack *
-mirage_happy_eyeballs_stack (mirage_happy_eyeballs *he)
+mirage_happy_eyeballs_stack (mirage_happy_eyeballs *he_)
 {
+  he_impl *he = (he_impl *) he_;
   return he->stack;
 }
 
@@ -99,7 +104,7 @@ typedef struct {
 } resolution;
 
 struct race {
-  mirage_happy_eyeballs *he;
+  he_impl *he;
   const char *host;
   uint16_t port;
   he_attempt attempts[2 * MAX_ADDRS];
@@ -141,7 +146,7 @@ static int
 resolve_once (void *arg)
 {
   resolution *res = arg;
-  mirage_happy_eyeballs *he = res->race->he;
+  he_impl *he = res->race->he;
   return he->resolve (he->resolve_ctx, res->race->host, res->version, res->addrs, MAX_ADDRS, &res->n);
 }
 
@@ -149,7 +154,7 @@ static int
 resolve_task (void *arg)
 {
   resolution *res = arg;
-  mirage_happy_eyeballs *he = res->race->he;
+  he_impl *he = res->race->he;
   int r = -ETIMEDOUT;
   for (int i = 0; i < he->resolve_retries && r == -ETIMEDOUT; i++)
     r = mirage_task_with_timeout (he->resolve_timeout, "he-resolve", resolve_once, res);
@@ -220,7 +225,7 @@ finish (race *rc)
 static int
 run_race (race *rc, bool names, mirage_flow **out)
 {
-  mirage_happy_eyeballs *he = rc->he;
+  he_impl *he = rc->he;
   uint64_t next_start = 0;
   int last_error = names ? -ENOENT : -ECONNREFUSED;
   for (;;) {
@@ -330,9 +335,10 @@ run_race (race *rc, bool names, mirage_flow **out)
 }
 
 int
-mirage_happy_eyeballs_connect_ips (mirage_happy_eyeballs *he, const mirage_ipaddr *ips, size_t n,
+mirage_happy_eyeballs_connect_ips (mirage_happy_eyeballs *he_, const mirage_ipaddr *ips, size_t n,
                                    uint16_t port, mirage_flow **out)
 {
+  he_impl *he = (he_impl *) he_;
   race *rc = calloc (1, sizeof *rc);
   if (!rc)
     return -ENOMEM;
@@ -352,12 +358,13 @@ mirage_happy_eyeballs_connect_ips (mirage_happy_eyeballs *he, const mirage_ipadd
 }
 
 int
-mirage_happy_eyeballs_connect (mirage_happy_eyeballs *he, const char *host, uint16_t port,
+mirage_happy_eyeballs_connect (mirage_happy_eyeballs *he_, const char *host, uint16_t port,
                                mirage_flow **out)
 {
+  he_impl *he = (he_impl *) he_;
   mirage_ipaddr ip;
   if (mirage_ipaddr_parse (host, 0, &ip) == 0)
-    return mirage_happy_eyeballs_connect_ips (he, &ip, 1, port, out);
+    return mirage_happy_eyeballs_connect_ips (&he->base, &ip, 1, port, out);
   if (!he->resolve) {
     mirage_log_err (&he_log, "%s: no DNS client to resolve it (connect one to happy eyeballs)", host);
     return -EHOSTUNREACH;

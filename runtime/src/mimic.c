@@ -6,40 +6,45 @@
 #include <errno.h>
 #include <stdlib.h>
 
-struct mirage_mimic {
+typedef struct mimic_impl {
+  struct mirage_mimic base;      /* the public head (the header) */
   mirage_stack *stack;
   mirage_happy_eyeballs *he;
   struct mirage_dns_client *dns;
-};
+} mimic_impl;
 
 int
 mirage_mimic_happy_eyeballs (mirage_stack *stack, mirage_happy_eyeballs *he,
                              struct mirage_dns_client *dns, mirage_mimic **out)
 {
-  mirage_mimic *m = calloc (1, sizeof *m);
+  mimic_impl *m = calloc (1, sizeof *m);
   if (!m)
     return -ENOMEM;
   m->stack = stack;
   m->he = he;
   m->dns = dns;
-  *out = m;
+  m->base.stack = stack;
+  *out = &m->base;
   return 0;
 }
 
 int
-mirage_mimic_connect (mirage_mimic *m, const char *host, uint16_t port, mirage_flow **out)
+mirage_mimic_connect (mirage_mimic *m_, const char *host, uint16_t port, mirage_flow **out)
 {
+  mimic_impl *m = (mimic_impl *) m_;
   return mirage_happy_eyeballs_connect (m->he, host, port, out);
 }
 
 mirage_stack *
-mirage_mimic_stack (mirage_mimic *m)
+mirage_mimic_stack (mirage_mimic *m_)
 {
+  mimic_impl *m = (mimic_impl *) m_;
   return m->stack;
 }
 
 void
-mirage_mimic_free (mirage_mimic *m)
+mirage_mimic_free (mirage_mimic *m_)
 {
+  mimic_impl *m = (mimic_impl *) m_;
   free (m);
 }

@@ -70,7 +70,8 @@ extern "C" {
 #define MIRAGE_DNS_DEFAULT_CACHE_SIZE 32
 #define MIRAGE_DNS_MAX_NAMESERVERS 16
 
-typedef struct mirage_dns_client mirage_dns_client;
+/* The public head of the implementation's object: its stack. */
+typedef struct mirage_dns_client { mirage_stack *stack; } mirage_dns_client;
 
 typedef struct {
   const char *nameservers;   /* comma-separated; NULL or "": resolv.conf */

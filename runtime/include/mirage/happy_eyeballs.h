@@ -34,7 +34,8 @@
 extern "C" {
 #endif
 
-typedef struct mirage_happy_eyeballs mirage_happy_eyeballs;
+/* The public head of the implementation's object: its stack. */
+typedef struct mirage_happy_eyeballs { mirage_stack *stack; } mirage_happy_eyeballs;
 
 typedef struct {
   int64_t aaaa_timeout_ns;     /* each <= 0: the default above */

@@ -17,7 +17,8 @@
 extern "C" {
 #endif
 
-typedef struct mirage_mimic mirage_mimic;
+/* The public head of the implementation's object: its stack. */
+typedef struct mirage_mimic { mirage_stack *stack; } mirage_mimic;
 struct mirage_dns_client;
 
 /* @dns may be NULL (then only IP literals, unless another client
