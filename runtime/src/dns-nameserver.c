@@ -154,9 +154,12 @@ parse_one (size_t index, const char *s, size_t len, mirage_dns_nameserver *out,
     mirage_tls_authenticator_clear (&a);
     if (tlen == 0)
       return fail (index, s, len, err, err_size, "nothing after '!' (an authenticator, or leave out the '!')");
-    out->authenticator = strndup (bang + 1, tlen);
+    /* the text need not end with a NUL after it (strndup would look) */
+    out->authenticator = malloc (tlen + 1);
     if (!out->authenticator)
       return -ENOMEM;
+    memcpy (out->authenticator, bang + 1, tlen);
+    out->authenticator[tlen] = '\0';
   }
   return 0;
 }
