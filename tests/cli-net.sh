@@ -167,6 +167,29 @@ case ${MSTUDIO_RUNTIME_SANITIZE:-} in
 esac
 ok "... and both run under -t unix" bash -c "'$M' run '$T/dnsexec/dnsexec.mstudio' -o '$T/dnsexec/_unix' -- --dns_servers=udp:127.0.0.1:$DNS_PORT --rrtype=A | grep -q 'lookup 0'"
 
+# syslog: hello, also sent over UDP to a receiver on loopback
+project syslog syslog
+ok "syslog: build" "$M" build "$T/syslog/syslog.mstudio"
+SYSLOG_PORT=$(free_port)
+python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", int(sys.argv[1])))
+s.settimeout(15)
+open(sys.argv[2] + ".ready", "w").close()
+with open(sys.argv[2], "wb") as out:
+    for _ in range(4):
+        out.write(s.recv(65536) + b"\n")
+        out.flush()
+' "$SYSLOG_PORT" "$T/syslog.rx" &
+RX=$!
+PIDS="$PIDS $RX"
+for _ in $(seq 200); do [ -e "$T/syslog.rx.ready" ] && break; sleep 0.05; done
+ok "syslog: runs with --syslog and --syslog-port" "$T/syslog/_build/syslog" --syslog=127.0.0.1 --syslog-port="$SYSLOG_PORT"
+wait "$RX"
+ok "syslog: the receiver got the 4 lines, as logs-syslog formats them" bash -c "[ \$(grep -c -E '^<30>[A-Z][a-z]{2} [0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2} syslog application Hello World!\$' '$T/syslog.rx') -eq 4 ]"
+expect 0 "no syslog server specified, dumping logs to stdout" "syslog: without --syslog, a warning and the console" "$T/syslog/_build/syslog"
+
 # graphs without these devices link neither library
 project noop noop
 ok "noop: links neither ldns nor GnuTLS" bash -c "'$M' build '$T/noop/noop.mstudio' >/dev/null && ! ldd '$T/noop/_build/noop' | grep -q -E 'ldns|gnutls'"

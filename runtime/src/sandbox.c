@@ -212,6 +212,8 @@ static const mirage_sandbox_profile profiles[] = {
   EMPTY ("conduit_direct", "its stack's"),
   PROFILE ("conduit_tls", "getrandom (TLS); the trust store is read before the filter", random_rules),
   EMPTY ("mimic_happy_eyeballs", "its happy eyeballs' and stack's"),
+  EMPTY ("syslog_udp", "its stack's (a UDP socket bound while connecting)"),
+  EMPTY ("syslog_tcp", "its stack's (it connects through it)"),
   PROFILE ("generic_dns_client", "getrandom (query IDs, source ports, TLS); sockets are its stack's, "
            "trust stores are read before the filter", random_rules),
 #ifdef __SANITIZE_ADDRESS__
