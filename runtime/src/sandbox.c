@@ -214,6 +214,7 @@ static const mirage_sandbox_profile profiles[] = {
   EMPTY ("mimic_happy_eyeballs", "its happy eyeballs' and stack's"),
   EMPTY ("syslog_udp", "its stack's (a UDP socket bound while connecting)"),
   EMPTY ("syslog_tcp", "its stack's (it connects through it)"),
+  PROFILE ("syslog_tls", "getrandom (TLS); its keys are read from its store while connecting", random_rules),
   PROFILE ("generic_dns_client", "getrandom (query IDs, source ports, TLS); sockets are its stack's, "
            "trust stores are read before the filter", random_rules),
 #ifdef __SANITIZE_ADDRESS__

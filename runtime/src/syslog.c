@@ -10,7 +10,7 @@
  * before trying again. The calendar arithmetic is done here (as in
  * reporter.c) rather than by gmtime_r, which reads the time zone files:
  * system calls a sandboxed unikernel may not make. */
-#include "mirage/syslog.h"
+#include "syslog-private.h"
 #include "mirage/main.h"
 #include "mirage/reporter.h"
 #include "mirage/task.h"
@@ -26,25 +26,6 @@ MIRAGE_LOG_SRC (syslog_log, "syslog", "syslog reporter");
 #define RETRY_NS MIRAGE_NS_PER_S
 #define CONNECT_TIMEOUT_NS (2 * MIRAGE_NS_PER_S)
 
-typedef struct {
-  mirage_syslog base;
-  mirage_reporter reporter;     /* what is installed */
-  mirage_reporter *next;        /* the console, called first */
-  mirage_syslog_transport transport;
-  mirage_endpoint server;
-  size_t truncate;
-  char hostname[256];
-  mirage_ptime *clock;
-  mirage_udp *udp;
-  mirage_flow *flow;
-  uint64_t retry_at;
-  char *ring[MIRAGE_SYSLOG_QUEUE];
-  size_t ring_len[MIRAGE_SYSLOG_QUEUE];
-  size_t head, count;
-  mirage_task *sender;
-  bool closing;
-  mirage_syslog_stats stats;
-} syslog_impl;
 
 static const char *const months[] = {
   "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
@@ -102,7 +83,7 @@ report (mirage_reporter *r, const mirage_log_src *src, mirage_log_level level, c
   syslog_impl *s = (syslog_impl *) ((char *) r - offsetof (syslog_impl, reporter));
   if (s->next)
     s->next->ops->report (s->next, src, level, msg, len);
-  if (s->closing || src == &syslog_log)   /* our own troubles stay on the console */
+  if (s->closing || strcmp (src->name, syslog_log.name) == 0)   /* our own troubles stay on the console */
     return;
   if (s->count == MIRAGE_SYSLOG_QUEUE) {
     s->stats.dropped++;
@@ -155,11 +136,19 @@ send_tcp (syslog_impl *s, char *line, size_t len)
       return r;
     }
     s->flow = c.flow;
+    if (s->tls_ops && (r = s->tls_ops->start (s)) < 0) {   /* syslog_tls */
+      s->flow = NULL;       /* closed by start */
+      s->retry_at = mirage_loop_now_ns () + RETRY_NS;
+      return r;
+    }
   }
   line[len] = '\0';          /* the `Null framing: the NUL is sent too */
-  int r = mirage_tcp_write (s->flow, line, len + 1);
+  int r = s->tls_ops ? s->tls_ops->write (s, line, len + 1) : mirage_tcp_write (s->flow, line, len + 1);
   if (r < 0 && r != -ECANCELED) {
-    mirage_tcp_close (s->flow);
+    if (s->tls_ops)
+      s->tls_ops->close (s);
+    else
+      mirage_tcp_close (s->flow);
     s->flow = NULL;
     s->retry_at = mirage_loop_now_ns () + RETRY_NS;
   }
@@ -195,17 +184,33 @@ sender (void *arg)
   }
 }
 
+bool
+mirage_syslog__has_server (const mirage_syslog_config *cfg)
+{
+  if (cfg->server.version == MIRAGE_IPV4 || cfg->server.version == MIRAGE_IPV6)
+    return true;
+  mirage_log_warn (&syslog_log, "no syslog server specified, dumping logs to stdout");
+  return false;
+}
+
 int
 mirage_syslog_connect (mirage_stack *stack, const mirage_syslog_config *cfg, mirage_syslog **out)
 {
+  return mirage_syslog__connect (stack, cfg, NULL, NULL, out);
+}
+
+int
+mirage_syslog__connect (mirage_stack *stack, const mirage_syslog_config *cfg,
+                        const struct syslog_tls_ops *tls_ops, void *tls_cfg, mirage_syslog **out)
+{
   *out = NULL;
-  if (cfg->server.version != MIRAGE_IPV4 && cfg->server.version != MIRAGE_IPV6) {
-    mirage_log_warn (&syslog_log, "no syslog server specified, dumping logs to stdout");
+  if (!mirage_syslog__has_server (cfg))
     return 0;
-  }
   syslog_impl *s = calloc (1, sizeof *s);
   if (!s)
     return -ENOMEM;
+  s->tls_ops = tls_ops;
+  s->tls_cfg = tls_cfg;
   s->base.stack = stack;
   s->reporter.ops = &syslog_ops;
   s->transport = cfg->transport;
@@ -256,8 +261,12 @@ mirage_syslog_close (mirage_syslog *sp, uint64_t timeout_ns)
   }
   for (size_t i = 0; i < s->count; i++)
     free (s->ring[(s->head + i) % MIRAGE_SYSLOG_QUEUE]);
-  if (s->flow)
+  if (s->flow && s->tls_ops)
+    s->tls_ops->close (s);
+  else if (s->flow)
     mirage_tcp_close (s->flow);
+  if (s->tls_ops)
+    s->tls_ops->free_config (s);
   if (s->udp)
     mirage_udp_close (s->udp);
   free (s);

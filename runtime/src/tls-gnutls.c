@@ -123,6 +123,43 @@ mirage_tls_client_config_new (const char *authenticator, mirage_tls_config **out
 }
 
 int
+mirage_tls_client_config_pem (const char *ca_pem, size_t ca_len, const char *cert_pem, size_t cert_len,
+                              const char *key_pem, size_t key_len, mirage_tls_config **out, char **error)
+{
+  if (!global_init ()) {
+    set_error (error, "TLS: the library did not initialise");
+    return -EIO;
+  }
+  mirage_tls_config *cfg = calloc (1, sizeof *cfg);
+  if (!cfg)
+    return -ENOMEM;
+  cfg->auth.kind = MIRAGE_TLS_AUTH_TRUST_ANCHOR;
+  if (gnutls_certificate_allocate_credentials (&cfg->cred) < 0) {
+    free (cfg);
+    return -ENOMEM;
+  }
+  gnutls_datum_t ca = { (unsigned char *) ca_pem, (unsigned) ca_len };
+  int n = gnutls_certificate_set_x509_trust_mem (cfg->cred, &ca, GNUTLS_X509_FMT_PEM);
+  if (n <= 0) {
+    set_error (error, "TLS: no CA certificate in the trust roots (%s)", n < 0 ? gnutls_strerror (n) : "empty");
+    mirage_tls_config_free (cfg);
+    return -EINVAL;
+  }
+  if (cert_pem && key_pem) {
+    gnutls_datum_t c = { (unsigned char *) cert_pem, (unsigned) cert_len };
+    gnutls_datum_t k = { (unsigned char *) key_pem, (unsigned) key_len };
+    int r = gnutls_certificate_set_x509_key_mem (cfg->cred, &c, &k, GNUTLS_X509_FMT_PEM);
+    if (r < 0) {
+      set_error (error, "TLS: the client certificate or key is unusable: %s", gnutls_strerror (r));
+      mirage_tls_config_free (cfg);
+      return -EINVAL;
+    }
+  }
+  *out = cfg;
+  return 0;
+}
+
+int
 mirage_tls_server_config_new (const char *cert_pem, const char *key_pem,
                               mirage_tls_config **out, char **error)
 {

@@ -4,7 +4,10 @@
  * format (logs-syslog's RFC 3164 lines), UDP datagrams and their
  * truncation, TCP's NUL framing, and that a server that is down or does
  * not read never stalls logging (messages are dropped and counted). */
+#include "mirage/kv_ro.h"
 #include "mirage/log.h"
+#include "mirage/tls.h"
+#include "net-fixtures.h"
 #include "mirage/reporter.h"
 #include "mirage/syslog.h"
 #include "mirage/task.h"
@@ -142,12 +145,127 @@ tcp (void)
   mirage_reporter_install (console);
 }
 
+/* ---- syslog_tls: our TLS server on loopback reads the lines ---- */
+
+typedef struct {
+  mirage_tcp_listener *l;
+  mirage_tls_config *cfg;
+  char got[1024];
+  size_t len;
+  int result;
+} tls_server;
+
+static int
+tls_server_task (void *arg)
+{
+  tls_server *t = arg;
+  mirage_flow *f;
+  mirage_tls *tls;
+  t->result = mirage_tcp_accept (t->l, &f);
+  if (t->result == 0)
+    t->result = mirage_tls_server (t->cfg, f, &tls, NULL);
+  if (t->result < 0)
+    return 0;
+  while (t->len < sizeof t->got) {
+    ssize_t n = mirage_tls_read (tls, t->got + t->len, sizeof t->got - t->len);
+    if (n <= 0)
+      break;
+    t->len += (size_t) n;
+    if (memchr (t->got, '\0', t->len) && memchr ((char *) memchr (t->got, '\0', t->len) + 1, '\0',
+                                                  t->len - (size_t) ((char *) memchr (t->got, '\0', t->len) + 1 - t->got)))
+      break;
+  }
+  mirage_tls_close (tls);
+  return 0;
+}
+
+static void
+over_tls (const char *server_cert, bool want_ok)
+{
+  char *cert = fx_read (server_cert, NULL);
+  char key_name[64];
+  snprintf (key_name, sizeof key_name, "%.*s.key", (int) (strlen (server_cert) - 4), server_cert);
+  char *key = fx_read (key_name, NULL);
+  tls_server ts = { 0 };
+  mirage_tls_server_config_new (cert, key, &ts.cfg, NULL);
+  mirage_ipaddr lo = mirage_ipaddr_localhost (MIRAGE_IPV4);
+  mirage_tcp_listen (stack, &lo, 0, &ts.l);
+  mirage_endpoint ep;
+  mirage_tcp_listener_endpoint (ts.l, &ep);
+  mirage_task *t = mirage_task_spawn ("tls-server", tls_server_task, &ts);
+  mirage_kv_ro *kv;
+  mirage_direct_kv_ro (fx_path ("store"), &kv);
+  mirage_syslog_config cfg = { MIRAGE_SYSLOG_TCP, lo, ep.port, 0, "testhost", NULL };
+  mirage_syslog *s = NULL;
+  int r = mirage_syslog_tls_connect (stack, kv, "client", &cfg, &s);
+  tap_ok (r == 0 && s, "syslog_tls connects (keys from the store)");
+  mirage_log_info (&app_src, "secret one");
+  mirage_log_info (&app_src, "secret two");
+  if (want_ok) {
+    if (mirage_task_join_timeout (t, 3 * MIRAGE_NS_PER_S) == -ETIMEDOUT) {
+      mirage_task_cancel (t);
+      mirage_task_join (t);
+    }
+    char *nul = memchr (ts.got, '\0', ts.len);
+    tap_ok (ts.len > 0 && nul && ends_with (ts.got, (size_t) (nul - ts.got), " testhost app secret one")
+            && ts.got[ts.len - 1] == '\0', "syslog_tls: the lines arrive in TLS, NUL-framed (%zu bytes)", ts.len);
+  } else {
+    mirage_task_sleep_ns (300 * MIRAGE_NS_PER_MS);
+    mirage_syslog_stats st;
+    mirage_syslog_get_stats (s, &st);
+    tap_ok (st.sent == 0 && st.dropped >= 1, "syslog_tls: a server whose certificate is not from ca-roots.crt gets nothing (%llu dropped)",
+            (unsigned long long) st.dropped);
+    mirage_task_cancel (t);
+    mirage_task_join (t);
+  }
+  mirage_syslog_close (s, 500 * MIRAGE_NS_PER_MS);
+  mirage_tcp_unlisten (ts.l);
+  mirage_tls_config_free (ts.cfg);
+  mirage_kv_ro_disconnect (kv);
+  free (cert);
+  free (key);
+}
+
+static bool
+make_store (void)
+{
+  if (!fx_tmpdir () || !fx_ca ("ca") || !fx_ca ("other-ca") || !fx_cert ("srv", "ca", "syslog.test", false)
+      || !fx_cert ("rogue", "other-ca", "syslog.test", false) || !fx_cert ("client", "ca", "client.test", false))
+    return false;
+  char *argv[] = { "mkdir", "-p", (char *) fx_path ("store/tls"), NULL };
+  fx_run (argv, NULL);
+  char *ca = fx_read ("ca.pem", NULL), *c = fx_read ("client.pem", NULL), *k = fx_read ("client.key", NULL);
+  bool ok = ca && c && k && fx_write ("store/tls/ca-roots.crt", ca) && fx_write ("store/tls/client.pem", c)
+            && fx_write ("store/tls/client.key", k);
+  free (ca);
+  free (c);
+  free (k);
+  return ok;
+}
+
 static int
 run (void *arg)
 {
   (void) arg;
   udp ();
   tcp ();
+  if (tap_ok (make_store (), "certtool made the CA, server and client certificates")) {
+    mirage_reporter *console = mirage_reporter_installed ();
+    over_tls ("srv.pem", true);
+    mirage_reporter_install (mirage_no_reporter ());
+    over_tls ("rogue.pem", false);
+    mirage_reporter_install (console);
+    mirage_kv_ro *kv;
+    mirage_direct_kv_ro (fx_path ("store"), &kv);
+    mirage_syslog_config cfg = { MIRAGE_SYSLOG_TCP, mirage_ipaddr_localhost (MIRAGE_IPV4), 6514, 0, NULL, NULL };
+    mirage_syslog *s = NULL;
+    mirage_reporter_install (mirage_no_reporter ());
+    int r = mirage_syslog_tls_connect (stack, kv, "nobody", &cfg, &s);
+    mirage_reporter_install (console);
+    tap_ok (r < 0 && s == NULL, "syslog_tls: a key name with no tls/NAME.pem in the store fails the connection (%d)", r);
+    mirage_kv_ro_disconnect (kv);
+    fx_cleanup ();
+  }
   mirage_syslog_config none = { MIRAGE_SYSLOG_UDP, { 0 }, 0, 0, NULL, NULL };
   mirage_syslog *s = (mirage_syslog *) 1;
   int r = mirage_syslog_connect (stack, &none, &s);

@@ -43,7 +43,7 @@ extern "C" {
 
 typedef enum {
   MIRAGE_SYSLOG_UDP,
-  MIRAGE_SYSLOG_TCP,
+  MIRAGE_SYSLOG_TCP,        /* syslog_tls too, with TLS over it */
 } mirage_syslog_transport;
 
 /* The public head of the implementation's object: its stack. */
@@ -62,6 +62,17 @@ typedef struct {
  * *@out is NULL when no server was given. */
 int mirage_syslog_connect (mirage_stack *stack, const mirage_syslog_config *cfg,
                            mirage_syslog **out);
+
+/* syslog_tls: as syslog_tcp, in TLS (mirage/tls.h), as logs-syslog's
+ * TLS reporter reads its keys from the key-value store @kv the way
+ * tls-mirage does: the server is checked against the CA certificates of
+ * "tls/ca-roots.crt", and the client presents "tls/NAME.pem" with its
+ * key "tls/NAME.key" (NAME: --syslog-keyname, default "server"). A
+ * missing or unusable file fails the connection naming it. In
+ * libmirage-runtime-gnutls.a (catalog library "gnutls"). */
+struct mirage_kv_ro;
+int mirage_syslog_tls_connect (mirage_stack *stack, struct mirage_kv_ro *kv, const char *keyname,
+                               const mirage_syslog_config *cfg, mirage_syslog **out);
 
 /* One message as sent (without TCP's NUL); its length, cut to @size - 1. */
 size_t mirage_syslog_format (char *buf, size_t size, int64_t posix_s, const char *hostname,

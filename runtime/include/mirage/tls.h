@@ -104,6 +104,14 @@ typedef struct mirage_tls mirage_tls;
  * trust store, read now). */
 int mirage_tls_client_config_new (const char *authenticator, mirage_tls_config **out,
                                   char **error);
+/* A client configuration trusting the PEM CA certificates @ca_pem (chains
+ * checked, as trust anchors) and presenting the PEM certificate chain
+ * @cert_pem with its key @key_pem when the server asks (both NULL:
+ * none); as tls-mirage's X509 over a key-value store reads them. */
+int mirage_tls_client_config_pem (const char *ca_pem, size_t ca_len,
+                                  const char *cert_pem, size_t cert_len,
+                                  const char *key_pem, size_t key_len,
+                                  mirage_tls_config **out, char **error);
 /* A server configuration from a PEM certificate chain and its PEM key. */
 int mirage_tls_server_config_new (const char *cert_pem, const char *key_pem,
                                   mirage_tls_config **out, char **error);
