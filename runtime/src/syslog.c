@@ -120,6 +120,14 @@ connect_task (void *arg)
   return mirage_tcp_connect (c->s->base.stack, &c->s->server, &c->flow);
 }
 
+/* syslog_tls's handshake, bounded as the connection is */
+static int
+tls_start (void *arg)
+{
+  syslog_impl *s = arg;
+  return s->tls_ops->start (s);
+}
+
 static int
 send_tcp (syslog_impl *s, char *line, size_t len)
 {
@@ -136,7 +144,7 @@ send_tcp (syslog_impl *s, char *line, size_t len)
       return r;
     }
     s->flow = c.flow;
-    if (s->tls_ops && (r = s->tls_ops->start (s)) < 0) {   /* syslog_tls */
+    if (s->tls_ops && (r = mirage_task_with_timeout (CONNECT_TIMEOUT_NS, "syslog-tls", tls_start, s)) < 0) {
       s->flow = NULL;       /* closed by start */
       s->retry_at = mirage_loop_now_ns () + RETRY_NS;
       return r;
