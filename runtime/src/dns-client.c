@@ -7,9 +7,10 @@
  * UDP a socket is bound to a random port for the query and closed after
  * it; datagrams from elsewhere or that do not answer the query are
  * dropped and the wait goes on. A truncated answer is asked again over
- * TCP to the same server. TCP and TLS use a connection per query with
- * the two-byte length framing of RFC 1035 4.2.2 (simple and correct; a
- * busy client would keep connections open, as ocaml-dns does).
+ * TCP to the same server. TCP and TLS use the two-byte length framing of
+ * RFC 1035 4.2.2, and keep one idle connection per server for the next
+ * query (as ocaml-dns keeps its connections), so DNS over TLS does not
+ * pay a handshake per lookup.
  *
  * The cache is a small array searched linearly (cache_size is tens of
  * entries in Mirage), evicting the least recently used entry. */
@@ -39,12 +40,19 @@ typedef struct {
   bool valid;
 } cache_entry;
 
+/* a TCP or TLS connection to a nameserver */
+typedef struct {
+  mirage_flow *flow;
+  mirage_tls *tls;
+} stream;
+
 typedef struct dns_impl {
   struct mirage_dns_client base;      /* the public head (the header) */
   mirage_stack *stack;
   mirage_random *random;
   mirage_dns_nameserver servers[MIRAGE_DNS_MAX_NAMESERVERS];
   mirage_tls_config *tls[MIRAGE_DNS_MAX_NAMESERVERS];
+  stream idle[MIRAGE_DNS_MAX_NAMESERVERS];    /* kept connections, by server */
   size_t n_servers;
   uint64_t timeout_ns;
   cache_entry *cache;
@@ -170,8 +178,13 @@ mirage_dns_client_free (mirage_dns_client *c_)
   for (size_t i = 0; i < c->cache_size && c->cache; i++)
     mirage_dns_answer_clear (&c->cache[i].answer);
   free (c->cache);
-  for (size_t i = 0; i < c->n_servers; i++)
+  for (size_t i = 0; i < c->n_servers; i++) {
+    if (c->idle[i].tls)
+      mirage_tls_close (c->idle[i].tls);
+    else if (c->idle[i].flow)
+      mirage_tcp_close (c->idle[i].flow);
     mirage_tls_config_free (c->tls[i]);
+  }
   mirage_dns__nameservers_clear (c->servers, c->n_servers);
   free (c);
 }
@@ -332,10 +345,6 @@ udp_attempt (attempt *a)
   return r;
 }
 
-typedef struct {
-  mirage_flow *flow;
-  mirage_tls *tls;
-} stream;
 
 static ssize_t
 stream_read (stream *s, void *buf, size_t len)
@@ -358,20 +367,31 @@ read_exact (stream *s, uint8_t *buf, size_t len)
   return 0;
 }
 
-static int
-stream_attempt (attempt *a, bool tls)
+static void
+stream_close (stream *s)
 {
-  dns_impl *c = a->c;
-  const mirage_endpoint *ns = &c->servers[a->server].ep;
-  stream s = { NULL, NULL };
-  int r = mirage_tcp_connect (c->stack, ns, &s.flow);
+  if (s->tls)
+    mirage_tls_close (s->tls);
+  else if (s->flow)
+    mirage_tcp_close (s->flow);
+  s->tls = NULL;
+  s->flow = NULL;
+}
+
+static int
+stream_open (dns_impl *c, size_t server, bool tls, stream *s)
+{
+  const mirage_endpoint *ns = &c->servers[server].ep;
+  int r = mirage_tcp_connect (c->stack, ns, &s->flow);
   if (r < 0)
     return r;
+  c->stats.connections++;
   if (tls) {
     char *error = NULL;
     char host[MIRAGE_IPADDR_STRLEN];
     mirage_ipaddr_to_string (&ns->ip, host);
-    r = mirage_tls_client (c->tls[a->server], s.flow, NULL, &s.tls, &error);
+    r = mirage_tls_client (c->tls[server], s->flow, NULL, &s->tls, &error);
+    s->flow = NULL;          /* the session's now, also on failure */
     if (r < 0) {
       mirage_log_warn (&dns_log, "nameserver tls:%s:%u: %s", host, ns->port,
                        error ? error : strerror (-r));
@@ -379,40 +399,71 @@ stream_attempt (attempt *a, bool tls)
       return r;
     }
   }
+  return 0;
+}
+
+/* One query and its answer over @s (RFC 1035 4.2.2 framing). */
+static int
+exchange (attempt *a, stream *s)
+{
+  dns_impl *c = a->c;
   uint8_t *msg = malloc (a->query_len + 2);
-  if (!msg) {
-    r = -ENOMEM;
-    goto out;
-  }
+  if (!msg)
+    return -ENOMEM;
   msg[0] = (uint8_t) (a->query_len >> 8);
   msg[1] = (uint8_t) a->query_len;
   memcpy (msg + 2, a->query, a->query_len);
-  r = s.tls ? mirage_tls_write (s.tls, msg, a->query_len + 2)
-            : mirage_tcp_write (s.flow, msg, a->query_len + 2);
+  int r = s->tls ? mirage_tls_write (s->tls, msg, a->query_len + 2)
+                 : mirage_tcp_write (s->flow, msg, a->query_len + 2);
   free (msg);
   c->stats.queries_sent++;
   if (r < 0)
-    goto out;
+    return r;
   uint8_t lenbuf[2];
-  if ((r = read_exact (&s, lenbuf, 2)) < 0)
-    goto out;
+  if ((r = read_exact (s, lenbuf, 2)) < 0)
+    return r;
   size_t len = (size_t) lenbuf[0] << 8 | lenbuf[1];
   uint8_t *buf = malloc (len ? len : 1);
-  if (!buf) {
-    r = -ENOMEM;
-    goto out;
-  }
-  r = read_exact (&s, buf, len);
+  if (!buf)
+    return -ENOMEM;
+  r = read_exact (s, buf, len);
   if (r == 0 && mirage_dns__parse_response (buf, len, a->id, a->name, a->type, &a->result) < 0) {
     c->stats.dropped++;
     r = -EPROTO;
   }
   free (buf);
-out:
-  if (s.tls)
-    mirage_tls_close (s.tls);
+  return r;
+}
+
+/* TCP and TLS: an idle connection to the server is taken if there is
+ * one (a task holds a connection alone while it uses it), else a new
+ * one is made; after a good answer it goes back for the next query. A
+ * kept connection the server has closed in the meantime fails at once:
+ * the query is then sent once more over a new one. A connection whose
+ * query failed or timed out is closed, never reused. */
+static int
+stream_attempt (attempt *a, bool tls)
+{
+  dns_impl *c = a->c;
+  stream s = { c->idle[a->server].flow, c->idle[a->server].tls };
+  bool reused = s.flow || s.tls;
+  c->idle[a->server] = (stream) { NULL, NULL };
+  int r = 0;
+  if (!reused)
+    r = stream_open (c, a->server, tls, &s);
+  if (r == 0)
+    r = exchange (a, &s);
+  if (r < 0 && reused && (r == -ECONNRESET || r == -EPIPE || r == -EPROTO)) {
+    stream_close (&s);
+    mirage_dns__result_clear (&a->result);
+    r = stream_open (c, a->server, tls, &s);
+    if (r == 0)
+      r = exchange (a, &s);
+  }
+  if (r == 0 && !c->idle[a->server].flow && !c->idle[a->server].tls)
+    c->idle[a->server] = s;
   else
-    mirage_tcp_close (s.flow);
+    stream_close (&s);
   return r;
 }
 

@@ -105,6 +105,8 @@ basic (const char *proto)
   mirage_dns_client_stats (c, &st);
   if (strcmp (proto, "udp") == 0)
     tap_is (st.tcp_fallbacks, 1, "udp: the truncated TXT answer was asked again over TCP");
+  else
+    tap_is (st.connections, 1, "tcp: one connection for all %llu queries", (unsigned long long) st.queries_sent);
   mirage_dns_client_free (c);
 }
 
@@ -206,6 +208,12 @@ over_tls (void)
   size_t n = 0;
   int r = c ? mirage_dns_gethostbyname (c, "a.test", a, 4, &n) : -1;
   tap_ok (r == 0 && n == 1, "DNS over TLS with the right trust anchor (%d)", r);
+  r = c ? mirage_dns_gethostbyname6 (c, "a.test", a, 4, &n) : -1;
+  mirage_dns_stats st = { 0 };
+  if (c)
+    mirage_dns_client_stats (c, &st);
+  tap_ok (r == 0 && st.connections == 1 && st.queries_sent == 2,
+          "DNS over TLS: the second query reuses the connection (no second handshake)");
   mirage_dns_client_free (c);
   c = client (servers ("tls:127.0.0.1:%u!key-fp:SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", tls_port), 0);
   r = c ? mirage_dns_gethostbyname (c, "a.test", a, 4, &n) : -1;
@@ -232,8 +240,10 @@ answer_for (const uint8_t *q, size_t qlen, uint8_t *out, const char *owner, cons
     return 0;
   ldns_pkt_set_qr (p, true);
   ldns_pkt_set_id (p, (uint16_t) (ldns_pkt_id (p) + id_delta));
-  char text[128];
-  snprintf (text, sizeof text, "%s 3600 IN A %s", owner, ip);
+  char text[400];
+  char *qname = owner ? NULL : ldns_rdf2str (ldns_rr_owner (ldns_rr_list_rr (ldns_pkt_question (p), 0)));
+  snprintf (text, sizeof text, "%s 3600 IN A %s", owner ? owner : qname, ip);
+  free (qname);
   ldns_rr *rr = NULL;
   ldns_rr_new_frm_str (&rr, text, 0, NULL, NULL);
   ldns_pkt_push_rr (p, LDNS_SECTION_ANSWER, rr);
@@ -289,6 +299,65 @@ evil_server (void *arg)
     ldns_pkt_free (p);
     e->replies++;
   }
+}
+
+/* a TCP server that answers one query per connection, then closes it */
+typedef struct {
+  mirage_tcp_listener *l;
+  int served;
+} one_shot;
+
+static int
+one_shot_server (void *arg)
+{
+  one_shot *o = arg;
+  for (;;) {
+    mirage_flow *f;
+    if (mirage_tcp_accept (o->l, &f) < 0)
+      return 0;
+    uint8_t q[514], out[1024];
+    size_t got = 0;
+    while (got < 2 || got < 2 + (size_t) (q[0] << 8 | q[1])) {
+      ssize_t n = mirage_tcp_read (f, q + got, sizeof q - got);
+      if (n <= 0)
+        break;
+      got += (size_t) n;
+    }
+    if (got > 2) {
+      size_t len = answer_for (q + 2, got - 2, out + 2, NULL, "192.0.2.8", 0);
+      out[0] = (uint8_t) (len >> 8);
+      out[1] = (uint8_t) len;
+      mirage_tcp_write (f, out, len + 2);
+      o->served++;
+    }
+    mirage_tcp_close (f);
+  }
+}
+
+static void
+kept_connection_closed (void)
+{
+  one_shot o = { 0 };
+  mirage_ipaddr lo = mirage_ipaddr_localhost (MIRAGE_IPV4);
+  mirage_tcp_listen (stack, &lo, 0, &o.l);
+  mirage_endpoint ep;
+  mirage_tcp_listener_endpoint (o.l, &ep);
+  mirage_task *t = mirage_task_spawn ("one-shot", one_shot_server, &o);
+  mirage_dns_client *c = client (servers ("tcp:127.0.0.1:%u", ep.port), MIRAGE_NS_PER_S);
+  mirage_ipaddr a[4];
+  size_t n;
+  int r1 = mirage_dns_gethostbyname (c, "kept.test", a, 4, &n);
+  mirage_task_sleep_ns (50 * MIRAGE_NS_PER_MS);     /* the server closes the kept connection */
+  int r2 = mirage_dns_gethostbyname (c, "kept2.test", a, 4, &n);
+  mirage_dns_stats st;
+  mirage_dns_client_stats (c, &st);
+  tap_ok (r1 == 0 && r2 == 0 && o.served == 2 && st.connections == 2,
+          "a kept connection the server closed: the query goes again on a new one (%d, %d, %d served)",
+          r1, r2, o.served);
+  mirage_dns_client_free (c);
+  mirage_task_cancel (t);
+  mirage_task_join (t);
+  mirage_tcp_unlisten (o.l);
 }
 
 static void
@@ -388,6 +457,7 @@ run (void *arg)
   servers_in_order ();
   over_tls ();
   malicious ();
+  kept_connection_closed ();
   return 0;
 }
 

@@ -22,7 +22,10 @@
  * dropped and the wait goes on, so a forged or stray datagram cannot
  * end or poison a lookup. A server that does not answer within the
  * timeout (default 5 s, per server tried), fails (SERVFAIL, REFUSED) or
- * sends something malformed is skipped for the next one.
+ * sends something malformed is skipped for the next one. TCP and TLS
+ * connections are kept open between queries (one idle connection per
+ * server; a query sent on one the server has closed goes again on a new
+ * one).
  *
  * Answers are cached (default 32 entries, least recently used out) for
  * their TTL; NXDOMAIN and "no data" answers for the SOA's negative TTL
@@ -131,6 +134,7 @@ typedef struct {
   uint64_t cache_hits;
   uint64_t tcp_fallbacks;    /* truncated UDP answers asked again over TCP */
   uint64_t dropped;          /* answers dropped (wrong ID, source or question) */
+  uint64_t connections;      /* TCP and TLS connections made (kept between queries) */
 } mirage_dns_stats;
 void mirage_dns_client_stats (mirage_dns_client *c, mirage_dns_stats *out);
 
