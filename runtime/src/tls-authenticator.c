@@ -134,8 +134,8 @@ static int
 parse_fingerprint (const char *text, size_t len, const char *p, const char *end,
                    mirage_tls_authenticator *out, char *err, size_t err_size)
 {
-  const char *f1, *f2 = NULL, *extra;
-  size_t l1, l2 = 0, lx;
+  const char *f1 = NULL, *f2 = NULL, *extra = NULL;
+  size_t l1 = 0, l2 = 0, lx = 0;
   next_field (&p, end, &f1, &l1);
   if (next_field (&p, end, &f2, &l2) && next_field (&p, end, &extra, &lx))
     return fail (text, len, err, err_size, "a fingerprint is [HASH:]BASE64 (too many ':')");
@@ -180,8 +180,8 @@ mirage_tls_authenticator_parse (const char *text, size_t len, mirage_tls_authent
     return fail (text, len, err, err_size, "longer than %d bytes", MIRAGE_TLS_AUTH_MAX_TEXT);
   if (memchr (text, '\0', len))
     return fail (text, len, err, err_size, "contains a NUL byte");
-  const char *p = text, *end = text + len, *f;
-  size_t flen;
+  const char *p = text, *end = text + len, *f = NULL;
+  size_t flen = 0;
   next_field (&p, end, &f, &flen);
   if (field_is (f, flen, "none")) {
     if (p <= end)

@@ -27,7 +27,7 @@ static char *ca_b64;
 static char *
 ca_der_b64 (void)
 {
-  size_t len;
+  size_t len = 0;
   char *pem = fx_read ("ca.pem", &len);
   gnutls_datum_t d = { (unsigned char *) pem, (unsigned) len }, der = { NULL, 0 }, b64 = { NULL, 0 };
   gnutls_x509_crt_t crt;
@@ -58,7 +58,7 @@ client (const char *servers, int64_t timeout_ns)
 
 static char servers_buf[4096];
 
-static const char *
+static const char * __attribute__ ((format (printf, 1, 2)))
 servers (const char *fmt, ...)
 {
   va_list ap;

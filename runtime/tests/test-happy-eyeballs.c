@@ -84,7 +84,7 @@ static int
 run (void *arg)
 {
   (void) arg;
-  int fds[3];
+  int fds[3] = { -1, -1, -1 };
   unsigned port = black_hole_v6 (fds);
   if (!tap_ok (port != 0, "a loopback port whose IPv6 side drops SYNs"))
     return 0;

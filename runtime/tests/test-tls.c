@@ -26,7 +26,7 @@ static unsigned good_port, expired_port;
 static char *
 cert_b64 (const char *pem_file, const char *what)
 {
-  size_t len;
+  size_t len = 0;
   char *pem = fx_read (pem_file, &len);
   if (!pem)
     return NULL;
