@@ -128,6 +128,7 @@ expect 255 "the server's SHA256 key fingerprint is" "tls-fetch: a wrong key fing
 expect 255 "--authenticator: invalid TLS authenticator" "tls-fetch: a malformed authenticator is refused" \
   "$F" $COMMON --authenticator=key-fp:md4:AA
 ok "tls-fetch: none accepts it" bash -c "'$F' $COMMON --authenticator=none | grep -q 'subject: CN=tls.test'"
+ok "tls-fetch -t sandbox: TLS (a trust anchor) under the seccomp filter" bash -c "'$M' build '$T/tls-fetch/tls-fetch.mstudio' -t sandbox -o '$T/tls-fetch/_sandbox' >/dev/null && '$T/tls-fetch/_sandbox/tls-fetch' $COMMON --authenticator=trust-anchor:$ANCHOR | grep -q 'subject: CN=tls.test'"
 
 # -t sandbox: the DNS client works under its seccomp filter, and a
 # DNS-only unikernel can neither execve nor open files after start
