@@ -37,6 +37,8 @@
  *   -ENODATA    it exists but has no record of that type
  *   -ETIMEDOUT  no server answered in time
  *   -EPROTO     every server failed or answered nonsense
+ *   -ECONNREFUSED, -EKEYREJECTED  the last server tried refused the
+ *               connection, or its TLS certificate was refused
  *   -EINVAL     a name that is not a domain name
  * mirage_dns_strerror describes them.
  *
