@@ -28,7 +28,7 @@ ok () {
 evals () { local f=$1 text=$2; shift 2; "$M" describe --eval "$@" "$f" >"$T/ev" && grep -q -F -- "$text" "$T/ev"; }
 evals_not () { local f=$1 text=$2; shift 2; "$M" describe --eval "$@" "$f" >"$T/ev" && ! grep -q -F -- "$text" "$T/ev"; }
 
-examples="noop hello hello-key kv_ro network http-server git-client"
+examples="noop hello hello-key kv_ro network http-server git-client dns-lookup tls-fetch syslog"
 
 for e in $examples; do
   P=$T/$e.mstudio

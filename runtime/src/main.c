@@ -87,6 +87,14 @@ run_jobs (void *data)
   return b->status;
 }
 
+static const char *the_name = "unikernel";
+
+const char *
+mirage_unikernel_name (void)
+{
+  return the_name;
+}
+
 int
 mirage_main (const mirage_unikernel *u, int argc, char **argv)
 {
@@ -119,6 +127,7 @@ mirage_main (const mirage_unikernel *u, int argc, char **argv)
     .name = u->name ? u->name : (argc > 0 ? argv[0] : "unikernel"),
     .doc = u->doc, .args = all, .n_args = n,
   };
+  the_name = spec.name;
   int status = mirage_args_parse (&spec, argc, argv);
   if (status != 0)
     goto out;

@@ -26,6 +26,7 @@
 #include <fcntl.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
+#include <linux/futex.h>
 #include <linux/seccomp.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -141,6 +142,26 @@ static const mirage_sandbox_rule socket_rules[] = {
   ALWAYS (shutdown, "half-closing flows"),
 };
 
+/* TLS (GnuTLS): randomness, and the wake of a pthread_once its libraries
+ * run lazily during the first handshake (single-threaded: never a wait) */
+static const mirage_sandbox_rule tls_rules[] = {
+  ALWAYS (getrandom, "query IDs, ports, TLS randomness"),
+  ARG_EQ (futex, 1, FUTEX_WAKE_PRIVATE, "pthread_once in GnuTLS's first handshake"),
+};
+
+/* the system resolver has a socket stack of its own (the device has none) */
+static const mirage_sandbox_rule resolver_system_rules[] = {
+  ALWAYS (getrandom, "query IDs and ports"),
+  ALWAYS (recvfrom, "DNS answers"),
+  ALWAYS (sendto, "DNS queries"),
+  ARG_EQ (socket, 0, AF_INET, "IPv4 sockets"),
+  ARG_EQ (socket, 0, AF_INET6, "IPv6 sockets"),
+  ALWAYS (bind, "random source ports"),
+  ALWAYS (connect, "DNS over TCP"),
+  ALWAYS (setsockopt, "IPV6_V6ONLY, TCP_NODELAY"),
+  ALWAYS (getsockopt, "connection errors (SO_ERROR)"),
+};
+
 #ifdef __SANITIZE_ADDRESS__
 /* AddressSanitizer's and LeakSanitizer's run time (sanitized builds only) */
 static const mirage_sandbox_rule sanitizer_rules[] = {
@@ -201,6 +222,18 @@ static const mirage_sandbox_profile profiles[] = {
   EMPTY ("kv_rw_mem", "nothing: memory"),
   PROFILE ("socket_stackv4v6", "IPv4 and IPv6 sockets", socket_rules),
   EMPTY ("tcpv4v6_of_stackv4v6", "its stack's"),
+  EMPTY ("generic_happy_eyeballs", "its stack's (it connects through it)"),
+  PROFILE ("resolver_dns", "getrandom (query IDs, ports), futex wakes (TLS); sockets are its stack's", tls_rules),
+  PROFILE ("resolver_unix_system", "getrandom and sockets of its own stack; /etc/hosts is read before the filter",
+           resolver_system_rules),
+  EMPTY ("conduit_direct", "its stack's"),
+  PROFILE ("conduit_tls", "getrandom, futex wakes (TLS); the trust store is read before the filter", tls_rules),
+  EMPTY ("mimic_happy_eyeballs", "its happy eyeballs' and stack's"),
+  EMPTY ("syslog_udp", "its stack's (a UDP socket bound while connecting)"),
+  EMPTY ("syslog_tcp", "its stack's (it connects through it)"),
+  PROFILE ("syslog_tls", "getrandom, futex wakes (TLS); its keys are read from its store while connecting", tls_rules),
+  PROFILE ("generic_dns_client", "getrandom (query IDs, source ports, TLS), futex wakes (TLS); sockets are its "
+           "stack's, trust stores are read before the filter", tls_rules),
 #ifdef __SANITIZE_ADDRESS__
   PROFILE ("sanitizer", "AddressSanitizer's run time (sanitized builds only)", sanitizer_rules),
 #endif

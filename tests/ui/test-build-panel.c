@@ -672,6 +672,29 @@ test_parse (void)
   }
 }
 
+/* The network devices' runtime arguments are in the form (dns-lookup:
+ * the DNS client's and happy eyeballs' flags next to the unikernel's). */
+static void
+test_network_args (void)
+{
+  Fixture f = { 0 };
+  g_auto(GStrv) args = NULL;
+  GtkWidget *servers;
+
+  fixture_setup (&f, "dns-lookup", TRUE);
+  servers = ms_build_panel_get_arg_widget (MS_BUILD_PANEL (f.panel), "dns_servers");
+  g_assert_nonnull (servers);
+  g_assert_nonnull (ms_build_panel_get_arg_widget (MS_BUILD_PANEL (f.panel), "dns_timeout"));
+  g_assert_nonnull (ms_build_panel_get_arg_widget (MS_BUILD_PANEL (f.panel), "dns_cache_size"));
+  g_assert_nonnull (ms_build_panel_get_arg_widget (MS_BUILD_PANEL (f.panel), "he_connect_delay"));
+  g_assert_nonnull (ms_build_panel_get_arg_widget (MS_BUILD_PANEL (f.panel), "names"));
+  gtk_editable_set_text (GTK_EDITABLE (servers), "udp:127.0.0.1:5353");
+  args = ms_build_panel_get_run_arguments (MS_BUILD_PANEL (f.panel));
+  g_assert_cmpuint (g_strv_length (args), ==, 1);
+  g_assert_cmpstr (args[0], ==, "--dns_servers=udp:127.0.0.1:5353");
+  fixture_teardown (&f);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -689,6 +712,7 @@ main (int argc, char **argv)
   g_test_add_func ("/build-panel/build-run-stop", test_build_run_stop);
   g_test_add_func ("/build-panel/compiler-error", test_compiler_error);
   g_test_add_func ("/build-panel/runtime-args", test_runtime_args);
+  g_test_add_func ("/build-panel/network-args", test_network_args);
   g_test_add_func ("/build-panel/stop-kills", test_stop_kills);
   g_test_add_func ("/build-panel/skeleton", test_skeleton);
   return g_test_run ();

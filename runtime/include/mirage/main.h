@@ -52,6 +52,9 @@ typedef struct {
  * arguments (-l/--logs, --delay) are added to @u's. */
 int mirage_main (const mirage_unikernel *u, int argc, char **argv);
 
+/* The unikernel's name (register's), as Mirage_runtime.name (). */
+const char *mirage_unikernel_name (void);
+
 /* The source of the runtime's own messages ("mirage"). */
 extern mirage_log_src mirage_log_runtime;
 
