@@ -30,6 +30,9 @@ card_set_height (MsCanvasCard *card)
 {
   card->h = MS_CANVAS_HEADER + card->n_ports * MS_CANVAS_PORT_ROW + 8
             + (card->key_dependent ? MS_CANVAS_PILL_ROW : 0);
+  /* no ports, no pill: the header is the card, with no empty strip below */
+  if (card->n_ports == 0 && !card->key_dependent)
+    card->h = MS_CANVAS_HEADER;
   /* whole grid steps, so that snapped cards line up at the bottom too */
   card->h = ms_ceil (card->h / MS_CANVAS_GRID) * MS_CANVAS_GRID;
   for (guint i = 0; i < card->n_ports; i++)

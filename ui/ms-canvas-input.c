@@ -348,7 +348,8 @@ _ms_canvas_drag_begin (MsCanvas *self, double x, double y, GdkModifierType mods)
             g_hash_table_add (self->rubber_base, GUINT_TO_POINTER (c->id));
         }
     }
-  else if ((self->n_selected > 0 || self->wire_sel.target != 0) && self->wire_press.target == 0)
+  else if ((self->n_selected > 0 || self->wire_sel.target != 0 || self->focus_device != 0)
+           && self->wire_press.target == 0)
     {
       _ms_canvas_clear_selection (self);
       _ms_canvas_selection_changed (self);
@@ -691,6 +692,19 @@ on_motion (GtkEventControllerMotion *controller, double wx, double wy, MsCanvas 
 
   self->pointer_x = wx;
   self->pointer_y = wy;
+  self->pointer_inside = TRUE;
+  {
+    /* the overlays come back while the pointer is over their corner */
+    graphene_rect_t legend, mm;
+    graphene_point_t p = GRAPHENE_POINT_INIT (wx, wy);
+    gboolean on = (_ms_canvas_legend_rect (self, &legend) && graphene_rect_contains_point (&legend, &p))
+                  || (_ms_canvas_minimap_rect (self, &mm), graphene_rect_contains_point (&mm, &p));
+    if (on != self->pointer_on_overlay)
+      {
+        self->pointer_on_overlay = on;
+        _ms_canvas_redraw (self);
+      }
+  }
   if (self->drag != MS_CANVAS_DRAG_NONE || self->space_down)
     set_hover (self, 0, NULL);
   if (self->drag != MS_CANVAS_DRAG_NONE)
@@ -721,6 +735,12 @@ on_motion (GtkEventControllerMotion *controller, double wx, double wy, MsCanvas 
 static void
 on_pointer_leave (GtkEventControllerMotion *controller, MsCanvas *self)
 {
+  self->pointer_inside = FALSE;
+  if (self->pointer_on_overlay)
+    {
+      self->pointer_on_overlay = FALSE;
+      _ms_canvas_redraw (self);
+    }
   set_hover (self, 0, NULL);
 }
 
@@ -740,6 +760,17 @@ _ms_canvas_get_hover_wire (MsCanvas *self, guint *target, const char **param)
 
 /* ---- context menu --------------------------------------------------------------- */
 
+/* The keys are shown beside each item: the canvas's actions are not the
+ * application's accelerators, which popover menus would find alone. */
+static void
+menu_append (GMenu *menu, const char *label, const char *action, const char *accel)
+{
+  g_autoptr(GMenuItem) item = g_menu_item_new (label, action);
+
+  g_menu_item_set_attribute (item, "accel", "s", accel);
+  g_menu_append_item (menu, item);
+}
+
 static void
 context_menu_init (MsCanvas *self)
 {
@@ -748,15 +779,16 @@ context_menu_init (MsCanvas *self)
   g_autoptr(GMenu) arrange = g_menu_new ();
   g_autoptr(GMenu) view = g_menu_new ();
 
-  g_menu_append (edit, _("_Duplicate"), "canvas.duplicate");
-  g_menu_append (edit, _("Cu_t"), "canvas.cut");
-  g_menu_append (edit, _("_Copy"), "canvas.copy");
-  g_menu_append (edit, _("_Paste"), "canvas.paste");
-  g_menu_append (edit, _("_Remove"), "canvas.delete");
-  g_menu_append (arrange, _("Arrange _Selection"), "canvas.layout-selection");
-  g_menu_append (arrange, _("_Arrange All"), "canvas.layout");
-  g_menu_append (view, _("Zoom to _Fit"), "canvas.zoom-fit");
-  g_menu_append (view, _("Show _Overview"), "canvas.toggle-minimap");
+  menu_append (edit, _("_Duplicate"), "canvas.duplicate", "<Control>d");
+  menu_append (edit, _("Cu_t"), "canvas.cut", "<Control>x");
+  menu_append (edit, _("_Copy"), "canvas.copy", "<Control>c");
+  menu_append (edit, _("_Paste"), "canvas.paste", "<Control>v");
+  menu_append (edit, _("_Remove"), "canvas.delete", "Delete");
+  /* the same names and shortcuts as the window's menu (win.layout ...) */
+  menu_append (arrange, _("Arrange _Selection"), "canvas.layout-selection", "<Control><Shift>l");
+  menu_append (arrange, _("_Arrange All"), "canvas.layout", "<Control>l");
+  menu_append (view, _("Zoom to _Fit"), "canvas.zoom-fit", "<Control>1");
+  menu_append (view, _("Show _Minimap"), "canvas.toggle-minimap", "<Control><Shift>m");
   g_menu_append_section (menu, NULL, G_MENU_MODEL (edit));
   g_menu_append_section (menu, NULL, G_MENU_MODEL (arrange));
   g_menu_append_section (menu, NULL, G_MENU_MODEL (view));
@@ -810,6 +842,7 @@ _ms_canvas_drop_string (MsCanvas *self, const char *text, double x, double y)
 {
   g_autoptr(GError) error = NULL;
   guint id;
+  gboolean adopted = FALSE;
 
   if (self->doc == NULL || text == NULL)
     return FALSE;
@@ -847,11 +880,15 @@ _ms_canvas_drop_string (MsCanvas *self, const char *text, double x, double y)
   if (id != 0)
     ms_document_move_device (self->doc, id, _ms_canvas_snap (x - MS_CANVAS_CARD_WIDTH / 2),
                              _ms_canvas_snap (y - MS_CANVAS_HEADER / 2), &error);
+  if (id != 0 && error == NULL)
+    adopted = _ms_canvas_adopt_job (self, id, &error);
   if (!ms_document_end_group (self->doc, error ? NULL : &error) || id == 0)
     {
       _ms_canvas_emit_toast (self, error ? error->message : _("The device could not be added"), FALSE);
       return FALSE;
     }
+  if (adopted)
+    _ms_canvas_adopted_toast (self, id);
   ms_canvas_select (self, &id, 1);
   gtk_widget_grab_focus (GTK_WIDGET (self));
   return TRUE;
@@ -967,7 +1004,7 @@ on_key_pressed (GtkEventControllerKey *controller, guint keyval, guint keycode,
     case GDK_KEY_Escape:
       if (self->drag != MS_CANVAS_DRAG_NONE)
         cancel_drag (self);
-      else if (self->n_selected > 0 || self->wire_sel.target != 0)
+      else if (self->n_selected > 0 || self->wire_sel.target != 0 || self->focus_device != 0)
         {
           _ms_canvas_clear_selection (self);
           _ms_canvas_selection_changed (self);

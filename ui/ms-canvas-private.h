@@ -29,6 +29,7 @@ G_BEGIN_DECLS
 #define MS_CANVAS_MARGIN      32.0     /* around the graph in render_texture */
 #define MS_CANVAS_ZOOM_MIN    0.05
 #define MS_CANVAS_ZOOM_MAX    4.0
+#define MS_CANVAS_FIT_ZOOM_MIN 0.75   /* Zoom to Fit goes no further: card text stays readable */
 #define MS_CANVAS_TEXT_ZOOM   0.5 
 #define MS_CANVAS_PORT_TEXT_ZOOM 0.55  /* port labels, smaller still, from here */
 #define MS_CANVAS_MINIMAP_W   200.0
@@ -157,6 +158,8 @@ struct _MsCanvas
   GArray       *kw_targets;      /* KeyTarget: ends that fit, nearest first */
   guint         kw_index;
   double        pointer_x, pointer_y;  /* widget coordinates */
+  gboolean      pointer_inside;        /* the pointer is over the canvas */
+  gboolean      pointer_on_overlay;    /* ...and over the legend's or the minimap's corner */
   const char   *cursor;                /* the cursor name set last */
   double        pinch_zoom0, pinch_cx, pinch_cy;
 
@@ -229,6 +232,12 @@ void          _ms_canvas_update_colors (MsCanvas *self);
 void          _ms_canvas_draw (MsCanvas *self, GtkSnapshot *snapshot,
                                const graphene_rect_t *view, double zoom, gboolean overlays);
 void          _ms_canvas_minimap_rect (MsCanvas *self, graphene_rect_t *out);  /* widget coordinates */
+/* The type legend's place (widget coordinates); FALSE when there is none. */
+gboolean      _ms_canvas_legend_rect (MsCanvas *self, graphene_rect_t *out);
+/* The overlays step aside while a card is under them (the pointer over
+ * their corner brings them back): whether each is drawn now. */
+gboolean      _ms_canvas_legend_shown (MsCanvas *self);
+gboolean      _ms_canvas_minimap_shown (MsCanvas *self);
 /* Maps a widget point inside the minimap to a canvas point. */
 gboolean      _ms_canvas_minimap_to_canvas (MsCanvas *self, double wx, double wy, double *cx, double *cy);
 
@@ -260,6 +269,11 @@ void          _ms_canvas_redraw (MsCanvas *self);
 void          _ms_canvas_zoom_around (MsCanvas *self, double zoom, double wx, double wy);
 void          _ms_canvas_move_selection_by (MsCanvas *self, double dx, double dy);
 MsCanvasCard *_ms_canvas_lookup (MsCanvas *self, guint id);
+/* Inside an add's group: a main added to a project without a job becomes
+ * its job, in the same undo step (TRUE if it did); the toast says so
+ * afterwards, offering undo. */
+gboolean      _ms_canvas_adopt_job (MsCanvas *self, guint id, GError **error);
+void          _ms_canvas_adopted_toast (MsCanvas *self, guint id);
 
 /* ---- hooks for tests (tests/ui/test-canvas.c and the window tests) ------
  * Every coordinate below is in canvas units unless it says otherwise. */
@@ -336,6 +350,10 @@ gboolean    _ms_canvas_wire_at (MsCanvas *self, double x, double y, guint *targe
 gboolean    _ms_canvas_get_hover_wire (MsCanvas *self, guint *target, const char **param);
 /* A pointer move to widget point (wx, wy) as the motion controller gets it. */
 void        _ms_canvas_pointer_motion (MsCanvas *self, double wx, double wy);
+
+/* The tooltip at canvas point (x, y): a wire, a port, the problem badge,
+ * the branch pill (what the device becomes, and why); NULL for none. */
+char       *_ms_canvas_tooltip_text (MsCanvas *self, double x, double y);
 
 /* The worst diagnostic severity of a device's card, -1 for none. */
 int         _ms_canvas_get_severity (MsCanvas *self, guint device);

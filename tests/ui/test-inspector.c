@@ -364,9 +364,11 @@ test_keys_and_args (Fixture *fx, gconstpointer data)
 
   ms_inspector_set_device (fx->insp, kv);
   g_assert_true (ADW_IS_COMBO_ROW (field (fx, "key:kv_ro")));
-  /* the catalog's words, shown as they are (not as markup) */
-  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (field (fx, "key:kv_ro"))), ==,
+  /* the catalog's words, shown as they are (not as markup), on their own
+   * line: the row's subtitle is the value chosen, at the row's full width */
+  g_assert_cmpstr (ms_inspector_get_field_hint (fx->insp, "key:kv_ro"), ==,
                    ms_catalog_lookup_key (catalog, "kv_ro")->doc);
+  g_assert_true (adw_combo_row_get_use_subtitle (ADW_COMBO_ROW (field (fx, "key:kv_ro"))));
   select_choice (fx, "key:kv_ro", "direct");
   g_assert_cmpstr (ms_document_get_setting (fx->doc, "key:kv_ro"), ==, "direct");
   select_choice (fx, "key:kv_ro", "Default (crunch)");
