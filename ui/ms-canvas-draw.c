@@ -1040,6 +1040,63 @@ draw_legend (MsCanvas *self, cairo_t *cr)
     }
 }
 
+/* The card a palette entry dragged over the canvas would add, dashed,
+ * where the drop would put it. */
+static void
+draw_ghost (MsCanvas *self, cairo_t *cr, double zoom)
+{
+  const MsCanvasColors *c = &self->colors;
+  graphene_rect_t r;
+  GdkRGBA fill = c->accent;
+  double dash = 6.0 / zoom;
+
+  if (!_ms_canvas_get_ghost (self, NULL, &r))
+    return;
+  fill.alpha = 0.12f;
+  rounded_rect (cr, r.origin.x, r.origin.y, r.size.width, r.size.height, 10);
+  gdk_cairo_set_source_rgba (cr, &fill);
+  cairo_fill_preserve (cr);
+  cairo_set_line_width (cr, 1.5 / zoom);
+  cairo_set_dash (cr, &dash, 1, 0);
+  gdk_cairo_set_source_rgba (cr, &c->accent);
+  cairo_stroke (cr);
+  cairo_set_dash (cr, NULL, 0, 0);
+  if (zoom >= MS_CANVAS_TEXT_ZOOM)
+    {
+      if (self->ghost_layout == NULL)
+        self->ghost_layout = make_fitting_layout (self, self->ghost_ctor, TRUE, 1.0, r.size.width - 24);
+      show_layout (cr, self->ghost_layout, r.origin.x + 12, r.origin.y + 6, &c->fg);
+    }
+}
+
+const char *
+_ms_canvas_empty_hint (MsCanvas *self)
+{
+  if (self->doc == NULL || self->cards->len > 0)
+    return NULL;
+  return _("Drag a device here from the palette, or press Enter on it there.\n"
+           "Start with main: your unikernel. Ctrl+F searches the palette.");
+}
+
+/* A new project's canvas says how to begin, in its middle. */
+static void
+draw_empty_hint (MsCanvas *self, cairo_t *cr)
+{
+  const char *text = _ms_canvas_empty_hint (self);
+  double w = gtk_widget_get_width (GTK_WIDGET (self)), h = gtk_widget_get_height (GTK_WIDGET (self));
+  int lw, lh;
+
+  if (text == NULL)
+    return;
+  if (self->hint_layout == NULL)
+    self->hint_layout = make_layout (self, text, FALSE, 1.1, MIN (w - 48, 520), PANGO_ALIGN_CENTER);
+  pango_layout_set_width (self->hint_layout, (int) (MAX (120, MIN (w - 48, 520)) * PANGO_SCALE));
+  pango_layout_set_ellipsize (self->hint_layout, PANGO_ELLIPSIZE_NONE);
+  pango_layout_set_wrap (self->hint_layout, PANGO_WRAP_WORD);
+  pango_layout_get_pixel_size (self->hint_layout, &lw, &lh);
+  show_layout (cr, self->hint_layout, (w - lw) / 2, (h - lh) / 2, &self->colors.dim);
+}
+
 static void
 draw_focus (MsCanvas *self, cairo_t *cr)
 {
@@ -1123,6 +1180,8 @@ _ms_canvas_draw (MsCanvas *self, GtkSnapshot *snapshot, const graphene_rect_t *v
       }
   if (overlays && gtk_widget_has_focus (GTK_WIDGET (self)))
     draw_focus (self, cr);
+  if (overlays)
+    draw_ghost (self, cr, zoom);
   if (overlays && self->drag == MS_CANVAS_DRAG_RUBBER)
     {
       GdkRGBA fill = c->accent;
@@ -1142,6 +1201,7 @@ _ms_canvas_draw (MsCanvas *self, GtkSnapshot *snapshot, const graphene_rect_t *v
       cr = gtk_snapshot_append_cairo (snapshot, &out);
       draw_legend (self, cr);
       draw_minimap (self, cr);
+      draw_empty_hint (self, cr);
       cairo_destroy (cr);
     }
 }

@@ -899,10 +899,87 @@ on_drop (GtkDropTarget *target, const GValue *value, double wx, double wy, MsCan
 {
   double x, y;
 
+  _ms_canvas_drag_leave (self);
   if (!G_VALUE_HOLDS_STRING (value))
     return FALSE;
   to_canvas (self, wx, wy, &x, &y);
   return _ms_canvas_drop_string (self, g_value_get_string (value), x, y);
+}
+
+/* the card lands where the drop puts it: centred under the pointer */
+static void
+ghost_rect (MsCanvas *self, graphene_rect_t *r)
+{
+  MsCatalog *cat = self->doc ? ms_document_get_catalog (self->doc) : NULL;
+  const MsConstructor *ctor = cat ? ms_catalog_lookup (cat, self->ghost_ctor) : NULL;
+  guint n = ctor && ctor->params ? ctor->params->len : 0;
+  double h = n > 0 ? ms_ceil ((MS_CANVAS_HEADER + n * MS_CANVAS_PORT_ROW + 8) / MS_CANVAS_GRID) * MS_CANVAS_GRID
+                   : MS_CANVAS_HEADER;
+
+  graphene_rect_init (r, _ms_canvas_snap (self->ghost_x - MS_CANVAS_CARD_WIDTH / 2),
+                      _ms_canvas_snap (self->ghost_y - MS_CANVAS_HEADER / 2), MS_CANVAS_CARD_WIDTH, h);
+}
+
+void
+_ms_canvas_drag_motion_string (MsCanvas *self, const char *text, double x, double y)
+{
+  const char *ctor;
+
+  if (self->doc == NULL || text == NULL || !g_str_has_prefix (text, MS_PALETTE_DRAG_PREFIX))
+    {
+      _ms_canvas_drag_leave (self);
+      return;
+    }
+  ctor = text + strlen (MS_PALETTE_DRAG_PREFIX);
+  if (g_strcmp0 (ctor, self->ghost_ctor) != 0)
+    {
+      g_free (self->ghost_ctor);
+      self->ghost_ctor = g_strdup (ctor);
+      g_clear_object (&self->ghost_layout);
+    }
+  self->ghost_x = x;
+  self->ghost_y = y;
+  _ms_canvas_redraw (self);
+}
+
+void
+_ms_canvas_drag_leave (MsCanvas *self)
+{
+  if (self->ghost_ctor == NULL)
+    return;
+  g_clear_pointer (&self->ghost_ctor, g_free);
+  g_clear_object (&self->ghost_layout);
+  _ms_canvas_redraw (self);
+}
+
+gboolean
+_ms_canvas_get_ghost (MsCanvas *self, const char **ctor, graphene_rect_t *rect)
+{
+  if (self->ghost_ctor == NULL)
+    return FALSE;
+  if (ctor != NULL)
+    *ctor = self->ghost_ctor;
+  if (rect != NULL)
+    ghost_rect (self, rect);
+  return TRUE;
+}
+
+static GdkDragAction
+on_drop_motion (GtkDropTarget *target, double wx, double wy, MsCanvas *self)
+{
+  const GValue *value = gtk_drop_target_get_value (target);
+  double x, y;
+
+  to_canvas (self, wx, wy, &x, &y);
+  if (value != NULL && G_VALUE_HOLDS_STRING (value))
+    _ms_canvas_drag_motion_string (self, g_value_get_string (value), x, y);
+  return GDK_ACTION_COPY;
+}
+
+static void
+on_drop_leave (GtkDropTarget *target, MsCanvas *self)
+{
+  _ms_canvas_drag_leave (self);
 }
 
 /* ---- keyboard -------------------------------------------------------------------- */
@@ -1293,7 +1370,11 @@ _ms_canvas_input_init (MsCanvas *self)
 
   {
     GtkDropTarget *drop = gtk_drop_target_new (G_TYPE_STRING, GDK_ACTION_COPY);
+    /* the value while it moves over the canvas: the ghost of the card */
+    gtk_drop_target_set_preload (drop, TRUE);
     g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);
+    g_signal_connect (drop, "motion", G_CALLBACK (on_drop_motion), self);
+    g_signal_connect (drop, "leave", G_CALLBACK (on_drop_leave), self);
     gtk_widget_add_controller (w, GTK_EVENT_CONTROLLER (drop));
   }
 

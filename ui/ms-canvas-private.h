@@ -165,6 +165,12 @@ struct _MsCanvas
 
   GtkWidget    *context_menu;    /* GtkPopoverMenu of the canvas.* actions */
 
+  /* a palette entry dragged over the canvas: its card, where it would land */
+  char         *ghost_ctor;      /* NULL: none */
+  double        ghost_x, ghost_y;/* canvas coordinates of the pointer */
+  PangoLayout  *ghost_layout;
+  PangoLayout  *hint_layout;     /* the empty canvas's hint */
+
   /* quick-add */
   GtkWidget    *quick_add;
   GtkWidget    *qa_entry;
@@ -315,6 +321,18 @@ gboolean  _ms_canvas_port_is_lit (MsCanvas *self, guint device, const char *port
  * palette entry ("ms-ctor:NAME") adds that device there, a fragment
  * (ms-fragment.h) pastes its devices there; one undo step either way. */
 gboolean  _ms_canvas_drop_string (MsCanvas *self, const char *text, double x, double y);
+
+/* A string dragged over the canvas at (x, y), as the drop target's
+ * motion gets it: a palette entry shows the card it would add, where the
+ * drop would put it (a ghost, drawn dashed); _ms_canvas_drag_leave takes
+ * it away. _ms_canvas_get_ghost: the constructor and the card's place,
+ * FALSE when there is no ghost. */
+void        _ms_canvas_drag_motion_string (MsCanvas *self, const char *text, double x, double y);
+void        _ms_canvas_drag_leave (MsCanvas *self);
+gboolean    _ms_canvas_get_ghost (MsCanvas *self, const char **ctor, graphene_rect_t *rect);
+
+/* The hint an empty project's canvas shows (NULL when it has devices). */
+const char *_ms_canvas_empty_hint (MsCanvas *self);
 
 /* The quick-add popover opened by a wire dropped on empty canvas: whether
  * it is open, its list (GtkStringList items, constructor names; owned by

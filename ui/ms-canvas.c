@@ -1590,6 +1590,8 @@ ms_canvas_css_changed (GtkWidget *widget, GtkCssStyleChange *change)
   for (guint i = 0; i < self->cards->len; i++)
     _ms_canvas_card_clear_layouts (self->cards->pdata[i]);
   g_clear_pointer (&self->legend_layouts, g_ptr_array_unref);
+  g_clear_object (&self->ghost_layout);
+  g_clear_object (&self->hint_layout);
   _ms_canvas_redraw (MS_CANVAS (widget));
 }
 
@@ -1743,6 +1745,9 @@ ms_canvas_dispose (GObject *object)
   g_clear_pointer (&self->legend_layouts, g_ptr_array_unref);
   g_clear_pointer (&self->kw_targets, g_array_unref);
   g_clear_pointer (&self->node, gsk_render_node_unref);
+  g_clear_pointer (&self->ghost_ctor, g_free);
+  g_clear_object (&self->ghost_layout);
+  g_clear_object (&self->hint_layout);
   G_OBJECT_CLASS (ms_canvas_parent_class)->dispose (object);
 }
 

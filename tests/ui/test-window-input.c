@@ -49,6 +49,33 @@ open_window (Fixture *f, int width, int height)
   test_ui_iterate (300);
 }
 
+/* With $MS_SCREENSHOT_DIR set, the window as it looks now, to look at. */
+static void
+screenshot (Fixture *f, const char *name)
+{
+  g_autofree char *out = NULL;
+  GdkPaintable *p;
+  GtkSnapshot *s;
+  int w = gtk_widget_get_width (GTK_WIDGET (f->win)), h = gtk_widget_get_height (GTK_WIDGET (f->win));
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) t = NULL;
+
+  if (g_getenv ("MS_SCREENSHOT_DIR") == NULL)
+    return;
+  out = g_build_filename (g_getenv ("MS_SCREENSHOT_DIR"), name, NULL);
+  p = gtk_widget_paintable_new (GTK_WIDGET (f->win));
+  s = gtk_snapshot_new ();
+  gdk_paintable_snapshot (p, s, w, h);
+  node = gtk_snapshot_free_to_node (s);
+  if (node != NULL)
+    {
+      t = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (f->win)), node,
+                                       &GRAPHENE_RECT_INIT (0, 0, w, h));
+      gdk_texture_save_to_png (t, out);
+    }
+  g_object_unref (p);
+}
+
 static void
 fixture_setup (Fixture *f, gconstpointer data)
 {
@@ -461,21 +488,7 @@ test_room_to_read (Fixture *f, gconstpointer data)
   g_assert_cmpfloat (ms_canvas_get_zoom (f->win->canvas), >=, MS_CANVAS_FIT_ZOOM_MIN);
   /* the legend keeps its corner free of cards */
   g_assert_true (_ms_canvas_legend_shown (f->win->canvas));
-  if (g_getenv ("MS_SCREENSHOT_DIR"))
-    {
-      g_autofree char *out = g_build_filename (g_getenv ("MS_SCREENSHOT_DIR"), "default-size.png", NULL);
-      GdkPaintable *p = gtk_widget_paintable_new (GTK_WIDGET (f->win));
-      GtkSnapshot *s = gtk_snapshot_new ();
-      int w = gtk_widget_get_width (GTK_WIDGET (f->win)), h = gtk_widget_get_height (GTK_WIDGET (f->win));
-      g_autoptr(GskRenderNode) node = NULL;
-      g_autoptr(GdkTexture) t = NULL;
-      gdk_paintable_snapshot (p, s, w, h);
-      node = gtk_snapshot_free_to_node (s);
-      t = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (f->win)), node,
-                                       &GRAPHENE_RECT_INIT (0, 0, w, h));
-      gdk_texture_save_to_png (t, out);
-      g_object_unref (p);
-    }
+  screenshot (f, "default-size.png");
 }
 
 /* 14. The overlays step aside: with a card panned under the legend or
@@ -543,6 +556,75 @@ test_cards (Fixture *f, gconstpointer data)
   g_assert_false (pango_layout_is_ellipsized (card->ctor_layout));
 }
 
+/* A new project's canvas says how to begin; the hint goes with the
+ * first device. */
+static void
+test_empty_hint (Fixture *f, gconstpointer data)
+{
+  const char *hint = _ms_canvas_empty_hint (f->win->canvas);
+
+  g_assert_nonnull (hint);
+  screenshot (f, "empty.png");
+  g_assert_nonnull (strstr (hint, "palette"));
+  g_assert_nonnull (strstr (hint, "main"));
+  add_placed (f, "noop", "n", 0, 0);
+  test_ui_iterate (100);
+  g_assert_null (_ms_canvas_empty_hint (f->win->canvas));
+}
+
+static void
+pointer_to (Fixture *f, int x, int y)
+{
+  gulong xid = gdk_x11_surface_get_xid (gtk_native_get_surface (GTK_NATIVE (f->win)));
+  g_autofree char *id = g_strdup_printf ("%lu", xid);
+  g_autofree char *sx = g_strdup_printf ("%d", x), *sy = g_strdup_printf ("%d", y);
+  xdo ("mousemove", "--window", id, sx, sy, NULL);
+}
+
+/* A palette entry dragged over the canvas shows, dashed, the card it
+ * would add where the drop would put it; the drop puts it there. */
+static void
+test_drag_ghost (Fixture *f, gconstpointer data)
+{
+  GtkWidget *row = ms_palette_get_row (f->win->palette, "ramdisk");
+  MsCanvas *c = f->win->canvas;
+  int ax, ay, bx, by;
+  const char *ctor = NULL;
+  graphene_rect_t ghost;
+  const MsDevice *added;
+
+  show_canvas_at_1 (f);
+  g_assert_nonnull (row);
+  gtk_widget_grab_focus (row);   /* scrolled into view */
+  test_ui_iterate (200);
+  xdo_point (row, 40, gtk_widget_get_height (row) / 2.0, &ax, &ay);
+  xdo_point (GTK_WIDGET (c), (300 - c->off_x) * c->zoom, (200 - c->off_y) * c->zoom, &bx, &by);
+  pointer_to (f, ax, ay);
+  xdo ("mousedown", "1", NULL);
+  pointer_to (f, ax + 6, ay + 3);
+  pointer_to (f, ax + 12, ay + 6);
+  for (int i = 1; i <= 12; i++)
+    pointer_to (f, ax + (bx - ax) * i / 12, ay + (by - ay) * i / 12);
+  pointer_to (f, bx + 1, by);
+  pointer_to (f, bx, by);
+  test_ui_iterate (200);
+  /* over the canvas, not dropped yet: the ghost */
+  g_assert_true (_ms_canvas_get_ghost (c, &ctor, &ghost));
+  g_assert_cmpstr (ctor, ==, "ramdisk");
+  screenshot (f, "ghost.png");
+  g_assert_true (graphene_rect_contains_point (&ghost, &GRAPHENE_POINT_INIT (300, 200)));
+  g_assert_cmpuint (ms_document_get_n_devices (f->doc), ==, 0);
+  xdo ("mouseup", "1", NULL);
+  test_ui_iterate (300);
+  g_assert_false (_ms_canvas_get_ghost (c, NULL, NULL));
+  g_assert_cmpuint (ms_document_get_n_devices (f->doc), ==, 1);
+  added = ms_document_get_devices (f->doc)->pdata[0];
+  g_assert_cmpstr (added->ctor, ==, "ramdisk");
+  /* where the ghost said */
+  g_assert_cmpfloat (added->x, ==, ghost.origin.x);
+  g_assert_cmpfloat (added->y, ==, ghost.origin.y);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -573,6 +655,8 @@ main (int argc, char **argv)
   ADD ("room-to-read", test_room_to_read);
   ADD ("overlays-step-aside", test_overlays_step_aside);
   ADD ("cards", test_cards);
+  ADD ("empty-hint", test_empty_hint);
+  ADD ("drag-ghost", test_drag_ghost);
   status = g_test_run ();
   g_object_unref (app);
   return status;
