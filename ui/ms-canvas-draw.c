@@ -539,6 +539,8 @@ ensure_layouts (MsCanvas *self, MsCanvasCard *card, gboolean ports)
         pango_layout_set_markup (l, markup, -1);
         card->ports[i].layout = l;
       }
+  if (card->args_text != NULL && card->args_layout == NULL)
+    card->args_layout = make_layout (self, card->args_text, FALSE, 0.78, inner, PANGO_ALIGN_LEFT);
   if (card->key_dependent && card->pill_layout == NULL)
     {
       /* TRANSLATORS: the implementation a key-dependent device becomes, e.g. "→ socket";
@@ -652,6 +654,8 @@ draw_card (MsCanvas *self, cairo_t *cr, MsCanvasCard *card, double zoom)
       for (guint i = 0; zoom >= MS_CANVAS_PORT_TEXT_ZOOM && i < card->n_ports; i++)
         show_layout_centered (cr, card->ports[i].layout, x + 14, y + card->ports[i].y,
                               card->ports[i].error ? &c->error : &c->fg);
+      if (card->args_layout != NULL && zoom >= MS_CANVAS_PORT_TEXT_ZOOM)
+        show_layout_centered (cr, card->args_layout, x + 12, y + card->args_y, &c->dim);
       if (card->key_dependent && card->pill_layout != NULL)
         {
           int pw, ph;

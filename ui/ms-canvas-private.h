@@ -25,6 +25,7 @@ G_BEGIN_DECLS
 #define MS_CANVAS_HEADER      48.0
 #define MS_CANVAS_PORT_ROW    22.0
 #define MS_CANVAS_PILL_ROW    24.0
+#define MS_CANVAS_ARGS_ROW    20.0     /* the runtime arguments a device brings */
 #define MS_CANVAS_PORT_RADIUS 5.0
 #define MS_CANVAS_MARGIN      32.0     /* around the graph in render_texture */
 #define MS_CANVAS_ZOOM_MIN    0.05
@@ -71,6 +72,9 @@ typedef struct {
   const char  *out_family;
   gboolean     out_compatible;  /* during a wire drag from an input */
   gboolean     key_dependent;
+  char        *args_text;       /* its runtime arguments, "--ipv4 --ipv4-gateway", or NULL */
+  double       args_y;          /* their line's centre, from the card's top */
+  PangoLayout *args_layout;
   char        *variant;         /* branch chosen by the last evaluation, or NULL */
   int          severity;        /* worst MsSeverity of its diagnostics, -1: none */
   char        *diag_message;    /* the first diagnostic's message */
@@ -208,6 +212,9 @@ struct _MsCanvas
 MsCanvasCard *_ms_canvas_card_new (MsDocument *doc, const MsDevice *d);
 void          _ms_canvas_card_free (MsCanvasCard *card);
 void          _ms_canvas_card_clear_layouts (MsCanvasCard *card);
+/* The runtime arguments the device brings (a main's declared ones, a
+ * catalog device's flags, with its group prefix): card->args_text. */
+void          _ms_canvas_card_update_args (MsCanvasCard *card, const MsDevice *d);
 /* port -1: the output (right edge); canvas coordinates */
 void          _ms_canvas_card_port_pos (const MsCanvasCard *card, int port, double *x, double *y);
 /* The card and port (-2: the body, -1: output, >= 0 input) at a canvas point. */

@@ -514,7 +514,10 @@ on_doc_changed (MsDocument *doc, MsChangeSet *cs, MsCanvas *self)
           structure = TRUE;
           break;
         case MS_EDIT_OPTION:
-          /* only the branch may change: the evaluation below sees to it */
+          /* the branch may change (the evaluation below sees to it), and a
+           * group renames the runtime arguments */
+          if (card != NULL && d != NULL)
+            _ms_canvas_card_update_args (card, d);
           break;
         case MS_EDIT_SETTING:
         default:
@@ -1638,6 +1641,9 @@ _ms_canvas_tooltip_text (MsCanvas *self, double x, double y)
     return g_strdup (c->diag_message);
   if (c->key_dependent && y >= c->y + c->h - MS_CANVAS_PILL_ROW - 2)
     return pill_tooltip (self, c);
+  if (c->args_text != NULL && ms_fabs (y - (c->y + c->args_y)) <= MS_CANVAS_ARGS_ROW / 2)
+    /* TRANSLATORS: %s lists flags, e.g. "--ipv4 --ipv4-gateway" */
+    return g_strdup_printf (_("Runtime arguments, given at boot: %s"), c->args_text);
   return NULL;
 }
 

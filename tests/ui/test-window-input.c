@@ -625,6 +625,39 @@ test_drag_ghost (Fixture *f, gconstpointer data)
   g_assert_cmpfloat (added->y, ==, ghost.origin.y);
 }
 
+/* A device's runtime arguments are on its card (a line under the
+ * ports), with their group prefix, and a main's declared ones too. */
+static void
+test_card_args (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  guint ip = add_placed (f, "create_ipv4", "ip4", 0, 0);
+  guint m = add_placed (f, "main", "unikernel", 400, 0);
+  g_autoptr(MsCustom) c = ms_custom_copy (ms_document_get_device (f->doc, m)->custom);
+  MsCanvasCard *card;
+  g_autofree char *tip = NULL;
+
+  show_canvas_at_1 (f);
+  card = _ms_canvas_lookup (f->win->canvas, ip);
+  g_assert_nonnull (card->args_text);
+  g_assert_nonnull (strstr (card->args_text, "--ipv4"));
+  g_assert_nonnull (strstr (card->args_text, "--ipv4-gateway"));
+  tip = _ms_canvas_tooltip_text (f->win->canvas, card->x + 40, card->y + card->args_y);
+  g_assert_nonnull (tip);
+  g_assert_nonnull (strstr (tip, "--ipv4-gateway"));
+  g_assert_true (ms_document_set_option (f->doc, ip, "group", "mgmt", &error));
+  test_ui_iterate (100);
+  card = _ms_canvas_lookup (f->win->canvas, ip);
+  g_assert_nonnull (strstr (card->args_text, "--mgmt-ipv4"));
+
+  /* a main without arguments has none; declaring one shows it */
+  g_assert_null (_ms_canvas_lookup (f->win->canvas, m)->args_text);
+  g_ptr_array_add (c->runtime_args, ms_arg_decl_new ("port", "port", "8080", "The port"));
+  g_assert_true (ms_document_set_custom (f->doc, m, c, &error));
+  test_ui_iterate (100);
+  g_assert_cmpstr (_ms_canvas_lookup (f->win->canvas, m)->args_text, ==, "--port");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -657,6 +690,7 @@ main (int argc, char **argv)
   ADD ("cards", test_cards);
   ADD ("empty-hint", test_empty_hint);
   ADD ("drag-ghost", test_drag_ghost);
+  ADD ("card-args", test_card_args);
   status = g_test_run ();
   g_object_unref (app);
   return status;
