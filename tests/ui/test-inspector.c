@@ -353,6 +353,15 @@ test_typed_editors (Fixture *fx, gconstpointer data)
   test_ui_drain ();
   g_assert_cmpstr (ms_device_get_option (ms_document_get_device (fx->doc, dns), "cache_size"), ==, "64");
   g_assert_true (GTK_IS_SPIN_BUTTON (field (fx, "timeout")));
+  /* a spin button's description has the row's width, on the line below,
+   * not a narrow column beside the button; and it reads as text, not as
+   * something disabled */
+  {
+    GtkWidget *row = gtk_widget_get_ancestor (spin, ADW_TYPE_ACTION_ROW);
+    g_assert_nonnull (ms_inspector_get_field_hint (fx->insp, "cache_size"));
+    const char *sub = adw_action_row_get_subtitle (ADW_ACTION_ROW (row));
+    g_assert_true (sub == NULL || *sub == '\0');
+  }
 }
 
 static void
