@@ -697,8 +697,11 @@ on_motion (GtkEventControllerMotion *controller, double wx, double wy, MsCanvas 
     /* the overlays come back while the pointer is over their corner */
     graphene_rect_t legend, mm;
     graphene_point_t p = GRAPHENE_POINT_INIT (wx, wy);
-    gboolean on = (_ms_canvas_legend_rect (self, &legend) && graphene_rect_contains_point (&legend, &p))
-                  || (_ms_canvas_minimap_rect (self, &mm), graphene_rect_contains_point (&mm, &p));
+    gboolean on;
+
+    _ms_canvas_minimap_rect (self, &mm);
+    on = graphene_rect_contains_point (&mm, &p)
+         || (_ms_canvas_legend_rect (self, &legend) && graphene_rect_contains_point (&legend, &p));
     if (on != self->pointer_on_overlay)
       {
         self->pointer_on_overlay = on;
