@@ -148,6 +148,25 @@ make_layout (MsCanvas *self, const char *text, gboolean bold, double scale, doub
   return l;
 }
 
+/* A card's name or constructor: a long one (generic_stackv4v6…) is set a
+ * little smaller until it fits, and only then ellipsized. */
+static PangoLayout *
+make_fitting_layout (MsCanvas *self, const char *text, gboolean bold, double scale, double width)
+{
+  PangoLayout *l = make_layout (self, text, bold, scale, -1, PANGO_ALIGN_LEFT);
+  int tw, th;
+
+  pango_layout_get_pixel_size (l, &tw, &th);
+  if (tw > width && tw > 0)
+    {
+      g_object_unref (l);
+      l = make_layout (self, text, bold, scale * MAX (0.8, width / tw), width, PANGO_ALIGN_LEFT);
+    }
+  else
+    pango_layout_set_width (l, (int) (width * PANGO_SCALE));
+  return l;
+}
+
 static void
 show_layout (cairo_t *cr, PangoLayout *l, double x, double y, const GdkRGBA *color)
 {
@@ -498,12 +517,18 @@ ensure_layouts (MsCanvas *self, MsCanvasCard *card, gboolean ports)
   if (!card->types_resolved)
     _ms_canvas_schedule_resolve (self);
   if (card->name_layout == NULL)
-    card->name_layout = make_layout (self, card->name, TRUE, 1.0, inner - (card->severity >= 0 ? 18 : 0),
-                                     PANGO_ALIGN_LEFT);
-  if (card->ctor_layout == NULL)
-    card->ctor_layout = make_layout (self, card->ctor, FALSE, 0.85, inner * 0.55, PANGO_ALIGN_LEFT);
+    card->name_layout = make_fitting_layout (self, card->name, TRUE, 1.0, inner - (card->severity >= 0 ? 18 : 0));
   if (card->out_layout == NULL && card->out_type != NULL)
     card->out_layout = make_layout (self, card->out_type, FALSE, 0.85, inner * 0.42, PANGO_ALIGN_LEFT);
+  if (card->ctor_layout == NULL)
+    {
+      /* the constructor takes what the output type leaves of the line */
+      int ow = 0, oh;
+      if (card->out_layout != NULL)
+        pango_layout_get_pixel_size (card->out_layout, &ow, &oh);
+      card->ctor_layout = make_fitting_layout (self, card->ctor, FALSE, 0.85,
+                                               MAX (inner * 0.45, inner - ow - 10));
+    }
   for (guint i = 0; ports && i < card->n_ports; i++)
     if (card->ports[i].layout == NULL)
       {
@@ -514,10 +539,14 @@ ensure_layouts (MsCanvas *self, MsCanvasCard *card, gboolean ports)
         pango_layout_set_markup (l, markup, -1);
         card->ports[i].layout = l;
       }
+  if (card->args_text != NULL && card->args_layout == NULL)
+    card->args_layout = make_layout (self, card->args_text, FALSE, 0.78, inner, PANGO_ALIGN_LEFT);
   if (card->key_dependent && card->pill_layout == NULL)
     {
-      /* TRANSLATORS: the branch a key-dependent device takes, e.g. "→ socket" */
-      g_autofree char *text = g_strdup_printf (_("→ %s"), card->variant ? card->variant : "…");
+      /* TRANSLATORS: the implementation a key-dependent device becomes, e.g. "→ socket";
+       * with none chosen yet, the device is used by no job */
+      g_autofree char *text = card->variant ? g_strdup_printf (_("→ %s"), card->variant)
+                                            : g_strdup (_("→ chosen once used"));
       card->pill_layout = make_layout (self, text, FALSE, 0.8, inner - 12, PANGO_ALIGN_LEFT);
     }
 }
@@ -599,12 +628,15 @@ draw_card (MsCanvas *self, cairo_t *cr, MsCanvasCard *card, double zoom)
     }
   cairo_stroke (cr);
 
-  /* header rule */
+  /* header rule, over the ports (a card without any is all header) */
+  if (h > MS_CANVAS_HEADER)
+    {
   cairo_move_to (cr, x + 1, y + MS_CANVAS_HEADER - 4);
   cairo_line_to (cr, x + w - 1, y + MS_CANVAS_HEADER - 4);
   cairo_set_line_width (cr, 1.0);
   gdk_cairo_set_source_rgba (cr, &c->grid);
   cairo_stroke (cr);
+    }
 
   if (text)
     {
@@ -622,6 +654,8 @@ draw_card (MsCanvas *self, cairo_t *cr, MsCanvasCard *card, double zoom)
       for (guint i = 0; zoom >= MS_CANVAS_PORT_TEXT_ZOOM && i < card->n_ports; i++)
         show_layout_centered (cr, card->ports[i].layout, x + 14, y + card->ports[i].y,
                               card->ports[i].error ? &c->error : &c->fg);
+      if (card->args_layout != NULL && zoom >= MS_CANVAS_PORT_TEXT_ZOOM)
+        show_layout_centered (cr, card->args_layout, x + 12, y + card->args_y, &c->dim);
       if (card->key_dependent && card->pill_layout != NULL)
         {
           int pw, ph;
@@ -820,6 +854,35 @@ _ms_canvas_minimap_rect (MsCanvas *self, graphene_rect_t *out)
                       MS_CANVAS_MINIMAP_W, MS_CANVAS_MINIMAP_H);
 }
 
+/* Whether a card lies under the widget rectangle r: an overlay there
+ * would hide it. */
+static gboolean
+covers_a_card (MsCanvas *self, const graphene_rect_t *r)
+{
+  graphene_rect_t in_canvas = GRAPHENE_RECT_INIT (self->off_x + r->origin.x / self->zoom,
+                                                  self->off_y + r->origin.y / self->zoom,
+                                                  r->size.width / self->zoom, r->size.height / self->zoom);
+
+  for (guint i = 0; i < self->cards->len; i++)
+    {
+      MsCanvasCard *k = self->cards->pdata[i];
+      if (graphene_rect_intersection (&in_canvas, &GRAPHENE_RECT_INIT (k->x, k->y, k->w, k->h), NULL))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* An overlay steps aside while a card is under it, and comes back while
+ * the pointer is over its corner (or a drag on it lasts). */
+static gboolean
+overlay_shown (MsCanvas *self, const graphene_rect_t *r)
+{
+  if (graphene_rect_contains_point (r, &GRAPHENE_POINT_INIT (self->pointer_x, self->pointer_y))
+      && self->pointer_inside)
+    return TRUE;
+  return !covers_a_card (self, r);
+}
+
 /* The canvas area the minimap shows, and its scale. */
 static gboolean
 minimap_world (MsCanvas *self, graphene_rect_t *world, double *scale)
@@ -832,9 +895,11 @@ minimap_world (MsCanvas *self, graphene_rect_t *world, double *scale)
   /* an overview of what is in view already would only cover it */
   if (graphene_rect_contains_rect (&vis, &b))
     return FALSE;
+  _ms_canvas_minimap_rect (self, &mm);
+  if (self->drag != MS_CANVAS_DRAG_MINIMAP && !overlay_shown (self, &mm))
+    return FALSE;
   graphene_rect_union (&b, &vis, world);
   graphene_rect_inset (world, -32, -32);
-  _ms_canvas_minimap_rect (self, &mm);
   *scale = MIN ((mm.size.width - 8) / world->size.width, (mm.size.height - 8) / world->size.height);
   return TRUE;
 }
@@ -903,14 +968,15 @@ draw_minimap (MsCanvas *self, cairo_t *cr)
   cairo_restore (cr);
 }
 
-static void
-draw_legend (MsCanvas *self, cairo_t *cr)
+#define LEGEND_ROW 18.0
+
+gboolean
+_ms_canvas_legend_rect (MsCanvas *self, graphene_rect_t *out)
 {
-  const MsCanvasColors *c = &self->colors;
-  double y = 12, w = 0, row = 18;
+  double w = 0;
 
   if (self->families == NULL || self->families->len == 0)
-    return;
+    return FALSE;
   if (self->legend_layouts == NULL)
     {
       self->legend_layouts = g_ptr_array_new_with_free_func (g_object_unref);
@@ -924,7 +990,37 @@ draw_legend (MsCanvas *self, cairo_t *cr)
       pango_layout_get_pixel_size (self->legend_layouts->pdata[i], &lw, &lh);
       w = MAX (w, lw);
     }
-  rounded_rect (cr, 12, y, w + 40, self->families->len * row + 12, 8);
+  graphene_rect_init (out, 12, 12, w + 40, self->families->len * LEGEND_ROW + 12);
+  return TRUE;
+}
+
+gboolean
+_ms_canvas_legend_shown (MsCanvas *self)
+{
+  graphene_rect_t r;
+
+  return _ms_canvas_legend_rect (self, &r) && overlay_shown (self, &r);
+}
+
+gboolean
+_ms_canvas_minimap_shown (MsCanvas *self)
+{
+  graphene_rect_t world;
+  double s;
+
+  return minimap_world (self, &world, &s);
+}
+
+static void
+draw_legend (MsCanvas *self, cairo_t *cr)
+{
+  const MsCanvasColors *c = &self->colors;
+  double y = 12, row = LEGEND_ROW;
+  graphene_rect_t r;
+
+  if (!_ms_canvas_legend_rect (self, &r) || !overlay_shown (self, &r))
+    return;
+  rounded_rect (cr, r.origin.x, r.origin.y, r.size.width, r.size.height, 8);
   {
     GdkRGBA bgc = c->card;
     bgc.alpha = 0.92f;
@@ -946,6 +1042,63 @@ draw_legend (MsCanvas *self, cairo_t *cr)
       cairo_fill (cr);
       show_layout_centered (cr, self->legend_layouts->pdata[i], 38, cy, &c->fg);
     }
+}
+
+/* The card a palette entry dragged over the canvas would add, dashed,
+ * where the drop would put it. */
+static void
+draw_ghost (MsCanvas *self, cairo_t *cr, double zoom)
+{
+  const MsCanvasColors *c = &self->colors;
+  graphene_rect_t r;
+  GdkRGBA fill = c->accent;
+  double dash = 6.0 / zoom;
+
+  if (!_ms_canvas_get_ghost (self, NULL, &r))
+    return;
+  fill.alpha = 0.12f;
+  rounded_rect (cr, r.origin.x, r.origin.y, r.size.width, r.size.height, 10);
+  gdk_cairo_set_source_rgba (cr, &fill);
+  cairo_fill_preserve (cr);
+  cairo_set_line_width (cr, 1.5 / zoom);
+  cairo_set_dash (cr, &dash, 1, 0);
+  gdk_cairo_set_source_rgba (cr, &c->accent);
+  cairo_stroke (cr);
+  cairo_set_dash (cr, NULL, 0, 0);
+  if (zoom >= MS_CANVAS_TEXT_ZOOM)
+    {
+      if (self->ghost_layout == NULL)
+        self->ghost_layout = make_fitting_layout (self, self->ghost_ctor, TRUE, 1.0, r.size.width - 24);
+      show_layout (cr, self->ghost_layout, r.origin.x + 12, r.origin.y + 6, &c->fg);
+    }
+}
+
+const char *
+_ms_canvas_empty_hint (MsCanvas *self)
+{
+  if (self->doc == NULL || self->cards->len > 0)
+    return NULL;
+  return _("Drag a device here from the palette, or press Enter on it there.\n"
+           "Start with main: your unikernel. Ctrl+F searches the palette.");
+}
+
+/* A new project's canvas says how to begin, in its middle. */
+static void
+draw_empty_hint (MsCanvas *self, cairo_t *cr)
+{
+  const char *text = _ms_canvas_empty_hint (self);
+  double w = gtk_widget_get_width (GTK_WIDGET (self)), h = gtk_widget_get_height (GTK_WIDGET (self));
+  int lw, lh;
+
+  if (text == NULL)
+    return;
+  if (self->hint_layout == NULL)
+    self->hint_layout = make_layout (self, text, FALSE, 1.1, MIN (w - 48, 520), PANGO_ALIGN_CENTER);
+  pango_layout_set_width (self->hint_layout, (int) (MAX (120, MIN (w - 48, 520)) * PANGO_SCALE));
+  pango_layout_set_ellipsize (self->hint_layout, PANGO_ELLIPSIZE_NONE);
+  pango_layout_set_wrap (self->hint_layout, PANGO_WRAP_WORD);
+  pango_layout_get_pixel_size (self->hint_layout, &lw, &lh);
+  show_layout (cr, self->hint_layout, (w - lw) / 2, (h - lh) / 2, &self->colors.dim);
 }
 
 static void
@@ -1031,6 +1184,8 @@ _ms_canvas_draw (MsCanvas *self, GtkSnapshot *snapshot, const graphene_rect_t *v
       }
   if (overlays && gtk_widget_has_focus (GTK_WIDGET (self)))
     draw_focus (self, cr);
+  if (overlays)
+    draw_ghost (self, cr, zoom);
   if (overlays && self->drag == MS_CANVAS_DRAG_RUBBER)
     {
       GdkRGBA fill = c->accent;
@@ -1050,6 +1205,7 @@ _ms_canvas_draw (MsCanvas *self, GtkSnapshot *snapshot, const graphene_rect_t *v
       cr = gtk_snapshot_append_cairo (snapshot, &out);
       draw_legend (self, cr);
       draw_minimap (self, cr);
+      draw_empty_hint (self, cr);
       cairo_destroy (cr);
     }
 }

@@ -29,7 +29,12 @@ static void
 card_set_height (MsCanvasCard *card)
 {
   card->h = MS_CANVAS_HEADER + card->n_ports * MS_CANVAS_PORT_ROW + 8
+            + (card->args_text ? MS_CANVAS_ARGS_ROW : 0)
             + (card->key_dependent ? MS_CANVAS_PILL_ROW : 0);
+  card->args_y = MS_CANVAS_HEADER + card->n_ports * MS_CANVAS_PORT_ROW + MS_CANVAS_ARGS_ROW / 2 + 2;
+  /* no ports, no pill: the header is the card, with no empty strip below */
+  if (card->n_ports == 0 && !card->key_dependent && card->args_text == NULL)
+    card->h = MS_CANVAS_HEADER;
   /* whole grid steps, so that snapped cards line up at the bottom too */
   card->h = ms_ceil (card->h / MS_CANVAS_GRID) * MS_CANVAS_GRID;
   for (guint i = 0; i < card->n_ports; i++)
@@ -94,8 +99,38 @@ _ms_canvas_card_new (MsDocument *doc, const MsDevice *d)
       g_clear_pointer (&card->out_type, g_free);
       card->out_family = NULL;
     }
+  _ms_canvas_card_update_args (card, d);
   card_set_height (card);
   return card;
+}
+
+void
+_ms_canvas_card_update_args (MsCanvasCard *card, const MsDevice *d)
+{
+  g_autoptr(GString) s = g_string_new (NULL);
+  const char *group = ms_device_get_option (d, "group");
+
+  if (d->custom != NULL)
+    for (guint i = 0; i < d->custom->runtime_args->len; i++)
+      {
+        const MsArgDecl *a = d->custom->runtime_args->pdata[i];
+        g_string_append_printf (s, "%s--%s", s->len ? " " : "", a->name);
+      }
+  else if (d->def != NULL && d->def->runtime_args != NULL)
+    for (guint i = 0; i < d->def->runtime_args->len; i++)
+      {
+        const MsRuntimeArgUse *u = d->def->runtime_args->pdata[i];
+        if (u->def == NULL)
+          continue;
+        /* a group prefixes the flags of the devices that take one */
+        if (u->def->grouped && group != NULL && *group != '\0')
+          g_string_append_printf (s, "%s--%s-%s", s->len ? " " : "", group, u->def->flag);
+        else
+          g_string_append_printf (s, "%s--%s", s->len ? " " : "", u->def->flag);
+      }
+  g_free (card->args_text);
+  card->args_text = s->len ? g_strdup (s->str) : NULL;
+  g_clear_object (&card->args_layout);
 }
 
 void
@@ -105,6 +140,7 @@ _ms_canvas_card_clear_layouts (MsCanvasCard *card)
   g_clear_object (&card->ctor_layout);
   g_clear_object (&card->out_layout);
   g_clear_object (&card->pill_layout);
+  g_clear_object (&card->args_layout);
   g_clear_object (&card->ov_layout);
   for (guint i = 0; i < card->n_ports; i++)
     g_clear_object (&card->ports[i].layout);
@@ -126,6 +162,7 @@ _ms_canvas_card_free (MsCanvasCard *card)
   g_free (card->ctor);
   g_free (card->out_type);
   g_free (card->variant);
+  g_free (card->args_text);
   g_free (card->diag_message);
   if (card->a11y != NULL)
     gtk_widget_unparent (card->a11y);

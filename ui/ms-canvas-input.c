@@ -348,7 +348,8 @@ _ms_canvas_drag_begin (MsCanvas *self, double x, double y, GdkModifierType mods)
             g_hash_table_add (self->rubber_base, GUINT_TO_POINTER (c->id));
         }
     }
-  else if ((self->n_selected > 0 || self->wire_sel.target != 0) && self->wire_press.target == 0)
+  else if ((self->n_selected > 0 || self->wire_sel.target != 0 || self->focus_device != 0)
+           && self->wire_press.target == 0)
     {
       _ms_canvas_clear_selection (self);
       _ms_canvas_selection_changed (self);
@@ -691,6 +692,22 @@ on_motion (GtkEventControllerMotion *controller, double wx, double wy, MsCanvas 
 
   self->pointer_x = wx;
   self->pointer_y = wy;
+  self->pointer_inside = TRUE;
+  {
+    /* the overlays come back while the pointer is over their corner */
+    graphene_rect_t legend, mm;
+    graphene_point_t p = GRAPHENE_POINT_INIT (wx, wy);
+    gboolean on;
+
+    _ms_canvas_minimap_rect (self, &mm);
+    on = graphene_rect_contains_point (&mm, &p)
+         || (_ms_canvas_legend_rect (self, &legend) && graphene_rect_contains_point (&legend, &p));
+    if (on != self->pointer_on_overlay)
+      {
+        self->pointer_on_overlay = on;
+        _ms_canvas_redraw (self);
+      }
+  }
   if (self->drag != MS_CANVAS_DRAG_NONE || self->space_down)
     set_hover (self, 0, NULL);
   if (self->drag != MS_CANVAS_DRAG_NONE)
@@ -721,6 +738,12 @@ on_motion (GtkEventControllerMotion *controller, double wx, double wy, MsCanvas 
 static void
 on_pointer_leave (GtkEventControllerMotion *controller, MsCanvas *self)
 {
+  self->pointer_inside = FALSE;
+  if (self->pointer_on_overlay)
+    {
+      self->pointer_on_overlay = FALSE;
+      _ms_canvas_redraw (self);
+    }
   set_hover (self, 0, NULL);
 }
 
@@ -740,6 +763,17 @@ _ms_canvas_get_hover_wire (MsCanvas *self, guint *target, const char **param)
 
 /* ---- context menu --------------------------------------------------------------- */
 
+/* The keys are shown beside each item: the canvas's actions are not the
+ * application's accelerators, which popover menus would find alone. */
+static void
+menu_append (GMenu *menu, const char *label, const char *action, const char *accel)
+{
+  g_autoptr(GMenuItem) item = g_menu_item_new (label, action);
+
+  g_menu_item_set_attribute (item, "accel", "s", accel);
+  g_menu_append_item (menu, item);
+}
+
 static void
 context_menu_init (MsCanvas *self)
 {
@@ -748,15 +782,16 @@ context_menu_init (MsCanvas *self)
   g_autoptr(GMenu) arrange = g_menu_new ();
   g_autoptr(GMenu) view = g_menu_new ();
 
-  g_menu_append (edit, _("_Duplicate"), "canvas.duplicate");
-  g_menu_append (edit, _("Cu_t"), "canvas.cut");
-  g_menu_append (edit, _("_Copy"), "canvas.copy");
-  g_menu_append (edit, _("_Paste"), "canvas.paste");
-  g_menu_append (edit, _("_Remove"), "canvas.delete");
-  g_menu_append (arrange, _("Arrange _Selection"), "canvas.layout-selection");
-  g_menu_append (arrange, _("_Arrange All"), "canvas.layout");
-  g_menu_append (view, _("Zoom to _Fit"), "canvas.zoom-fit");
-  g_menu_append (view, _("Show _Overview"), "canvas.toggle-minimap");
+  menu_append (edit, _("_Duplicate"), "canvas.duplicate", "<Control>d");
+  menu_append (edit, _("Cu_t"), "canvas.cut", "<Control>x");
+  menu_append (edit, _("_Copy"), "canvas.copy", "<Control>c");
+  menu_append (edit, _("_Paste"), "canvas.paste", "<Control>v");
+  menu_append (edit, _("_Remove"), "canvas.delete", "Delete");
+  /* the same names and shortcuts as the window's menu (win.layout ...) */
+  menu_append (arrange, _("Arrange _Selection"), "canvas.layout-selection", "<Control><Shift>l");
+  menu_append (arrange, _("_Arrange All"), "canvas.layout", "<Control>l");
+  menu_append (view, _("Zoom to _Fit"), "canvas.zoom-fit", "<Control>1");
+  menu_append (view, _("Show _Minimap"), "canvas.toggle-minimap", "<Control><Shift>m");
   g_menu_append_section (menu, NULL, G_MENU_MODEL (edit));
   g_menu_append_section (menu, NULL, G_MENU_MODEL (arrange));
   g_menu_append_section (menu, NULL, G_MENU_MODEL (view));
@@ -810,6 +845,7 @@ _ms_canvas_drop_string (MsCanvas *self, const char *text, double x, double y)
 {
   g_autoptr(GError) error = NULL;
   guint id;
+  gboolean adopted = FALSE;
 
   if (self->doc == NULL || text == NULL)
     return FALSE;
@@ -847,11 +883,15 @@ _ms_canvas_drop_string (MsCanvas *self, const char *text, double x, double y)
   if (id != 0)
     ms_document_move_device (self->doc, id, _ms_canvas_snap (x - MS_CANVAS_CARD_WIDTH / 2),
                              _ms_canvas_snap (y - MS_CANVAS_HEADER / 2), &error);
+  if (id != 0 && error == NULL)
+    adopted = _ms_canvas_adopt_job (self, id, &error);
   if (!ms_document_end_group (self->doc, error ? NULL : &error) || id == 0)
     {
       _ms_canvas_emit_toast (self, error ? error->message : _("The device could not be added"), FALSE);
       return FALSE;
     }
+  if (adopted)
+    _ms_canvas_adopted_toast (self, id);
   ms_canvas_select (self, &id, 1);
   gtk_widget_grab_focus (GTK_WIDGET (self));
   return TRUE;
@@ -862,10 +902,87 @@ on_drop (GtkDropTarget *target, const GValue *value, double wx, double wy, MsCan
 {
   double x, y;
 
+  _ms_canvas_drag_leave (self);
   if (!G_VALUE_HOLDS_STRING (value))
     return FALSE;
   to_canvas (self, wx, wy, &x, &y);
   return _ms_canvas_drop_string (self, g_value_get_string (value), x, y);
+}
+
+/* the card lands where the drop puts it: centred under the pointer */
+static void
+ghost_rect (MsCanvas *self, graphene_rect_t *r)
+{
+  MsCatalog *cat = self->doc ? ms_document_get_catalog (self->doc) : NULL;
+  const MsConstructor *ctor = cat ? ms_catalog_lookup (cat, self->ghost_ctor) : NULL;
+  guint n = ctor && ctor->params ? ctor->params->len : 0;
+  double h = n > 0 ? ms_ceil ((MS_CANVAS_HEADER + n * MS_CANVAS_PORT_ROW + 8) / MS_CANVAS_GRID) * MS_CANVAS_GRID
+                   : MS_CANVAS_HEADER;
+
+  graphene_rect_init (r, _ms_canvas_snap (self->ghost_x - MS_CANVAS_CARD_WIDTH / 2),
+                      _ms_canvas_snap (self->ghost_y - MS_CANVAS_HEADER / 2), MS_CANVAS_CARD_WIDTH, h);
+}
+
+void
+_ms_canvas_drag_motion_string (MsCanvas *self, const char *text, double x, double y)
+{
+  const char *ctor;
+
+  if (self->doc == NULL || text == NULL || !g_str_has_prefix (text, MS_PALETTE_DRAG_PREFIX))
+    {
+      _ms_canvas_drag_leave (self);
+      return;
+    }
+  ctor = text + strlen (MS_PALETTE_DRAG_PREFIX);
+  if (g_strcmp0 (ctor, self->ghost_ctor) != 0)
+    {
+      g_free (self->ghost_ctor);
+      self->ghost_ctor = g_strdup (ctor);
+      g_clear_object (&self->ghost_layout);
+    }
+  self->ghost_x = x;
+  self->ghost_y = y;
+  _ms_canvas_redraw (self);
+}
+
+void
+_ms_canvas_drag_leave (MsCanvas *self)
+{
+  if (self->ghost_ctor == NULL)
+    return;
+  g_clear_pointer (&self->ghost_ctor, g_free);
+  g_clear_object (&self->ghost_layout);
+  _ms_canvas_redraw (self);
+}
+
+gboolean
+_ms_canvas_get_ghost (MsCanvas *self, const char **ctor, graphene_rect_t *rect)
+{
+  if (self->ghost_ctor == NULL)
+    return FALSE;
+  if (ctor != NULL)
+    *ctor = self->ghost_ctor;
+  if (rect != NULL)
+    ghost_rect (self, rect);
+  return TRUE;
+}
+
+static GdkDragAction
+on_drop_motion (GtkDropTarget *target, double wx, double wy, MsCanvas *self)
+{
+  const GValue *value = gtk_drop_target_get_value (target);
+  double x, y;
+
+  to_canvas (self, wx, wy, &x, &y);
+  if (value != NULL && G_VALUE_HOLDS_STRING (value))
+    _ms_canvas_drag_motion_string (self, g_value_get_string (value), x, y);
+  return GDK_ACTION_COPY;
+}
+
+static void
+on_drop_leave (GtkDropTarget *target, MsCanvas *self)
+{
+  _ms_canvas_drag_leave (self);
 }
 
 /* ---- keyboard -------------------------------------------------------------------- */
@@ -967,7 +1084,7 @@ on_key_pressed (GtkEventControllerKey *controller, guint keyval, guint keycode,
     case GDK_KEY_Escape:
       if (self->drag != MS_CANVAS_DRAG_NONE)
         cancel_drag (self);
-      else if (self->n_selected > 0 || self->wire_sel.target != 0)
+      else if (self->n_selected > 0 || self->wire_sel.target != 0 || self->focus_device != 0)
         {
           _ms_canvas_clear_selection (self);
           _ms_canvas_selection_changed (self);
@@ -1256,7 +1373,11 @@ _ms_canvas_input_init (MsCanvas *self)
 
   {
     GtkDropTarget *drop = gtk_drop_target_new (G_TYPE_STRING, GDK_ACTION_COPY);
+    /* the value while it moves over the canvas: the ghost of the card */
+    gtk_drop_target_set_preload (drop, TRUE);
     g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);
+    g_signal_connect (drop, "motion", G_CALLBACK (on_drop_motion), self);
+    g_signal_connect (drop, "leave", G_CALLBACK (on_drop_leave), self);
     gtk_widget_add_controller (w, GTK_EVENT_CONTROLLER (drop));
   }
 

@@ -25,10 +25,12 @@ G_BEGIN_DECLS
 #define MS_CANVAS_HEADER      48.0
 #define MS_CANVAS_PORT_ROW    22.0
 #define MS_CANVAS_PILL_ROW    24.0
+#define MS_CANVAS_ARGS_ROW    20.0     /* the runtime arguments a device brings */
 #define MS_CANVAS_PORT_RADIUS 5.0
 #define MS_CANVAS_MARGIN      32.0     /* around the graph in render_texture */
 #define MS_CANVAS_ZOOM_MIN    0.05
 #define MS_CANVAS_ZOOM_MAX    4.0
+#define MS_CANVAS_FIT_ZOOM_MIN 0.75   /* Zoom to Fit goes no further: card text stays readable */
 #define MS_CANVAS_TEXT_ZOOM   0.5 
 #define MS_CANVAS_PORT_TEXT_ZOOM 0.55  /* port labels, smaller still, from here */
 #define MS_CANVAS_MINIMAP_W   200.0
@@ -70,6 +72,9 @@ typedef struct {
   const char  *out_family;
   gboolean     out_compatible;  /* during a wire drag from an input */
   gboolean     key_dependent;
+  char        *args_text;       /* its runtime arguments, "--ipv4 --ipv4-gateway", or NULL */
+  double       args_y;          /* their line's centre, from the card's top */
+  PangoLayout *args_layout;
   char        *variant;         /* branch chosen by the last evaluation, or NULL */
   int          severity;        /* worst MsSeverity of its diagnostics, -1: none */
   char        *diag_message;    /* the first diagnostic's message */
@@ -157,10 +162,18 @@ struct _MsCanvas
   GArray       *kw_targets;      /* KeyTarget: ends that fit, nearest first */
   guint         kw_index;
   double        pointer_x, pointer_y;  /* widget coordinates */
+  gboolean      pointer_inside;        /* the pointer is over the canvas */
+  gboolean      pointer_on_overlay;    /* ...and over the legend's or the minimap's corner */
   const char   *cursor;                /* the cursor name set last */
   double        pinch_zoom0, pinch_cx, pinch_cy;
 
   GtkWidget    *context_menu;    /* GtkPopoverMenu of the canvas.* actions */
+
+  /* a palette entry dragged over the canvas: its card, where it would land */
+  char         *ghost_ctor;      /* NULL: none */
+  double        ghost_x, ghost_y;/* canvas coordinates of the pointer */
+  PangoLayout  *ghost_layout;
+  PangoLayout  *hint_layout;     /* the empty canvas's hint */
 
   /* quick-add */
   GtkWidget    *quick_add;
@@ -199,6 +212,9 @@ struct _MsCanvas
 MsCanvasCard *_ms_canvas_card_new (MsDocument *doc, const MsDevice *d);
 void          _ms_canvas_card_free (MsCanvasCard *card);
 void          _ms_canvas_card_clear_layouts (MsCanvasCard *card);
+/* The runtime arguments the device brings (a main's declared ones, a
+ * catalog device's flags, with its group prefix): card->args_text. */
+void          _ms_canvas_card_update_args (MsCanvasCard *card, const MsDevice *d);
 /* port -1: the output (right edge); canvas coordinates */
 void          _ms_canvas_card_port_pos (const MsCanvasCard *card, int port, double *x, double *y);
 /* The card and port (-2: the body, -1: output, >= 0 input) at a canvas point. */
@@ -229,6 +245,12 @@ void          _ms_canvas_update_colors (MsCanvas *self);
 void          _ms_canvas_draw (MsCanvas *self, GtkSnapshot *snapshot,
                                const graphene_rect_t *view, double zoom, gboolean overlays);
 void          _ms_canvas_minimap_rect (MsCanvas *self, graphene_rect_t *out);  /* widget coordinates */
+/* The type legend's place (widget coordinates); FALSE when there is none. */
+gboolean      _ms_canvas_legend_rect (MsCanvas *self, graphene_rect_t *out);
+/* The overlays step aside while a card is under them (the pointer over
+ * their corner brings them back): whether each is drawn now. */
+gboolean      _ms_canvas_legend_shown (MsCanvas *self);
+gboolean      _ms_canvas_minimap_shown (MsCanvas *self);
 /* Maps a widget point inside the minimap to a canvas point. */
 gboolean      _ms_canvas_minimap_to_canvas (MsCanvas *self, double wx, double wy, double *cx, double *cy);
 
@@ -260,6 +282,11 @@ void          _ms_canvas_redraw (MsCanvas *self);
 void          _ms_canvas_zoom_around (MsCanvas *self, double zoom, double wx, double wy);
 void          _ms_canvas_move_selection_by (MsCanvas *self, double dx, double dy);
 MsCanvasCard *_ms_canvas_lookup (MsCanvas *self, guint id);
+/* Inside an add's group: a main added to a project without a job becomes
+ * its job, in the same undo step (TRUE if it did); the toast says so
+ * afterwards, offering undo. */
+gboolean      _ms_canvas_adopt_job (MsCanvas *self, guint id, GError **error);
+void          _ms_canvas_adopted_toast (MsCanvas *self, guint id);
 
 /* ---- hooks for tests (tests/ui/test-canvas.c and the window tests) ------
  * Every coordinate below is in canvas units unless it says otherwise. */
@@ -302,6 +329,18 @@ gboolean  _ms_canvas_port_is_lit (MsCanvas *self, guint device, const char *port
  * (ms-fragment.h) pastes its devices there; one undo step either way. */
 gboolean  _ms_canvas_drop_string (MsCanvas *self, const char *text, double x, double y);
 
+/* A string dragged over the canvas at (x, y), as the drop target's
+ * motion gets it: a palette entry shows the card it would add, where the
+ * drop would put it (a ghost, drawn dashed); _ms_canvas_drag_leave takes
+ * it away. _ms_canvas_get_ghost: the constructor and the card's place,
+ * FALSE when there is no ghost. */
+void        _ms_canvas_drag_motion_string (MsCanvas *self, const char *text, double x, double y);
+void        _ms_canvas_drag_leave (MsCanvas *self);
+gboolean    _ms_canvas_get_ghost (MsCanvas *self, const char **ctor, graphene_rect_t *rect);
+
+/* The hint an empty project's canvas shows (NULL when it has devices). */
+const char *_ms_canvas_empty_hint (MsCanvas *self);
+
 /* The quick-add popover opened by a wire dropped on empty canvas: whether
  * it is open, its list (GtkStringList items, constructor names; owned by
  * the canvas), and choosing an entry as a click on it would. */
@@ -336,6 +375,10 @@ gboolean    _ms_canvas_wire_at (MsCanvas *self, double x, double y, guint *targe
 gboolean    _ms_canvas_get_hover_wire (MsCanvas *self, guint *target, const char **param);
 /* A pointer move to widget point (wx, wy) as the motion controller gets it. */
 void        _ms_canvas_pointer_motion (MsCanvas *self, double wx, double wy);
+
+/* The tooltip at canvas point (x, y): a wire, a port, the problem badge,
+ * the branch pill (what the device becomes, and why); NULL for none. */
+char       *_ms_canvas_tooltip_text (MsCanvas *self, double x, double y);
 
 /* The worst diagnostic severity of a device's card, -1 for none. */
 int         _ms_canvas_get_severity (MsCanvas *self, guint device);

@@ -52,6 +52,10 @@ _ms_canvas_emit_toast (MsCanvas *self, const char *message, gboolean offer_undo)
 void
 _ms_canvas_selection_changed (MsCanvas *self)
 {
+  /* Nothing selected is nothing focused: the inspector follows the focused
+   * device, and with none it shows the application's settings. */
+  if (self->n_selected == 0 && self->wire_sel.target == 0 && self->focus_device != 0)
+    _ms_canvas_set_focus (self, 0, -1);
   update_actions (self);
   g_signal_emit (self, signals[SIGNAL_SELECTION_CHANGED], 0);
   _ms_canvas_redraw (self);
@@ -510,7 +514,10 @@ on_doc_changed (MsDocument *doc, MsChangeSet *cs, MsCanvas *self)
           structure = TRUE;
           break;
         case MS_EDIT_OPTION:
-          /* only the branch may change: the evaluation below sees to it */
+          /* the branch may change (the evaluation below sees to it), and a
+           * group renames the runtime arguments */
+          if (card != NULL && d != NULL)
+            _ms_canvas_card_update_args (card, d);
           break;
         case MS_EDIT_SETTING:
         default:
@@ -835,9 +842,38 @@ ms_canvas_reveal (MsCanvas *self, guint device, const char *port)
   _ms_canvas_set_offset (self, c->x + c->w / 2 - w / 2, c->y + c->h / 2 - h / 2);
 }
 
+gboolean
+_ms_canvas_adopt_job (MsCanvas *self, guint id, GError **error)
+{
+  const MsDevice *d = ms_document_get_device (self->doc, id);
+  g_autoptr(GArray) jobs = NULL;
+
+  if (d == NULL || d->custom == NULL || !g_str_equal (d->ctor, "main"))
+    return FALSE;
+  jobs = ms_document_get_jobs (self->doc);
+  for (guint i = 0; i < jobs->len; i++)
+    if (ms_document_get_device (self->doc, g_array_index (jobs, guint, i)) != NULL)
+      return FALSE;
+  return ms_document_set_jobs (self->doc, &id, 1, error);
+}
+
+void
+_ms_canvas_adopted_toast (MsCanvas *self, guint id)
+{
+  const MsDevice *d = ms_document_get_device (self->doc, id);
+  g_autofree char *msg = NULL;
+
+  if (d == NULL)
+    return;
+  /* TRANSLATORS: %s is a device name, e.g. "main" */
+  msg = g_strdup_printf (_("Added %s as the unikernel's job: register starts it"), d->name);
+  _ms_canvas_emit_toast (self, msg, TRUE);
+}
+
 guint
 ms_canvas_add_at_center (MsCanvas *self, const char *ctor)
 {
+  gboolean adopted = FALSE;
   g_autoptr(GError) error = NULL;
   graphene_rect_t vis;
   MsCanvasCard *c;
@@ -853,11 +889,15 @@ ms_canvas_add_at_center (MsCanvas *self, const char *ctor)
     ms_document_move_device (self->doc, id,
                              _ms_canvas_snap (vis.origin.x + vis.size.width / 2 - MS_CANVAS_CARD_WIDTH / 2),
                              _ms_canvas_snap (vis.origin.y + vis.size.height / 2 - 48), error ? NULL : &error);
+  if (id != 0 && error == NULL)
+    adopted = _ms_canvas_adopt_job (self, id, &error);
   if (!ms_document_end_group (self->doc, error ? NULL : &error) || id == 0)
     {
       _ms_canvas_emit_toast (self, error ? error->message : _("The device could not be added"), FALSE);
       return 0;
     }
+  if (adopted)
+    _ms_canvas_adopted_toast (self, id);
   if ((c = _ms_canvas_lookup (self, id)) != NULL)
     ms_canvas_select (self, &id, 1);
   return id;
@@ -883,8 +923,8 @@ ms_canvas_set_zoom (MsCanvas *self, double zoom)
 void
 ms_canvas_zoom_to_fit (MsCanvas *self)
 {
-  graphene_rect_t b;
-  double w, h, z;
+  graphene_rect_t b, legend;
+  double w, h, z, left, top, aw, ah;
 
   g_return_if_fail (MS_IS_CANVAS (self));
   w = gtk_widget_get_width (GTK_WIDGET (self));
@@ -900,15 +940,34 @@ ms_canvas_zoom_to_fit (MsCanvas *self)
       _ms_canvas_set_offset (self, -w / 2 / self->zoom, -h / 2 / self->zoom);
       return;
     }
-  graphene_rect_inset (&b, -48, -48);
-  z = CLAMP (MIN (w / b.size.width, h / b.size.height), MS_CANVAS_ZOOM_MIN, 1.0);
+  graphene_rect_inset (&b, -24, -24);
+  /* The legend keeps its corner: the graph goes beside it or below it,
+   * whichever costs less zoom. */
+  left = top = 0;
+  if (_ms_canvas_legend_rect (self, &legend))
+    {
+      double beside = MIN ((w - legend.origin.x - legend.size.width) / b.size.width, h / b.size.height);
+      double below = MIN (w / b.size.width, (h - legend.origin.y - legend.size.height) / b.size.height);
+      if (beside >= below)
+        left = legend.origin.x + legend.size.width;
+      else
+        top = legend.origin.y + legend.size.height;
+    }
+  aw = MAX (w - left, w / 2);
+  ah = MAX (h - top, h / 2);
+  /* never so small that the cards cannot be read: past that, the view
+   * shows the graph's start and the rest is a scroll away */
+  z = CLAMP (MIN (aw / b.size.width, ah / b.size.height), MS_CANVAS_FIT_ZOOM_MIN, 1.0);
   if (z != self->zoom)
     {
       self->zoom = z;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ZOOM]);
     }
-  _ms_canvas_set_offset (self, b.origin.x + b.size.width / 2 - w / z / 2,
-                         b.origin.y + b.size.height / 2 - h / z / 2);
+  _ms_canvas_set_offset (self,
+                         b.size.width * z <= aw ? b.origin.x + b.size.width / 2 - (left + aw / 2) / z
+                                                : b.origin.x - left / z,
+                         b.size.height * z <= ah ? b.origin.y + b.size.height / 2 - (top + ah / 2) / z
+                                                 : b.origin.y - top / z);
   self->auto_fit = TRUE;
 }
 
@@ -1534,20 +1593,32 @@ ms_canvas_css_changed (GtkWidget *widget, GtkCssStyleChange *change)
   for (guint i = 0; i < self->cards->len; i++)
     _ms_canvas_card_clear_layouts (self->cards->pdata[i]);
   g_clear_pointer (&self->legend_layouts, g_ptr_array_unref);
+  g_clear_object (&self->ghost_layout);
+  g_clear_object (&self->hint_layout);
   _ms_canvas_redraw (MS_CANVAS (widget));
 }
 
-static gboolean
-ms_canvas_query_tooltip (GtkWidget *widget, int wx, int wy, gboolean keyboard, GtkTooltip *tooltip)
+/* The branch pill's meaning, in words: what the device becomes, and why. */
+static char *
+pill_tooltip (MsCanvas *self, MsCanvasCard *c)
 {
-  MsCanvas *self = MS_CANVAS (widget);
-  double x = self->off_x + wx / self->zoom, y = self->off_y + wy / self->zoom;
-  g_autofree char *text = NULL;
+  const char *target = self->doc ? ms_document_get_target (self->doc) : NULL;
+
+  if (c->variant != NULL)
+    /* TRANSLATORS: e.g. "net is built as socket: the implementation that the
+     * target (unix) and the keys choose for default_network" */
+    return g_strdup_printf (_("%s is built as %s: the implementation that the target (%s) and "
+                              "the keys choose for %s"), c->name, c->variant, target ? target : "unix", c->ctor);
+  return g_strdup_printf (_("Which implementation %s becomes depends on the target and the keys; "
+                            "it is chosen once a job uses %s"), c->ctor, c->name);
+}
+
+char *
+_ms_canvas_tooltip_text (MsCanvas *self, double x, double y)
+{
   MsCanvasCard *c;
   int port;
 
-  if (keyboard || self->drag != MS_CANVAS_DRAG_NONE)
-    return FALSE;
   if ((c = _ms_canvas_hit (self, x, y, &port)) == NULL)
     {
       int i = _ms_canvas_edge_at (self, x, y);
@@ -1555,22 +1626,37 @@ ms_canvas_query_tooltip (GtkWidget *widget, int wx, int wy, gboolean keyboard, G
       const char *type;
 
       if (i < 0)
-        return FALSE;
+        return NULL;
       e = &g_array_index (self->edges, MsCanvasEdge, i);
       type = e->port != G_MAXUINT && e->dst->ports[e->port].type != NULL ? e->dst->ports[e->port].type : "?";
       /* TRANSLATORS: a wire: source device → target device.parameter (type) */
-      text = g_strdup_printf (_("%s → %s.%s (%s)"), e->src->name, e->dst->name, e->param, type);
-      gtk_tooltip_set_text (tooltip, text);
-      return TRUE;
+      return g_strdup_printf (_("%s → %s.%s (%s)"), e->src->name, e->dst->name, e->param, type);
     }
   if (port >= 0)
-    text = g_strdup_printf (c->ports[port].optional ? _("%s: %s (optional)") : _("%s: %s"),
+    return g_strdup_printf (c->ports[port].optional ? _("%s: %s (optional)") : _("%s: %s"),
                             c->ports[port].name, c->ports[port].type ? c->ports[port].type : "?");
-  else if (port == -1 && c->out_type != NULL)
-    text = g_strdup_printf (_("Provides %s"), c->out_type);
-  else if (c->diag_message != NULL && x > c->x + c->w - 28 && y < c->y + 28)
-    text = g_strdup (c->diag_message);
-  else
+  if (port == -1 && c->out_type != NULL)
+    return g_strdup_printf (_("Provides %s"), c->out_type);
+  if (c->diag_message != NULL && x > c->x + c->w - 28 && y < c->y + 28)
+    return g_strdup (c->diag_message);
+  if (c->key_dependent && y >= c->y + c->h - MS_CANVAS_PILL_ROW - 2)
+    return pill_tooltip (self, c);
+  if (c->args_text != NULL && ms_fabs (y - (c->y + c->args_y)) <= MS_CANVAS_ARGS_ROW / 2)
+    /* TRANSLATORS: %s lists flags, e.g. "--ipv4 --ipv4-gateway" */
+    return g_strdup_printf (_("Runtime arguments, given at boot: %s"), c->args_text);
+  return NULL;
+}
+
+static gboolean
+ms_canvas_query_tooltip (GtkWidget *widget, int wx, int wy, gboolean keyboard, GtkTooltip *tooltip)
+{
+  MsCanvas *self = MS_CANVAS (widget);
+  g_autofree char *text = NULL;
+
+  if (keyboard || self->drag != MS_CANVAS_DRAG_NONE)
+    return FALSE;
+  text = _ms_canvas_tooltip_text (self, self->off_x + wx / self->zoom, self->off_y + wy / self->zoom);
+  if (text == NULL)
     return FALSE;
   gtk_tooltip_set_text (tooltip, text);
   return TRUE;
@@ -1665,6 +1751,9 @@ ms_canvas_dispose (GObject *object)
   g_clear_pointer (&self->legend_layouts, g_ptr_array_unref);
   g_clear_pointer (&self->kw_targets, g_array_unref);
   g_clear_pointer (&self->node, gsk_render_node_unref);
+  g_clear_pointer (&self->ghost_ctor, g_free);
+  g_clear_object (&self->ghost_layout);
+  g_clear_object (&self->hint_layout);
   G_OBJECT_CLASS (ms_canvas_parent_class)->dispose (object);
 }
 

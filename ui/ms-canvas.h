@@ -78,7 +78,10 @@ void        ms_canvas_cancel_layout (MsCanvas *self);
  * shift+Tab walk the focused device's ports, Enter on a device emits
  * "activate-device", Enter on a port starts a keyboard wire, Menu or
  * shift+F10 opens the context menu, Escape cancels or clears the
- * selection; space + drag pans. Property "show-minimap" (TRUE). */
+ * selection (and the focus: the inspector then shows the application);
+ * space + drag pans. Property "show-minimap" (TRUE). In a window, zoom,
+ * layout and the minimap are also the window's actions (win.zoom-in ...),
+ * so their keys work wherever the focus is. */
 void        ms_canvas_delete_selection (MsCanvas *self);
 void        ms_canvas_duplicate_selection (MsCanvas *self);
 void        ms_canvas_copy_selection (MsCanvas *self);

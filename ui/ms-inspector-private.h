@@ -85,6 +85,10 @@ struct _MsInspector
   char *diagnostics_key;   /* what the diagnostics box shows */
   guint refresh_idle;
   char *pending_focus;     /* field to focus after the next refresh */
+  char *page_identity;     /* what the page shows ("device:7"), to keep its scroll across rebuilds */
+  double scroll_to_restore;
+  guint scroll_tick;       /* restores the scroll once the rebuilt rows are laid out */
+  guint scroll_ticks;
 };
 
 /* Catalog and user text in row titles and subtitles goes through these:

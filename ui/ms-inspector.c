@@ -14,6 +14,7 @@
 
 #include "ms-config.h"
 #include "ms-palette.h"
+#include "ms-studio-diagnostics.h"
 #include "ms-value.h"
 
 G_DEFINE_FINAL_TYPE (MsInspector, ms_inspector, GTK_TYPE_WIDGET)
@@ -87,7 +88,6 @@ show_hint (Field *f)
     return;
   gtk_label_set_text (GTK_LABEL (f->hint_label), f->hint ? f->hint : "");
   gtk_widget_remove_css_class (f->hint_label, "error");
-  gtk_widget_add_css_class (f->hint_label, "dim-label");
   gtk_widget_set_visible (f->hint_row, f->hint != NULL && *f->hint != '\0');
 }
 
@@ -110,7 +110,6 @@ ms_inspector_field_set_error (Field *f, const char *message)
   if (f->hint_label != NULL)
     {
       gtk_label_set_text (GTK_LABEL (f->hint_label), message);
-      gtk_widget_remove_css_class (f->hint_label, "dim-label");
       gtk_widget_add_css_class (f->hint_label, "error");
       gtk_widget_set_visible (f->hint_row, TRUE);
     }
@@ -242,8 +241,8 @@ add_hint_row (Field *f, GtkWidget *group)
 
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
   gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_widget_add_css_class (label, "caption");
-  gtk_widget_add_css_class (label, "dim-label");
+  /* a description, not a disabled row: normal text, a little softer */
+  gtk_widget_add_css_class (label, "ms-hint");
   gtk_widget_add_css_class (row, "ms-hint-row");
   gtk_widget_set_margin_start (label, 12);
   gtk_widget_set_margin_end (label, 12);
@@ -388,9 +387,15 @@ ms_inspector_add_combo_row (MsInspector *self, GtkWidget *group, Field *f,
     gtk_string_list_append (model, labels ? labels[i] : values[i]);
   ms_row_set_title (row, title);
   adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (row), FALSE);
-  /* rows with a subtitle carry their hint there; only entries need a line below */
-  if (subtitle || f->hint)
-    ms_row_set_subtitle (row, subtitle ? subtitle : f->hint);
+  /* The value chosen goes under the title, where it has the row's width
+   * ("Default (ocaml)" never shrinks to "Def…" beside a long title); the
+   * hint then goes on its own line below, like an entry's. */
+  adw_combo_row_set_use_subtitle (ADW_COMBO_ROW (row), TRUE);
+  if (subtitle != NULL)
+    {
+      g_free (f->hint);
+      f->hint = g_strdup (subtitle);
+    }
   adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (model));
   f->row = f->editor = row;
   f->updating = TRUE;
@@ -399,6 +404,7 @@ ms_inspector_add_combo_row (MsInspector *self, GtkWidget *group, Field *f,
   g_signal_connect (row, "notify::selected", G_CALLBACK (on_combo_selected), f);
   add_reset_button (f, row);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+  add_hint_row (f, group);
   return row;
 }
 
@@ -502,14 +508,21 @@ ms_inspector_add_value_row (MsInspector *self, GtkWidget *group, Field *f,
         }
       gtk_widget_set_valign (editor, GTK_ALIGN_CENTER);
       gtk_accessible_update_property (GTK_ACCESSIBLE (editor), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
-      if (f->hint && *f->hint)
-        ms_row_set_subtitle (row, f->hint);
+      /* a switch leaves its hint the row's width; a spin button would
+       * squeeze it into a narrow column: it goes on a line below */
+      if (f->editor_kind == EDITOR_SWITCH && f->hint && *f->hint)
+        {
+          ms_row_set_subtitle (row, f->hint);
+          adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+        }
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), editor);
       adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), editor);
       f->row = row;
       f->editor = editor;
       add_reset_button (f, row);
       adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+      if (f->editor_kind == EDITOR_SPIN)
+        add_hint_row (f, group);
       return row;
     }
 
@@ -670,6 +683,24 @@ on_diagnostic_activated (AdwActionRow *row, MsInspector *self)
     ms_inspector_focus_field (self, field);
 }
 
+/* The fix a "no job" problem offers: register the main device. */
+static void
+on_make_job_clicked (GtkButton *button, MsInspector *self)
+{
+  guint id = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "ms-device"));
+  const MsDevice *d = self->doc ? ms_document_get_device (self->doc, id) : NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *msg = NULL;
+
+  if (d == NULL)
+    return;
+  msg = g_strdup_printf (_("%s is the unikernel's job: register starts it"), d->name);
+  if (!ms_document_set_jobs (self->doc, &id, 1, &error))
+    ms_inspector_report (self, NULL, error);
+  else
+    ms_inspector_toast (self, msg, TRUE);
+}
+
 static void
 update_diagnostics (MsInspector *self)
 {
@@ -719,6 +750,19 @@ update_diagnostics (MsInspector *self)
       gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                       ms_severity_to_string (d->severity), -1);
       adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+      if (self->doc != NULL && g_str_equal (d->code, MS_DIAG_NO_JOBS) && ms_studio_job_candidate (self->doc) != 0)
+        {
+          guint id = ms_studio_job_candidate (self->doc);
+          const MsDevice *main_dev = ms_document_get_device (self->doc, id);
+          g_autofree char *label = g_strdup_printf (_("Make %s the Job"), main_dev->name);
+          GtkWidget *fix = gtk_button_new_with_label (label);
+          gtk_widget_set_valign (fix, GTK_ALIGN_CENTER);
+          gtk_widget_add_css_class (fix, "suggested-action");
+          g_object_set_data (G_OBJECT (fix), "ms-device", GUINT_TO_POINTER (id));
+          g_object_set_data (G_OBJECT (row), "ms-fix", fix);
+          g_signal_connect (fix, "clicked", G_CALLBACK (on_make_job_clicked), self);
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), fix);
+        }
       if (field != NULL)
         {
           g_object_set_data_full (G_OBJECT (row), "ms-field", g_strdup (field), g_free);
@@ -795,12 +839,62 @@ clear_page (MsInspector *self)
   g_ptr_array_set_size (self->fields, 0);
 }
 
+/* What a page is of: the same page rebuilt keeps its scroll position. */
+static char *
+page_identity (MsInspector *self)
+{
+  if (self->doc == NULL)
+    return g_strdup ("none");
+  if (self->wire_target != 0)
+    return g_strdup_printf ("wire:%u:%s", self->wire_target, self->wire_param);
+  return g_strdup_printf ("device:%u", self->device);
+}
+
+/* After a rebuild, once the new rows have their sizes: the scroll
+ * position the page had, moved only as far as needed to show the field
+ * with the focus. (The viewport's own scroll-to-focus ran when the rows
+ * had no size yet, and took the page back to the top.) */
+static gboolean
+restore_scroll (GtkWidget *widget, GdkFrameClock *clock, gpointer data)
+{
+  MsInspector *self = MS_INSPECTOR (widget);
+  GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (self->scroller));
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkWidget *focus = root ? gtk_root_get_focus (root) : NULL;
+  GtkWidget *content = gtk_widget_get_parent (gtk_widget_get_parent (self->page_box));
+  double page = gtk_adjustment_get_page_size (adj);
+  double value = self->scroll_to_restore;
+  graphene_rect_t b;
+
+  /* the first frame only lays the new rows out */
+  if (self->scroll_ticks++ == 0)
+    {
+      gtk_adjustment_set_value (adj, value);
+      return G_SOURCE_CONTINUE;
+    }
+  if (focus != NULL && gtk_widget_is_ancestor (focus, self->page_box)
+      && gtk_widget_compute_bounds (focus, content, &b))
+    {
+      if (b.origin.y < value)
+        value = b.origin.y - 12;
+      else if (b.origin.y + b.size.height > value + page)
+        value = b.origin.y + b.size.height - page + 12;
+    }
+  gtk_adjustment_set_value (adj, value);
+  self->scroll_tick = 0;
+  return G_SOURCE_REMOVE;
+}
+
 static void
 rebuild (MsInspector *self, const MsDevice *dev, const char *structure)
 {
   Field *had = focused_field (self);
   g_autofree char *focus_id = had ? g_strdup (had->id) : NULL;
   g_autofree char *typed = NULL;
+  g_autofree char *identity = page_identity (self);
+  GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (self->scroller));
+  gboolean same_page = g_strcmp0 (identity, self->page_identity) == 0;
+  double scroll = gtk_adjustment_get_value (adj);
   int pos = -1;
   Field *f;
 
@@ -848,6 +942,17 @@ rebuild (MsInspector *self, const MsDevice *dev, const char *structure)
       if (pos >= 0 && f->editor_kind == EDITOR_ENTRY)
         gtk_editable_set_position (GTK_EDITABLE (f->editor), pos);
     }
+
+  g_free (self->page_identity);
+  self->page_identity = g_steal_pointer (&identity);
+  if (same_page)
+    {
+      self->scroll_to_restore = scroll;
+      self->scroll_ticks = 0;
+      gtk_adjustment_set_value (adj, scroll);
+      if (self->scroll_tick == 0)
+        self->scroll_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), restore_scroll, NULL, NULL);
+    }
 }
 
 static void
@@ -868,6 +973,7 @@ refresh_now (MsInspector *self)
     {
       g_clear_pointer (&self->diagnostics, g_ptr_array_unref);
       self->diagnostics = ms_check_document (self->doc);
+      ms_studio_diagnostics_adapt (self->diagnostics, self->doc);
     }
   if (g_strcmp0 (structure, self->structure) != 0)
     rebuild (self, dev, structure);
@@ -930,6 +1036,9 @@ ms_inspector_dispose (GObject *object)
   MsInspector *self = MS_INSPECTOR (object);
 
   g_clear_handle_id (&self->refresh_idle, g_source_remove);
+  if (self->scroll_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->scroll_tick);
+  self->scroll_tick = 0;
   if (self->doc != NULL)
     {
       g_clear_signal_handler (&self->changed_id, self->doc);
@@ -951,6 +1060,7 @@ ms_inspector_finalize (GObject *object)
   g_ptr_array_unref (self->fields);
   g_free (self->structure);
   g_free (self->diagnostics_key);
+  g_free (self->page_identity);
   g_free (self->pending_focus);
   g_free (self->wire_param);
   g_free (self->wire_types[0]);
@@ -1170,12 +1280,12 @@ ms_inspector_refresh (MsInspector *self)
   refresh_now (self);
 }
 
-void
+gboolean
 ms_inspector_focus_field (MsInspector *self, const char *field)
 {
   Field *f = NULL;
 
-  g_return_if_fail (MS_IS_INSPECTOR (self));
+  g_return_val_if_fail (MS_IS_INSPECTOR (self), FALSE);
 
   if (self->refresh_idle != 0)
     refresh_now (self);
@@ -1187,6 +1297,10 @@ ms_inspector_focus_field (MsInspector *self, const char *field)
         f = find_field (self, "args:0:name") ? find_field (self, "args:0:name") : find_field (self, "args:add");
       if (f == NULL && g_str_equal (field, "packages"))
         f = find_field (self, "packages:add");
+      /* a field this page does not have: focus nothing rather than
+       * something else (a key press would then edit the wrong thing) */
+      if (f == NULL)
+        return FALSE;
     }
   if (f == NULL)
     for (guint i = 0; i < self->fields->len && f == NULL; i++)
@@ -1196,8 +1310,8 @@ ms_inspector_focus_field (MsInspector *self, const char *field)
           f = c;
       }
   if (f == NULL)
-    return;
-  gtk_widget_grab_focus (f->editor ? f->editor : f->row);
+    return FALSE;
+  return gtk_widget_grab_focus (f->editor ? f->editor : f->row);
 }
 
 GtkWidget *
@@ -1218,6 +1332,18 @@ ms_inspector_get_field_message (MsInspector *self, const char *field)
   g_return_val_if_fail (MS_IS_INSPECTOR (self), NULL);
   f = find_field (self, field);
   if (f == NULL || !f->has_error || f->hint_label == NULL)
+    return NULL;
+  return gtk_label_get_text (GTK_LABEL (f->hint_label));
+}
+
+const char *
+ms_inspector_get_field_hint (MsInspector *self, const char *field)
+{
+  Field *f;
+
+  g_return_val_if_fail (MS_IS_INSPECTOR (self), NULL);
+  f = find_field (self, field);
+  if (f == NULL || f->has_error || f->hint_label == NULL || !gtk_widget_get_visible (f->hint_row))
     return NULL;
   return gtk_label_get_text (GTK_LABEL (f->hint_label));
 }

@@ -30,11 +30,12 @@ guint      ms_inspector_get_device (MsInspector *self);
  * inspector's. */
 void       ms_inspector_set_wire (MsInspector *self, guint target, const char *param);
 gboolean   ms_inspector_get_wire (MsInspector *self, guint *target, const char **param);
-/* Moves keyboard focus into the first editable field; field (an option
- * name, "name", "module", "signature", "packages", "args", a setting
- * such as "target", "jobs", "level", "key:net" or "arg:port", or NULL)
- * picks a specific one, as the problems list asks. */
-void       ms_inspector_focus_field (MsInspector *self, const char *field);
+/* Moves keyboard focus into the first editable field (field NULL), or
+ * into the field named (an option name, "name", "module", "signature",
+ * "packages", "args", a setting such as "target", "jobs", "level",
+ * "key:net" or "arg:port"), as the problems list asks; a field the page
+ * does not have focuses nothing. TRUE if the focus moved. */
+gboolean   ms_inspector_focus_field (MsInspector *self, const char *field);
 
 MsDocument *ms_inspector_get_document (MsInspector *self);
 /* The window's latest ms_check_document () result (MsDiagnostic*, a
@@ -49,6 +50,9 @@ void       ms_inspector_refresh (MsInspector *self);
  * and the error shown under it, NULL when there is none. */
 GtkWidget  *ms_inspector_get_field_widget (MsInspector *self, const char *field);
 const char *ms_inspector_get_field_message (MsInspector *self, const char *field);
+/* The description on the line under a field (entries, drop-downs, spin
+ * buttons), NULL when it has none or shows an error instead. */
+const char *ms_inspector_get_field_hint (MsInspector *self, const char *field);
 
 /* Signals: "toast" (const char *message, gboolean offer_undo);
  * "reveal" (guint device, const char *port): the user asked to see a

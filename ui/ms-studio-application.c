@@ -131,7 +131,7 @@ ms_studio_application_startup (GApplication *app)
   MsStudioApplication *self = MS_STUDIO_APPLICATION (app);
   GtkApplication *gapp = GTK_APPLICATION (app);
   g_autoptr(GError) error = NULL;
-  static const struct { const char *action; const char *accels[3]; } accels[] = {
+  static const struct { const char *action; const char *accels[4]; } accels[] = {
     { "app.new-window", { "<Control><Shift>n", NULL } },
     { "app.quit", { "<Control>q", NULL } },
     { "win.new", { "<Control>n", NULL } },
@@ -149,6 +149,14 @@ ms_studio_application_startup (GApplication *app)
     { "win.run", { "<Control>r", NULL } },
     { "win.export-config::4.11", { "<Control><Shift>e", NULL } },
     { "win.show-help-overlay", { "<Control>question", NULL } },
+    /* the canvas's view, from anywhere in the window */
+    { "win.zoom-in", { "<Control>plus", "<Control>equal", "<Control>KP_Add" } },
+    { "win.zoom-out", { "<Control>minus", "<Control>KP_Subtract", NULL } },
+    { "win.zoom-reset", { "<Control>0", "<Control>KP_0", NULL } },
+    { "win.zoom-fit", { "<Control>1", "<Control>KP_1", NULL } },
+    { "win.layout", { "<Control>l", NULL } },
+    { "win.layout-selection", { "<Control><Shift>l", NULL } },
+    { "win.show-minimap", { "<Control><Shift>m", NULL } },
   };
 
   G_APPLICATION_CLASS (ms_studio_application_parent_class)->startup (app);

@@ -316,6 +316,26 @@ action_run (GtkWidget *widget, const char *name, GVariant *param)
   ms_build_panel_run (self->build_panel);
 }
 
+/* -- the canvas's view --
+ * Zoom, layout and the minimap are the window's, so that their shortcuts
+ * work wherever the keyboard focus is (the inspector, the palette, the
+ * problems list) and the menus show them; each runs the canvas's own
+ * action. Delete, copy and paste stay the canvas's (and the lists'):
+ * they act on what has the focus. */
+
+static void
+action_canvas (GtkWidget *widget, const char *name, GVariant *param)
+{
+  MsWindow *self = MS_WINDOW (widget);
+  g_autofree char *canvas_action = NULL;
+
+  if (self->document == NULL)
+    return;
+  g_assert (g_str_has_prefix (name, "win."));
+  canvas_action = g_strconcat ("canvas.", name + strlen ("win."), NULL);
+  gtk_widget_activate_action (GTK_WIDGET (self->canvas), canvas_action, NULL);
+}
+
 /* -- exports -- */
 
 typedef enum { EXPORT_CONFIG, EXPORT_UNIKERNEL, EXPORT_CI } ExportKind;
@@ -631,6 +651,8 @@ _ms_window_update_actions (MsWindow *self)
     "win.save-as", "win.toggle-palette", "win.toggle-inspector", "win.find",
     "win.show-problems", "win.show-code", "win.show-build", "win.run",
     "win.export-config", "win.export-unikernel", "win.export-ci", "win.export-picture",
+    "win.zoom-in", "win.zoom-out", "win.zoom-reset", "win.zoom-fit", "win.layout",
+    "win.layout-selection", "win.show-minimap",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (doc_actions); i++)
@@ -676,4 +698,12 @@ _ms_window_install_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.export-unikernel", NULL, action_export_unikernel);
   gtk_widget_class_install_action (widget_class, "win.export-ci", NULL, action_export_ci);
   gtk_widget_class_install_action (widget_class, "win.export-picture", "s", action_export_picture);
+  gtk_widget_class_install_action (widget_class, "win.zoom-in", NULL, action_canvas);
+  gtk_widget_class_install_action (widget_class, "win.zoom-out", NULL, action_canvas);
+  gtk_widget_class_install_action (widget_class, "win.zoom-reset", NULL, action_canvas);
+  gtk_widget_class_install_action (widget_class, "win.zoom-fit", NULL, action_canvas);
+  gtk_widget_class_install_action (widget_class, "win.layout", NULL, action_canvas);
+  gtk_widget_class_install_action (widget_class, "win.layout-selection", NULL, action_canvas);
+  /* a check item in the menus: the window's "show-minimap", bound to the canvas's */
+  gtk_widget_class_install_property_action (widget_class, "win.show-minimap", "show-minimap");
 }

@@ -39,6 +39,8 @@ struct _MsWindow
   GtkWidget *undo_button;
   GtkWidget *redo_button;
   GtkWidget *run_button;
+  GtkMenuButton *primary_menu_button;
+  GtkWidget *zoom_label;         /* the main menu's zoom percentage */
 
   MsDocument *document;
   GPtrArray *diagnostics;       /* MsDiagnostic*, the latest check */
@@ -47,6 +49,8 @@ struct _MsWindow
   guint refresh_timeout;
   gboolean inspector_pending;
   gboolean palette_pending;      /* the palette gets the catalog after the first frame */    /* the inspector gets the document after the first frame */
+  guint problem_focus_idle;     /* moves the focus to what an activated problem is about */
+  char *problem_field;
   char *import_report;          /* what the last import said, for its toast's Details */
 };
 

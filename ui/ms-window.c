@@ -22,12 +22,13 @@
 #include "ms-layout.h"
 #include "ms-paths.h"
 #include "ms-store.h"
+#include "ms-studio-diagnostics.h"
 
 #define REFRESH_SECONDS 2
 
 G_DEFINE_FINAL_TYPE (MsWindow, ms_window, ADW_TYPE_APPLICATION_WINDOW)
 
-enum { PROP_0, PROP_DOCUMENT, N_PROPS };
+enum { PROP_0, PROP_DOCUMENT, PROP_SHOW_MINIMAP, N_PROPS };
 static GParamSpec *properties[N_PROPS];
 
 MsWindow *
@@ -139,6 +140,7 @@ run_checks (gpointer data)
 
   g_clear_pointer (&self->diagnostics, g_ptr_array_unref);
   self->diagnostics = ms_check_document_full (self->document, &eval);
+  ms_studio_diagnostics_adapt (self->diagnostics, self->document);
   ms_canvas_set_diagnostics (self->canvas, self->diagnostics);
   /* the canvas's branch pills come from the checks' own evaluation */
   ms_canvas_set_evaluation (self->canvas, eval);
@@ -489,30 +491,55 @@ on_add_device (MsPalette *palette, const char *ctor, MsWindow *self)
     }
 }
 
+static gboolean
+focus_problem (gpointer data)
+{
+  MsWindow *self = MS_WINDOW (data);
+  g_autofree char *field = g_steal_pointer (&self->problem_field);
+
+  self->problem_focus_idle = 0;
+  if (field == NULL || !ms_inspector_focus_field (self->inspector, field))
+    gtk_widget_grab_focus (GTK_WIDGET (self->canvas));
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_problem_activated (MsProblemsView *view, gpointer data, MsWindow *self)
 {
   const MsDiagnostic *d = data;
   const MsDevice *dev = NULL;
+  const char *field;
 
   if (self->document == NULL || d == NULL)
     return;
   if (d->device != NULL)
     dev = ms_document_find_device (self->document, d->device);
   adw_flap_set_reveal_flap (self->inspector_flap, TRUE);
+  /* The focus goes to what the problem is about: the option or the
+   * setting's control, the name for a naming problem, the port on the
+   * canvas for a missing or wrong input; else to the card, never to an
+   * unrelated field where the next key press would edit something. */
+  field = d->option != NULL ? d->option : d->setting;
+  if (field == NULL && d->port == NULL && (g_str_equal (d->code, MS_DIAG_INVALID_NAME)
+                                           || g_str_equal (d->code, MS_DIAG_DUPLICATE_NAME)))
+    field = "name";
   if (dev != NULL)
     {
       ms_canvas_reveal (self->canvas, dev->id, d->port);
       ms_inspector_set_device (self->inspector, dev->id);
-      ms_inspector_focus_field (self->inspector, d->option);
     }
   else
     {
       guint none = 0;
       ms_canvas_select (self->canvas, &none, 0);
       ms_inspector_set_device (self->inspector, 0);
-      ms_inspector_focus_field (self->inspector, d->setting);
     }
+  /* after the list has finished with the click or key that activated the
+   * row (it takes the focus back to the row otherwise) */
+  g_free (self->problem_field);
+  self->problem_field = g_strdup (field);
+  if (self->problem_focus_idle == 0)
+    self->problem_focus_idle = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, focus_problem, self, NULL);
 }
 
 static void
@@ -666,6 +693,8 @@ ms_window_dispose (GObject *object)
   g_clear_handle_id (&self->refresh_timeout, g_source_remove);
   g_clear_pointer (&self->diagnostics, g_ptr_array_unref);
   g_clear_pointer (&self->import_report, g_free);
+  g_clear_handle_id (&self->problem_focus_idle, g_source_remove);
+  g_clear_pointer (&self->problem_field, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), MS_TYPE_WINDOW);
   G_OBJECT_CLASS (ms_window_parent_class)->dispose (object);
 }
@@ -679,6 +708,13 @@ ms_window_get_property (GObject *object, guint prop_id, GValue *value, GParamSpe
     {
     case PROP_DOCUMENT:
       g_value_set_object (value, self->document);
+      break;
+    case PROP_SHOW_MINIMAP:
+      /* asked before the template is built and after it is gone, too */
+      if (self->canvas != NULL)
+        g_object_get_property (G_OBJECT (self->canvas), "show-minimap", value);
+      else
+        g_value_set_boolean (value, TRUE);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -694,6 +730,10 @@ ms_window_set_property (GObject *object, guint prop_id, const GValue *value, GPa
     {
     case PROP_DOCUMENT:
       ms_window_set_document (self, g_value_get_object (value));
+      break;
+    case PROP_SHOW_MINIMAP:
+      if (self->canvas != NULL)
+        g_object_set_property (G_OBJECT (self->canvas), "show-minimap", value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -717,6 +757,10 @@ ms_window_class_init (MsWindowClass *klass)
   properties[PROP_DOCUMENT] =
     g_param_spec_object ("document", NULL, NULL, MS_TYPE_DOCUMENT,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* the canvas's, for the menus' check item (win.show-minimap) */
+  properties[PROP_SHOW_MINIMAP] =
+    g_param_spec_boolean ("show-minimap", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (MS_TYPE_START_PAGE);
@@ -750,8 +794,56 @@ ms_window_class_init (MsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MsWindow, undo_button);
   gtk_widget_class_bind_template_child (widget_class, MsWindow, redo_button);
   gtk_widget_class_bind_template_child (widget_class, MsWindow, run_button);
+  gtk_widget_class_bind_template_child (widget_class, MsWindow, primary_menu_button);
 
   _ms_window_install_actions (widget_class);
+}
+
+static void
+on_canvas_zoom (MsWindow *self)
+{
+  g_autofree char *text = g_strdup_printf ("%.0f%%", ms_canvas_get_zoom (self->canvas) * 100);
+  gtk_button_set_label (GTK_BUTTON (self->zoom_label), text);
+}
+
+/* The main menu's zoom row, as GNOME's editors have it: out, the
+ * percentage (a click goes back to 100 %), in. */
+static void
+add_zoom_row (MsWindow *self)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  GtkWidget *out = gtk_button_new_from_icon_name ("zoom-out-symbolic");
+  GtkWidget *in = gtk_button_new_from_icon_name ("zoom-in-symbolic");
+  GtkPopover *popover = gtk_menu_button_get_popover (self->primary_menu_button);
+
+  gtk_widget_add_css_class (box, "linked");
+  gtk_widget_set_halign (box, GTK_ALIGN_CENTER);
+  gtk_widget_set_margin_top (box, 3);
+  gtk_widget_set_margin_bottom (box, 3);
+  self->zoom_label = gtk_button_new_with_label ("100%");
+  gtk_widget_add_css_class (self->zoom_label, "flat");
+  gtk_widget_set_size_request (self->zoom_label, 80, -1);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (out), "win.zoom-out");
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->zoom_label), "win.zoom-reset");
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (in), "win.zoom-in");
+  gtk_widget_set_tooltip_text (out, _("Zoom Out (Ctrl+−)"));
+  gtk_widget_set_tooltip_text (self->zoom_label, _("Zoom to 100% (Ctrl+0)"));
+  gtk_widget_set_tooltip_text (in, _("Zoom In (Ctrl++)"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (out), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Zoom out"), -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (in), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Zoom in"), -1);
+  gtk_box_append (GTK_BOX (box), out);
+  gtk_box_append (GTK_BOX (box), self->zoom_label);
+  gtk_box_append (GTK_BOX (box), in);
+  if (GTK_IS_POPOVER_MENU (popover))
+    gtk_popover_menu_add_child (GTK_POPOVER_MENU (popover), box, "zoom");
+  g_signal_connect_swapped (self->canvas, "notify::zoom", G_CALLBACK (on_canvas_zoom), self);
+  on_canvas_zoom (self);
+}
+
+static void
+on_canvas_minimap (MsWindow *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOW_MINIMAP]);
 }
 
 static void
@@ -770,6 +862,8 @@ ms_window_init (MsWindow *self)
   g_signal_connect (self->problems, "problem-activated", G_CALLBACK (on_problem_activated), self);
   g_signal_connect (self->palette_flap, "notify::reveal-flap", G_CALLBACK (on_flap_revealed), self);
   g_signal_connect (self->inspector_flap, "notify::reveal-flap", G_CALLBACK (on_flap_revealed), self);
+  g_signal_connect_swapped (self->canvas, "notify::show-minimap", G_CALLBACK (on_canvas_minimap), self);
+  add_zoom_row (self);
   g_object_bind_property (self->palette_flap, "reveal-flap", self->palette_button, "active",
                           G_BINDING_SYNC_CREATE | G_BINDING_BIDIRECTIONAL);
   g_object_bind_property (self->inspector_flap, "reveal-flap", self->inspector_button, "active",

@@ -927,7 +927,7 @@ test_zoom_to_fit (void)
   double z;
 
   fixture_init (&f);
-  add (f.doc, "default_network", "far", 3000, 2000);
+  add (f.doc, "default_network", "aside", 800, 500);
   canvas = new_canvas (&window, f.doc);
   ms_canvas_set_zoom (canvas, 2.0);
   g_assert_cmpfloat (ms_canvas_get_zoom (canvas), ==, 2.0);
@@ -941,6 +941,21 @@ test_zoom_to_fit (void)
       g_assert_true (_ms_canvas_card_rect (canvas, d->id, &r));
       g_assert_true (graphene_rect_contains_rect (&vis, &r));
     }
+  /* the fit leaves the legend its corner: no card under it */
+  g_assert_true (_ms_canvas_legend_shown (canvas));
+
+  /* a graph too big to read whole: the fit stops at a readable zoom and
+   * shows where the graph starts; the rest is a scroll away */
+  add (f.doc, "default_network", "far", 3000, 2000);
+  test_ui_drain ();
+  gtk_widget_activate_action (GTK_WIDGET (canvas), "canvas.zoom-fit", NULL);
+  g_assert_cmpfloat (ms_canvas_get_zoom (canvas), ==, MS_CANVAS_FIT_ZOOM_MIN);
+  _ms_canvas_visible_area (canvas, &vis);
+  g_assert_true (_ms_canvas_card_rect (canvas, f.net, &r));
+  g_assert_true (graphene_rect_contains_rect (&vis, &r));
+  g_assert_true (_ms_canvas_legend_shown (canvas));
+  g_assert_true (_ms_canvas_card_rect (canvas, ms_document_find_device (f.doc, "far")->id, &r));
+  g_assert_false (graphene_rect_contains_rect (&vis, &r));
   gtk_widget_activate_action (GTK_WIDGET (canvas), "canvas.zoom-reset", NULL);
   g_assert_cmpfloat (ms_canvas_get_zoom (canvas), ==, 1.0);
   gtk_widget_activate_action (GTK_WIDGET (canvas), "canvas.zoom-in", NULL);

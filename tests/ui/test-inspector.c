@@ -353,6 +353,15 @@ test_typed_editors (Fixture *fx, gconstpointer data)
   test_ui_drain ();
   g_assert_cmpstr (ms_device_get_option (ms_document_get_device (fx->doc, dns), "cache_size"), ==, "64");
   g_assert_true (GTK_IS_SPIN_BUTTON (field (fx, "timeout")));
+  /* a spin button's description has the row's width, on the line below,
+   * not a narrow column beside the button; and it reads as text, not as
+   * something disabled */
+  {
+    GtkWidget *row = gtk_widget_get_ancestor (spin, ADW_TYPE_ACTION_ROW);
+    g_assert_nonnull (ms_inspector_get_field_hint (fx->insp, "cache_size"));
+    const char *sub = adw_action_row_get_subtitle (ADW_ACTION_ROW (row));
+    g_assert_true (sub == NULL || *sub == '\0');
+  }
 }
 
 static void
@@ -364,9 +373,11 @@ test_keys_and_args (Fixture *fx, gconstpointer data)
 
   ms_inspector_set_device (fx->insp, kv);
   g_assert_true (ADW_IS_COMBO_ROW (field (fx, "key:kv_ro")));
-  /* the catalog's words, shown as they are (not as markup) */
-  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (field (fx, "key:kv_ro"))), ==,
+  /* the catalog's words, shown as they are (not as markup), on their own
+   * line: the row's subtitle is the value chosen, at the row's full width */
+  g_assert_cmpstr (ms_inspector_get_field_hint (fx->insp, "key:kv_ro"), ==,
                    ms_catalog_lookup_key (catalog, "kv_ro")->doc);
+  g_assert_true (adw_combo_row_get_use_subtitle (ADW_COMBO_ROW (field (fx, "key:kv_ro"))));
   select_choice (fx, "key:kv_ro", "direct");
   g_assert_cmpstr (ms_document_get_setting (fx->doc, "key:kv_ro"), ==, "direct");
   select_choice (fx, "key:kv_ro", "Default (crunch)");

@@ -547,9 +547,16 @@ test_screenshot (void)
   w = gtk_widget_get_width (GTK_WIDGET (win));
   h = gtk_widget_get_height (GTK_WIDGET (win));
   paintable = gtk_widget_paintable_new (GTK_WIDGET (win));
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, w, h);
-  node = gtk_snapshot_free_to_node (snapshot);
+  /* the window's last frame: on a loaded machine the panes may still be
+   * settling (a redraw queued, no frame yet), so wait for one, bounded */
+  for (int i = 0; i < 50 && node == NULL; i++)
+    {
+      snapshot = gtk_snapshot_new ();
+      gdk_paintable_snapshot (paintable, snapshot, w, h);
+      node = gtk_snapshot_free_to_node (snapshot);
+      if (node == NULL)
+        test_ui_iterate (100);
+    }
   g_assert_nonnull (node);
   texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (win)), node,
                                          &GRAPHENE_RECT_INIT (0, 0, w, h));
