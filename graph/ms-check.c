@@ -869,17 +869,6 @@ check_jobs_and_use (Check *c, const Uses *u)
 
 /* ---- settings and the evaluated graph ------------------------------------------------------ */
 
-static gboolean
-app_name_is_valid (const char *name)
-{
-  if (name == NULL || *name == '\0')
-    return FALSE;
-  for (const char *p = name; *p; p++)
-    if (!g_ascii_isalnum (*p) && *p != '-' && *p != '_' && *p != '.')
-      return FALSE;
-  return TRUE;
-}
-
 static void
 setting_diag (Check *c, const char *code, const char *setting, const char *fmt, ...) G_GNUC_PRINTF (4, 5);
 
@@ -909,9 +898,9 @@ check_settings (Check *c, MsEvalGraph *g)
   g_autoptr(GPtrArray) settings = ms_document_list_settings (c->doc);
   g_autofree char *why = NULL;
 
-  if (!app_name_is_valid (name))
-    setting_diag (c, MS_DIAG_INVALID_SETTING, MS_SETTING_NAME,
-                  "the application name “%s” may only contain letters, digits, -, _ and .", name);
+  if (!ms_value_check_app_name (name, &why))
+    setting_diag (c, MS_DIAG_INVALID_SETTING, MS_SETTING_NAME, "%s", why);
+  g_clear_pointer (&why, g_free);
   if (ms_catalog_lookup_target (c->cat, target) == NULL)
     {
       GString *all = g_string_new (NULL);
