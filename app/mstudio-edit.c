@@ -1329,35 +1329,19 @@ cmd_register (int argc, char **argv)
 #define CARD_HEIGHT 56.0
 #define PORT_HEIGHT 22.0
 
+/* Places the devices of doc (all, or those without a position) as one
+ * undoable step; *moved: how many moved. For layout, and for import,
+ * which lays out the document before writing it. */
 int
-cmd_layout (int argc, char **argv)
+cli_layout_document (MsDocument *doc, const char *path, gboolean all, guint *moved)
 {
-  gboolean all = FALSE;
-  g_autoptr(MsDocument) doc = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree MsLayoutNode *nodes = NULL;
   g_autoptr(GArray) edges = g_array_new (FALSE, FALSE, sizeof (MsLayoutEdge));
   g_autoptr(GPtrArray) ports = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
   GPtrArray *devices, *conns;
-  guint moved = 0;
-  const char *path;
-  int code = CLI_EXIT_OK;
-  const GOptionEntry entries[] = {
-    { "all", 'a', 0, G_OPTION_ARG_NONE, &all, "Place every device, not only those without a position", NULL },
-    G_OPTION_ENTRY_NULL
-  };
 
-  if (!cli_parse_options ("layout",
-                          "Gives positions on the studio's canvas to the devices that have none\n"
-                          "(or, with --all, to every device). Dependencies go left of their users.",
-                          entries, &argc, &argv, &code))
-    return code;
-  if (argc != 2)
-    return cli_usage_error ("layout", argc < 2 ? "which project file?" : "too many arguments");
-  path = argv[1];
-  if (!(doc = cli_open_for_writing (path, &code)))
-    return code;
-
+  *moved = 0;
   devices = ms_document_get_devices (doc);
   nodes = g_new0 (MsLayoutNode, devices->len ? devices->len : 1);
   for (guint i = 0; i < devices->len; i++)
@@ -1411,11 +1395,39 @@ cmd_layout (int argc, char **argv)
       if (!all && d->placed)
         continue;
       if (!d->placed || d->x != nodes[i].x || d->y != nodes[i].y)
-        moved++;
+        (*moved)++;
       ms_document_move_device (doc, d->id, nodes[i].x, nodes[i].y, &error);
     }
   if (!ms_document_end_group (doc, error ? NULL : &error) || error != NULL)
     return cli_report (path, error);
+  return CLI_EXIT_OK;
+}
+
+int
+cmd_layout (int argc, char **argv)
+{
+  gboolean all = FALSE;
+  g_autoptr(MsDocument) doc = NULL;
+  guint moved = 0;
+  const char *path;
+  int code = CLI_EXIT_OK;
+  const GOptionEntry entries[] = {
+    { "all", 'a', 0, G_OPTION_ARG_NONE, &all, "Place every device, not only those without a position", NULL },
+    G_OPTION_ENTRY_NULL
+  };
+
+  if (!cli_parse_options ("layout",
+                          "Gives positions on the studio's canvas to the devices that have none\n"
+                          "(or, with --all, to every device). Dependencies go left of their users.",
+                          entries, &argc, &argv, &code))
+    return code;
+  if (argc != 2)
+    return cli_usage_error ("layout", argc < 2 ? "which project file?" : "too many arguments");
+  path = argv[1];
+  if (!(doc = cli_open_for_writing (path, &code)))
+    return code;
+  if ((code = cli_layout_document (doc, path, all, &moved)) != CLI_EXIT_OK)
+    return code;
   say ("placed %u device%s\n", moved, moved == 1 ? "" : "s");
   return CLI_EXIT_OK;
 }

@@ -76,6 +76,7 @@ int cmd_set (int argc, char **argv);
 int cmd_remove (int argc, char **argv);
 int cmd_register (int argc, char **argv);
 int cmd_layout (int argc, char **argv);
+int cli_layout_document (MsDocument *doc, const char *path, gboolean all, guint *moved);
 
 /* mstudio-show.c */
 int cmd_check (int argc, char **argv);

@@ -285,8 +285,8 @@ set_sqlite_error (GError **error, const char *path, sqlite3 *db, int rc, const c
 
   if (code == MS_STORE_ERROR_FULL)
     g_set_error (error, MS_STORE_ERROR, code,
-                 "“%s”: cannot %s: the disk is full (free some space and try again; "
-                 "the file keeps its state before this change)", path, doing);
+                 "“%s” cannot be changed: the disk is full (while trying to %s); free some "
+                 "space and try again, the file keeps its state from before", path, doing);
   else if (code == MS_STORE_ERROR_BUSY)
     g_set_error (error, MS_STORE_ERROR, code,
                  "“%s” is being changed by another program; try again (%s: %s)",
@@ -1323,10 +1323,12 @@ validate_file (const char *path, gboolean for_write, sqlite3 **keep, GError **er
     return FALSE;
 
   /* A WAL-mode file nobody has open can be read as immutable, which
-   * creates no -wal/-shm files; one with a -wal file must be read
-   * normally, since the -wal holds committed changes. */
-  uri = sqlite_uri (path, wal_mode && !g_file_test (wal, G_FILE_TEST_EXISTS)
-                          ? "immutable=1" : "mode=ro");
+   * creates no -wal/-shm files; one with a non-empty -wal file must be
+   * read normally, since the -wal holds committed changes. An empty -wal
+   * holds nothing (a writer that failed on a full disk leaves one, with
+   * its -shm): reading it normally would need the -shm, which a full
+   * disk or read-only media may not give. */
+  uri = sqlite_uri (path, wal_mode && !file_exists_nonempty (wal) ? "immutable=1" : "mode=ro");
   rc = sqlite3_open_v2 (uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
   if (rc != SQLITE_OK)
     {
