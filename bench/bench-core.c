@@ -73,6 +73,39 @@ main (int argc, char **argv)
   g_autoptr(MsDocument) doc = NULL;
   double t[1000];
 
+  /* bench-core wide N [REPEAT]: only the wide main, with N parameters,
+   * for looking at how the checker scales (REPEAT checks of it opened) */
+  if (argc >= 3 && g_str_equal (argv[1], "wide"))
+    {
+      guint n = (guint) atoi (argv[2]);
+      g_autoptr(MsDocument) wide = NULL;
+      double t0;
+
+      cat = ms_catalog_get_default ("4.10", &error);
+      wide = build_wide_main (cat, n);
+      t0 = now_ms ();
+      g_ptr_array_unref (ms_check_document (wide));
+      printf ("check %u params: %.2f ms\n", n, now_ms () - t0);
+      t0 = now_ms ();
+      ms_eval_graph_free (ms_eval (wide, NULL));
+      printf ("eval %u params: %.2f ms\n", n, now_ms () - t0);
+      must (ms_store_save_as (wide, path, &error), error);
+      t0 = now_ms ();
+      {
+        g_autoptr(MsDocument) opened = ms_store_open_read_only (path, cat, &error);
+        printf ("open %u params: %.2f ms\n", n, now_ms () - t0);
+        guint repeat = argc > 3 ? (guint) atoi (argv[3]) : 1;
+
+        t0 = now_ms ();
+        for (guint i = 0; i < repeat; i++)
+          g_ptr_array_unref (ms_check_document (opened));
+        printf ("check opened %u params: %.2f ms\n", n, (now_ms () - t0) / repeat);
+      }
+      g_unlink (path);
+      g_rmdir (dir);
+      return 0;
+    }
+
   for (guint i = 0; i < 20; i++)
     {
       double t0 = now_ms ();
@@ -144,8 +177,7 @@ main (int argc, char **argv)
   printf ("BENCH open_10k %.2f ms\n", percentile (t, 5, 0.5));
 
   {
-    guint n = argc > 1 ? (guint) atoi (argv[1]) : N_WIDE_PARAMS;
-    g_autoptr(MsDocument) wide = build_wide_main (cat, n);
+    g_autoptr(MsDocument) wide = build_wide_main (cat, N_WIDE_PARAMS);
 
     for (guint i = 0; i < 5; i++)
       {
