@@ -33,7 +33,13 @@
  *    half-loaded document.
  *  - The schema is versioned with PRAGMA user_version. A new file is made
  *    by running the version 1 schema and then every migration, so the
- *    upgrade path runs each time a project is created.
+ *    upgrade path runs each time a project is created, in a temporary
+ *    next to its path, renamed into place (without replacing) when whole.
+ *  - Before the read-only look, a hot rollback journal left by a killed
+ *    writer is rolled back (recover_hot_journal). Opening for writing
+ *    refuses a file with several hard-linked names (check_single_name,
+ *    again before every edit) and runs integrity_check rather than
+ *    quick_check. docs/reliability.md has the reasons and the tests.
  */
 #include "ms-store.h"
 

@@ -123,6 +123,13 @@ expect 1 "the build writes a file of that name" "set name=Makefile refused" "$M"
 expect 1 "the build writes a file of that name" "set name=config.ml refused" "$M" set "$P" name=config.ml
 expect 1 "start with a letter or a digit" "set name=.mstudio-build-stamp refused" "$M" set "$P" name=.mstudio-build-stamp
 expect 0 "" "set name=web-1.0 accepted" "$M" set "$P" name=web-1.0
+printf 'open Mirage\nlet main = main "Unikernel.Main" job\nlet () = register "unikernel.h" [ main ]\n' >"$T/named.ml"
+"$M" import "$T/named.ml" -o "$T/named.mstudio" >"$T/out" 2>"$T/err"
+if grep -q "the build writes a file of that name" "$T/err" && "$M" describe "$T/named.mstudio" 2>/dev/null | grep -q '^Name  *unikernel$'; then
+  pass "import: a register name that collides with a generated file is refused with a warning"
+else
+  fail "import: a register name that collides with a generated file is refused with a warning"
+fi
 
 # invisible characters in project text are escaped on every text output
 B=$T/bidi.mstudio
