@@ -157,6 +157,12 @@ if [ $rc -eq 1 ] && ! grep -q -F '\n' "$T/err" && [ "$(wc -l <"$T/err")" -ge 2 ]
 else
   fail "export refusal: one line per problem, --force named"
 fi
+"$M" build "$B" -o "$T/bld" >"$T/out" 2>"$T/err"; rc=$?
+if [ $rc -eq 1 ] && ! grep -q -F -- "--force" "$T/err" && grep -q '^  error: stack.ipv4_network' "$T/err"; then
+  pass "build refusal: one line per problem, no --force (build has none)"
+else
+  fail "build refusal: one line per problem, no --force (build has none)"
+fi
 
 # files that are not projects
 : >"$T/empty.mstudio"
