@@ -514,18 +514,6 @@ split_assignment (const char *command, const char *text, char **lhs, char **valu
 
 /* ---- new ------------------------------------------------------------------------ */
 
-static void
-remove_project_files (const char *path)
-{
-  static const char * const suffixes[] = { "", "-wal", "-shm", "-journal", NULL };
-
-  for (guint i = 0; suffixes[i]; i++)
-    {
-      g_autofree char *p = g_strconcat (path, suffixes[i], NULL);
-      unlink (p);
-    }
-}
-
 static char *
 list_examples (void)
 {
@@ -603,7 +591,8 @@ cmd_new (int argc, char **argv)
   g_autofree char *contents = NULL;
   g_autoptr(MsCatalog) catalog = NULL;
   g_autoptr(GError) error = NULL;
-  MsDocument *doc;
+  g_autofree char *tmp = NULL;
+  g_autofree char *why = NULL;
   const char *path;
   struct stat st;
   int code = CLI_EXIT_OK;
@@ -627,13 +616,12 @@ cmd_new (int argc, char **argv)
       g_autofree char *base = g_path_get_basename (path);
       if (g_str_has_suffix (base, MS_STORE_EXTENSION))
         base[strlen (base) - strlen (MS_STORE_EXTENSION)] = '\0';
-      if (!cli_app_name_is_valid (base))
-        return cli_usage_error ("new", "“%s” cannot be an application name; give one with --name", base);
+      if (!cli_app_name_is_valid (base, &why))
+        return cli_usage_error ("new", "%s; give a name with --name", why);
       name = g_steal_pointer (&base);
     }
-  else if (!cli_app_name_is_valid (name))
-    return cli_usage_error ("new", "“%s” is not a valid application name "
-                            "(use letters, digits, -, _ and .)", name);
+  else if (!cli_app_name_is_valid (name, &why))
+    return cli_usage_error ("new", "--name: %s", why);
 
   if (example != NULL)
     {
@@ -658,22 +646,32 @@ cmd_new (int argc, char **argv)
 
   if (!(catalog = cli_catalog (&code)))
     return code;
-  doc = ms_store_create (path, catalog, name, &error);
-  if (doc == NULL)
-    {
-      cli_error (path, "%s", error->message);
-      return CLI_EXIT_USAGE;
-    }
-  g_object_unref (doc);
+  /* Built whole in a temporary next to path, example steps included,
+   * then renamed into place: a kill leaves no file, or a whole one,
+   * never a half-made project at path. */
+  tmp = ms_store_create_temporary (path, catalog, name, &error);
+  if (tmp == NULL)
+    return cli_report (path, error);
 
   if (contents != NULL)
     {
-      code = replay_steps (path, example, steps_file, contents);
+      code = replay_steps (tmp, example, steps_file, contents);
       if (code != CLI_EXIT_OK)
         {
-          remove_project_files (path);
+          ms_store_discard (tmp);
           return code;
         }
+    }
+  if (!ms_store_publish (tmp, path, &error))
+    {
+      ms_store_discard (tmp);
+      if (g_error_matches (error, MS_STORE_ERROR, MS_STORE_ERROR_EXISTS))
+        {
+          cli_error (path, "the file already exists; mstudio new never replaces a file "
+                     "(remove it first, or choose another name)");
+          return CLI_EXIT_USAGE;
+        }
+      return cli_report (path, error);
     }
   return CLI_EXIT_OK;
 }
@@ -714,7 +712,7 @@ cmd_add (int argc, char **argv)
     if (strchr (argv[i], '=') == NULL || argv[i][0] == '=')
       return cli_usage_error ("add", "“%s” is not an assignment OPTION=VALUE", argv[i]);
 
-  if (!(doc = cli_open (path, &code)))
+  if (!(doc = cli_open_for_writing (path, &code)))
     return code;
   ctor = ms_catalog_lookup (ms_document_get_catalog (doc), argv[2]);
   if (ctor == NULL)
@@ -836,7 +834,7 @@ cmd_connect (int argc, char **argv)
   path = argv[1];
   if (!split_port ("connect", argv[3], &tname, &param, &code))
     return code;
-  if (!(doc = cli_open (path, &code)))
+  if (!(doc = cli_open_for_writing (path, &code)))
     return code;
   if (!(s = cli_find_device (doc, path, argv[2], &code)) || !(t = cli_find_device (doc, path, tname, &code)))
     return code;
@@ -884,7 +882,7 @@ cmd_disconnect (int argc, char **argv)
   path = argv[1];
   if (!split_port ("disconnect", argv[2], &tname, &param, &code))
     return code;
-  if (!(doc = cli_open (path, &code)))
+  if (!(doc = cli_open_for_writing (path, &code)))
     return code;
   if (!(t = cli_find_device (doc, path, tname, &code)))
     return code;
@@ -1050,9 +1048,11 @@ plan_setting (MsDocument *doc, const char *path, const char *name, const char *v
     }
   else if (g_str_equal (name, MS_SETTING_NAME))
     {
-      if (*value && !cli_app_name_is_valid (value))
+      g_autofree char *why = NULL;
+
+      if (*value && !cli_app_name_is_valid (value, &why))
         {
-          cli_error (path, "“%s” is not a valid application name (use letters, digits, -, _ and .)", value);
+          cli_error (path, "name: %s", why);
           return FALSE;
         }
     }
@@ -1150,7 +1150,7 @@ cmd_set (int argc, char **argv)
         g_string_free (label, TRUE);
         return cli_usage_error ("set", "“%s” is not an assignment NAME=VALUE", argv[i]);
       }
-  if (!(doc = cli_open (path, &code)))
+  if (!(doc = cli_open_for_writing (path, &code)))
     {
       g_string_free (label, TRUE);
       return code;
@@ -1236,7 +1236,7 @@ cmd_remove (int argc, char **argv)
   if (argc != 3)
     return cli_usage_error ("remove", argc < 3 ? "expected P.mstudio NAME" : "too many arguments");
   path = argv[1];
-  if (!(doc = cli_open (path, &code)))
+  if (!(doc = cli_open_for_writing (path, &code)))
     return code;
   if (!(d = cli_find_device (doc, path, argv[2], &code)))
     return code;
@@ -1287,7 +1287,7 @@ cmd_register (int argc, char **argv)
   if (argc != 2)
     return cli_usage_error ("register", argc < 2 ? "which project file?" : "too many arguments");
   path = argv[1];
-  if (!(doc = cli_open (path, &code)))
+  if (!(doc = cli_open_for_writing (path, &code)))
     return code;
 
   if (jobs_text != NULL && !plan_setting (doc, path, MS_SETTING_JOBS, jobs_text, settings, &jobs))
@@ -1329,35 +1329,19 @@ cmd_register (int argc, char **argv)
 #define CARD_HEIGHT 56.0
 #define PORT_HEIGHT 22.0
 
+/* Places the devices of doc (all, or those without a position) as one
+ * undoable step; *moved: how many moved. For layout, and for import,
+ * which lays out the document before writing it. */
 int
-cmd_layout (int argc, char **argv)
+cli_layout_document (MsDocument *doc, const char *path, gboolean all, guint *moved)
 {
-  gboolean all = FALSE;
-  g_autoptr(MsDocument) doc = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree MsLayoutNode *nodes = NULL;
   g_autoptr(GArray) edges = g_array_new (FALSE, FALSE, sizeof (MsLayoutEdge));
   g_autoptr(GPtrArray) ports = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
   GPtrArray *devices, *conns;
-  guint moved = 0;
-  const char *path;
-  int code = CLI_EXIT_OK;
-  const GOptionEntry entries[] = {
-    { "all", 'a', 0, G_OPTION_ARG_NONE, &all, "Place every device, not only those without a position", NULL },
-    G_OPTION_ENTRY_NULL
-  };
 
-  if (!cli_parse_options ("layout",
-                          "Gives positions on the studio's canvas to the devices that have none\n"
-                          "(or, with --all, to every device). Dependencies go left of their users.",
-                          entries, &argc, &argv, &code))
-    return code;
-  if (argc != 2)
-    return cli_usage_error ("layout", argc < 2 ? "which project file?" : "too many arguments");
-  path = argv[1];
-  if (!(doc = cli_open (path, &code)))
-    return code;
-
+  *moved = 0;
   devices = ms_document_get_devices (doc);
   nodes = g_new0 (MsLayoutNode, devices->len ? devices->len : 1);
   for (guint i = 0; i < devices->len; i++)
@@ -1411,11 +1395,39 @@ cmd_layout (int argc, char **argv)
       if (!all && d->placed)
         continue;
       if (!d->placed || d->x != nodes[i].x || d->y != nodes[i].y)
-        moved++;
+        (*moved)++;
       ms_document_move_device (doc, d->id, nodes[i].x, nodes[i].y, &error);
     }
   if (!ms_document_end_group (doc, error ? NULL : &error) || error != NULL)
     return cli_report (path, error);
+  return CLI_EXIT_OK;
+}
+
+int
+cmd_layout (int argc, char **argv)
+{
+  gboolean all = FALSE;
+  g_autoptr(MsDocument) doc = NULL;
+  guint moved = 0;
+  const char *path;
+  int code = CLI_EXIT_OK;
+  const GOptionEntry entries[] = {
+    { "all", 'a', 0, G_OPTION_ARG_NONE, &all, "Place every device, not only those without a position", NULL },
+    G_OPTION_ENTRY_NULL
+  };
+
+  if (!cli_parse_options ("layout",
+                          "Gives positions on the studio's canvas to the devices that have none\n"
+                          "(or, with --all, to every device). Dependencies go left of their users.",
+                          entries, &argc, &argv, &code))
+    return code;
+  if (argc != 2)
+    return cli_usage_error ("layout", argc < 2 ? "which project file?" : "too many arguments");
+  path = argv[1];
+  if (!(doc = cli_open_for_writing (path, &code)))
+    return code;
+  if ((code = cli_layout_document (doc, path, all, &moved)) != CLI_EXIT_OK)
+    return code;
   say ("placed %u device%s\n", moved, moved == 1 ? "" : "s");
   return CLI_EXIT_OK;
 }

@@ -42,7 +42,12 @@ cli_export_is_code_format (int argc, char **argv)
 static int
 report (const char *path, const GError *error)
 {
-  cli_error (path, "cannot export: %s", error->message);
+  /* the refusal is shared with build and the studio, which have no
+   * --force: the hint is export's own */
+  if (g_error_matches (error, MS_EXPORT_ERROR, MS_EXPORT_ERROR_CHECK))
+    cli_error (path, "cannot export (--force exports anyway): %s", error->message);
+  else
+    cli_error (path, "cannot export: %s", error->message);
   return CLI_EXIT_ERRORS;
 }
 

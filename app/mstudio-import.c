@@ -82,15 +82,19 @@ cmd_import (int argc, char **argv)
       g_autofree char *shown = cli_escape (line);
       fprintf (stderr, "%s\n", shown);
     }
-  if (!ms_store_save_as (doc, output, &error))
-    return cli_report (output, error);
+  /* laid out in memory, then written in one piece (save_as writes a
+   * temporary and renames it): a kill leaves no project or a whole one */
   if (report->n_devices > 0)
     {
-      char *layout_argv[] = { (char *) "layout", (char *) output, (char *) "--all", NULL };
-      int rc = cli_find_command ("layout")->run (3, layout_argv);
+      guint moved = 0;
+      int rc = cli_layout_document (doc, output, TRUE, &moved);
+
       if (rc != CLI_EXIT_OK)
         return rc;
+      cli_print ("placed %u device%s\n", moved, moved == 1 ? "" : "s");
     }
+  if (!ms_store_save_as (doc, output, &error))
+    return cli_report (output, error);
   cli_print ("imported %u device%s and %u connection%s into %s (%u error%s, %u warning%s)\n",
              report->n_devices, report->n_devices == 1 ? "" : "s",
              report->n_connections, report->n_connections == 1 ? "" : "s", output,

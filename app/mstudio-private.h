@@ -19,6 +19,7 @@ typedef enum {
   CLI_EXIT_OK = 0,
   CLI_EXIT_ERRORS = 1,   /* the request was understood but refused, or check found errors */
   CLI_EXIT_USAGE = 2,    /* bad command line, or a project file that cannot be read */
+  CLI_EXIT_WRITE = 3,    /* the project could not be written: disk full, read-only, hard-linked... */
 } CliExit;
 
 typedef int (*CliCommandFunc) (int argc, char **argv);
@@ -41,7 +42,10 @@ int          cli_report (const char *file, const GError *error);
 void         cli_print (const char *format, ...) G_GNUC_PRINTF (1, 2);
 
 MsCatalog   *cli_catalog (int *exit_code);
+/* Opens a project read-only (cli_open: check, describe, export, build)
+ * or for writing; on failure reports and sets *exit_code. */
 MsDocument  *cli_open (const char *path, int *exit_code);
+MsDocument  *cli_open_for_writing (const char *path, int *exit_code);
 
 /* Parses the options of subcommand `name`; on failure prints the problem
  * and returns FALSE with *exit_code set. argv keeps the positional
@@ -57,7 +61,7 @@ int          cli_usage_error (const char *name, const char *format, ...) G_GNUC_
 const MsDevice *cli_find_device (MsDocument *doc, const char *path, const char *name, int *exit_code);
 char        *cli_device_names (MsDocument *doc);
 int          cli_compare_strings (gconstpointer a, gconstpointer b);  /* for g_ptr_array_sort of char* */
-gboolean     cli_app_name_is_valid (const char *name);
+gboolean     cli_app_name_is_valid (const char *name, char **why);
 
 /* The inputs of a device: catalog parameter names, or "1".."n" for the
  * positions of a custom device's signature. */
@@ -72,6 +76,7 @@ int cmd_set (int argc, char **argv);
 int cmd_remove (int argc, char **argv);
 int cmd_register (int argc, char **argv);
 int cmd_layout (int argc, char **argv);
+int cli_layout_document (MsDocument *doc, const char *path, gboolean all, guint *moved);
 
 /* mstudio-show.c */
 int cmd_check (int argc, char **argv);

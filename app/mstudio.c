@@ -16,6 +16,8 @@
 
 #include "ms-config.h"
 #include "ms-store.h"
+#include "ms-text.h"
+#include "ms-value.h"
 #include "ms-type.h"
 
 static const CliCommand commands[] = {
@@ -62,49 +64,21 @@ cli_find_command (const char *name)
 
 /* ---- output ---------------------------------------------------------------- */
 
-/* Project text goes to a terminal: control characters (C0, DEL, C1) and
- * bytes that are not UTF-8 are written as escapes, everything else as is. */
+/* Project text goes to a terminal: control characters, bidi controls,
+ * zero-width and other invisible characters, and bytes that are not
+ * UTF-8 are written as escapes (ms-text.h), everything else as is. */
 char *
 cli_escape (const char *text)
 {
-  GString *s;
-  const char *p;
-
-  if (text == NULL)
-    return g_strdup ("");
-  s = g_string_sized_new (strlen (text));
-  p = text;
-  while (*p)
-    {
-      gunichar c = g_utf8_get_char_validated (p, -1);
-      if (c == (gunichar) -1 || c == (gunichar) -2)
-        {
-          g_string_append_printf (s, "\\x%02x", (guchar) *p);
-          p++;
-          continue;
-        }
-      if (c == '\n')
-        g_string_append (s, "\\n");
-      else if (c == '\t')
-        g_string_append (s, "\\t");
-      else if (c == '\r')
-        g_string_append (s, "\\r");
-      else if (c < 0x20 || c == 0x7f)
-        g_string_append_printf (s, "\\x%02x", (guint) c);
-      else if (c >= 0x80 && c < 0xa0)
-        g_string_append_printf (s, "\\u%04x", (guint) c);
-      else
-        g_string_append_len (s, p, g_utf8_next_char (p) - p);
-      p = g_utf8_next_char (p);
-    }
-  return g_string_free (s, FALSE);
+  return ms_text_escape_terminal (text);
 }
 
 static void
 vmessage (const char *kind, const char *file, const char *format, va_list ap)
 {
   g_autofree char *text = g_strdup_vprintf (format, ap);
-  g_autofree char *safe = cli_escape (text);
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  g_autofree char *safe = cli_escape (lines[0]);
   g_autofree char *safe_file = cli_escape (file);
 
   /* name the file unless the message already does */
@@ -112,6 +86,17 @@ vmessage (const char *kind, const char *file, const char *format, va_list ap)
     fprintf (stderr, "mstudio: %s%s: %s\n", kind, safe_file, safe);
   else
     fprintf (stderr, "mstudio: %s%s\n", kind, safe);
+  /* A message of several lines (a list of problems) is printed as such,
+   * each line escaped; a line is indented if it is not already, so that a
+   * newline in project text cannot pass for a message of its own. */
+  for (guint i = 1; lines[i] != NULL; i++)
+    {
+      g_autofree char *line = cli_escape (lines[i]);
+
+      if (*line == '\0' && lines[i + 1] == NULL)
+        break;
+      fprintf (stderr, "%s%s\n", line[0] == ' ' ? "" : "  ", line);
+    }
 }
 
 void
@@ -146,20 +131,41 @@ cli_print (const char *format, ...)
   fputs (text, stdout);
 }
 
-/* Reports error and returns the exit code it calls for: 2 when the
- * project (or another input) cannot be read, 1 when a request was
- * refused. */
+/* The exit code for a store error: 3 when the file could not be
+ * written (the file keeps its state from before the command), 2 when
+ * it cannot be read. */
+static int
+exit_code_for_store (const GError *error, gboolean writing)
+{
+  switch (error->code)
+    {
+    case MS_STORE_ERROR_FULL:
+    case MS_STORE_ERROR_LINKED:
+    case MS_STORE_ERROR_READ_ONLY:
+    case MS_STORE_ERROR_BUSY:
+      return CLI_EXIT_WRITE;
+    case MS_STORE_ERROR_IO:
+      return writing ? CLI_EXIT_WRITE : CLI_EXIT_USAGE;
+    default:
+      return CLI_EXIT_USAGE;
+    }
+}
+
+/* Reports error and returns the exit code it calls for: 3 when a change
+ * could not be saved, 2 when the project (or another input) cannot be
+ * read, 1 when a request was refused. */
 int
 cli_report (const char *file, const GError *error)
 {
   int code = CLI_EXIT_ERRORS;
 
-  if (error->domain == MS_STORE_ERROR
-      || error->domain == G_OPTION_ERROR
-      || error->domain == G_SHELL_ERROR
-      || error->domain == G_FILE_ERROR
-      || error->domain == G_IO_ERROR
-      || (error->domain == MS_DOCUMENT_ERROR && error->code == MS_DOCUMENT_ERROR_STORAGE))
+  if (error->domain == MS_STORE_ERROR)
+    code = exit_code_for_store (error, TRUE);
+  else if (error->domain == G_OPTION_ERROR
+           || error->domain == G_SHELL_ERROR
+           || error->domain == G_FILE_ERROR
+           || error->domain == G_IO_ERROR
+           || (error->domain == MS_DOCUMENT_ERROR && error->code == MS_DOCUMENT_ERROR_STORAGE))
     code = CLI_EXIT_USAGE;
   cli_error (file, "%s", error->message);
   return code;
@@ -185,8 +191,8 @@ cli_catalog (int *exit_code)
   return ms_catalog_ref (catalog);
 }
 
-MsDocument *
-cli_open (const char *path, int *exit_code)
+static MsDocument *
+open_project (const char *path, gboolean for_writing, int *exit_code)
 {
   g_autoptr(MsCatalog) catalog = cli_catalog (exit_code);
   g_autoptr(GError) error = NULL;
@@ -194,13 +200,28 @@ cli_open (const char *path, int *exit_code)
 
   if (catalog == NULL)
     return NULL;
-  doc = ms_store_open (path, catalog, &error);
+  doc = for_writing ? ms_store_open (path, catalog, &error)
+                    : ms_store_open_read_only (path, catalog, &error);
   if (doc == NULL)
     {
       cli_error (path, "%s", error->message);
-      *exit_code = CLI_EXIT_USAGE;
+      *exit_code = exit_code_for_store (error, FALSE);
     }
   return doc;
+}
+
+/* For commands that only read: works on read-only files, folders and
+ * media and on a full disk, and writes nothing next to the file. */
+MsDocument *
+cli_open (const char *path, int *exit_code)
+{
+  return open_project (path, FALSE, exit_code);
+}
+
+MsDocument *
+cli_open_for_writing (const char *path, int *exit_code)
+{
+  return open_project (path, TRUE, exit_code);
 }
 
 int
@@ -310,16 +331,12 @@ cli_find_device (MsDocument *doc, const char *path, const char *name, int *exit_
   return d;
 }
 
-/* Application names become opam package and binary names. */
+/* Application names become opam package and binary names; the rules
+ * are ms_value_check_app_name's. */
 gboolean
-cli_app_name_is_valid (const char *name)
+cli_app_name_is_valid (const char *name, char **why)
 {
-  if (name == NULL || *name == '\0')
-    return FALSE;
-  for (const char *c = name; *c; c++)
-    if (!g_ascii_isalnum (*c) && *c != '-' && *c != '_' && *c != '.')
-      return FALSE;
-  return TRUE;
+  return ms_value_check_app_name (name, why);
 }
 
 GPtrArray *
@@ -357,7 +374,8 @@ print_overview (FILE *out)
     fprintf (out, "  %-11s %s\n", commands[i].name, commands[i].summary);
   fprintf (out,
            "\nEvery subcommand has --help. Exit status: 0 success, 1 problems found or\n"
-           "request refused, 2 bad command line or unreadable project file.\n");
+           "request refused, 2 bad command line or unreadable project file, 3 the\n"
+           "project could not be written (disk full, read-only, hard-linked...).\n");
 }
 
 /* argv[0] is the subcommand. */

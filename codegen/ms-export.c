@@ -209,7 +209,7 @@ ms_export_prepare (MsDocument *doc, MsCatalog *catalog, MsExportFlags flags, GEr
   if (n_errors == 0)
     return g_steal_pointer (&rebased);
   msg = g_string_new (NULL);
-  g_string_append_printf (msg, "mstudio check finds %u error%s for Mirage %s (--force exports anyway):",
+  g_string_append_printf (msg, "mstudio check finds %u error%s for Mirage %s:",
                           n_errors, n_errors == 1 ? "" : "s", ms_catalog_get_mirage_version (catalog));
   for (guint i = 0, shown = 0; i < diags->len && shown < 5; i++)
     {

@@ -271,7 +271,9 @@ emit_main (Gen *g, const MsDevice *d, guint depth, const char *module, GError **
   g_autoptr(GError) local = NULL;
   g_autoptr(MsSignature) sig = ms_signature_parse (g->cat, text, &local);
   g_autoptr(GPtrArray) params = g_ptr_array_new_with_free_func (g_free);   /* start's parameters */
-  g_autoptr(GHashTable) taken = g_hash_table_new (g_str_hash, g_str_equal);
+  /* owns its names: interning them (g_intern_string) kept every
+   * parameter name of every export alive for the life of the process */
+  g_autoptr(GHashTable) taken = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GString) head = g_string_new (NULL);
   g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func (g_free);
   gboolean functor;
@@ -283,13 +285,13 @@ emit_main (Gen *g, const MsDevice *d, guint depth, const char *module, GError **
     return fail (error, "%s: %s takes devices, so it must be a module inside the unit, such as %s.Main",
                  d->name, cu->module, cu->module);
   /* names Lwt and the functor's module types refer to stay visible */
-  g_hash_table_add (taken, "Lwt");
-  g_hash_table_add (taken, "ignore");
+  g_hash_table_add (taken, g_strdup ("Lwt"));
+  g_hash_table_add (taken, g_strdup ("ignore"));
   for (guint i = 0; i < sig->params->len; i++)
     {
       const char *mt = module_type_of (g, &g_array_index (sig->params, MsType, i));
       g_autofree char *root = g_strndup (mt, strcspn (mt, ". "));
-      g_hash_table_add (taken, (gpointer) g_intern_string (root));
+      g_hash_table_add (taken, g_strdup (root));
     }
 
   if (module == NULL)
@@ -324,14 +326,14 @@ emit_main (Gen *g, const MsDevice *d, guint depth, const char *module, GError **
           g_free (mod);
           mod = m2;
         }
-      g_hash_table_add (taken, (gpointer) g_intern_string (mod));
+      g_hash_table_add (taken, g_strdup (mod));
       while (g_hash_table_contains (taken, base))
         {
           char *b2 = g_strdup_printf ("%s_dev", base);
           g_free (base);
           base = b2;
         }
-      g_hash_table_add (taken, (gpointer) g_intern_string (base));
+      g_hash_table_add (taken, g_strdup (base));
       g_string_append_printf (head, " (%s : %s)", mod, module_type_of (g, t));
       g_ptr_array_add (notes, g_strdup_printf ("%s: input %u (%s), %s", base, i + 1, type,
                                                s ? s->name : "not connected"));
@@ -348,7 +350,7 @@ emit_main (Gen *g, const MsDevice *d, guint depth, const char *module, GError **
             g_free (base);
             base = b2;
           }
-        g_hash_table_add (taken, (gpointer) g_intern_string (base));
+        g_hash_table_add (taken, g_strdup (base));
         g_ptr_array_add (notes, g_strdup_printf ("%s: the value of %s (a dependency, not a functor argument)",
                                                  base, dep ? dep->name : "?"));
         g_ptr_array_add (params, g_steal_pointer (&base));
@@ -366,7 +368,7 @@ emit_main (Gen *g, const MsDevice *d, guint depth, const char *module, GError **
             g_free (base);
             base = b2;
           }
-        g_hash_table_add (taken, (gpointer) g_intern_string (base));
+        g_hash_table_add (taken, g_strdup (base));
         g_ptr_array_add (notes, g_strdup_printf ("%s: runtime argument --%s (%s)", base, a->name,
                                                  a->type && *a->type ? a->type : "string"));
         g_ptr_array_add (params, g_steal_pointer (&base));

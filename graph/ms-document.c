@@ -1255,6 +1255,18 @@ ms_document_set_setting (MsDocument *self, const char *name, const char *value, 
                    "sleep, ptime, mtime, random, jobs, key:NAME, arg:NAME)", name);
       return FALSE;
     }
+  /* the application name names files (docs/cli.md, "Names"): refused
+   * where it is set, a name read from a file is only reported by check */
+  if (g_str_equal (name, MS_SETTING_NAME) && value != NULL && *value != '\0')
+    {
+      g_autofree char *why = NULL;
+
+      if (!ms_value_check_app_name (value, &why))
+        {
+          g_set_error_literal (error, MS_DOCUMENT_ERROR, MS_DOCUMENT_ERROR_INVALID_NAME, why);
+          return FALSE;
+        }
+    }
   if (!tx_begin (self, error))
     return FALSE;
   if (value != NULL && *value == '\0' && !g_str_has_prefix (name, "arg:"))

@@ -937,6 +937,11 @@ static guint eval_device (Eval *e, guint id);
 static guint eval_implicit (Eval *e, const char *ctor_name, const char *role, const char *argv_param,
                             guint argv_node, const char *level);
 
+/* The highest argument position of a main or impl device that counts,
+ * as the checker's (a hand-edited position of 4e9 must not size an
+ * array). */
+#define MAX_CUSTOM_POSITION 100000
+
 static guint
 input_source (MsDocument *doc, guint target, const char *param)
 {
@@ -965,12 +970,26 @@ eval_custom (Eval *e, const MsDevice *d, const char *device_name, const MsConstr
   const MsPackage **pk;
   Call c;
 
+  g_autofree guint *source_at = NULL;   /* position -> source device, 0: none */
+
   for (guint i = 0; inputs != NULL && i < inputs->len; i++)
     {
       const MsConnection *conn = inputs->pdata[i];
       guint64 pos;
-      if (g_ascii_string_to_unsigned (conn->param, 10, 1, 10000, &pos, NULL))
+      if (g_ascii_string_to_unsigned (conn->param, 10, 1, MAX_CUSTOM_POSITION, &pos, NULL))
         max_pos = MAX (max_pos, (guint) pos);
+    }
+  /* the sources by position, found in one pass over the inputs (a lookup
+   * per position made a main with 12,000 arguments quadratic) */
+  source_at = g_new0 (guint, max_pos + 1);
+  for (guint i = 0; inputs != NULL && i < inputs->len; i++)
+    {
+      const MsConnection *conn = inputs->pdata[i];
+      guint64 pos;
+      if (conn->param[0] != '0'
+          && g_ascii_string_to_unsigned (conn->param, 10, 1, MAX_CUSTOM_POSITION, &pos, NULL)
+          && source_at[pos] == 0)
+        source_at[pos] = conn->source;
     }
   /* a custom device may take any number of arguments: sized exactly */
   args = ms_arena_alloc (arena, (max_pos + 1) * sizeof (guint));
@@ -979,10 +998,9 @@ eval_custom (Eval *e, const MsDevice *d, const char *device_name, const MsConstr
   for (guint pos = 1; pos <= max_pos; pos++)
     {
       char param[16];
-      guint src, node;
+      guint src = source_at[pos], node;
 
       ms_value_format_uint (param, pos);
-      src = input_source (e->doc, d->id, param);
       node = src ? eval_device (e, src) : 0;
       if (node != 0)
         {

@@ -17,6 +17,7 @@
  * json_object_is_type().
  */
 #include "ms-json.h"
+#include "ms-text.h"
 
 #include <math.h>
 #include <string.h>
@@ -760,15 +761,26 @@ ms_json_to_string (JObj *root)
                                          | JSON_C_TO_STRING_SPACED
                                          | JSON_C_TO_STRING_NOSLASHESCAPE);
   out = g_string_sized_new (strlen (text) + 1);
-  /* json-c escapes the C0 controls (\n, \u001f) but writes DEL as it is;
-   * escape it too, as terminals may act on it. A raw DEL can only be inside
-   * a string: the structure is ASCII punctuation, digits and spaces. */
-  for (const char *p = text; *p; p++)
+  /* json-c escapes the C0 controls (\n, \u001f) but writes DEL, C1
+   * controls, bidi controls, zero-width characters, BOM and U+2028 as
+   * they are; escape them too (ms-text.h), as terminals may act on them or
+   * hide them. They can only be inside strings: the structure is ASCII
+   * punctuation, digits and spaces. json-c's output is valid UTF-8 when
+   * its input was, and invalid bytes are copied as they are. */
+  for (const char *p = text; *p;)
     {
-      if (*p == 0x7f)
-        g_string_append (out, "\\u007f");
+      gunichar c = (guchar) *p < 0x80 ? (gunichar) (guchar) *p : g_utf8_get_char_validated (p, -1);
+
+      if (c == (gunichar) -1 || c == (gunichar) -2)
+        {
+          g_string_append_c (out, *p++);
+          continue;
+        }
+      if (c == 0x7f || (c >= 0x80 && !ms_text_unichar_is_visible (c)))
+        ms_text_append_json_escape (out, c);
       else
-        g_string_append_c (out, *p);
+        g_string_append_len (out, p, g_utf8_next_char (p) - p);
+      p = g_utf8_next_char (p);
     }
   g_string_append_c (out, '\n');
   return g_string_free (out, FALSE);

@@ -33,7 +33,13 @@
  *    half-loaded document.
  *  - The schema is versioned with PRAGMA user_version. A new file is made
  *    by running the version 1 schema and then every migration, so the
- *    upgrade path runs each time a project is created.
+ *    upgrade path runs each time a project is created, in a temporary
+ *    next to its path, renamed into place (without replacing) when whole.
+ *  - Before the read-only look, a hot rollback journal left by a killed
+ *    writer is rolled back (recover_hot_journal). Opening for writing
+ *    refuses a file with several hard-linked names (check_single_name,
+ *    again before every edit) and runs integrity_check rather than
+ *    quick_check. docs/reliability.md has the reasons and the tests.
  */
 #include "ms-store.h"
 
@@ -41,6 +47,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -218,6 +225,7 @@ typedef struct {
 } Store;
 
 static int wait_for_lock (void *data, int count);
+static gboolean check_single_name (const char *path, GError **error);
 
 static void
 store_free (Store *self)
@@ -249,10 +257,19 @@ store_new (const char *path, sqlite3 *db)
 /* ---- errors ---------------------------------------------------------------- */
 
 static int
-code_for_sqlite (int rc)
+code_for_sqlite (sqlite3 *db, int rc)
 {
+  /* SQLite reports a failed write() as SQLITE_FULL, but a failed growth
+   * of its -shm file, or of a file on a full quota, as an I/O error */
+  if ((rc & 0xff) == SQLITE_IOERR && db != NULL
+      && (sqlite3_system_errno (db) == ENOSPC || sqlite3_system_errno (db) == EDQUOT))
+    return MS_STORE_ERROR_FULL;
   switch (rc & 0xff)
     {
+    case SQLITE_FULL:
+      return MS_STORE_ERROR_FULL;
+    case SQLITE_READONLY:
+      return MS_STORE_ERROR_READ_ONLY;
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
       return MS_STORE_ERROR_BUSY;
@@ -269,10 +286,14 @@ code_for_sqlite (int rc)
 static void
 set_sqlite_error (GError **error, const char *path, sqlite3 *db, int rc, const char *doing)
 {
-  int code = code_for_sqlite (rc);
+  int code = code_for_sqlite (db, rc);
   const char *why = db != NULL ? sqlite3_errmsg (db) : sqlite3_errstr (rc);
 
-  if (code == MS_STORE_ERROR_BUSY)
+  if (code == MS_STORE_ERROR_FULL)
+    g_set_error (error, MS_STORE_ERROR, code,
+                 "“%s” cannot be changed: the disk is full (while trying to %s); free some "
+                 "space and try again, the file keeps its state from before", path, doing);
+  else if (code == MS_STORE_ERROR_BUSY)
     g_set_error (error, MS_STORE_ERROR, code,
                  "“%s” is being changed by another program; try again (%s: %s)",
                  path, doing, why);
@@ -983,6 +1004,9 @@ backend_begin (gpointer data, MsDocument *doc, GError **error)
   Store *self = data;
   sqlite3_stmt *st = get_statement (self, ST_BEGIN, error);
 
+  /* a link made while the file is open counts as much */
+  if (!check_single_name (self->path, error))
+    return FALSE;
   if (st == NULL || !run (self, st, "start saving", error))
     return FALSE;
   if (!reload_if_changed (self, doc, error))
@@ -1067,6 +1091,29 @@ file_exists_nonempty (const char *path)
   GStatBuf st;
 
   return g_stat (path, &st) == 0 && st.st_size > 0;
+}
+
+/* Reads the first len bytes of path; FALSE if it has fewer. */
+static gboolean
+read_prefix (const char *path, guint8 *buf, gsize len)
+{
+  int fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  gsize n = 0;
+
+  if (fd < 0)
+    return FALSE;
+  while (n < len)
+    {
+      gssize r = read (fd, buf + n, len - n);
+
+      if (r < 0 && errno == EINTR)
+        continue;
+      if (r <= 0)
+        break;
+      n += r;
+    }
+  close (fd);
+  return n == len;
 }
 
 /* Checks what can be checked without SQLite: existence, the magic, and the
@@ -1183,10 +1230,89 @@ ro_query_int (sqlite3 *db, const char *path, const char *sql, gint64 *out, GErro
   return FALSE;
 }
 
-/* The read-only look at a file; see the top of the file. If keep is not
- * NULL, the read-only connection is handed over on success. */
+/* A rollback journal ("-journal") that a writer killed mid-transaction
+ * left behind ("hot"): the main file may hold half of that transaction
+ * until the journal is played back, which only a connection that may
+ * write does. Our read-only look cannot, and would fail with "attempt to
+ * write a readonly database" for ever; so a read-write connection that
+ * just reads once does the rollback first (SQLite takes the exclusive
+ * lock for it, and leaves a journal alone while its writer still holds
+ * the lock, i.e. one that is not hot). Only for files that carry our
+ * application id, so that another program's file is never written, and
+ * only a journal that starts with SQLite's journal magic. This is the
+ * case after a kill during a format-1 upgrade (the upgrade runs before
+ * the switch to WAL), during the creation of a file by an older version,
+ * or on a file system without WAL. */
 static gboolean
-validate_file (const char *path, sqlite3 **keep, GError **error)
+recover_hot_journal (const char *path, GError **error)
+{
+  static const guint8 journal_magic[8] = { 0xd9, 0xd5, 0x05, 0xf9, 0x20, 0xa1, 0x63, 0xd7 };
+  g_autofree char *journal = g_strconcat (path, "-journal", NULL);
+  guint8 head[100], jhead[8];
+  gint64 busy_since = 0;
+  sqlite3 *db = NULL;
+  int rc;
+
+  if (!read_prefix (journal, jhead, sizeof jhead)
+      || memcmp (jhead, journal_magic, sizeof journal_magic) != 0
+      || !read_prefix (path, head, sizeof head)
+      || memcmp (head, "SQLite format 3", 16) != 0
+      || read_be32 (head + 68) != MS_STORE_APPLICATION_ID)
+    return TRUE;   /* nothing of ours to recover; the look decides */
+
+  rc = sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_extended_result_codes (db, TRUE);
+      sqlite3_busy_handler (db, wait_for_lock, &busy_since);
+      rc = sqlite3_exec (db, "SELECT count(*) FROM sqlite_schema", NULL, NULL, NULL);
+    }
+  if (rc != SQLITE_OK)
+    {
+      int code = code_for_sqlite (db, rc);
+
+      if ((rc & 0xff) == SQLITE_READONLY || (rc & 0xff) == SQLITE_CANTOPEN
+          || (rc & 0xff) == SQLITE_PERM)
+        g_set_error (error, MS_STORE_ERROR, MS_STORE_ERROR_IO,
+                     "“%s” holds a change that a program stopped in the middle of "
+                     "(its journal “%s” is left over); it cannot be read until it is opened "
+                     "once with write access, which undoes that change", path, journal);
+      else if (code == MS_STORE_ERROR_BUSY)
+        set_sqlite_error (error, path, db, rc, "undo an unfinished change");
+      else
+        set_sqlite_error (error, path, db, rc, "undo an unfinished change left by a stopped program");
+      sqlite3_close (db);
+      return FALSE;
+    }
+  sqlite3_close (db);
+  return TRUE;
+}
+
+/* Refuses to write through a file that has other names: SQLite's -wal
+ * and -shm files go by name, so two programs editing through two hard
+ * links each keep a log the other never reads, and edits are lost
+ * (integrity_check still says ok). Symbolic links are fine: SQLite
+ * resolves them to the one real name. */
+static gboolean
+check_single_name (const char *path, GError **error)
+{
+  GStatBuf st;
+
+  if (g_stat (path, &st) != 0 || !S_ISREG (st.st_mode) || st.st_nlink <= 1)
+    return TRUE;
+  g_set_error (error, MS_STORE_ERROR, MS_STORE_ERROR_LINKED,
+               "“%s” has %u hard-linked names; Mirage Studio does not write to a project "
+               "with more than one name, because edits made through two names at once can be "
+               "lost (reading is fine). Give it a file of its own: cp it to a new name, "
+               "or remove the other links", path, (guint) st.st_nlink);
+  return FALSE;
+}
+
+/* The read-only look at a file; see the top of the file. If keep is not
+ * NULL, the read-only connection is handed over on success. for_write:
+ * the caller is about to write, so check the indexes too (see below). */
+static gboolean
+validate_file (const char *path, gboolean for_write, sqlite3 **keep, GError **error)
 {
   gboolean wal_mode = FALSE;
   g_autofree char *wal = g_strconcat (path, "-wal", NULL);
@@ -1198,14 +1324,17 @@ validate_file (const char *path, sqlite3 **keep, GError **error)
   gint64 busy_since = 0;
   int rc;
 
-  if (!check_header (path, &wal_mode, error))
+  if (!recover_hot_journal (path, error)
+      || !check_header (path, &wal_mode, error))
     return FALSE;
 
   /* A WAL-mode file nobody has open can be read as immutable, which
-   * creates no -wal/-shm files; one with a -wal file must be read
-   * normally, since the -wal holds committed changes. */
-  uri = sqlite_uri (path, wal_mode && !g_file_test (wal, G_FILE_TEST_EXISTS)
-                          ? "immutable=1" : "mode=ro");
+   * creates no -wal/-shm files; one with a non-empty -wal file must be
+   * read normally, since the -wal holds committed changes. An empty -wal
+   * holds nothing (a writer that failed on a full disk leaves one, with
+   * its -shm): reading it normally would need the -shm, which a full
+   * disk or read-only media may not give. */
+  uri = sqlite_uri (path, wal_mode && !file_exists_nonempty (wal) ? "immutable=1" : "mode=ro");
   rc = sqlite3_open_v2 (uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
   if (rc != SQLITE_OK)
     {
@@ -1250,8 +1379,14 @@ validate_file (const char *path, sqlite3 **keep, GError **error)
   /* quick_check reads every page and checks the b-trees, not index
    * contents: a few milliseconds on a 10,000-device project (see the
    * timing in test-store), and it turns a truncated or overwritten file
-   * into one clear error instead of a failure at some later edit. */
-  rc = sqlite3_prepare_v2 (db, "PRAGMA quick_check(1)", -1, &st, NULL);
+   * into one clear error instead of a failure at some later edit.
+   * Before writing, integrity_check also checks that every index matches
+   * its table: an edit through an index that disagrees with its table
+   * (a flipped bit) would spread the damage. It costs a few times
+   * quick_check, once per opening for writing (see README, "Project
+   * files"). */
+  rc = sqlite3_prepare_v2 (db, for_write ? "PRAGMA integrity_check(1)" : "PRAGMA quick_check(1)",
+                           -1, &st, NULL);
   if (rc == SQLITE_OK)
     rc = sqlite3_step (st);
   if (rc != SQLITE_ROW)
@@ -1330,8 +1465,8 @@ open_rw (const char *path, GError **error)
     }
   if (sqlite3_db_readonly (db, "main") == 1)
     {
-      g_set_error (error, MS_STORE_ERROR, MS_STORE_ERROR_IO,
-                   "“%s” cannot be opened for writing (read-only file or folder)", path);
+      g_set_error (error, MS_STORE_ERROR, MS_STORE_ERROR_READ_ONLY,
+                   "“%s” cannot be opened for writing (read-only file, folder or file system)", path);
       sqlite3_close (db);
       return NULL;
     }
@@ -1430,7 +1565,8 @@ ms_store_open (const char *path, MsCatalog *catalog, GError **error)
   g_return_val_if_fail (catalog != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!validate_file (path, NULL, error))
+  if (!check_single_name (path, error)
+      || !validate_file (path, TRUE, NULL, error))
     return NULL;
   if ((db = open_rw (path, error)) == NULL)
     return NULL;
@@ -1461,7 +1597,7 @@ ms_store_open_read_only (const char *path, MsCatalog *catalog, GError **error)
   g_return_val_if_fail (catalog != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!validate_file (path, &db, error))
+  if (!validate_file (path, FALSE, &db, error))
     return NULL;
   self = store_new (path, db);
   /* Older formats are read as they are: every migration so far only adds
@@ -1487,9 +1623,11 @@ remove_stale_sidecars (const char *path)
 {
   g_autofree char *wal = g_strconcat (path, "-wal", NULL);
   g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+  g_autofree char *journal = g_strconcat (path, "-journal", NULL);
 
   g_unlink (wal);
   g_unlink (shm);
+  g_unlink (journal);
 }
 
 /* Fills a new, empty database at path with the schema and doc's content,
@@ -1548,14 +1686,88 @@ fail:
   return NULL;
 }
 
-/* Creates path exclusively, so two creators cannot both think they made
- * it, and an existing file is never overwritten. */
-static gboolean
-claim_path (const char *path, GError **error)
-{
-  int fd = g_open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+static char *make_temp_next_to (const char *path, GError **error);
+static gboolean fsync_path (const char *path);
 
-  if (fd < 0)
+char *
+ms_store_create_temporary (const char *path, MsCatalog *catalog, const char *app_name,
+                           GError **error)
+{
+  g_autoptr(MsDocument) doc = NULL;
+  g_autoptr(Store) self = NULL;
+  g_autofree char *tmp = NULL;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (catalog != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if ((tmp = make_temp_next_to (path, error)) == NULL)
+    return NULL;
+  doc = ms_document_new (catalog);
+  if ((self = init_file (tmp, doc, app_name, error)) == NULL)
+    {
+      ms_store_discard (tmp);
+      return NULL;
+    }
+  /* closing checkpoints the WAL: the file is whole on its own */
+  g_clear_pointer (&self, store_free);
+  return g_steal_pointer (&tmp);
+}
+
+void
+ms_store_discard (const char *temporary)
+{
+  g_return_if_fail (temporary != NULL);
+
+  g_unlink (temporary);
+  remove_stale_sidecars (temporary);
+}
+
+/* rename() that never replaces: renameat2's RENAME_NOREPLACE, or, on a
+ * file system without it, link() (which fails on an existing name) and
+ * unlink(). Sets errno on failure. */
+static gboolean
+rename_noreplace (const char *from, const char *to)
+{
+#ifdef RENAME_NOREPLACE
+  if (renameat2 (AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0)
+    return TRUE;
+  if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP)
+    return FALSE;
+#endif
+  if (link (from, to) != 0)
+    return FALSE;
+  g_unlink (from);
+  return TRUE;
+}
+
+gboolean
+ms_store_publish (const char *temporary, const char *path, GError **error)
+{
+  GStatBuf st;
+
+  g_return_val_if_fail (temporary != NULL, FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (g_lstat (path, &st) == 0)
+    {
+      g_set_error (error, MS_STORE_ERROR, MS_STORE_ERROR_EXISTS, "“%s” already exists", path);
+      return FALSE;
+    }
+  if (!fsync_path (temporary))
+    {
+      int saved = errno;
+
+      g_set_error (error, MS_STORE_ERROR,
+                   saved == ENOSPC ? MS_STORE_ERROR_FULL : MS_STORE_ERROR_IO,
+                   "“%s” cannot be written: %s", path, g_strerror (saved));
+      return FALSE;
+    }
+  /* -wal/-shm/-journal files of a project once at path would otherwise
+   * be replayed into the new one */
+  remove_stale_sidecars (path);
+  if (!rename_noreplace (temporary, path))
     {
       int saved = errno;
 
@@ -1567,40 +1779,37 @@ claim_path (const char *path, GError **error)
                      "“%s” cannot be created: %s", path, g_strerror (saved));
       return FALSE;
     }
-  close (fd);
-  remove_stale_sidecars (path);
   return TRUE;
 }
 
 MsDocument *
 ms_store_create (const char *path, MsCatalog *catalog, const char *app_name, GError **error)
 {
-  g_autoptr(MsDocument) doc = NULL;
-  g_autoptr(Store) self = NULL;
-  g_autoptr(Content) c = NULL;
+  g_autofree char *tmp = NULL;
+  MsDocument *doc;
+  GStatBuf st;
 
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (catalog != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!claim_path (path, error))
-    return NULL;
-
-  /* Whatever a new document starts with is written, then read back the
-   * way ms_store_open reads, so a created and a reopened project are the
-   * same. */
-  doc = ms_document_new (catalog);
-  if ((self = init_file (path, doc, app_name, error)) == NULL
-      || (c = load (self, error)) == NULL)
+  if (g_lstat (path, &st) == 0)
     {
-      g_clear_pointer (&self, store_free);
-      g_unlink (path);
-      remove_stale_sidecars (path);
+      g_set_error (error, MS_STORE_ERROR, MS_STORE_ERROR_EXISTS, "“%s” already exists", path);
       return NULL;
     }
-  content_apply (c, doc, FALSE);
-  attach (doc, g_steal_pointer (&self));
-  return g_steal_pointer (&doc);
+  /* Made whole in a temporary, renamed into place, then opened the way
+   * ms_store_open opens, so a created and a reopened project are the
+   * same and a kill leaves either no file at path or a whole one. */
+  if ((tmp = ms_store_create_temporary (path, catalog, app_name, error)) == NULL)
+    return NULL;
+  if (!ms_store_publish (tmp, path, error))
+    {
+      ms_store_discard (tmp);
+      return NULL;
+    }
+  doc = ms_store_open (path, catalog, error);
+  return doc;
 }
 
 /* ---- save as, refresh ------------------------------------------------------- */
@@ -1632,7 +1841,10 @@ make_temp_next_to (const char *path, GError **error)
         {
           int saved = errno;
 
-          g_set_error (error, MS_STORE_ERROR, MS_STORE_ERROR_IO,
+          g_set_error (error, MS_STORE_ERROR,
+                       saved == ENOENT ? MS_STORE_ERROR_NOT_FOUND
+                       : saved == ENOSPC || saved == EDQUOT ? MS_STORE_ERROR_FULL
+                       : MS_STORE_ERROR_IO,
                        "“%s” cannot be written: %s", path, g_strerror (saved));
           return NULL;
         }

@@ -36,7 +36,10 @@ typedef enum {
   MS_STORE_ERROR_DAMAGED,        /* truncated, corrupt, or rows that make no sense */
   MS_STORE_ERROR_NEWER_VERSION,  /* project format newer than this program reads */
   MS_STORE_ERROR_BUSY,           /* another program kept the file locked too long */
-  MS_STORE_ERROR_IO,             /* cannot read/write: permissions, disk full... */
+  MS_STORE_ERROR_IO,             /* cannot read/write: permissions, read-only media... */
+  MS_STORE_ERROR_FULL,           /* the disk (or quota) is full */
+  MS_STORE_ERROR_LINKED,         /* the file has other hard-linked names: writing could lose edits */
+  MS_STORE_ERROR_READ_ONLY,      /* the file, its folder or its file system cannot be written */
 } MsStoreError;
 
 /* Makes a new project file holding an empty document (with the
@@ -47,7 +50,32 @@ MsDocument *ms_store_create (const char  *path,
                              const char  *app_name,
                              GError     **error);
 
-/* Reads a project file and attaches the document to it. */
+/* Makes a new project file in a temporary file next to path (same
+ * folder, so that it can be renamed into place), with the application
+ * name setting if app_name is not NULL, and returns the temporary's path.
+ * Fill it (ms_store_open on the temporary), then ms_store_publish() it,
+ * or ms_store_discard() it: a project is never seen half-made at path,
+ * even if the program is killed while making it. */
+char       *ms_store_create_temporary (const char  *path,
+                                       MsCatalog   *catalog,
+                                       const char  *app_name,
+                                       GError     **error);
+
+/* Renames a temporary made by ms_store_create_temporary() to path, unless
+ * path exists (MS_STORE_ERROR_EXISTS; the temporary stays). The temporary
+ * must not be open. */
+gboolean    ms_store_publish (const char  *temporary,
+                              const char  *path,
+                              GError     **error);
+
+/* Removes a temporary project and the journal files next to it. */
+void        ms_store_discard (const char *temporary);
+
+/* Reads a project file and attaches the document to it. Refuses a file
+ * with more than one hard-linked name (MS_STORE_ERROR_LINKED): SQLite
+ * keeps its write-ahead log per name, so edits made through two names
+ * at once can be lost. Before the first write, the file passes PRAGMA
+ * integrity_check (indexes match their tables), not only quick_check. */
 MsDocument *ms_store_open (const char  *path,
                            MsCatalog   *catalog,
                            GError     **error);

@@ -41,6 +41,22 @@ gboolean  ms_value_is_identifier    (const char *s);
 /* An OCaml keyword, or one of the lexer's built-in values (__POS__ ...). */
 gboolean  ms_value_is_ocaml_keyword (const char *s);
 
+/* The longest application name: it names the executable, whose
+ * temporary gets a suffix, and Mirage makes "NAME-TARGET" opam and
+ * directory names of it; 64 keeps every such name far below the file
+ * system's 255 bytes. */
+#define MS_APP_NAME_MAX 64
+
+/* TRUE if name can be an application name (the name given to register):
+ * 1 to MS_APP_NAME_MAX letters, digits, -, _ and ., starting with a letter
+ * or digit (so not ".", ".." or a hidden file), and not the name of a file
+ * that a build or Mirage writes next to the executable (main.c,
+ * unikernel.h, Makefile, config.ml…, compared ignoring case). Otherwise
+ * FALSE and, if why is not NULL, *why gets a sentence naming the rule
+ * (free it). */
+gboolean  ms_value_check_app_name   (const char *name,
+                                     char      **why);
+
 /* v in decimal into buf, without printf: positions are formatted for every
  * parameter of every device during checks. */
 void      ms_value_format_uint      (char        buf[16],

@@ -3,7 +3,8 @@
 # a message that names the file and the problem, and the file untouched.
 #
 # Exit codes (docs/cli.md): 1 refused or problems found, 2 bad command
-# line or unreadable project. TAP output; needs MSTUDIO and MSTUDIO_DATADIR.
+# line or unreadable project, 3 a change that could not be written (see
+# cli-reliability.sh). TAP output; needs MSTUDIO and MSTUDIO_DATADIR.
 
 set -u
 M=${MSTUDIO:?set MSTUDIO to the mstudio binary}
@@ -107,6 +108,61 @@ if [ $rc -eq 1 ] && grep -q 'invalid-value' "$T/chk"; then pass "check then repo
 unchanged "$P" "new on an existing project leaves it alone" "$M" new "$P" --name again
 expect 2 "already exists" "new on an existing file: exit 2" "$M" new "$P" --name again
 expect 2 "application name" "new with an invalid name" "$M" new "$T/n.mstudio" --name "bad name!"
+
+# application names: where they are set, with the rule they break
+long=$(printf 'a%.0s' $(seq 1 300))
+expect 2 "the build writes a file of that name" "new --name main.c refused" "$M" new "$T/n.mstudio" --name main.c
+expect 2 "start with a letter or a digit" "new --name . refused" "$M" new "$T/n.mstudio" --name .
+expect 2 "start with a letter or a digit" "new --name .. refused" "$M" new "$T/n.mstudio" --name ..
+expect 2 "use only letters" "new --name with / refused" "$M" new "$T/n.mstudio" --name a/b
+expect 2 "at most 64 characters" "new --name of 300 characters refused" "$M" new "$T/n.mstudio" --name "$long"
+expect 2 "the build writes a file of that name" "new named after its file: main.c.mstudio refused" "$M" new "$T/main.c.mstudio"
+if [ ! -e "$T/n.mstudio" ] && [ ! -e "$T/main.c.mstudio" ]; then pass "refused names create no file"; else fail "refused names create no file"; fi
+expect 1 "the build writes a file of that name" "set name=unikernel.h refused" "$M" set "$P" name=unikernel.h
+expect 1 "the build writes a file of that name" "set name=Makefile refused" "$M" set "$P" name=Makefile
+expect 1 "the build writes a file of that name" "set name=config.ml refused" "$M" set "$P" name=config.ml
+expect 1 "start with a letter or a digit" "set name=.mstudio-build-stamp refused" "$M" set "$P" name=.mstudio-build-stamp
+expect 0 "" "set name=web-1.0 accepted" "$M" set "$P" name=web-1.0
+printf 'open Mirage\nlet main = main "Unikernel.Main" job\nlet () = register "unikernel.h" [ main ]\n' >"$T/named.ml"
+"$M" import "$T/named.ml" -o "$T/named.mstudio" >"$T/out" 2>"$T/err"
+if grep -q "the build writes a file of that name" "$T/err" && "$M" describe "$T/named.mstudio" 2>/dev/null | grep -q '^Name  *unikernel$'; then
+  pass "import: a register name that collides with a generated file is refused with a warning"
+else
+  fail "import: a register name that collides with a generated file is refused with a warning"
+fi
+
+# invisible characters in project text are escaped on every text output
+B=$T/bidi.mstudio
+cp "$P" "$B"
+RLO=$(printf '\u202e'); ZWSP=$(printf '\u200b'); BOM=$(printf '\ufeff'); LS=$(printf '\u2028')
+"$M" set "$B" "unikernel.args=port:port=8080:doc${RLO}txt${ZWSP}z${BOM}w${LS}e" >/dev/null 2>&1
+"$M" set "$B" --force "stack.ipv4_network=10.0.0.300${RLO}/24" >/dev/null 2>&1
+raw () { grep -q -e "$RLO" -e "$ZWSP" -e "$BOM" -e "$LS" "$1"; }
+"$M" describe "$B" >"$T/out" 2>"$T/err"
+if ! raw "$T/out" && grep -q -F 'doc\u202etxt\u200bz\ufeffw\u2028e' "$T/out"; then pass "describe escapes bidi, zero-width, BOM and U+2028"; else fail "describe escapes bidi, zero-width, BOM and U+2028"; fi
+"$M" check "$B" >"$T/out" 2>"$T/err"
+if ! raw "$T/out" && grep -q -F '300\u{202E}/24' "$T/out"; then pass "check escapes a bidi override in a diagnostic"; else fail "check escapes a bidi override in a diagnostic"; fi
+"$M" describe --json "$B" >"$T/out" 2>"$T/err"
+if ! raw "$T/out" && grep -q -F '"doc\u202etxt\u200bz\ufeffw\u2028e"' "$T/out"; then pass "describe --json writes them as \\uXXXX"; else fail "describe --json writes them as \\uXXXX"; fi
+"$M" check --json "$B" >"$T/out" 2>"$T/err"
+if ! raw "$T/out"; then pass "check --json has none raw"; else fail "check --json has none raw"; fi
+"$M" set "$B" --force "stack.ipv4_network=x${RLO}" >"$T/out" 2>"$T/err"
+if ! raw "$T/err"; then pass "warnings escape them too"; else fail "warnings escape them too"; fi
+
+# a refusal of several lines is printed as lines, not with a literal \n
+"$M" export "$B" --format config.ml -o "$T/exp" >"$T/out" 2>"$T/err"; rc=$?
+if [ $rc -eq 1 ] && ! grep -q -F '\n' "$T/err" && [ "$(wc -l <"$T/err")" -ge 2 ] \
+   && grep -q -F -- "--force exports anyway" "$T/err" && grep -q '^  error: stack.ipv4_network' "$T/err"; then
+  pass "export refusal: one line per problem, --force named"
+else
+  fail "export refusal: one line per problem, --force named"
+fi
+"$M" build "$B" -o "$T/bld" >"$T/out" 2>"$T/err"; rc=$?
+if [ $rc -eq 1 ] && ! grep -q -F -- "--force" "$T/err" && grep -q '^  error: stack.ipv4_network' "$T/err"; then
+  pass "build refusal: one line per problem, no --force (build has none)"
+else
+  fail "build refusal: one line per problem, no --force (build has none)"
+fi
 
 # files that are not projects
 : >"$T/empty.mstudio"

@@ -484,7 +484,14 @@ test_invalid_target_and_setting (void)
   test_setting (doc, MS_SETTING_TARGET, "vax");
   test_setting (doc, MS_SETTING_ARGV, "maybe");
   test_setting (doc, MS_SETTING_LEVEL, "loud");
-  test_setting (doc, MS_SETTING_NAME, "my app");
+  /* the document refuses such a name where it is set; a hand-edited
+   * file may still hold one, and check reports it */
+  {
+    g_autoptr(GError) error = NULL;
+    g_assert_false (ms_document_set_setting (doc, MS_SETTING_NAME, "my app", &error));
+    g_assert_error (error, MS_DOCUMENT_ERROR, MS_DOCUMENT_ERROR_INVALID_NAME);
+  }
+  ms_document_load_setting (doc, MS_SETTING_NAME, "my app");
   diags = ms_check_document (doc);
   d = expect (diags, MS_DIAG_INVALID_TARGET, NULL, MS_SEVERITY_ERROR, "vax");
   g_assert_nonnull (strstr (d->message, "unikraft-qemu"));

@@ -550,6 +550,51 @@ test_hostile_module_and_arg (void)
 
 /* ---- unikernel.ml ------------------------------------------------------------------- */
 
+/* A main with 1,100 arguments: the names made for them (modules Kvq_N,
+ * values kvq_N) are the export's own, freed with it; they used to be
+ * interned (g_intern_string), so every export of a big main grew the
+ * process's string table for good. */
+static void
+test_unikernel_ml_no_interned_names (void)
+{
+  g_autoptr(MsCatalog) cat = test_catalog ();
+  g_autoptr(MsCatalog) c411 = catalog_for ("4.11");
+  g_autoptr(MsDocument) doc = ms_document_new (cat);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) files = NULL;
+  GString *sig = g_string_new (NULL);
+  g_autoptr(MsCustom) c = NULL;
+  const guint n = 1100;
+  guint app;
+  guint interned = 0;
+
+  for (guint i = 0; i < n; i++)
+    g_string_append (sig, "kv_ro @-> ");
+  g_string_append (sig, "job");
+  c = ms_custom_new ("Unikernel.Main", sig->str);
+  g_string_free (sig, TRUE);
+  app = test_add (doc, "main", "unikernel");
+  ms_document_set_custom (doc, app, c, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("kvq_%u", i);
+      g_autofree char *pos = g_strdup_printf ("%u", i + 1);
+      guint kv = test_add (doc, "generic_kv_ro", name);
+
+      test_connect (doc, kv, app, pos);
+    }
+  files = ms_unikernel_ml_generate (doc, c411, MS_EXPORT_FORCE, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (((MsSourceFile *) files->pdata[0])->text, "(Kvq_1099 : Mirage_kv.RO)"));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *mod = g_strdup_printf ("Kvq_%u", i);
+      interned += g_quark_try_string (mod) != 0;
+    }
+  g_assert_cmpuint (interned, ==, 0);
+}
+
 static void
 test_unikernel_ml (void)
 {
@@ -726,6 +771,7 @@ main (int argc, char **argv)
   g_test_add_func ("/configml/hostile-module", test_hostile_module_and_arg);
   g_test_add_func ("/unikernel-ml/write", test_unikernel_ml);
   g_test_add_func ("/unikernel-ml/shapes", test_unikernel_ml_shapes);
+  g_test_add_func ("/unikernel-ml/no-interned-names", test_unikernel_ml_no_interned_names);
   g_test_add_func ("/ci/yaml", test_ci);
   return g_test_run ();
 }

@@ -8,6 +8,8 @@
  * there, at most one more (the edit in flight), and PRAGMA integrity_check
  * must pass. Rounds run on the same file, some with two children writing
  * at once, so a kill can land while the other process holds the lock.
+ * /crash/hot-journal kills a writer in rollback-journal mode mid-
+ * transaction: the project must open again, as it was before.
  */
 #include "ms-store.h"
 
@@ -294,6 +296,138 @@ test_kill (void)
   }
 }
 
+/* ---- a hot rollback journal ------------------------------------------------- */
+
+static char *
+file_sum (const char *path)
+{
+  g_autofree char *contents = NULL;
+  gsize len = 0;
+
+  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, len);
+}
+
+/* A writer in rollback-journal mode (a format-1 file being upgraded, a
+ * file system without WAL, a project being created by an older version)
+ * killed mid-transaction, after its page cache spilled into the file:
+ * the file holds half a transaction and a hot -journal holds the undo.
+ * Both ways of opening must roll it back (once) and read the project as
+ * it was before the transaction, not refuse it for ever with "attempt to
+ * write a readonly database". */
+static void
+test_hot_journal (void)
+{
+  g_autoptr(MsCatalog) cat = load_catalog ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("mstudio-crash-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "hot.mstudio", NULL);
+  g_autofree char *journal = g_strconcat (path, "-journal", NULL);
+  g_autofree char *copy = g_build_filename (dir, "copy.mstudio", NULL);
+  g_autofree char *copy_journal = g_strconcat (copy, "-journal", NULL);
+  g_autofree char *before = NULL, *after_kill = NULL;
+  g_autofree char *contents = NULL;
+  gsize len = 0;
+  int status = 0;
+  pid_t pid;
+
+  g_assert_no_error (error);
+  {
+    g_autoptr(MsDocument) doc = ms_store_create (path, cat, "hot", &error);
+    g_assert_no_error (error);
+    for (guint i = 0; i < 5; i++)
+      {
+        g_autofree char *name = g_strdup_printf ("kept_%u", i);
+        g_assert_cmpuint (ms_document_add_device (doc, "noop", name, &error), >, 0);
+        g_assert_no_error (error);
+      }
+  }
+  /* as a file system without WAL leaves it: rollback-journal mode */
+  {
+    sqlite3 *db = NULL;
+    g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_exec (db, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL), ==, SQLITE_OK);
+    sqlite3_close (db);
+  }
+  before = file_sum (path);
+
+  pid = fork ();
+  g_assert_cmpint (pid, >=, 0);
+  if (pid == 0)
+    {
+      /* the writer: a transaction bigger than its page cache, so pages
+       * are written into the file before the commit, then SIGKILL */
+      sqlite3 *db = NULL;
+
+      if (sqlite3_open (path, &db) != SQLITE_OK
+          || sqlite3_exec (db, "PRAGMA cache_size = 2; BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+        _exit (1);
+      for (int i = 0; i < 400; i++)
+        {
+          char sql[512];
+
+          g_snprintf (sql, sizeof sql,
+                      "INSERT INTO device (id, name, ctor) VALUES (%d, 'lost_%d_%0200d', 'noop')",
+                      1000 + i, i, i);
+          if (sqlite3_exec (db, sql, NULL, NULL, NULL) != SQLITE_OK)
+            _exit (2);
+        }
+      raise (SIGKILL);
+      _exit (3);
+    }
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  g_assert_true (WIFSIGNALED (status));
+  g_assert_cmpint (WTERMSIG (status), ==, SIGKILL);
+
+  /* the journal is hot: the file changed and only the journal can undo it */
+  g_assert_true (g_file_test (journal, G_FILE_TEST_IS_REGULAR));
+  after_kill = file_sum (path);
+  g_assert_cmpstr (before, !=, after_kill);
+
+  /* a second project left the same way, for the read-only way in */
+  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+  g_assert_true (g_file_set_contents (copy, contents, len, NULL));
+  g_free (contents);
+  g_assert_true (g_file_get_contents (journal, &contents, &len, NULL));
+  g_assert_true (g_file_set_contents (copy_journal, contents, len, NULL));
+
+  {
+    g_autoptr(MsDocument) ro = ms_store_open_read_only (copy, cat, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (ms_document_get_n_devices (ro), ==, 5);
+    g_assert_null (ms_document_find_device (ro, "lost_0"));
+    g_assert_false (g_file_test (copy_journal, G_FILE_TEST_EXISTS));
+  }
+  {
+    g_autoptr(MsDocument) doc = ms_store_open (path, cat, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (ms_document_get_n_devices (doc), ==, 5);
+    g_assert_nonnull (ms_document_find_device (doc, "kept_4"));
+    g_assert_cmpuint (ms_document_add_device (doc, "noop", "after", &error), >, 0);
+    g_assert_no_error (error);
+  }
+  assert_integrity (path);
+  assert_integrity (copy);
+  {
+    g_autoptr(MsDocument) doc = ms_store_open (path, cat, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (ms_document_get_n_devices (doc), ==, 6);
+  }
+
+  {
+    const char *files[] = { path, journal, copy, copy_journal };
+    for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+      {
+        g_autofree char *wal = g_strconcat (files[i], "-wal", NULL);
+        g_autofree char *shm = g_strconcat (files[i], "-shm", NULL);
+        g_unlink (files[i]);
+        g_unlink (wal);
+        g_unlink (shm);
+      }
+    g_assert_cmpint (g_rmdir (dir), ==, 0);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -302,5 +436,6 @@ main (int argc, char **argv)
 
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/crash/kill", test_kill);
+  g_test_add_func ("/crash/hot-journal", test_hot_journal);
   return g_test_run ();
 }

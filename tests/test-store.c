@@ -12,6 +12,7 @@
 #include "ms-store.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -746,6 +747,169 @@ copy_file (const char *from, const char *to, gssize length)
   g_assert_true (g_file_set_contents (to, contents, length < 0 ? (gssize) len : length, NULL));
 }
 
+/* ---- hard links, whole creation, index damage (issue 15) ------------------------- */
+
+/* Two hard-linked names of one file: SQLite's -wal and -shm go by name, so
+ * an edit committed through one name sits in a log the other never reads,
+ * and the second writer's checkpoint overwrites it. Writing is refused
+ * through either name (at opening, and at an edit when the link appeared
+ * while the file was open); reading is fine. */
+static void
+test_hard_links (void)
+{
+  g_autoptr(TestDir) dir = test_dir_new ();
+  g_autofree char *path = make_project (dir, "one.mstudio", 3);
+  g_autofree char *other = test_dir_file (dir, "other.mstudio");
+  g_autoptr(MsDocument) doc = NULL;
+  g_autoptr(MsDocument) ro = NULL;
+  g_autoptr(GError) error = NULL;
+
+  doc = ms_store_open (path, catalog (), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (link (path, other), ==, 0);
+
+  /* the second name cannot be opened for writing, and says why */
+  g_assert_null (ms_store_open (other, catalog (), &error));
+  g_assert_error (error, MS_STORE_ERROR, MS_STORE_ERROR_LINKED);
+  g_assert_nonnull (strstr (error->message, other));
+  g_assert_nonnull (strstr (error->message, "hard-linked"));
+  g_clear_error (&error);
+
+  /* the open one refuses its next edit, which leaves no trace */
+  g_assert_cmpuint (ms_document_add_device (doc, "noop", "lost", &error), ==, 0);
+  g_assert_error (error, MS_STORE_ERROR, MS_STORE_ERROR_LINKED);
+  g_clear_error (&error);
+  g_assert_null (ms_document_find_device (doc, "lost"));
+
+  /* reading through either name works */
+  ro = ms_store_open_read_only (other, catalog (), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ms_document_get_n_devices (ro), ==, 3);
+
+  /* one name again: editing works again */
+  g_assert_cmpint (g_unlink (other), ==, 0);
+  add (doc, "noop", "kept");
+  assert_file_matches (doc);
+}
+
+/* ms_store_create builds in a temporary and renames it into place: an
+ * existing path (even a dangling symlink) is never replaced, leftovers of
+ * an older project at that name (-wal, -journal) are not replayed into the
+ * new one, and nothing is left in the folder after a refusal. */
+static void
+test_create_whole (void)
+{
+  g_autoptr(TestDir) dir = test_dir_new ();
+  g_autofree char *path = test_dir_file (dir, "new.mstudio");
+  g_autofree char *link_path = test_dir_file (dir, "dangling.mstudio");
+  g_autofree char *old = make_project (dir, "old.mstudio", 2);
+  g_autofree char *journal = g_strconcat (path, "-journal", NULL);
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *tmp = NULL;
+  g_autoptr(MsDocument) doc = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDir) d = NULL;
+  const char *name;
+  guint n_files = 0;
+
+  /* leftovers of a project that once had this name */
+  g_assert_true (g_file_set_contents (journal, "\xd9\xd5\x05\xf9\x20\xa1\x63\xd7 stale", -1, NULL));
+  g_assert_true (g_file_set_contents (wal, "stale", -1, NULL));
+  doc = ms_store_create (path, catalog (), "fresh", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ms_document_get_n_devices (doc), ==, 0);
+  g_assert_cmpstr (ms_document_get_app_name (doc), ==, "fresh");
+  g_assert_false (g_file_test (journal, G_FILE_TEST_EXISTS));
+  add (doc, "noop", NULL);
+  assert_file_matches (doc);
+  g_clear_object (&doc);
+
+  /* never replaces: a file, a dangling symlink */
+  g_assert_cmpint (symlink ("nowhere", link_path), ==, 0);
+  g_assert_null (ms_store_create (old, catalog (), "x", &error));
+  g_assert_error (error, MS_STORE_ERROR, MS_STORE_ERROR_EXISTS);
+  g_clear_error (&error);
+  g_assert_null (ms_store_create (link_path, catalog (), "x", &error));
+  g_assert_error (error, MS_STORE_ERROR, MS_STORE_ERROR_EXISTS);
+  g_clear_error (&error);
+
+  /* a temporary published onto a name taken meanwhile stays a temporary */
+  tmp = ms_store_create_temporary (old, catalog (), "x", &error);
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (tmp, G_FILE_TEST_IS_REGULAR));
+  g_assert_false (ms_store_publish (tmp, old, &error));
+  g_assert_error (error, MS_STORE_ERROR, MS_STORE_ERROR_EXISTS);
+  g_clear_error (&error);
+  g_assert_true (g_file_test (tmp, G_FILE_TEST_IS_REGULAR));
+  ms_store_discard (tmp);
+  g_assert_false (g_file_test (tmp, G_FILE_TEST_EXISTS));
+
+  /* only the projects and the symlink are left */
+  d = g_dir_open (dir->path, 0, NULL);
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      g_test_message ("left: %s", name);
+      n_files++;
+    }
+  g_assert_cmpuint (n_files, ==, 3);
+}
+
+/* A flipped bit in an index page: the b-trees are sound, so quick_check
+ * passes, but an index entry no longer matches its row. Reading is
+ * allowed (nothing spreads); opening for writing runs integrity_check
+ * and refuses the file, leaving it as it was. */
+static void
+test_refuses_index_mismatch (void)
+{
+  g_autoptr(TestDir) dir = test_dir_new ();
+  g_autofree char *path = test_dir_file (dir, "flipped.mstudio");
+  g_autofree char *root = NULL, *page_size = NULL;
+  g_autofree char *contents = NULL;
+  g_autoptr(MsDocument) doc = NULL;
+  g_autoptr(MsDocument) ro = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize len = 0, at;
+  Ids ids;
+
+  doc = ms_store_create (path, catalog (), "demo", &error);
+  g_assert_no_error (error);
+  ids = populate (doc);
+  (void) ids;
+  g_clear_object (&doc);
+
+  root = raw_query (path, "SELECT rootpage FROM sqlite_schema WHERE name = 'connection_by_source'");
+  page_size = raw_query (path, "PRAGMA page_size");
+  g_assert_nonnull (root);
+  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+  /* the last byte of the page ends its first cell: the last character of
+   * a connection's parameter name, which orders nothing here (each entry
+   * has its own source) */
+  at = (gsize) atoi (root) * (gsize) atoi (page_size) - 1;
+  g_assert_cmpuint (at, <, len);
+  contents[at] ^= 0x01;
+  g_assert_true (g_file_set_contents (path, contents, len, NULL));
+  assert_query (path, "PRAGMA quick_check", "ok");
+  {
+    g_autofree char *ic = raw_query (path, "PRAGMA integrity_check");
+    g_assert_cmpstr (ic, !=, "ok");
+  }
+
+  ro = ms_store_open_read_only (path, catalog (), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (ro);
+  {
+    g_autofree char *before = file_state (path);
+    g_autofree char *after = NULL;
+
+    g_assert_null (ms_store_open (path, catalog (), &error));
+    g_assert_error (error, MS_STORE_ERROR, MS_STORE_ERROR_DAMAGED);
+    g_assert_nonnull (strstr (error->message, "integrity check"));
+    g_test_message ("%s", error->message);
+    after = file_state (path);
+    g_assert_cmpstr (before, ==, after);
+  }
+}
+
 static void
 test_refuses_not_sqlite (void)
 {
@@ -1130,6 +1294,9 @@ main (int argc, char **argv)
   g_test_add_func ("/store/odd-content", test_loads_odd_content);
   g_test_add_func ("/store/migration", test_migration);
   g_test_add_func ("/store/migration-not-applied-to-bad-file", test_migration_not_applied_to_bad_file);
+  g_test_add_func ("/store/hard-links", test_hard_links);
+  g_test_add_func ("/store/create-whole", test_create_whole);
+  g_test_add_func ("/store/refuses/index-mismatch", test_refuses_index_mismatch);
   g_test_add_func ("/store/perf", test_perf);
 
   return g_test_run ();
