@@ -39,6 +39,9 @@
 #define MAX_LIST 100000
 #define MAX_STRING (1u << 20)
 #define MAX_MEMORY (128u << 20)
+/* what is built for a device lives three times more: in the document,
+ * in the copy build_document hands it, and in its undo step */
+#define COPIES 4
 /* bytes of one message (a message may quote a value) */
 #define MAX_MESSAGE 400
 
@@ -1146,7 +1149,7 @@ dev_new (Imp *im, guint line, guint col)
   d->col = col;
   /* owned here whether or not it becomes a device of the project */
   g_ptr_array_add (im->all_devs, d);
-  spend (im, 512);
+  spend (im, 2048);   /* with its copies in the document */
   return d;
 }
 
@@ -1585,7 +1588,7 @@ set_option (Imp *im, Dev *d, const MsArgument *a, Value *v, guint line, guint co
   if (v->kind == V_LIST && !charge (im, v->items->len, line, col))
     return;
   s = option_string (im, a->type, v, &why);
-  if (s != NULL && !afford (im, strlen (s), line, col))
+  if (s != NULL && !afford (im, COPIES * (32 + strlen (s)), line, col))
     return;
   if (s == NULL)
     {
@@ -1595,7 +1598,7 @@ set_option (Imp *im, Dev *d, const MsArgument *a, Value *v, guint line, guint co
     }
   if (!ms_value_check (a->type, s, &why) && why != NULL)
     msg (im, MS_SEVERITY_WARNING, line, col, "%s ~%s: %s", d->ctor->name, a->name, why);
-  spend (im, strlen (s));
+  spend (im, COPIES * (32 + strlen (s)));
   g_hash_table_replace (d->options, (gpointer) a->name, g_steal_pointer (&s));
 }
 
@@ -1785,21 +1788,22 @@ signature_of (Imp *im, Value *t, guint *arity, guint line, guint col)
   return g_string_free (s, FALSE);
 }
 
-/* Bytes of a package, for the memory bound: a template's packages are
- * copied into every device made from it. */
+/* Bytes of a package, for the memory bound (a template's packages are
+ * copied into every device made from it): each allocation with its
+ * allocator overhead, times the copies. */
 static gsize
 package_cost (const MsPackage *p)
 {
-  gsize n = 96 + strlen (p->name) + (p->min ? strlen (p->min) : 0) + (p->max ? strlen (p->max) : 0);
+  gsize n = 80 + 32 + strlen (p->name) + (p->min ? 32 + strlen (p->min) : 0) + (p->max ? 32 + strlen (p->max) : 0);
   for (guint i = 0; p->libraries && p->libraries[i]; i++)
-    n += 16 + strlen (p->libraries[i]);
-  return n;
+    n += 40 + strlen (p->libraries[i]);
+  return COPIES * n;
 }
 
 static gsize
 custom_cost (const MsCustom *c)
 {
-  gsize n = 128 + strlen (c->module) + strlen (c->signature);
+  gsize n = COPIES * (128 + strlen (c->module) + strlen (c->signature));
   for (guint i = 0; i < c->packages->len; i++)
     n += package_cost (c->packages->pdata[i]);
   return n;
@@ -1844,7 +1848,12 @@ make_custom (Imp *im, Prim *p, guint line, guint col)
       {
         Value *x = l->items->pdata[i];
         if (x->kind == V_RTARG)
-          g_ptr_array_add (d->rtargs, x);
+          {
+            if (!afford (im, COPIES * 160, line, col) || !charge (im, 1, line, col))
+              break;
+            spend (im, COPIES * 160);
+            g_ptr_array_add (d->rtargs, x);
+          }
         else if (x->kind != V_ERR)
           msg (im, MS_SEVERITY_WARNING, line, col, "%s ~runtime_args: expected runtime arguments", kind);
       }
@@ -1937,7 +1946,8 @@ dollar (Imp *im, Value *f, Value *x, guint line, guint col)
             return dv;
           }
         {
-          gsize cost = key->len + 8 * (t->dep_devs->len + t->rtargs->len) + custom_cost (t->custom);
+          /* each runtime argument becomes a declaration of the device */
+          gsize cost = key->len + 8 * t->dep_devs->len + COPIES * 160 * t->rtargs->len + custom_cost (t->custom);
           if (!afford (im, cost, line, col) || !charge (im, t->custom->packages->len + t->dep_devs->len + t->rtargs->len, line, col))
             {
               g_string_free (key, TRUE);
