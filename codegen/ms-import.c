@@ -2159,7 +2159,7 @@ run_builtin (Imp *im, Prim *p, guint line, guint col)
             if (((Value *) x->items->pdata[i])->kind == V_STRING)
               {
                 gsize cost = 16 + ((Value *) x->items->pdata[i])->len;
-                if (!afford (im, cost, line, col) || !charge (im, 1, line, col))
+                if (!afford (im, cost, line, col) || !charge (im, 1 + cost / 64, line, col))
                   break;
                 spend (im, cost);
                 g_ptr_array_add (l, g_strdup (((Value *) x->items->pdata[i])->s));
@@ -2175,10 +2175,10 @@ run_builtin (Imp *im, Prim *p, guint line, guint col)
             if (((Value *) x->items->pdata[i])->kind == V_STRING)
               {
                 gsize cost = 16 + a0->len + ((Value *) x->items->pdata[i])->len;
-                if (!afford (im, cost, line, col) || !charge (im, 1, line, col))
+                if (!afford (im, cost, line, col) || !charge (im, 1 + cost / 64, line, col))
                   break;
                 spend (im, cost);
-                g_ptr_array_add (l, g_strdup_printf ("%s.%s", a0->s, ((Value *) x->items->pdata[i])->s));
+                g_ptr_array_add (l, g_strconcat (a0->s, ".", ((Value *) x->items->pdata[i])->s, NULL));
               }
           g_ptr_array_add (l, NULL);
           g_strfreev (v->pkg->libraries);
@@ -2354,7 +2354,11 @@ run_builtin (Imp *im, Prim *p, guint line, guint col)
         {
           Value *x = a1->items->pdata[i];
           if (x->kind == V_STRING)
-            g_string_append_printf (s, "%s%s", i ? a0->s : "", x->s);
+            {
+              if (i > 0)
+                g_string_append_len (s, a0->s, (gssize) a0->len);
+              g_string_append_len (s, x->s, (gssize) x->len);
+            }
         }
       v = vstr (im, s->str, s->len);
       g_string_free (s, TRUE);
