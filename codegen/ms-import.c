@@ -2600,8 +2600,11 @@ apply (Imp *im, Value *f, GPtrArray *args, guint line, guint col)
           nparams += ((Param *) n->clo->params->pdata[i])->label == L_NONE;
         if (npos < nparams || (nparams == 0 && npos == 0))
           {
-            /* all-labelled functions run once every label is there */
+            /* all-labelled functions run once every label is there;
+             * each parameter looks through the arguments */
             gboolean all = nparams == 0;
+            if (!charge (im, (guint64) n->clo->params->len * n->clo->args->len / 16, line, col))
+              return verr (im);
             for (guint i = 0; all && i < n->clo->params->len; i++)
               {
                 Param *p = n->clo->params->pdata[i];
