@@ -2567,6 +2567,29 @@ apply (Imp *im, Value *f, GPtrArray *args, guint line, guint col)
         Value *n;
         if (!charge (im, f->prim->args->len + args->len, line, col))
           return verr (im);
+        if (f->prim->ctor == NULL)
+          {
+            /* a builtin given its last arguments (List.iter f l calls f
+             * once an element): no builtin keeps its Prim or arguments,
+             * so they live here, not in the arena till the end */
+            guint npos = 0;
+            for (guint i = 0; i < f->prim->args->len; i++)
+              npos += ((Arg *) f->prim->args->pdata[i])->label == L_NONE;
+            for (guint i = 0; i < args->len; i++)
+              npos += ((Arg *) args->pdata[i])->label == L_NONE;
+            if (npos >= builtin_arity (f->prim->name))
+              {
+                Prim p = { f->prim->name, NULL, g_ptr_array_sized_new (f->prim->args->len + args->len) };
+                Value *r;
+                for (guint i = 0; i < f->prim->args->len; i++)
+                  g_ptr_array_add (p.args, f->prim->args->pdata[i]);
+                for (guint i = 0; i < args->len; i++)
+                  g_ptr_array_add (p.args, args->pdata[i]);
+                r = run_builtin (im, &p, line, col);
+                g_ptr_array_unref (p.args);
+                return r;
+              }
+          }
         spend (im, 8 * (f->prim->args->len + args->len));
         n = make_prim (im, f->prim->name, f->prim->ctor);
         for (guint i = 0; i < f->prim->args->len; i++)
