@@ -12,7 +12,13 @@
  * Nothing here aborts: a construct outside the subset becomes a message
  * with line and column, and evaluation goes on with an error value that
  * poisons quietly what depends on it. Input size, parser nesting, helper
- * call depth and evaluation steps are all bounded.
+ * call depth and evaluation steps are all bounded, and so is what
+ * evaluation builds: each list, each string, and the memory of the whole
+ * evaluation. Steps are charged by the work done (copying n elements
+ * costs n), so a short file cannot make long work. The C stack is bounded
+ * too: chains of left-associative operators (a + b + ... + z, x |> f |> g)
+ * are parsed in a loop and evaluated in a loop, every other nesting counts
+ * against MAX_PARSE_DEPTH, and evaluation depth has its own bound.
  */
 #include "ms-import.h"
 
@@ -24,8 +30,20 @@
 
 #define MAX_PARSE_DEPTH 200
 #define MAX_CALL_DEPTH 48
+/* nested eval() calls: parse nesting times helper depth stays far below */
+#define MAX_EVAL_DEPTH 3000
 #define MAX_STEPS 2000000
 #define MAX_DEVICES 5000
+/* what evaluation may build: one list, one string made by ^, String.concat
+ * or an option, and all of it together (values, lists, strings, devices) */
+#define MAX_LIST 100000
+#define MAX_STRING (1u << 20)
+#define MAX_MEMORY (128u << 20)
+/* what is built for a device lives three times more: in the document,
+ * in the copy build_document hands it, and in its undo step */
+#define COPIES 4
+/* bytes of one message (a message may quote a value) */
+#define MAX_MESSAGE 400
 
 /* ---- the tree --------------------------------------------------------------------- */
 
@@ -133,6 +151,7 @@ struct _Env {
   const char *name;
   Value *v;
   Env *next;
+  guint seq;           /* top-level bindings: 1, 2, ... in file order; else 0 */
 };
 
 struct _Dev {
@@ -147,7 +166,7 @@ struct _Dev {
   GPtrArray *dep_devs;       /* Dev* */
   GPtrArray *rtargs;         /* Value* (V_RTARG) */
   guint arity;               /* $ parameters */
-  GPtrArray *cache;          /* templates: Dev* materialised */
+  GHashTable *cache;         /* templates: inputs ("%p,%p") -> Dev* materialised */
   guint line, col;
   guint id;                  /* in the document */
   gboolean is_template;
@@ -158,8 +177,9 @@ typedef struct {
   MsImportReport *report;
   GPtrArray *arena;          /* gpointer, g_free */
   GPtrArray *arrays;         /* GPtrArray*, unref */
-  GPtrArray *devs;           /* Dev* in creation order */
-  GPtrArray *templates;
+  GPtrArray *all_devs;       /* Dev*: every one made, owned (freed at the end) */
+  GPtrArray *devs;           /* Dev* of the project, in creation order */
+  gboolean devices_reported;
   GHashTable *shared;        /* ctor name -> Dev* for argument-less constructors */
   GPtrArray *comments;
   GPtrArray *packages;       /* MsPackage*, owned */
@@ -170,10 +190,18 @@ typedef struct {
   gboolean failed;
   /* evaluator */
   guint64 steps;
-  gboolean steps_reported;
+  gsize memory;              /* bytes allocated while evaluating (estimated) */
+  gboolean evaluating;
+  gboolean stopped;          /* a bound of the whole evaluation was reached: no more */
   int call_depth;
+  int eval_depth;
   Env *top;
+  guint top_seq;
+  GHashTable *top_index;     /* name -> GPtrArray of its top-level Env nodes, oldest first */
   GHashTable *bound;         /* every name bound anywhere: the rest need no walk of an Env */
+  GHashTable *prims;         /* builtin name -> its V_PRIM value (never changed) */
+  GHashTable *arg_types;     /* runtime argument -> value type (build_document) */
+  GHashTable *arg_comments;  /* runtime argument -> its first MsComment " --NAME: " */
   gboolean registered;
   char *app_name;
   GPtrArray *jobs;           /* Dev* */
@@ -195,16 +223,35 @@ msg (Imp *im, MsSeverity sev, guint line, guint col, const char *fmt, ...)
   va_start (ap, fmt);
   m->message = g_strdup_vprintf (fmt, ap);
   va_end (ap);
+  if (strlen (m->message) > MAX_MESSAGE)
+    {
+      /* cut at a character boundary: messages quote names and values */
+      const char *end = g_utf8_find_prev_char (m->message, m->message + MAX_MESSAGE);
+      char *cut = g_strdup_printf ("%.*s…", (int) (end ? end - m->message : 0), m->message);
+      g_free (m->message);
+      m->message = cut;
+    }
   m->severity = sev;
   m->line = line;
   m->column = col;
   g_ptr_array_add (im->report->messages, m);
 }
 
+/* Counts memory evaluation allocates; eval() stops at MAX_MEMORY. The
+ * parse tree is not counted: it is proportional to the input, which is
+ * bounded. */
+static void
+spend (Imp *im, gsize bytes)
+{
+  if (im->evaluating)
+    im->memory += bytes + 16;
+}
+
 static gpointer
 arena_new (Imp *im, gsize size)
 {
   gpointer p = g_malloc0 (size);
+  spend (im, size);
   g_ptr_array_add (im->arena, p);
   return p;
 }
@@ -213,6 +260,7 @@ static char *
 arena_str (Imp *im, const char *s, gsize len)
 {
   char *p = g_malloc (len + 1);
+  spend (im, len + 1);
   memcpy (p, s, len);
   p[len] = '\0';
   g_ptr_array_add (im->arena, p);
@@ -223,8 +271,71 @@ static GPtrArray *
 arena_array (Imp *im)
 {
   GPtrArray *a = g_ptr_array_new ();
+  spend (im, 64);
   g_ptr_array_add (im->arrays, a);
   return a;
+}
+
+/* Ends the evaluation of the whole file with one error at line:col:
+ * what follows would only add to the same cost. */
+static void
+stop (Imp *im, guint line, guint col, const char *what)
+{
+  if (!im->stopped)
+    msg (im, MS_SEVERITY_ERROR, line, col, "%s; evaluation stopped here", what);
+  im->stopped = TRUE;
+}
+
+static gboolean
+memory_ok (Imp *im, guint64 more, guint line, guint col)
+{
+  if (im->memory + more <= MAX_MEMORY)
+    return TRUE;
+  {
+    g_autofree char *what = g_strdup_printf ("evaluation builds more than %u MiB of values (lists, strings, devices)",
+                                             MAX_MEMORY >> 20);
+    stop (im, line, col, what);
+  }
+  return FALSE;
+}
+
+/* Charges n steps of work at line:col; FALSE once evaluation must stop
+ * (too many steps, or too much memory built). */
+static gboolean
+charge (Imp *im, guint64 n, guint line, guint col)
+{
+  if (im->stopped)
+    return FALSE;
+  im->steps += n;
+  if (im->steps > MAX_STEPS)
+    {
+      g_autofree char *what = g_strdup_printf ("evaluation takes too long (more than %d steps)", MAX_STEPS);
+      stop (im, line, col, what);
+      return FALSE;
+    }
+  return memory_ok (im, 0, line, col);
+}
+
+/* Whether evaluation may build `bytes` more (checked before a large
+ * allocation whose size is known); FALSE once evaluation must stop. */
+static gboolean
+afford (Imp *im, guint64 bytes, guint line, guint col)
+{
+  if (im->stopped)
+    return FALSE;
+  return memory_ok (im, bytes, line, col);
+}
+
+/* A list of n elements or a string of n bytes about to be built: an
+ * error at line:col when over its bound (evaluation goes on). */
+static gboolean
+size_ok (Imp *im, const char *what, guint64 n, guint64 max, guint line, guint col)
+{
+  if (n <= max)
+    return TRUE;
+  msg (im, MS_SEVERITY_ERROR, line, col, "%s would have %" G_GUINT64_FORMAT " %s, more than the %" G_GUINT64_FORMAT
+       " the importer builds; not built", what, n, g_str_equal (what, "this list") ? "elements" : "bytes", max);
+  return FALSE;
 }
 
 /* ---- parser ------------------------------------------------------------------------ */
@@ -339,8 +450,28 @@ starts_atom (const MsToken *t)
     }
 }
 
+static Pattern *parse_pattern_inner (Imp *im);
+
+/* Patterns nest with parentheses: counted like expressions. */
 static Pattern *
 parse_pattern (Imp *im)
+{
+  Pattern *p;
+
+  if (++im->depth > MAX_PARSE_DEPTH)
+    {
+      syntax_error (im, tok (im), "patterns nested too deeply");
+      p = arena_new (im, sizeof (Pattern));
+      p->kind = P_ANY;
+    }
+  else
+    p = parse_pattern_inner (im);
+  im->depth--;
+  return p;
+}
+
+static Pattern *
+parse_pattern_inner (Imp *im)
 {
   Pattern *p = arena_new (im, sizeof (Pattern));
   const MsToken *t = tok (im);
@@ -1013,9 +1144,12 @@ dev_new (Imp *im, guint line, guint col)
   d->conn_sources = g_ptr_array_new ();
   d->dep_devs = g_ptr_array_new ();
   d->rtargs = g_ptr_array_new ();
-  d->cache = g_ptr_array_new ();
+  d->cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   d->line = line;
   d->col = col;
+  /* owned here whether or not it becomes a device of the project */
+  g_ptr_array_add (im->all_devs, d);
+  spend (im, 2048);   /* with its copies in the document */
   return d;
 }
 
@@ -1027,7 +1161,7 @@ dev_free (Dev *d)
   g_ptr_array_unref (d->conn_sources);
   g_ptr_array_unref (d->dep_devs);
   g_ptr_array_unref (d->rtargs);
-  g_ptr_array_unref (d->cache);
+  g_hash_table_unref (d->cache);
   if (d->custom)
     ms_custom_free (d->custom);
   g_free (d->name);
@@ -1039,7 +1173,10 @@ add_dev (Imp *im, Dev *d)
 {
   if (im->devs->len >= MAX_DEVICES)
     {
-      msg (im, MS_SEVERITY_ERROR, d->line, d->col, "more than %d devices; the rest are not imported", MAX_DEVICES);
+      /* once: the next ones would say the same */
+      if (!im->devices_reported)
+        msg (im, MS_SEVERITY_ERROR, d->line, d->col, "more than %d devices; the rest are not imported", MAX_DEVICES);
+      im->devices_reported = TRUE;
       return FALSE;
     }
   g_ptr_array_add (im->devs, d);
@@ -1062,29 +1199,63 @@ connect (Dev *d, const char *param, Dev *src)
 static Value *eval (Imp *im, Expr *e, Env *env);
 static Value *apply (Imp *im, Value *f, GPtrArray *args, guint line, guint col);
 
+/* A binding on env; `top` for the file's own top-level bindings, which
+ * are also indexed by name (see env_lookup). */
 static Env *
-bind (Imp *im, Env *env, const char *name, Value *v)
+bind (Imp *im, Env *env, const char *name, Value *v, gboolean top)
 {
   Env *n = arena_new (im, sizeof (Env));
   n->name = name;
   n->v = v;
   n->next = env;
   g_hash_table_add (im->bound, (gpointer) name);
+  if (top)
+    {
+      GPtrArray *same = g_hash_table_lookup (im->top_index, name);
+      if (same == NULL)
+        {
+          same = g_ptr_array_new ();
+          g_hash_table_insert (im->top_index, (gpointer) name, same);
+        }
+      n->seq = ++im->top_seq;
+      g_ptr_array_add (same, n);
+    }
   return n;
 }
 
 /* Environments are persistent lists (closures keep theirs), walked from
  * the newest binding. Constructors, builtins and operators are looked up
  * at every use and are almost never bound: without the set, each such
- * use would walk every binding of the file, quadratic in its length. */
+ * use would walk every binding of the file, quadratic in its length. The
+ * local bindings are few (nesting is bounded); the top-level ones are as
+ * many as the file's lines, so once the walk reaches them, the name's
+ * own top-level bindings are searched instead: the newest one not newer
+ * than where the walk is. */
 static Value *
 env_lookup (Imp *im, Env *env, const char *name)
 {
   if (!g_hash_table_contains (im->bound, name))
     return NULL;
   for (; env; env = env->next)
-    if (g_str_equal (env->name, name))
-      return env->v;
+    {
+      if (env->seq > 0)
+        {
+          GPtrArray *same = g_hash_table_lookup (im->top_index, name);
+          guint lo = 0, hi = same ? same->len : 0;
+          /* the first of them newer than env, then one back */
+          while (lo < hi)
+            {
+              guint mid = lo + (hi - lo) / 2;
+              if (((Env *) same->pdata[mid])->seq <= env->seq)
+                lo = mid + 1;
+              else
+                hi = mid;
+            }
+          return lo > 0 ? ((Env *) same->pdata[lo - 1])->v : NULL;
+        }
+      if (g_str_equal (env->name, name))
+        return env->v;
+    }
   return NULL;
 }
 
@@ -1147,6 +1318,21 @@ make_prim (Imp *im, const char *name, const MsConstructor *ctor)
 
 static Value *instantiate_ctor (Imp *im, const MsConstructor *c, GPtrArray *args, guint line, guint col);
 
+/* A builtin as a value: one per name, since applying a V_PRIM makes a
+ * new one (every + of a long sum would otherwise make its own) */
+static Value *
+builtin_prim (Imp *im, const char *name)
+{
+  Value *v = g_hash_table_lookup (im->prims, name);
+
+  if (v == NULL)
+    {
+      v = make_prim (im, name, NULL);
+      g_hash_table_insert (im->prims, (gpointer) name, v);
+    }
+  return v;
+}
+
 static Value *
 lookup (Imp *im, const char *name, Env *env, const char *open, guint line, guint col)
 {
@@ -1162,7 +1348,7 @@ lookup (Imp *im, const char *name, Env *env, const char *open, guint line, guint
         {
           for (guint i = 0; i < G_N_ELEMENTS (builtins); i++)
             if (g_str_equal (builtins[i], full))
-              return make_prim (im, builtins[i], NULL);
+              return builtin_prim (im, builtins[i]);
           if (g_str_equal (open, "Key") && ms_catalog_lookup_key (im->cat, name))
             {
               v = val (im, V_KEY);
@@ -1190,7 +1376,7 @@ lookup (Imp *im, const char *name, Env *env, const char *open, guint line, guint
     }
   for (guint i = 0; i < G_N_ELEMENTS (builtins); i++)
     if (g_str_equal (builtins[i], plain))
-      return make_prim (im, builtins[i], NULL);
+      return builtin_prim (im, builtins[i]);
   if ((t = type_of_ocaml (im, plain)) != NULL)
     {
       v = val (im, V_TYP);
@@ -1279,6 +1465,13 @@ option_string (Imp *im, const char *type, Value *v, char **why)
               g_string_free (s, TRUE);
               return NULL;
             }
+          if (s->len + strlen (one) > MAX_STRING)
+            {
+              g_free (one);
+              g_string_free (s, TRUE);
+              *why = g_strdup_printf ("the list makes an option longer than %u bytes", MAX_STRING);
+              return NULL;
+            }
           g_string_append_printf (s, "%s%s", i ? "," : "", one);
           g_free (one);
         }
@@ -1329,6 +1522,12 @@ option_string (Imp *im, const char *type, Value *v, char **why)
             {
               g_string_free (s, TRUE);
               *why = g_strdup ("expected (\"name\", \"value\") pairs");
+              return NULL;
+            }
+          if (s->len + a->len + b->len > MAX_STRING)
+            {
+              g_string_free (s, TRUE);
+              *why = g_strdup_printf ("the headers make an option longer than %u bytes", MAX_STRING);
               return NULL;
             }
           g_string_append_printf (s, "%s%s:%s", i ? "," : "", a->s, b->s);
@@ -1386,7 +1585,11 @@ set_option (Imp *im, Dev *d, const MsArgument *a, Value *v, guint line, guint co
       g_string_free (codes, TRUE);
       return;
     }
+  if (v->kind == V_LIST && !charge (im, v->items->len, line, col))
+    return;
   s = option_string (im, a->type, v, &why);
+  if (s != NULL && !afford (im, COPIES * (32 + strlen (s)), line, col))
+    return;
   if (s == NULL)
     {
       msg (im, MS_SEVERITY_WARNING, line, col, "%s ~%s: %s; option not imported", d->ctor ? d->ctor->name : "?",
@@ -1395,6 +1598,7 @@ set_option (Imp *im, Dev *d, const MsArgument *a, Value *v, guint line, guint co
     }
   if (!ms_value_check (a->type, s, &why) && why != NULL)
     msg (im, MS_SEVERITY_WARNING, line, col, "%s ~%s: %s", d->ctor->name, a->name, why);
+  spend (im, COPIES * (32 + strlen (s)));
   g_hash_table_replace (d->options, (gpointer) a->name, g_steal_pointer (&s));
 }
 
@@ -1584,6 +1788,27 @@ signature_of (Imp *im, Value *t, guint *arity, guint line, guint col)
   return g_string_free (s, FALSE);
 }
 
+/* Bytes of a package, for the memory bound (a template's packages are
+ * copied into every device made from it): each allocation with its
+ * allocator overhead, times the copies. */
+static gsize
+package_cost (const MsPackage *p)
+{
+  gsize n = 80 + 32 + strlen (p->name) + (p->min ? 32 + strlen (p->min) : 0) + (p->max ? 32 + strlen (p->max) : 0);
+  for (guint i = 0; p->libraries && p->libraries[i]; i++)
+    n += 40 + strlen (p->libraries[i]);
+  return COPIES * n;
+}
+
+static gsize
+custom_cost (const MsCustom *c)
+{
+  gsize n = COPIES * (128 + strlen (c->module) + strlen (c->signature));
+  for (guint i = 0; i < c->packages->len; i++)
+    n += package_cost (c->packages->pdata[i]);
+  return n;
+}
+
 static Value *
 make_custom (Imp *im, Prim *p, guint line, guint col)
 {
@@ -1608,7 +1833,13 @@ make_custom (Imp *im, Prim *p, guint line, guint col)
       {
         Value *x = l->items->pdata[i];
         if (x->kind == V_PACKAGE)
-          g_ptr_array_add (d->custom->packages, ms_package_copy (x->pkg));
+          {
+            gsize cost = package_cost (x->pkg);
+            if (!afford (im, cost, line, col) || !charge (im, 1, line, col))
+              break;
+            spend (im, cost);
+            g_ptr_array_add (d->custom->packages, ms_package_copy (x->pkg));
+          }
         else if (x->kind != V_ERR)
           msg (im, MS_SEVERITY_WARNING, line, col, "%s ~packages: expected package values", kind);
       }
@@ -1617,7 +1848,12 @@ make_custom (Imp *im, Prim *p, guint line, guint col)
       {
         Value *x = l->items->pdata[i];
         if (x->kind == V_RTARG)
-          g_ptr_array_add (d->rtargs, x);
+          {
+            if (!afford (im, COPIES * 160, line, col) || !charge (im, 1, line, col))
+              break;
+            spend (im, COPIES * 160);
+            g_ptr_array_add (d->rtargs, x);
+          }
         else if (x->kind != V_ERR)
           msg (im, MS_SEVERITY_WARNING, line, col, "%s ~runtime_args: expected runtime arguments", kind);
       }
@@ -1649,7 +1885,6 @@ make_custom (Imp *im, Prim *p, guint line, guint col)
       return v;
     }
   d->is_template = TRUE;
-  g_ptr_array_add (im->templates, d);
   v = val (im, V_PARTIAL);
   v->tmpl = d;
   v->applied = arena_array (im);
@@ -1671,6 +1906,8 @@ dollar (Imp *im, Value *f, Value *x, guint line, guint col)
       return verr (im);
     }
   src = as_device (im, x, line, col, "$");
+  if (!charge (im, f->applied->len, line, col))
+    return verr (im);
   r = val (im, V_PARTIAL);
   r->tmpl = f->tmpl;
   r->applied = arena_array (im);
@@ -1695,27 +1932,29 @@ dollar (Imp *im, Value *f, Value *x, guint line, guint col)
       }
     else
       {
-        /* same template, same inputs: the same device (Mirage shares equal impls) */
-        for (guint k = 0; k < t->cache->len; k++)
+        /* same template, same inputs: the same device (Mirage shares
+         * equal impls); found by its inputs, in constant time */
+        GString *key = g_string_new (NULL);
+        for (guint i = 0; i < r->applied->len; i++)
+          g_string_append_printf (key, "%p,", r->applied->pdata[i]);
+        d = g_hash_table_lookup (t->cache, key->str);
+        if (d != NULL)
           {
-            Dev *c = t->cache->pdata[k];
-            gboolean same = TRUE;
-            for (guint i = 0; i < r->applied->len && same; i++)
-              {
-                g_autofree char *pos = g_strdup_printf ("%u", i + 1);
-                Dev *have = NULL;
-                for (guint j = 0; j < c->conn_params->len; j++)
-                  if (g_str_equal (c->conn_params->pdata[j], pos))
-                    have = c->conn_sources->pdata[j];
-                same = have == r->applied->pdata[i];
-              }
-            if (same)
-              {
-                dv = val (im, V_DEVICE);
-                dv->dev = c;
-                return dv;
-              }
+            g_string_free (key, TRUE);
+            dv = val (im, V_DEVICE);
+            dv->dev = d;
+            return dv;
           }
+        {
+          /* each runtime argument becomes a declaration of the device */
+          gsize cost = key->len + 8 * t->dep_devs->len + COPIES * 160 * t->rtargs->len + custom_cost (t->custom);
+          if (!afford (im, cost, line, col) || !charge (im, t->custom->packages->len + t->dep_devs->len + t->rtargs->len, line, col))
+            {
+              g_string_free (key, TRUE);
+              return verr (im);
+            }
+          spend (im, cost);
+        }
         d = dev_new (im, line, col);
         d->line = t->line;
         d->col = t->col;
@@ -1734,8 +1973,11 @@ dollar (Imp *im, Value *f, Value *x, guint line, guint col)
               connect (d, pos, r->applied->pdata[i]);
             }
         if (!add_dev (im, d))
-          return verr (im);
-        g_ptr_array_add (t->cache, d);
+          {
+            g_string_free (key, TRUE);
+            return verr (im);
+          }
+        g_hash_table_insert (t->cache, g_string_free (key, FALSE), d);
       }
     dv = val (im, V_DEVICE);
     dv->dev = d;
@@ -1747,6 +1989,8 @@ dollar (Imp *im, Value *f, Value *x, guint line, guint col)
 static gboolean
 dev_is_used (Imp *im, Dev *d)
 {
+  if (!charge (im, im->devs->len, d->line, d->col))
+    return TRUE;
   for (guint i = 0; i < im->devs->len; i++)
     {
       Dev *x = im->devs->pdata[i];
@@ -1913,7 +2157,13 @@ run_builtin (Imp *im, Prim *p, guint line, guint col)
           GPtrArray *l = g_ptr_array_new ();
           for (guint i = 0; i < x->items->len; i++)
             if (((Value *) x->items->pdata[i])->kind == V_STRING)
-              g_ptr_array_add (l, g_strdup (((Value *) x->items->pdata[i])->s));
+              {
+                gsize cost = 16 + ((Value *) x->items->pdata[i])->len;
+                if (!afford (im, cost, line, col) || !charge (im, 1 + cost / 64, line, col))
+                  break;
+                spend (im, cost);
+                g_ptr_array_add (l, g_strdup (((Value *) x->items->pdata[i])->s));
+              }
           g_ptr_array_add (l, NULL);
           g_strfreev (v->pkg->libraries);
           v->pkg->libraries = (char **) g_ptr_array_free (l, FALSE);
@@ -1923,7 +2173,13 @@ run_builtin (Imp *im, Prim *p, guint line, guint col)
           GPtrArray *l = g_ptr_array_new ();
           for (guint i = 0; i < x->items->len; i++)
             if (((Value *) x->items->pdata[i])->kind == V_STRING)
-              g_ptr_array_add (l, g_strdup_printf ("%s.%s", a0->s, ((Value *) x->items->pdata[i])->s));
+              {
+                gsize cost = 16 + a0->len + ((Value *) x->items->pdata[i])->len;
+                if (!afford (im, cost, line, col) || !charge (im, 1 + cost / 64, line, col))
+                  break;
+                spend (im, cost);
+                g_ptr_array_add (l, g_strconcat (a0->s, ".", ((Value *) x->items->pdata[i])->s, NULL));
+              }
           g_ptr_array_add (l, NULL);
           g_strfreev (v->pkg->libraries);
           v->pkg->libraries = (char **) g_ptr_array_free (l, FALSE);
@@ -2066,13 +2322,11 @@ run_builtin (Imp *im, Prim *p, guint line, guint col)
     {
       if (a0->kind != V_STRING || a1->kind != V_STRING)
         return verr (im);
+      if (!size_ok (im, "this string (^)", (guint64) a0->len + a1->len, MAX_STRING, line, col)
+          || !charge (im, (a0->len + a1->len) / 64, line, col) || !afford (im, a0->len + a1->len, line, col))
+        return verr (im);
       v = val (im, V_STRING);
       v->len = a0->len + a1->len;
-      if (v->len > MS_IMPORT_MAX_INPUT * 4)
-        {
-          msg (im, MS_SEVERITY_ERROR, line, col, "string too long");
-          return verr (im);
-        }
       v->s = arena_new (im, v->len + 1);
       memcpy (v->s, a0->s, a0->len);
       memcpy (v->s + a0->len, a1->s, a1->len);
@@ -2083,12 +2337,28 @@ run_builtin (Imp *im, Prim *p, guint line, guint col)
       GString *s;
       if (a0->kind != V_STRING || a1->kind != V_LIST)
         return verr (im);
+      {
+        guint64 total = 0;
+        for (guint i = 0; i < a1->items->len; i++)
+          {
+            Value *x = a1->items->pdata[i];
+            if (x->kind == V_STRING)
+              total += (i ? a0->len : 0) + x->len;
+          }
+        if (!size_ok (im, "this string (String.concat)", total, MAX_STRING, line, col)
+            || !charge (im, a1->items->len + total / 64, line, col) || !afford (im, total, line, col))
+          return verr (im);
+      }
       s = g_string_new (NULL);
-      for (guint i = 0; i < a1->items->len && s->len < MS_IMPORT_MAX_INPUT * 4; i++)
+      for (guint i = 0; i < a1->items->len; i++)
         {
           Value *x = a1->items->pdata[i];
           if (x->kind == V_STRING)
-            g_string_append_printf (s, "%s%s", i ? a0->s : "", x->s);
+            {
+              if (i > 0)
+                g_string_append_len (s, a0->s, (gssize) a0->len);
+              g_string_append_len (s, x->s, (gssize) x->len);
+            }
         }
       v = vstr (im, s->str, s->len);
       g_string_free (s, TRUE);
@@ -2096,10 +2366,17 @@ run_builtin (Imp *im, Prim *p, guint line, guint col)
     }
   if (g_str_equal (n, "@") || g_str_equal (n, "::"))
     {
-      v = val (im, V_LIST);
-      v->items = arena_array (im);
+      guint64 len;
       if (a1->kind != V_LIST || (n[0] == '@' && a0->kind != V_LIST))
         return verr (im);
+      /* a copy: its length in steps and memory */
+      len = (guint64) (n[0] == ':' ? 1 : a0->items->len) + a1->items->len;
+      if (!size_ok (im, "this list", len, MAX_LIST, line, col) || !charge (im, len, line, col)
+          || !afford (im, 8 * len, line, col))
+        return verr (im);
+      spend (im, 8 * len);
+      v = val (im, V_LIST);
+      v->items = arena_array (im);
       if (n[0] == ':')
         g_ptr_array_add (v->items, a0);
       else
@@ -2142,7 +2419,13 @@ run_builtin (Imp *im, Prim *p, guint line, guint col)
   if (g_str_equal (n, "add_dhcp_request"))
     {
       if (a0->kind == V_OPAQUE && g_strcmp0 (a0->s, "dhcp_requests") == 0 && a1->kind == V_INT)
-        g_ptr_array_add (a0->items, a1);
+        {
+          if (size_ok (im, "this list", (guint64) a0->items->len + 1, MAX_LIST, line, col))
+            {
+              spend (im, 8);
+              g_ptr_array_add (a0->items, a1);
+            }
+        }
       else if (a0->kind != V_ERR && a1->kind != V_ERR)
         msg (im, MS_SEVERITY_WARNING, line, col, "add_dhcp_request takes a make_dhcp_requests set and an int");
       return val (im, V_UNIT);
@@ -2155,7 +2438,7 @@ run_builtin (Imp *im, Prim *p, guint line, guint col)
             msg (im, MS_SEVERITY_WARNING, line, col, "List.iter: expected a list");
           return val (im, V_UNIT);
         }
-      for (guint i = 0; i < a1->items->len && !im->steps_reported; i++)
+      for (guint i = 0; i < a1->items->len && charge (im, 1, line, col); i++)
         {
           GPtrArray *args = arena_array (im);
           Arg *a = arena_new (im, sizeof (Arg));
@@ -2183,7 +2466,7 @@ prim_saturated (Prim *p)
   return npos >= builtin_arity (p->name);
 }
 
-static gboolean bind_pattern (Imp *im, Pattern *pat, Value *v, Env **env, guint line, guint col);
+static gboolean bind_pattern (Imp *im, Pattern *pat, Value *v, Env **env, guint line, guint col, gboolean top);
 
 static Value *
 call_closure (Imp *im, Closure *c, guint line, guint col)
@@ -2195,6 +2478,9 @@ call_closure (Imp *im, Closure *c, guint line, guint col)
   Value *r;
   guint npos_params = 0;
 
+  /* each labelled parameter looks through the arguments */
+  if (!charge (im, (guint64) c->params->len * args->len / 16, line, col))
+    return verr (im);
   for (guint i = 0; i < c->params->len; i++)
     {
       Param *p = c->params->pdata[i];
@@ -2244,7 +2530,7 @@ call_closure (Imp *im, Closure *c, guint line, guint col)
           if (v == NULL)
             v = verr (im);
         }
-      bind_pattern (im, p->pat, v, &env, line, col);
+      bind_pattern (im, p->pat, v, &env, line, col, FALSE);
     }
   for (; next_pos < args->len; next_pos++)
     if (((Arg *) args->pdata[next_pos])->label == L_NONE)
@@ -2257,9 +2543,12 @@ call_closure (Imp *im, Closure *c, guint line, guint col)
       return verr (im);
     }
   r = eval (im, c->body, env);
-  im->call_depth--;
+  /* f a b c...: the result takes the rest at the same depth, so that a
+   * function returning itself cannot take each of many arguments one
+   * level deeper */
   if (rest->len > 0)
     r = apply (im, r, rest, line, col);
+  im->call_depth--;
   return r;
 }
 
@@ -2275,7 +2564,34 @@ apply (Imp *im, Value *f, GPtrArray *args, guint line, guint col)
       return f;
     case V_PRIM:
       {
-        Value *n = make_prim (im, f->prim->name, f->prim->ctor);
+        Value *n;
+        if (!charge (im, f->prim->args->len + args->len, line, col))
+          return verr (im);
+        if (f->prim->ctor == NULL)
+          {
+            /* a builtin given its last arguments (List.iter f l calls f
+             * once an element): no builtin keeps its Prim or arguments,
+             * so they live here, not in the arena till the end */
+            guint npos = 0;
+            for (guint i = 0; i < f->prim->args->len; i++)
+              npos += ((Arg *) f->prim->args->pdata[i])->label == L_NONE;
+            for (guint i = 0; i < args->len; i++)
+              npos += ((Arg *) args->pdata[i])->label == L_NONE;
+            if (npos >= builtin_arity (f->prim->name))
+              {
+                Prim p = { f->prim->name, NULL, g_ptr_array_sized_new (f->prim->args->len + args->len) };
+                Value *r;
+                for (guint i = 0; i < f->prim->args->len; i++)
+                  g_ptr_array_add (p.args, f->prim->args->pdata[i]);
+                for (guint i = 0; i < args->len; i++)
+                  g_ptr_array_add (p.args, args->pdata[i]);
+                r = run_builtin (im, &p, line, col);
+                g_ptr_array_unref (p.args);
+                return r;
+              }
+          }
+        spend (im, 8 * (f->prim->args->len + args->len));
+        n = make_prim (im, f->prim->name, f->prim->ctor);
         for (guint i = 0; i < f->prim->args->len; i++)
           g_ptr_array_add (n->prim->args, f->prim->args->pdata[i]);
         for (guint i = 0; i < args->len; i++)
@@ -2288,8 +2604,12 @@ apply (Imp *im, Value *f, GPtrArray *args, guint line, guint col)
       }
     case V_CLOSURE:
       {
-        Value *n = val (im, V_CLOSURE);
+        Value *n;
         guint npos = 0, nparams = 0;
+        if (!charge (im, f->clo->args->len + args->len + f->clo->params->len, line, col))
+          return verr (im);
+        spend (im, 8 * (f->clo->args->len + args->len));
+        n = val (im, V_CLOSURE);
         n->clo = arena_new (im, sizeof (Closure));
         *n->clo = *f->clo;
         n->clo->args = arena_array (im);
@@ -2303,8 +2623,11 @@ apply (Imp *im, Value *f, GPtrArray *args, guint line, guint col)
           nparams += ((Param *) n->clo->params->pdata[i])->label == L_NONE;
         if (npos < nparams || (nparams == 0 && npos == 0))
           {
-            /* all-labelled functions run once every label is there */
+            /* all-labelled functions run once every label is there;
+             * each parameter looks through the arguments */
             gboolean all = nparams == 0;
+            if (!charge (im, (guint64) n->clo->params->len * n->clo->args->len / 16, line, col))
+              return verr (im);
             for (guint i = 0; all && i < n->clo->params->len; i++)
               {
                 Param *p = n->clo->params->pdata[i];
@@ -2333,12 +2656,12 @@ name_device (Imp *im, const char *name, Value *v)
 }
 
 static gboolean
-bind_pattern (Imp *im, Pattern *pat, Value *v, Env **env, guint line, guint col)
+bind_pattern (Imp *im, Pattern *pat, Value *v, Env **env, guint line, guint col, gboolean top)
 {
   switch (pat->kind)
     {
     case P_VAR:
-      *env = bind (im, *env, pat->name, v);
+      *env = bind (im, *env, pat->name, v, top);
       return TRUE;
     case P_ANY:
     case P_UNIT:
@@ -2350,13 +2673,13 @@ bind_pattern (Imp *im, Pattern *pat, Value *v, Env **env, guint line, guint col)
             msg (im, MS_SEVERITY_WARNING, line, col, "this value is not a tuple of %u", pat->names->len);
           for (guint i = 0; i < pat->names->len; i++)
             if (pat->names->pdata[i])
-              *env = bind (im, *env, pat->names->pdata[i], verr (im));
+              *env = bind (im, *env, pat->names->pdata[i], verr (im), top);
           return FALSE;
         }
       for (guint i = 0; i < pat->names->len; i++)
         if (pat->names->pdata[i])
           {
-            *env = bind (im, *env, pat->names->pdata[i], v->items->pdata[i]);
+            *env = bind (im, *env, pat->names->pdata[i], v->items->pdata[i], top);
             name_device (im, pat->names->pdata[i], v->items->pdata[i]);
           }
       return TRUE;
@@ -2381,8 +2704,9 @@ eval_binding_value (Imp *im, Binding *b, Env *env)
   return eval (im, b->e, env);
 }
 
+/* The bindings bs on env; top for the file's top-level ones. */
 static Env *
-eval_bindings (Imp *im, GPtrArray *bs, gboolean rec, Env *env)
+eval_bindings (Imp *im, GPtrArray *bs, gboolean rec, Env *env, gboolean top)
 {
   Env *out = env;
 
@@ -2396,14 +2720,14 @@ eval_bindings (Imp *im, GPtrArray *bs, gboolean rec, Env *env)
         {
           /* the closure sees itself */
           v = eval_binding_value (im, b, env);
-          out = bind (im, out, b->pat->name, v);
+          out = bind (im, out, b->pat->name, v, top);
           v->clo->env = out;
           continue;
         }
       v = eval_binding_value (im, b, env);
       if (b->pat->kind == P_VAR)
         name_device (im, b->pat->name, v);
-      bind_pattern (im, b->pat, v, &out, b->line, b->col);
+      bind_pattern (im, b->pat, v, &out, b->line, b->col, top);
     }
   return out;
 }
@@ -2434,20 +2758,89 @@ eval_open (Imp *im, Expr *e, Env *env, const char *open)
   return eval (im, e, env);
 }
 
+/* op applied to the values of its operands (e is the E_INFIX node) */
+static Value *
+eval_infix_apply (Imp *im, Expr *e, Env *env, Value *a0, Value *a1)
+{
+  Value *f = lookup (im, e->s, env, NULL, e->line, e->col);
+  GPtrArray *args;
+  Arg *a, *b;
+
+  if (f->kind == V_PRIM && f->prim->ctor == NULL && f->prim->args->len == 0 && builtin_arity (f->prim->name) <= 2)
+    {
+      /* a builtin operator, the common case: its arguments are read
+       * during the call and kept by no builtin, so they live here */
+      Arg sa = { L_NONE, NULL, a0, e->line, e->col }, sb = { L_NONE, NULL, a1, e->line, e->col };
+      Prim p = { f->prim->name, NULL, g_ptr_array_sized_new (2) };
+      Value *r;
+      g_ptr_array_add (p.args, &sa);
+      g_ptr_array_add (p.args, &sb);
+      r = run_builtin (im, &p, e->line, e->col);
+      g_ptr_array_unref (p.args);
+      return r;
+    }
+  args = arena_array (im);
+  a = arena_new (im, sizeof (Arg));
+  b = arena_new (im, sizeof (Arg));
+  a->v = a0;
+  b->v = a1;
+  a->line = b->line = e->line;
+  a->col = b->col = e->col;
+  g_ptr_array_add (args, a);
+  g_ptr_array_add (args, b);
+  return apply (im, f, args, e->line, e->col);
+}
+
+/* a + b + c is ((a + b) + c), and such a chain is as long as the file: the
+ * left operands are walked down in a loop and the results built back up,
+ * so that only right operands recurse (the parser bounds their nesting). */
+static Value *
+eval_infix (Imp *im, Expr *e, Env *env)
+{
+  g_autoptr(GPtrArray) chain = g_ptr_array_new ();
+  Expr *x;
+  Value *acc;
+
+  for (x = e; x->kind == E_INFIX; x = x->a)
+    g_ptr_array_add (chain, x);
+  acc = eval (im, x, env);
+  for (guint k = chain->len; k-- > 0;)
+    {
+      Expr *node = chain->pdata[k];
+      /* each node is a step, as if evaluated on its own */
+      if (k + 1 < chain->len && !charge (im, 1, node->line, node->col))
+        return verr (im);
+      acc = eval_infix_apply (im, node, env, acc, eval (im, node->b, env));
+    }
+  return acc;
+}
+
+static Value *eval_node (Imp *im, Expr *e, Env *env);
+
 static Value *
 eval (Imp *im, Expr *e, Env *env)
 {
   Value *v;
 
-  if (e == NULL)
+  if (e == NULL || !charge (im, 1, e->line, e->col))
     return verr (im);
-  if (++im->steps > MAX_STEPS)
+  if (im->eval_depth >= MAX_EVAL_DEPTH)
     {
-      if (!im->steps_reported)
-        msg (im, MS_SEVERITY_ERROR, e->line, e->col, "evaluation takes too long (more than %d steps); stopped", MAX_STEPS);
-      im->steps_reported = TRUE;
+      g_autofree char *what = g_strdup_printf ("expressions and helper calls nest more than %d deep", MAX_EVAL_DEPTH);
+      stop (im, e->line, e->col, what);
       return verr (im);
     }
+  im->eval_depth++;
+  v = eval_node (im, e, env);
+  im->eval_depth--;
+  return v;
+}
+
+static Value *
+eval_node (Imp *im, Expr *e, Env *env)
+{
+  Value *v;
+
   switch (e->kind)
     {
     case E_ERROR:
@@ -2507,6 +2900,7 @@ eval (Imp *im, Expr *e, Env *env)
     case E_RECORD:
       v = val (im, e->kind == E_LIST ? V_LIST : e->kind == E_TUPLE ? V_TUPLE : V_RECORD);
       v->items = arena_array (im);
+      spend (im, 8 * e->items->len);
       v->fields = e->fields;
       for (guint i = 0; i < e->items->len; i++)
         g_ptr_array_add (v->items, eval (im, e->items->pdata[i], env));
@@ -2529,21 +2923,9 @@ eval (Imp *im, Expr *e, Env *env)
         return apply (im, f, args, e->line, e->col);
       }
     case E_INFIX:
-      {
-        Value *f = lookup (im, e->s, env, NULL, e->line, e->col);
-        GPtrArray *args = arena_array (im);
-        Arg *a = arena_new (im, sizeof (Arg));
-        Arg *b = arena_new (im, sizeof (Arg));
-        a->v = eval (im, e->a, env);
-        a->line = b->line = e->line;
-        a->col = b->col = e->col;
-        b->v = eval (im, e->b, env);
-        g_ptr_array_add (args, a);
-        g_ptr_array_add (args, b);
-        return apply (im, f, args, e->line, e->col);
-      }
+      return eval_infix (im, e, env);
     case E_LET:
-      return eval (im, e->a, eval_bindings (im, e->items, e->rec, env));
+      return eval (im, e->a, eval_bindings (im, e->items, e->rec, env, FALSE));
     case E_FUN:
       v = val (im, V_CLOSURE);
       v->clo = arena_new (im, sizeof (Closure));
@@ -2623,10 +3005,18 @@ run_toplevel (Imp *im)
               next (im);
               body = parse_expr (im);
               if (!im->failed)
-                eval (im, body, eval_bindings (im, bs, rec, im->top));
+                {
+                  im->evaluating = TRUE;
+                  eval (im, body, eval_bindings (im, bs, rec, im->top, FALSE));
+                  im->evaluating = FALSE;
+                }
             }
           else if (!im->failed)
-            im->top = eval_bindings (im, bs, rec, im->top);
+            {
+              im->evaluating = TRUE;
+              im->top = eval_bindings (im, bs, rec, im->top, TRUE);
+              im->evaluating = FALSE;
+            }
         }
       else if (is_kw (t, "type") || is_kw (t, "module") || is_kw (t, "include") || is_kw (t, "exception")
                || is_kw (t, "external") || is_kw (t, "class") || is_op (t, "#") || is_op (t, "[@"))
@@ -2639,7 +3029,11 @@ run_toplevel (Imp *im)
         {
           Expr *e = parse_expr (im);
           if (!im->failed)
-            eval (im, e, im->top);
+            {
+              im->evaluating = TRUE;
+              eval (im, e, im->top);
+              im->evaluating = FALSE;
+            }
         }
       if (im->failed)
         recover (im);
@@ -2830,8 +3224,37 @@ static void
 arg_comment (Imp *im, const char *name, char **type, char **def, char **doc)
 {
   g_autofree char *prefix = g_strdup_printf (" --%s: ", name);
+  guint from = 0, to = im->comments->len;
 
-  for (guint i = 0; i < im->comments->len; i++)
+  /* each comment " --NAME: ..." indexed once by NAME (up to the first
+   * ": "), so that every runtime argument of every main does not read
+   * every comment; a name with ": " inside is looked for the long way */
+  if (im->arg_comments == NULL)
+    {
+      im->arg_comments = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      for (guint i = 0; i < im->comments->len; i++)
+        {
+          MsComment *c = im->comments->pdata[i];
+          const char *colon;
+          if (!g_str_has_prefix (c->text, " --") || (colon = strstr (c->text + 3, ": ")) == NULL)
+            continue;
+          {
+            char *key = g_strndup (c->text + 3, (gsize) (colon - c->text - 3));
+            if (g_hash_table_contains (im->arg_comments, key))
+              g_free (key);
+            else
+              g_hash_table_insert (im->arg_comments, key, GUINT_TO_POINTER (i + 1));
+          }
+        }
+    }
+  if (strstr (name, ": ") == NULL)
+    {
+      guint at = GPOINTER_TO_UINT (g_hash_table_lookup (im->arg_comments, name));
+      if (at == 0)
+        return;
+      from = at - 1;
+    }
+  for (guint i = from; i < to; i++)
     {
       MsComment *c = im->comments->pdata[i];
       const char *p, *q;
@@ -2882,22 +3305,31 @@ arg_comment (Imp *im, const char *name, char **type, char **def, char **doc)
 static char *
 arg_type (Imp *im, const char *name)
 {
-  for (guint i = 0; i < im->devs->len; i++)
+  const char *type;
+
+  /* one walk of the devices for all the runtime arguments: the first
+   * device (in creation order) whose option names the argument */
+  if (im->arg_types == NULL)
     {
-      Dev *d = im->devs->pdata[i];
-      GHashTableIter it;
-      gpointer k, v;
-      if (d->ctor == NULL)
-        continue;
-      g_hash_table_iter_init (&it, d->options);
-      while (g_hash_table_iter_next (&it, &k, &v))
+      im->arg_types = g_hash_table_new (g_str_hash, g_str_equal);
+      for (guint i = 0; i < im->devs->len; i++)
         {
-          const MsArgument *a = ms_constructor_find_option (d->ctor, k);
-          if (a && g_str_has_prefix (a->type, "arg:") && g_str_equal (v, name))
-            return g_strdup (a->type + 4);
+          Dev *d = im->devs->pdata[i];
+          GHashTableIter it;
+          gpointer k, v;
+          if (d->ctor == NULL)
+            continue;
+          g_hash_table_iter_init (&it, d->options);
+          while (g_hash_table_iter_next (&it, &k, &v))
+            {
+              const MsArgument *a = ms_constructor_find_option (d->ctor, k);
+              if (a && g_str_has_prefix (a->type, "arg:") && !g_hash_table_contains (im->arg_types, v))
+                g_hash_table_insert (im->arg_types, v, (gpointer) (a->type + 4));
+            }
         }
     }
-  return g_strdup ("string");
+  type = g_hash_table_lookup (im->arg_types, name);
+  return g_strdup (type ? type : "string");
 }
 
 static int
@@ -2906,10 +3338,35 @@ str_ptr_cmp (gconstpointer a, gconstpointer b)
   return strcmp (*(char * const *) a, *(char * const *) b);
 }
 
+/* ms_document_suggest_name (the same name), resuming at the number where
+ * the last search for this base ended: devices are only added during an
+ * import, so the names below it are still taken, and 5,000 devices made
+ * from one template (base_1, base_2...) cost a linear time, not a
+ * quadratic one. */
+static char *
+suggest_name (Imp *im, MsDocument *doc, GHashTable *next_n, const char *base)
+{
+  guint n = MAX (GPOINTER_TO_UINT (g_hash_table_lookup (next_n, base)), 1);
+
+  for (;; n++)
+    {
+      char *candidate = n == 1 && ms_device_name_is_valid (base, NULL) && !ms_catalog_name_is_taken (im->cat, base)
+                        ? g_strdup (base) : g_strdup_printf ("%s_%u", base, n);
+      if (ms_device_name_is_valid (candidate, NULL) && !ms_catalog_name_is_taken (im->cat, candidate)
+          && ms_document_find_device (doc, candidate) == NULL)
+        {
+          g_hash_table_replace (next_n, g_strdup (base), GUINT_TO_POINTER (n));
+          return candidate;
+        }
+      g_free (candidate);
+    }
+}
+
 static void
 build_document (Imp *im, MsDocument *doc)
 {
   g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) next_n = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   /* one step per edit, not a group: a refused edit must not undo the others */
   for (guint i = 0; i < im->devs->len; i++)
@@ -2926,7 +3383,7 @@ build_document (Imp *im, MsDocument *doc)
         name = g_strdup (base);
       else
         {
-          name = ms_document_suggest_name (doc, base);
+          name = suggest_name (im, doc, next_n, base);
           if (d->name && g_strcmp0 (d->name, name) != 0)
             msg (im, MS_SEVERITY_INFO, d->line, d->col, "the device bound to %s is named %s in the project", d->name, name);
         }
@@ -3090,10 +3547,12 @@ ms_import_configml (MsCatalog *catalog, const char *file, const char *text, gsiz
     }
   im.arena = g_ptr_array_new_with_free_func (g_free);
   im.arrays = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  im.all_devs = g_ptr_array_new ();
   im.devs = g_ptr_array_new ();
-  im.templates = g_ptr_array_new ();
+  im.top_index = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) g_ptr_array_unref);
   im.shared = g_hash_table_new (g_str_hash, g_str_equal);
   im.bound = g_hash_table_new (g_str_hash, g_str_equal);
+  im.prims = g_hash_table_new (g_str_hash, g_str_equal);
   im.comments = g_ptr_array_new_with_free_func ((GDestroyNotify) ms_import_comment_free);
   im.packages = g_ptr_array_new_with_free_func ((GDestroyNotify) ms_package_free);
   im.tokens = g_array_new (FALSE, TRUE, sizeof (MsToken));
@@ -3106,14 +3565,16 @@ ms_import_configml (MsCatalog *catalog, const char *file, const char *text, gsiz
   build_document (&im, doc);
   g_ptr_array_sort (im.report->messages, message_cmp);
 
-  for (guint i = 0; i < im.devs->len; i++)
-    dev_free (im.devs->pdata[i]);
-  for (guint i = 0; i < im.templates->len; i++)
-    dev_free (im.templates->pdata[i]);
+  for (guint i = 0; i < im.all_devs->len; i++)
+    dev_free (im.all_devs->pdata[i]);
+  g_ptr_array_unref (im.all_devs);
   g_ptr_array_unref (im.devs);
-  g_ptr_array_unref (im.templates);
+  g_hash_table_unref (im.top_index);
+  g_clear_pointer (&im.arg_types, g_hash_table_unref);
+  g_clear_pointer (&im.arg_comments, g_hash_table_unref);
   g_hash_table_unref (im.shared);
   g_hash_table_unref (im.bound);
+  g_hash_table_unref (im.prims);
   g_ptr_array_unref (im.comments);
   g_ptr_array_unref (im.packages);
   ms_import_tokens_clear (im.tokens);

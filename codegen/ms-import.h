@@ -5,8 +5,11 @@
  * labelled and optional arguments) and turns the devices it builds into
  * a document on the catalog. It never fails as a whole: everything it
  * cannot read or model is a message with a line and a column, and the
- * rest is imported. Input size, nesting, helper recursion and evaluation
- * steps are bounded, so it terminates on any input.
+ * rest is imported. Input size, nesting, helper recursion, evaluation
+ * steps (charged by work done) and what evaluation builds (each list,
+ * each string, all of it) are bounded, so it terminates on any input in
+ * bounded time and memory, with an error naming the bound and its place
+ * (docs/import.md).
  */
 #pragma once
 

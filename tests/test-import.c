@@ -527,6 +527,72 @@ test_key_reference (void)
   g_assert_nonnull (ms_document_find_device (doc, "unikernel"));
 }
 
+/* What the bounds and the linear-time paths must keep: left-associative
+ * chains still compute left to right, a helper sees the binding of its
+ * time (not a later top-level one of the same name), the same template
+ * applied to the same inputs is one device, and devices made from one
+ * template are numbered in order. */
+static void
+test_evaluation_kept (void)
+{
+  g_autoptr(MsCatalog) cat = catalog ();
+  g_autoptr(MsImportReport) r = NULL;
+  g_autoptr(MsDocument) doc = import (cat,
+    "open Mirage\n"
+    "let key = runtime_arg ~pos:__POS__ \"Unikernel.key\"\n"
+    "let plain = block_of_file \"secret\"\n"
+    "let sealed = ccm_block ~nonce_len:(20 - 4 - 4 / 2 * 2 - 4) key plain\n"
+    "let dev = \"one\"\n"
+    "let first () = netif dev\n"
+    "let dev = \"two\"\n"
+    "let a = first ()\n"
+    "let b = netif dev\n"
+    "let m = main ~runtime_args:[ key ] \"Unikernel.Main\" (network @-> job)\n"
+    "let j1 = m $ a\n"
+    "let j2 = m $ a\n"
+    "let j3 = m $ b\n"
+    "let () = register \"kept\" [ j1; j2; j3 ]\n", &r);
+  const MsDevice *sealed = ms_document_find_device (doc, "sealed");
+
+  g_assert_cmpuint (ms_import_report_count (r, MS_SEVERITY_ERROR), ==, 0);
+  g_assert_nonnull (sealed);
+  /* ((20 - 4) - ((4 / 2) * 2)) - 4 */
+  g_assert_cmpstr (ms_device_get_option (sealed, "nonce_len"), ==, "8");
+  g_assert_cmpstr (ms_device_get_option (ms_document_find_device (doc, "a"), "dev"), ==, "one");
+  g_assert_cmpstr (ms_device_get_option (ms_document_find_device (doc, "b"), "dev"), ==, "two");
+  /* j1 and j2 are one device (bound first to j1), j3 another */
+  g_assert_nonnull (ms_document_find_device (doc, "j1"));
+  g_assert_null (ms_document_find_device (doc, "j2"));
+  g_assert_nonnull (ms_document_find_device (doc, "j3"));
+  g_assert_cmpuint (ms_document_get_n_devices (doc), ==, 6);   /* m is a template, not a device */
+}
+
+/* 2,400 instances of one template with no names of their own: m, then
+ * m_3 (m_2 is taken), m_4 ... in order, as ms_document_suggest_name
+ * numbers them (the search resumes, it does not restart) */
+static void
+test_template_names (void)
+{
+  g_autoptr(MsCatalog) cat = catalog ();
+  g_autoptr(MsImportReport) r = NULL;
+  g_autoptr(GString) text = g_string_new ("open Mirage\nlet m = main \"Unikernel.Main\" (network @-> job)\n"
+                                          "let m_2 = netif \"taken\"\nlet jobs = [\n");
+  g_autoptr(MsDocument) doc = NULL;
+
+  for (guint i = 0; i < 2400; i++)
+    g_string_append_printf (text, "  m $ netif \"eth%u\";\n", i);
+  g_string_append (text, "]\nlet () = register \"many\" jobs\n");
+  doc = import (cat, text->str, &r);
+  g_assert_cmpuint (ms_import_report_count (r, MS_SEVERITY_ERROR), ==, 0);
+  g_assert_cmpuint (ms_document_get_n_devices (doc), ==, 4801);
+  g_assert_cmpstr (ms_document_find_device (doc, "m")->ctor, ==, "main");
+  g_assert_null (ms_document_find_device (doc, "m_1"));
+  g_assert_cmpstr (ms_document_find_device (doc, "m_2")->ctor, ==, "netif");
+  g_assert_cmpstr (ms_document_find_device (doc, "m_3")->ctor, ==, "main");
+  g_assert_cmpstr (ms_document_find_device (doc, "m_2401")->ctor, ==, "main");
+  g_assert_null (ms_document_find_device (doc, "m_2402"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -542,5 +608,7 @@ main (int argc, char **argv)
   g_test_add_func ("/import/arg-comment-old", test_arg_comment_old);
   g_test_add_func ("/import/settings-round-trip", test_settings_round_trip);
   g_test_add_func ("/import/key-reference", test_key_reference);
+  g_test_add_func ("/import/evaluation-kept", test_evaluation_kept);
+  g_test_add_func ("/import/template-names", test_template_names);
   return g_test_run ();
 }
