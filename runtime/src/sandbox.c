@@ -165,7 +165,7 @@ static const mirage_sandbox_rule resolver_system_rules[] = {
 /* TLS devices whose configuration may be the system trust store, made
  * at connection or, for a unikernel making its own (tls-fetch), after
  * the filter: a read-only openat, confined by Landlock to the exact
- * files of tls_files (the trust store, GnuTLS's configuration) */
+ * files of the profile's host_files below */
 static const mirage_sandbox_rule tls_store_rules[] = {
   ALWAYS (getrandom, "query IDs, ports, TLS randomness"),
   ARG_EQ (futex, 1, FUTEX_WAKE_PRIVATE, "pthread_once in GnuTLS's first handshake"),
