@@ -147,6 +147,38 @@ ok "syslog -t sandbox: the receiver got the 4 lines" \
 ok "syslog -t sandbox: without --syslog, the console" \
   bash -c "'$T/syslog/_sandbox/syslog' 2>&1 | grep -q 'no syslog server specified'"
 
+# resolver_unix_system: /etc/hosts, then the nameservers of resolv.conf
+mkdir -p "$T/rs"
+cat >"$T/rs/config.ml" <<'ML'
+open Mirage
+let res = resolver_unix_system
+let unikernel = main "Unikernel.Make" (resolver @-> job) $ res
+let () = register "rs" [ unikernel ]
+ML
+cat >"$T/rs/unikernel.c" <<'C'
+#include <stdio.h>
+#include "unikernel.h"
+int
+unikernel_start (struct mirage_resolver *res)
+{
+  const char *names[] = { "hosts-only.test", "a.test" };
+  for (int i = 0; i < 2; i++) {
+    mirage_ipaddr a[4];
+    size_t n = 0;
+    char text[64];
+    int r = mirage_resolve (res, names[i], a, 4, &n);
+    if (r < 0 || n == 0)
+      return r < 0 ? r : -1;
+    mirage_ipaddr_to_string (&a[0], text);
+    printf ("%s %s\n", names[i], text);
+  }
+  return 0;
+}
+C
+ok "resolver_unix_system -t sandbox: /etc/hosts, then resolv.conf's nameserver" \
+  bash -c "cd '$T/rs' && '$M' import config.ml -o rs.mstudio >/dev/null && '$M' build rs.mstudio -t sandbox -o _sandbox >/dev/null \
+           && _sandbox/rs >'$T/rs.out' && grep -q '^hosts-only.test 192.0.2.77\$' '$T/rs.out' && grep -q '^a.test 192.0.2.1\$' '$T/rs.out'"
+
 # what a DNS-only unikernel may read after start: exactly its files
 project dnsread dns-lookup
 cat >"$T/dnsread/unikernel.c" <<'C'
