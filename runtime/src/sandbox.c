@@ -62,7 +62,7 @@ static const mirage_sandbox_rule base_rules[] = {
   ALWAYS (epoll_pwait, "the loop waits (aarch64's epoll_wait)"),
   ALWAYS (rt_sigprocmask, "task switches (swapcontext saves the signal mask)"),
   ALWAYS (read, "the loop's timer; descriptors the devices opened"),
-  ALWAYS (close, "closing what the devices opened (no call can open more)"),
+  ALWAYS (close, "closing what the devices opened (only a store or a TLS profile can open more)"),
   ARG_EQ (write, 0, 2, "log lines to standard error"),
   ARG_EQ (write, 0, 1, "standard output"),
   ARG_EQ (writev, 0, 2, "long log lines"),
