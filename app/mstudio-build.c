@@ -1094,6 +1094,8 @@ print_profile (const char *title, const mirage_sandbox_profile *p, const char *p
       g_autofree char *shown = cli_escape (path != NULL ? path : "(no path)");
       cli_print ("  Landlock on %s: %s\n", shown, mirage_landlock_text (p->landlock));
     }
+  for (size_t i = 0; p != NULL && p->host_files != NULL && p->host_files[i] != NULL; i++)
+    cli_print ("  Landlock on %s: read this one file\n", p->host_files[i]);
 }
 
 /* What the launcher and the runtime enforce besides the per-device
@@ -1110,14 +1112,15 @@ print_layers (void)
              "launcher, before any of the unikernel's code runs (constructors included):\n"
              "  Landlock (ABI >= %d, else nothing runs): the process may execute only the unikernel and its\n"
              "    dynamic loader, read the shared libraries (/usr/lib, /usr/lib64, /lib, /lib64, /usr/local/lib),\n"
-             "    /etc/ld.so.cache, /etc/localtime and /proc/self/status, and use each device's path as below;\n"
+             "    /etc/ld.so.cache, /etc/localtime and /proc/self/status, use each device's path as below and\n"
+             "    read each host file a device below lists (exact files, read-only; a missing one is skipped);\n"
              "    nothing else is opened, created, written, truncated, renamed or removed, by any system call\n"
              "  seccomp: %s;\n"
              "    any other call goes on to the runtime's filter\n"
              "runtime, once the devices are connected and before the first job:\n"
              "  checks that the launcher's filter is in force (Seccomp: 2 in /proc/self/status), else runs no job\n"
-             "  Landlock, a second layer: each device's rights beneath its own descriptor and nothing else\n"
-             "    (no libraries, no /proc)\n"
+             "  Landlock, a second layer: each device's rights beneath its own descriptor and the same host\n"
+             "    files, read-only, and nothing else (no libraries, no /proc)\n"
              "  seccomp filter (below): any other system call kills the unikernel (SIGSYS); one more filter\n"
              "    in force is checked\n",
              MIRAGE_LANDLOCK_MIN_ABI, list->str);

@@ -71,6 +71,11 @@ read_resolv_conf (char *buf, size_t size)
   FILE *f = fopen ("/etc/resolv.conf", "re");
   size_t used = 0;
   buf[0] = '\0';
+  /* missing: glibc's default below; unreadable (EACCES, as a sandbox
+   * without a rule for it would make it) is an error, not a silent
+   * fallback to another nameserver */
+  if (!f && errno != ENOENT)
+    return -errno;
   if (f) {
     char line[512];
     while (fgets (line, sizeof line, f)) {
@@ -120,7 +125,13 @@ mirage_dns_client_connect_full (mirage_stack *stack, mirage_happy_eyeballs *he,
   c->timeout_ns = cfg && cfg->timeout_ns > 0 ? (uint64_t) cfg->timeout_ns : MIRAGE_DNS_DEFAULT_TIMEOUT_NS;
   c->cache_size = cfg && cfg->cache_size > 0 ? (size_t) cfg->cache_size : MIRAGE_DNS_DEFAULT_CACHE_SIZE;
   if (!text) {
-    read_resolv_conf (resolv, sizeof resolv);
+    int e = read_resolv_conf (resolv, sizeof resolv);
+    if (e < 0) {
+      if (error && asprintf (error, "dns servers: cannot read /etc/resolv.conf: %s", strerror (-e)) < 0)
+        *error = NULL;
+      free (c);
+      return e;
+    }
     text = resolv;
   }
   int r = mirage_dns__parse_nameservers (text, strlen (text), c->servers, MIRAGE_DNS_MAX_NAMESERVERS,

@@ -120,6 +120,13 @@ mirage_launch (const mirage_launch_spec *spec, int argc, char **argv)
       return fail (spec, "no sandbox profile for %s", d->profile);
     if (profile_has_call (p, SYS_socket))
       sockets = true;
+    /* fixed host files the device reads (resolv.conf, the trust store):
+     * read-only, each exact file; a missing one is skipped */
+    for (size_t k = 0; p->host_files && p->host_files[k]; k++) {
+      r = mirage_landlock_allow_path (ruleset, p->host_files[k], MIRAGE_FS_READ_FILE);
+      if (r < 0 && r != -ENOENT)
+        return fail (spec, "%s (read by %s): %s", p->host_files[k], d->profile, strerror (-r));
+    }
     if (!p->landlock || !d->path || !*d->path)
       continue;
     /* a store that may create its directory creates it now: a rule

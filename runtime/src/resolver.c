@@ -97,12 +97,14 @@ mirage_resolver_dns (mirage_stack *stack, mirage_random *random, const char *nam
   return e;
 }
 
-static void
+/* 0, or -errno when /etc/hosts exists but cannot be read (a missing
+ * file is no entries, as for glibc) */
+static int
 read_hosts (dns_resolver *r)
 {
   FILE *f = fopen ("/etc/hosts", "re");
   if (!f)
-    return;
+    return errno == ENOENT ? 0 : -errno;
   char line[1024];
   while (fgets (line, sizeof line, f)) {
     char *save = NULL, *hash = strchr (line, '#');
@@ -124,6 +126,7 @@ read_hosts (dns_resolver *r)
     }
   }
   fclose (f);
+  return 0;
 }
 
 int
@@ -144,7 +147,11 @@ mirage_resolver_unix_system (mirage_stack *stack, mirage_resolver **out)
     return e;
   }
   r->own_stack = own;
-  read_hosts (r);
+  e = read_hosts (r);
+  if (e < 0) {
+    r_free (&r->base);
+    return e;
+  }
   *out = &r->base;
   return 0;
 }

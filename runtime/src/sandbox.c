@@ -62,7 +62,7 @@ static const mirage_sandbox_rule base_rules[] = {
   ALWAYS (epoll_pwait, "the loop waits (aarch64's epoll_wait)"),
   ALWAYS (rt_sigprocmask, "task switches (swapcontext saves the signal mask)"),
   ALWAYS (read, "the loop's timer; descriptors the devices opened"),
-  ALWAYS (close, "closing what the devices opened (no call can open more)"),
+  ALWAYS (close, "closing what the devices opened (only a store or a TLS profile can open more)"),
   ARG_EQ (write, 0, 2, "log lines to standard error"),
   ARG_EQ (write, 0, 1, "standard output"),
   ARG_EQ (writev, 0, 2, "long log lines"),
@@ -162,6 +162,40 @@ static const mirage_sandbox_rule resolver_system_rules[] = {
   ALWAYS (getsockopt, "connection errors (SO_ERROR)"),
 };
 
+/* TLS devices whose configuration may be the system trust store, made
+ * at connection or, for a unikernel making its own (tls-fetch), after
+ * the filter: a read-only openat, confined by Landlock to the exact
+ * files of the profile's host_files below */
+static const mirage_sandbox_rule tls_store_rules[] = {
+  ALWAYS (getrandom, "query IDs, ports, TLS randomness"),
+  ARG_EQ (futex, 1, FUTEX_WAKE_PRIVATE, "pthread_once in GnuTLS's first handshake"),
+  REFUSE (openat2, ENOSYS, "its flags are in struct open_how, beyond BPF's sight; fopen uses openat"),
+  ARG_CLEAR (openat, 2, WRITE_FLAGS, "reading the system trust store: never for writing or creating; "
+             "Landlock: only the files listed"),
+  ARG_EQ (newfstatat, 3, AT_EMPTY_PATH, "fstat of the opened trust store (GnuTLS sizes it); stat gives "
+          "metadata only, never contents (Landlock does not check it)"),
+  ALWAYS (lseek, "stdio reading the trust store"),
+};
+
+/* ---- fixed host files (read-only, exact files; both Landlock layers) ---- */
+
+/* what every graph linking GnuTLS may read: its library constructor
+ * reads the system-wide configuration (an admin's disabled algorithms
+ * would otherwise be silently ignored) */
+static const char *const tls_files[] = {
+  MIRAGE_SANDBOX_GNUTLS_CONFIG, MIRAGE_SANDBOX_TRUST_STORE, NULL,
+};
+/* the DNS client: its default nameservers, and TLS (DNS over TLS, and
+ * the unikernel's own configurations) */
+static const char *const dns_client_files[] = {
+  "/etc/resolv.conf", MIRAGE_SANDBOX_GNUTLS_CONFIG, MIRAGE_SANDBOX_TRUST_STORE, NULL,
+};
+static const char *const resolver_system_files[] = {
+  "/etc/hosts", "/etc/resolv.conf", MIRAGE_SANDBOX_GNUTLS_CONFIG, NULL,
+};
+/* syslog over TLS loads its keys from its store: only GnuTLS's own file */
+static const char *const gnutls_config_files[] = { MIRAGE_SANDBOX_GNUTLS_CONFIG, NULL };
+
 #ifdef __SANITIZE_ADDRESS__
 /* AddressSanitizer's and LeakSanitizer's run time (sanitized builds only) */
 static const mirage_sandbox_rule sanitizer_rules[] = {
@@ -195,10 +229,12 @@ static const mirage_sandbox_rule sanitizer_rules[] = {
 };
 #endif
 
-#define PROFILE(name, summary, rules) { name, summary, rules, sizeof rules / sizeof rules[0], 0, NULL }
+#define PROFILE(name, summary, rules) { name, summary, rules, sizeof rules / sizeof rules[0], 0, NULL, NULL }
 #define PROFILE_FS(name, summary, rules, fs, option) \
-  { name, summary, rules, sizeof rules / sizeof rules[0], fs, option }
-#define EMPTY(name, summary) { name, summary, NULL, 0, 0, NULL }
+  { name, summary, rules, sizeof rules / sizeof rules[0], fs, option, NULL }
+#define PROFILE_FILES(name, summary, rules, files) \
+  { name, summary, rules, sizeof rules / sizeof rules[0], 0, NULL, files }
+#define EMPTY(name, summary) { name, summary, NULL, 0, 0, NULL, NULL }
 
 static const mirage_sandbox_profile profiles[] = {
   PROFILE ("base", "the event loop, task stacks, memory, logs to standard error, the exit", base_rules),
@@ -223,17 +259,21 @@ static const mirage_sandbox_profile profiles[] = {
   PROFILE ("socket_stackv4v6", "IPv4 and IPv6 sockets", socket_rules),
   EMPTY ("tcpv4v6_of_stackv4v6", "its stack's"),
   EMPTY ("generic_happy_eyeballs", "its stack's (it connects through it)"),
-  PROFILE ("resolver_dns", "getrandom (query IDs, ports), futex wakes (TLS); sockets are its stack's", tls_rules),
-  PROFILE ("resolver_unix_system", "getrandom and sockets of its own stack; /etc/hosts is read before the filter",
-           resolver_system_rules),
+  PROFILE_FILES ("resolver_dns", "getrandom (query IDs, ports), futex wakes (TLS), reading the trust store; "
+                 "sockets are its stack's", tls_store_rules, dns_client_files),
+  PROFILE_FILES ("resolver_unix_system", "getrandom and sockets of its own stack; /etc/hosts and "
+                 "/etc/resolv.conf are read while connecting", resolver_system_rules, resolver_system_files),
   EMPTY ("conduit_direct", "its stack's"),
-  PROFILE ("conduit_tls", "getrandom, futex wakes (TLS); the trust store is read before the filter", tls_rules),
+  PROFILE_FILES ("conduit_tls", "getrandom, futex wakes (TLS), reading the system trust store", tls_store_rules,
+                 tls_files),
   EMPTY ("mimic_happy_eyeballs", "its happy eyeballs' and stack's"),
   EMPTY ("syslog_udp", "its stack's (a UDP socket bound while connecting)"),
   EMPTY ("syslog_tcp", "its stack's (it connects through it)"),
-  PROFILE ("syslog_tls", "getrandom, futex wakes (TLS); its keys are read from its store while connecting", tls_rules),
-  PROFILE ("generic_dns_client", "getrandom (query IDs, source ports, TLS), futex wakes (TLS); sockets are its "
-           "stack's, trust stores are read before the filter", tls_rules),
+  PROFILE_FILES ("syslog_tls", "getrandom, futex wakes (TLS); its keys are read from its store while connecting",
+                 tls_rules, gnutls_config_files),
+  PROFILE_FILES ("generic_dns_client", "getrandom (query IDs, source ports, TLS), futex wakes (TLS), reading "
+                 "/etc/resolv.conf and the system trust store; sockets are its stack's", tls_store_rules,
+                 dns_client_files),
 #ifdef __SANITIZE_ADDRESS__
   PROFILE ("sanitizer", "AddressSanitizer's run time (sanitized builds only)", sanitizer_rules),
 #endif
@@ -303,6 +343,8 @@ struct mirage_sandbox {
   size_t n, cap;
   fs_rule fs[32];        /* Landlock: rights beneath the devices' descriptors */
   size_t n_fs;
+  const char *const *files[32];  /* Landlock: the profiles' host_files, read-only */
+  size_t n_files;
   int error;
 };
 
@@ -361,6 +403,19 @@ mirage_sandbox_add (mirage_sandbox *sb, const char *name, int fd)
       return -E2BIG;
     }
     sb->fs[sb->n_fs++] = (fs_rule) { fd, p->landlock };
+  }
+  if (p->host_files) {
+    size_t i = 0;
+    while (i < sb->n_files && sb->files[i] != p->host_files)
+      i++;
+    if (i == sb->n_files) {
+      if (sb->n_files == sizeof sb->files / sizeof sb->files[0]) {
+        if (!sb->error)
+          sb->error = -E2BIG;
+        return -E2BIG;
+      }
+      sb->files[sb->n_files++] = p->host_files;
+    }
   }
   return 0;
 }
@@ -642,6 +697,14 @@ mirage_sandbox_install (mirage_sandbox *sb)
     if (r == -EBADF)
       r = 0;   /* no such descriptor: nothing to grant */
   }
+  /* the fixed host files, as the launcher granted them (the unikernel
+   * may read the trust store after start: tls-fetch) */
+  for (size_t i = 0; i < sb->n_files && r == 0; i++)
+    for (size_t k = 0; sb->files[i][k] && r == 0; k++) {
+      r = mirage_landlock_allow_path (ruleset, sb->files[i][k], MIRAGE_FS_READ_FILE);
+      if (r == -ENOENT)
+        r = 0;   /* not on this host: its reader sees ENOENT */
+    }
 #ifdef __SANITIZE_ADDRESS__
   /* the sanitizer's reports read /proc/self/maps */
   if (r == 0)

@@ -16,8 +16,10 @@
  * checked as ocaml-x509 does. A refusal sends a bad_certificate alert.
  *
  * Credentials (the trust store is a file) are loaded when a
- * configuration is made, at device connection, so nothing is read from
- * the file system once a sandbox is installed. */
+ * configuration is made: at device connection for the devices, at any
+ * time for a unikernel's own; under -t sandbox the TLS profiles may read
+ * the trust store and GnuTLS's configuration, and no other file
+ * (src/sandbox.c, host_files). */
 #include "mirage/tls.h"
 #include "mirage/log.h"
 

@@ -198,6 +198,31 @@ main (void)
       socket_checked = ss->rules[i].check == MIRAGE_SANDBOX_ARG_EQ;
   tap_ok (socket_checked, "socket_stackv4v6: socket only for its address families");
 
+  /* host files: absolute paths of files (never /etc itself), only for
+   * the devices that read them */
+  bool files_ok = true;
+  size_t with_files = 0;
+  for (size_t i = 0; mirage_sandbox_profile_at (i); i++) {
+    const mirage_sandbox_profile *p = mirage_sandbox_profile_at (i);
+    with_files += p->host_files != NULL;
+    for (size_t k = 0; p->host_files && p->host_files[k]; k++) {
+      const char *f = p->host_files[k];
+      struct stat st;
+      files_ok = files_ok && f[0] == '/' && f[strlen (f) - 1] != '/' && strchr (f + 1, '/')
+                 && (stat (f, &st) < 0 || !S_ISDIR (st.st_mode));
+    }
+  }
+  tap_ok (files_ok && with_files == 5, "host files: %zu profiles, each file absolute and not a directory", with_files);
+  const mirage_sandbox_profile *dc = mirage_sandbox_profile_find ("generic_dns_client");
+  bool resolv = false, hosts = false;
+  for (size_t k = 0; dc->host_files && dc->host_files[k]; k++) {
+    resolv = resolv || strcmp (dc->host_files[k], "/etc/resolv.conf") == 0;
+    hosts = hosts || strcmp (dc->host_files[k], "/etc/hosts") == 0;
+  }
+  tap_ok (resolv && !hosts, "generic_dns_client reads /etc/resolv.conf, not /etc/hosts");
+  tap_ok (mirage_sandbox_profile_find ("socket_stackv4v6")->host_files == NULL
+          && mirage_sandbox_profile_find ("direct_kv_ro")->host_files == NULL, "a stack or a store reads no host file");
+
   /* the builder */
   mirage_sandbox *sb = mirage_sandbox_new ();
   tap_ok (sb != NULL, "a new filter");

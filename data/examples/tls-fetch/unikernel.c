@@ -31,7 +31,7 @@ unikernel_start (struct mirage_happy_eyeballs *he, struct mirage_dns_client *dns
     mirage_task_fail ("--authenticator: %s", error ? error : strerror (-r));
   r = mirage_happy_eyeballs_connect (he, args->host, (uint16_t) args->port, &flow);
   if (r < 0)
-    mirage_task_fail ("cannot connect to %s:%d: %s", args->host, args->port, strerror (-r));
+    mirage_task_fail ("cannot connect to %s:%d: %s", args->host, (int) args->port, strerror (-r));
   r = mirage_tls_client (cfg, flow, args->host, &tls, &error);
   if (r < 0)
     mirage_task_fail ("%s", error ? error : strerror (-r));

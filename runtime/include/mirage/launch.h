@@ -15,7 +15,9 @@
  *     dynamic loader (PT_INTERP) only, reading of the system's shared
  *     libraries (/usr/lib, /lib, /lib64 and /etc/ld.so.cache), reading of
  *     /etc/localtime and of its own /proc/self/status (the runtime's
- *     check), and each device's rights beneath its path (its profile's
+ *     check), of each device's fixed host files (its profile's
+ *     host_files: resolv.conf, the trust store...), and each device's
+ *     rights beneath its path (its profile's
  *     `landlock`, e.g. read-only beneath a direct_kv_ro's directory);
  *     nothing else may be opened, created, written, truncated, renamed
  *     or removed, by any system call;

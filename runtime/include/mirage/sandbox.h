@@ -122,7 +122,19 @@ typedef struct {
    * beneath the device's own descriptor. */
   uint64_t landlock;
   const char *path_option;
+  /* Fixed host files the device (or the library it links) reads, NULL
+   * terminated, or NULL: both Landlock layers grant reading each exact
+   * file (never its directory) to graphs with this device, and nothing
+   * more. A missing file is skipped (its reader sees ENOENT). */
+  const char *const *host_files;
 } mirage_sandbox_profile;
+
+/* The system trust store GnuTLS loads for "no authenticator" (Debian's
+ * --with-default-trust-store-file; ca-certificates makes it). */
+#define MIRAGE_SANDBOX_TRUST_STORE "/etc/ssl/certs/ca-certificates.crt"
+/* GnuTLS's system-wide configuration (priorities, disabled algorithms),
+ * read by its library constructor when it exists. */
+#define MIRAGE_SANDBOX_GNUTLS_CONFIG "/etc/gnutls/config"
 
 /* The profile named @name, or NULL. */
 const mirage_sandbox_profile *mirage_sandbox_profile_find (const char *name);
