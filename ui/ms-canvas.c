@@ -5,6 +5,7 @@
  * branch key-dependent devices take, and rendering to a texture.
  * Drawing is in ms-canvas-draw.c, input in ms-canvas-input.c. */
 #include "ms-canvas-private.h"
+#include "ms-placement.h"
 
 #include <glib/gi18n.h>
 
@@ -850,9 +851,33 @@ ms_canvas_add_at_center (MsCanvas *self, const char *ctor)
   ms_document_begin_group (self->doc, _("Add device"));
   id = ms_document_add_device (self->doc, ctor, NULL, &error);
   if (id != 0)
-    ms_document_move_device (self->doc, id,
-                             _ms_canvas_snap (vis.origin.x + vis.size.width / 2 - MS_CANVAS_CARD_WIDTH / 2),
-                             _ms_canvas_snap (vis.origin.y + vis.size.height / 2 - 48), error ? NULL : &error);
+    {
+      /* a free place near the selection, or near the view's centre (ms-placement.c) */
+      g_autoptr(GArray) taken = g_array_new (FALSE, FALSE, sizeof (graphene_rect_t));
+      MsCanvasCard *card = _ms_canvas_card_new (self->doc, ms_document_get_device (self->doc, id));
+      double want_x = vis.origin.x + vis.size.width / 2 - card->w / 2, want_y = vis.origin.y + vis.size.height / 2 - 48;
+      double x, y;
+      gboolean beside = FALSE;
+
+      for (guint i = 0; i < self->cards->len; i++)
+        {
+          MsCanvasCard *o = self->cards->pdata[i];
+          graphene_rect_t r = GRAPHENE_RECT_INIT (o->x, o->y, o->w, o->h);
+          if (o->id == id)
+            continue;
+          g_array_append_val (taken, r);
+          if (o->selected && !beside)
+            {
+              want_x = o->x + o->w + 2 * MS_CANVAS_GRID;
+              want_y = o->y;
+              beside = TRUE;
+            }
+        }
+      ms_placement_find_free ((graphene_rect_t *) (void *) taken->data, taken->len, card->w, card->h,
+                              want_x, want_y, MS_CANVAS_GRID, &x, &y);
+      _ms_canvas_card_free (card);
+      ms_document_move_device (self->doc, id, x, y, error ? NULL : &error);
+    }
   if (!ms_document_end_group (self->doc, error ? NULL : &error) || id == 0)
     {
       _ms_canvas_emit_toast (self, error ? error->message : _("The device could not be added"), FALSE);
