@@ -3,7 +3,8 @@
  * Candidates lie on square rings around the wanted corner, one grid step
  * apart; the first ring with a free candidate wins, and on that ring the
  * candidate nearest (Euclidean) to the wanted corner, so the card lands
- * where the user looks, shifted as little as possible. Rings stop at a
+ * where the user looks, shifted as little as possible (on a tie, below
+ * rather than above, right rather than left). Rings stop at a
  * fixed number, which bounds the work on a crowded canvas.
  */
 #include "ms-placement.h"
@@ -54,7 +55,9 @@ ms_placement_find_free (const graphene_rect_t *occupied, guint n,
           {
             double cx = x0 + j * step, cy = y0 + i * step;
             double d = (cx - want_x) * (cx - want_x) + (cy - want_y) * (cy - want_y);
-            if (d < best && is_free (occupied, n, cx, cy, w, h))
+            /* on a tie, below before above and right before left: reading order */
+            gboolean better = d < best || (d == best && (cy > by || (cy == by && cx > bx)));
+            if (better && is_free (occupied, n, cx, cy, w, h))
               {
                 best = d;
                 bx = cx;
