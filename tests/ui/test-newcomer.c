@@ -68,6 +68,30 @@ close_window (MsWindow *win)
   g_assert_null (win);
 }
 
+/* With MS_NEWCOMER_SHOTS=DIR, saves what w shows as DIR/NAME.png, for a
+ * person to look at (the class's own snapshot: no frame clock needed). */
+static void
+shot (GtkWidget *w, const char *name)
+{
+  const char *dir = g_getenv ("MS_NEWCOMER_SHOTS");
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) tex = NULL;
+  g_autofree char *file = NULL;
+  GtkSnapshot *s;
+
+  if (dir == NULL)
+    return;
+  s = gtk_snapshot_new ();
+  GTK_WIDGET_GET_CLASS (w)->snapshot (w, s);
+  node = gtk_snapshot_free_to_node (s);
+  if (node == NULL)
+    return;
+  tex = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (w)), node,
+                                     &GRAPHENE_RECT_INIT (0, 0, gtk_widget_get_width (w), gtk_widget_get_height (w)));
+  file = g_strdup_printf ("%s/%s.png", dir, name);
+  gdk_texture_save_to_png (tex, file);
+}
+
 /* The message dialog a window shows, if any; closed when found. */
 static char *
 take_dialog_text (MsWindow *win)
@@ -140,6 +164,7 @@ test_import_messages (void)
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.show-problems", NULL));
   test_ui_iterate (300);
+  shot (GTK_WIDGET (win), "import-problems");
   row = find_label (GTK_WIDGET (win->problems), "if_impl: every branch is imported");
   g_assert_nonnull (row);
   g_assert_nonnull (find_label (GTK_WIDGET (win->problems), "ifimpl.ml:6:3"));
@@ -284,6 +309,7 @@ test_enter_adds_at_free_place (void)
   test_ui_iterate (100);
   xdotool ("type", "--window", xid, "--delay", "40", "main", NULL);
   test_ui_iterate (400);
+  shot (GTK_WIDGET (win), "palette-main");
   xdotool ("key", "--window", xid, "Return", NULL);
   test_ui_iterate (300);
   g_assert_cmpuint (ms_document_get_n_devices (doc), ==, n + 1);
@@ -307,6 +333,62 @@ test_enter_adds_at_free_place (void)
   g_assert_false (overlaps (win->canvas, second));
   g_assert_cmpfloat (d2->x, >, d1->x);
   g_assert_cmpfloat (d2->y, ==, d1->y);
+  shot (GTK_WIDGET (win), "added-beside");
+  close_window (win);
+}
+
+/* The top-level dialog of win, or NULL. */
+static GtkWidget *
+find_dialog (MsWindow *win)
+{
+  GListModel *tops = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (tops); i++)
+    {
+      g_autoptr(GtkWindow) w = g_list_model_get_item (tops, i);
+      if (ADW_IS_MESSAGE_DIALOG (w) && gtk_window_get_transient_for (w) == GTK_WINDOW (win))
+        return GTK_WIDGET (w);
+    }
+  return NULL;
+}
+
+/* An application aimed at hvt: the build pane says what Build & Run does
+ * and offers the exports; the CI dialog lists the targets compactly. */
+static void
+test_other_target (void)
+{
+  g_autoptr(GError) error = NULL;
+  MsWindow *win = new_window ();
+  GtkWidget *dialog, *flow;
+  int min_h, nat_h;
+
+  g_assert_true (ms_window_open_example (win, "hello", &error));
+  g_assert_true (ms_document_set_setting (ms_window_get_document (win), "target", "hvt", &error));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.show-build", NULL));
+  test_ui_iterate (1500);
+  g_assert_nonnull (find_label (GTK_WIDGET (win->build_panel), "which Build & Run does not build"));
+  shot (GTK_WIDGET (win), "build-hvt");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.export-ci", NULL));
+  test_ui_iterate (400);
+  dialog = find_dialog (win);
+  g_assert_nonnull (dialog);
+  shot (dialog, "ci-dialog");
+  /* every target on a few compact rows: the list is no taller than the
+   * rows it needs (it used to leave large empty gaps) */
+  flow = test_ui_find_type (dialog, GTK_TYPE_FLOW_BOX);
+  g_assert_nonnull (flow);
+  gtk_widget_measure (flow, GTK_ORIENTATION_VERTICAL, gtk_widget_get_width (flow), &min_h, &nat_h, NULL, NULL);
+  g_test_message ("CI targets: %d x %d, needs %d", gtk_widget_get_width (flow), gtk_widget_get_height (flow), nat_h);
+  /* and the dialog is not taller than its parts: heading, body, targets
+   * and buttons, with room for margins */
+  {
+    int dmin, dnat;
+    gtk_widget_measure (dialog, GTK_ORIENTATION_VERTICAL, gtk_widget_get_width (dialog), &dmin, &dnat, NULL, NULL);
+    g_test_message ("CI dialog: %d x %d, needs %d", gtk_widget_get_width (dialog), gtk_widget_get_height (dialog), dnat);
+    g_assert_cmpint (gtk_widget_get_height (dialog), <=, nat_h + 260);
+  }
+  gtk_window_destroy (GTK_WINDOW (dialog));
   close_window (win);
 }
 
@@ -441,6 +523,8 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   gtk_init ();
   adw_init ();
+  /* pages switch at once: what a test (or a screenshot) sees is the end state */
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
   if (!GDK_IS_X11_DISPLAY (gdk_display_get_default ()) || g_find_program_in_path ("xdotool") == NULL)
     {
       g_printerr ("test-newcomer needs an X display and xdotool\n");
@@ -456,6 +540,7 @@ main (int argc, char **argv)
   g_test_add_func ("/newcomer/enter-adds-at-free-place", test_enter_adds_at_free_place);
   g_test_add_func ("/newcomer/dark-warning-badge", test_dark_warning_badge);
   g_test_add_func ("/newcomer/inspector-waits", test_inspector_waits);
+  g_test_add_func ("/newcomer/other-target", test_other_target);
   status = g_test_run ();
   g_object_unref (app);
   return status;
