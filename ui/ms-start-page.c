@@ -56,6 +56,20 @@ on_recent_activated (GtkListBoxRow *row, MsStartPage *self)
   g_signal_emit (self, signals[SIGNAL_OPEN_RECENT], 0, file);
 }
 
+char *
+ms_start_page_display_path (const char *path)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autofree char *display = g_file_get_parse_name (file);
+  const char *home = g_get_home_dir ();
+  gsize n = home ? strlen (home) : 0;
+
+  /* "~/…" as the header bar writes it, and as people say it */
+  if (n > 1 && g_str_has_prefix (display, home) && (display[n] == '/' || display[n] == '\0'))
+    return g_strconcat ("~", display + n, NULL);
+  return g_steal_pointer (&display);
+}
+
 void
 ms_start_page_refresh (MsStartPage *self)
 {
@@ -75,7 +89,7 @@ ms_start_page_refresh (MsStartPage *self)
       GtkRecentInfo *info = l->data;
       const char *uri = gtk_recent_info_get_uri (info);
       g_autoptr(GFile) file = NULL;
-      g_autofree char *path = NULL, *base = NULL, *dir = NULL, *title = NULL, *subtitle = NULL;
+      g_autofree char *path = NULL, *base = NULL, *dir = NULL, *title = NULL, *subtitle = NULL, *shown_dir = NULL;
       GtkWidget *row, *arrow;
 
       if (!g_str_has_suffix (uri, MS_STORE_EXTENSION) || !gtk_recent_info_exists (info))
@@ -88,7 +102,8 @@ ms_start_page_refresh (MsStartPage *self)
       dir = g_path_get_dirname (path);
       base[strlen (base) - strlen (MS_STORE_EXTENSION)] = '\0';
       title = g_markup_escape_text (base, -1);
-      subtitle = g_markup_escape_text (dir, -1);
+      shown_dir = ms_start_page_display_path (dir);
+      subtitle = g_markup_escape_text (shown_dir, -1);
 
       row = adw_action_row_new ();
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);

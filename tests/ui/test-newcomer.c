@@ -11,6 +11,8 @@
  *   - the warning badge of a card is readable in the dark style;
  *   - a window opening on a project never shows the inspector's
  *     "No Project" page while the project is there;
+ *   - Recent Projects show "~/…" paths, as the header bar;
+ *   - the Export CI Files dialog has no empty gaps;
  *   - ms_placement_find_free, the rule behind the placement.
  */
 #include <gdk/x11/gdkx.h>
@@ -480,6 +482,36 @@ test_inspector_waits (void)
   close_window (win);
 }
 
+/* Recent projects read "~/…" as the header bar does, not the whole path. */
+static void
+test_recent_tilde (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *p = NULL;
+  MsWindow *win = new_window ();
+  GtkWidget *label;
+
+  g_assert_true (ms_window_open_example (win, "noop", &error));
+  test_ui_iterate (200);
+  close_window (win);
+
+  win = new_window ();
+  ms_start_page_refresh (win->start_page);
+  test_ui_iterate (300);
+  shot (GTK_WIDGET (win), "start-page");
+  /* the projects live under XDG_DATA_HOME, inside HOME (both the test's folder) */
+  label = find_label (GTK_WIDGET (win->start_page), "~/mirage-studio/projects/noop");
+  g_assert_nonnull (label);
+  g_assert_null (find_label (GTK_WIDGET (win->start_page), tmpdir));
+  close_window (win);
+
+  p = ms_start_page_display_path ("/somewhere/else");
+  g_assert_cmpstr (p, ==, "/somewhere/else");
+  g_clear_pointer (&p, g_free);
+  p = ms_start_page_display_path (g_get_home_dir ());
+  g_assert_cmpstr (p, ==, "~");
+}
+
 /* The placement rule on its own. */
 static void
 test_placement (void)
@@ -520,6 +552,7 @@ main (int argc, char **argv)
 
   tmpdir = g_dir_make_tmp ("ms-newcomer-XXXXXX", NULL);
   g_setenv ("XDG_DATA_HOME", tmpdir, TRUE);
+  g_setenv ("HOME", tmpdir, TRUE);
   g_test_init (&argc, &argv, NULL);
   gtk_init ();
   adw_init ();
@@ -541,6 +574,7 @@ main (int argc, char **argv)
   g_test_add_func ("/newcomer/dark-warning-badge", test_dark_warning_badge);
   g_test_add_func ("/newcomer/inspector-waits", test_inspector_waits);
   g_test_add_func ("/newcomer/other-target", test_other_target);
+  g_test_add_func ("/newcomer/recent-tilde", test_recent_tilde);
   status = g_test_run ();
   g_object_unref (app);
   return status;
