@@ -13,6 +13,7 @@
  *     "No Project" page while the project is there;
  *   - Recent Projects show "~/…" paths, as the header bar;
  *   - the Export CI Files dialog has no empty gaps;
+ *   - F1 opens the user guide, About links to the project and MirageOS;
  *   - ms_placement_find_free, the rule behind the placement.
  */
 #include <gdk/x11/gdkx.h>
@@ -21,6 +22,7 @@
 
 #include "ms-canvas-private.h"
 #include "ms-check.h"
+#include "ms-help.h"
 #include "ms-placement.h"
 #include "ms-store.h"
 #include "ms-window-private.h"
@@ -512,6 +514,68 @@ test_recent_tilde (void)
   g_assert_cmpstr (p, ==, "~");
 }
 
+/* F1 opens the user guide: the text of docs/studio.md, its Markdown
+ * marks removed; About links to the project, its issues and MirageOS. */
+static void
+test_help (void)
+{
+  g_autofree char *xid = NULL;
+  g_autofree char *guide = NULL, *md = NULL;
+  g_autofree char *md_path = g_build_filename (g_getenv ("MS_TEST_SRCDIR"), "..", "..", "docs", "studio.md", NULL);
+  MsWindow *win = new_window ();
+  GtkWindow *help = NULL;
+  GList *tops;
+
+  /* the guide is the docs' text */
+  g_assert_true (g_file_get_contents (md_path, &md, NULL, NULL));
+  guide = ms_help_get_text ();
+  g_assert_true (g_str_has_prefix (guide, "The studio\n"));
+  g_assert_nonnull (strstr (guide, "Keyboard"));
+  g_assert_null (strstr (guide, "## "));
+  g_assert_null (strstr (guide, "**"));
+
+  xid = g_strdup_printf ("%lu", (gulong) gdk_x11_surface_get_xid (gtk_native_get_surface (GTK_NATIVE (win))));
+  xdotool ("key", "--window", xid, "F1", NULL);
+  test_ui_iterate (400);
+  tops = gtk_window_list_toplevels ();
+  for (GList *l = tops; l != NULL; l = l->next)
+    if (g_strcmp0 (gtk_window_get_title (l->data), "Mirage Studio Guide") == 0)
+      help = l->data;
+  g_list_free (tops);
+  g_assert_nonnull (help);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (help)));
+  {
+    GtkWidget *view = test_ui_find_type (GTK_WIDGET (help), GTK_TYPE_TEXT_VIEW);
+    GtkTextBuffer *buf = gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
+    GtkTextIter a, b;
+    g_autofree char *shown = NULL;
+    gtk_text_buffer_get_bounds (buf, &a, &b);
+    shown = gtk_text_buffer_get_text (buf, &a, &b, FALSE);
+    g_assert_cmpstr (shown, ==, guide);
+  }
+  shot (GTK_WIDGET (help), "help");
+  gtk_window_destroy (help);
+
+  /* About: website, issues and MirageOS */
+  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (app), "about"));
+  g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
+  test_ui_iterate (300);
+  {
+    AdwAboutWindow *about = NULL;
+    tops = gtk_window_list_toplevels ();
+    for (GList *l = tops; l != NULL; l = l->next)
+      if (ADW_IS_ABOUT_WINDOW (l->data))
+        about = l->data;
+    g_list_free (tops);
+    g_assert_nonnull (about);
+    g_assert_cmpstr (adw_about_window_get_website (about), ==, "https://github.com/miragestudio/Studio");
+    g_assert_cmpstr (adw_about_window_get_issue_url (about), ==, "https://github.com/miragestudio/Studio/issues");
+    shot (GTK_WIDGET (about), "about");
+    gtk_window_destroy (GTK_WINDOW (about));
+  }
+  close_window (win);
+}
+
 /* The placement rule on its own. */
 static void
 test_placement (void)
@@ -575,6 +639,7 @@ main (int argc, char **argv)
   g_test_add_func ("/newcomer/inspector-waits", test_inspector_waits);
   g_test_add_func ("/newcomer/other-target", test_other_target);
   g_test_add_func ("/newcomer/recent-tilde", test_recent_tilde);
+  g_test_add_func ("/newcomer/help", test_help);
   status = g_test_run ();
   g_object_unref (app);
   return status;
