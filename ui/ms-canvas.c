@@ -8,6 +8,7 @@
 #include "ms-placement.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 
 #include "ms-fragment.h"
 
@@ -836,15 +837,16 @@ ms_canvas_reveal (MsCanvas *self, guint device, const char *port)
   _ms_canvas_set_offset (self, c->x + c->w / 2 - w / 2, c->y + c->h / 2 - h / 2);
 }
 
-guint
-ms_canvas_add_at_center (MsCanvas *self, const char *ctor)
+/* Adds ctor at a free place near (at_x, at_y) in canvas units, or, when
+ * at_x is NaN, near the selection or the view's centre. */
+static guint
+add_near (MsCanvas *self, const char *ctor, double at_x, double at_y)
 {
   g_autoptr(GError) error = NULL;
   graphene_rect_t vis;
   MsCanvasCard *c;
   guint id;
 
-  g_return_val_if_fail (MS_IS_CANVAS (self), 0);
   if (self->doc == NULL)
     return 0;
   _ms_canvas_visible_area (self, &vis);
@@ -857,7 +859,7 @@ ms_canvas_add_at_center (MsCanvas *self, const char *ctor)
       MsCanvasCard *card = _ms_canvas_card_new (self->doc, ms_document_get_device (self->doc, id));
       double want_x = vis.origin.x + vis.size.width / 2 - card->w / 2, want_y = vis.origin.y + vis.size.height / 2 - 48;
       double x, y;
-      gboolean beside = FALSE;
+      gboolean beside = !isnan (at_x);   /* a point was given: no other wish */
 
       for (guint i = 0; i < self->cards->len; i++)
         {
@@ -866,12 +868,17 @@ ms_canvas_add_at_center (MsCanvas *self, const char *ctor)
           if (o->id == id)
             continue;
           g_array_append_val (taken, r);
-          if (o->selected && !beside)
+          if (o->selected && !beside && isnan (at_x))
             {
               want_x = o->x + o->w + 2 * MS_CANVAS_GRID;
               want_y = o->y;
               beside = TRUE;
             }
+        }
+      if (!isnan (at_x))
+        {
+          want_x = at_x - card->w / 2;
+          want_y = at_y - MS_CANVAS_HEADER / 2;
         }
       ms_placement_find_free ((graphene_rect_t *) (void *) taken->data, taken->len, card->w, card->h,
                               want_x, want_y, MS_CANVAS_GRID, &x, &y);
@@ -886,6 +893,20 @@ ms_canvas_add_at_center (MsCanvas *self, const char *ctor)
   if ((c = _ms_canvas_lookup (self, id)) != NULL)
     ms_canvas_select (self, &id, 1);
   return id;
+}
+
+guint
+ms_canvas_add_at_center (MsCanvas *self, const char *ctor)
+{
+  g_return_val_if_fail (MS_IS_CANVAS (self), 0);
+  return add_near (self, ctor, NAN, NAN);
+}
+
+guint
+ms_canvas_add_at (MsCanvas *self, const char *ctor, double x, double y)
+{
+  g_return_val_if_fail (MS_IS_CANVAS (self), 0);
+  return add_near (self, ctor, x / self->zoom + self->off_x, y / self->zoom + self->off_y);
 }
 
 /* ---- zoom ----------------------------------------------------------------------- */
@@ -1499,10 +1520,11 @@ ms_canvas_size_allocate (GtkWidget *widget, int width, int height, int baseline)
   if ((self->fit_pending || (self->auto_fit && (width != self->alloc_w || height != self->alloc_h)))
       && width > 0 && height > 0)
     ms_canvas_zoom_to_fit (self);
-  if (self->quick_add != NULL && gtk_widget_get_visible (self->quick_add))
-    gtk_popover_present (GTK_POPOVER (self->quick_add));
-  if (self->context_menu != NULL && gtk_widget_get_visible (self->context_menu))
-    gtk_popover_present (GTK_POPOVER (self->context_menu));
+  /* every popover on the canvas: quick add, context menu, and the ones
+   * others attach (ms-add-popover.c) */
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    if (GTK_IS_POPOVER (c) && gtk_widget_get_visible (c))
+      gtk_popover_present (GTK_POPOVER (c));
   if (!self->a11y_dirty && width == self->alloc_w && height == self->alloc_h)
     return;
   self->a11y_dirty = FALSE;

@@ -16,6 +16,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "ms-add-popover.h"
 #include "ms-check.h"
 #include "ms-config.h"
 #include "ms-import.h"
@@ -780,6 +781,7 @@ ms_window_init (MsWindow *self)
   g_signal_connect (self->inspector, "toast", G_CALLBACK (on_toast), self);
   g_signal_connect (self->inspector, "reveal", G_CALLBACK (on_inspector_reveal), self);
   g_signal_connect (self->palette, "add-device", G_CALLBACK (on_add_device), self);
+  ms_add_popover_attach (self->canvas);   /* Shift+A: add a device at the pointer */
   g_signal_connect (self->problems, "problem-activated", G_CALLBACK (on_problem_activated), self);
   g_signal_connect (self->palette_flap, "notify::reveal-flap", G_CALLBACK (on_flap_revealed), self);
   g_signal_connect (self->inspector_flap, "notify::reveal-flap", G_CALLBACK (on_flap_revealed), self);

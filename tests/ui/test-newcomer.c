@@ -14,6 +14,7 @@
  *   - Recent Projects show "~/…" paths, as the header bar;
  *   - the Export CI Files dialog has no empty gaps;
  *   - F1 opens the user guide, About links to the project and MirageOS;
+ *   - Shift+A opens "Add device" at the pointer and adds there;
  *   - ms_placement_find_free, the rule behind the placement.
  */
 #include <gdk/x11/gdkx.h>
@@ -576,6 +577,66 @@ test_help (void)
   close_window (win);
 }
 
+/* Shift+A over the canvas opens "Add device" at the pointer: typing a name
+ * and Enter adds it there, clear of other cards, in one undo step. */
+static void
+test_add_at_pointer (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *xid = NULL, *sx = NULL, *sy = NULL;
+  MsWindow *win = new_window ();
+  MsDocument *doc;
+  GtkWidget *popover;
+  graphene_point_t in = GRAPHENE_POINT_INIT (300, 200), out;
+  double sfx = 0, sfy = 0, cx, cy;
+  guint n, id;
+  const MsDevice *d;
+
+  g_assert_true (ms_window_open_example (win, "noop", &error));
+  doc = ms_window_get_document (win);
+  test_ui_iterate (300);
+  ms_canvas_set_zoom (win->canvas, 1.0);
+  test_ui_iterate (100);
+  n = ms_document_get_n_devices (doc);
+  xid = g_strdup_printf ("%lu", (gulong) gdk_x11_surface_get_xid (gtk_native_get_surface (GTK_NATIVE (win))));
+  /* the pointer at (300, 200) of the canvas */
+  g_assert_true (gtk_widget_compute_point (GTK_WIDGET (win->canvas), GTK_WIDGET (win), &in, &out));
+  gtk_native_get_surface_transform (GTK_NATIVE (win), &sfx, &sfy);
+  sx = g_strdup_printf ("%d", (int) (out.x + sfx));
+  sy = g_strdup_printf ("%d", (int) (out.y + sfy));
+  gtk_widget_grab_focus (GTK_WIDGET (win->canvas));
+  xdotool ("mousemove", "--window", xid, sx, sy, NULL);
+  xdotool ("mousemove", "--window", xid, sx, sy, NULL);
+  xdotool ("key", "--window", xid, "shift+a", NULL);
+  test_ui_iterate (300);
+  popover = NULL;
+  for (GtkWidget *c = gtk_widget_get_first_child (GTK_WIDGET (win->canvas)); c; c = gtk_widget_get_next_sibling (c))
+    if (GTK_IS_POPOVER (c) && gtk_widget_get_visible (c) && test_ui_find_type (c, MS_TYPE_PALETTE))
+      popover = c;
+  g_assert_nonnull (popover);
+  xdotool ("type", "--window", xid, "--delay", "40", "crunch", NULL);
+  test_ui_iterate (400);
+  shot (popover, "add-popover");
+  xdotool ("key", "--window", xid, "Return", NULL);
+  test_ui_iterate (300);
+  g_assert_false (gtk_widget_get_visible (popover));
+  g_assert_cmpuint (ms_document_get_n_devices (doc), ==, n + 1);
+  id = newest_device (doc);
+  d = ms_document_get_device (doc, id);
+  g_assert_cmpstr (d->ctor, ==, "crunch");
+  g_assert_false (overlaps (win->canvas, id));
+  /* near the pointer: the pointer's canvas point is within a card's reach */
+  cx = 300 / win->canvas->zoom + win->canvas->off_x;
+  cy = 200 / win->canvas->zoom + win->canvas->off_y;
+  g_assert_cmpfloat (fabs (d->x + MS_CANVAS_CARD_WIDTH / 2 - cx), <, 2 * MS_CANVAS_CARD_WIDTH);
+  g_assert_cmpfloat (fabs (d->y - cy), <, 200);
+  /* one undo step takes it away */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.undo", NULL));
+  test_ui_iterate (100);
+  g_assert_cmpuint (ms_document_get_n_devices (doc), ==, n);
+  close_window (win);
+}
+
 /* The placement rule on its own. */
 static void
 test_placement (void)
@@ -640,6 +701,7 @@ main (int argc, char **argv)
   g_test_add_func ("/newcomer/other-target", test_other_target);
   g_test_add_func ("/newcomer/recent-tilde", test_recent_tilde);
   g_test_add_func ("/newcomer/help", test_help);
+  g_test_add_func ("/newcomer/add-at-pointer", test_add_at_pointer);
   status = g_test_run ();
   g_object_unref (app);
   return status;
