@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "ms-config.h"
+#include "ms-example-thumb.h"
 #include "ms-paths.h"
 #include "ms-store.h"
 
@@ -135,9 +136,10 @@ compare_names (gconstpointer a, gconstpointer b)
 }
 
 static GtkWidget *
-example_card (const char *name, const char *description)
+example_card (const char *name, const char *description, const char *config)
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *thumb = ms_example_thumb_new (config);
   GtkWidget *title = gtk_label_new (name);
   GtkWidget *desc = gtk_label_new (description);
   GtkWidget *child = gtk_flow_box_child_new ();
@@ -159,6 +161,7 @@ example_card (const char *name, const char *description)
   gtk_widget_set_vexpand (desc, TRUE);
   gtk_widget_add_css_class (desc, "dim-label");
   gtk_widget_add_css_class (desc, "caption");
+  gtk_box_append (GTK_BOX (box), thumb);
   gtk_box_append (GTK_BOX (box), title);
   gtk_box_append (GTK_BOX (box), desc);
 
@@ -193,12 +196,13 @@ load_examples (MsStartPage *self)
     {
       const char *n = names->pdata[i];
       g_autofree char *file = g_build_filename (dir, n, "description", NULL);
+      g_autofree char *config = g_build_filename (dir, n, "config.ml", NULL);
       g_autofree char *text = NULL;
 
       if (!g_file_get_contents (file, &text, NULL, NULL))
         text = g_strdup ("");
       g_strstrip (text);
-      gtk_flow_box_append (self->examples_box, example_card (n, text));
+      gtk_flow_box_append (self->examples_box, example_card (n, text, config));
     }
 }
 

@@ -11,7 +11,8 @@
  *   - the warning badge of a card is readable in the dark style;
  *   - a window opening on a project never shows the inspector's
  *     "No Project" page while the project is there;
- *   - Recent Projects show "~/…" paths, as the header bar;
+ *   - Recent Projects show "~/…" paths, as the header bar; the examples
+ *     have pictures of their graphs;
  *   - the Export CI Files dialog has no empty gaps;
  *   - F1 opens the user guide, About links to the project and MirageOS;
  *   - Shift+A opens "Add device" at the pointer and adds there;
@@ -23,6 +24,7 @@
 
 #include "ms-canvas-private.h"
 #include "ms-check.h"
+#include "ms-example-thumb.h"
 #include "ms-help.h"
 #include "ms-placement.h"
 #include "ms-store.h"
@@ -506,6 +508,29 @@ test_recent_tilde (void)
   label = find_label (GTK_WIDGET (win->start_page), "~/mirage-studio/projects/noop");
   g_assert_nonnull (label);
   g_assert_null (find_label (GTK_WIDGET (win->start_page), tmpdir));
+
+  /* each example's card has a picture of its graph: noop's one device */
+  {
+    g_autoptr(GPtrArray) thumbs = g_ptr_array_new ();
+    GtkWidget *flow = test_ui_find_type (GTK_WIDGET (win->start_page), GTK_TYPE_FLOW_BOX);
+    guint noop = 0, network = 0;
+    for (GtkWidget *c = gtk_widget_get_first_child (flow); c; c = gtk_widget_get_next_sibling (c))
+      {
+        const char *name = g_object_get_data (G_OBJECT (c), "example");
+        GtkWidget *thumb = test_ui_find_type (c, GTK_TYPE_DRAWING_AREA);
+        g_assert_nonnull (thumb);
+        g_assert_true (gtk_widget_has_css_class (thumb, "ms-example-thumb"));
+        g_assert_cmpuint (ms_example_thumb_get_n_devices (thumb), >, 0);
+        if (g_strcmp0 (name, "noop") == 0)
+          noop = ms_example_thumb_get_n_devices (thumb);
+        if (g_strcmp0 (name, "network") == 0)
+          network = ms_example_thumb_get_n_devices (thumb);
+      }
+    g_assert_cmpuint (noop, ==, 1);
+    g_assert_cmpuint (network, >=, 3);
+    test_ui_iterate (200);
+    shot (GTK_WIDGET (win), "start-page-thumbs");
+  }
   close_window (win);
 
   p = ms_start_page_display_path ("/somewhere/else");
