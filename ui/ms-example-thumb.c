@@ -4,7 +4,9 @@
  * laid out with the canvas's layout (graphviz dot, dependencies on the
  * left); the picture is those boxes and wires scaled into the thumbnail,
  * in the theme's foreground at low alpha so it reads in both styles. It
- * is a sketch of the shape of the graph, not the canvas: no text.
+ * is a sketch of the shape of the graph, not the canvas: no text. The
+ * import waits for an idle after the card is first drawn, one card at a
+ * time, so the start page appears at once.
  */
 #include "ms-example-thumb.h"
 
@@ -18,6 +20,8 @@
 
 typedef struct {
   char *path;
+  GtkWidget *area;   /* not owned: the data hangs on it */
+  guint idle;        /* the import to come, after the frame that shows the card */
   gboolean made;
   GArray *nodes;     /* MsLayoutNode, laid out */
   GArray *edges;     /* MsLayoutEdge */
@@ -30,6 +34,7 @@ thumb_free (gpointer data)
   Thumb *t = data;
 
   g_free (t->path);
+  g_clear_handle_id (&t->idle, g_source_remove);
   g_clear_pointer (&t->nodes, g_array_unref);
   g_clear_pointer (&t->edges, g_array_unref);
   g_clear_pointer (&t->ids, g_ptr_array_unref);
@@ -85,6 +90,18 @@ make (Thumb *t)
     g_array_set_size (t->nodes, 0);
 }
 
+static gboolean
+make_idle (gpointer data)
+{
+  Thumb *t = data;
+
+  t->idle = 0;
+  if (!t->made)
+    make (t);
+  gtk_widget_queue_draw (t->area);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 draw (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer data)
 {
@@ -92,8 +109,13 @@ draw (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer data)
   GdkRGBA fg;
   double maxx = 1, maxy = 1, s, ox, oy;
 
+  /* the start page's first frame does not wait for a dozen imports */
   if (!t->made)
-    make (t);
+    {
+      if (t->idle == 0)
+        t->idle = g_idle_add_full (G_PRIORITY_LOW, make_idle, t, NULL);
+      return;
+    }
   if (t->nodes->len == 0)
     return;
   G_GNUC_BEGIN_IGNORE_DEPRECATIONS
@@ -148,6 +170,7 @@ ms_example_thumb_new (const char *config_path)
   Thumb *t = g_new0 (Thumb, 1);
 
   t->path = g_strdup (config_path);
+  t->area = area;
   g_object_set_data_full (G_OBJECT (area), "ms-example-thumb", t, thumb_free);
   gtk_drawing_area_set_content_width (GTK_DRAWING_AREA (area), THUMB_W);
   gtk_drawing_area_set_content_height (GTK_DRAWING_AREA (area), THUMB_H);
