@@ -860,6 +860,7 @@ add_near (MsCanvas *self, const char *ctor, double at_x, double at_y)
       double want_x = vis.origin.x + vis.size.width / 2 - card->w / 2, want_y = vis.origin.y + vis.size.height / 2 - 48;
       double x, y;
       gboolean beside = !isnan (at_x);   /* a point was given: no other wish */
+      guint feeder = 0;                  /* the selected card it is put beside */
 
       for (guint i = 0; i < self->cards->len; i++)
         {
@@ -873,6 +874,7 @@ add_near (MsCanvas *self, const char *ctor, double at_x, double at_y)
               want_x = o->x + o->w + 2 * MS_CANVAS_GRID;
               want_y = o->y;
               beside = TRUE;
+              feeder = o->id;
             }
         }
       if (!isnan (at_x))
@@ -882,6 +884,14 @@ add_near (MsCanvas *self, const char *ctor, double at_x, double at_y)
         }
       ms_placement_find_free ((graphene_rect_t *) (void *) taken->data, taken->len, card->w, card->h,
                               want_x, want_y, MS_CANVAS_GRID, &x, &y);
+      /* put beside a selected card, it takes that card's output on its
+       * first free input that fits: the chain grows left to right */
+      for (guint p = 0; feeder != 0 && p < card->n_ports; p++)
+        if (ms_check_connection (self->doc, feeder, id, card->ports[p].name, NULL))
+          {
+            ms_document_connect (self->doc, feeder, id, card->ports[p].name, error ? NULL : &error);
+            break;
+          }
       _ms_canvas_card_free (card);
       ms_document_move_device (self->doc, id, x, y, error ? NULL : &error);
     }

@@ -7,7 +7,8 @@
  *   - the Problems badge is red with errors, yellow with warnings only;
  *   - typing a name in the palette and pressing Enter adds that device (not
  *     a description match), at a free place near the view's centre, and
- *     the next one beside the selection: never on top of another card;
+ *     the next one beside the selection, wired to it when it fits: never
+ *     on top of another card;
  *   - the warning badge of a card is readable in the dark style;
  *   - a window opening on a project never shows the inspector's
  *     "No Project" page while the project is there;
@@ -341,6 +342,31 @@ test_enter_adds_at_free_place (void)
   g_assert_cmpfloat (d2->x, >, d1->x);
   g_assert_cmpfloat (d2->y, ==, d1->y);
   shot (GTK_WIDGET (win), "added-beside");
+
+  /* beside a selected card, a device that takes its output is wired to it */
+  {
+    guint disk = ms_document_find_device (doc, "disk")->id, third;
+    GPtrArray *in;
+    ms_canvas_select (win->canvas, &disk, 1);
+    ms_palette_focus_search (win->palette);
+    test_ui_iterate (100);
+    xdotool ("type", "--window", xid, "--delay", "40", "ccm_block", NULL);
+    test_ui_iterate (400);
+    xdotool ("key", "--window", xid, "Return", NULL);
+    test_ui_iterate (300);
+    third = newest_device (doc);
+    g_assert_cmpstr (ms_document_get_device (doc, third)->ctor, ==, "ccm_block");
+    g_assert_false (overlaps (win->canvas, third));
+    in = ms_document_get_inputs (doc, third);
+    g_assert_nonnull (in);
+    g_assert_cmpuint (in->len, ==, 1);
+    g_assert_cmpuint (((const MsConnection *) in->pdata[0])->source, ==, disk);
+    /* one undo step takes the device and its wire away */
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.undo", NULL));
+    test_ui_iterate (100);
+    g_assert_null (ms_document_get_device (doc, third));
+    g_assert_cmpuint (ms_document_get_connections (doc)->len, ==, 0);
+  }
   close_window (win);
 }
 
