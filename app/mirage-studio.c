@@ -3,6 +3,7 @@
 #include <locale.h>
 
 #include "ms-config.h"
+#include "ms-paths.h"
 #include "ms-studio-application.h"
 
 int
@@ -17,8 +18,8 @@ main (int argc, char *argv[])
     g_setenv ("GDK_DEBUG", "gl-disable", FALSE);
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, MS_LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  /* the build tree's catalogues when run from it, as the data files */
+  ms_paths_bind_textdomain ();
   textdomain (GETTEXT_PACKAGE);
 
   app = ms_studio_application_new ();

@@ -10,11 +10,13 @@
  */
 #include "mstudio-private.h"
 
+#include <locale.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "ms-config.h"
+#include "ms-paths.h"
 #include "ms-store.h"
 #include "ms-text.h"
 #include "ms-value.h"
@@ -407,6 +409,12 @@ int
 main (int argc, char **argv)
 {
   g_set_prgname ("mstudio");
+  /* The core's messages (diagnostics, value checks) speak the user's
+   * language; numbers, dates and collation stay "C", so that generated
+   * config.ml, C code and JSON never depend on the locale. */
+  setlocale (LC_MESSAGES, "");
+  setlocale (LC_CTYPE, "");
+  ms_paths_bind_textdomain ();
 
   if (argc < 2)
     {

@@ -9,6 +9,9 @@
  */
 #include "ms-check.h"
 
+#include "ms-config.h"   /* GETTEXT_PACKAGE, for glib/gi18n-lib.h */
+#include <glib/gi18n-lib.h>
+
 #include "ms-eval.h"
 #include "ms-value.h"
 #include "ms-version.h"
@@ -247,7 +250,7 @@ unify_connection (Check *c, const MsDevice *src, const MsDevice *dst, const char
   if (idx < 0)
     {
       if (why)
-        *why = g_strdup_printf ("%s has no parameter “%s”", dst->name, param);
+        *why = g_strdup_printf (_("%s has no parameter “%s”"), dst->name, param);
       return FALSE;
     }
   expected = ms_type_instantiate (&g_array_index (ds->sig->params, MsType, idx), ds->base);
@@ -255,7 +258,7 @@ unify_connection (Check *c, const MsDevice *src, const MsDevice *dst, const char
   if (ms_unifier_unify (c->u, c->cat, &expected, &found, &reason))
     return TRUE;
   if (why)
-    *why = g_strdup_printf ("%s from %s (%s)", reason, src->name, src->ctor);
+    *why = g_strdup_printf (_("%s from %s (%s)"), reason, src->name, src->ctor);
   return FALSE;
 }
 
@@ -338,8 +341,8 @@ check_value (Check *c, const MsDevice *d, const char *option, const char *type,
       if (a == NULL)
         {
           diag = add (c, MS_DIAG_UNKNOWN_ARG_REFERENCE, MS_SEVERITY_ERROR, d,
-                      "refers to the runtime argument “%s”, which no main or impl device declares; "
-                      "declare it (e.g. args='%s:%s=...') on the device that reads it",
+                      _("refers to the runtime argument “%s”, which no main or impl device declares; "
+                      "declare it (e.g. args='%s:%s=...') on the device that reads it"),
                       value, value, type + 4);
           if (diag)
             diag->option = g_strdup (option);
@@ -347,7 +350,7 @@ check_value (Check *c, const MsDevice *d, const char *option, const char *type,
       else if (g_strcmp0 (a->type, type + 4) != 0)
         {
           diag = add (c, MS_DIAG_INVALID_VALUE, MS_SEVERITY_ERROR, d,
-                      "refers to the runtime argument “%s” of type %s, but needs one of type %s",
+                      _("refers to the runtime argument “%s” of type %s, but needs one of type %s"),
                       value, a->type, type + 4);
           if (diag)
             diag->option = g_strdup (option);
@@ -373,7 +376,7 @@ check_devices (Check *c)
       if (first != NULL && first != d)
         {
           diag = add (c, MS_DIAG_DUPLICATE_NAME, MS_SEVERITY_ERROR, d,
-                      "the name “%s” is used by two devices (%s and %s); names must be unique",
+                      _("the name “%s” is used by two devices (%s and %s); names must be unique"),
                       d->name, first->ctor, d->ctor);
           if (diag)
             {
@@ -385,20 +388,20 @@ check_devices (Check *c)
         add (c, MS_DIAG_INVALID_NAME, MS_SEVERITY_ERROR, d, "%s", why);
       else if (ms_catalog_name_is_taken (c->cat, d->name))
         add (c, MS_DIAG_INVALID_NAME, MS_SEVERITY_ERROR, d,
-             "“%s” would hide Mirage's own %s in config.ml; rename the device", d->name, d->name);
+             _("“%s” would hide Mirage's own %s in config.ml; rename the device"), d->name, d->name);
 
       if (ctor == NULL)
         {
           add (c, MS_DIAG_UNKNOWN_CONSTRUCTOR, MS_SEVERITY_ERROR, d,
-               "“%s” is not a device of the Mirage %s catalog", d->ctor,
+               _("“%s” is not a device of the Mirage %s catalog"), d->ctor,
                ms_catalog_get_mirage_version (c->cat));
           continue;
         }
       if (ctor->kind == MS_CTOR_INTERNAL)
         add (c, MS_DIAG_INTERNAL_DEVICE, MS_SEVERITY_WARNING, d,
-             "%s is an internal building block that config.ml cannot name directly", ctor->name);
+             _("%s is an internal building block that config.ml cannot name directly"), ctor->name);
       if (ctor->deprecated != NULL)
-        add (c, MS_DIAG_DEPRECATED, MS_SEVERITY_WARNING, d, "%s is deprecated: %s", ctor->name, ctor->deprecated);
+        add (c, MS_DIAG_DEPRECATED, MS_SEVERITY_WARNING, d, _("%s is deprecated: %s"), ctor->name, ctor->deprecated);
 
       /* options (a custom device's fields are checked below instead) */
       if (d->custom == NULL)
@@ -427,7 +430,7 @@ check_devices (Check *c)
             if (opt == NULL)
               {
                 diag = add (c, MS_DIAG_UNKNOWN_OPTION, MS_SEVERITY_ERROR, d,
-                            "%s has no option “%s”", ctor->name, names[j]);
+                            _("%s has no option “%s”"), ctor->name, names[j]);
                 if (diag)
                   diag->option = g_strdup (names[j]);
                 continue;
@@ -443,7 +446,7 @@ check_devices (Check *c)
               {
                 g_autofree char *what = ms_value_type_describe (opt->type);
                 diag = add (c, MS_DIAG_MISSING_OPTION, MS_SEVERITY_ERROR, d,
-                            "%s needs a value for “%s” (%s)", ctor->name, opt->name, what);
+                            _("%s needs a value for “%s” (%s)"), ctor->name, opt->name, what);
                 if (diag)
                   diag->option = g_strdup (opt->name);
               }
@@ -456,7 +459,7 @@ check_devices (Check *c)
           if (!module_path_is_valid (d->custom->module))
             {
               diag = add (c, MS_DIAG_INVALID_VALUE, MS_SEVERITY_ERROR, d,
-                          "“%s” is not an OCaml module path such as Unikernel.Main", d->custom->module);
+                          _("“%s” is not an OCaml module path such as Unikernel.Main"), d->custom->module);
               if (diag)
                 diag->option = g_strdup ("module");
             }
@@ -466,15 +469,15 @@ check_devices (Check *c)
               if (!flag_is_valid (a->name))
                 {
                   diag = add (c, MS_DIAG_INVALID_VALUE, MS_SEVERITY_ERROR, d,
-                              "the runtime argument “%s” needs a name of lowercase letters, digits, - and _, "
-                              "starting with a letter (it becomes --%s)", a->name, a->name);
+                              _("the runtime argument “%s” needs a name of lowercase letters, digits, - and _, "
+                              "starting with a letter (it becomes --%s)"), a->name, a->name);
                   if (diag)
                     diag->option = g_strdup ("args");
                 }
               else if (!ms_value_type_is_known (a->type))
                 {
                   diag = add (c, MS_DIAG_INVALID_VALUE, MS_SEVERITY_ERROR, d,
-                              "the runtime argument “%s” has an unknown type “%s”", a->name, a->type);
+                              _("the runtime argument “%s” has an unknown type “%s”"), a->name, a->type);
                   if (diag)
                     diag->option = g_strdup ("args");
                 }
@@ -484,7 +487,7 @@ check_devices (Check *c)
                   if (!ms_value_check (a->type, a->default_value, &reason))
                     {
                       diag = add (c, MS_DIAG_INVALID_VALUE, MS_SEVERITY_ERROR, d,
-                                  "the default of runtime argument “%s”: %s", a->name, reason);
+                                  _("the default of runtime argument “%s”: %s"), a->name, reason);
                       if (diag)
                         diag->option = g_strdup ("args");
                     }
@@ -498,7 +501,7 @@ check_devices (Check *c)
                   || (p->max && !ms_version_is_valid (p->max, &reason)))
                 {
                   diag = add (c, MS_DIAG_INVALID_PACKAGE, MS_SEVERITY_ERROR, d,
-                              "package %s: %s", p->name, reason);
+                              _("package %s: %s"), p->name, reason);
                   if (diag)
                     diag->option = g_strdup ("packages");
                 }
@@ -529,7 +532,7 @@ check_connections (Check *c)
       if (src == NULL)
         {
           diag = add (c, MS_DIAG_DANGLING_CONNECTION, MS_SEVERITY_ERROR, dst,
-                      "connected to device number %u, which does not exist", conn->source);
+                      _("connected to device number %u, which does not exist"), conn->source);
           if (diag)
             diag->port = g_strdup (conn->param);
           continue;
@@ -541,12 +544,14 @@ check_connections (Check *c)
         {
           if (ds->param_names == NULL)
             diag = add (c, MS_DIAG_SIGNATURE_ARITY, MS_SEVERITY_ERROR, dst,
-                        "%s is connected to argument %s, but the signature “%s” takes %u argument%s",
-                        src->name, conn->param, dst->custom->signature, ds->sig->params->len,
-                        ds->sig->params->len == 1 ? "" : "s");
+                        g_dngettext (GETTEXT_PACKAGE,
+                                     "%s is connected to argument %s, but the signature “%s” takes %u argument",
+                                     "%s is connected to argument %s, but the signature “%s” takes %u arguments",
+                                     ds->sig->params->len),
+                        src->name, conn->param, dst->custom->signature, ds->sig->params->len);
           else
             diag = add (c, MS_DIAG_UNKNOWN_PARAMETER, MS_SEVERITY_ERROR, dst,
-                        "%s has no parameter “%s”", dst->ctor, conn->param);
+                        _("%s has no parameter “%s”"), dst->ctor, conn->param);
           if (diag)
             diag->port = g_strdup (conn->param);
           continue;
@@ -621,9 +626,9 @@ check_missing (Check *c)
               MsType t = ms_type_instantiate (&g_array_index (s->sig->params, MsType, p), s->base);
               g_autofree char *tt = type_text (c, &t);
               diag = a ? add (c, MS_DIAG_MISSING_ARGUMENT, MS_SEVERITY_ERROR, d,
-                              "%s needs a %s device for “%s”; connect one", d->ctor, tt, param)
+                              _("%s needs a %s device for “%s”; connect one"), d->ctor, tt, param)
                        : add (c, MS_DIAG_MISSING_ARGUMENT, MS_SEVERITY_ERROR, d,
-                              "argument %s of “%s” (a %s) is not connected", param,
+                              _("argument %s of “%s” (a %s) is not connected"), param,
                               d->custom->signature, tt);
               if (diag)
                 diag->port = g_strdup (param);
@@ -800,9 +805,9 @@ check_cycles (Check *c, const Uses *u)
         g_string_append_printf (names, "%s%s", k ? ", " : "",
                                 ((MsDevice *) c->devices->pdata[g_array_index (comp, guint, k)])->name);
       diag = comp->len == 1
-             ? add (c, MS_DIAG_CYCLE, MS_SEVERITY_ERROR, first, "%s uses itself", first->name)
+             ? add (c, MS_DIAG_CYCLE, MS_SEVERITY_ERROR, first, _("%s uses itself"), first->name)
              : add (c, MS_DIAG_CYCLE, MS_SEVERITY_ERROR, first,
-                    "these devices use each other in a cycle: %s; Mirage cannot build them in any order",
+                    _("these devices use each other in a cycle: %s; Mirage cannot build them in any order"),
                     names->str);
       if (diag && comp->len > 1)
         {
@@ -833,7 +838,7 @@ check_jobs_and_use (Check *c, const Uses *u)
       if (pos < 0)
         {
           MsDiagnostic *diag = add (c, MS_DIAG_NOT_A_JOB, MS_SEVERITY_ERROR, NULL,
-                                    "job number %u refers to a device that no longer exists", id);
+                                    _("job number %u refers to a device that no longer exists"), id);
           if (diag)
             diag->setting = g_strdup (MS_SETTING_JOBS);
           continue;
@@ -845,8 +850,8 @@ check_jobs_and_use (Check *c, const Uses *u)
         {
           g_autofree char *tt = type_text (c, &s->sig->result);
           MsDiagnostic *diag = add (c, MS_DIAG_NOT_A_JOB, MS_SEVERITY_ERROR, d,
-                                    "%s produces %s, not a job; only devices that produce a job "
-                                    "can be registered", d->name, tt);
+                                    _("%s produces %s, not a job; only devices that produce a job "
+                                    "can be registered"), d->name, tt);
           if (diag)
             diag->setting = g_strdup (MS_SETTING_JOBS);
         }
@@ -859,8 +864,8 @@ check_jobs_and_use (Check *c, const Uses *u)
   if (valid_jobs == 0)
     {
       MsDiagnostic *diag = add (c, MS_DIAG_NO_JOBS, c->devices->len ? MS_SEVERITY_WARNING : MS_SEVERITY_INFO, NULL,
-                                "no job is registered, so the unikernel would do nothing; "
-                                "register a main device (mstudio register P --jobs NAME)");
+                                _("no job is registered, so the unikernel would do nothing; "
+                                "register a main device (mstudio register P --jobs NAME)"));
       if (diag)
         diag->setting = g_strdup (MS_SETTING_JOBS);
       return;
@@ -880,7 +885,7 @@ check_jobs_and_use (Check *c, const Uses *u)
       {
         const MsDevice *d = c->devices->pdata[i];
         add (c, MS_DIAG_UNUSED_DEVICE, MS_SEVERITY_WARNING, d,
-             "%s is not used by any registered job, so it will not be part of the unikernel", d->name);
+             _("%s is not used by any registered job, so it will not be part of the unikernel"), d->name);
       }
 }
 
@@ -925,7 +930,7 @@ check_settings (Check *c, MsEvalGraph *g)
       for (guint i = 0; i < targets->len; i++)
         g_string_append_printf (all, "%s%s", i ? ", " : "", ((MsTarget *) targets->pdata[i])->name);
       setting_diag (c, MS_DIAG_INVALID_TARGET, MS_SETTING_TARGET,
-                    "“%s” is not a Mirage target (targets: %s)", target, all->str);
+                    _("“%s” is not a Mirage target (targets: %s)"), target, all->str);
       g_string_free (all, TRUE);
     }
   for (guint i = 0; choices[i] != NULL; i++)
@@ -936,7 +941,7 @@ check_settings (Check *c, MsEvalGraph *g)
           const char * const *ok = ms_catalog_get_register_choices (c->cat, choices[i]);
           g_autofree char *list = ok ? g_strjoinv (", ", (char **) ok) : g_strdup ("");
           setting_diag (c, MS_DIAG_INVALID_SETTING, choices[i],
-                        "“%s” is not a choice for %s (choices: %s)", v, choices[i], list);
+                        _("“%s” is not a choice for %s (choices: %s)"), v, choices[i], list);
         }
     }
   if (!ms_value_check ("log_level", level, &why))
@@ -956,7 +961,7 @@ check_settings (Check *c, MsEvalGraph *g)
               k = g->keys->pdata[j];
           if (k == NULL)
             setting_diag (c, MS_DIAG_UNKNOWN_KEY, s,
-                          "no device of this project reads the configure key “%s”; the value is ignored", s + 4);
+                          _("no device of this project reads the configure key “%s”; the value is ignored"), s + 4);
           else if (!ms_value_check (k->type, v, &reason))
             setting_diag (c, MS_DIAG_INVALID_VALUE, s, "%s", reason);
         }
@@ -968,7 +973,7 @@ check_settings (Check *c, MsEvalGraph *g)
               a = g->runtime_args->pdata[j];
           if (a == NULL)
             setting_diag (c, MS_DIAG_UNKNOWN_RUNTIME_ARG, s,
-                          "the unikernel has no runtime argument --%s; the default is ignored", s + 4);
+                          _("the unikernel has no runtime argument --%s; the default is ignored"), s + 4);
           else if (!ms_value_check (a->type, v, &reason))
             setting_diag (c, MS_DIAG_INVALID_VALUE, s, "%s", reason);
         }
@@ -1067,19 +1072,19 @@ ms_check_connection (MsDocument *doc, guint source, guint target, const char *pa
   if (src == NULL || dst == NULL)
     {
       if (why)
-        *why = g_strdup ("no such device");
+        *why = g_strdup (_("no such device"));
       return FALSE;
     }
   if (source == target)
     {
       if (why)
-        *why = g_strdup_printf ("%s cannot use itself", src->name);
+        *why = g_strdup_printf (_("%s cannot use itself"), src->name);
       return FALSE;
     }
   if (src->def == NULL)
     {
       if (why)
-        *why = g_strdup_printf ("%s is of unknown kind %s", src->name, src->ctor);
+        *why = g_strdup_printf (_("%s is of unknown kind %s"), src->name, src->ctor);
       return FALSE;
     }
   {
@@ -1092,7 +1097,7 @@ ms_check_connection (MsDocument *doc, guint source, guint target, const char *pa
   if (cycle)
     {
       if (why)
-        *why = g_strdup_printf ("%s already uses %s, so this connection would make a cycle",
+        *why = g_strdup_printf (_("%s already uses %s, so this connection would make a cycle"),
                                 src->name, dst->name);
       return FALSE;
     }
@@ -1101,8 +1106,8 @@ ms_check_connection (MsDocument *doc, guint source, guint target, const char *pa
   if (!ds->valid || param_index (ds, param) < 0)
     {
       if (why)
-        *why = ds->valid ? g_strdup_printf ("%s has no parameter “%s”", dst->name, param)
-                         : g_strdup_printf ("%s has no usable signature", dst->name);
+        *why = ds->valid ? g_strdup_printf (_("%s has no parameter “%s”"), dst->name, param)
+                         : g_strdup_printf (_("%s has no usable signature"), dst->name);
       check_clear (&c);
       return FALSE;
     }

@@ -9,6 +9,9 @@
  */
 #include "ms-document.h"
 
+#include "ms-config.h"   /* GETTEXT_PACKAGE, for glib/gi18n-lib.h */
+#include <glib/gi18n-lib.h>
+
 #include "ms-type.h"
 #include "ms-value.h"
 
@@ -420,14 +423,14 @@ ms_device_name_is_valid (const char *name, char **why)
   if (name == NULL || *name == '\0')
     {
       if (why)
-        *why = g_strdup ("a device needs a name");
+        *why = g_strdup (_("a device needs a name"));
       return FALSE;
     }
   if (!(g_ascii_islower (name[0]) || name[0] == '_'))
     {
       if (why)
-        *why = g_strdup_printf ("“%s” must start with a lowercase letter or _ "
-                                "(it becomes an OCaml value name in config.ml)", name);
+        *why = g_strdup_printf (_("“%s” must start with a lowercase letter or _ "
+                                "(it becomes an OCaml value name in config.ml)"), name);
       return FALSE;
     }
   for (const char *c = name; *c; c++)
@@ -436,28 +439,28 @@ ms_device_name_is_valid (const char *name, char **why)
         if (why)
           {
             g_autofree char *bad = g_strescape ((char[]) { *c, 0 }, NULL);
-            *why = g_strdup_printf ("“%s” may only contain letters, digits, _ and ' "
-                                    "(found “%s”)", name, *c < 0x20 || *c >= 0x7f ? bad : (char[]) { *c, 0 });
+            *why = g_strdup_printf (_("“%s” may only contain letters, digits, _ and ' "
+                                    "(found “%s”)"), name, *c < 0x20 || *c >= 0x7f ? bad : (char[]) { *c, 0 });
           }
         return FALSE;
       }
   if (g_str_equal (name, "_"))
     {
       if (why)
-        *why = g_strdup ("“_” alone is not a name");
+        *why = g_strdup (_("“_” alone is not a name"));
       return FALSE;
     }
   kind = reserved_kind (name);
   if (kind == 1)
     {
       if (why)
-        *why = g_strdup_printf ("“%s” is an OCaml keyword", name);
+        *why = g_strdup_printf (_("“%s” is an OCaml keyword"), name);
       return FALSE;
     }
   if (kind == 2)
     {
       if (why)
-        *why = g_strdup_printf ("“%s” would hide Mirage's own %s in config.ml", name, name);
+        *why = g_strdup_printf (_("“%s” would hide Mirage's own %s in config.ml"), name, name);
       return FALSE;
     }
   return TRUE;
@@ -477,14 +480,14 @@ name_is_free (MsDocument *self, const char *name, guint except_id, GError **erro
   if (ms_catalog_name_is_taken (self->catalog, name))
     {
       g_set_error (error, MS_DOCUMENT_ERROR, MS_DOCUMENT_ERROR_INVALID_NAME,
-                   "“%s” would hide Mirage's own %s in config.ml", name, name);
+                   _("“%s” would hide Mirage's own %s in config.ml"), name, name);
       return FALSE;
     }
   other = ms_document_find_device (self, name);
   if (other != NULL && other->id != except_id)
     {
       g_set_error (error, MS_DOCUMENT_ERROR, MS_DOCUMENT_ERROR_DUPLICATE_NAME,
-                   "there is already a device named “%s”", name);
+                   _("there is already a device named “%s”"), name);
       return FALSE;
     }
   return TRUE;
@@ -670,8 +673,8 @@ tx_begin (MsDocument *self, GError **error)
       if (self->group_failed)
         {
           g_set_error (error, MS_DOCUMENT_ERROR, MS_DOCUMENT_ERROR_NOTHING_TO_DO,
-                       "an earlier step of “%s” failed; nothing was changed",
-                       self->group_label ? self->group_label : "this change");
+                       _("an earlier step of “%s” failed; nothing was changed"),
+                       self->group_label ? self->group_label : _("this change"));
           return FALSE;
         }
       return TRUE;
@@ -811,7 +814,7 @@ ms_document_end_group (MsDocument *self, GError **error)
     {
       self->group_failed = FALSE;
       g_set_error (error, MS_DOCUMENT_ERROR, MS_DOCUMENT_ERROR_NOTHING_TO_DO,
-                   "“%s” failed; nothing was changed", self->group_label ? self->group_label : "change");
+                   _("“%s” failed; nothing was changed"), self->group_label ? self->group_label : _("change"));
       return FALSE;
     }
   if (self->pending == NULL)
@@ -828,7 +831,7 @@ lookup_or_fail (MsDocument *self, guint id, GError **error)
 
   if (d == NULL)
     g_set_error (error, MS_DOCUMENT_ERROR, MS_DOCUMENT_ERROR_UNKNOWN_DEVICE,
-                 "there is no device number %u", id);
+                 _("there is no device number %u"), id);
   return d;
 }
 
@@ -857,7 +860,7 @@ ms_document_add_device (MsDocument *self, const char *ctor_name, const char *nam
   if (ctor == NULL)
     {
       g_set_error (error, MS_DOCUMENT_ERROR, MS_DOCUMENT_ERROR_UNKNOWN_CONSTRUCTOR,
-                   "“%s” is not a device of the catalog (see `mstudio catalog`)", ctor_name);
+                   _("“%s” is not a device of the catalog (see `mstudio catalog`)"), ctor_name);
       return 0;
     }
   if (!tx_begin (self, error))
@@ -881,7 +884,7 @@ ms_document_add_device (MsDocument *self, const char *ctor_name, const char *nam
                                          g_str_equal (ctor->name, "main") ? "job" : "job");
   if (!tx_push (self, e, error))
     return 0;
-  label = g_strdup_printf ("Add %s", chosen);
+  label = g_strdup_printf (_("Add %s"), chosen);
   if (!tx_commit (self, label, error))
     return 0;
   return id;
@@ -927,7 +930,7 @@ ms_document_remove_device (MsDocument *self, guint id, GError **error)
     return FALSE;
   if (!(d = lookup_or_fail (self, id, error)))
     return tx_fail (self);
-  label = g_strdup_printf ("Remove %s", d->name);
+  label = g_strdup_printf (_("Remove %s"), d->name);
 
   /* connections into and out of the device go first, so that undo restores
    * them after the device is back */
@@ -1013,7 +1016,7 @@ ms_document_rename_device (MsDocument *self, guint id, const char *name, GError 
     return tx_commit (self, NULL, error);
   if (!name_is_free (self, name, id, error))
     return tx_fail (self);
-  label = g_strdup_printf ("Rename %s to %s", d->name, name);
+  label = g_strdup_printf (_("Rename %s to %s"), d->name, name);
   e = ms_edit_new (MS_EDIT_RENAME, id);
   e->old_value = g_strdup (d->name);
   e->new_value = g_strdup (name);
@@ -1043,8 +1046,9 @@ ms_document_set_option (MsDocument *self, guint id, const char *option, const ch
         g_string_append_printf (known, "%s%s", i ? ", " : "",
                                 ((MsArgument *) ctor->options->pdata[i])->name);
       g_set_error (error, MS_DOCUMENT_ERROR, MS_DOCUMENT_ERROR_UNKNOWN_OPTION,
-                   "%s (%s) has no option “%s”%s%s%s", d->name, d->ctor, option,
-                   known->len ? " (it has: " : " (it has none)", known->str, known->len ? ")" : "");
+                   known->len ? _("%s (%s) has no option “%s” (it has: %s)")
+                              : _("%s (%s) has no option “%s” (it has none)%s"),
+                   d->name, d->ctor, option, known->str);
       g_string_free (known, TRUE);
       return tx_fail (self);
     }
@@ -1053,7 +1057,7 @@ ms_document_set_option (MsDocument *self, guint id, const char *option, const ch
     value = NULL;
   if (g_strcmp0 (old, value) == 0)
     return tx_commit (self, NULL, error);
-  label = g_strdup_printf ("Set %s.%s", d->name, option);
+  label = g_strdup_printf (_("Set %s.%s"), d->name, option);
   e = ms_edit_new (MS_EDIT_OPTION, id);
   e->key = g_strdup (option);
   e->old_value = g_strdup (old);
@@ -1076,7 +1080,7 @@ set_position (MsDocument *self, guint id, gboolean placed, double x, double y, G
     return tx_fail (self);
   if (d->placed == placed && (!placed || (d->x == x && d->y == y)))
     return tx_commit (self, NULL, error);
-  label = g_strdup_printf ("Move %s", d->name);
+  label = g_strdup_printf (_("Move %s"), d->name);
   e = ms_edit_new (MS_EDIT_POSITION, id);
   e->old_placed = d->placed;
   e->old_x = d->x;
@@ -1115,7 +1119,7 @@ ms_document_set_custom (MsDocument *self, guint id, const MsCustom *custom, GErr
   if (d->custom == NULL)
     {
       g_set_error (error, MS_DOCUMENT_ERROR, MS_DOCUMENT_ERROR_UNKNOWN_OPTION,
-                   "%s is a %s device: only main and impl devices have a module and signature",
+                   _("%s is a %s device: only main and impl devices have a module and signature"),
                    d->name, d->ctor);
       return tx_fail (self);
     }
@@ -1125,14 +1129,14 @@ ms_document_set_custom (MsDocument *self, guint id, const MsCustom *custom, GErr
       if (dep == id || ms_document_get_device (self, dep) == NULL)
         {
           g_set_error (error, MS_DOCUMENT_ERROR, MS_DOCUMENT_ERROR_UNKNOWN_DEVICE,
-                       dep == id ? "%s cannot depend on itself" : "%s: dependency on a device that does not exist",
+                       dep == id ? _("%s cannot depend on itself") : _("%s: dependency on a device that does not exist"),
                        d->name);
           return tx_fail (self);
         }
     }
   if (ms_custom_equal (d->custom, custom))
     return tx_commit (self, NULL, error);
-  label = g_strdup_printf ("Edit %s", d->name);
+  label = g_strdup_printf (_("Edit %s"), d->name);
   e = ms_edit_new (MS_EDIT_CUSTOM, id);
   e->old_custom = ms_custom_copy (d->custom);
   e->new_custom = ms_custom_copy (custom);
@@ -1158,8 +1162,10 @@ param_exists (MsDocument *self, const MsDevice *d, const char *param, GError **e
           && (sig == NULL || pos <= n))
         return TRUE;
       g_set_error (error, MS_DOCUMENT_ERROR, MS_DOCUMENT_ERROR_UNKNOWN_PARAMETER,
-                   "%s has no parameter “%s”: its signature “%s” has %u parameter%s, "
-                   "numbered from 1", d->name, param, d->custom->signature, n, n == 1 ? "" : "s");
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "%s has no parameter “%s”: its signature “%s” has %u parameter, numbered from 1",
+                                "%s has no parameter “%s”: its signature “%s” has %u parameters, numbered from 1",
+                                n), d->name, param, d->custom->signature, n);
       return FALSE;
     }
   if (ctor != NULL && ms_constructor_find_param (ctor, param) != NULL)
@@ -1170,8 +1176,9 @@ param_exists (MsDocument *self, const MsDevice *d, const char *param, GError **e
       g_string_append_printf (known, "%s%s", i ? ", " : "",
                               ((MsArgument *) ctor->params->pdata[i])->name);
     g_set_error (error, MS_DOCUMENT_ERROR, MS_DOCUMENT_ERROR_UNKNOWN_PARAMETER,
-                 "%s (%s) has no parameter “%s” (%s%s)", d->name, d->ctor, param,
-                 known->len ? "its parameters: " : "it takes no devices", known->str);
+                 known->len ? _("%s (%s) has no parameter “%s” (its parameters: %s)")
+                            : _("%s (%s) has no parameter “%s” (it takes no devices)%s"),
+                 d->name, d->ctor, param, known->str);
     g_string_free (known, TRUE);
   }
   return FALSE;
@@ -1194,7 +1201,7 @@ ms_document_connect (MsDocument *self, guint source, guint target, const char *p
   old = ms_document_get_source (self, target, param);
   if (old == source)
     return tx_commit (self, NULL, error);
-  label = g_strdup_printf ("Connect %s to %s.%s", s->name, t->name, param);
+  label = g_strdup_printf (_("Connect %s to %s.%s"), s->name, t->name, param);
   e = ms_edit_new (MS_EDIT_CONNECTION, target);
   e->key = g_strdup (param);
   e->old_source = old;
@@ -1219,7 +1226,7 @@ ms_document_disconnect (MsDocument *self, guint target, const char *param, GErro
   old = ms_document_get_source (self, target, param);
   if (old == 0)
     return tx_commit (self, NULL, error);
-  label = g_strdup_printf ("Disconnect %s.%s", t->name, param);
+  label = g_strdup_printf (_("Disconnect %s.%s"), t->name, param);
   e = ms_edit_new (MS_EDIT_CONNECTION, target);
   e->key = g_strdup (param);
   e->old_source = old;
@@ -1251,8 +1258,8 @@ ms_document_set_setting (MsDocument *self, const char *name, const char *value, 
   if (!setting_name_is_known (name))
     {
       g_set_error (error, MS_DOCUMENT_ERROR, MS_DOCUMENT_ERROR_UNKNOWN_SETTING,
-                   "“%s” is not a project setting (settings: name, target, argv, reporter, level, "
-                   "sleep, ptime, mtime, random, jobs, key:NAME, arg:NAME)", name);
+                   _("“%s” is not a project setting (settings: name, target, argv, reporter, level, "
+                   "sleep, ptime, mtime, random, jobs, key:NAME, arg:NAME)"), name);
       return FALSE;
     }
   /* the application name names files (docs/cli.md, "Names"): refused
@@ -1271,7 +1278,7 @@ ms_document_set_setting (MsDocument *self, const char *name, const char *value, 
     return FALSE;
   if (value != NULL && *value == '\0' && !g_str_has_prefix (name, "arg:"))
     value = NULL;
-  label = g_strdup_printf ("Set %s", name);
+  label = g_strdup_printf (_("Set %s"), name);
   if (!push_setting (self, name, value, error))
     return FALSE;
   return tx_commit (self, label, error);
@@ -1290,7 +1297,7 @@ ms_document_set_jobs (MsDocument *self, const guint *ids, guint n_ids, GError **
       if (ms_document_get_device (self, ids[i]) == NULL)
         {
           g_set_error (error, MS_DOCUMENT_ERROR, MS_DOCUMENT_ERROR_UNKNOWN_DEVICE,
-                       "there is no device number %u to register as a job", ids[i]);
+                       _("there is no device number %u to register as a job"), ids[i]);
           return tx_fail (self);
         }
       g_array_append_val (arr, ids[i]);
@@ -1298,7 +1305,7 @@ ms_document_set_jobs (MsDocument *self, const guint *ids, guint n_ids, GError **
   text = format_jobs (arr);
   if (!push_setting (self, MS_SETTING_JOBS, *text ? text : NULL, error))
     return FALSE;
-  return tx_commit (self, "Register jobs", error);
+  return tx_commit (self, _("Register jobs"), error);
 }
 
 /* ---- history ------------------------------------------------------------------------ */
@@ -1343,7 +1350,7 @@ replay (MsDocument *self, GPtrArray *from, HistoryMode mode, GError **error)
     {
       tx_abort (self);
       g_set_error (error, MS_DOCUMENT_ERROR, MS_DOCUMENT_ERROR_NOTHING_TO_DO,
-                   mode == HISTORY_UNDO ? "nothing to undo" : "nothing to redo");
+                   mode == HISTORY_UNDO ? _("nothing to undo") : _("nothing to redo"));
       return FALSE;
     }
   cs = g_ptr_array_steal_index (from, from->len - 1);

@@ -19,6 +19,9 @@
  */
 #include "ms-eval.h"
 
+#include "ms-config.h"   /* GETTEXT_PACKAGE, for glib/gi18n-lib.h */
+#include <glib/gi18n-lib.h>
+
 #include "ms-arena.h"
 #include "ms-value.h"
 #include "ms-version.h"
@@ -315,8 +318,8 @@ note_key_user (Eval *e, MsEvalKey *k, const MsKeyDef *def, Call *c)
     return;
   dedup = g_strdup_printf ("key-conflict:%s:%s", k->name, c->device_name);
   d = ms_diagnostic_new (MS_DIAG_KEY_CONFLICT, MS_SEVERITY_WARNING, c->device_name,
-                         "%s and %s both create the configure key “%s”; "
-                         "give one of them a group (option group)", first, c->device_name, k->name);
+                         _("%s and %s both create the configure key “%s”; "
+                         "give one of them a group (option group)"), first, c->device_name, k->name);
   d->option = g_strdup ("group");
   d->related = g_new0 (char *, 2);
   d->related[0] = g_strdup (first);
@@ -484,9 +487,9 @@ register_arg (Eval *e, Call *c, const MsEvalArg *a)
       g_autofree char *dedup = g_strdup_printf ("arg-conflict:%s", a->name);
       MsDiagnostic *d = ms_diagnostic_new (MS_DIAG_RUNTIME_ARG_CONFLICT, MS_SEVERITY_WARNING,
                                            c->device ? c->device->name : NULL,
-                                           "the runtime argument --%s is defined twice with "
+                                           _("the runtime argument --%s is defined twice with "
                                            "different meanings or defaults (“%s” and “%s”); "
-                                           "give one of the devices a group",
+                                           "give one of the devices a group"),
                                            a->name, old->default_value, a->default_value);
       d->setting = g_strconcat ("arg:", a->name, NULL);
       report (e, dedup, d);
@@ -676,11 +679,11 @@ check_target (Eval *e, Call *c)
   supported = g_strjoinv (", ", ctor->targets);
   if (g_str_equal (ctor->name, c->device->ctor))
     d = ms_diagnostic_new (MS_DIAG_UNSUPPORTED_TARGET, MS_SEVERITY_ERROR, c->device->name,
-                           "%s does not work on target %s (it supports: %s)",
+                           _("%s does not work on target %s (it supports: %s)"),
                            ctor->name, e->g->target, supported);
   else
     d = ms_diagnostic_new (MS_DIAG_UNSUPPORTED_TARGET, MS_SEVERITY_ERROR, c->device->name,
-                           "on target %s, %s uses %s, which does not work there (it supports: %s)",
+                           _("on target %s, %s uses %s, which does not work there (it supports: %s)"),
                            e->g->target, c->device->ctor, ctor->name, supported);
   d->setting = g_strdup ("target");
   report (e, dedup, d);
@@ -903,8 +906,8 @@ eval_call (Eval *e, Call *c, const char *variant_label)
     {
       report (e, "depth", ms_diagnostic_new (MS_DIAG_UNKNOWN_CONSTRUCTOR, MS_SEVERITY_ERROR,
                                              c->device ? c->device->name : NULL,
-                                             "the catalog entry %s expands without end; "
-                                             "the catalog data is damaged", c->ctor->name));
+                                             _("the catalog entry %s expands without end; "
+                                             "the catalog data is damaged"), c->ctor->name));
       return 0;
     }
   if (c->ctor->shared && c->ctor->select->len > 0)
@@ -1334,14 +1337,14 @@ merge_packages (Eval *e)
           MsDiagnostic *d;
           if (g_strcmp0 (p->min_from, p->max_from) == 0)
             d = ms_diagnostic_new (MS_DIAG_PACKAGE_CONFLICT, MS_SEVERITY_ERROR, p->min_from,
-                                   "package %s: needs >= %s and < %s, which no version satisfies",
+                                   _("package %s: needs >= %s and < %s, which no version satisfies"),
                                    p->name, p->min, p->max);
           else
             {
               d = ms_diagnostic_new (MS_DIAG_PACKAGE_CONFLICT, MS_SEVERITY_ERROR, p->min_from,
-                                     "package %s: %s needs >= %s but %s needs < %s; no version "
+                                     _("package %s: %s needs >= %s but %s needs < %s; no version "
                                      "satisfies both (Mirage would write an opam file that cannot "
-                                     "be installed)",
+                                     "be installed)"),
                                      p->name, p->min_from, p->min, p->max_from, p->max);
               d->related = g_new0 (char *, 2);
               d->related[0] = g_strdup (p->max_from);

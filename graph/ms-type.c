@@ -7,6 +7,9 @@
  */
 #include "ms-type.h"
 
+#include "ms-config.h"   /* GETTEXT_PACKAGE, for glib/gi18n-lib.h */
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 G_DEFINE_QUARK (ms-type-error-quark, ms_type_error)
@@ -68,7 +71,7 @@ ms_type_parse (MsCatalog  *catalog,
       if (space == NULL)
         {
           g_set_error (error, MS_TYPE_ERROR, 0,
-                       "“%s” is not a type: a type variable must be followed by ip, udp or tcp", s);
+                       _("“%s” is not a type: a type variable must be followed by ip, udp or tcp"), s);
           return FALSE;
         }
       var = g_strndup (s, space - s);
@@ -77,7 +80,7 @@ ms_type_parse (MsCatalog  *catalog,
       if (mt == NULL || !mt->versioned)
         {
           g_set_error (error, MS_TYPE_ERROR, 0,
-                       "“%s” is not a type: only ip, udp and tcp take an IP version", s);
+                       _("“%s” is not a type: only ip, udp and tcp take an IP version"), s);
           return FALSE;
         }
       out->family = mt->name;
@@ -95,7 +98,7 @@ ms_type_parse (MsCatalog  *catalog,
   mt = ms_catalog_lookup_type (catalog, s);
   if (mt == NULL)
     {
-      g_set_error (error, MS_TYPE_ERROR, 0, "unknown module type “%s”", s);
+      g_set_error (error, MS_TYPE_ERROR, 0, _("unknown module type “%s”"), s);
       return FALSE;
     }
   if (mt->family != NULL)
@@ -128,7 +131,7 @@ ms_signature_parse (MsCatalog  *catalog,
   sig->params = g_array_new (FALSE, TRUE, sizeof (MsType));
   if (text == NULL || text[strspn (text, " \t\n")] == '\0')
     {
-      g_set_error (error, MS_TYPE_ERROR, 0, "the signature is empty; it must end in a type such as job");
+      g_set_error (error, MS_TYPE_ERROR, 0, _("the signature is empty; it must end in a type such as job"));
       return NULL;
     }
   parts = g_strsplit (text, "@->", -1);
@@ -141,12 +144,12 @@ ms_signature_parse (MsCatalog  *catalog,
       if (*g_strstrip (parts[i]) == '\0')
         {
           g_set_error (error, MS_TYPE_ERROR, 0,
-                       "“%s” is not a signature: a type is missing around “@->” (part %u)", text, i + 1);
+                       _("“%s” is not a signature: a type is missing around “@->” (part %u)"), text, i + 1);
           return NULL;
         }
       if (!ms_type_parse (catalog, parts[i], &t, &sig->n_vars, vars, &local))
         {
-          g_set_error (error, MS_TYPE_ERROR, 0, "in signature “%s”: %s", text, local->message);
+          g_set_error (error, MS_TYPE_ERROR, 0, _("in signature “%s”: %s"), text, local->message);
           return NULL;
         }
       if (i + 1 == n)
@@ -355,7 +358,7 @@ mismatch:
     {
       g_autofree char *es = ms_type_to_string (catalog, &e);
       g_autofree char *fs = ms_type_to_string (catalog, &f);
-      *why = g_strdup_printf ("expected %s, found %s", es, fs);
+      *why = g_strdup_printf (_("expected %s, found %s"), es, fs);
     }
   return FALSE;
 }

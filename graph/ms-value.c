@@ -16,6 +16,9 @@
  * message goes through quote_len () so the message stays printable. */
 #include "ms-value.h"
 
+#include "ms-config.h"   /* GETTEXT_PACKAGE, for glib/gi18n-lib.h */
+#include <glib/gi18n-lib.h>
+
 #include <stdarg.h>
 #include <string.h>
 
@@ -60,37 +63,37 @@ typedef struct {
 } BaseType;
 
 static const BaseType base_types[] = {
-  { "string", KIND_STRING, "a string", "any text", "strings" },
-  { "int", KIND_INT, "an integer", "a whole number (an OCaml int)", "whole numbers" },
-  { "int64", KIND_INT64, "a 64-bit integer", "a whole number that fits in 64 bits",
-    "64-bit whole numbers" },
-  { "bool", KIND_BOOL, "a boolean", "true or false", "booleans (true or false)" },
-  { "port", KIND_PORT, "a port", "a port number from 0 to 65535", "port numbers" },
-  { "ipv4", KIND_IPV4, "an IPv4 address", "an IPv4 address such as 10.0.0.2",
-    "IPv4 addresses" },
-  { "ipv6", KIND_IPV6, "an IPv6 address", "an IPv6 address such as fd00::2",
-    "IPv6 addresses" },
-  { "ip", KIND_IP, "an IP address", "an IPv4 or IPv6 address such as 10.0.0.2 or fd00::2",
-    "IP addresses" },
-  { "ipv4_prefix", KIND_IPV4_PREFIX, "an IPv4 prefix", "an IPv4 prefix such as 10.0.0.2/24",
-    "IPv4 prefixes" },
-  { "ipv6_prefix", KIND_IPV6_PREFIX, "an IPv6 prefix", "an IPv6 prefix such as fd00::2/64",
-    "IPv6 prefixes" },
-  { "nameserver", KIND_NAMESERVER, "a nameserver",
-    "a nameserver such as udp:192.168.1.1 or tls:1.1.1.1", "nameservers" },
-  { "ssh_key", KIND_SSH_KEY, "an SSH key", "an SSH private key: rsa:SEED or ed25519:BASE64",
-    "SSH keys" },
-  { "ssh_authenticator", KIND_SSH_AUTHENTICATOR, "an SSH host key fingerprint",
-    "an SSH host key fingerprint such as SHA256:BASE64", "SSH host key fingerprints" },
-  { "tls_authenticator", KIND_TLS_AUTHENTICATOR, "a TLS authenticator",
-    "a TLS authenticator: none, key-fp:…, cert-fp:… or trust-anchor:…",
-    "TLS authenticators" },
-  { "log_level", KIND_LOG_LEVEL, "a log level",
-    "a log level: quiet, app, error, warning, info or debug", "log levels" },
-  { "log_thresholds", KIND_LOG_THRESHOLDS, "a list of log thresholds",
-    "a comma-separated list of log thresholds such as *:info,dns:debug", NULL },
-  { "headers", KIND_HEADERS, "a list of HTTP headers",
-    "a comma-separated list of HTTP headers such as name:value", NULL },
+  { "string", KIND_STRING, N_("a string"), N_("any text"), N_("strings") },
+  { "int", KIND_INT, N_("an integer"), N_("a whole number (an OCaml int)"), N_("whole numbers") },
+  { "int64", KIND_INT64, N_("a 64-bit integer"), N_("a whole number that fits in 64 bits"),
+    N_("64-bit whole numbers") },
+  { "bool", KIND_BOOL, N_("a boolean"), N_("true or false"), N_("booleans (true or false)") },
+  { "port", KIND_PORT, N_("a port"), N_("a port number from 0 to 65535"), N_("port numbers") },
+  { "ipv4", KIND_IPV4, N_("an IPv4 address"), N_("an IPv4 address such as 10.0.0.2"),
+    N_("IPv4 addresses") },
+  { "ipv6", KIND_IPV6, N_("an IPv6 address"), N_("an IPv6 address such as fd00::2"),
+    N_("IPv6 addresses") },
+  { "ip", KIND_IP, N_("an IP address"), N_("an IPv4 or IPv6 address such as 10.0.0.2 or fd00::2"),
+    N_("IP addresses") },
+  { "ipv4_prefix", KIND_IPV4_PREFIX, N_("an IPv4 prefix"), N_("an IPv4 prefix such as 10.0.0.2/24"),
+    N_("IPv4 prefixes") },
+  { "ipv6_prefix", KIND_IPV6_PREFIX, N_("an IPv6 prefix"), N_("an IPv6 prefix such as fd00::2/64"),
+    N_("IPv6 prefixes") },
+  { "nameserver", KIND_NAMESERVER, N_("a nameserver"),
+    N_("a nameserver such as udp:192.168.1.1 or tls:1.1.1.1"), N_("nameservers") },
+  { "ssh_key", KIND_SSH_KEY, N_("an SSH key"), N_("an SSH private key: rsa:SEED or ed25519:BASE64"),
+    N_("SSH keys") },
+  { "ssh_authenticator", KIND_SSH_AUTHENTICATOR, N_("an SSH host key fingerprint"),
+    N_("an SSH host key fingerprint such as SHA256:BASE64"), N_("SSH host key fingerprints") },
+  { "tls_authenticator", KIND_TLS_AUTHENTICATOR, N_("a TLS authenticator"),
+    N_("a TLS authenticator: none, key-fp:…, cert-fp:… or trust-anchor:…"),
+    N_("TLS authenticators") },
+  { "log_level", KIND_LOG_LEVEL, N_("a log level"),
+    N_("a log level: quiet, app, error, warning, info or debug"), N_("log levels") },
+  { "log_thresholds", KIND_LOG_THRESHOLDS, N_("a list of log thresholds"),
+    N_("a comma-separated list of log thresholds such as *:info,dns:debug"), NULL },
+  { "headers", KIND_HEADERS, N_("a list of HTTP headers"),
+    N_("a comma-separated list of HTTP headers such as name:value"), NULL },
 };
 
 /* Logs.level_of_string's names, in Logs' order. */
@@ -371,16 +374,16 @@ type_plural (const char *vt)
     {
     case KIND_ENUM:
       inner = join_choices (t.param);
-      return g_strdup_printf ("values from %s", inner);
+      return g_strdup_printf (_("values from %s"), inner);
     case KIND_ARG:
       inner = ms_value_type_describe (t.param);
-      return g_strdup_printf ("names of runtime arguments holding %s", inner);
+      return g_strdup_printf (_("names of runtime arguments holding %s"), inner);
     case KIND_KEY:
       inner = ms_value_type_describe (t.param);
-      return g_strdup_printf ("names of configure-time keys holding %s", inner);
+      return g_strdup_printf (_("names of configure-time keys holding %s"), inner);
     default:
       g_assert (t.base != NULL && t.base->plural != NULL);
-      return g_strdup (t.base->plural);
+      return g_strdup (_(t.base->plural));
     }
 }
 
@@ -395,7 +398,7 @@ ms_value_type_describe (const char *value_type)
   if (!ms_value_type_is_known (value_type))
     {
       g_autofree char *q = quote (value_type);
-      return g_strdup_printf ("a value of the unknown type %s", q);
+      return g_strdup_printf (_("a value of the unknown type %s"), q);
     }
 
   type_parse (value_type, &t);
@@ -403,18 +406,18 @@ ms_value_type_describe (const char *value_type)
     {
     case KIND_ENUM:
       inner = join_choices (t.param);
-      return g_strdup_printf ("one of %s", inner);
+      return g_strdup_printf (_("one of %s"), inner);
     case KIND_LIST:
       inner = type_plural (t.param);
-      return g_strdup_printf ("a list of %s", inner);
+      return g_strdup_printf (_("a list of %s"), inner);
     case KIND_ARG:
       inner = ms_value_type_describe (t.param);
-      return g_strdup_printf ("the name of a runtime argument holding %s", inner);
+      return g_strdup_printf (_("the name of a runtime argument holding %s"), inner);
     case KIND_KEY:
       inner = ms_value_type_describe (t.param);
-      return g_strdup_printf ("the name of a configure-time key holding %s", inner);
+      return g_strdup_printf (_("the name of a configure-time key holding %s"), inner);
     default:
-      return g_strdup (t.base->describe);
+      return g_strdup (_(t.base->describe));
     }
 }
 
@@ -599,19 +602,19 @@ static const char *
 identifier_problem (const char *s)
 {
   if (*s == '\0')
-    return "the name is empty";
+    return _("the name is empty");
   if (g_ascii_isupper (*s))
-    return "names start with a lowercase letter or “_” (capitalised names "
-           "are OCaml modules and constructors)";
+    return _("names start with a lowercase letter or “_” (capitalised names "
+           "are OCaml modules and constructors)");
   if (!g_ascii_islower (*s) && *s != '_')
-    return "names start with a lowercase letter or “_”";
+    return _("names start with a lowercase letter or “_”");
   for (const char *p = s + 1; *p != '\0'; p++)
     if (!g_ascii_isalnum (*p) && *p != '_' && *p != '\'')
-      return "names contain only ASCII letters, digits, “_” and “'”";
+      return _("names contain only ASCII letters, digits, “_” and “'”");
   if (strcmp (s, "_") == 0)
-    return "“_” alone is OCaml's wildcard, not a name";
+    return _("“_” alone is OCaml's wildcard, not a name");
   if (ms_value_is_ocaml_keyword (s))
-    return "it is an OCaml keyword";
+    return _("it is an OCaml keyword");
   return NULL;
 }
 
@@ -672,7 +675,7 @@ unexpected_char (char      **why,
 {
   g_autofree char *q = quote_char (p, end);
 
-  return fail (why, "%s is not allowed here", q);
+  return fail (why, _("%s is not allowed here"), q);
 }
 
 /* A dotted quad: four decimal numbers 0..255. A number with a leading zero
@@ -695,7 +698,7 @@ parse_ipv4 (const char *s,
       if (part > 0)
         {
           if (i == len)
-            return fail (why, "expected four numbers from 0 to 255 separated by dots, found %d",
+            return fail (why, _("expected four numbers from 0 to 255 separated by dots, found %d"),
                          part);
           if (s[i] != '.')
             return unexpected_char (why, s + i, end);
@@ -716,24 +719,24 @@ parse_ipv4 (const char *s,
         {
           if (i < len && s[i] != '.')
             return unexpected_char (why, s + i, end);
-          return fail (why, "expected four numbers from 0 to 255 separated by dots, "
-                       "but number %d is missing", part + 1);
+          return fail (why, _("expected four numbers from 0 to 255 separated by dots, "
+                       "but number %d is missing"), part + 1);
         }
       if (value > 255)
         {
           if (n_digits > 12)
-            return fail (why, "number %d is larger than 255", part + 1);
-          return fail (why, "%.*s is larger than 255", (int) n_digits, s + start);
+            return fail (why, _("number %d is larger than 255"), part + 1);
+          return fail (why, _("%.*s is larger than 255"), (int) n_digits, s + start);
         }
       if (n_digits > 1 && s[start] == '0')
-        return fail (why, "%.*s has a leading zero, which other programs read as octal",
+        return fail (why, _("%.*s has a leading zero, which other programs read as octal"),
                      (int) n_digits, s + start);
     }
 
   if (i < len)
     {
       if (s[i] == '.')
-        return fail (why, "expected four numbers from 0 to 255 separated by dots, found more");
+        return fail (why, _("expected four numbers from 0 to 255 separated by dots, found more"));
       return unexpected_char (why, s + i, end);
     }
 
@@ -755,11 +758,11 @@ parse_ipv6 (const char *s,
   gsize i = 0;
 
   if (len == 0)
-    return fail (why, "the address is missing");
+    return fail (why, _("the address is missing"));
 
   percent = memchr (s, '%', len);
   if (percent != NULL)
-    return fail (why, "zone indexes such as %%eth0 are not supported");
+    return fail (why, _("zone indexes such as %%eth0 are not supported"));
 
   if (len >= 2 && s[0] == ':' && s[1] == ':')
     {
@@ -767,7 +770,7 @@ parse_ipv6 (const char *s,
       i = 2;
     }
   else if (s[0] == ':')
-    return fail (why, "it starts with a single “:” (a leading run of zero groups is written “::”)");
+    return fail (why, _("it starts with a single “:” (a leading run of zero groups is written “::”)"));
 
   while (i < len)
     {
@@ -783,9 +786,9 @@ parse_ipv6 (const char *s,
           g_autofree char *inner = NULL;
 
           if (!parse_ipv4 (s + start, len - start, &inner))
-            return fail (why, "in the embedded IPv4 part, %s", inner);
+            return fail (why, _("in the embedded IPv4 part, %s"), inner);
           if (n_groups > 6)
-            return fail (why, "it has more than eight groups (the IPv4 part counts as two)");
+            return fail (why, _("it has more than eight groups (the IPv4 part counts as two)"));
           n_groups += 2;
           i = len;
           break;
@@ -794,16 +797,16 @@ parse_ipv6 (const char *s,
       if (n_digits == 0)
         {
           if (i < len && s[i] == ':')
-            return fail (why, "“:::” is not allowed");
+            return fail (why, _("“:::” is not allowed"));
           return unexpected_char (why, s + i, end);
         }
       if (n_digits > 4)
         {
           g_autofree char *q = quote_len (s + start, n_digits);
-          return fail (why, "the group %s has more than four hex digits", q);
+          return fail (why, _("the group %s has more than four hex digits"), q);
         }
       if (n_groups == 8)
-        return fail (why, "it has more than eight groups");
+        return fail (why, _("it has more than eight groups"));
       n_groups++;
 
       if (i == len)
@@ -814,20 +817,20 @@ parse_ipv6 (const char *s,
       if (i < len && s[i] == ':')
         {
           if (compressed)
-            return fail (why, "“::” may appear only once");
+            return fail (why, _("“::” may appear only once"));
           compressed = TRUE;
           i++;
           continue;
         }
       if (i == len)
-        return fail (why, "it ends with a single “:” (a trailing run of zero groups is written “::”)");
+        return fail (why, _("it ends with a single “:” (a trailing run of zero groups is written “::”)"));
     }
 
   if (!compressed && n_groups != 8)
-    return fail (why, "it has %d groups; expected eight groups of hex digits separated by "
-                 "“:”, or “::” for a run of zero groups", n_groups);
+    return fail (why, _("it has %d groups; expected eight groups of hex digits separated by "
+                 "“:”, or “::” for a run of zero groups"), n_groups);
   if (compressed && n_groups > 7)
-    return fail (why, "with “::” there can be at most seven other groups");
+    return fail (why, _("with “::” there can be at most seven other groups"));
 
   return TRUE;
 }
@@ -862,31 +865,31 @@ parse_prefix (const char *s,
       }
 
   if (slash == NULL)
-    return fail (why, "the “/LENGTH” part is missing, as in %s",
+    return fail (why, _("the “/LENGTH” part is missing, as in %s"),
                  v6 ? "fd00::2/64" : "10.0.0.2/24");
   if (slash == s)
-    return fail (why, "the address before “/” is missing");
+    return fail (why, _("the address before “/” is missing"));
 
   if (v6 ? !parse_ipv6 (s, slash - s, why) : !parse_ipv4 (s, slash - s, why))
     return FALSE;
 
   length_len = s + len - (slash + 1);
   if (length_len == 0)
-    return fail (why, "the prefix length after “/” is missing");
+    return fail (why, _("the prefix length after “/” is missing"));
   if (!parse_digits (slash + 1, length_len, G_MAXUINT64, &bits))
     {
       for (gsize i = 0; i < length_len; i++)
         if (!g_ascii_isdigit (slash[1 + i]))
           {
             g_autofree char *q = quote_len (slash + 1, length_len);
-            return fail (why, "the prefix length %s is not a number from 0 to %u", q, max);
+            return fail (why, _("the prefix length %s is not a number from 0 to %u"), q, max);
           }
-      return fail (why, "the prefix length is larger than %u", max);
+      return fail (why, _("the prefix length is larger than %u"), max);
     }
   if (bits > max)
-    return fail (why, "the prefix length %" G_GUINT64_FORMAT " is larger than %u", bits, max);
+    return fail (why, _("the prefix length %llu is larger than %u"), (unsigned long long) bits, max);
   if (length_len > 1 && slash[1] == '0')
-    return fail (why, "the prefix length %.*s has a leading zero", (int) length_len, slash + 1);
+    return fail (why, _("the prefix length %.*s has a leading zero"), (int) length_len, slash + 1);
 
   return TRUE;
 }
@@ -907,7 +910,7 @@ parse_ip_with_port (const char *s,
   guint64 number;
 
   if (len == 0)
-    return fail (why, "the address is missing");
+    return fail (why, _("the address is missing"));
 
   if (s[0] == '[')
     {
@@ -915,13 +918,13 @@ parse_ip_with_port (const char *s,
       g_autofree char *inner = NULL;
 
       if (close == NULL)
-        return fail (why, "“[” has no matching “]”");
+        return fail (why, _("“[” has no matching “]”"));
       if (!parse_ipv6 (s + 1, close - s - 1, &inner))
-        return fail (why, "the address in brackets is not an IPv6 address: %s", inner);
+        return fail (why, _("the address in brackets is not an IPv6 address: %s"), inner);
       if (close + 1 < end)
         {
           if (close[1] != ':')
-            return fail (why, "after “]” expected “:PORT” or nothing");
+            return fail (why, _("after “]” expected “:PORT” or nothing"));
           port = close + 2;
         }
     }
@@ -942,17 +945,17 @@ parse_ip_with_port (const char *s,
           g_autofree char *inner = NULL;
 
           if (!parse_ipv6 (s, len, &inner))
-            return fail (why, "%s (IPv6 addresses go in brackets when a port follows, "
-                         "as in [2001:db8::1]:53)", inner);
+            return fail (why, _("%s (IPv6 addresses go in brackets when a port follows, "
+                         "as in [2001:db8::1]:53)"), inner);
         }
     }
 
   if (port != NULL && port == end)
-    return fail (why, "the port number after “:” is missing");
+    return fail (why, _("the port number after “:” is missing"));
   if (port != NULL && !parse_digits (port, end - port, 65535, &number))
     {
       g_autofree char *q = quote_len (port, end - port);
-      return fail (why, "expected a port number from 0 to 65535 after “:”, got %s", q);
+      return fail (why, _("expected a port number from 0 to 65535 after “:”, got %s"), q);
     }
 
   return TRUE;
@@ -1017,15 +1020,15 @@ check_base64 (const char *s,
     if (!is_base64_char (s[i]))
       {
         g_autofree char *q = quote_char (s + i, s + len);
-        return fail (why, "%s is not a base64 character", q);
+        return fail (why, _("%s is not a base64 character"), q);
       }
 
   if (n_pad > 2 || (n_pad > 0 && len % 4 != 0))
-    return fail (why, "the “=” padding at the end does not fit its length");
+    return fail (why, _("the “=” padding at the end does not fit its length"));
   if (data % 4 == 1)
-    return fail (why, "its length is impossible for base64 (a character is missing or extra)");
+    return fail (why, _("its length is impossible for base64 (a character is missing or extra)"));
   if (n_pad == 0 && pad_required && data % 4 != 0)
-    return fail (why, "the “=” padding at the end is missing");
+    return fail (why, _("the “=” padding at the end is missing"));
 
   *n_bytes = data / 4 * 3 + (data % 4 == 0 ? 0 : data % 4 - 1);
   return TRUE;
@@ -1085,7 +1088,7 @@ parse_tls_fingerprint (const char *s,
       gsize name_len = colon - s;
 
       if (strchr (colon + 1, ':') != NULL)
-        return fail (why, "expected [HASH:]FINGERPRINT, with one “:” at most after the kind");
+        return fail (why, _("expected [HASH:]FINGERPRINT, with one “:” at most after the kind"));
 
       hash = G_N_ELEMENTS (tls_hashes);
       for (gsize i = 0; i < G_N_ELEMENTS (tls_hashes); i++)
@@ -1095,28 +1098,27 @@ parse_tls_fingerprint (const char *s,
       if (hash == G_N_ELEMENTS (tls_hashes))
         {
           g_autofree char *q = quote_len (s, name_len);
-          return fail (why, "unknown hash algorithm %s (expected sha224, sha256, sha384 "
-                       "or sha512)", q);
+          return fail (why, _("unknown hash algorithm %s (expected sha224, sha256, sha384 "
+                       "or sha512)"), q);
         }
       fp = colon + 1;
     }
 
   fp_len = strlen (fp);
   if (fp_len == 0)
-    return fail (why, "the fingerprint is missing");
+    return fail (why, _("the fingerprint is missing"));
   if (!check_base64 (fp, fp_len, FALSE, &n_bytes, &inner))
     {
       if (is_hex (fp, fp_len))
-        return fail (why, "the fingerprint looks like hex, but x509 reads it as base64");
-      return fail (why, "the fingerprint is not base64: %s", inner);
+        return fail (why, _("the fingerprint looks like hex, but x509 reads it as base64"));
+      return fail (why, _("the fingerprint is not base64: %s"), inner);
     }
   if (n_bytes != tls_hashes[hash].bytes)
     {
       if (is_hex (fp, fp_len) && fp_len == 2 * tls_hashes[hash].bytes)
-        return fail (why, "the fingerprint looks like hex, but x509 reads it as base64; "
-                     "encode the %s digest in base64", tls_hashes[hash].title);
-      return fail (why, "a %s fingerprint is %" G_GSIZE_FORMAT " bytes, but this one "
-                   "decodes to %" G_GSIZE_FORMAT, tls_hashes[hash].title,
+        return fail (why, _("the fingerprint looks like hex, but x509 reads it as base64; "
+                     "encode the %s digest in base64"), tls_hashes[hash].title);
+      return fail (why, _("a %s fingerprint is %zu bytes, but this one decodes to %zu"), tls_hashes[hash].title,
                    tls_hashes[hash].bytes, n_bytes);
     }
 
@@ -1132,7 +1134,7 @@ parse_trust_anchors (const char *s,
   g_auto(GStrv) certs = NULL;
 
   if (*s == '\0')
-    return fail (why, "at least one certificate is needed after “trust-anchor:”");
+    return fail (why, _("at least one certificate is needed after “trust-anchor:”"));
 
   certs = g_strsplit (s, ":", -1);
   for (gsize i = 0; certs[i] != NULL; i++)
@@ -1143,15 +1145,15 @@ parse_trust_anchors (const char *s,
       gsize n_bytes;
 
       if (len == 0)
-        return fail (why, "certificate %" G_GSIZE_FORMAT " is empty", i + 1);
+        return fail (why, _("certificate %zu is empty"), (size_t) (i + 1));
       if (!check_base64 (certs[i], len, FALSE, &n_bytes, &inner))
-        return fail (why, "certificate %" G_GSIZE_FORMAT " is not base64: %s", i + 1, inner);
+        return fail (why, _("certificate %zu is not base64: %s"), (size_t) (i + 1), inner);
       der = decode_base64 (certs[i], len, &n_bytes);
       /* Every DER certificate is a SEQUENCE, tag 0x30. */
       if (n_bytes < 2 || der[0] != 0x30)
-        return fail (why, "certificate %" G_GSIZE_FORMAT " is not a DER certificate in base64 "
-                     "(use the body of a PEM file without its BEGIN/END lines and newlines)",
-                     i + 1);
+        return fail (why, _("certificate %zu is not a DER certificate in base64 "
+                       "(use the body of a PEM file without its BEGIN/END lines and newlines)"),
+                     (size_t) (i + 1));
     }
 
   return TRUE;
@@ -1171,11 +1173,11 @@ parse_tls_authenticator (const char *s,
   if (g_str_has_prefix (s, "trust-anchor:"))
     return parse_trust_anchors (s + strlen ("trust-anchor:"), why);
   if (strcmp (s, "key-fp") == 0 || strcmp (s, "cert-fp") == 0)
-    return fail (why, "the fingerprint is missing after “%s:”", s);
+    return fail (why, _("the fingerprint is missing after “%s:”"), s);
   if (strcmp (s, "trust-anchor") == 0)
     return parse_trust_anchors ("", why);
-  return fail (why, "expected none, key-fp:[HASH:]FINGERPRINT, cert-fp:[HASH:]FINGERPRINT "
-               "or trust-anchor:CERTIFICATE[:CERTIFICATE…]");
+  return fail (why, _("expected none, key-fp:[HASH:]FINGERPRINT, cert-fp:[HASH:]FINGERPRINT "
+               "or trust-anchor:CERTIFICATE[:CERTIFICATE…]"));
 }
 
 /* ocaml-dns's nameserver_of_string (dns-client-mirage):
@@ -1198,14 +1200,14 @@ parse_nameserver (const char *s,
 
   if (!g_str_has_prefix (s, "udp:") && !g_str_has_prefix (s, "tcp:") &&
       !g_str_has_prefix (s, "tls:"))
-    return fail (why, "expected udp:IP, tcp:IP or tls:IP, each with an optional :PORT, "
-                 "as in tls:1.1.1.1 or tcp:[2001:db8::1]:53");
+    return fail (why, _("expected udp:IP, tcp:IP or tls:IP, each with an optional :PORT, "
+                 "as in tls:1.1.1.1 or tcp:[2001:db8::1]:53"));
 
   bang = strchr (rest, '!');
   if (!g_str_has_prefix (s, "tls:"))
     {
       if (bang != NULL)
-        return fail (why, "only tls: nameservers take a “!” part");
+        return fail (why, _("only tls: nameservers take a “!” part"));
       return parse_ip_with_port (rest, strlen (rest), why);
     }
 
@@ -1225,9 +1227,9 @@ parse_nameserver (const char *s,
     g_autofree char *q = quote (auth);
 
     if (named)
-      return fail (why, "the TLS authenticator %s after the host name is wrong: %s", q, inner);
-    return fail (why, "after “!” expected a host name, a TLS authenticator or both, "
-                 "but %s is neither: %s", q, inner);
+      return fail (why, _("the TLS authenticator %s after the host name is wrong: %s"), q, inner);
+    return fail (why, _("after “!” expected a host name, a TLS authenticator or both, "
+                 "but %s is neither: %s"), q, inner);
   }
 }
 
@@ -1244,35 +1246,35 @@ parse_ssh_key (const char *s,
   g_autofree char *inner = NULL;
 
   if (colon == NULL)
-    return fail (why, "expected rsa:SEED or ed25519:BASE64");
+    return fail (why, _("expected rsa:SEED or ed25519:BASE64"));
   data = colon + 1;
   if (strchr (data, ':') != NULL)
-    return fail (why, "expected one “:” only, between the key type and the key");
+    return fail (why, _("expected one “:” only, between the key type and the key"));
 
   type_len = colon - s;
   if (type_len == 0)
-    return fail (why, "the key type before “:” is missing (rsa or ed25519)");
+    return fail (why, _("the key type before “:” is missing (rsa or ed25519)"));
   if (type_len == 3 && g_ascii_strncasecmp (s, "rsa", 3) == 0)
     {
       if (*data == '\0')
-        return fail (why, "the seed after “rsa:” is missing");
+        return fail (why, _("the seed after “rsa:” is missing"));
       return TRUE;
     }
   if (type_len == 7 && g_ascii_strncasecmp (s, "ed25519", 7) == 0)
     {
       if (*data == '\0')
-        return fail (why, "the key after “ed25519:” is missing");
+        return fail (why, _("the key after “ed25519:” is missing"));
       if (!check_base64 (data, strlen (data), TRUE, &n_bytes, &inner))
-        return fail (why, "the ed25519 key is not base64: %s", inner);
+        return fail (why, _("the ed25519 key is not base64: %s"), inner);
       if (n_bytes != 32)
-        return fail (why, "an ed25519 key is 32 bytes (44 base64 characters), but this "
-                     "one decodes to %" G_GSIZE_FORMAT, n_bytes);
+        return fail (why, _("an ed25519 key is 32 bytes (44 base64 characters), but this "
+                     "one decodes to %zu"), (size_t) n_bytes);
       return TRUE;
     }
 
   {
     g_autofree char *q = quote_len (s, type_len);
-    return fail (why, "unknown key type %s (expected rsa or ed25519)", q);
+    return fail (why, _("unknown key type %s (expected rsa or ed25519)"), q);
   }
 }
 
@@ -1297,18 +1299,18 @@ parse_ssh_authenticator (const char *s,
       g_autofree guint8 *blob = NULL;
 
       if (!check_base64 (s, strlen (s), FALSE, &n_bytes, NULL))
-        return fail (why, "expected SHA256:FINGERPRINT, as ssh-keygen -l prints it");
+        return fail (why, _("expected SHA256:FINGERPRINT, as ssh-keygen -l prints it"));
       blob = decode_base64 (s, strlen (s), &n_bytes);
       if ((n_bytes > sizeof ed25519 - 1 && memcmp (blob, ed25519, sizeof ed25519 - 1) == 0) ||
           (n_bytes > sizeof rsa - 1 && memcmp (blob, rsa, sizeof rsa - 1) == 0))
         return TRUE;
-      return fail (why, "expected SHA256:FINGERPRINT, as ssh-keygen -l prints it, or an "
-                   "ssh-ed25519 or ssh-rsa public key in base64");
+      return fail (why, _("expected SHA256:FINGERPRINT, as ssh-keygen -l prints it, or an "
+                   "ssh-ed25519 or ssh-rsa public key in base64"));
     }
 
   fp = colon + 1;
   if (strchr (fp, ':') != NULL)
-    return fail (why, "expected SHA256:FINGERPRINT, with one “:”");
+    return fail (why, _("expected SHA256:FINGERPRINT, with one “:”"));
 
   if (!(colon - s == 6 && strncmp (s, "SHA256", 6) == 0) &&
       !(colon - s == 3 && g_ascii_strncasecmp (s, "rsa", 3) == 0) &&
@@ -1317,18 +1319,18 @@ parse_ssh_authenticator (const char *s,
       g_autofree char *q = quote_len (s, colon - s);
 
       if (colon - s == 6 && g_ascii_strncasecmp (s, "SHA256", 6) == 0)
-        return fail (why, "write SHA256 in capitals, as ssh-keygen prints it");
-      return fail (why, "expected SHA256 before the “:”, got %s", q);
+        return fail (why, _("write SHA256 in capitals, as ssh-keygen prints it"));
+      return fail (why, _("expected SHA256 before the “:”, got %s"), q);
     }
 
   fp_len = strlen (fp);
   if (fp_len == 0)
-    return fail (why, "the fingerprint after “:” is missing");
+    return fail (why, _("the fingerprint after “:” is missing"));
   if (!check_base64 (fp, fp_len, FALSE, &n_bytes, &inner))
-    return fail (why, "the fingerprint is not base64: %s", inner);
+    return fail (why, _("the fingerprint is not base64: %s"), inner);
   if (n_bytes != 32)
-    return fail (why, "a SHA256 fingerprint is 32 bytes (43 base64 characters), but this "
-                 "one decodes to %" G_GSIZE_FORMAT, n_bytes);
+    return fail (why, _("a SHA256 fingerprint is 32 bytes (43 base64 characters), but this "
+                 "one decodes to %zu"), (size_t) n_bytes);
   return TRUE;
 }
 
@@ -1367,10 +1369,10 @@ check_comma_list (const char   *value,
       g_autofree char *inner = NULL;
 
       if (items[i][0] == '\0')
-        return fail (message, "item %" G_GSIZE_FORMAT " of the list is empty (two commas in "
-                     "a row, or a comma at the start or end)", i + 1);
+        return fail (message, _("item %zu of the list is empty (two commas in "
+                       "a row, or a comma at the start or end)"), (size_t) (i + 1));
       if (!check (items[i], data, message != NULL ? &inner : NULL))
-        return fail (message, "item %" G_GSIZE_FORMAT " of the list: %s", i + 1,
+        return fail (message, _("item %zu of the list: %s"), (size_t) (i + 1),
                      inner != NULL ? inner : "");
     }
 
@@ -1388,24 +1390,24 @@ check_threshold_item (const char   *item,
   g_autofree char *q = quote (item);
 
   if (colon != NULL && strchr (level, ':') != NULL)
-    return fail (message, "%s is not a log threshold: expected LEVEL or SOURCE:LEVEL", q);
+    return fail (message, _("%s is not a log threshold: expected LEVEL or SOURCE:LEVEL"), q);
   if (colon == item)
-    return fail (message, "%s is not a log threshold: the log source before “:” is missing "
-                 "(* stands for every source)", q);
+    return fail (message, _("%s is not a log threshold: the log source before “:” is missing "
+                 "(* stands for every source)"), q);
   if (colon != NULL)
     {
       g_autofree char *source = g_strndup (item, colon - item);
 
       if (has_space_or_control (source))
-        return fail (message, "%s is not a log threshold: a log source name has no spaces", q);
+        return fail (message, _("%s is not a log threshold: a log source name has no spaces"), q);
     }
   if (*level == '\0')
-    return fail (message, "%s is not a log threshold: the level after “:” is missing", q);
+    return fail (message, _("%s is not a log threshold: the level after “:” is missing"), q);
   if (!is_log_level (level))
     {
       g_autofree char *ql = quote (level);
-      return fail (message, "%s is not a log threshold: %s is not a log level (quiet, app, "
-                   "error, warning, info or debug)", q, ql);
+      return fail (message, _("%s is not a log threshold: %s is not a log level (quiet, app, "
+                   "error, warning, info or debug)"), q, ql);
     }
   return TRUE;
 }
@@ -1426,20 +1428,20 @@ check_header_item (const char   *item,
   g_autofree char *q = quote (item);
 
   if (colon == NULL)
-    return fail (message, "%s is not an HTTP header: expected NAME:VALUE", q);
+    return fail (message, _("%s is not an HTTP header: expected NAME:VALUE"), q);
   if (colon == item)
-    return fail (message, "%s is not an HTTP header: the name before “:” is missing", q);
+    return fail (message, _("%s is not an HTTP header: the name before “:” is missing"), q);
   for (const char *p = item; p < colon; p++)
     if (!is_tchar (*p))
       {
         g_autofree char *qc = quote_char (p, colon);
-        return fail (message, "%s is not an HTTP header: %s is not allowed in a header name",
+        return fail (message, _("%s is not an HTTP header: %s is not allowed in a header name"),
                      q, qc);
       }
   for (const char *p = colon + 1; *p != '\0'; p++)
     if (((guchar) *p < 0x20 && *p != '\t') || *p == 0x7f)
-      return fail (message, "%s is not an HTTP header: the value contains a control "
-                   "character", q);
+      return fail (message, _("%s is not an HTTP header: the value contains a control "
+                   "character"), q);
   return TRUE;
 }
 
@@ -1510,11 +1512,11 @@ check_typed_info (const TypeInfo *t0,
         case NUM_OK:
           return TRUE;
         case NUM_RANGE:
-          return fail (message, "%s is out of range for an OCaml int (from %" G_GINT64_FORMAT
-                       " to %" G_GINT64_FORMAT ")", Q, INT63_MIN, INT63_MAX);
+          return fail (message, _("%s is out of range for an OCaml int (from %lld to %lld)"), Q,
+                       (long long) INT63_MIN, (long long) INT63_MAX);
         case NUM_SYNTAX:
         default:
-          return fail (message, "expected a whole number in decimal (an OCaml int), got %s", Q);
+          return fail (message, _("expected a whole number in decimal (an OCaml int), got %s"), Q);
         }
 
     case KIND_INT64:
@@ -1523,18 +1525,18 @@ check_typed_info (const TypeInfo *t0,
         case NUM_OK:
           return TRUE;
         case NUM_RANGE:
-          return fail (message, "%s does not fit in 64 bits (from %" G_GINT64_FORMAT
-                       " to %" G_GINT64_FORMAT ")", Q, G_MININT64, G_MAXINT64);
+          return fail (message, _("%s does not fit in 64 bits (from %lld to %lld)"), Q,
+                       (long long) G_MININT64, (long long) G_MAXINT64);
         case NUM_SYNTAX:
         default:
-          return fail (message, "expected a whole number in decimal (a 64-bit integer), "
-                       "got %s", Q);
+          return fail (message, _("expected a whole number in decimal (a 64-bit integer), "
+                       "got %s"), Q);
         }
 
     case KIND_BOOL:
       if (ms_value_parse_bool (value, NULL))
         return TRUE;
-      return fail (message, "expected true or false, got %s", Q);
+      return fail (message, _("expected true or false, got %s"), Q);
 
     case KIND_PORT:
       {
@@ -1542,7 +1544,7 @@ check_typed_info (const TypeInfo *t0,
 
         if (parse_digits (value, len, 65535, &port))
           return TRUE;
-        return fail (message, "expected an integer from 0 to 65535 (a port), got %s", Q);
+        return fail (message, _("expected an integer from 0 to 65535 (a port), got %s"), Q);
       }
 
     case KIND_IPV4:
@@ -1551,14 +1553,14 @@ check_typed_info (const TypeInfo *t0,
 
     case KIND_IPV6:
       if (value[0] == '[')
-        ok = fail (&why, "remove the brackets; they are only needed before a port");
+        ok = fail (&why, _("remove the brackets; they are only needed before a port"));
       else
         ok = parse_ipv6 (value, len, &why);
       break;
 
     case KIND_IP:
       if (value[0] == '[')
-        ok = fail (&why, "remove the brackets; they are only needed before a port");
+        ok = fail (&why, _("remove the brackets; they are only needed before a port"));
       else
         ok = parse_ip (value, len, &why);
       break;
@@ -1587,7 +1589,7 @@ check_typed_info (const TypeInfo *t0,
     case KIND_LOG_LEVEL:
       if (is_log_level (value))
         return TRUE;
-      return fail (message, "expected one of quiet, app, error, warning, info, debug, got %s", Q);
+      return fail (message, _("expected one of quiet, app, error, warning, info, debug, got %s"), Q);
 
     case KIND_ENUM:
       {
@@ -1597,7 +1599,7 @@ check_typed_info (const TypeInfo *t0,
         if (g_strv_contains ((const char *const *) choices, value))
           return TRUE;
         list = g_strjoinv (", ", choices);
-        return fail (message, "expected one of %s, got %s", list, Q);
+        return fail (message, _("expected one of %s, got %s"), list, Q);
       }
 
     case KIND_ARG:
@@ -1607,8 +1609,8 @@ check_typed_info (const TypeInfo *t0,
 
         if (problem == NULL)
           return TRUE;
-        return fail (message, "expected the name of a %s, got %s: %s",
-                     t.kind == KIND_ARG ? "runtime argument" : "configure-time key",
+        return fail (message, _("expected the name of a %s, got %s: %s"),
+                     t.kind == KIND_ARG ? _("runtime argument") : _("configure-time key"),
                      Q, problem);
       }
 
@@ -1623,7 +1625,7 @@ check_typed_info (const TypeInfo *t0,
 
   if (ok)
     return TRUE;
-  return fail (message, "%s is not %s: %s", Q, t.base->noun, why);
+  return fail (message, _("%s is not %s: %s"), Q, _(t.base->noun), why);
 #undef Q
 }
 
@@ -1648,7 +1650,7 @@ ms_value_check (const char *value_type,
     if (!known)
       {
         g_autofree char *q = quote (value_type);
-        return fail (message, "cannot check the value: its type %s is unknown", q);
+        return fail (message, _("cannot check the value: its type %s is unknown"), q);
       }
     if (*value == '\0')
       return TRUE;

@@ -9,11 +9,17 @@
 #     are kept;
 #   - the compiled catalogue of the build tree translates at run time: it is
 #     laid out as <tmp>/<lang>/LC_MESSAGES/mirage-studio.mo and read by
-#     gettext(1) through TEXTDOMAINDIR with LANGUAGE=<lang>.
+#     gettext(1) through TEXTDOMAINDIR with LANGUAGE=<lang>;
+#   - the core's own texts (graph/: diagnostics, undo labels) are translated
+#     too: `mstudio check` under LANG=fr_FR.UTF-8 prints a French diagnostic,
+#     and under LANG=C the English one. The fr_FR.UTF-8 locale is used if
+#     the system has it, else compiled into <tmp> with localedef (LOCPATH),
+#     so no root and no system change is needed.
 #
 # Environment: MS_SOURCE_ROOT (default: the parent of this script's folder),
 # MS_BUILD_ROOT (the meson build directory; without it the run-time checks
-# are skipped).  Output: TAP.
+# are skipped), MSTUDIO (the build tree's mstudio; without it the core's
+# check is skipped).  Output: TAP.
 set -u
 export LC_ALL=C.UTF-8 LANG=C.UTF-8   # msgfmt's statistics must be in English
 unset LANGUAGE
@@ -186,6 +192,48 @@ for po in "${pos[@]}"; do
     fi
   fi
 done
+
+# ---- the core's texts, translated in mstudio --------------------------------------
+# graph/ marks its diagnostics for gettext in the same text domain; mstudio
+# binds it to the build tree's po/ when run from there.
+MSTUDIO=${MSTUDIO:-}
+if [ -z "$BUILD" ] || [ -z "$MSTUDIO" ] || [ ! -x "$MSTUDIO" ]; then
+  skip "fr: mstudio check prints the core's diagnostics in French" "MS_BUILD_ROOT or MSTUDIO is not set"
+elif ! "$MSTUDIO" new "$TMP/p.mstudio" --name p >"$TMP/new.out" 2>&1; then
+  nok "mstudio new makes a project to check"
+  diag "$TMP/new.out"
+else
+  fr_env=(LANG=fr_FR.UTF-8)
+  if ! locale -a 2>/dev/null | grep -qix 'fr_FR.utf-\?8'; then
+    mkdir -p "$TMP/locales"
+    if command -v localedef >/dev/null 2>&1 \
+       && localedef -i fr_FR -f UTF-8 "$TMP/locales/fr_FR.UTF-8" >"$TMP/localedef.out" 2>&1; then
+      fr_env=(LOCPATH="$TMP/locales" LANG=fr_FR.UTF-8)
+    else
+      fr_env=()
+    fi
+  fi
+  if [ ${#fr_env[@]} -eq 0 ]; then
+    skip "fr: mstudio check prints the core's diagnostics in French" \
+         "no fr_FR.UTF-8 locale and localedef cannot make one (Debian: locales)"
+  else
+    # a new project has no job: the core's no-jobs diagnostic
+    fr=$(env -u LC_ALL -u LC_MESSAGES -u LANGUAGE "${fr_env[@]}" "$MSTUDIO" check "$TMP/p.mstudio" 2>&1)
+    if [[ "$fr" == *"aucune tâche n’est enregistrée"*"[no-jobs]"* ]]; then
+      ok "fr: mstudio check prints the core's diagnostics in French (LANG=fr_FR.UTF-8)"
+    else
+      nok "fr: mstudio check prints the core's diagnostics in French (LANG=fr_FR.UTF-8)"
+      echo "$fr" | head -n 5 | sed 's/^/# /'
+    fi
+  fi
+  en=$(env -u LC_ALL -u LC_MESSAGES -u LANGUAGE LANG=C "$MSTUDIO" check "$TMP/p.mstudio" 2>&1)
+  if [[ "$en" == *"no job is registered, so the unikernel would do nothing"*"[no-jobs]"* ]]; then
+    ok "C: mstudio check stays in English (LANG=C)"
+  else
+    nok "C: mstudio check stays in English (LANG=C)"
+    echo "$en" | head -n 5 | sed 's/^/# /'
+  fi
+fi
 
 # ---- the desktop file and AppStream metadata merge the translations --------------
 data="$SRC/data/io.github.miragestudio.Studio"

@@ -67,6 +67,8 @@ struct _MsBuildPanel
   GtkDropDown *target_dropdown;
   GtkProgressBar *progress;
   GtkLabel *status_label;
+  GtkWidget *target_info;
+  GtkLabel *target_info_label;
   AdwPreferencesGroup *args_group;
   GtkSearchEntry *search_entry;
   GtkDropDown *level_dropdown;
@@ -121,6 +123,8 @@ static guint signals[N_SIGNALS];
 static const char *const targets[] = { "unix", "sandbox" };
 
 static void update_state (MsBuildPanel *self);
+static void set_status (MsBuildPanel *self, const char *text);
+static void update_target_info (MsBuildPanel *self);
 static void add_line (MsBuildPanel *self, MsLogLevel level, gboolean meta, const char *text);
 
 /* ---- small helpers ------------------------------------------------------------------- */
@@ -490,7 +494,7 @@ finish_job (MsBuildPanel *self, Job *job)
   else
     line = g_strdup (status);
   add_line (self, success ? MS_LOG_LEVEL_INFO : MS_LOG_LEVEL_ERROR, TRUE, line);
-  gtk_label_set_text (self->status_label, line);
+  set_status (self, line);
   job_unref (job);
 
   update_state (self);
@@ -525,7 +529,7 @@ output_line (MsBuildPanel *self, Job *job, const char *raw)
       /* the unikernel speaks: the build part of `run` is over */
       job->started_output = TRUE;
       stop_pulse (self);
-      gtk_label_set_text (self->status_label, _("Running…"));
+      set_status (self, _("Running…"));
     }
   add_line (self, ms_build_parse_level (valid), FALSE, valid);
   problem = ms_build_parse_compiler_line (valid);
@@ -629,7 +633,7 @@ start_job (MsBuildPanel *self, JobKind kind, GPtrArray *args)
     {
       const char *text = _("Cannot find the mstudio program: install it, or set MSTUDIO to its path");
       add_line (self, MS_LOG_LEVEL_ERROR, TRUE, text);
-      gtk_label_set_text (self->status_label, text);
+      set_status (self, text);
       self->skeleton_error = g_strdup (text);
       update_state (self);
       if (kind != JOB_SKELETON)
@@ -654,7 +658,7 @@ start_job (MsBuildPanel *self, JobKind kind, GPtrArray *args)
       g_autofree char *text = g_strdup_printf (_("Cannot start mstudio: %s"), error->message);
       job_unref (job);
       add_line (self, MS_LOG_LEVEL_ERROR, TRUE, text);
-      gtk_label_set_text (self->status_label, text);
+      set_status (self, text);
       self->skeleton_error = g_strdup (text);
       update_state (self);
       if (kind != JOB_SKELETON)
@@ -668,7 +672,7 @@ start_job (MsBuildPanel *self, JobKind kind, GPtrArray *args)
   watch_stream (job, g_subprocess_get_stderr_pipe (job->proc));
   g_subprocess_wait_async (job->proc, job->cancellable, wait_cb, job_ref (job));
 
-  gtk_label_set_text (self->status_label,
+  set_status (self,
                       kind == JOB_BUILD ? _("Building…")
                       : kind == JOB_RUN ? _("Building and starting…")
                       : _("Writing unikernel.c…"));
@@ -915,6 +919,7 @@ queue_args (MsBuildPanel *self)
 static void
 document_changed_cb (MsBuildPanel *self)
 {
+  update_target_info (self);
   queue_args (self);
 }
 
@@ -948,6 +953,35 @@ watch_source (MsBuildPanel *self)
   self->source_monitor = g_file_monitor_file (file, G_FILE_MONITOR_WATCH_MOVES, NULL, NULL);
   if (self->source_monitor != NULL)
     g_signal_connect_swapped (self->source_monitor, "changed", G_CALLBACK (source_changed_cb), self);
+}
+
+/* The status wraps rather than being cut ("The unikerne…"), and its
+ * tooltip holds the whole text in case a very narrow panel still cuts it. */
+static void
+set_status (MsBuildPanel *self, const char *text)
+{
+  gtk_label_set_text (self->status_label, text);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->status_label), text && *text ? text : NULL);
+}
+
+/* Build & Run builds for Linux only; an application aimed elsewhere is
+ * told so, with the two ways that do build for its target. */
+static void
+update_target_info (MsBuildPanel *self)
+{
+  const char *target = self->doc ? ms_document_get_target (self->doc) : NULL;
+  gboolean other = target != NULL && *target != '\0' && g_strcmp0 (target, "unix") != 0;
+
+  gtk_widget_set_visible (self->target_info, other);
+  if (other)
+    {
+      g_autofree char *text =
+        g_strdup_printf (_("The application’s target is %s, which Build & Run does not build: it runs "
+                           "the graph on the bundled C runtime, on this Linux machine (plain or "
+                           "sandboxed). For %s, export config.ml and build it with mirage, or export "
+                           "CI files that do."), target, target);
+      gtk_label_set_text (self->target_info_label, text);
+    }
 }
 
 /* ---- state ---------------------------------------------------------------------------------- */
@@ -1209,6 +1243,8 @@ ms_build_panel_class_init (MsBuildPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MsBuildPanel, target_dropdown);
   gtk_widget_class_bind_template_child (widget_class, MsBuildPanel, progress);
   gtk_widget_class_bind_template_child (widget_class, MsBuildPanel, status_label);
+  gtk_widget_class_bind_template_child (widget_class, MsBuildPanel, target_info);
+  gtk_widget_class_bind_template_child (widget_class, MsBuildPanel, target_info_label);
   gtk_widget_class_bind_template_child (widget_class, MsBuildPanel, args_group);
   gtk_widget_class_bind_template_child (widget_class, MsBuildPanel, search_entry);
   gtk_widget_class_bind_template_child (widget_class, MsBuildPanel, level_dropdown);
@@ -1298,6 +1334,7 @@ ms_build_panel_set_document (MsBuildPanel *self, MsDocument *doc)
   watch_source (self);
   queue_args (self);
   update_state (self);
+  update_target_info (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DOCUMENT]);
 }
 

@@ -562,8 +562,12 @@ draw_badge (MsCanvas *self, cairo_t *cr, double x, double y, int severity)
   cairo_arc (cr, x, y, 7, 0, 2 * G_PI);
   gdk_cairo_set_source_rgba (cr, col);
   cairo_fill (cr);
-  /* an exclamation mark, drawn so it needs no font */
-  cairo_set_source_rgb (cr, 1, 1, 1);
+  /* an exclamation mark, drawn so it needs no font; dark on the light
+   * yellow of a warning (dark style), as libadwaita's warning_fg_color */
+  if (severity == MS_SEVERITY_WARNING && c->dark)
+    cairo_set_source_rgba (cr, 0, 0, 0, 0.8);
+  else
+    cairo_set_source_rgb (cr, 1, 1, 1);
   cairo_set_line_width (cr, 2);
   cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
   cairo_move_to (cr, x, y - 3.5);

@@ -5,8 +5,10 @@
  * branch key-dependent devices take, and rendering to a texture.
  * Drawing is in ms-canvas-draw.c, input in ms-canvas-input.c. */
 #include "ms-canvas-private.h"
+#include "ms-placement.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 
 #include "ms-fragment.h"
 
@@ -870,8 +872,10 @@ _ms_canvas_adopted_toast (MsCanvas *self, guint id)
   _ms_canvas_emit_toast (self, msg, TRUE);
 }
 
-guint
-ms_canvas_add_at_center (MsCanvas *self, const char *ctor)
+/* Adds ctor at a free place near (at_x, at_y) in canvas units, or, when
+ * at_x is NaN, near the selection or the view's centre. */
+static guint
+add_near (MsCanvas *self, const char *ctor, double at_x, double at_y)
 {
   gboolean adopted = FALSE;
   g_autoptr(GError) error = NULL;
@@ -879,16 +883,54 @@ ms_canvas_add_at_center (MsCanvas *self, const char *ctor)
   MsCanvasCard *c;
   guint id;
 
-  g_return_val_if_fail (MS_IS_CANVAS (self), 0);
   if (self->doc == NULL)
     return 0;
   _ms_canvas_visible_area (self, &vis);
   ms_document_begin_group (self->doc, _("Add device"));
   id = ms_document_add_device (self->doc, ctor, NULL, &error);
   if (id != 0)
-    ms_document_move_device (self->doc, id,
-                             _ms_canvas_snap (vis.origin.x + vis.size.width / 2 - MS_CANVAS_CARD_WIDTH / 2),
-                             _ms_canvas_snap (vis.origin.y + vis.size.height / 2 - 48), error ? NULL : &error);
+    {
+      /* a free place near the selection, or near the view's centre (ms-placement.c) */
+      g_autoptr(GArray) taken = g_array_new (FALSE, FALSE, sizeof (graphene_rect_t));
+      MsCanvasCard *card = _ms_canvas_card_new (self->doc, ms_document_get_device (self->doc, id));
+      double want_x = vis.origin.x + vis.size.width / 2 - card->w / 2, want_y = vis.origin.y + vis.size.height / 2 - 48;
+      double x, y;
+      gboolean beside = !isnan (at_x);   /* a point was given: no other wish */
+      guint feeder = 0;                  /* the selected card it is put beside */
+
+      for (guint i = 0; i < self->cards->len; i++)
+        {
+          MsCanvasCard *o = self->cards->pdata[i];
+          graphene_rect_t r = GRAPHENE_RECT_INIT (o->x, o->y, o->w, o->h);
+          if (o->id == id)
+            continue;
+          g_array_append_val (taken, r);
+          if (o->selected && !beside && isnan (at_x))
+            {
+              want_x = o->x + o->w + 2 * MS_CANVAS_GRID;
+              want_y = o->y;
+              beside = TRUE;
+              feeder = o->id;
+            }
+        }
+      if (!isnan (at_x))
+        {
+          want_x = at_x - card->w / 2;
+          want_y = at_y - MS_CANVAS_HEADER / 2;
+        }
+      ms_placement_find_free ((graphene_rect_t *) (void *) taken->data, taken->len, card->w, card->h,
+                              want_x, want_y, MS_CANVAS_GRID, &x, &y);
+      /* put beside a selected card, it takes that card's output on its
+       * first free input that fits: the chain grows left to right */
+      for (guint p = 0; feeder != 0 && p < card->n_ports; p++)
+        if (ms_check_connection (self->doc, feeder, id, card->ports[p].name, NULL))
+          {
+            ms_document_connect (self->doc, feeder, id, card->ports[p].name, error ? NULL : &error);
+            break;
+          }
+      _ms_canvas_card_free (card);
+      ms_document_move_device (self->doc, id, x, y, error ? NULL : &error);
+    }
   if (id != 0 && error == NULL)
     adopted = _ms_canvas_adopt_job (self, id, &error);
   if (!ms_document_end_group (self->doc, error ? NULL : &error) || id == 0)
@@ -901,6 +943,20 @@ ms_canvas_add_at_center (MsCanvas *self, const char *ctor)
   if ((c = _ms_canvas_lookup (self, id)) != NULL)
     ms_canvas_select (self, &id, 1);
   return id;
+}
+
+guint
+ms_canvas_add_at_center (MsCanvas *self, const char *ctor)
+{
+  g_return_val_if_fail (MS_IS_CANVAS (self), 0);
+  return add_near (self, ctor, NAN, NAN);
+}
+
+guint
+ms_canvas_add_at (MsCanvas *self, const char *ctor, double x, double y)
+{
+  g_return_val_if_fail (MS_IS_CANVAS (self), 0);
+  return add_near (self, ctor, x / self->zoom + self->off_x, y / self->zoom + self->off_y);
 }
 
 /* ---- zoom ----------------------------------------------------------------------- */
@@ -1533,10 +1589,11 @@ ms_canvas_size_allocate (GtkWidget *widget, int width, int height, int baseline)
   if ((self->fit_pending || (self->auto_fit && (width != self->alloc_w || height != self->alloc_h)))
       && width > 0 && height > 0)
     ms_canvas_zoom_to_fit (self);
-  if (self->quick_add != NULL && gtk_widget_get_visible (self->quick_add))
-    gtk_popover_present (GTK_POPOVER (self->quick_add));
-  if (self->context_menu != NULL && gtk_widget_get_visible (self->context_menu))
-    gtk_popover_present (GTK_POPOVER (self->context_menu));
+  /* every popover on the canvas: quick add, context menu, and the ones
+   * others attach (ms-add-popover.c) */
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    if (GTK_IS_POPOVER (c) && gtk_widget_get_visible (c))
+      gtk_popover_present (GTK_POPOVER (c));
   if (!self->a11y_dirty && width == self->alloc_w && height == self->alloc_h)
     return;
   self->a11y_dirty = FALSE;

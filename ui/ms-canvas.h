@@ -49,6 +49,8 @@ void        ms_canvas_reveal (MsCanvas *self, guint device, const char *port);
 /* Adds a device of constructor ctor at the centre of the view (palette
  * Enter / double-click); returns its id or 0 with a toast on failure. */
 guint       ms_canvas_add_at_center (MsCanvas *self, const char *ctor);
+/* Adds ctor at a free place near the point (x, y) of the widget. */
+guint       ms_canvas_add_at (MsCanvas *self, const char *ctor, double x, double y);
 
 /* Zoom: property "zoom" (1.0 = 100 %). */
 double      ms_canvas_get_zoom (MsCanvas *self);

@@ -1,5 +1,11 @@
 /* ms-palette.c: the catalog of devices, grouped by category, searchable.
  *
+ * While a search is typed the list is ranked, as a launcher ranks: the
+ * exact name first, then names that start with the text, then names that
+ * contain it (a word of a name before the middle of one), then entries
+ * whose summary or description match; category headers come back when
+ * the search is cleared. Enter adds the first entry.
+ *
  * A GtkListBox rather than a GtkListView: the catalog has a few dozen
  * constructors, GTK 4.8 has no section model for list views, and a list
  * box gives category headers (header func over the visible rows), keyboard
@@ -27,6 +33,20 @@ struct _MsPaletteRow
   char *category;
   char *category_title;
   char *haystack;   /* casefolded name, summary, description and result */
+  char *name;       /* casefolded name */
+  char *summary;    /* casefolded summary */
+  guint index;      /* place in catalog order */
+  guint rank;       /* of the current search: RANK_* (lower first) */
+};
+
+/* How well an entry matches the search, best first. */
+enum {
+  RANK_EXACT,        /* the name is the text */
+  RANK_PREFIX,       /* the name starts with it */
+  RANK_WORD,         /* a word of the name (after '_') starts with it */
+  RANK_NAME,         /* the name contains it */
+  RANK_SUMMARY,      /* every word is in the name or the summary */
+  RANK_DESCRIPTION,  /* found only in the description or the type */
 };
 
 G_DEFINE_FINAL_TYPE (MsPaletteRow, ms_palette_row, GTK_TYPE_LIST_BOX_ROW)
@@ -40,6 +60,8 @@ ms_palette_row_finalize (GObject *object)
   g_free (self->category);
   g_free (self->category_title);
   g_free (self->haystack);
+  g_free (self->name);
+  g_free (self->summary);
   G_OBJECT_CLASS (ms_palette_row_parent_class)->finalize (object);
 }
 
@@ -62,6 +84,7 @@ struct _MsPalette
 
   MsCatalog *catalog;
   char **needles;   /* casefolded words of the search, NULL: show all */
+  char *query;      /* the casefolded search, words joined by one space */
 
   GtkWidget *box;
   GtkSearchEntry *search;
@@ -150,6 +173,8 @@ make_row (MsPalette *self, const MsConstructor *ctor, const char *category_title
                    ctor->description ? ctor->description : "",
                    ctor->result ? ctor->result : "", NULL);
   row->haystack = g_utf8_casefold (hay, -1);
+  row->name = g_utf8_casefold (ctor->name, -1);
+  row->summary = g_utf8_casefold (ctor->summary ? ctor->summary : "", -1);
 
   icon = gtk_image_new_from_icon_name (gtk_icon_theme_has_icon (theme, icon_name)
                                        ? icon_name : "application-x-addon-symbolic");
@@ -224,18 +249,60 @@ row_matches (MsPalette *self, MsPaletteRow *row)
   return TRUE;
 }
 
+static guint
+row_rank (MsPalette *self, MsPaletteRow *row)
+{
+  const char *q = self->query;
+  const char *hit;
+  gboolean in_summary = TRUE;
+
+  if (q == NULL)
+    return RANK_EXACT;
+  if (g_str_equal (row->name, q))
+    return RANK_EXACT;
+  if (g_str_has_prefix (row->name, q))
+    return RANK_PREFIX;
+  for (hit = strstr (row->name, q); hit != NULL; hit = strstr (hit + 1, q))
+    if (hit[-1] == '_')
+      return RANK_WORD;
+  if (strstr (row->name, q) != NULL)
+    return RANK_NAME;
+  for (guint i = 0; self->needles[i] != NULL; i++)
+    if (strstr (row->name, self->needles[i]) == NULL && strstr (row->summary, self->needles[i]) == NULL)
+      in_summary = FALSE;
+  return in_summary ? RANK_SUMMARY : RANK_DESCRIPTION;
+}
+
 static gboolean
 filter_func (GtkListBoxRow *row, gpointer data)
 {
   return row_matches (data, MS_PALETTE_ROW (row));
 }
 
+/* Catalog order without a search; best match first with one. */
+static int
+sort_func (GtkListBoxRow *a, GtkListBoxRow *b, gpointer data)
+{
+  MsPaletteRow *ra = MS_PALETTE_ROW (a), *rb = MS_PALETTE_ROW (b);
+
+  if (ra->rank != rb->rank)
+    return ra->rank < rb->rank ? -1 : 1;
+  return ra->index < rb->index ? -1 : ra->index > rb->index ? 1 : 0;
+}
+
 static void
 header_func (GtkListBoxRow *row, GtkListBoxRow *before, gpointer data)
 {
   MsPaletteRow *r = MS_PALETTE_ROW (row);
+  MsPalette *self = data;
   GtkWidget *header;
 
+  /* a ranked list has no categories: the best match leads, whatever its kind */
+  if (self->needles != NULL)
+    {
+      gtk_list_box_row_set_header (row, NULL);
+      return;
+    }
   if (before != NULL && g_strcmp0 (MS_PALETTE_ROW (before)->category, r->category) == 0)
     {
       gtk_list_box_row_set_header (row, NULL);
@@ -284,16 +351,23 @@ populate (MsPalette *self)
           if (g_strcmp0 (c->name, ctor->category) == 0)
             title = c->title;
         }
-      gtk_list_box_append (self->list, make_row (self, ctor, title ? title : ""));
+      {
+        GtkWidget *row = make_row (self, ctor, title ? title : "");
+        MS_PALETTE_ROW (row)->index = i;
+        gtk_list_box_append (self->list, row);
+      }
     }
 }
 
+/* In the order shown (sorted), not the order of the children. */
 static GtkListBoxRow *
 first_visible_row (MsPalette *self)
 {
-  for (GtkWidget *c = gtk_widget_get_first_child (GTK_WIDGET (self->list)); c; c = gtk_widget_get_next_sibling (c))
-    if (MS_IS_PALETTE_ROW (c) && row_matches (self, MS_PALETTE_ROW (c)))
-      return GTK_LIST_BOX_ROW (c);
+  GtkListBoxRow *r;
+
+  for (int i = 0; (r = gtk_list_box_get_row_at_index (self->list, i)) != NULL; i++)
+    if (MS_IS_PALETTE_ROW (r) && row_matches (self, MS_PALETTE_ROW (r)))
+      return r;
   return NULL;
 }
 
@@ -320,11 +394,24 @@ refilter (MsPalette *self)
             g_free (self->needles[r]);
         }
       self->needles[w] = NULL;
+      if (w == 0)
+        g_clear_pointer (&self->needles, g_strfreev);
     }
+  g_clear_pointer (&self->query, g_free);
+  if (self->needles != NULL)
+    self->query = g_strjoinv (" ", self->needles);
+  for (GtkWidget *c = gtk_widget_get_first_child (GTK_WIDGET (self->list)); c; c = gtk_widget_get_next_sibling (c))
+    if (MS_IS_PALETTE_ROW (c))
+      MS_PALETTE_ROW (c)->rank = row_rank (self, MS_PALETTE_ROW (c));
   gtk_list_box_invalidate_filter (self->list);
+  gtk_list_box_invalidate_sort (self->list);
   gtk_list_box_invalidate_headers (self->list);
   first = first_visible_row (self);
-  gtk_stack_set_visible_child_name (self->stack, first != NULL ? "list" : "empty");
+  /* before the catalog arrives there is nothing to match: no "no match" page */
+  if (self->catalog == NULL)
+    gtk_stack_set_visible_child_name (self->stack, "loading");
+  else
+    gtk_stack_set_visible_child_name (self->stack, first != NULL ? "list" : "empty");
   if (first != NULL && self->needles != NULL)
     gtk_list_box_select_row (self->list, first);
 }
@@ -395,6 +482,7 @@ ms_palette_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), MS_TYPE_PALETTE);
   g_clear_pointer (&self->catalog, ms_catalog_unref);
   g_clear_pointer (&self->needles, g_strfreev);
+  g_clear_pointer (&self->query, g_free);
   G_OBJECT_CLASS (ms_palette_parent_class)->dispose (object);
 }
 
@@ -484,11 +572,12 @@ ms_palette_init (MsPalette *self)
   gtk_search_entry_set_search_delay (self->search, 100);
   gtk_list_box_set_filter_func (self->list, filter_func, self, NULL);
   gtk_list_box_set_header_func (self->list, header_func, self, NULL);
+  gtk_list_box_set_sort_func (self->list, sort_func, self, NULL);
   keys = gtk_event_controller_key_new ();
   gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
   g_signal_connect (keys, "key-pressed", G_CALLBACK (on_search_key), self);
   gtk_widget_add_controller (GTK_WIDGET (self->search), keys);
-  gtk_stack_set_visible_child_name (self->stack, "list");
+  gtk_stack_set_visible_child_name (self->stack, "loading");
 }
 
 GtkWidget *
@@ -540,11 +629,12 @@ GPtrArray *
 ms_palette_get_visible_constructors (MsPalette *self)
 {
   GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
+  GtkListBoxRow *r;
 
   g_return_val_if_fail (MS_IS_PALETTE (self), names);
-  for (GtkWidget *c = gtk_widget_get_first_child (GTK_WIDGET (self->list)); c; c = gtk_widget_get_next_sibling (c))
-    if (MS_IS_PALETTE_ROW (c) && row_matches (self, MS_PALETTE_ROW (c)))
-      g_ptr_array_add (names, g_strdup (MS_PALETTE_ROW (c)->ctor));
+  for (int i = 0; (r = gtk_list_box_get_row_at_index (self->list, i)) != NULL; i++)
+    if (MS_IS_PALETTE_ROW (r) && row_matches (self, MS_PALETTE_ROW (r)))
+      g_ptr_array_add (names, g_strdup (MS_PALETTE_ROW (r)->ctor));
   return names;
 }
 

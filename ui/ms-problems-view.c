@@ -4,6 +4,11 @@
  * diagnostics cost only the rows on screen. The words are those of
  * `mstudio check` (ms_diagnostic_format), split into severity, message,
  * place and code; the row's accessible label is the formatted line.
+ *
+ * After the checks' problems come the messages of the import that made
+ * the project (what a config.ml had that the project could not keep), so
+ * that the studio's user reads what `mstudio import` prints. They stay
+ * while the project is open; the checks never recompute them.
  */
 #include "ms-problems-view.h"
 
@@ -83,6 +88,7 @@ struct _MsProblemsView
   GtkCustomFilter *filter;
   GtkFilterListModel *filtered;
   GPtrArray *diagnostics;
+  GPtrArray *imported;         /* MsDiagnostic* made from the import report, or NULL */
   Filter mode;
   guint n_errors;
   guint n_warnings;
@@ -228,10 +234,22 @@ filter_func (gpointer item, gpointer data)
     }
 }
 
+static guint
+n_checked (MsProblemsView *self)
+{
+  return self->diagnostics ? self->diagnostics->len : 0;
+}
+
+static guint
+n_imported (MsProblemsView *self)
+{
+  return self->imported ? self->imported->len : 0;
+}
+
 static void
 update_state (MsProblemsView *self)
 {
-  gboolean empty = self->diagnostics == NULL || self->diagnostics->len == 0;
+  gboolean empty = n_checked (self) + n_imported (self) == 0;
   g_autofree char *errors = g_strdup_printf (ngettext ("%u Error", "%u Errors", self->n_errors),
                                              self->n_errors);
   g_autofree char *warnings = g_strdup_printf (ngettext ("%u Warning", "%u Warnings", self->n_warnings),
@@ -242,6 +260,8 @@ update_state (MsProblemsView *self)
   gtk_stack_set_visible_child_name (self->stack, empty ? "empty" : "list");
   gtk_widget_set_visible (self->filter_box, !empty);
 }
+
+static void update_counts (MsProblemsView *self);
 
 static void
 filter_toggled_cb (MsProblemsView *self, GtkToggleButton *button)
@@ -265,7 +285,12 @@ list_activate_cb (MsProblemsView *self, guint position, GtkListView *list_view)
 {
   g_autoptr(MsProblemItem) item = g_list_model_get_item (G_LIST_MODEL (self->filtered), position);
 
-  if (item != NULL)
+  if (item == NULL)
+    return;
+  /* an import message has no place in the project: its details do */
+  if (g_strcmp0 (item->diag->code, MS_PROBLEMS_IMPORT_CODE) == 0)
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.show-import-report", NULL);
+  else
     g_signal_emit (self, signals[SIGNAL_PROBLEM_ACTIVATED], 0, item->diag);
 }
 
@@ -279,6 +304,7 @@ ms_problems_view_dispose (GObject *object)
   g_clear_object (&self->filter);
   g_clear_object (&self->store);
   g_clear_pointer (&self->diagnostics, g_ptr_array_unref);
+  g_clear_pointer (&self->imported, g_ptr_array_unref);
   G_OBJECT_CLASS (ms_problems_view_parent_class)->dispose (object);
 }
 
@@ -384,7 +410,7 @@ same_diagnostic (const MsDiagnostic *a, const MsDiagnostic *b)
 static gboolean
 retarget_items (MsProblemsView *self, GPtrArray *diagnostics)
 {
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->store));
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->store)) - n_imported (self);
 
   if (diagnostics == NULL || self->diagnostics == NULL || diagnostics->len != n)
     return FALSE;
@@ -405,7 +431,6 @@ void
 ms_problems_view_set_diagnostics (MsProblemsView *self, GPtrArray *diagnostics)
 {
   g_autoptr(GPtrArray) items = NULL;
-  guint n_errors, n_warnings;
 
   g_return_if_fail (MS_IS_PROBLEMS_VIEW (self));
 
@@ -419,14 +444,64 @@ ms_problems_view_set_diagnostics (MsProblemsView *self, GPtrArray *diagnostics)
       items = g_ptr_array_new_with_free_func (g_object_unref);
       for (guint i = 0; diagnostics != NULL && i < diagnostics->len; i++)
         g_ptr_array_add (items, ms_problem_item_new (diagnostics, g_ptr_array_index (diagnostics, i)));
-      g_list_store_splice (self->store, 0, g_list_model_get_n_items (G_LIST_MODEL (self->store)),
-                           items->pdata, items->len);
+      g_list_store_splice (self->store, 0, n_checked (self), items->pdata, items->len);
     }
   g_clear_pointer (&self->diagnostics, g_ptr_array_unref);
   self->diagnostics = diagnostics;
+  update_counts (self);
+}
 
-  n_errors = diagnostics ? ms_diagnostics_count (diagnostics, MS_SEVERITY_ERROR) : 0;
-  n_warnings = diagnostics ? ms_diagnostics_count (diagnostics, MS_SEVERITY_WARNING) : 0;
+void
+ms_problems_view_set_import_report (MsProblemsView *self, const MsImportReport *report)
+{
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  GPtrArray *imported = NULL;
+
+  g_return_if_fail (MS_IS_PROBLEMS_VIEW (self));
+
+  if (report != NULL && report->messages->len > 0)
+    {
+      g_autofree char *base = g_path_get_basename (report->file ? report->file : "config.ml");
+
+      imported = g_ptr_array_new_with_free_func ((GDestroyNotify) ms_diagnostic_free);
+      for (guint i = 0; i < report->messages->len; i++)
+        {
+          const MsImportMessage *m = report->messages->pdata[i];
+          MsDiagnostic *d = ms_diagnostic_new (MS_PROBLEMS_IMPORT_CODE, m->severity, NULL, "%s", m->message);
+          d->setting = m->line > 0 ? g_strdup_printf ("%s:%u:%u", base, m->line, m->column) : g_strdup (base);
+          g_ptr_array_add (imported, d);
+        }
+      for (guint i = 0; i < imported->len; i++)
+        g_ptr_array_add (items, ms_problem_item_new (imported, imported->pdata[i]));
+    }
+  g_list_store_splice (self->store, n_checked (self), n_imported (self), items->pdata, items->len);
+  g_clear_pointer (&self->imported, g_ptr_array_unref);
+  self->imported = imported;
+  update_counts (self);
+}
+
+guint
+ms_problems_view_get_n_import_messages (MsProblemsView *self)
+{
+  g_return_val_if_fail (MS_IS_PROBLEMS_VIEW (self), 0);
+  return n_imported (self);
+}
+
+static void
+update_counts (MsProblemsView *self)
+{
+  guint n_errors = 0, n_warnings = 0;
+
+  if (self->diagnostics != NULL)
+    {
+      n_errors += ms_diagnostics_count (self->diagnostics, MS_SEVERITY_ERROR);
+      n_warnings += ms_diagnostics_count (self->diagnostics, MS_SEVERITY_WARNING);
+    }
+  if (self->imported != NULL)
+    {
+      n_errors += ms_diagnostics_count (self->imported, MS_SEVERITY_ERROR);
+      n_warnings += ms_diagnostics_count (self->imported, MS_SEVERITY_WARNING);
+    }
   g_object_freeze_notify (G_OBJECT (self));
   if (n_errors != self->n_errors)
     {

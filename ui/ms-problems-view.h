@@ -9,6 +9,7 @@
 #include <gtk/gtk.h>
 
 #include "ms-diagnostic.h"
+#include "ms-import.h"
 
 G_BEGIN_DECLS
 
@@ -18,7 +19,15 @@ G_DECLARE_FINAL_TYPE (MsProblemsView, ms_problems_view, MS, PROBLEMS_VIEW, GtkWi
 GtkWidget *ms_problems_view_new (void);
 /* keeps a reference to the array of MsDiagnostic* */
 void       ms_problems_view_set_diagnostics (MsProblemsView *self, GPtrArray *diagnostics);
-/* properties "n-errors", "n-warnings" */
+/* What the import that made this project could not keep (a copy of
+ * report's messages, or none with NULL): listed after the checks'
+ * problems, with code MS_PROBLEMS_IMPORT_CODE and their file:line:column,
+ * until replaced. Activating one opens the import's details
+ * (win.show-import-report). */
+#define MS_PROBLEMS_IMPORT_CODE "import"
+void       ms_problems_view_set_import_report (MsProblemsView *self, const MsImportReport *report);
+guint      ms_problems_view_get_n_import_messages (MsProblemsView *self);
+/* properties "n-errors", "n-warnings" (import messages included) */
 guint      ms_problems_view_get_n_errors (MsProblemsView *self);
 guint      ms_problems_view_get_n_warnings (MsProblemsView *self);
 

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "ms-config.h"
+#include "ms-example-thumb.h"
 #include "ms-paths.h"
 #include "ms-store.h"
 
@@ -56,6 +57,20 @@ on_recent_activated (GtkListBoxRow *row, MsStartPage *self)
   g_signal_emit (self, signals[SIGNAL_OPEN_RECENT], 0, file);
 }
 
+char *
+ms_start_page_display_path (const char *path)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autofree char *display = g_file_get_parse_name (file);
+  const char *home = g_get_home_dir ();
+  gsize n = home ? strlen (home) : 0;
+
+  /* "~/…" as the header bar writes it, and as people say it */
+  if (n > 1 && g_str_has_prefix (display, home) && (display[n] == '/' || display[n] == '\0'))
+    return g_strconcat ("~", display + n, NULL);
+  return g_steal_pointer (&display);
+}
+
 void
 ms_start_page_refresh (MsStartPage *self)
 {
@@ -75,7 +90,7 @@ ms_start_page_refresh (MsStartPage *self)
       GtkRecentInfo *info = l->data;
       const char *uri = gtk_recent_info_get_uri (info);
       g_autoptr(GFile) file = NULL;
-      g_autofree char *path = NULL, *base = NULL, *dir = NULL, *title = NULL, *subtitle = NULL;
+      g_autofree char *path = NULL, *base = NULL, *dir = NULL, *title = NULL, *subtitle = NULL, *shown_dir = NULL;
       GtkWidget *row, *arrow;
 
       if (!g_str_has_suffix (uri, MS_STORE_EXTENSION) || !gtk_recent_info_exists (info))
@@ -88,7 +103,8 @@ ms_start_page_refresh (MsStartPage *self)
       dir = g_path_get_dirname (path);
       base[strlen (base) - strlen (MS_STORE_EXTENSION)] = '\0';
       title = g_markup_escape_text (base, -1);
-      subtitle = g_markup_escape_text (dir, -1);
+      shown_dir = ms_start_page_display_path (dir);
+      subtitle = g_markup_escape_text (shown_dir, -1);
 
       row = adw_action_row_new ();
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
@@ -120,9 +136,10 @@ compare_names (gconstpointer a, gconstpointer b)
 }
 
 static GtkWidget *
-example_card (const char *name, const char *description)
+example_card (const char *name, const char *description, const char *config)
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *thumb = ms_example_thumb_new (config);
   GtkWidget *title = gtk_label_new (name);
   GtkWidget *desc = gtk_label_new (description);
   GtkWidget *child = gtk_flow_box_child_new ();
@@ -144,6 +161,7 @@ example_card (const char *name, const char *description)
   gtk_widget_set_vexpand (desc, TRUE);
   gtk_widget_add_css_class (desc, "dim-label");
   gtk_widget_add_css_class (desc, "caption");
+  gtk_box_append (GTK_BOX (box), thumb);
   gtk_box_append (GTK_BOX (box), title);
   gtk_box_append (GTK_BOX (box), desc);
 
@@ -178,12 +196,13 @@ load_examples (MsStartPage *self)
     {
       const char *n = names->pdata[i];
       g_autofree char *file = g_build_filename (dir, n, "description", NULL);
+      g_autofree char *config = g_build_filename (dir, n, "config.ml", NULL);
       g_autofree char *text = NULL;
 
       if (!g_file_get_contents (file, &text, NULL, NULL))
         text = g_strdup ("");
       g_strstrip (text);
-      gtk_flow_box_append (self->examples_box, example_card (n, text));
+      gtk_flow_box_append (self->examples_box, example_card (n, text, config));
     }
 }
 

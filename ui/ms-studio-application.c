@@ -7,6 +7,8 @@
  */
 #include "ms-studio-application.h"
 
+#include "ms-help.h"
+
 #include <glib/gi18n.h>
 
 #include "ms-config.h"
@@ -111,18 +113,42 @@ on_about (GSimpleAction *action, GVariant *param, gpointer user_data)
                          "developer-name", _("The Mirage Studio team"),
                          "version", MS_VERSION,
                          "comments", _("Compose, check and run MirageOS unikernels as device graphs"),
-                         "website", "https://mirage.io",
+                         "website", "https://github.com/miragestudio/Studio",
+                         "issue-url", "https://github.com/miragestudio/Studio/issues",
                          "license-type", GTK_LICENSE_CUSTOM,
                          "license", _("ISC licence. The device catalog describes the MirageOS configuration API (ISC)."),
                          "developers", developers,
                          "translator-credits", _("translator-credits"),
                          NULL);
+  /* MirageOS itself, which the studio builds for */
+  {
+    GtkWindow *about = NULL;
+    GList *tops = gtk_window_list_toplevels ();
+    for (GList *l = tops; l != NULL; l = l->next)
+      if (ADW_IS_ABOUT_WINDOW (l->data) && gtk_window_get_transient_for (l->data) == parent)
+        about = l->data;
+    g_list_free (tops);
+    if (about != NULL)
+      adw_about_window_add_link (ADW_ABOUT_WINDOW (about), _("MirageOS Website"), "https://mirage.io");
+  }
+}
+
+/* F1: the user guide, docs/studio.md, in its own window. */
+static void
+on_help (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (user_data));
+  GtkWidget *help = ms_help_window_new (parent);
+
+  gtk_window_set_application (GTK_WINDOW (help), GTK_APPLICATION (user_data));
+  gtk_window_present (GTK_WINDOW (help));
 }
 
 static const GActionEntry app_actions[] = {
   { "new-window", on_new_window, NULL, NULL, NULL },
   { "quit", on_quit, NULL, NULL, NULL },
   { "about", on_about, NULL, NULL, NULL },
+  { "help", on_help, NULL, NULL, NULL },
 };
 
 static void
@@ -134,6 +160,7 @@ ms_studio_application_startup (GApplication *app)
   static const struct { const char *action; const char *accels[4]; } accels[] = {
     { "app.new-window", { "<Control><Shift>n", NULL } },
     { "app.quit", { "<Control>q", NULL } },
+    { "app.help", { "F1", NULL } },
     { "win.new", { "<Control>n", NULL } },
     { "win.open", { "<Control>o", NULL } },
     { "win.save-as", { "<Control><Shift>s", NULL } },

@@ -1,8 +1,8 @@
 /* ms-style.c: loads resources/ui/widgets.css and the category icons once
- * for the default display. */
+ * for the default display; style classes that follow the project's state. */
 #include "ms-style.h"
 
-#include <gtk/gtk.h>
+#include <adwaita.h>
 
 #include "ms-config.h"
 
@@ -23,4 +23,19 @@ ms_style_ensure (void)
   gtk_css_provider_load_from_resource (provider, MS_RESOURCE_PATH "/ui/widgets.css");
   gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (provider),
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+}
+
+void
+ms_style_set_problems_badge (GtkWidget *window, AdwViewStackPage *page, guint errors, guint warnings)
+{
+  ms_style_ensure ();
+  adw_view_stack_page_set_needs_attention (page, errors + warnings > 0);
+  if (errors > 0)
+    gtk_widget_add_css_class (window, "ms-problems-errors");
+  else
+    gtk_widget_remove_css_class (window, "ms-problems-errors");
+  if (errors == 0 && warnings > 0)
+    gtk_widget_add_css_class (window, "ms-problems-warnings");
+  else
+    gtk_widget_remove_css_class (window, "ms-problems-warnings");
 }

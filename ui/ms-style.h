@@ -6,10 +6,16 @@
  */
 #pragma once
 
-#include <glib.h>
+#include <adwaita.h>
 
 G_BEGIN_DECLS
 
 void ms_style_ensure (void);
+
+/* The Problems page's badge in the colour of its worst problem: red with
+ * errors, yellow with warnings only (libadwaita paints every badge that
+ * needs attention in the accent colour). window gets the style class
+ * ms-problems-errors or ms-problems-warnings that widgets.css reads. */
+void ms_style_set_problems_badge (GtkWidget *window, AdwViewStackPage *page, guint errors, guint warnings);
 
 G_END_DECLS

@@ -575,6 +575,9 @@ action_export_ci (GtkWidget *widget, const char *name, GVariant *param)
                                    _("GitHub Actions and GitLab CI files that configure and build the unikernel with the real mirage tool, one job per target."));
   box = gtk_flow_box_new ();
   gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (box), GTK_SELECTION_NONE);
+  /* three columns at any width: measured with fewer, the box asks for one
+   * row per target and the dialog keeps that height as empty gaps */
+  gtk_flow_box_set_min_children_per_line (GTK_FLOW_BOX (box), 3);
   gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (box), 3);
   gtk_flow_box_set_homogeneous (GTK_FLOW_BOX (box), TRUE);
   targets = ms_catalog_get_targets (catalog);

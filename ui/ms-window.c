@@ -16,6 +16,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "ms-add-popover.h"
 #include "ms-check.h"
 #include "ms-config.h"
 #include "ms-import.h"
@@ -23,6 +24,7 @@
 #include "ms-paths.h"
 #include "ms-store.h"
 #include "ms-studio-diagnostics.h"
+#include "ms-style.h"
 
 #define REFRESH_SECONDS 2
 
@@ -147,10 +149,11 @@ run_checks (gpointer data)
   ms_problems_view_set_diagnostics (self->problems, self->diagnostics);
   ms_inspector_set_diagnostics (self->inspector, self->diagnostics);
 
-  errors = ms_diagnostics_count (self->diagnostics, MS_SEVERITY_ERROR);
-  warnings = ms_diagnostics_count (self->diagnostics, MS_SEVERITY_WARNING);
+  /* the list's counts: the checks' problems and the import's messages */
+  errors = ms_problems_view_get_n_errors (self->problems);
+  warnings = ms_problems_view_get_n_warnings (self->problems);
   adw_view_stack_page_set_badge_number (self->problems_page, errors + warnings);
-  adw_view_stack_page_set_needs_attention (self->problems_page, errors > 0);
+  ms_style_set_problems_badge (GTK_WIDGET (self), self->problems_page, errors, warnings);
   update_title (self);
   _ms_window_update_actions (self);
   return G_SOURCE_REMOVE;
@@ -207,11 +210,14 @@ ms_window_set_document (MsWindow *self, MsDocument *doc)
   g_clear_handle_id (&self->refresh_timeout, g_source_remove);
   g_clear_pointer (&self->diagnostics, g_ptr_array_unref);
   g_set_object (&self->document, doc);
+  ms_problems_view_set_import_report (self->problems, NULL);
 
   ms_canvas_set_document (self->canvas, doc);
   /* A window opening on a project shows its first frame without waiting
    * for the inspector's many rows; they follow one frame later. */
   self->inspector_pending = !gtk_widget_get_mapped (GTK_WIDGET (self)) && doc != NULL;
+  /* meanwhile it shows nothing, rather than its "No Project" page */
+  gtk_widget_set_opacity (GTK_WIDGET (self->inspector), self->inspector_pending ? 0.0 : 1.0);
   if (!self->inspector_pending)
     {
       ms_inspector_set_document (self->inspector, doc);
@@ -362,6 +368,13 @@ import_into_project (MsWindow *self, const char *config_path, const char *name_h
     }
   if (!_ms_window_open_path (self, path, error))
     return FALSE;
+  /* every message reaches the problems list, as mstudio import prints them
+   * (the bundled examples' notes are ours, not the user's) */
+  if (!quiet)
+    {
+      ms_problems_view_set_import_report (self->problems, report);
+      run_checks (self);
+    }
   if (!quiet && (errors > 0 || warnings > 0))
     {
       GString *details = g_string_new (NULL);
@@ -635,6 +648,7 @@ on_painted (GdkFrameClock *clock, MsWindow *self)
   if (self->inspector_pending)
     {
       self->inspector_pending = FALSE;
+      gtk_widget_set_opacity (GTK_WIDGET (self->inspector), 1.0);
       ms_inspector_set_document (self->inspector, self->document);
       if (self->diagnostics != NULL)
         ms_inspector_set_diagnostics (self->inspector, self->diagnostics);
@@ -859,6 +873,7 @@ ms_window_init (MsWindow *self)
   g_signal_connect (self->inspector, "toast", G_CALLBACK (on_toast), self);
   g_signal_connect (self->inspector, "reveal", G_CALLBACK (on_inspector_reveal), self);
   g_signal_connect (self->palette, "add-device", G_CALLBACK (on_add_device), self);
+  ms_add_popover_attach (self->canvas);   /* Shift+A: add a device at the pointer */
   g_signal_connect (self->problems, "problem-activated", G_CALLBACK (on_problem_activated), self);
   g_signal_connect (self->palette_flap, "notify::reveal-flap", G_CALLBACK (on_flap_revealed), self);
   g_signal_connect (self->inspector_flap, "notify::reveal-flap", G_CALLBACK (on_flap_revealed), self);

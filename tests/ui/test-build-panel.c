@@ -695,6 +695,93 @@ test_network_args (void)
   fixture_teardown (&f);
 }
 
+/* The status is readable whatever its length: it wraps instead of being
+ * cut ("The unikerne…"), and its tooltip holds the whole text. */
+static void
+test_status_readable (void)
+{
+  Fixture f = { 0 };
+  g_autofree char *saved = g_strdup (g_getenv ("MSTUDIO"));
+  GtkWidget *status = NULL;
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+  int n;
+
+  fixture_setup (&f, "hello", TRUE);
+  /* a program that is not there: the panel says so in a long status */
+  g_setenv ("MSTUDIO", "/nonexistent/folder/of/tools/for/this/test/mstudio", TRUE);
+  n = f.n_finished;
+  ms_build_panel_build (MS_BUILD_PANEL (f.panel));
+  g_assert_true (wait_finished (&f, n, 30));
+  g_setenv ("MSTUDIO", saved, TRUE);
+  g_assert_false (f.success);
+  test_ui_iterate (200);
+
+  find_all (f.panel, GTK_TYPE_LABEL, labels);
+  for (guint i = 0; i < labels->len; i++)
+    if (g_str_has_prefix (gtk_label_get_text (labels->pdata[i]), "Cannot start mstudio"))
+      status = labels->pdata[i];
+  g_assert_nonnull (status);
+  g_assert_true (gtk_widget_get_mapped (status));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (status), ==, gtk_label_get_text (GTK_LABEL (status)));
+  g_assert_false (pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (status))));
+  fixture_teardown (&f);
+}
+
+/* Build & Run builds for Linux; an application aimed at hvt is told so,
+ * with the exports that do build for it; drop-downs have no tooltip over
+ * their own list, the row says what they are. */
+static void
+test_target_info (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) boxes = g_ptr_array_new ();
+  g_autoptr(GPtrArray) drops = g_ptr_array_new ();
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+  GtkWidget *info = NULL;
+  gboolean said_linux = FALSE;
+
+  fixture_setup (&f, "hello", TRUE);
+  find_all (f.panel, GTK_TYPE_BOX, boxes);
+  for (guint i = 0; i < boxes->len; i++)
+    if (gtk_widget_has_css_class (boxes->pdata[i], "ms-target-info"))
+      info = boxes->pdata[i];
+  g_assert_nonnull (info);
+  g_assert_false (gtk_widget_get_visible (info));
+
+  g_assert_true (ms_document_set_setting (f.doc, "target", "hvt", &error));
+  g_assert_no_error (error);
+  test_ui_iterate (50);
+  g_assert_true (gtk_widget_get_visible (info));
+  {
+    GtkWidget *label = find_nth (info, GTK_TYPE_LABEL, 0);
+    const char *text = gtk_label_get_text (GTK_LABEL (label));
+    g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+    g_assert_nonnull (strstr (text, "hvt"));
+    g_assert_nonnull (strstr (text, "Linux"));
+    find_all (info, GTK_TYPE_BUTTON, buttons);
+    g_assert_cmpuint (buttons->len, ==, 2);
+    g_assert_cmpstr (gtk_actionable_get_action_name (buttons->pdata[0]), ==, "win.export-config");
+    g_assert_cmpstr (gtk_actionable_get_action_name (buttons->pdata[1]), ==, "win.export-ci");
+  }
+  g_assert_true (ms_document_set_setting (f.doc, "target", "unix", &error));
+  test_ui_iterate (50);
+  g_assert_false (gtk_widget_get_visible (info));
+
+  /* what the run target drop-down is about is on the row, not in a tooltip */
+  find_all (f.panel, GTK_TYPE_DROP_DOWN, drops);
+  g_assert_cmpuint (drops->len, >=, 2);
+  for (guint i = 0; i < drops->len; i++)
+    g_assert_null (gtk_widget_get_tooltip_text (drops->pdata[i]));
+  find_all (f.panel, GTK_TYPE_LABEL, labels);
+  for (guint i = 0; i < labels->len; i++)
+    if (gtk_label_get_mnemonic_widget (labels->pdata[i]) == drops->pdata[0]
+        && strstr (gtk_label_get_text (labels->pdata[i]), "Linux") != NULL)
+      said_linux = TRUE;
+  g_assert_true (said_linux);
+  fixture_teardown (&f);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -715,5 +802,7 @@ main (int argc, char **argv)
   g_test_add_func ("/build-panel/network-args", test_network_args);
   g_test_add_func ("/build-panel/stop-kills", test_stop_kills);
   g_test_add_func ("/build-panel/skeleton", test_skeleton);
+  g_test_add_func ("/build-panel/status-readable", test_status_readable);
+  g_test_add_func ("/build-panel/target-info", test_target_info);
   return g_test_run ();
 }

@@ -3,6 +3,7 @@
  * assistive technology reads. */
 #include <gtk/gtk.h>
 #include <adwaita.h>
+#include <string.h>
 
 #include "ms-palette.h"
 
@@ -174,6 +175,91 @@ test_activate (void)
   destroy_window (window, p);
 }
 
+
+/* 0: the name is the text, 1: starts with it, 2: contains it, 3: elsewhere */
+static int
+name_rank (const char *name, const char *q)
+{
+  if (g_str_equal (name, q))
+    return 0;
+  if (g_str_has_prefix (name, q))
+    return 1;
+  return strstr (name, q) != NULL ? 2 : 3;
+}
+
+/* Typing a name puts that name first ("main" used to highlight noop):
+ * exact, then prefix, then names containing it, then description hits;
+ * Enter adds the first. */
+static void
+test_ranking (void)
+{
+  const char *queries[] = { "main", "tcp", "kv_ro", "stack", "net", "block", "random", "noop" };
+  GtkWidget *window;
+  MsPalette *p = new_palette (&window);
+  g_autofree char *added = NULL;
+
+  g_signal_connect (p, "add-device", G_CALLBACK (on_add), &added);
+  for (guint qi = 0; qi < G_N_ELEMENTS (queries); qi++)
+    {
+      g_autoptr(GPtrArray) shown = NULL;
+      int last = 0;
+
+      ms_palette_set_search_text (p, queries[qi]);
+      shown = ms_palette_get_visible_constructors (p);
+      g_assert_cmpuint (shown->len, >, 0);
+      for (guint i = 0; i < shown->len; i++)
+        {
+          int r = name_rank (shown->pdata[i], queries[qi]);
+          if (r < last)
+            g_error ("search “%s”: %s (rank %d) after a rank %d entry", queries[qi],
+                     (char *) shown->pdata[i], r, last);
+          last = r;
+        }
+      if (ms_catalog_lookup (catalog, queries[qi]) != NULL)
+        g_assert_cmpstr (shown->pdata[0], ==, queries[qi]);
+      g_signal_emit_by_name (find_widget (GTK_WIDGET (p), GTK_TYPE_SEARCH_ENTRY), "activate");
+      g_assert_cmpstr (added, ==, shown->pdata[0]);
+    }
+  /* the headers come back, in catalog order, once the search is cleared */
+  ms_palette_set_search_text (p, "");
+  {
+    g_autoptr(GPtrArray) all = ms_palette_get_visible_constructors (p);
+    GPtrArray *ctors = ms_catalog_get_constructors (catalog);
+    guint j = 0;
+    for (guint i = 0; i < ctors->len; i++)
+      {
+        const MsConstructor *c = ctors->pdata[i];
+        if (c->kind == MS_CTOR_INTERNAL)
+          continue;
+        g_assert_cmpstr (all->pdata[j], ==, c->name);
+        j++;
+      }
+  }
+  destroy_window (window, p);
+}
+
+/* Before its catalog arrives the palette shows a spinner, not "No devices
+ * match" (a project window fills the palette one frame late). */
+static void
+test_loading (void)
+{
+  GtkWidget *p = ms_palette_new ();
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *stack;
+
+  gtk_window_set_child (GTK_WINDOW (window), p);
+  gtk_window_present (GTK_WINDOW (window));
+  stack = find_widget (p, GTK_TYPE_STACK);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (stack)), ==, "loading");
+  g_assert_true (GTK_IS_SPINNER (gtk_stack_get_visible_child (GTK_STACK (stack))));
+  g_assert_false (gtk_widget_get_mapped (find_widget (p, ADW_TYPE_STATUS_PAGE)));
+  ms_palette_set_catalog (MS_PALETTE (p), catalog);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (stack)), ==, "list");
+  ms_palette_set_search_text (MS_PALETTE (p), "zzzz-no-such-device");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (stack)), ==, "empty");
+  destroy_window (window, MS_PALETTE (p));
+}
+
 static void
 test_drag_payload_and_tooltip (void)
 {
@@ -249,6 +335,8 @@ main (int argc, char **argv)
   g_test_add_func ("/palette/lists-catalog", test_lists_catalog);
   g_test_add_func ("/palette/search", test_search);
   g_test_add_func ("/palette/activate", test_activate);
+  g_test_add_func ("/palette/ranking", test_ranking);
+  g_test_add_func ("/palette/loading", test_loading);
   g_test_add_func ("/palette/drag-and-tooltip", test_drag_payload_and_tooltip);
   g_test_add_func ("/palette/accessible-labels", test_accessible_labels);
   ret = g_test_run ();
