@@ -122,7 +122,7 @@ if need gsettings libglib2.0-bin; then
   gs () { GSETTINGS_BACKEND=memory gsettings --schemadir "$build/data" "$@"; }
   # the keys the window, canvas, code preview and build panel rely on
   expect_defaults="window-width=1200 window-height=800 window-maximized=false
-    palette-visible=true inspector-visible=true bottom-pane-position=560
+    palette-visible=true inspector-visible=true bottom-pane-position=700
     bottom-page='problems' show-minimap=true snap-to-grid=true
     code-preview-version='4.11' build-target='unix'"
   : >"$tmp/out"
