@@ -629,13 +629,14 @@ ms_value_is_identifier (const char *s)
 /* Application names ------------------------------------------------------- */
 
 /* Files written next to the executable: by mstudio build into its output
- * directory (app/mstudio-build.c: main.c, unikernel.h, embed.c, the stamp,
+ * directory (app/mstudio-build.c: main.c, unikernel.h, embed.c, launch.c
+ * for -t sandbox, the stamp,
  * and unikernel.c, the source, when the output is the project's folder)
  * and by mirage configure/build (Makefile, dune files, config.ml,
  * unikernel.ml, the mirage/ and dist/ folders, _build). An executable of
  * that name would overwrite it, or fail to be written. */
 static const char * const reserved_app_names[] = {
-  "main.c", "unikernel.h", "unikernel.c", "embed.c", ".mstudio-build-stamp",
+  "main.c", "unikernel.h", "unikernel.c", "embed.c", "launch.c", ".mstudio-build-stamp",
   "Makefile", "GNUmakefile", "makefile", "config.ml", "unikernel.ml", "dune",
   "dune-project", "dune-workspace", "dune.build", "dune.config", "mirage", "dist",
   "_build", "myocamlbuild.ml", "key_gen.ml", "main.ml", "manifest.json",
@@ -647,22 +648,22 @@ ms_value_check_app_name (const char *name, char **why)
   gsize len;
 
   if (name == NULL || *name == '\0')
-    return fail (why, "an application name cannot be empty");
+    return fail (why, _("an application name cannot be empty"));
   len = strlen (name);
   for (const char *c = name; *c; c++)
     if (!g_ascii_isalnum (*c) && *c != '-' && *c != '_' && *c != '.')
-      return fail (why, "“%s” is not a valid application name: use only letters, digits, -, _ and .",
+      return fail (why, _("“%s” is not a valid application name: use only letters, digits, -, _ and ."),
                    name);
   if (!g_ascii_isalnum (name[0]))
-    return fail (why, "“%s” is not a valid application name: it must start with a letter or a digit",
+    return fail (why, _("“%s” is not a valid application name: it must start with a letter or a digit"),
                  name);
   if (len > MS_APP_NAME_MAX)
-    return fail (why, "an application name has at most %d characters (this one has %" G_GSIZE_FORMAT ")",
-                 MS_APP_NAME_MAX, len);
+    return fail (why, _("an application name has at most %d characters (this one has %u)"),
+                 MS_APP_NAME_MAX, (guint) MIN (len, G_MAXUINT));
   for (guint i = 0; i < G_N_ELEMENTS (reserved_app_names); i++)
     if (g_ascii_strcasecmp (name, reserved_app_names[i]) == 0)
-      return fail (why, "“%s” cannot be an application name: the build writes a file of that name "
-                   "next to the executable", name);
+      return fail (why, _("“%s” cannot be an application name: the build writes a file of that name "
+                     "next to the executable"), name);
   return TRUE;
 }
 
