@@ -75,7 +75,8 @@ for cmd in "${COMMANDS[@]}"; do
   cp "$BASE" "$W/ref.mstudio"
   "$M" describe "$W/ref.mstudio" >"$W/before.txt" 2>/dev/null
   line=${cmd//@APP@/$T/app.ml}
-  line=${line//@OUT@/$W/ref-out.mstudio}
+  # made at the path the killed runs use: new names the project after its file
+  line=${line//@OUT@/$W/out.mstudio}
   line=${line//@P@/$W/ref.mstudio}
   t0=$(now_ms)
   # shellcheck disable=SC2086 # the command line is ours, split on purpose
@@ -85,7 +86,7 @@ for cmd in "${COMMANDS[@]}"; do
   dur=$((t1 - t0))
   if [ $rc -ne 0 ]; then fail "$verb runs to completion (exit $rc)"; continue; fi
   "$M" describe "$W/ref.mstudio" >"$W/after.txt" 2>/dev/null
-  [ -e "$W/ref-out.mstudio" ] && "$M" describe "$W/ref-out.mstudio" >"$W/out-after.txt" 2>/dev/null
+  [ -e "$W/out.mstudio" ] && "$M" describe "$W/out.mstudio" >"$W/out-after.txt" 2>/dev/null
   bad=0
   for round in $(seq 1 "$KILL_ROUNDS"); do
     rm -f "$W"/p.mstudio* "$W"/out.mstudio*
