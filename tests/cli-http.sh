@@ -4,8 +4,8 @@
 # keep-alive (one connection for several URLs), pipelining (requests
 # written at once, answers in order), chunked upload, HEAD,
 # Expect: 100-continue, ambiguous framing refused with 400 and a log
-# line, --port moving the server. Only graphs with an HTTP device link
-# libhttp_parser. docs/build.md.
+# line, --port moving the server, and the same under -t sandbox. Only
+# graphs with an HTTP device link libhttp_parser. docs/build.md.
 #
 # TAP output for meson; needs MSTUDIO and MSTUDIO_DATADIR.
 
@@ -82,6 +82,14 @@ ok "raw: Content-Length and Transfer-Encoding together give 400" bash -c "printf
 ok "raw: two differing Content-Length give 400" bash -c "printf 'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nContent-Length: 5\r\n\r\nabcde' | $RAW $PORT | grep -q '^HTTP/1.1 400 Bad Request'"
 ok "the refusal has a log line naming the peer" grep -q -E 'paf.*400 to 127\.0\.0\.1:[0-9]+' "$T/server.log"
 ok "curl: 100 requests on 4 parallel connections" bash -c "for i in 1 2 3 4; do curl -sS --max-time 10 \$(for j in \$(seq 25); do echo http://127.0.0.1:$PORT/\$i/\$j; done) & done | grep -c 'Hello World!' | grep -qx 100"
+
+# -t sandbox: the same server under the graph's seccomp filter
+ok "http-server -t sandbox: builds" "$M" build "$T/http-server/http-server.mstudio" -t sandbox -o "$T/http-server/_sandbox"
+SPORT=$(free_port)
+"$T/http-server/_sandbox/http-server" --port="$SPORT" >"$T/sandbox.log" 2>&1 &
+PIDS="$PIDS $!"
+ok "http-server -t sandbox: listens" wait_port "$SPORT"
+ok "http-server -t sandbox: keep-alive GETs, a chunked upload and a 400 under the filter" bash -c "curl -sS --max-time 5 http://127.0.0.1:$SPORT/a http://127.0.0.1:$SPORT/b | grep -c 'Hello World!' | grep -qx 2 && [ \"\$(curl -sS --max-time 10 -H 'Transfer-Encoding: chunked' --data-binary @'$T/upload' http://127.0.0.1:$SPORT/up)\" = 'received 300000 bytes' ] && printf 'POST / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab' | $RAW $SPORT | grep -q '^HTTP/1.1 400'"
 
 # graphs without an HTTP device link no HTTP library
 project noop noop

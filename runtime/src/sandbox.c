@@ -220,6 +220,7 @@ static const mirage_sandbox_profile profiles[] = {
   EMPTY ("conduit_direct", "its stack's"),
   PROFILE ("conduit_tls", "getrandom, futex wakes (TLS); the trust store is read before the filter", tls_rules),
   EMPTY ("mimic_happy_eyeballs", "its happy eyeballs' and stack's"),
+  EMPTY ("paf_server", "its TCP layer's (listen, accept4, shutdown for timeouts)"),
   EMPTY ("syslog_udp", "its stack's (a UDP socket bound while connecting)"),
   EMPTY ("syslog_tcp", "its stack's (it connects through it)"),
   PROFILE ("syslog_tls", "getrandom, futex wakes (TLS); its keys are read from its store while connecting", tls_rules),
