@@ -4,7 +4,8 @@
 # keep-alive (one connection for several URLs), pipelining (requests
 # written at once, answers in order), chunked upload, HEAD,
 # Expect: 100-continue, ambiguous framing refused with 400 and a log
-# line, --port moving the server, and the same under -t sandbox. Only
+# line, --port moving the server, the same under -t sandbox, and the
+# c-skeleton export serving as exported. Only
 # graphs with an HTTP device link libhttp_parser. docs/build.md.
 #
 # TAP output for meson; needs MSTUDIO and MSTUDIO_DATADIR.
@@ -90,6 +91,16 @@ SPORT=$(free_port)
 PIDS="$PIDS $!"
 ok "http-server -t sandbox: listens" wait_port "$SPORT"
 ok "http-server -t sandbox: keep-alive GETs, a chunked upload and a 400 under the filter" bash -c "curl -sS --max-time 5 http://127.0.0.1:$SPORT/a http://127.0.0.1:$SPORT/b | grep -c 'Hello World!' | grep -qx 2 && [ \"\$(curl -sS --max-time 10 -H 'Transfer-Encoding: chunked' --data-binary @'$T/upload' http://127.0.0.1:$SPORT/up)\" = 'received 300000 bytes' ] && printf 'POST / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab' | $RAW $SPORT | grep -q '^HTTP/1.1 400'"
+
+# export --format c-skeleton: a handler that serves, built and run as is
+mkdir -p "$T/skel"
+"$M" new "$T/skel/skel.mstudio" --name skel --example http-server >/dev/null
+ok "c-skeleton of http-server: exported" "$M" export "$T/skel/skel.mstudio" --format c-skeleton -o "$T/skel"
+ok "c-skeleton: builds" "$M" build "$T/skel/skel.mstudio"
+KPORT=$(free_port)
+"$T/skel/_build/skel" --port="$KPORT" >/dev/null 2>&1 &
+PIDS="$PIDS $!"
+ok "c-skeleton: serves Hello World!" bash -c "wait_port () { for _ in \$(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$KPORT) 2>/dev/null && return 0; sleep 0.05; done; return 1; }; wait_port && [ \"\$(curl -sS --max-time 5 http://127.0.0.1:$KPORT/)\" = 'Hello World!' ]"
 
 # graphs without an HTTP device link no HTTP library
 project noop noop
