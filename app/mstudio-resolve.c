@@ -17,142 +17,6 @@
 #include "ms-resolve.h"
 #include "ms-version.h"
 
-/* opam file text: a string literal with what opam's lexer needs escaped */
-static void
-append_opam_string (GString *out, const char *s)
-{
-  g_string_append_c (out, '"');
-  for (const char *p = s; *p != '\0'; p++)
-    {
-      if (*p == '"' || *p == '\\')
-        g_string_append_c (out, '\\');
-      if (*p == '\n')
-        g_string_append (out, "\\n");
-      else
-        g_string_append_c (out, *p);
-    }
-  g_string_append_c (out, '"');
-}
-
-/* Packages opam-monorepo leaves to the opam switch rather than vendoring:
- * the compiler and its configuration, base packages, and packages with no
- * source archive. */
-static gboolean
-is_switch_package (const MsResolvedPackage *p)
-{
-  return p->url == NULL || (p->flags & (MS_OPAM_FLAG_COMPILER | MS_OPAM_FLAG_CONF)) != 0 ||
-         g_str_equal (p->name, "ocaml") || g_str_has_prefix (p->name, "ocaml-base-compiler") ||
-         g_str_has_prefix (p->name, "ocaml-options-") || g_str_equal (p->name, "ocaml-config") ||
-         g_str_has_prefix (p->name, "base-") || g_str_equal (p->name, "dune") ||
-         g_str_equal (p->name, "mirage") || g_str_equal (p->name, "opam-monorepo");
-}
-
-/* The lock file: an opam file pinning every package with `=`, its source
- * and checksums. format "opam" is what `opam install --locked` reads;
- * "monorepo" adds what opam-monorepo's lock step writes (vendored packages
- * marked `?vendor`, x-opam-monorepo-* fields). */
-static char *
-lock_text (const char *app, const MsResolution *res, MsEvalGraph *graph, gboolean monorepo)
-{
-  GString *out = g_string_new ("opam-version: \"2.0\"\n");
-  g_autoptr(GPtrArray) roots = g_ptr_array_new ();
-
-  g_string_append (out, "synopsis: ");
-  {
-    g_autofree char *syn = g_strdup_printf ("%s %s, locked by mstudio resolve", app,
-                                            monorepo ? "(opam-monorepo lockfile)" : "(opam lock file)");
-    append_opam_string (out, syn);
-  }
-  g_string_append (out, "\nmaintainer: ");
-  append_opam_string (out, monorepo ? "opam-monorepo" : "mstudio");
-  g_string_append (out, "\ndepends: [\n");
-  for (guint i = 0; i < res->packages->len; i++)
-    {
-      const MsResolvedPackage *p = res->packages->pdata[i];
-      g_string_append (out, "  ");
-      append_opam_string (out, p->name);
-      g_string_append (out, " {= ");
-      append_opam_string (out, p->version);
-      if (monorepo && !is_switch_package (p))
-        g_string_append (out, " & ?vendor");
-      g_string_append (out, "}\n");
-    }
-  g_string_append (out, "]\n");
-
-  if (monorepo)
-    {
-      g_string_append (out, "pin-depends: [\n");
-      for (guint i = 0; i < res->packages->len; i++)
-        {
-          const MsResolvedPackage *p = res->packages->pdata[i];
-          g_autofree char *nv = g_strdup_printf ("%s.%s", p->name, p->version);
-          if (is_switch_package (p))
-            continue;
-          g_string_append (out, "  [");
-          append_opam_string (out, nv);
-          g_string_append_c (out, ' ');
-          append_opam_string (out, p->url);
-          g_string_append (out, "]\n");
-        }
-      g_string_append (out, "]\nx-opam-monorepo-duniverse-dirs: [\n");
-      for (guint i = 0; i < res->packages->len; i++)
-        {
-          const MsResolvedPackage *p = res->packages->pdata[i];
-          if (is_switch_package (p))
-            continue;
-          g_string_append (out, "  [");
-          append_opam_string (out, p->url);
-          g_string_append_c (out, ' ');
-          append_opam_string (out, p->name);
-          if (p->checksums[0] != NULL)
-            {
-              g_string_append (out, " [");
-              for (guint k = 0; p->checksums[k] != NULL; k++)
-                {
-                  if (k > 0)
-                    g_string_append_c (out, ' ');
-                  append_opam_string (out, p->checksums[k]);
-                }
-              g_string_append_c (out, ']');
-            }
-          g_string_append (out, "]\n");
-        }
-      g_string_append (out, "]\nx-opam-monorepo-root-packages: [");
-      for (guint i = 0; i < graph->packages->len; i++)
-        {
-          const MsEvalPackage *ep = graph->packages->pdata[i];
-          g_string_append_c (out, ' ');
-          append_opam_string (out, ep->name);
-        }
-      g_string_append (out, " ]\nx-opam-monorepo-version: \"0.3\"\n");
-    }
-  else
-    {
-      /* where each pinned version comes from, for CI to fetch and verify */
-      g_string_append (out, "x-mstudio-sources: [\n");
-      for (guint i = 0; i < res->packages->len; i++)
-        {
-          const MsResolvedPackage *p = res->packages->pdata[i];
-          if (p->url == NULL)
-            continue;
-          g_string_append (out, "  [");
-          append_opam_string (out, p->name);
-          g_string_append_c (out, ' ');
-          append_opam_string (out, p->url);
-          g_string_append (out, " [");
-          for (guint k = 0; p->checksums[k] != NULL; k++)
-            {
-              if (k > 0)
-                g_string_append_c (out, ' ');
-              append_opam_string (out, p->checksums[k]);
-            }
-          g_string_append (out, "]]\n");
-        }
-      g_string_append (out, "]\n");
-    }
-  return g_string_free (out, FALSE);
-}
-
 static struct json_object *
 strv_json (char **v)
 {
@@ -169,7 +33,7 @@ resolution_json (const char *path, MsEvalGraph *graph, const char *mirage, const
   struct json_object *pkgs = json_object_new_array ();
   struct json_object *problems = json_object_new_array ();
 
-  json_object_object_add (root, "format", json_object_new_string ("mstudio-resolve"));
+  json_object_object_add (root, "format", json_object_new_string ("mirage-studio/resolution"));
   json_object_object_add (root, "version", json_object_new_int (MS_JSON_VERSION));
   json_object_object_add (root, "project", json_object_new_string (path));
   json_object_object_add (root, "target", json_object_new_string (graph->target));
@@ -336,8 +200,14 @@ cmd_resolve (int argc, char **argv)
     return CLI_EXIT_ERRORS;
   if (lock != NULL)
     {
-      g_autofree char *text = lock_text (graph->app_name ? graph->app_name : "unikernel", res, graph,
-                                         lock_format != NULL && g_str_equal (lock_format, "monorepo"));
+      g_autoptr(GPtrArray) roots = g_ptr_array_new ();
+      g_autofree char *text = NULL;
+      for (guint i = 0; i < graph->packages->len; i++)
+        g_ptr_array_add (roots, ((MsEvalPackage *) graph->packages->pdata[i])->name);
+      g_ptr_array_add (roots, NULL);
+      text = ms_resolution_lock_text (res, graph->app_name ? graph->app_name : "unikernel",
+                                      (const char *const *) roots->pdata,
+                                      lock_format != NULL && g_str_equal (lock_format, "monorepo"));
       if (!g_file_set_contents (lock, text, -1, &error))
         {
           cli_error (lock, "%s", error->message);

@@ -12,8 +12,11 @@
  * may step over them.
  *
  * Per solvable the pool also stores the opam version string, the flags,
- * the source URL and checksums (custom string keys), so that a pool read
- * back from the cache answers everything without parsing the repository.
+ * the source URL and checksums (custom keys), so that a pool read back
+ * from the cache answers everything without parsing the repository. The
+ * strings go to the pool's string space (repodata_set_poolstr), which
+ * grows in 64 KiB steps; repodata_set_str's attribute space grows 1 KiB
+ * at a time, which is quadratic copying under AddressSanitizer.
  */
 #include "ms-resolve.h"
 
@@ -37,14 +40,14 @@
 #include "ms-version.h"
 
 /* Bump when the pool's layout changes: old caches then no longer match. */
-#define CACHE_SCHEMA "mstudio-solv 5"
+#define CACHE_SCHEMA "mstudio-solv 6"
 
 struct MsResolver {
   Pool *pool;
   Repo *repo;
   Id key_version, key_flags, key_url, key_checksums;
   GHashTable *names;       /* name (owned) -> GArray of Id, solvables in rank order */
-  GPtrArray *versions;     /* indexed by solvable id: const char* (pool strings) or NULL */
+  GPtrArray *versions;     /* indexed by solvable id: the version's string Id (GINT_TO_POINTER) */
   GHashTable *memo;        /* "name\n[!]constraint" -> Id: thousands of packages share a constraint */
   guint n_skipped;
 };
@@ -92,10 +95,13 @@ solvable_rank (MsResolver *r, Id p)
   return (guint) g_ascii_strtoull (pool_id2str (r->pool, pool_id2solvable (r->pool, p)->evr), NULL, 10);
 }
 
+/* Looked up through the string's Id each time: the pool's string space
+ * moves when strings are added, so a char* would not stay valid. */
 static const char *
 solvable_version (MsResolver *r, Id p)
 {
-  return p < (Id) r->versions->len ? r->versions->pdata[p] : NULL;
+  Id id = p < (Id) r->versions->len ? GPOINTER_TO_INT (r->versions->pdata[p]) : 0;
+  return id != 0 ? pool_id2str (r->pool, id) : NULL;
 }
 
 static int
@@ -128,8 +134,7 @@ resolver_index (MsResolver *r)
           g_hash_table_insert (r->names, g_strdup (name), ids);
         }
       g_array_append_val (ids, p);
-      if (r->versions->pdata[p] == NULL)
-        r->versions->pdata[p] = (gpointer) solvable_lookup_str (s, r->key_version);
+      r->versions->pdata[p] = GINT_TO_POINTER (solvable_lookup_id (s, r->key_version));
     }
   g_hash_table_iter_init (&it, r->names);
   while (g_hash_table_iter_next (&it, NULL, &value))
@@ -283,15 +288,15 @@ ms_resolver_new_from_repo (MsOpamRepo *repo)
       sv->evr = evr;
       sv->arch = ARCH_NOARCH;
       sv->provides = repo_addid_dep (r->repo, sv->provides, pool_rel2id (pool, name, evr, REL_EQ, 1), 0);
-      repodata_set_str (data, s, r->key_version, p->version);
+      repodata_set_poolstr (data, s, r->key_version, p->version);
       if (p->flags != 0)
         repodata_set_num (data, s, r->key_flags, p->flags);
       if (p->url != NULL)
-        repodata_set_str (data, s, r->key_url, p->url);
+        repodata_set_poolstr (data, s, r->key_url, p->url);
       if (p->checksums != NULL && p->checksums[0] != NULL)
         {
           g_autofree char *joined = g_strjoinv (" ", p->checksums);
-          repodata_set_str (data, s, r->key_checksums, joined);
+          repodata_set_poolstr (data, s, r->key_checksums, joined);
         }
       g_array_index (ids, Id, i) = s;
     }
@@ -401,11 +406,18 @@ checksum_env (GChecksum *sum)
   MsOpamEnv env;
   ms_opam_env_init_host (&env);
   g_checksum_update (sum, (const guchar *) CACHE_SCHEMA, -1);
-  for (guint i = 0; i < 6; i++)
-    {
-      const char *v = (&env.os)[i];
-      g_checksum_update (sum, (const guchar *) v, strlen (v) + 1);
-    }
+  {
+    const char *values[] = { env.os, env.os_family, env.os_distribution, env.os_version,
+                             env.arch, env.opam_version };
+    for (guint i = 0; i < G_N_ELEMENTS (values); i++)
+      g_checksum_update (sum, (const guchar *) values[i], strlen (values[i]) + 1);
+  }
+}
+
+static int
+compare_strings (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(char *const *) a, *(char *const *) b);
 }
 
 /* A folder's content as every opam file's path, size and modification
@@ -428,7 +440,7 @@ checksum_folder (GChecksum *sum, const char *root, GError **error)
   while ((name = g_dir_read_name (top)) != NULL)
     g_ptr_array_add (names, g_strdup (name));
   /* directory order is not stable across copies: sort */
-  g_ptr_array_sort (names, (GCompareFunc) g_strcmp0);
+  g_ptr_array_sort (names, compare_strings);
   for (guint i = 0; i < names->len; i++)
     {
       g_autofree char *dir = g_build_filename (packages, names->pdata[i], NULL);
@@ -439,7 +451,7 @@ checksum_folder (GChecksum *sum, const char *root, GError **error)
         continue;
       while ((entry = g_dir_read_name (versions)) != NULL)
         g_ptr_array_add (entries, g_strdup (entry));
-      g_ptr_array_sort (entries, (GCompareFunc) g_strcmp0);
+      g_ptr_array_sort (entries, compare_strings);
       for (guint k = 0; k < entries->len; k++)
         {
           g_autofree char *path = g_build_filename (dir, entries->pdata[k], "opam", NULL);
@@ -502,15 +514,22 @@ cache_load (const char *path, const char *key)
       !g_str_has_prefix (lines[1], "key ") || !g_str_equal (lines[1] + 4, key) ||
       !g_str_has_prefix (lines[2], "sum ") || !g_str_has_prefix (lines[3], "skipped ") ||
       !g_ascii_string_to_unsigned (lines[3] + 8, 10, 0, G_MAXUINT, &skipped, NULL))
-    return NULL;
+    {
+      g_debug ("resolve: %s is stale or not a pool cache: rebuilding", path);
+      return NULL;
+    }
   sum = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) body, length - (body - text));
   if (!g_str_equal (sum, lines[2] + 4))
-    return NULL;
+    {
+      g_debug ("resolve: %s is damaged (checksum): rebuilding", path);
+      return NULL;
+    }
 
   r = resolver_alloc ();
   fp = fmemopen ((void *) body, length - (body - text), "r");
   if (fp == NULL || repo_add_solv (r->repo, fp, 0) != 0)
     {
+      g_debug ("resolve: libsolv cannot read %s (%s): rebuilding", path, pool_errstr (r->pool));
       if (fp != NULL)
         fclose (fp);
       ms_resolver_free (r);
@@ -1290,7 +1309,17 @@ ms_resolver_solve (MsResolver *r, const MsResolveRequest *req)
     {
       for (Id problem = 1; problem <= n_problems; problem++)
         {
-          MsResolveProblem *pr = explain_problem (r, solv, problem, req, all_goals, job_goal);
+          MsResolveProblem *pr;
+          if (req->brief)
+            {
+              pr = g_new0 (MsResolveProblem, 1);
+              pr->message = g_strdup ("the requested packages cannot be installed together");
+              pr->devices = g_new0 (char *, 1);
+              pr->rules = g_new0 (char *, 1);
+              pr->hints = g_new0 (char *, 1);
+            }
+          else
+            pr = explain_problem (r, solv, problem, req, all_goals, job_goal);
           MsDiagnostic *d = ms_diagnostic_new (MS_DIAG_RESOLVE_CONFLICT, MS_SEVERITY_ERROR,
                                                pr->devices[0], "%s", pr->message);
           if (pr->devices[0] != NULL && pr->devices[1] != NULL)
@@ -1303,3 +1332,141 @@ ms_resolver_solve (MsResolver *r, const MsResolveRequest *req)
   queue_free (&job);
   return res;
 }
+
+/* ---- lock files ---------------------------------------------------------------------- */
+
+/* opam file text: a string literal with what opam's lexer needs escaped */
+static void
+append_opam_string (GString *out, const char *s)
+{
+  g_string_append_c (out, '"');
+  for (const char *p = s; *p != '\0'; p++)
+    {
+      if (*p == '"' || *p == '\\')
+        g_string_append_c (out, '\\');
+      if (*p == '\n')
+        g_string_append (out, "\\n");
+      else
+        g_string_append_c (out, *p);
+    }
+  g_string_append_c (out, '"');
+}
+
+/* Packages opam-monorepo leaves to the opam switch rather than vendoring:
+ * the compiler and its configuration, base packages, and packages with no
+ * source archive. */
+static gboolean
+is_switch_package (const MsResolvedPackage *p)
+{
+  return p->url == NULL || (p->flags & (MS_OPAM_FLAG_COMPILER | MS_OPAM_FLAG_CONF)) != 0 ||
+         g_str_equal (p->name, "ocaml") || g_str_has_prefix (p->name, "ocaml-base-compiler") ||
+         g_str_has_prefix (p->name, "ocaml-options-") || g_str_equal (p->name, "ocaml-config") ||
+         g_str_has_prefix (p->name, "base-") || g_str_equal (p->name, "dune") ||
+         g_str_equal (p->name, "mirage") || g_str_equal (p->name, "opam-monorepo");
+}
+
+/* The lock file: an opam file pinning every package with `=`, its source
+ * and checksums. format "opam" is what `opam install --locked` reads;
+ * "monorepo" adds what opam-monorepo's lock step writes (vendored packages
+ * marked `?vendor`, x-opam-monorepo-* fields). */
+char *
+ms_resolution_lock_text (const MsResolution *res, const char *app,
+                         const char *const *root_packages, gboolean monorepo)
+{
+  GString *out = g_string_new ("opam-version: \"2.0\"\n");
+
+  g_string_append (out, "synopsis: ");
+  {
+    g_autofree char *syn = g_strdup_printf ("%s %s, locked by mstudio resolve", app,
+                                            monorepo ? "(opam-monorepo lockfile)" : "(opam lock file)");
+    append_opam_string (out, syn);
+  }
+  g_string_append (out, "\nmaintainer: ");
+  append_opam_string (out, monorepo ? "opam-monorepo" : "mstudio");
+  g_string_append (out, "\ndepends: [\n");
+  for (guint i = 0; i < res->packages->len; i++)
+    {
+      const MsResolvedPackage *p = res->packages->pdata[i];
+      g_string_append (out, "  ");
+      append_opam_string (out, p->name);
+      g_string_append (out, " {= ");
+      append_opam_string (out, p->version);
+      if (monorepo && !is_switch_package (p))
+        g_string_append (out, " & ?vendor");
+      g_string_append (out, "}\n");
+    }
+  g_string_append (out, "]\n");
+
+  if (monorepo)
+    {
+      g_string_append (out, "pin-depends: [\n");
+      for (guint i = 0; i < res->packages->len; i++)
+        {
+          const MsResolvedPackage *p = res->packages->pdata[i];
+          g_autofree char *nv = g_strdup_printf ("%s.%s", p->name, p->version);
+          if (is_switch_package (p))
+            continue;
+          g_string_append (out, "  [");
+          append_opam_string (out, nv);
+          g_string_append_c (out, ' ');
+          append_opam_string (out, p->url);
+          g_string_append (out, "]\n");
+        }
+      g_string_append (out, "]\nx-opam-monorepo-duniverse-dirs: [\n");
+      for (guint i = 0; i < res->packages->len; i++)
+        {
+          const MsResolvedPackage *p = res->packages->pdata[i];
+          if (is_switch_package (p))
+            continue;
+          g_string_append (out, "  [");
+          append_opam_string (out, p->url);
+          g_string_append_c (out, ' ');
+          append_opam_string (out, p->name);
+          if (p->checksums[0] != NULL)
+            {
+              g_string_append (out, " [");
+              for (guint k = 0; p->checksums[k] != NULL; k++)
+                {
+                  if (k > 0)
+                    g_string_append_c (out, ' ');
+                  append_opam_string (out, p->checksums[k]);
+                }
+              g_string_append_c (out, ']');
+            }
+          g_string_append (out, "]\n");
+        }
+      g_string_append (out, "]\nx-opam-monorepo-root-packages: [");
+      for (guint i = 0; root_packages != NULL && root_packages[i] != NULL; i++)
+        {
+          g_string_append_c (out, ' ');
+          append_opam_string (out, root_packages[i]);
+        }
+      g_string_append (out, " ]\nx-opam-monorepo-version: \"0.3\"\n");
+    }
+  else
+    {
+      /* where each pinned version comes from, for CI to fetch and verify */
+      g_string_append (out, "x-mstudio-sources: [\n");
+      for (guint i = 0; i < res->packages->len; i++)
+        {
+          const MsResolvedPackage *p = res->packages->pdata[i];
+          if (p->url == NULL)
+            continue;
+          g_string_append (out, "  [");
+          append_opam_string (out, p->name);
+          g_string_append_c (out, ' ');
+          append_opam_string (out, p->url);
+          g_string_append (out, " [");
+          for (guint k = 0; p->checksums[k] != NULL; k++)
+            {
+              if (k > 0)
+                g_string_append_c (out, ' ');
+              append_opam_string (out, p->checksums[k]);
+            }
+          g_string_append (out, "]]\n");
+        }
+      g_string_append (out, "]\n");
+    }
+  return g_string_free (out, FALSE);
+}
+

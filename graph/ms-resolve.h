@@ -32,6 +32,7 @@ typedef struct {
 typedef struct {
   GPtrArray *goals;      /* MsResolveGoal* */
   char *ocaml;           /* compiler version, or NULL: the newest release */
+  gboolean brief;        /* on a conflict, one generic problem: no rules, no fixes (cheaper) */
 } MsResolveRequest;
 
 typedef struct {
@@ -103,6 +104,17 @@ void          ms_resolve_request_free (MsResolveRequest *req);
 
 MsResolution *ms_resolver_solve (MsResolver *r, const MsResolveRequest *req);
 void          ms_resolution_free (MsResolution *res);
+
+/* A lock file pinning every package of a resolved answer: an opam file
+ * with `depends: [ "p" {= "v"} ... ]`. monorepo FALSE: the form
+ * `opam install --locked` reads, with the sources and checksums in
+ * x-mstudio-sources; TRUE: the form opam-monorepo's lock step writes
+ * (vendored packages marked `?vendor`, pin-depends,
+ * x-opam-monorepo-duniverse-dirs, -root-packages, -version "0.3"). */
+char         *ms_resolution_lock_text (const MsResolution *res,
+                                       const char         *app,
+                                       const char *const  *root_packages,
+                                       gboolean            monorepo);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MsResolver, ms_resolver_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MsResolveRequest, ms_resolve_request_free)

@@ -25,7 +25,7 @@ for e in hello kv_ro network http-server git-client; do
     'python3 - "$T/$e.json" <<PY
 import json, sys
 d = json.load(open(sys.argv[1]))
-assert d["format"] == "mstudio-resolve" and d["resolved"] is True
+assert d["format"] == "mirage-studio/resolution" and d["resolved"] is True
 names = {p["name"]: p for p in d["packages"]}
 assert names["mirage"]["version"].startswith("4.10."), names["mirage"]
 assert names["ocaml"]["version"] == d["ocaml"]
