@@ -129,6 +129,7 @@ main (void)
   g_autofree char *opam_root = NULL;
   g_autofree char *snapshot_dir = NULL;
 
+  setvbuf (stdout, NULL, _IOLBF, 0);
   if (tar == NULL)
     {
       printf ("# bench-resolve: no opam-repository snapshot (MS_OPAM_SNAPSHOT_TAR): skipped\n");

@@ -49,6 +49,7 @@ struct MsResolver {
   GHashTable *names;       /* name (owned) -> GArray of Id, solvables in rank order */
   GPtrArray *versions;     /* indexed by solvable id: the version's string Id (GINT_TO_POINTER) */
   GHashTable *memo;        /* "name\n[!]constraint" -> Id: thousands of packages share a constraint */
+  GArray *avoided;         /* Id: avoid-version and deprecated solvables */
   guint n_skipped;
 };
 
@@ -74,6 +75,7 @@ resolver_alloc (void)
                                     (GDestroyNotify) g_array_unref);
   r->versions = g_ptr_array_new ();
   r->memo = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  r->avoided = g_array_new (FALSE, FALSE, sizeof (Id));
   return r;
 }
 
@@ -85,6 +87,7 @@ ms_resolver_free (MsResolver *r)
   g_hash_table_unref (r->names);
   g_ptr_array_unref (r->versions);
   g_hash_table_unref (r->memo);
+  g_array_unref (r->avoided);
   pool_free (r->pool);
   g_free (r);
 }
@@ -123,6 +126,7 @@ resolver_index (MsResolver *r)
 
   g_hash_table_remove_all (r->names);
   g_hash_table_remove_all (r->memo);
+  g_array_set_size (r->avoided, 0);
   g_ptr_array_set_size (r->versions, r->pool->nsolvables);
   FOR_REPO_SOLVABLES (r->repo, p, s)
     {
@@ -135,6 +139,8 @@ resolver_index (MsResolver *r)
         }
       g_array_append_val (ids, p);
       r->versions->pdata[p] = GINT_TO_POINTER (solvable_lookup_id (s, r->key_version));
+      if (solvable_lookup_num (s, r->key_flags, 0) & (MS_OPAM_FLAG_AVOID_VERSION | MS_OPAM_FLAG_DEPRECATED))
+        g_array_append_val (r->avoided, p);
     }
   g_hash_table_iter_init (&it, r->names);
   while (g_hash_table_iter_next (&it, NULL, &value))
@@ -1002,6 +1008,7 @@ explain_problem (MsResolver *r, Solver *solv, Id problem, const MsResolveRequest
   g_autoptr(GPtrArray) goals_hit = g_ptr_array_new ();
   Queue rq;
   Id solution;
+  guint n_job_rules = 0;
 
   queue_init (&rq);
   solver_findallproblemrules (solv, problem, &rq);
@@ -1078,7 +1085,17 @@ explain_problem (MsResolver *r, Solver *solv, Id problem, const MsResolveRequest
         }
       if (text != NULL)
         {
-          add_unique (rules, text);
+          /* what the devices ask for first, then the chain that leads to the clash */
+          if (gi >= 0)
+            {
+              gboolean seen = FALSE;
+              for (guint k = 0; k < rules->len && !seen; k++)
+                seen = g_str_equal (rules->pdata[k], text);
+              if (!seen)
+                g_ptr_array_insert (rules, n_job_rules++, g_strdup (text));
+            }
+          else
+            add_unique (rules, text);
           g_free (text);
         }
     }
@@ -1120,8 +1137,11 @@ explain_problem (MsResolver *r, Solver *solv, Id problem, const MsResolveRequest
     g_ptr_array_add (devices, NULL);
     pr->devices = (char **) g_ptr_array_steal (devices, NULL);
     who = devices_phrase (pr->devices);
-    if (rules->len > 0)
+    if (rules->len > n_job_rules)
       pr->message = g_strdup_printf ("the packages of %s cannot be installed together: %s",
+                                     who, (char *) rules->pdata[rules->len - 1]);
+    else if (rules->len > 0)
+      pr->message = g_strdup_printf ("the packages of %s cannot be installed: %s",
                                      who, (char *) rules->pdata[0]);
     else
       pr->message = g_strdup_printf ("the packages of %s cannot be installed together", who);
@@ -1195,20 +1215,12 @@ ms_resolver_solve (MsResolver *r, const MsResolveRequest *req)
       g_array_append_val (job_goal, gi);
     }
   /* opam avoids avoid-version and deprecated versions unless nothing else fits */
-  {
-    Id p;
-    Solvable *s;
-    FOR_REPO_SOLVABLES (r->repo, p, s)
-      {
-        guint flags = (guint) solvable_lookup_num (s, r->key_flags, 0);
-        int none = -1;
-        if (flags & (MS_OPAM_FLAG_AVOID_VERSION | MS_OPAM_FLAG_DEPRECATED))
-          {
-            queue_push2 (&job, SOLVER_DISFAVOR | SOLVER_SOLVABLE, p);
-            g_array_append_val (job_goal, none);
-          }
-      }
-  }
+  for (guint i = 0; i < r->avoided->len; i++)
+    {
+      int none = -1;
+      queue_push2 (&job, SOLVER_DISFAVOR | SOLVER_SOLVABLE, g_array_index (r->avoided, Id, i));
+      g_array_append_val (job_goal, none);
+    }
 
   solv = solver_create (pool);
   solver_set_flag (solv, SOLVER_FLAG_IGNORE_RECOMMENDED, 1);
