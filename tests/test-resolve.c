@@ -476,7 +476,7 @@ compare_names (gconstpointer a, gconstpointer b)
   return strcmp (*(char *const *) a, *(char *const *) b);
 }
 
-/* >= 1,000 random requests: each answer passes the independent checker */
+/* random requests (1,000; see n_requests): each answer passes the independent checker */
 static void
 test_snapshot_random (void)
 {
@@ -485,6 +485,17 @@ test_snapshot_random (void)
   gpointer key;
   guint resolved = 0, conflicts = 0;
   GRand *rand;
+  /* 1,000 in a normal build (about 5 s). Under AddressSanitizer every one of
+   * libsolv's small reallocs of its rule arrays becomes a copy, and 1,000
+   * solves take over 10 minutes of CPU: fewer there, unless
+   * MS_RESOLVE_PROPERTY_N asks for more. */
+#if defined(__SANITIZE_ADDRESS__)
+  guint n_requests = 250;
+#else
+  guint n_requests = 1000;
+#endif
+  if (g_getenv ("MS_RESOLVE_PROPERTY_N") != NULL)
+    n_requests = (guint) g_ascii_strtoull (g_getenv ("MS_RESOLVE_PROPERTY_N"), NULL, 10);
 
   if (!snapshot ())
     return;
@@ -494,7 +505,7 @@ test_snapshot_random (void)
     g_ptr_array_add (names, key);
   g_ptr_array_sort (names, compare_names);
   rand = g_rand_new_with_seed (20260822);
-  for (guint n = 0; n < 1000; n++)
+  for (guint n = 0; n < n_requests; n++)
     {
       g_autoptr(MsResolveRequest) req = ms_resolve_request_new ();
       g_autoptr(MsResolution) res = NULL;
@@ -531,7 +542,7 @@ test_snapshot_random (void)
     }
   g_rand_free (rand);
   g_test_message ("%u resolved, %u conflicts", resolved, conflicts);
-  g_assert_cmpuint (resolved, >, 500);
+  g_assert_cmpuint (resolved, >, n_requests / 2);
 }
 
 static void
