@@ -97,4 +97,7 @@ int cmd_build (int argc, char **argv);
 int cmd_run (int argc, char **argv);
 int cmd_export_any (int argc, char **argv);
 
+/* mstudio-resolve.c: resolve (docs/resolve.md) */
+int cmd_resolve (int argc, char **argv);
+
 G_END_DECLS

@@ -49,6 +49,8 @@ static const CliCommand commands[] = {
     "Compile the project with its unikernel.c against the bundled C runtime" },
   { "run", cmd_run, "P.mstudio [-t unix] [-o DIR] [--source FILE] [-- ARGS]",
     "Build if needed, then run the unikernel" },
+  { "resolve", cmd_resolve, "P.mstudio [-t TARGET] [--mirage 4.10|4.11] [--ocaml VERSION] [--opam-repo PATH] [--json] [--lock FILE]",
+    "Resolve the opam packages with libsolv: exact versions per device, or the conflict" },
   { "import", cmd_import, "config.ml -o P.mstudio [--force]",
     "Read a Mirage config.ml into a new project" },
   { "catalog", cmd_catalog, "[--json] [TYPE]",

@@ -1056,12 +1056,30 @@ ms_cgen_skeleton (MsEvalGraph *g, GHashTable *runtime, GError **error)
 
       if (!main_prototype (&gen, n, mi, proto, names, error))
         return NULL;
+      const char *http = NULL;
+      /* an HTTP server argument: the skeleton serves it with a handler */
+      for (guint i = 0; i < names->len && http == NULL; i++)
+        {
+          g_autofree char *decl = g_strdup_printf ("struct mirage_http_server *%s", (char *) names->pdata[i]);
+          if (strstr (proto->str, decl) != NULL)
+            http = names->pdata[i];
+        }
+      if (http != NULL)
+        g_string_append (s, "\n/* One call per request (mirage/http.h), in the connection's task. */\n"
+                            "static int\nhandle_request (mirage_http_request *req, void *data)\n{\n"
+                            "  static const char body[] = \"Hello World!\\n\";\n  (void) data;\n"
+                            "  return mirage_http_respond (req, 200, \"text/plain\", body, sizeof body - 1);\n}\n");
       /* "int f (T *a, ...)" as "int\nf (T *a, ...)" */
       parts = g_strsplit (proto->str, " ", 2);
       g_string_append_printf (s, "\n%s\n%s\n{\n", parts[0], parts[1]);
       for (guint i = 0; i < names->len; i++)
-        g_string_append_printf (s, "  (void) %s;\n", (char *) names->pdata[i]);
-      g_string_append (s, "  mirage_log_info (&mirage_log_application, \"started\");\n  return 0;\n}\n");
+        if (names->pdata[i] != http)
+          g_string_append_printf (s, "  (void) %s;\n", (char *) names->pdata[i]);
+      g_string_append (s, "  mirage_log_info (&mirage_log_application, \"started\");\n");
+      if (http != NULL)
+        g_string_append_printf (s, "  return mirage_http_serve (%s, handle_request, NULL);\n}\n", http);
+      else
+        g_string_append (s, "  return 0;\n}\n");
     }
   return g_string_free (g_steal_pointer (&s), FALSE);
 }

@@ -1,0 +1,122 @@
+#!/bin/bash
+# bench-http.sh: the http-server unikernel (paf_server, built with
+# mstudio against the runtime without sanitizers) next to nginx with one
+# worker serving the same 13-byte body, under wrk (HTTP/1.1 keep-alive,
+# one thread) at 64 and 1,000 connections, alternating ours and nginx
+# ROUNDS times; the best round of each counts. Prints BENCH lines:
+# requests/s of both, their ratio (ours / nginx), p99 latency of both,
+# and our resident memory under load. Loopback, so the client shares the
+# machine's cores with the servers: compare ratios, not absolute rates.
+#
+# Needs MSTUDIO (a release mstudio, or any mstudio with
+# MSTUDIO_RUNTIME_DIR naming a release runtime), MSTUDIO_DATADIR, nginx
+# and wrk. Env: BENCH_HTTP_SECONDS (default 5), BENCH_HTTP_ROUNDS (2),
+# BENCH_HTTP_CONNS (default "64 1000").
+set -eu
+M=${MSTUDIO:?set MSTUDIO to the mstudio binary}
+export MSTUDIO_DATADIR=${MSTUDIO_DATADIR:?set MSTUDIO_DATADIR}
+SECS=${BENCH_HTTP_SECONDS:-5}
+ROUNDS=${BENCH_HTTP_ROUNDS:-2}
+CONNS=${BENCH_HTTP_CONNS:-64 1000}
+NGINX=${NGINX:-/usr/sbin/nginx}
+T=$(mktemp -d)
+PIDS=
+# nginx without a master process may take its time over SIGTERM: KILL
+trap 'for p in $PIDS; do kill "$p" 2>/dev/null; done; sleep 0.2; for p in $PIDS; do kill -9 "$p" 2>/dev/null; done; rm -rf "$T"' EXIT
+unset MSTUDIO_RUNTIME_SANITIZE
+
+free_port () {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+wait_port () {
+  for _ in $(seq 100); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+    sleep 0.05
+  done
+  echo "nothing listens on $1" >&2
+  return 1
+}
+ulimit -n 4096 2>/dev/null || true
+
+# ours
+mkdir -p "$T/hs"
+"$M" new "$T/hs/hs.mstudio" --name hs --example http-server >/dev/null
+cp -r "$MSTUDIO_DATADIR/examples/http-server/." "$T/hs/"
+"$M" build "$T/hs/hs.mstudio" -o "$T/hs/_build" >/dev/null
+OURS_PORT=$(free_port)
+"$T/hs/_build/hs" --port="$OURS_PORT" -l quiet >/dev/null 2>&1 &
+OURS_PID=$!
+PIDS="$PIDS $OURS_PID"
+wait_port "$OURS_PORT"
+
+# nginx, one worker, the same body and Content-Type
+NGINX_PORT=$(free_port)
+mkdir -p "$T/nginx"
+cat >"$T/nginx/nginx.conf" <<EOF
+daemon off;
+master_process off;
+worker_processes 1;
+error_log $T/nginx/error.log;
+pid $T/nginx/nginx.pid;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $T/nginx;
+  proxy_temp_path $T/nginx;
+  fastcgi_temp_path $T/nginx;
+  uwsgi_temp_path $T/nginx;
+  scgi_temp_path $T/nginx;
+  keepalive_requests 1000000;
+  server {
+    listen 127.0.0.1:$NGINX_PORT;
+    location / { default_type text/plain; return 200 "Hello World!\n"; }
+  }
+}
+EOF
+"$NGINX" -p "$T/nginx" -c "$T/nginx/nginx.conf" 2>"$T/nginx/stderr" &
+PIDS="$PIDS $!"
+wait_port "$NGINX_PORT"
+
+# run PORT CONNS: "requests/s p99-ms errors"
+run () {
+  wrk -t1 -c"$2" -d"${SECS}s" --latency "http://127.0.0.1:$1/" >"$T/wrk.out" 2>&1 || true
+  python3 - "$T/wrk.out" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+rps = re.search(r"Requests/sec:\s*([0-9.]+)", text)
+p99 = re.search(r"^\s*99%\s+([0-9.]+)(us|ms|s)\s*$", text, re.M)
+errs = re.search(r"Socket errors:.*", text)
+non2xx = re.search(r"Non-2xx or 3xx responses:\s*(\d+)", text)
+ms = 0.0
+if p99:
+    v, u = float(p99.group(1)), p99.group(2)
+    ms = v / 1000 if u == "us" else v * 1000 if u == "s" else v
+bad = (1 if errs else 0) + (int(non2xx.group(1)) if non2xx else 0)
+print(f"{float(rps.group(1)) if rps else 0:.0f} {ms:.3f} {bad}")
+PY
+}
+rss_kib () { awk '/^VmRSS/ { print $2 }' "/proc/$1/status"; }
+
+for c in $CONNS; do
+  best_ours=0 best_nginx=0 p99_ours=0 p99_nginx=0 rss=0 bad=0
+  for _ in $(seq "$ROUNDS"); do
+    # ours, with its RSS sampled in the middle of the run
+    ( sleep "$(awk "BEGIN { print $SECS / 2 }")"; rss_kib "$OURS_PID" >"$T/rss" ) &
+    SAMPLER=$!
+    read -r r p e < <(run "$OURS_PORT" "$c")
+    wait "$SAMPLER" || true
+    bad=$((bad + e))
+    [ "$(cat "$T/rss")" -gt "$rss" ] && rss=$(cat "$T/rss")
+    if [ "$r" -gt "$best_ours" ]; then best_ours=$r p99_ours=$p; fi
+    read -r r p e < <(run "$NGINX_PORT" "$c")
+    if [ "$r" -gt "$best_nginx" ]; then best_nginx=$r p99_nginx=$p; fi
+  done
+  echo "BENCH http_ours_c${c}_rps $best_ours req/s"
+  echo "BENCH http_nginx_c${c}_rps $best_nginx req/s"
+  echo "BENCH http_ratio_c${c} $(awk "BEGIN { printf \"%.2f\", $best_ours / ($best_nginx ? $best_nginx : 1) }") ours/nginx"
+  echo "BENCH http_ours_c${c}_p99 $p99_ours ms"
+  echo "BENCH http_nginx_c${c}_p99 $p99_nginx ms"
+  echo "BENCH http_ours_c${c}_rss $(awk "BEGIN { printf \"%.1f\", $rss / 1024 }") MiB"
+  echo "BENCH http_ours_c${c}_errors $bad responses"
+done
+exit 0

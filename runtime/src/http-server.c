@@ -1,0 +1,1141 @@
+/* http-server.c: paf_server, an HTTP/1.1 server on the runtime's tasks
+ * (mirage/http.h).
+ *
+ * One task per connection; the handler runs in it once per request, so
+ * requests on a connection are answered in order (pipelining) and a slow
+ * client only ever holds up its own task. Framing is http-parser's
+ * (libhttp_parser): the parser is paused after the headers, after each
+ * piece of body and at the end of a message, so the body is pulled by the
+ * handler (mirage_http_request_read_body) instead of pushed, and the next
+ * pipelined request waits in the input buffer until this one is answered.
+ *
+ * Timeouts: one watchdog task per server looks at every connection's
+ * deadline a few times per timeout; one that passed gets its socket shut
+ * down (reading only while a request is read, so the 408 can still go
+ * out), which wakes the suspended read or write. No timer per read.
+ */
+#include "mirage/http.h"
+#include "http-private.h"
+
+#include <errno.h>
+#include <http_parser.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "mirage/log.h"
+#include "mirage/task.h"
+
+MIRAGE_LOG_SRC (http_src, "paf", "the HTTP server");
+
+#define IN_CAP 8192
+#define OUT_CAP 8192
+
+typedef struct conn conn;
+
+typedef struct server server;
+struct server {
+  struct mirage_http_server pub;   /* first: the header's fields */
+  mirage_tcp_listener *listener;
+  mirage_http_limits limits;
+  mirage_http_handler handler;
+  void *data;
+  conn *conns;
+  size_t n_conns;
+  bool stopping;
+  bool free_pending;
+  mirage_task *serve_task;
+};
+
+typedef struct {
+  size_t name_off, name_len, value_off, value_len;
+} hdr_span;
+
+struct mirage_http_request {
+  conn *c;
+  /* the request's strings, copied out of the input as they are parsed
+   * (method, target, header names and values, each NUL-terminated) */
+  char *arena;
+  size_t arena_len, arena_cap;
+  hdr_span *spans;
+  size_t n_spans, cap_spans;
+  mirage_http_header *headers;
+  size_t url_off, url_len;
+  bool in_value;
+  const char *method;
+  const char *target;
+  int version;
+  int64_t content_length;
+  bool expect_continue, continue_sent;
+  bool keep_alive, head;
+  bool headers_done, message_done;
+  int limit_status;          /* 414 or 431 from a callback */
+  bool bad_name;             /* a header name that is not a token */
+  size_t header_bytes;
+  uint64_t body_seen;
+  const char *body_ptr;      /* unread body, inside the connection's input */
+  size_t body_avail;
+  int body_error;
+  /* the response */
+  bool started, finished, resp_chunked, resp_close;
+  int64_t resp_remaining;
+};
+
+enum { PHASE_BUSY, PHASE_IDLE, PHASE_READ, PHASE_WRITE };
+
+struct conn {
+  conn *prev, *next;
+  server *srv;
+  mirage_flow *flow;
+  mirage_endpoint peer;
+  uint64_t deadline;         /* 0: none */
+  int phase;
+  bool timed_out;
+  http_parser parser;
+  size_t in_off, in_len;
+  size_t out_len;
+  mirage_http_request req;
+  char in[IN_CAP];
+  char out[OUT_CAP];
+};
+
+void
+mirage_http_limits_default (mirage_http_limits *out)
+{
+  out->max_headers = 100;
+  out->max_header_bytes = 16 * 1024;
+  out->max_uri_bytes = 8 * 1024;
+  out->max_body_bytes = 16 * 1024 * 1024;
+  out->idle_timeout_ns = 60 * MIRAGE_NS_PER_S;
+  out->header_timeout_ns = 30 * MIRAGE_NS_PER_S;
+}
+
+const char *
+mirage_http_reason (int status)
+{
+  switch (status)
+    {
+    case 100: return "Continue";
+    case 200: return "OK";
+    case 201: return "Created";
+    case 204: return "No Content";
+    case 301: return "Moved Permanently";
+    case 302: return "Found";
+    case 304: return "Not Modified";
+    case 400: return "Bad Request";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 408: return "Request Timeout";
+    case 411: return "Length Required";
+    case 413: return "Content Too Large";
+    case 414: return "URI Too Long";
+    case 417: return "Expectation Failed";
+    case 431: return "Request Header Fields Too Large";
+    case 500: return "Internal Server Error";
+    case 501: return "Not Implemented";
+    case 503: return "Service Unavailable";
+    case 505: return "HTTP Version Not Supported";
+    default: return status < 400 ? "OK" : status < 500 ? "Client Error" : "Server Error";
+    }
+}
+
+static const char *
+peer_text (conn *c, char *buf, size_t size)
+{
+  char ip[MIRAGE_IPADDR_STRLEN];
+  mirage_ipaddr_to_string (&c->peer.ip, ip);
+  snprintf (buf, size, "%s:%u", ip, (unsigned) c->peer.port);
+  return buf;
+}
+
+/* ---- the server ---- */
+
+int
+mirage_paf_server (mirage_stack *tcp, int port, mirage_http_server **out)
+{
+  server *s;
+  mirage_endpoint ep;
+  int r;
+
+  *out = NULL;
+  if (tcp == NULL || port < 0 || port > 65535)
+    return -EINVAL;
+  s = calloc (1, sizeof *s);
+  if (s == NULL)
+    return -ENOMEM;
+  s->pub.stack = tcp;
+  mirage_http_limits_default (&s->limits);
+  r = mirage_tcp_listen (tcp, NULL, (uint16_t) port, &s->listener);
+  if (r < 0)
+    {
+      mirage_log_err (&http_src, "cannot listen on port %d: %s", port, strerror (-r));
+      free (s);
+      return r;
+    }
+  if (mirage_tcp_listener_endpoint (s->listener, &ep) == 0)
+    s->pub.port = ep.port;
+  else
+    s->pub.port = (uint16_t) port;
+  *out = &s->pub;
+  return 0;
+}
+
+void
+mirage_http_server_set_limits (mirage_http_server *pub, const mirage_http_limits *limits)
+{
+  server *s = (server *) pub;
+  s->limits = *limits;
+}
+
+uint16_t
+mirage_http_server_port (mirage_http_server *pub)
+{
+  server *s = (server *) pub;
+  return s->pub.port;
+}
+
+void
+mirage_http_server_stop (mirage_http_server *pub)
+{
+  server *s = (server *) pub;
+  s->stopping = true;
+  if (s->serve_task != NULL)
+    mirage_task_cancel (s->serve_task);
+}
+
+static void
+server_release (server *s)
+{
+  if (s->listener != NULL)
+    mirage_tcp_unlisten (s->listener);
+  free (s);
+}
+
+void
+mirage_http_server_free (mirage_http_server *pub)
+{
+  server *s = (server *) pub;
+  if (s == NULL)
+    return;
+  /* connection tasks still winding down free it when the last ends */
+  if (s->n_conns > 0)
+    {
+      s->free_pending = true;
+      if (s->listener != NULL)
+        mirage_tcp_unlisten (s->listener);
+      s->listener = NULL;
+      return;
+    }
+  server_release (s);
+}
+
+/* ---- the request's strings ---- */
+
+static int
+arena_add (mirage_http_request *q, const char *at, size_t len, size_t limit)
+{
+  if (q->arena_len + len + 1 > limit + 1024)
+    return -1;
+  if (q->arena_len + len + 1 > q->arena_cap)
+    {
+      size_t cap = q->arena_cap ? q->arena_cap : 512;
+      char *p;
+      while (cap < q->arena_len + len + 1)
+        cap *= 2;
+      p = realloc (q->arena, cap);
+      if (p == NULL)
+        return -1;
+      q->arena = p;
+      q->arena_cap = cap;
+    }
+  memcpy (q->arena + q->arena_len, at, len);
+  q->arena_len += len;
+  q->arena[q->arena_len] = '\0';
+  return 0;
+}
+
+/* ends the string being built (one NUL between strings) */
+static int
+arena_cut (mirage_http_request *q)
+{
+  if (arena_add (q, "", 0, SIZE_MAX / 2) < 0)
+    return -1;
+  q->arena_len++;
+  return 0;
+}
+
+/* ---- http-parser's callbacks ---- */
+
+static int
+on_message_begin (http_parser *p)
+{
+  (void) p;
+  return 0;
+}
+
+static int
+on_url (http_parser *p, const char *at, size_t len)
+{
+  conn *c = p->data;
+  mirage_http_request *q = &c->req;
+  if (q->url_len + len > c->srv->limits.max_uri_bytes)
+    {
+      q->limit_status = 414;
+      return 1;
+    }
+  if (arena_add (q, at, len, c->srv->limits.max_header_bytes) < 0)
+    {
+      q->limit_status = 431;
+      return 1;
+    }
+  q->url_len += len;
+  return 0;
+}
+
+static int
+on_header_field (http_parser *p, const char *at, size_t len)
+{
+  conn *c = p->data;
+  mirage_http_request *q = &c->req;
+  if (q->n_spans == 0 || q->in_value)
+    {
+      /* a new field: end the previous string (target or value) */
+      if (q->n_spans == 0 && arena_cut (q) < 0)
+        return 1;
+      if (q->n_spans > 0)
+        {
+          hdr_span *last = &q->spans[q->n_spans - 1];
+          last->value_len = q->arena_len - last->value_off;
+          if (arena_cut (q) < 0)
+            return 1;
+        }
+      if (q->n_spans >= c->srv->limits.max_headers)
+        {
+          q->limit_status = 431;
+          return 1;
+        }
+      if (q->n_spans == q->cap_spans)
+        {
+          size_t cap = q->cap_spans ? q->cap_spans * 2 : 16;
+          hdr_span *s = realloc (q->spans, cap * sizeof *s);
+          if (s == NULL)
+            return 1;
+          q->spans = s;
+          q->cap_spans = cap;
+        }
+      q->spans[q->n_spans].name_off = q->arena_len;
+      q->spans[q->n_spans].value_off = 0;
+      q->n_spans++;
+      q->in_value = false;
+    }
+  if (arena_add (q, at, len, c->srv->limits.max_header_bytes) < 0)
+    {
+      q->limit_status = 431;
+      return 1;
+    }
+  return 0;
+}
+
+static int
+on_header_value (http_parser *p, const char *at, size_t len)
+{
+  conn *c = p->data;
+  mirage_http_request *q = &c->req;
+  if (!q->in_value)
+    {
+      hdr_span *last = &q->spans[q->n_spans - 1];
+      last->name_len = q->arena_len - last->name_off;
+      if (arena_cut (q) < 0)
+        return 1;
+      last->value_off = q->arena_len;
+      q->in_value = true;
+    }
+  if (arena_add (q, at, len, c->srv->limits.max_header_bytes) < 0)
+    {
+      q->limit_status = 431;
+      return 1;
+    }
+  return 0;
+}
+
+static bool
+is_token (const char *s, size_t len)
+{
+  if (len == 0)
+    return false;
+  for (size_t i = 0; i < len; i++)
+    {
+      unsigned char ch = (unsigned char) s[i];
+      if (!(ch >= '0' && ch <= '9') && !(ch >= 'a' && ch <= 'z') && !(ch >= 'A' && ch <= 'Z')
+          && !strchr ("!#$%&'*+-.^_`|~", ch))
+        return false;
+    }
+  return true;
+}
+
+static int
+on_headers_complete (http_parser *p)
+{
+  conn *c = p->data;
+  mirage_http_request *q = &c->req;
+
+  if (q->n_spans == 0 && arena_cut (q) < 0)
+    return -1;
+  if (q->n_spans > 0)
+    {
+      hdr_span *last = &q->spans[q->n_spans - 1];
+      if (!q->in_value)
+        {
+          /* a field without a value */
+          last->name_len = q->arena_len - last->name_off;
+          if (arena_cut (q) < 0)
+            return -1;
+          last->value_off = q->arena_len;
+        }
+      last->value_len = q->arena_len - last->value_off;
+      if (arena_cut (q) < 0)
+        return -1;
+    }
+  /* http-parser (built without HTTP_PARSER_STRICT, as Debian's is)
+   * lets spaces into field names; "Transfer-Encoding : chunked" is a
+   * classic smuggling trick, so names must be RFC 9110 tokens */
+  for (size_t i = 0; i < q->n_spans; i++)
+    if (!is_token (q->arena + q->spans[i].name_off, q->spans[i].name_len))
+      {
+        q->bad_name = true;
+        return -1;
+      }
+  q->headers = calloc (q->n_spans ? q->n_spans : 1, sizeof *q->headers);
+  if (q->headers == NULL)
+    return -1;
+  for (size_t i = 0; i < q->n_spans; i++)
+    {
+      q->headers[i].name = q->arena + q->spans[i].name_off;
+      q->headers[i].value = q->arena + q->spans[i].value_off;
+    }
+  q->target = q->arena + q->url_off;
+  q->method = http_method_str ((enum http_method) p->method);
+  q->version = p->http_major * 10 + p->http_minor;
+  q->keep_alive = http_should_keep_alive (p) != 0;
+  q->head = p->method == HTTP_HEAD;
+  if (p->flags & F_CHUNKED)
+    q->content_length = -1;
+  else if (p->content_length != ULLONG_MAX && p->content_length > 0)
+    q->content_length = (int64_t) p->content_length;
+  else
+    q->content_length = 0;
+  q->headers_done = true;
+  http_parser_pause (p, 1);
+  return 0;
+}
+
+static int
+on_body (http_parser *p, const char *at, size_t len)
+{
+  conn *c = p->data;
+  mirage_http_request *q = &c->req;
+  q->body_seen += len;
+  q->body_ptr = at;
+  q->body_avail = len;
+  http_parser_pause (p, 1);
+  return 0;
+}
+
+static int
+on_message_complete (http_parser *p)
+{
+  conn *c = p->data;
+  c->req.message_done = true;
+  http_parser_pause (p, 1);
+  return 0;
+}
+
+static const http_parser_settings settings = {
+  .on_message_begin = on_message_begin,
+  .on_url = on_url,
+  .on_header_field = on_header_field,
+  .on_header_value = on_header_value,
+  .on_headers_complete = on_headers_complete,
+  .on_body = on_body,
+  .on_message_complete = on_message_complete,
+};
+
+/* ---- input and output ---- */
+
+/* Reads more input into the (empty) buffer, the watchdog shutting the
+ * socket at @deadline (0: never): >0, 0 at end, -errno. */
+static ssize_t
+fill (conn *c, int phase, uint64_t deadline)
+{
+  ssize_t n;
+  c->in_off = c->in_len = 0;
+  c->phase = phase;
+  c->deadline = deadline;
+  n = mirage_tcp_read (c->flow, c->in, sizeof c->in);
+  c->deadline = 0;
+  c->phase = PHASE_BUSY;
+  if (n > 0)
+    c->in_len = (size_t) n;
+  if (c->timed_out)
+    return -ETIMEDOUT;
+  return n;
+}
+
+static int
+write_raw (conn *c, const void *data, size_t len)
+{
+  uint64_t idle = c->srv->limits.idle_timeout_ns;
+  int r;
+  c->phase = PHASE_WRITE;
+  c->deadline = idle ? mirage_loop_now_ns () + idle : 0;
+  r = mirage_tcp_write (c->flow, data, len);
+  c->deadline = 0;
+  c->phase = PHASE_BUSY;
+  return c->timed_out ? -ETIMEDOUT : r;
+}
+
+static int
+flush_out (conn *c)
+{
+  int r = 0;
+  if (c->out_len > 0)
+    {
+      r = write_raw (c, c->out, c->out_len);
+      c->out_len = 0;
+    }
+  return r;
+}
+
+static int
+put (conn *c, const void *data, size_t len)
+{
+  if (c->out_len + len > sizeof c->out)
+    {
+      int r = flush_out (c);
+      if (r < 0)
+        return r;
+      if (len > sizeof c->out)
+        return write_raw (c, data, len);
+    }
+  memcpy (c->out + c->out_len, data, len);
+  c->out_len += len;
+  return 0;
+}
+
+static int
+putf (conn *c, const char *fmt, ...) __attribute__ ((format (printf, 2, 3)));
+
+static int
+putf (conn *c, const char *fmt, ...)
+{
+  char buf[512];
+  va_list ap;
+  int n;
+  va_start (ap, fmt);
+  n = vsnprintf (buf, sizeof buf, fmt, ap);
+  va_end (ap);
+  if (n < 0 || (size_t) n >= sizeof buf)
+    return -EINVAL;
+  return put (c, buf, (size_t) n);
+}
+
+/* Feeds the buffered input to the parser until it pauses or runs out:
+ * 0, or the status of the error answer (400, 414, 431). */
+static int
+parse_some (conn *c)
+{
+  mirage_http_request *q = &c->req;
+  size_t avail = c->in_len - c->in_off;
+  bool was_done = q->headers_done;
+  size_t n;
+  enum http_errno e;
+
+  n = http_parser_execute (&c->parser, &settings, c->in + c->in_off, avail);
+  c->in_off += n;
+  if (!was_done)
+    q->header_bytes += n;
+  if (!was_done && q->header_bytes > c->srv->limits.max_header_bytes)
+    {
+      char who[80];
+      mirage_log_warn (&http_src, "431 to %s: request line and headers over %zu bytes",
+                       peer_text (c, who, sizeof who), c->srv->limits.max_header_bytes);
+      return 431;
+    }
+  e = HTTP_PARSER_ERRNO (&c->parser);
+  if (e == HPE_PAUSED)
+    {
+      http_parser_pause (&c->parser, 0);
+      return 0;
+    }
+  if (e != HPE_OK)
+    {
+      char who[80];
+      int status = q->limit_status ? q->limit_status : 400;
+      mirage_log_warn (&http_src, "%d to %s: %s", status, peer_text (c, who, sizeof who),
+                       status == 414 ? "request target longer than the limit"
+                       : status == 431 ? "request header fields over the limit"
+                       : q->bad_name ? "a header field name that is not a token"
+                       : http_errno_description (e));
+      return status;
+    }
+  return 0;
+}
+
+/* ---- the request object ---- */
+
+const char *mirage_http_request_method (const mirage_http_request *req) { return req->method; }
+const char *mirage_http_request_target (const mirage_http_request *req) { return req->target; }
+int mirage_http_request_version (const mirage_http_request *req) { return req->version; }
+size_t mirage_http_request_header_count (const mirage_http_request *req) { return req->n_spans; }
+int64_t mirage_http_request_content_length (const mirage_http_request *req) { return req->content_length; }
+
+const mirage_http_header *
+mirage_http_request_header_at (const mirage_http_request *req, size_t i)
+{
+  return i < req->n_spans ? &req->headers[i] : NULL;
+}
+
+const char *
+mirage_http_request_header (const mirage_http_request *req, const char *name)
+{
+  for (size_t i = 0; i < req->n_spans; i++)
+    if (strcasecmp (req->headers[i].name, name) == 0)
+      return req->headers[i].value;
+  return NULL;
+}
+
+void
+mirage_http_request_peer (const mirage_http_request *req, mirage_endpoint *out)
+{
+  *out = req->c->peer;
+}
+
+ssize_t
+mirage_http_request_read_body (mirage_http_request *req, void *buf, size_t len)
+{
+  conn *c = req->c;
+
+  if (req->body_error)
+    return req->body_error;
+  if (req->expect_continue && !req->continue_sent && !req->started)
+    {
+      static const char cont[] = "HTTP/1.1 100 Continue\r\n\r\n";
+      int r;
+      req->continue_sent = true;
+      r = put (c, cont, sizeof cont - 1);
+      if (r == 0)
+        r = flush_out (c);
+      if (r < 0)
+        return req->body_error = r;
+    }
+  while (req->body_avail == 0 && !req->message_done)
+    {
+      int status;
+      if (c->in_off == c->in_len)
+        {
+          uint64_t idle = c->srv->limits.idle_timeout_ns;
+          ssize_t n = fill (c, PHASE_READ, idle ? mirage_loop_now_ns () + idle : 0);
+          if (n == 0)
+            return req->body_error = -ECONNRESET;
+          if (n < 0)
+            return req->body_error = (int) n;
+        }
+      status = parse_some (c);
+      if (status != 0)
+        return req->body_error = -EPROTO;
+      if (req->body_seen > c->srv->limits.max_body_bytes)
+        {
+          char who[80];
+          mirage_log_warn (&http_src, "413 to %s: request body over %" PRIu64 " bytes",
+                           peer_text (c, who, sizeof who), c->srv->limits.max_body_bytes);
+          return req->body_error = -EFBIG;
+        }
+    }
+  if (req->body_avail == 0)
+    return 0;
+  if (len > req->body_avail)
+    len = req->body_avail;
+  memcpy (buf, req->body_ptr, len);
+  req->body_ptr += len;
+  req->body_avail -= len;
+  return (ssize_t) len;
+}
+
+/* ---- the response ---- */
+
+static bool
+clean_header_text (const char *s)
+{
+  for (; *s; s++)
+    if (*s == '\r' || *s == '\n')
+      return false;
+  return true;
+}
+
+static const char *
+http_date (void)
+{
+  static char buf[40];
+  static time_t cached = (time_t) -1;
+  time_t now = time (NULL);
+  if (now != cached)
+    {
+      struct tm tm;
+      gmtime_r (&now, &tm);
+      strftime (buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+      cached = now;
+    }
+  return buf;
+}
+
+int
+mirage_http_response_start (mirage_http_request *req, int status,
+                            const mirage_http_header *headers, size_t n_headers,
+                            int64_t content_length)
+{
+  conn *c = req->c;
+  bool no_body = status == 204 || status == 304 || (status >= 100 && status < 200);
+  int r;
+
+  if (req->started)
+    return -EALREADY;
+  if (status < 200 || status > 999)
+    return -EINVAL;
+  for (size_t i = 0; i < n_headers; i++)
+    if (!clean_header_text (headers[i].name) || !clean_header_text (headers[i].value)
+        || headers[i].name[0] == '\0')
+      return -EINVAL;
+  req->started = true;
+  /* a body the client was told to hold back (Expect: 100-continue) is
+   * not coming: the connection cannot carry another request */
+  if (req->expect_continue && !req->continue_sent && !req->message_done)
+    req->resp_close = true;
+  if (!req->keep_alive || c->srv->stopping)
+    req->resp_close = true;
+  r = putf (c, "HTTP/1.1 %d %s\r\nDate: %s\r\n", status, mirage_http_reason (status), http_date ());
+  for (size_t i = 0; r == 0 && i < n_headers; i++)
+    {
+      r = put (c, headers[i].name, strlen (headers[i].name));
+      if (r == 0)
+        r = put (c, ": ", 2);
+      if (r == 0)
+        r = put (c, headers[i].value, strlen (headers[i].value));
+      if (r == 0)
+        r = put (c, "\r\n", 2);
+    }
+  if (r < 0)
+    return r;
+  if (no_body)
+    req->resp_remaining = 0;
+  else if (content_length >= 0)
+    {
+      req->resp_remaining = content_length;
+      r = putf (c, "Content-Length: %" PRId64 "\r\n", content_length);
+    }
+  else if (req->version >= 11)
+    {
+      req->resp_chunked = true;
+      req->resp_remaining = -1;
+      r = putf (c, "Transfer-Encoding: chunked\r\n");
+    }
+  else
+    {
+      req->resp_remaining = -1;
+      req->resp_close = true;
+    }
+  if (r == 0)
+    {
+      if (req->resp_close)
+        r = putf (c, "Connection: close\r\n\r\n");
+      else if (req->version < 11)
+        r = putf (c, "Connection: keep-alive\r\n\r\n");
+      else
+        r = put (c, "\r\n", 2);
+    }
+  return r;
+}
+
+int
+mirage_http_response_write (mirage_http_request *req, const void *buf, size_t len)
+{
+  conn *c = req->c;
+  int r;
+
+  if (!req->started || req->finished)
+    return -EINVAL;
+  if (len == 0)
+    return 0;
+  if (req->resp_remaining >= 0)
+    {
+      if ((uint64_t) len > (uint64_t) req->resp_remaining)
+        return -EINVAL;
+      req->resp_remaining -= (int64_t) len;
+    }
+  if (req->head)
+    return 0;
+  if (req->resp_chunked)
+    {
+      r = putf (c, "%zx\r\n", len);
+      if (r == 0)
+        r = put (c, buf, len);
+      if (r == 0)
+        r = put (c, "\r\n", 2);
+      return r;
+    }
+  return put (c, buf, len);
+}
+
+int
+mirage_http_response_finish (mirage_http_request *req)
+{
+  conn *c = req->c;
+  if (!req->started)
+    return -EINVAL;
+  if (req->finished)
+    return 0;
+  req->finished = true;
+  if (req->resp_chunked && !req->head)
+    return put (c, "0\r\n\r\n", 5);
+  if (req->resp_remaining > 0)
+    {
+      /* fewer bytes than announced: the framing is broken, so close */
+      req->resp_close = true;
+      return -EPIPE;
+    }
+  return 0;
+}
+
+int
+mirage_http_respond (mirage_http_request *req, int status, const char *content_type,
+                     const void *body, size_t len)
+{
+  mirage_http_header h = { "Content-Type", content_type };
+  int r = mirage_http_response_start (req, status, content_type ? &h : NULL,
+                                      content_type ? 1 : 0, (int64_t) len);
+  if (r == 0)
+    r = mirage_http_response_write (req, body, len);
+  if (r == 0)
+    r = mirage_http_response_finish (req);
+  return r;
+}
+
+/* An error answer that ends the connection. */
+static void
+answer_error (conn *c, int status)
+{
+  mirage_http_request *q = &c->req;
+  char body[128];
+  int n = snprintf (body, sizeof body, "%d %s\n", status, mirage_http_reason (status));
+  mirage_http_header h = { "Content-Type", "text/plain" };
+  if (q->started)
+    return;
+  q->keep_alive = false;
+  if (q->version == 0)
+    q->version = 11;
+  if (mirage_http_response_start (q, status, &h, 1, n) == 0)
+    {
+      if (mirage_http_response_write (q, body, (size_t) n) == 0)
+        mirage_http_response_finish (q);
+    }
+}
+
+/* ---- connections ---- */
+
+static void
+request_reset (mirage_http_request *q, conn *c)
+{
+  char *arena = q->arena;
+  size_t cap = q->arena_cap;
+  hdr_span *spans = q->spans;
+  size_t cap_spans = q->cap_spans;
+  free (q->headers);
+  memset (q, 0, sizeof *q);
+  q->c = c;
+  q->arena = arena;
+  q->arena_cap = cap;
+  q->spans = spans;
+  q->cap_spans = cap_spans;
+}
+
+static bool
+expect_is_continue (const char *v)
+{
+  return strcasecmp (v, "100-continue") == 0;
+}
+
+/* One request: 1 to go on with the next, 0 to close. */
+static int
+serve_one (conn *c)
+{
+  server *s = c->srv;
+  mirage_http_request *q = &c->req;
+  const char *expect;
+  int status, r;
+  char who[80];
+  uint64_t header_deadline = 0;
+
+  request_reset (q, c);
+  while (!q->headers_done)
+    {
+      if (c->in_off == c->in_len)
+        {
+          ssize_t n;
+          if (s->stopping && q->header_bytes == 0)
+            return 0;
+          if (flush_out (c) < 0)
+            return 0;
+          if (q->header_bytes == 0)
+            n = fill (c, PHASE_IDLE, s->limits.idle_timeout_ns
+                                     ? mirage_loop_now_ns () + s->limits.idle_timeout_ns : 0);
+          else
+            n = fill (c, PHASE_READ, header_deadline);
+          if (n > 0 && header_deadline == 0 && s->limits.header_timeout_ns)
+            header_deadline = mirage_loop_now_ns () + s->limits.header_timeout_ns;
+          if (n <= 0)
+            {
+              if (n == -ETIMEDOUT && q->header_bytes > 0)
+                {
+                  mirage_log_warn (&http_src, "408 to %s: no complete request headers in time",
+                                   peer_text (c, who, sizeof who));
+                  answer_error (c, 408);
+                }
+              return 0;
+            }
+        }
+      status = parse_some (c);
+      if (status != 0)
+        {
+          answer_error (c, status);
+          return 0;
+        }
+    }
+
+  expect = mirage_http_request_header (q, "Expect");
+  if (expect != NULL)
+    {
+      if (!expect_is_continue (expect))
+        {
+          mirage_log_warn (&http_src, "417 to %s: Expect: %s", peer_text (c, who, sizeof who), expect);
+          answer_error (c, 417);
+          return 0;
+        }
+      q->expect_continue = q->version >= 11 && !q->message_done;
+    }
+  if (q->content_length > 0 && (uint64_t) q->content_length > s->limits.max_body_bytes)
+    {
+      mirage_log_warn (&http_src, "413 to %s: Content-Length %" PRId64 " over %" PRIu64 " bytes",
+                       peer_text (c, who, sizeof who), q->content_length, s->limits.max_body_bytes);
+      answer_error (c, 413);
+      return 0;
+    }
+
+  r = s->handler (q, s->data);
+  if (!q->started)
+    {
+      if (q->body_error == -EFBIG)
+        answer_error (c, 413);
+      else if (q->body_error == -ETIMEDOUT)
+        answer_error (c, 408);
+      else if (q->body_error == 0 || q->body_error == -EPROTO)
+        {
+          if (q->body_error == 0)
+            mirage_log_err (&http_src, "500 to %s: the handler gave no answer to %s %s",
+                            peer_text (c, who, sizeof who), q->method, q->target);
+          answer_error (c, q->body_error ? 400 : 500);
+        }
+      return 0;
+    }
+  if (mirage_http_response_finish (q) < 0 || q->resp_close || r < 0 || q->body_error)
+    return 0;
+  /* what the handler left of the body is read and dropped */
+  while (!q->message_done)
+    {
+      char sink[4096];
+      ssize_t n = mirage_http_request_read_body (q, sink, sizeof sink);
+      if (n < 0)
+        return 0;
+    }
+  /* answers to pipelined requests already here go out together */
+  if (c->in_off == c->in_len && flush_out (c) < 0)
+    return 0;
+  return s->stopping ? 0 : 1;
+}
+
+static void conn_end (conn *c);
+
+static int
+conn_task (void *arg)
+{
+  conn *c = arg;
+
+  http_parser_init (&c->parser, HTTP_REQUEST);
+  c->parser.data = c;
+  c->req.c = c;
+  while (serve_one (c))
+    ;
+  flush_out (c);
+  conn_end (c);
+  return 0;
+}
+
+/* Closes @c's flow, unlinks and frees it (and a server whose free was
+ * waiting for its last connection). */
+static void
+conn_end (conn *c)
+{
+  server *s = c->srv;
+  mirage_tcp_close (c->flow);
+  free (c->req.headers);
+  free (c->req.arena);
+  free (c->req.spans);
+  if (c->prev)
+    c->prev->next = c->next;
+  else
+    s->conns = c->next;
+  if (c->next)
+    c->next->prev = c->prev;
+  s->n_conns--;
+  free (c);
+  if (s->n_conns == 0 && s->free_pending)
+    server_release (s);
+}
+
+mirage_http_server *
+mirage_http__server_new_unbound (void)
+{
+  server *s = calloc (1, sizeof *s);
+  if (s == NULL)
+    return NULL;
+  mirage_http_limits_default (&s->limits);
+  return &s->pub;
+}
+
+/* links @flow's connection into @s (the watchdog's list) */
+static conn *
+conn_new (server *s, mirage_flow *flow)
+{
+  conn *c = calloc (1, sizeof *c);
+  if (c == NULL)
+    return NULL;
+  c->srv = s;
+  c->flow = flow;
+  mirage_tcp_peer (flow, &c->peer);
+  c->next = s->conns;
+  if (s->conns)
+    s->conns->prev = c;
+  s->conns = c;
+  s->n_conns++;
+  return c;
+}
+
+void
+mirage_http__serve_flow (mirage_http_server *pub, mirage_http_handler handler, void *data,
+                         mirage_flow *flow)
+{
+  server *s = (server *) pub;
+  conn *c = conn_new (s, flow);
+  s->handler = handler;
+  s->data = data;
+  if (c == NULL)
+    mirage_tcp_close (flow);
+  else
+    conn_task (c);
+}
+
+/* The watchdog: shuts down the sockets of connections past their
+ * deadline (see the comment at the top). */
+static int
+watchdog_task (void *arg)
+{
+  server *s = arg;
+  uint64_t shortest = s->limits.idle_timeout_ns;
+  uint64_t tick;
+
+  if (s->limits.header_timeout_ns && (!shortest || s->limits.header_timeout_ns < shortest))
+    shortest = s->limits.header_timeout_ns;
+  tick = shortest ? shortest / 4 : MIRAGE_NS_PER_S;
+  if (tick < 10 * MIRAGE_NS_PER_MS)
+    tick = 10 * MIRAGE_NS_PER_MS;
+  if (tick > MIRAGE_NS_PER_S)
+    tick = MIRAGE_NS_PER_S;
+  while (mirage_task_sleep_ns (tick) == 0)
+    {
+      uint64_t now = mirage_loop_now_ns ();
+      for (conn *c = s->conns; c; c = c->next)
+        if (c->deadline && now >= c->deadline && !c->timed_out)
+          {
+            c->timed_out = true;
+            mirage_tcp_shutdown (c->flow, c->phase == PHASE_WRITE ? MIRAGE_SHUTDOWN_READ_WRITE
+                                                                 : MIRAGE_SHUTDOWN_READ);
+          }
+    }
+  return 0;
+}
+
+int
+mirage_http_serve (mirage_http_server *pub, mirage_http_handler handler, void *data)
+{
+  server *s = (server *) pub;
+  mirage_task *watchdog;
+  int r;
+
+  if (s == NULL || handler == NULL)
+    return -EINVAL;
+  s->handler = handler;
+  s->data = data;
+  s->serve_task = mirage_task_self ();
+  watchdog = mirage_task_spawn ("paf-watchdog", watchdog_task, s);
+  if (watchdog == NULL)
+    return -ENOMEM;
+  mirage_log_info (&http_src, "listening on port %u", (unsigned) s->pub.port);
+  for (;;)
+    {
+      mirage_flow *flow;
+      conn *c;
+      mirage_task *t;
+
+      r = mirage_tcp_accept (s->listener, &flow);
+      if (r < 0)
+        {
+          if (r == -ECONNABORTED || r == -EMFILE || r == -ENFILE || r == -ENOBUFS || r == -ENOMEM)
+            {
+              mirage_log_warn (&http_src, "accept: %s", strerror (-r));
+              if (r != -ECONNABORTED && mirage_task_sleep_ns (10 * MIRAGE_NS_PER_MS) < 0)
+                break;
+              continue;
+            }
+          break;
+        }
+      c = conn_new (s, flow);
+      if (c == NULL)
+        {
+          mirage_tcp_close (flow);
+          continue;
+        }
+      t = mirage_task_spawn ("paf-connection", conn_task, c);
+      if (t == NULL)
+        {
+          conn_end (c);
+          continue;
+        }
+      mirage_task_detach (t);
+    }
+  /* graceful stop: idle connections close now, the others after the
+   * request under way */
+  s->stopping = true;
+  s->serve_task = NULL;
+  for (conn *c = s->conns; c; c = c->next)
+    if (c->phase == PHASE_IDLE)
+      mirage_tcp_shutdown (c->flow, MIRAGE_SHUTDOWN_READ);
+  mirage_task_cancel (watchdog);
+  mirage_task_join (watchdog);
+  if (r == -ECANCELED || r == -EBADF)
+    return 0;
+  return r;
+}
