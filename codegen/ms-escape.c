@@ -10,32 +10,9 @@
  * than escaped (a comment has no escape syntax).
  */
 #include "ms-escape.h"
+#include "ms-text.h"
 
 #include <string.h>
-
-/* Characters kept as UTF-8: printable ones. Controls (Cc), format
- * characters (Cf: bidi overrides, zero-width joiners, BOM), separators
- * other than space (Zl, Zp), unassigned, private-use and surrogate code
- * points are escaped. */
-static gboolean
-unichar_is_visible (gunichar c)
-{
-  switch (g_unichar_type (c))
-    {
-    case G_UNICODE_CONTROL:
-    case G_UNICODE_FORMAT:
-    case G_UNICODE_UNASSIGNED:
-    case G_UNICODE_PRIVATE_USE:
-    case G_UNICODE_SURROGATE:
-    case G_UNICODE_LINE_SEPARATOR:
-    case G_UNICODE_PARAGRAPH_SEPARATOR:
-      return FALSE;
-    case G_UNICODE_SPACE_SEPARATOR:
-      return c == ' ';
-    default:
-      return TRUE;
-    }
-}
 
 static void
 append_hex_bytes (GString *out, const char *p, gsize n)
@@ -78,7 +55,7 @@ walk (GString *out, const char *text, AsciiFunc emit_ascii, gpointer data)
             continue;
           }
         end = g_utf8_next_char (p);
-        if (unichar_is_visible (c))
+        if (ms_text_unichar_is_visible (c))
           g_string_append_len (out, p, end - p);
         else
           append_hex_bytes (out, p, (gsize) (end - p));
@@ -271,7 +248,7 @@ ms_escape_yaml_string_append (GString *out, const char *text)
           p++;
           continue;
         }
-      if (unichar_is_visible (c))
+      if (ms_text_unichar_is_visible (c))
         g_string_append_len (out, p, g_utf8_next_char (p) - p);
       else if (c <= 0xffff)
         g_string_append_printf (out, "\\u%04X", (guint) c);
