@@ -77,6 +77,7 @@ mirage_conduit_direct (mirage_stack *stack, mirage_conduit **out)
   if (!c)
     return -ENOMEM;
   c->base.ops = &tcp_ops;
+  c->base.stack = stack;
   c->stack = stack;
   *out = &c->base;
   return 0;

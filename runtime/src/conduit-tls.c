@@ -93,6 +93,7 @@ mirage_conduit_tls_with (mirage_conduit *tcp, const char *authenticator, mirage_
     return r;
   }
   c->base.ops = &tls_ops;
+  c->base.stack = tcp->stack;
   c->tcp = tcp;
   *out = &c->base;
   return 0;

@@ -18,7 +18,6 @@
 #include "http-private.h"
 
 #include <errno.h>
-#include <http_parser.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -28,81 +27,12 @@
 #include <strings.h>
 #include <time.h>
 
+#include "mirage/conduit.h"
 #include "mirage/log.h"
 #include "mirage/task.h"
 
-MIRAGE_LOG_SRC (http_src, "paf", "the HTTP server");
-
-#define IN_CAP 8192
-#define OUT_CAP 8192
-
-typedef struct conn conn;
-
-typedef struct server server;
-struct server {
-  struct mirage_http_server pub;   /* first: the header's fields */
-  mirage_tcp_listener *listener;
-  mirage_http_limits limits;
-  mirage_http_handler handler;
-  void *data;
-  conn *conns;
-  size_t n_conns;
-  bool stopping;
-  bool free_pending;
-  mirage_task *serve_task;
-};
-
-typedef struct {
-  size_t name_off, name_len, value_off, value_len;
-} hdr_span;
-
-struct mirage_http_request {
-  conn *c;
-  /* the request's strings, copied out of the input as they are parsed
-   * (method, target, header names and values, each NUL-terminated) */
-  char *arena;
-  size_t arena_len, arena_cap;
-  hdr_span *spans;
-  size_t n_spans, cap_spans;
-  mirage_http_header *headers;
-  size_t url_off, url_len;
-  bool in_value;
-  const char *method;
-  const char *target;
-  int version;
-  int64_t content_length;
-  bool expect_continue, continue_sent;
-  bool keep_alive, head;
-  bool headers_done, message_done;
-  int limit_status;          /* 414 or 431 from a callback */
-  bool bad_name;             /* a header name that is not a token */
-  size_t header_bytes;
-  uint64_t body_seen;
-  const char *body_ptr;      /* unread body, inside the connection's input */
-  size_t body_avail;
-  int body_error;
-  /* the response */
-  bool started, finished, resp_chunked, resp_close;
-  int64_t resp_remaining;
-};
-
-enum { PHASE_BUSY, PHASE_IDLE, PHASE_READ, PHASE_WRITE };
-
-struct conn {
-  conn *prev, *next;
-  server *srv;
-  mirage_flow *flow;
-  mirage_endpoint peer;
-  uint64_t deadline;         /* 0: none */
-  int phase;
-  bool timed_out;
-  http_parser parser;
-  size_t in_off, in_len;
-  size_t out_len;
-  mirage_http_request req;
-  char in[IN_CAP];
-  char out[OUT_CAP];
-};
+mirage_log_src mirage_http__src = MIRAGE_LOG_SRC_INIT ("paf", "the HTTP server");
+#define http_src mirage_http__src
 
 void
 mirage_http_limits_default (mirage_http_limits *out)
@@ -145,8 +75,8 @@ mirage_http_reason (int status)
     }
 }
 
-static const char *
-peer_text (conn *c, char *buf, size_t size)
+const char *
+mirage_http__peer_text (conn *c, char *buf, size_t size)
 {
   char ip[MIRAGE_IPADDR_STRLEN];
   mirage_ipaddr_to_string (&c->peer.ip, ip);
@@ -170,6 +100,7 @@ mirage_paf_server (mirage_stack *tcp, int port, mirage_http_server **out)
   if (s == NULL)
     return -ENOMEM;
   s->pub.stack = tcp;
+  s->protocols = MIRAGE_HTTP_PROTO_HTTP1 | MIRAGE_HTTP_PROTO_HTTP2;
   mirage_http_limits_default (&s->limits);
   r = mirage_tcp_listen (tcp, NULL, (uint16_t) port, &s->listener);
   if (r < 0)
@@ -191,6 +122,66 @@ mirage_http_server_set_limits (mirage_http_server *pub, const mirage_http_limits
 {
   server *s = (server *) pub;
   s->limits = *limits;
+}
+
+/* httpaf_server and cohttp_server differ from paf_server only in how
+ * Mirage wires them: a conduit instead of a TCP layer and a port, and
+ * the port given when the unikernel starts listening */
+static int
+conduit_server (struct mirage_conduit *conduit, mirage_http_server **out)
+{
+  server *s;
+  *out = NULL;
+  if (conduit == NULL || conduit->stack == NULL)
+    return -EINVAL;
+  s = calloc (1, sizeof *s);
+  if (s == NULL)
+    return -ENOMEM;
+  s->pub.stack = conduit->stack;
+  s->protocols = MIRAGE_HTTP_PROTO_HTTP1 | MIRAGE_HTTP_PROTO_HTTP2;
+  mirage_http_limits_default (&s->limits);
+  *out = &s->pub;
+  return 0;
+}
+
+int
+mirage_httpaf_server (struct mirage_conduit *conduit, mirage_http_server **out)
+{
+  return conduit_server (conduit, out);
+}
+
+int
+mirage_cohttp_server (struct mirage_conduit *conduit, mirage_http_server **out)
+{
+  return conduit_server (conduit, out);
+}
+
+int
+mirage_http_server_listen (mirage_http_server *pub, int port)
+{
+  server *s = (server *) pub;
+  mirage_endpoint ep;
+  int r;
+  if (s == NULL || port < 0 || port > 65535)
+    return -EINVAL;
+  if (s->listener != NULL)
+    return -EALREADY;
+  r = mirage_tcp_listen (s->pub.stack, NULL, (uint16_t) port, &s->listener);
+  if (r < 0)
+    {
+      mirage_log_err (&http_src, "cannot listen on port %d: %s", port, strerror (-r));
+      return r;
+    }
+  s->pub.port = mirage_tcp_listener_endpoint (s->listener, &ep) == 0 ? ep.port : (uint16_t) port;
+  return 0;
+}
+
+void
+mirage_http_server_set_protocols (mirage_http_server *pub, unsigned protocols)
+{
+  server *s = (server *) pub;
+  if (protocols & (MIRAGE_HTTP_PROTO_HTTP1 | MIRAGE_HTTP_PROTO_HTTP2))
+    s->protocols = protocols & (MIRAGE_HTTP_PROTO_HTTP1 | MIRAGE_HTTP_PROTO_HTTP2);
 }
 
 uint16_t
@@ -468,6 +459,22 @@ static const http_parser_settings settings = {
 
 /* ---- input and output ---- */
 
+ssize_t
+mirage_http__conn_read (conn *c, void *buf, size_t len)
+{
+  if (c->tls != NULL)
+    return c->srv->tls_ops->read (c->tls, buf, len);
+  return mirage_tcp_read (c->flow, buf, len);
+}
+
+int
+mirage_http__conn_write (conn *c, const void *buf, size_t len)
+{
+  if (c->tls != NULL)
+    return c->srv->tls_ops->write (c->tls, buf, len);
+  return mirage_tcp_write (c->flow, buf, len);
+}
+
 /* Reads more input into the (empty) buffer, the watchdog shutting the
  * socket at @deadline (0: never): >0, 0 at end, -errno. */
 static ssize_t
@@ -477,7 +484,7 @@ fill (conn *c, int phase, uint64_t deadline)
   c->in_off = c->in_len = 0;
   c->phase = phase;
   c->deadline = deadline;
-  n = mirage_tcp_read (c->flow, c->in, sizeof c->in);
+  n = mirage_http__conn_read (c, c->in, sizeof c->in);
   c->deadline = 0;
   c->phase = PHASE_BUSY;
   if (n > 0)
@@ -494,7 +501,7 @@ write_raw (conn *c, const void *data, size_t len)
   int r;
   c->phase = PHASE_WRITE;
   c->deadline = idle ? mirage_loop_now_ns () + idle : 0;
-  r = mirage_tcp_write (c->flow, data, len);
+  r = mirage_http__conn_write (c, data, len);
   c->deadline = 0;
   c->phase = PHASE_BUSY;
   return c->timed_out ? -ETIMEDOUT : r;
@@ -564,7 +571,7 @@ parse_some (conn *c)
     {
       char who[80];
       mirage_log_warn (&http_src, "431 to %s: request line and headers over %zu bytes",
-                       peer_text (c, who, sizeof who), c->srv->limits.max_header_bytes);
+                       mirage_http__peer_text (c, who, sizeof who), c->srv->limits.max_header_bytes);
       return 431;
     }
   e = HTTP_PARSER_ERRNO (&c->parser);
@@ -577,7 +584,7 @@ parse_some (conn *c)
     {
       char who[80];
       int status = q->limit_status ? q->limit_status : 400;
-      mirage_log_warn (&http_src, "%d to %s: %s", status, peer_text (c, who, sizeof who),
+      mirage_log_warn (&http_src, "%d to %s: %s", status, mirage_http__peer_text (c, who, sizeof who),
                        status == 414 ? "request target longer than the limit"
                        : status == 431 ? "request header fields over the limit"
                        : q->bad_name ? "a header field name that is not a token"
@@ -621,6 +628,8 @@ mirage_http_request_read_body (mirage_http_request *req, void *buf, size_t len)
 {
   conn *c = req->c;
 
+  if (req->h2 != NULL)
+    return mirage_http2__read_body (req, buf, len);
   if (req->body_error)
     return req->body_error;
   if (req->expect_continue && !req->continue_sent && !req->started)
@@ -653,7 +662,7 @@ mirage_http_request_read_body (mirage_http_request *req, void *buf, size_t len)
         {
           char who[80];
           mirage_log_warn (&http_src, "413 to %s: request body over %" PRIu64 " bytes",
-                           peer_text (c, who, sizeof who), c->srv->limits.max_body_bytes);
+                           mirage_http__peer_text (c, who, sizeof who), c->srv->limits.max_body_bytes);
           return req->body_error = -EFBIG;
         }
     }
@@ -678,8 +687,8 @@ clean_header_text (const char *s)
   return true;
 }
 
-static const char *
-http_date (void)
+const char *
+mirage_http__date (void)
 {
   static char buf[40];
   static time_t cached = (time_t) -1;
@@ -703,6 +712,8 @@ mirage_http_response_start (mirage_http_request *req, int status,
   bool no_body = status == 204 || status == 304 || (status >= 100 && status < 200);
   int r;
 
+  if (req->h2 != NULL)
+    return mirage_http2__response_start (req, status, headers, n_headers, content_length);
   if (req->started)
     return -EALREADY;
   if (status < 200 || status > 999)
@@ -718,7 +729,7 @@ mirage_http_response_start (mirage_http_request *req, int status,
     req->resp_close = true;
   if (!req->keep_alive || c->srv->stopping)
     req->resp_close = true;
-  r = putf (c, "HTTP/1.1 %d %s\r\nDate: %s\r\n", status, mirage_http_reason (status), http_date ());
+  r = putf (c, "HTTP/1.1 %d %s\r\nDate: %s\r\n", status, mirage_http_reason (status), mirage_http__date ());
   for (size_t i = 0; r == 0 && i < n_headers; i++)
     {
       r = put (c, headers[i].name, strlen (headers[i].name));
@@ -767,6 +778,8 @@ mirage_http_response_write (mirage_http_request *req, const void *buf, size_t le
   conn *c = req->c;
   int r;
 
+  if (req->h2 != NULL)
+    return mirage_http2__response_write (req, buf, len);
   if (!req->started || req->finished)
     return -EINVAL;
   if (len == 0)
@@ -795,6 +808,9 @@ int
 mirage_http_response_finish (mirage_http_request *req)
 {
   conn *c = req->c;
+
+  if (req->h2 != NULL)
+    return mirage_http2__response_finish (req);
   if (!req->started)
     return -EINVAL;
   if (req->finished)
@@ -881,6 +897,10 @@ serve_one (conn *c)
   uint64_t header_deadline = 0;
 
   request_reset (q, c);
+  /* bytes already here (read while telling HTTP/2 from HTTP/1.1, or a
+   * pipelined request) start the header clock too */
+  if (c->in_off < c->in_len && s->limits.header_timeout_ns)
+    header_deadline = mirage_loop_now_ns () + s->limits.header_timeout_ns;
   while (!q->headers_done)
     {
       if (c->in_off == c->in_len)
@@ -902,7 +922,7 @@ serve_one (conn *c)
               if (n == -ETIMEDOUT && q->header_bytes > 0)
                 {
                   mirage_log_warn (&http_src, "408 to %s: no complete request headers in time",
-                                   peer_text (c, who, sizeof who));
+                                   mirage_http__peer_text (c, who, sizeof who));
                   answer_error (c, 408);
                 }
               return 0;
@@ -921,7 +941,7 @@ serve_one (conn *c)
     {
       if (!expect_is_continue (expect))
         {
-          mirage_log_warn (&http_src, "417 to %s: Expect: %s", peer_text (c, who, sizeof who), expect);
+          mirage_log_warn (&http_src, "417 to %s: Expect: %s", mirage_http__peer_text (c, who, sizeof who), expect);
           answer_error (c, 417);
           return 0;
         }
@@ -930,7 +950,7 @@ serve_one (conn *c)
   if (q->content_length > 0 && (uint64_t) q->content_length > s->limits.max_body_bytes)
     {
       mirage_log_warn (&http_src, "413 to %s: Content-Length %" PRId64 " over %" PRIu64 " bytes",
-                       peer_text (c, who, sizeof who), q->content_length, s->limits.max_body_bytes);
+                       mirage_http__peer_text (c, who, sizeof who), q->content_length, s->limits.max_body_bytes);
       answer_error (c, 413);
       return 0;
     }
@@ -946,7 +966,7 @@ serve_one (conn *c)
         {
           if (q->body_error == 0)
             mirage_log_err (&http_src, "500 to %s: the handler gave no answer to %s %s",
-                            peer_text (c, who, sizeof who), q->method, q->target);
+                            mirage_http__peer_text (c, who, sizeof who), q->method, q->target);
           answer_error (c, q->body_error ? 400 : 500);
         }
       return 0;
@@ -969,17 +989,91 @@ serve_one (conn *c)
 
 static void conn_end (conn *c);
 
+static const char h2_preface[] = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+
+/* Reads until the input can tell HTTP/2's client preface (h2c with prior
+ * knowledge) from an HTTP/1.1 request: true for HTTP/2. What was read
+ * stays in the input for whichever protocol gets it. */
+static bool
+sniff_preface (conn *c)
+{
+  server *s = c->srv;
+  size_t want = sizeof h2_preface - 1;
+  c->in_off = c->in_len = 0;
+  while (c->in_len < want)
+    {
+      ssize_t n;
+      if (memcmp (c->in, h2_preface, c->in_len) != 0)
+        return false;
+      c->phase = c->in_len == 0 ? PHASE_IDLE : PHASE_READ;
+      c->deadline = s->limits.idle_timeout_ns ? mirage_loop_now_ns () + s->limits.idle_timeout_ns : 0;
+      n = mirage_http__conn_read (c, c->in + c->in_len, sizeof c->in - c->in_len);
+      c->deadline = 0;
+      c->phase = PHASE_BUSY;
+      if (n <= 0 || c->timed_out)
+        return false;   /* serve_one reads again and sees the end */
+      c->in_len += (size_t) n;
+    }
+  return memcmp (c->in, h2_preface, want) == 0;
+}
+
+/* The TLS handshake, bounded by the header timeout as a request's
+ * headers are: false when it failed (logged). */
+static bool
+tls_accept (conn *c, const char **alpn)
+{
+  server *s = c->srv;
+  char who[80];
+  void *session = NULL;
+  int r;
+  mirage_http__peer_text (c, who, sizeof who);
+  c->phase = PHASE_READ;
+  c->deadline = s->limits.header_timeout_ns ? mirage_loop_now_ns () + s->limits.header_timeout_ns : 0;
+  r = s->tls_ops->handshake (s->tls_cfg, c->flow, &session, alpn);
+  c->deadline = 0;
+  c->phase = PHASE_BUSY;
+  if (r < 0)
+    {
+      c->flow = NULL;   /* the failed handshake closed it */
+      mirage_log_info (&http_src, "TLS handshake with %s failed: %s", who,
+                       c->timed_out ? "no handshake in time" : strerror (-r));
+      return false;
+    }
+  c->tls = session;
+  return true;
+}
+
 static int
 conn_task (void *arg)
 {
   conn *c = arg;
+  server *s = c->srv;
+  const char *alpn = NULL;
+  bool h2 = false;
 
   http_parser_init (&c->parser, HTTP_REQUEST);
   c->parser.data = c;
   c->req.c = c;
-  while (serve_one (c))
-    ;
-  flush_out (c);
+  if (s->tls_ops != NULL && !tls_accept (c, &alpn))
+    {
+      conn_end (c);
+      return 0;
+    }
+  if (alpn != NULL && strcmp (alpn, "h2") == 0)
+    h2 = true;
+  else if ((s->protocols & MIRAGE_HTTP_PROTO_HTTP2) && alpn == NULL)
+    h2 = sniff_preface (c);
+  if (h2 && (s->protocols & MIRAGE_HTTP_PROTO_HTTP2))
+    {
+      c->h2 = true;
+      mirage_http2__serve (c);
+    }
+  else if (s->protocols & MIRAGE_HTTP_PROTO_HTTP1)
+    {
+      while (serve_one (c))
+        ;
+      flush_out (c);
+    }
   conn_end (c);
   return 0;
 }
@@ -990,7 +1084,10 @@ static void
 conn_end (conn *c)
 {
   server *s = c->srv;
-  mirage_tcp_close (c->flow);
+  if (c->tls != NULL)
+    s->tls_ops->close (c->tls);
+  else if (c->flow != NULL)
+    mirage_tcp_close (c->flow);
   free (c->req.headers);
   free (c->req.arena);
   free (c->req.spans);
@@ -1012,6 +1109,7 @@ mirage_http__server_new_unbound (void)
   server *s = calloc (1, sizeof *s);
   if (s == NULL)
     return NULL;
+  s->protocols = MIRAGE_HTTP_PROTO_HTTP1 | MIRAGE_HTTP_PROTO_HTTP2;
   mirage_http_limits_default (&s->limits);
   return &s->pub;
 }
@@ -1068,11 +1166,15 @@ watchdog_task (void *arg)
     {
       uint64_t now = mirage_loop_now_ns ();
       for (conn *c = s->conns; c; c = c->next)
-        if (c->deadline && now >= c->deadline && !c->timed_out)
+        if (c->flow != NULL && !c->timed_out
+            && ((c->deadline && now >= c->deadline)
+                || (c->write_deadline && now >= c->write_deadline)))
           {
+            bool writing = c->phase == PHASE_WRITE
+                           || (c->write_deadline && now >= c->write_deadline);
             c->timed_out = true;
-            mirage_tcp_shutdown (c->flow, c->phase == PHASE_WRITE ? MIRAGE_SHUTDOWN_READ_WRITE
-                                                                 : MIRAGE_SHUTDOWN_READ);
+            mirage_tcp_shutdown (c->flow, writing ? MIRAGE_SHUTDOWN_READ_WRITE
+                                                  : MIRAGE_SHUTDOWN_READ);
           }
     }
   return 0;
@@ -1087,6 +1189,11 @@ mirage_http_serve (mirage_http_server *pub, mirage_http_handler handler, void *d
 
   if (s == NULL || handler == NULL)
     return -EINVAL;
+  if (s->listener == NULL)
+    {
+      mirage_log_err (&http_src, "serving before listening: call mirage_http_server_listen first");
+      return -ENOTCONN;
+    }
   s->handler = handler;
   s->data = data;
   s->serve_task = mirage_task_self ();
@@ -1130,8 +1237,10 @@ mirage_http_serve (mirage_http_server *pub, mirage_http_handler handler, void *d
    * request under way */
   s->stopping = true;
   s->serve_task = NULL;
+  /* (an HTTP/2 connection's reader then sends GOAWAY and lets its
+   * streams finish) */
   for (conn *c = s->conns; c; c = c->next)
-    if (c->phase == PHASE_IDLE)
+    if (c->flow != NULL && (c->phase == PHASE_IDLE || c->h2))
       mirage_tcp_shutdown (c->flow, MIRAGE_SHUTDOWN_READ);
   mirage_task_cancel (watchdog);
   mirage_task_join (watchdog);

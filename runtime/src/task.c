@@ -53,12 +53,15 @@
 # define DEFAULT_STACK (256u * 1024u)
 #endif
 
-#define STACK_CACHE_MAX 8
+/* finished tasks' stacks kept for the next ones: a server spawns one task
+ * per connection or HTTP/2 stream, and mmap + mprotect + munmap per task
+ * was most of the cost of a short one (perf: bench-http.sh's h2load) */
+#define STACK_CACHE_MAX 128
 #define SHUTDOWN_TURNS 1000
 #define NO_TIMER SIZE_MAX
 
 typedef enum { T_READY, T_RUNNING, T_WAITING, T_DONE } task_state;
-typedef enum { W_NONE, W_SLEEP, W_FD, W_JOIN, W_YIELD } wait_kind;
+typedef enum { W_NONE, W_SLEEP, W_FD, W_JOIN, W_YIELD, W_PARK } wait_kind;
 
 struct mirage_task {
   ucontext_t ctx;
@@ -705,6 +708,26 @@ mirage_task_sleep_ns (uint64_t ns)
   if (ns == 0)
     return mirage_task_yield ();
   return mirage_task_sleep_until (mirage_loop_now_ns () + ns);
+}
+
+/* Parking: a task waits for another to wake it (an HTTP/2 stream for
+ * its connection's writer, a writer for new output), with no descriptor
+ * or timer of its own unless a deadline is given. */
+int
+mirage_task_park (uint64_t deadline_ns)
+{
+  mirage_task *t = loop.current;
+  if (t->cancelled)
+    return -ECANCELED;
+  t->wait = W_PARK;
+  return suspend (deadline_ns);
+}
+
+void
+mirage_task_unpark (mirage_task *t)
+{
+  if (t && t->state == T_WAITING && t->wait == W_PARK)
+    wake (t, 0);
 }
 
 int

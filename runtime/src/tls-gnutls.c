@@ -42,6 +42,9 @@ struct mirage_tls_config {
   bool server;
   gnutls_certificate_credentials_t cred;
   mirage_tls_authenticator auth;
+  /* ALPN protocols offered (client) or accepted (server), in preference order */
+  char alpn[4][24];
+  size_t n_alpn;
 };
 
 struct mirage_tls {
@@ -50,6 +53,7 @@ struct mirage_tls {
   mirage_flow *flow;
   int transport_error;      /* the flow's last error, -errno */
   bool eof;
+  char alpn[24];            /* the protocol ALPN chose, "" for none */
 };
 
 static void __attribute__ ((format (printf, 2, 3)))
@@ -401,6 +405,16 @@ start (mirage_tls_config *cfg, mirage_flow *flow, bool server, const char *host,
   gnutls_transport_set_push_function (t->session, push);
   gnutls_transport_set_pull_function (t->session, pull);
   gnutls_handshake_set_timeout (t->session, 0);   /* callers bound it with task timeouts */
+  if (cfg->n_alpn > 0) {
+    gnutls_datum_t protos[4];
+    for (size_t i = 0; i < cfg->n_alpn; i++) {
+      protos[i].data = (unsigned char *) cfg->alpn[i];
+      protos[i].size = (unsigned) strlen (cfg->alpn[i]);
+    }
+    /* a server picks by its own order (h2 before http/1.1) */
+    gnutls_alpn_set_protocols (t->session, protos, (unsigned) cfg->n_alpn,
+                               server ? GNUTLS_ALPN_SERVER_PRECEDENCE : 0);
+  }
   if (!server && host && *host && !host_is_ip (host))
     gnutls_server_name_set (t->session, GNUTLS_NAME_DNS, host, strlen (host));
   do
@@ -425,6 +439,13 @@ start (mirage_tls_config *cfg, mirage_flow *flow, bool server, const char *host,
       t->flow = NULL;
       mirage_tls_close (t);
       return r;
+    }
+  }
+  if (cfg->n_alpn > 0) {
+    gnutls_datum_t chosen;
+    if (gnutls_alpn_get_selected_protocol (t->session, &chosen) == 0 && chosen.size < sizeof t->alpn) {
+      memcpy (t->alpn, chosen.data, chosen.size);
+      t->alpn[chosen.size] = '\0';
     }
   }
   mirage_log_debug (&tls_log, "%s handshake done (%s)", server ? "server" : "client",
@@ -503,6 +524,26 @@ mirage_tls_peer_subject (mirage_tls *t, char *buf, size_t size)
   }
   gnutls_x509_crt_deinit (crt);
   return r < 0 ? (r == GNUTLS_E_SHORT_MEMORY_BUFFER ? -ERANGE : -EPROTO) : 0;
+}
+
+int
+mirage_tls_config_set_alpn (mirage_tls_config *cfg, const char *const *protocols, size_t n)
+{
+  if (n > sizeof cfg->alpn / sizeof cfg->alpn[0])
+    return -EINVAL;
+  for (size_t i = 0; i < n; i++)
+    if (protocols[i][0] == '\0' || strlen (protocols[i]) >= sizeof cfg->alpn[i])
+      return -EINVAL;
+  for (size_t i = 0; i < n; i++)
+    strcpy (cfg->alpn[i], protocols[i]);
+  cfg->n_alpn = n;
+  return 0;
+}
+
+const char *
+mirage_tls_alpn (mirage_tls *t)
+{
+  return t->alpn[0] ? t->alpn : NULL;
 }
 
 const char *

@@ -41,6 +41,7 @@ struct mirage_conduit_ops {
 
 struct mirage_conduit {
   const struct mirage_conduit_ops *ops;
+  mirage_stack *stack;   /* the TCP layer under it (servers listen there) */
 };
 
 static inline int mirage_conduit_connect (mirage_conduit *c, const mirage_endpoint *dst, const char *host, mirage_conduit_flow **out, char **error) { return c->ops->connect (c, dst, host, out, error); }

@@ -8,6 +8,16 @@
  * up other connections. Requests on one connection are answered in
  * order (keep-alive and pipelining).
  *
+ * HTTPS: mirage_http_server_set_tls gives the server a TLS server
+ * configuration (mirage/tls.h; a unikernel makes it from the certificate
+ * and key in its key-value store, as Mirage's examples read server.pem
+ * and server.key); every connection then starts with a TLS handshake
+ * and ALPN picks "h2" or "http/1.1". HTTP/2 (framing, HPACK, flow
+ * control: nghttp2) runs each stream's handler in a task of its own; on
+ * plain TCP a client that opens with HTTP/2's preface gets HTTP/2 (h2c
+ * with prior knowledge). The handler sees the same request object
+ * either way (mirage_http_request_version says 20).
+ *
  * HTTP/1.1 framing is parsed by nodejs's http-parser (libhttp_parser):
  * chunked and Content-Length bodies, with ambiguous framing (both
  * Transfer-Encoding and Content-Length, or two Content-Length headers)
@@ -15,8 +25,9 @@
  * first reads the body. Limits (mirage_http_limits) answer 431, 414,
  * 413 and 408 and log a line naming the limit and the peer.
  *
- * Code for this is in libmirage-runtime-http_parser.a, linked only into
- * graphs with an HTTP device. Errors are negative errno values.
+ * Code for this is in libmirage-runtime-http_parser.a (HTTP/1.1 and
+ * the TLS glue) and libmirage-runtime-nghttp2.a (HTTP/2), linked only
+ * into graphs with an HTTP device. Errors are negative errno values.
  */
 #ifndef MIRAGE_HTTP_H
 #define MIRAGE_HTTP_H
@@ -65,6 +76,27 @@ typedef int (*mirage_http_handler) (mirage_http_request *req, void *data);
 
 /* paf_server: listens on @port (0..65535; 0 picks one) on @tcp. */
 int mirage_paf_server (mirage_stack *tcp, int port, mirage_http_server **out);
+
+/* httpaf_server and cohttp_server: the same server over a conduit
+ * (conduit_direct, with or without ~tls:true). As in Mirage, the
+ * unikernel says where it listens (mirage_http_server_listen, Mirage's
+ * `TCP port) and, for HTTPS, with which certificate
+ * (mirage_http_server_set_tls, Mirage's `TLS (config, `TCP port)). */
+struct mirage_conduit;
+int mirage_httpaf_server (struct mirage_conduit *conduit, mirage_http_server **out);
+int mirage_cohttp_server (struct mirage_conduit *conduit, mirage_http_server **out);
+/* Listens on @port of a conduit's server (once, before serving). */
+int mirage_http_server_listen (mirage_http_server *s, int port);
+
+/* Protocols served (both by default): HTTP/1.1, HTTP/2. */
+#define MIRAGE_HTTP_PROTO_HTTP1 0x1u
+#define MIRAGE_HTTP_PROTO_HTTP2 0x2u
+void mirage_http_server_set_protocols (mirage_http_server *s, unsigned protocols);
+/* HTTPS with @cfg (a server configuration, mirage_tls_server_config_new,
+ * which must outlive the server), before mirage_http_serve. ALPN offers
+ * "h2" (when HTTP/2 is served) and "http/1.1". 0 or -EINVAL. */
+struct mirage_tls_config;
+int mirage_http_server_set_tls (mirage_http_server *s, struct mirage_tls_config *cfg);
 void mirage_http_server_set_limits (mirage_http_server *s, const mirage_http_limits *limits);
 void mirage_http_limits_default (mirage_http_limits *out);
 /* The port listened on (useful with 0). */
@@ -81,7 +113,7 @@ void mirage_http_server_free (mirage_http_server *s);
 /* The request. Strings live as long as the request. */
 const char *mirage_http_request_method (const mirage_http_request *req);
 const char *mirage_http_request_target (const mirage_http_request *req);
-/* 10 for HTTP/1.0, 11 for HTTP/1.1. */
+/* 10 for HTTP/1.0, 11 for HTTP/1.1, 20 for HTTP/2. */
 int mirage_http_request_version (const mirage_http_request *req);
 /* The first header named @name (any case), or NULL. */
 const char *mirage_http_request_header (const mirage_http_request *req, const char *name);
@@ -97,7 +129,9 @@ int64_t mirage_http_request_content_length (const mirage_http_request *req);
 ssize_t mirage_http_request_read_body (mirage_http_request *req, void *buf, size_t len);
 
 /* The response. @content_length < 0: chunked (or, to an HTTP/1.0
- * client, delimited by closing). Date, Content-Length or
+ * client, delimited by closing; over HTTP/2, DATA frames up to the
+ * end). Writes wait while the peer does not take the data (HTTP/2: its
+ * flow-control window), so a handler streams at the reader's pace. Date, Content-Length or
  * Transfer-Encoding and Connection are added; a HEAD request gets the
  * same headers and no body. */
 int mirage_http_response_start (mirage_http_request *req, int status,

@@ -116,6 +116,14 @@ int mirage_task_yield (void);
 int mirage_task_sleep_ns (uint64_t ns);
 int mirage_task_sleep_until (uint64_t deadline_ns);
 
+/* Suspends the caller until another task calls mirage_task_unpark on it
+ * (0), @deadline_ns on the loop's clock passes (-ETIMEDOUT; 0: no
+ * deadline) or it is cancelled. Unparking a task that is not parked does
+ * nothing, so a waker sets its condition first and the parked task
+ * checks it again after waking. */
+int mirage_task_park (uint64_t deadline_ns);
+void mirage_task_unpark (mirage_task *t);
+
 /* Suspends until @fd is ready for @events (MIRAGE_TASK_READ or _WRITE; an
  * error or hang-up also counts as ready), or @timeout_ns passes (negative:
  * no timeout). At most one reader and one writer may wait on a descriptor.

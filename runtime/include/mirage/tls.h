@@ -136,6 +136,12 @@ int mirage_tls_write (mirage_tls *t, const void *buf, size_t len);
 /* The peer certificate's subject DN ("CN=example.org,O=..."), written into
  * @buf; -ENOENT when the peer sent none. */
 int mirage_tls_peer_subject (mirage_tls *t, char *buf, size_t size);
+/* ALPN (RFC 7301): the application protocols (at most 4, each under 24
+ * bytes: "h2", "http/1.1") a client offers or a server accepts, in
+ * preference order; a server picks by its own order. 0 or -EINVAL. */
+int mirage_tls_config_set_alpn (mirage_tls_config *cfg, const char *const *protocols, size_t n);
+/* The protocol ALPN chose for @t, or NULL when none was. */
+const char *mirage_tls_alpn (mirage_tls *t);
 /* The negotiated protocol version ("TLS1.3"). */
 const char *mirage_tls_version (mirage_tls *t);
 /* Sends close_notify (without waiting for the peer's), closes the flow
