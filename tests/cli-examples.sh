@@ -28,7 +28,7 @@ ok () {
 evals () { local f=$1 text=$2; shift 2; "$M" describe --eval "$@" "$f" >"$T/ev" && grep -q -F -- "$text" "$T/ev"; }
 evals_not () { local f=$1 text=$2; shift 2; "$M" describe --eval "$@" "$f" >"$T/ev" && ! grep -q -F -- "$text" "$T/ev"; }
 
-examples="noop hello hello-key kv_ro network http-server git-client dns-lookup tls-fetch syslog"
+examples="noop hello hello-key kv_ro network http-server https-server git-client dns-lookup tls-fetch syslog"
 
 for e in $examples; do
   P=$T/$e.mstudio
@@ -76,6 +76,12 @@ H=$T/http-server.mstudio
 ok "http-server: paf server in the graph" evals "$H" "web: paf_server"
 ok "http-server: port runtime argument" evals "$H" "port=8080"
 ok "http-server: paf package" evals "$H" '"paf"'
+
+# https-server: paf_server plus the certificate's key-value store
+H=$T/https-server.mstudio
+ok "https-server: paf server in the graph" evals "$H" "web: paf_server"
+ok "https-server: the certificates are crunched by default" evals "$H" "certs: crunch"
+ok "https-server: port 4433 by default" evals "$H" "port=4433"
 
 # git-client
 G=$T/git-client.mstudio

@@ -5,7 +5,10 @@
 # written at once, answers in order), chunked upload, HEAD,
 # Expect: 100-continue, ambiguous framing refused with 400 and a log
 # line, --port moving the server, the same under -t sandbox, and the
-# c-skeleton export serving as exported. Only
+# c-skeleton export serving as exported; HTTP/2 (h2c prior knowledge,
+# nghttp, h2load), the https-server example over TLS with ALPN (curl
+# --http2 and --http1.1 against a CA made for the run, nghttp, h2load),
+# both under -t sandbox with load. Only
 # graphs with an HTTP device link libhttp_parser. docs/build.md.
 #
 # TAP output for meson; needs MSTUDIO and MSTUDIO_DATADIR.
@@ -101,6 +104,48 @@ KPORT=$(free_port)
 "$T/skel/_build/skel" --port="$KPORT" >/dev/null 2>&1 &
 PIDS="$PIDS $!"
 ok "c-skeleton: serves Hello World!" bash -c "wait_port () { for _ in \$(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$KPORT) 2>/dev/null && return 0; sleep 0.05; done; return 1; }; wait_port && [ \"\$(curl -sS --max-time 5 http://127.0.0.1:$KPORT/)\" = 'Hello World!' ]"
+
+# HTTP/2 with prior knowledge (h2c) on the same plain port, and h2load
+ok "curl --http2-prior-knowledge: HTTP/2 on the plain port" bash -c "[ \"\$(curl -sS --max-time 5 --http2-prior-knowledge -w '%{http_version}' http://127.0.0.1:$PORT/)\" = 'Hello World!
+2' ]"
+ok "nghttp (prior knowledge): the answer and its status" bash -c "nghttp -v http://127.0.0.1:$PORT/ | grep -q ':status: 200'"
+ok "h2load h2c: 2000 requests on 10 connections, 10 streams each, no errors" bash -c "h2load -n 2000 -c 10 -m 10 http://127.0.0.1:$PORT/ | grep -q '2000 succeeded, 0 failed, 0 errored'"
+
+# https-server: TLS from the certificate in its key-value store; HTTP/2
+# or HTTP/1.1 by ALPN; curl checks the certificate against a CA made
+# for the run (the server's certificate is replaced by one it signs)
+project https-server https-server
+certtool --generate-privkey --key-type=ecdsa --curve=secp256r1 --outfile "$T/ca.key" 2>/dev/null
+printf 'cn = "cli-http test CA"\nca\ncert_signing_key\nexpiration_days = 2\n' >"$T/ca.tmpl"
+certtool --generate-self-signed --load-privkey "$T/ca.key" --template "$T/ca.tmpl" --outfile "$T/ca.pem" 2>/dev/null
+certtool --generate-privkey --key-type=ecdsa --curve=secp256r1 --outfile "$T/https-server/tls/server.key" 2>/dev/null
+printf 'cn = "localhost"\ndns_name = "localhost"\ntls_www_server\nsigning_key\nexpiration_days = 2\n' >"$T/srv.tmpl"
+certtool --generate-certificate --load-privkey "$T/https-server/tls/server.key" --load-ca-certificate "$T/ca.pem" \
+  --load-ca-privkey "$T/ca.key" --template "$T/srv.tmpl" --outfile "$T/https-server/tls/server.pem" 2>/dev/null
+ok "https-server: build" "$M" build "$T/https-server/https-server.mstudio"
+HS=$T/https-server/_build/https-server
+ok "https-server: links nghttp2" bash -c "ldd '$HS' | grep -q nghttp2 || nm '$HS' | grep -q nghttp2_session_server_new"
+TPORT=$(free_port)
+"$HS" --port="$TPORT" >"$T/https.log" 2>&1 &
+PIDS="$PIDS $!"
+ok "https-server: listens on --port $TPORT" wait_port "$TPORT"
+ok "curl --http2 over TLS: HTTP/2 by ALPN, certificate checked" bash -c "[ \"\$(curl -sS --max-time 5 --http2 --cacert '$T/ca.pem' -w '%{http_version}' https://localhost:$TPORT/)\" = 'Hello World!
+2' ]"
+ok "curl --http1.1 over TLS: HTTP/1.1 by ALPN" bash -c "[ \"\$(curl -sS --max-time 5 --http1.1 --cacert '$T/ca.pem' -w '%{http_version}' https://localhost:$TPORT/)\" = 'Hello World!
+1.1' ]"
+ok "curl without the CA refuses the server" bash -c "! curl -sS --max-time 5 https://localhost:$TPORT/ 2>/dev/null"
+ok "nghttp over TLS" bash -c "nghttp -v https://127.0.0.1:$TPORT/ | grep -q 'The negotiated protocol: h2'"
+ok "h2load over TLS: 2000 requests, no errors" bash -c "h2load -n 2000 -c 10 -m 10 https://127.0.0.1:$TPORT/ | grep -q '2000 succeeded, 0 failed, 0 errored'"
+ok "a plain-text client on the TLS port is refused, the server goes on" bash -c "curl -s --max-time 3 http://127.0.0.1:$TPORT/ >/dev/null; curl -sS --max-time 5 --cacert '$T/ca.pem' https://localhost:$TPORT/ | grep -qx 'Hello World!'"
+
+# -t sandbox: HTTPS under the graph's seccomp filter, under load
+ok "https-server -t sandbox: builds" "$M" build "$T/https-server/https-server.mstudio" -t sandbox -o "$T/https-server/_sandbox"
+SPORT2=$(free_port)
+"$T/https-server/_sandbox/https-server" --port="$SPORT2" >"$T/https-sandbox.log" 2>&1 &
+PIDS="$PIDS $!"
+ok "https-server -t sandbox: listens" wait_port "$SPORT2"
+ok "https-server -t sandbox: h2load 4000 requests over TLS, no errors, then still serving" bash -c "h2load -n 4000 -c 20 -m 10 https://127.0.0.1:$SPORT2/ | grep -q '4000 succeeded, 0 failed, 0 errored' && curl -sS --max-time 5 --cacert '$T/ca.pem' https://localhost:$SPORT2/ | grep -qx 'Hello World!'"
+ok "http-server -t sandbox: wrk 3 s, 100 connections, no errors" bash -c "wrk -t1 -c100 -d3s http://127.0.0.1:$SPORT/ >'$T/wrk' && ! grep -q 'Socket errors\|Non-2xx' '$T/wrk' && grep -q 'Requests/sec' '$T/wrk'"
 
 # graphs without an HTTP device link no HTTP library
 project noop noop
