@@ -355,6 +355,10 @@ expand (Gen *gen, const MsEvalNode *n, const char *tmpl, GString *out, Expansion
           for (guint i = 0; i < n->n_args; i++)
             if (n->arg_params[i] != NULL && g_str_equal (n->arg_params[i], ph + 4))
               id = n->args[i];
+          /* a device's one extra dependency (httpaf_server's conduit is
+           * one, not a functor argument): named by its parameter too */
+          if (id == 0 && n->n_args == 0 && n->n_deps == 1)
+            id = n->deps[0];
           if (id == 0 || !node_has_value (gen, ms_eval_graph_get_node (gen->g, id)))
             {
               g_set_error (error, MS_CGEN_ERROR, MS_CGEN_ERROR_INVALID,
@@ -1077,7 +1081,11 @@ ms_cgen_skeleton (MsEvalGraph *g, GHashTable *runtime, GError **error)
           g_string_append_printf (s, "  (void) %s;\n", (char *) names->pdata[i]);
       g_string_append (s, "  mirage_log_info (&mirage_log_application, \"started\");\n");
       if (http != NULL)
-        g_string_append_printf (s, "  return mirage_http_serve (%s, handle_request, NULL);\n}\n", http);
+        /* a conduit's server (cohttp_server, httpaf_server) listens where
+         * the unikernel says, as Mirage's `TCP port; paf_server already does */
+        g_string_append_printf (s, "  if (mirage_http_server_port (%s) == 0 && mirage_http_server_listen (%s, 8080) < 0)\n"
+                                   "    return 1;\n"
+                                   "  return mirage_http_serve (%s, handle_request, NULL);\n}\n", http, http, http);
       else
         g_string_append (s, "  return 0;\n}\n");
     }

@@ -147,6 +147,41 @@ ok "https-server -t sandbox: listens" wait_port "$SPORT2"
 ok "https-server -t sandbox: h2load 4000 requests over TLS, no errors, then still serving" bash -c "h2load -n 4000 -c 20 -m 10 https://127.0.0.1:$SPORT2/ | grep -q '4000 succeeded, 0 failed, 0 errored' && curl -sS --max-time 5 --cacert '$T/ca.pem' https://localhost:$SPORT2/ | grep -qx 'Hello World!'"
 ok "http-server -t sandbox: wrk 3 s, 100 connections, no errors" bash -c "wrk -t1 -c100 -d3s http://127.0.0.1:$SPORT/ >'$T/wrk' && ! grep -q 'Socket errors\|Non-2xx' '$T/wrk' && grep -q 'Requests/sec' '$T/wrk'"
 
+# cohttp_server and httpaf_server over conduit_direct: the same server,
+# listening where the unikernel says (Mirage's `TCP port)
+for dev in cohttp_server httpaf_server; do
+  D=$T/$dev
+  mkdir -p "$D"
+  P=$D/$dev.mstudio
+  "$M" new "$P" --name "$dev" >/dev/null && "$M" add "$P" default_network --as net >/dev/null \
+    && "$M" add "$P" generic_stackv4v6 --as stack >/dev/null && "$M" connect "$P" net stack.net >/dev/null \
+    && "$M" add "$P" conduit_direct --as cond >/dev/null && "$M" connect "$P" stack cond.stack >/dev/null \
+    && "$M" add "$P" "$dev" --as web >/dev/null && "$M" connect "$P" cond web.conduit >/dev/null \
+    && "$M" add "$P" main --as unikernel module=Unikernel.Make "signature=http @-> job" "args=port:int=8080:The port." >/dev/null \
+    && "$M" connect "$P" web unikernel.1 >/dev/null && "$M" register "$P" --jobs unikernel >/dev/null
+  cat >"$D/unikernel.c" <<'C'
+#include "unikernel.h"
+static int
+hello (mirage_http_request *req, void *data)
+{
+  (void) data;
+  return mirage_http_respond (req, 200, "text/plain", "conduit\n", 8);
+}
+int
+unikernel_start (struct mirage_http_server *web, const struct unikernel_args *args)
+{
+  int r = mirage_http_server_listen (web, (int) args->port);
+  return r < 0 ? r : mirage_http_serve (web, hello, NULL);
+}
+C
+  ok "$dev over conduit_direct: builds" "$M" build "$P"
+  CPORT=$(free_port)
+  "$D/_build/$dev" --port="$CPORT" >"$D/log" 2>&1 &
+  PIDS="$PIDS $!"
+  ok "$dev: listens on the port the unikernel gives" wait_port "$CPORT"
+  ok "$dev: HTTP/1.1 and h2c answers" bash -c "curl -sS --max-time 5 http://127.0.0.1:$CPORT/ | grep -qx conduit && curl -sS --max-time 5 --http2-prior-knowledge http://127.0.0.1:$CPORT/ | grep -qx conduit"
+done
+
 # graphs without an HTTP device link no HTTP library
 project noop noop
 ok "noop: links no HTTP library" bash -c "'$M' build '$T/noop/noop.mstudio' >/dev/null && ! ldd '$T/noop/_build/noop' | grep -q -E 'http_parser|nghttp2' && ! nm '$T/noop/_build/noop' | grep -q http_parser"
