@@ -75,6 +75,7 @@ struct h2_conn {
   h2_stream *streams;
   size_t n_running;
   bool dead;                   /* the transport failed or closed */
+  bool eof;                    /* no more input: no WINDOW_UPDATE will come */
   bool done;                   /* the reader has ended: the writer ends */
   int write_error;
 };
@@ -621,7 +622,11 @@ mirage_http2__response_write (mirage_http_request *req, const void *buf, size_t 
         return -ECONNRESET;
       if (st->out_len - st->out_off >= STREAM_OUT_MAX)
         {
-          int r = park_stream (st, h->c->srv->limits.idle_timeout_ns);
+          int r;
+          /* the peer has closed its side: the window cannot grow again */
+          if (h->eof)
+            return -ECONNRESET;
+          r = park_stream (st, h->c->srv->limits.idle_timeout_ns);
           if (r == -ETIMEDOUT)
             {
               char who[80];
@@ -963,7 +968,8 @@ mirage_http2__serve (conn *c)
       wake_writer (&h);
     }
   /* no more input: handlers finish (a stream waiting for input or
-   * room gets -ECONNRESET when the transport is gone) */
+   * room gets -ECONNRESET) */
+  h.eof = true;
   if (!goaway && !h.dead)
     {
       nghttp2_submit_goaway (h.session, NGHTTP2_FLAG_NONE,
