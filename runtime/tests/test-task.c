@@ -239,6 +239,48 @@ overflow_task (void *arg)
   return recurse (1 << 20);
 }
 
+/* parking: a task waits until another unparks it */
+static bool park_flag;
+static mirage_task *parked;
+
+static int
+parker (void *arg)
+{
+  (void) arg;
+  parked = mirage_task_self ();
+  while (!park_flag)
+    if (mirage_task_park (0) < 0)
+      return 1;
+  return 5;
+}
+
+static int
+unparker (void *arg)
+{
+  (void) arg;
+  mirage_task_unpark (parked);       /* not parked yet: nothing happens */
+  mirage_task_sleep_ns (5 * MS);
+  park_flag = true;
+  mirage_task_unpark (parked);
+  mirage_task_unpark (parked);       /* woken already: nothing happens */
+  return 0;
+}
+
+static int
+main_park (void *arg)
+{
+  (void) arg;
+  mirage_task *a = mirage_task_spawn ("parker", parker, NULL);
+  mirage_task *b = mirage_task_spawn ("unparker", unparker, NULL);
+  int ra = mirage_task_join (a), rb = mirage_task_join (b);
+  tap_ok (ra == 5 && rb == 0, "a parked task runs on when unparked (%d %d)", ra, rb);
+  uint64_t t0 = mirage_loop_now_ns ();
+  int r = mirage_task_park (mirage_loop_now_ns () + 10 * MS);
+  tap_ok (r == -ETIMEDOUT && mirage_loop_now_ns () - t0 >= 10 * MS,
+          "park with a deadline gives -ETIMEDOUT after it (%d)", r);
+  return 0;
+}
+
 int
 main (void)
 {
@@ -252,6 +294,10 @@ main (void)
   tap_ok (st == -1 && error && strcmp (error, "task 'bad' failed: boom") == 0,
           "a detached task's failure stops the loop: %d %s", st, error ? error : "(null)");
   tap_ok (mirage_loop_now_ns () - t0 < 1000 * MS, "at once, without waiting for the sleeping main task");
+  free (error);
+
+  st = mirage_loop_run ("main", main_park, NULL, &error);
+  tap_is (st, 0, "the parking loop ends well");
   free (error);
 
   st = mirage_loop_run ("main", main_deadlock, NULL, &error);
