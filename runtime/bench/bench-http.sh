@@ -8,10 +8,20 @@
 # and our resident memory under load. Loopback, so the client shares the
 # machine's cores with the servers: compare ratios, not absolute rates.
 #
+# HTTP/2 over TLS: the https-server example (its test certificate) and
+# nginx with http2 and the same certificate, under h2load (10
+# connections, 10 streams each, BENCH_HTTP_SECONDS), alternating too:
+# requests/s, ratio, mean request time and our RSS.
+#
+# Soak: BENCH_HTTP_SOAK=60 runs wrk with 1,000 connections for 60 s
+# against ours alone instead, sampling RSS every 5 s; prints the errors
+# and the RSS at the first and last sample (flat memory: last/first
+# near 1), and fails if there were errors.
+#
 # Needs MSTUDIO (a release mstudio, or any mstudio with
-# MSTUDIO_RUNTIME_DIR naming a release runtime), MSTUDIO_DATADIR, nginx
-# and wrk. Env: BENCH_HTTP_SECONDS (default 5), BENCH_HTTP_ROUNDS (2),
-# BENCH_HTTP_CONNS (default "64 1000").
+# MSTUDIO_RUNTIME_DIR naming a release runtime), MSTUDIO_DATADIR, nginx,
+# wrk and h2load. Env: BENCH_HTTP_SECONDS (default 5), BENCH_HTTP_ROUNDS
+# (2), BENCH_HTTP_CONNS (default "64 1000"), BENCH_HTTP_SOAK (seconds).
 set -eu
 M=${MSTUDIO:?set MSTUDIO to the mstudio binary}
 export MSTUDIO_DATADIR=${MSTUDIO_DATADIR:?set MSTUDIO_DATADIR}
@@ -36,6 +46,7 @@ wait_port () {
   echo "nothing listens on $1" >&2
   return 1
 }
+rss_kib () { awk '/^VmRSS/ { print $2 }' "/proc/$1/status"; }
 ulimit -n 4096 2>/dev/null || true
 
 # ours
@@ -49,8 +60,21 @@ OURS_PID=$!
 PIDS="$PIDS $OURS_PID"
 wait_port "$OURS_PORT"
 
-# nginx, one worker, the same body and Content-Type
+# ours over TLS (HTTP/2 by ALPN)
+mkdir -p "$T/hss"
+"$M" new "$T/hss/hss.mstudio" --name hss --example https-server >/dev/null
+cp -r "$MSTUDIO_DATADIR/examples/https-server/." "$T/hss/"
+"$M" build "$T/hss/hss.mstudio" -o "$T/hss/_build" >/dev/null
+OURS_TLS_PORT=$(free_port)
+"$T/hss/_build/hss" --port="$OURS_TLS_PORT" -l quiet >/dev/null 2>&1 &
+OURS_TLS_PID=$!
+PIDS="$PIDS $OURS_TLS_PID"
+wait_port "$OURS_TLS_PORT"
+
+# nginx, one worker, the same body and Content-Type (and over TLS with
+# HTTP/2, the same certificate)
 NGINX_PORT=$(free_port)
+NGINX_TLS_PORT=$(free_port)
 mkdir -p "$T/nginx"
 cat >"$T/nginx/nginx.conf" <<EOF
 daemon off;
@@ -71,11 +95,34 @@ http {
     listen 127.0.0.1:$NGINX_PORT;
     location / { default_type text/plain; return 200 "Hello World!\n"; }
   }
+  server {
+    listen 127.0.0.1:$NGINX_TLS_PORT ssl http2;
+    ssl_certificate $MSTUDIO_DATADIR/examples/https-server/tls/server.pem;
+    ssl_certificate_key $MSTUDIO_DATADIR/examples/https-server/tls/server.key;
+    location / { default_type text/plain; return 200 "Hello World!\n"; }
+  }
 }
 EOF
 "$NGINX" -p "$T/nginx" -c "$T/nginx/nginx.conf" 2>"$T/nginx/stderr" &
 PIDS="$PIDS $!"
 wait_port "$NGINX_PORT"
+wait_port "$NGINX_TLS_PORT"
+
+if [ -n "${BENCH_HTTP_SOAK:-}" ]; then
+  ( for _ in $(seq 1 $((BENCH_HTTP_SOAK / 5))); do sleep 5; rss_kib "$OURS_PID"; done ) >"$T/soak-rss" &
+  SAMPLER=$!
+  wrk -t1 -c1000 -d"${BENCH_HTTP_SOAK}s" "http://127.0.0.1:$OURS_PORT/" >"$T/soak.out" 2>&1 || true
+  wait "$SAMPLER" || true
+  errs=$(grep -E "Socket errors|Non-2xx" "$T/soak.out" | grep -o -E "[0-9]+" | awk '{ s += $1 } END { print s + 0 }')
+  first=$(head -1 "$T/soak-rss") last=$(tail -1 "$T/soak-rss")
+  echo "BENCH http_soak_rps $(awk '/Requests\/sec/ { printf "%.0f", $2 }' "$T/soak.out") req/s"
+  echo "BENCH http_soak_errors ${errs:-0} errors"
+  echo "BENCH http_soak_rss_first $(awk "BEGIN { printf \"%.1f\", $first / 1024 }") MiB"
+  echo "BENCH http_soak_rss_last $(awk "BEGIN { printf \"%.1f\", $last / 1024 }") MiB"
+  echo "BENCH http_soak_rss_growth $(awk "BEGIN { printf \"%.2f\", $last / $first }") last/first"
+  [ "${errs:-0}" -eq 0 ]
+  exit
+fi
 
 # run PORT CONNS: "requests/s p99-ms errors"
 run () {
@@ -95,8 +142,6 @@ bad = (1 if errs else 0) + (int(non2xx.group(1)) if non2xx else 0)
 print(f"{float(rps.group(1)) if rps else 0:.0f} {ms:.3f} {bad}")
 PY
 }
-rss_kib () { awk '/^VmRSS/ { print $2 }' "/proc/$1/status"; }
-
 for c in $CONNS; do
   best_ours=0 best_nginx=0 p99_ours=0 p99_nginx=0 rss=0 bad=0
   for _ in $(seq "$ROUNDS"); do
@@ -119,4 +164,41 @@ for c in $CONNS; do
   echo "BENCH http_ours_c${c}_rss $(awk "BEGIN { printf \"%.1f\", $rss / 1024 }") MiB"
   echo "BENCH http_ours_c${c}_errors $bad responses"
 done
+
+# h2load PORT: "requests/s mean-request-ms failed"
+h2run () {
+  h2load -c 10 -m 10 -D "$SECS" "https://127.0.0.1:$1/" >"$T/h2.out" 2>&1 || true
+  python3 - "$T/h2.out" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+rps = re.search(r"finished in [^,]+, ([0-9.]+) req/s", text)
+mean = re.search(r"time for request:\s+\S+\s+\S+\s+([0-9.]+)(us|ms|s)", text)
+failed = re.search(r"(\d+) failed, (\d+) errored", text)
+ms = 0.0
+if mean:
+    v, u = float(mean.group(1)), mean.group(2)
+    ms = v / 1000 if u == "us" else v * 1000 if u == "s" else v
+bad = int(failed.group(1)) + int(failed.group(2)) if failed else 1
+print(f"{float(rps.group(1)) if rps else 0:.0f} {ms:.3f} {bad}")
+PY
+}
+best_ours=0 best_nginx=0 mean_ours=0 mean_nginx=0 rss=0 bad=0
+for _ in $(seq "$ROUNDS"); do
+  ( sleep "$(awk "BEGIN { print $SECS / 2 }")"; rss_kib "$OURS_TLS_PID" >"$T/rss" ) &
+  SAMPLER=$!
+  read -r r p e < <(h2run "$OURS_TLS_PORT")
+  wait "$SAMPLER" || true
+  bad=$((bad + e))
+  [ "$(cat "$T/rss")" -gt "$rss" ] && rss=$(cat "$T/rss")
+  if [ "$r" -gt "$best_ours" ]; then best_ours=$r mean_ours=$p; fi
+  read -r r p e < <(h2run "$NGINX_TLS_PORT")
+  if [ "$r" -gt "$best_nginx" ]; then best_nginx=$r mean_nginx=$p; fi
+done
+echo "BENCH h2tls_ours_rps $best_ours req/s"
+echo "BENCH h2tls_nginx_rps $best_nginx req/s"
+echo "BENCH h2tls_ratio $(awk "BEGIN { printf \"%.2f\", $best_ours / ($best_nginx ? $best_nginx : 1) }") ours/nginx"
+echo "BENCH h2tls_ours_mean $mean_ours ms"
+echo "BENCH h2tls_nginx_mean $mean_nginx ms"
+echo "BENCH h2tls_ours_rss $(awk "BEGIN { printf \"%.1f\", $rss / 1024 }") MiB"
+echo "BENCH h2tls_ours_errors $bad requests"
 exit 0

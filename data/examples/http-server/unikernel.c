@@ -36,6 +36,6 @@ hello (mirage_http_request *req, void *data)
 int
 unikernel_start (struct mirage_http_server *web, const struct unikernel_args *args)
 {
-  mirage_log_info (&hello_src, "serving on port %d", args->port);
+  mirage_log_info (&hello_src, "serving on port %d", (int) args->port);
   return mirage_http_serve (web, hello, NULL);
 }
