@@ -507,6 +507,25 @@ write_raw (conn *c, const void *data, size_t len)
   return c->timed_out ? -ETIMEDOUT : r;
 }
 
+char *
+mirage_http__conn_out (conn *c)
+{
+  if (c->out == NULL)
+    c->out = malloc (OUT_CAP);
+  return c->out;
+}
+
+/* Gives the output buffer back while the connection waits for a request. */
+static void
+drop_out (conn *c)
+{
+  if (c->out_len == 0)
+    {
+      free (c->out);
+      c->out = NULL;
+    }
+}
+
 static int
 flush_out (conn *c)
 {
@@ -522,14 +541,16 @@ flush_out (conn *c)
 static int
 put (conn *c, const void *data, size_t len)
 {
-  if (c->out_len + len > sizeof c->out)
+  if (c->out_len + len > OUT_CAP)
     {
       int r = flush_out (c);
       if (r < 0)
         return r;
-      if (len > sizeof c->out)
+      if (len > OUT_CAP)
         return write_raw (c, data, len);
     }
+  if (mirage_http__conn_out (c) == NULL)
+    return -ENOMEM;
   memcpy (c->out + c->out_len, data, len);
   c->out_len += len;
   return 0;
@@ -911,6 +932,8 @@ serve_one (conn *c)
           if (flush_out (c) < 0)
             return 0;
           if (q->header_bytes == 0)
+            drop_out (c);
+          if (q->header_bytes == 0)
             n = fill (c, PHASE_IDLE, s->limits.idle_timeout_ns
                                      ? mirage_loop_now_ns () + s->limits.idle_timeout_ns : 0);
           else
@@ -1088,6 +1111,7 @@ conn_end (conn *c)
     s->tls_ops->close (c->tls);
   else if (c->flow != NULL)
     mirage_tcp_close (c->flow);
+  free (c->out);
   free (c->req.headers);
   free (c->req.arena);
   free (c->req.spans);

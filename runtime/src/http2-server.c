@@ -794,6 +794,13 @@ writer_task (void *arg)
   conn *c = h->c;
   uint64_t idle = c->srv->limits.idle_timeout_ns;
 
+  if (mirage_http__conn_out (c) == NULL)
+    {
+      h->write_error = -ENOMEM;
+      h->dead = true;
+      mirage_tcp_shutdown (c->flow, MIRAGE_SHUTDOWN_READ_WRITE);
+      return 0;
+    }
   for (;;)
     {
       size_t len = 0;
@@ -809,7 +816,7 @@ writer_task (void *arg)
             }
           if (n == 0)
             break;
-          if (len + (size_t) n > sizeof c->out && len > 0)
+          if (len + (size_t) n > OUT_CAP && len > 0)
             {
               /* @data stays valid until the next mem_send, so this can wait */
               c->write_deadline = idle ? mirage_loop_now_ns () + idle : 0;
@@ -819,7 +826,7 @@ writer_task (void *arg)
               if (h->write_error < 0)
                 break;
             }
-          if ((size_t) n > sizeof c->out)
+          if ((size_t) n > OUT_CAP)
             {
               c->write_deadline = idle ? mirage_loop_now_ns () + idle : 0;
               h->write_error = mirage_http__conn_write (c, data, (size_t) n);
