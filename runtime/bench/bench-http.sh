@@ -109,7 +109,8 @@ wait_port "$NGINX_PORT"
 wait_port "$NGINX_TLS_PORT"
 
 if [ -n "${BENCH_HTTP_SOAK:-}" ]; then
-  ( for _ in $(seq 1 $((BENCH_HTTP_SOAK / 5))); do sleep 5; rss_kib "$OURS_PID"; done ) >"$T/soak-rss" &
+  # the last sample 5 s before the end, under load still
+  ( for _ in $(seq 1 $((BENCH_HTTP_SOAK / 5 - 1))); do sleep 5; rss_kib "$OURS_PID"; done ) >"$T/soak-rss" &
   SAMPLER=$!
   wrk -t1 -c1000 -d"${BENCH_HTTP_SOAK}s" "http://127.0.0.1:$OURS_PORT/" >"$T/soak.out" 2>&1 || true
   wait "$SAMPLER" || true
