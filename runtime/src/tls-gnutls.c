@@ -42,6 +42,9 @@ struct mirage_tls_config {
   bool server;
   gnutls_certificate_credentials_t cred;
   mirage_tls_authenticator auth;
+  gnutls_datum_t alpn[4];   /* ALPN protocols offered (client) or accepted (server) */
+  unsigned n_alpn;
+  char alpn_text[64];       /* their bytes, which alpn[] points into */
 };
 
 struct mirage_tls {
@@ -50,6 +53,7 @@ struct mirage_tls {
   mirage_flow *flow;
   int transport_error;      /* the flow's last error, -errno */
   bool eof;
+  char alpn[32];            /* the protocol ALPN chose, "" when none */
 };
 
 static void __attribute__ ((format (printf, 2, 3)))
@@ -187,6 +191,31 @@ mirage_tls_server_config_new (const char *cert_pem, const char *key_pem,
   }
   *out = cfg;
   return 0;
+}
+
+int
+mirage_tls_config_set_alpn (mirage_tls_config *cfg, const char *const *protocols, size_t n)
+{
+  size_t used = 0;
+  if (n > sizeof cfg->alpn / sizeof cfg->alpn[0])
+    return -EINVAL;
+  for (size_t i = 0; i < n; i++) {
+    size_t len = strlen (protocols[i]);
+    if (len == 0 || len > 31 || used + len + 1 > sizeof cfg->alpn_text)
+      return -EINVAL;
+    memcpy (cfg->alpn_text + used, protocols[i], len + 1);
+    cfg->alpn[i].data = (unsigned char *) cfg->alpn_text + used;
+    cfg->alpn[i].size = (unsigned) len;
+    used += len + 1;
+  }
+  cfg->n_alpn = (unsigned) n;
+  return 0;
+}
+
+const char *
+mirage_tls_alpn (mirage_tls *t)
+{
+  return t->alpn[0] ? t->alpn : NULL;
 }
 
 void
@@ -403,6 +432,9 @@ start (mirage_tls_config *cfg, mirage_flow *flow, bool server, const char *host,
   gnutls_handshake_set_timeout (t->session, 0);   /* callers bound it with task timeouts */
   if (!server && host && *host && !host_is_ip (host))
     gnutls_server_name_set (t->session, GNUTLS_NAME_DNS, host, strlen (host));
+  if (cfg->n_alpn > 0)
+    gnutls_alpn_set_protocols (t->session, cfg->alpn, cfg->n_alpn,
+                               server ? GNUTLS_ALPN_SERVER_PRECEDENCE : 0);
   do
     r = gnutls_handshake (t->session);
   while (r < 0 && !gnutls_error_is_fatal (r));
@@ -425,6 +457,14 @@ start (mirage_tls_config *cfg, mirage_flow *flow, bool server, const char *host,
       t->flow = NULL;
       mirage_tls_close (t);
       return r;
+    }
+  }
+  {
+    gnutls_datum_t sel;
+    if (cfg->n_alpn > 0 && gnutls_alpn_get_selected_protocol (t->session, &sel) == 0
+        && sel.size < sizeof t->alpn) {
+      memcpy (t->alpn, sel.data, sel.size);
+      t->alpn[sel.size] = '\0';
     }
   }
   mirage_log_debug (&tls_log, "%s handshake done (%s)", server ? "server" : "client",

@@ -116,6 +116,10 @@ int mirage_tls_client_config_pem (const char *ca_pem, size_t ca_len,
 int mirage_tls_server_config_new (const char *cert_pem, const char *key_pem,
                                   mirage_tls_config **out, char **error);
 void mirage_tls_config_free (mirage_tls_config *cfg);
+/* Offers (client) or accepts (server, in this order of preference) the
+ * ALPN protocols @protocols ("h2", "http/1.1"; at most 4, each 1..31
+ * bytes) in sessions made from now on. 0 or -EINVAL. */
+int mirage_tls_config_set_alpn (mirage_tls_config *cfg, const char *const *protocols, size_t n);
 
 /* Handshakes as a client over @flow, sending @host as the server name
  * (SNI) and checking the certificate names it (NULL, or an IP address: no
@@ -138,6 +142,8 @@ int mirage_tls_write (mirage_tls *t, const void *buf, size_t len);
 int mirage_tls_peer_subject (mirage_tls *t, char *buf, size_t size);
 /* The negotiated protocol version ("TLS1.3"). */
 const char *mirage_tls_version (mirage_tls *t);
+/* The protocol ALPN chose ("h2"), or NULL when none was agreed. */
+const char *mirage_tls_alpn (mirage_tls *t);
 /* Sends close_notify (without waiting for the peer's), closes the flow
  * and frees the session. */
 void mirage_tls_close (mirage_tls *t);
