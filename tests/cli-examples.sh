@@ -28,7 +28,7 @@ ok () {
 evals () { local f=$1 text=$2; shift 2; "$M" describe --eval "$@" "$f" >"$T/ev" && grep -q -F -- "$text" "$T/ev"; }
 evals_not () { local f=$1 text=$2; shift 2; "$M" describe --eval "$@" "$f" >"$T/ev" && ! grep -q -F -- "$text" "$T/ev"; }
 
-examples="noop hello hello-key kv_ro network http-server git-client dns-lookup tls-fetch syslog"
+examples="noop hello hello-key kv_ro network http-server git-client dns-lookup tls-fetch syslog http-fetch"
 
 for e in $examples; do
   P=$T/$e.mstudio
@@ -76,6 +76,12 @@ H=$T/http-server.mstudio
 ok "http-server: paf server in the graph" evals "$H" "web: paf_server"
 ok "http-server: port runtime argument" evals "$H" "port=8080"
 ok "http-server: paf package" evals "$H" '"paf"'
+
+# http-fetch
+HF=$T/http-fetch.mstudio
+ok "http-fetch: paf_client over mimic" bash -c "'$M' describe --eval '$HF' >'$T/hf' && grep -q 'fetcher: paf_client' '$T/hf' && grep -q 'mimic_he: mimic_happy_eyeballs' '$T/hf'"
+ok "http-fetch: the package is http-mirage-client" evals "$HF" '"http-mirage-client"'
+ok "http-fetch: --url, --authenticator and --headers" bash -c "'$M' describe '$HF' | grep -q 'url=https://mirage.io/' && '$M' describe '$HF' | grep -q 'authenticator' && '$M' describe '$HF' | grep -q 'headers'"
 
 # git-client
 G=$T/git-client.mstudio
