@@ -173,6 +173,13 @@ on_headers_complete (http_parser *p)
   mirage_http_client_request *r = p->data;
   if (_hc_head_end (r) < 0)
     return -1;
+  if (p->status_code < 100)
+    {
+      /* http-parser takes any three digits; 000..099 are no status */
+      _hc_fail (r, -EPROTO, "malformed response from %s port %u: status %03u", r->host, r->port,
+                p->status_code);
+      return -1;
+    }
   r->status = p->status_code;
   r->version = p->http_major * 10 + p->http_minor;
   if (p->flags & F_CHUNKED)

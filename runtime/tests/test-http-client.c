@@ -92,6 +92,8 @@ bad_answer (int fd)
 #define SEND(S) send_all (fd, S, strlen (S))
   if (strcmp (path, "/badstatus") == 0)
     SEND ("HTTP/1.1 2O0 OK\r\nContent-Length: 0\r\n\r\n");
+  else if (strcmp (path, "/status000") == 0)
+    SEND ("HTTP/1.1 000 Zero\r\nContent-Length: 0\r\n\r\n");
   else if (strcmp (path, "/garbage") == 0)
     send_all (fd, "\x16\x03\x01\x00\xa5\x01\x00\x00\xa1garbage", 17);
   else if (strcmp (path, "/huge") == 0)
@@ -469,6 +471,7 @@ bad_cases (mirage_http_client *c)
   struct { const char *path; int want; const char *says; } cases[] = {
     { "/badstatus", -EPROTO, "malformed response" },
     { "/garbage", -EPROTO, "malformed response" },
+    { "/status000", -EPROTO, "status 000" },
     { "/huge", -EMSGSIZE, "over 65536 bytes" },
     { "/many", -EMSGSIZE, "more than 100 header fields" },
     { "/short", -ECONNRESET, "before the body ended" },
