@@ -139,6 +139,7 @@ expect 255 "not name:value" "http-fetch: a malformed --headers is refused" "$F" 
 
 # -t sandbox: the same fetches under the graph's seccomp filter
 ok "http-fetch -t sandbox: builds" "$M" build "$T/fetch/fetch.mstudio" -t sandbox -o "$T/fetch/_sandbox"
+expect 255 "certificate is refused (system trust store)" "http-fetch -t sandbox: the system trust store is read at the first https request (and refuses the test CA)" "$T/fetch/_sandbox/fetch" --url="https://127.0.0.1:$TLS/small.txt"
 ok "http-fetch -t sandbox: plain and HTTPS/2 fetches under the filter" bash -c "'$T/fetch/_sandbox/fetch' --url=http://127.0.0.1:$PLAIN/big.bin | grep -qx 'body: 2097152 bytes' && '$T/fetch/_sandbox/fetch' --url=https://127.0.0.1:$TLS/small.txt --authenticator='$ANCHOR' | grep -qx 'protocol: HTTP/2'"
 
 # export --format c-skeleton: a fetch that builds as exported

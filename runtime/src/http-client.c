@@ -76,22 +76,33 @@ static int
 client_new (mirage_stack *stack, bool http2, hc_client **out)
 {
   hc_client *c = calloc (1, sizeof *c);
-  char *error = NULL;
   if (c == NULL)
     return -ENOMEM;
   c->base.stack = stack;
   mirage_http_client_options_default (&c->opts);
   c->opts.http2 = http2;
-  /* the trust store is read now, before a sandbox closes the file
-   * system; a failure only matters to https requests, which report it */
+  /* the TLS configuration (the system's trust store: some 150 ms of
+   * parsing) is made at the first https request, so plain HTTP never
+   * pays for it; the sandbox profile lets the store be read then */
+  *out = c;
+  return 0;
+}
+
+/* The TLS configuration, made when first needed; NULL with tls_error. */
+static mirage_tls_config *
+client_tls (hc_client *c)
+{
+  char *error = NULL;
+  if (c->tls != NULL || c->tls_error != NULL)
+    return c->tls;
   if (mirage_tls_client_config_new (NULL, &c->tls, &error) < 0)
     {
       c->tls = NULL;
       c->tls_error = error ? error : strdup ("the system's trust store cannot be read");
+      return NULL;
     }
   client_set_alpn (c);
-  *out = c;
-  return 0;
+  return c->tls;
 }
 
 int
@@ -788,10 +799,11 @@ connect_task (void *arg)
   if (tls)
     {
       mirage_flow *flow = k->tcp;
-      if (c->tls == NULL)
+      if (client_tls (c) == NULL)
         {
           mirage_tcp_close (flow);
-          snprintf (j->error, sizeof j->error, "cannot fetch %s: %s", r->url, c->tls_error);
+          snprintf (j->error, sizeof j->error, "cannot fetch %s: %s", r->url,
+                    c->tls_error ? c->tls_error : strerror (ENOMEM));
           free (k);
           return j->status = -ENOKEY;
         }

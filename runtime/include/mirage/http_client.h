@@ -14,7 +14,7 @@
  *                  speaks HTTP/1.1 only, as cohttp does.
  *
  * Certificates are verified by default: with no authenticator set, the
- * system's trust store (read when the client is made), the host name
+ * system's trust store (read at the first https request), the host name
  * checked; mirage_http_client_set_authenticator takes Mirage's
  * authenticator strings (mirage/tls.h).
  *
