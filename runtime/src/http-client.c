@@ -1028,6 +1028,7 @@ read_head (mirage_http_client_request *r)
       release_conn (r);
       _hc_reset_response (r);
       r->error[0] = '\0';
+      r->error_code = 0;
       if ((e = get_conn (r, true)) < 0)
         return e;
       r->version = r->conn->version;
@@ -1057,8 +1058,13 @@ mirage_http_client_request_wait (mirage_http_client_request *r)
       if ((e = read_head (r)) < 0)
         return e;
       location = mirage_http_client_response_header (r, "location");
+      /* 303, and 301/302 after POST, continue as GET without a body; the
+       * others keep the method and its body, which was streamed and
+       * cannot be sent again: those are followed only without a body */
+      bool to_get = r->status == 303 ? strcmp (r->method, "HEAD") != 0
+                    : (r->status == 301 || r->status == 302) && strcmp (r->method, "POST") == 0;
       if (!is_redirect (r->status) || location == NULL || c->opts.max_redirects < 0
-          || ((r->status == 307 || r->status == 308) && r->body_length != 0))
+          || (!to_get && r->body_length != 0))
         return r->status;
       if (r->redirects >= c->opts.max_redirects)
         return _hc_fail (r, -ELOOP, "too many redirects: %d followed, then %s sends %d to %.200s",
@@ -1068,12 +1074,10 @@ mirage_http_client_request_wait (mirage_http_client_request *r)
         return -ENOMEM;
       old_origin = origin_of (r);
       {
-        int status = r->status;
         if (!drain (r))
           r->reusable = false;
         release_conn (r);
-        if (status == 303 ? strcmp (r->method, "HEAD") != 0
-            : (status == 301 || status == 302) && strcmp (r->method, "POST") == 0)
+        if (to_get)
           {
             free (r->method);
             r->method = strdup ("GET");

@@ -406,6 +406,8 @@ plain_cases (mirage_http_client *c)
     tap_ok (e == 201 || e == 204, "upload: PUT of 1 MB with a Content-Length (%d %s)", e, err);
     r = fetch (c, url ("http", plain_port, "/up/cl.bin"));
     tap_ok (r.size == 1000000 && r.big_ok, "upload: ... nginx stored every byte (%zu)", r.size);
+    e = upload (c, url ("http", plain_port, "/r1"), 5000, 1000, false, err, sizeof err);
+    tap_is (e, 302, "upload: a PUT's 302 is not followed (its streamed body cannot be sent again)");
     e = upload (c, url ("http", plain_port, "/up/chunked.bin"), 1000000, 10000, true, err, sizeof err);
     tap_ok (e == 201 || e == 204, "upload: PUT of 1 MB chunked (%d %s)", e, err);
     r = fetch (c, url ("http", plain_port, "/up/chunked.bin"));

@@ -22,7 +22,8 @@
  * time (a unikernel fetching several URLs at once runs one task per
  * request). Every call that waits for the network suspends only the
  * calling task (mirage/task.h); a request's reads and writes each give
- * up after the client's timeout (-ETIMEDOUT).
+ * up after the client's timeout (-ETIMEDOUT; not over conduit_tls,
+ * whose flows cannot be shut down from outside).
  *
  *   new -> [add_header...] -> send (body length, -1: chunked)
  *       -> [write body...] -> wait (status) -> [read body...] -> free
@@ -40,7 +41,7 @@
  *
  * Redirects (301, 302, 303, 307, 308) are followed up to the client's
  * limit (5 by default; then -ELOOP, "too many redirects"). 303, and 301
- * or 302 after a POST, continue as GET without a body; 307 and 308 keep
+ * or 302 after a POST, continue as GET without a body; the others keep
  * the method and are followed only when the body was empty (a streamed
  * body cannot be sent twice: the 3xx is returned). Authorization and
  * Cookie headers are dropped when a redirect leaves the origin.
