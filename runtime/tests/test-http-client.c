@@ -25,7 +25,7 @@
 
 #define BIG_SIZE (3 * 1024 * 1024 + 17)
 
-static unsigned plain_port, h2_port, tls_port, bad_port;
+static unsigned plain_port, h2_port, tls_port, bad_port, short_port;
 static char *anchor_auth, *other_auth;
 static mirage_stack *stack;
 
@@ -125,6 +125,11 @@ bad_answer (int fd)
     SEND ("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
   else if (strcmp (path, "/slow") == 0)
     sleep (3);
+  else if (strcmp (path, "/slowbody") == 0)
+    {
+      SEND ("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nfirst part");
+      sleep (3);
+    }
   /* /nothing: closed at once */
 #undef SEND
 }
@@ -201,8 +206,10 @@ start_nginx (void)
             "  location = /header { return 200 \"[$http_x_mirage]\"; }\n"
             "  location /ssi/ { ssi on; ssi_types *; }\n"
             "  location /up/ { dav_methods PUT; create_full_put_path on; client_max_body_size 64m; }\n"
-            " }\n}\n",
-            D, D, D, D, D, D, D, plain_port, h2_port, tls_port, D, D, D);
+            " }\n"
+            " server {\n  listen 127.0.0.1:%u;\n  root %s/www;\n  keepalive_timeout 1s;\n"
+            "  keepalive_requests 3;\n }\n}\n",
+            D, D, D, D, D, D, D, plain_port, h2_port, tls_port, D, D, D, short_port, D);
   fx_write ("nginx.conf", conf);
   {
     char *argv[] = { "nginx", "-p", fx_dir, "-c", (char *) fx_path ("nginx.conf"), NULL };
@@ -506,6 +513,9 @@ bad_cases (mirage_http_client *c)
     tap_is (r.status, -ETIMEDOUT, "a silent server times out");
     tap_ok (mirage_loop_now_ns () - t0 < 2 * MIRAGE_NS_PER_S, "... after the timeout, not later");
     tap_ok (strstr (r.error, "did not answer within 0.3 s") != NULL, "... saying so (%s)", r.error);
+    r = fetch (c, url ("http", bad_port, "/slowbody"));
+    tap_ok (r.status == -ETIMEDOUT && r.size == 10, "a body that stops coming times out too (%d, %zu bytes)",
+            r.status, r.size);
     mirage_http_client_options_default (&o);
     mirage_http_client_set_options (c, &o);
   }
@@ -519,6 +529,25 @@ bad_cases (mirage_http_client *c)
     tap_is (r.status, -ECONNREFUSED, "nobody listening: refused");
     tap_ok (strstr (r.error, "cannot connect to 127.0.0.1"), "... saying where (%s)", r.error);
   }
+}
+
+/* kept connections the server ends: by idle timeout (closed under the
+ * pool; the next request must not fail) and by its request limit
+ * (Connection: close on the last answer; not kept) */
+static void
+stale_cases (mirage_http_client *c)
+{
+  bool all = true;
+  result r = fetch (c, url ("http", short_port, "/small.txt"));
+  tap_is (r.status, 200, "stale: a first request kept alive (%s)", r.error);
+  mirage_task_sleep_ns (1500 * MIRAGE_NS_PER_MS);
+  r = fetch (c, url ("http", short_port, "/small.txt"));
+  tap_ok (r.status == 200 && strcmp (r.body, "hello, mirage\n") == 0,
+          "stale: after the server closed the kept connection, the request goes over a new one (%d %s)",
+          r.status, r.error);
+  for (int i = 0; i < 10; i++)
+    all &= fetch (c, url ("http", short_port, "/small.txt")).status == 200;
+  tap_ok (all, "stale: ten requests where the server closes every third connection (Connection: close)");
 }
 
 /* one task per request: several at once on one client */
@@ -616,6 +645,7 @@ main_task (void *arg)
   plain_cases (c);
   tls_cases (c);
   parallel_cases (c);
+  stale_cases (c);
   bad_cases (c);
   mirage_http_client_free (c);
   cohttp_cases ();
@@ -641,10 +671,11 @@ main (void)
   plain_port = fx_free_port ();
   h2_port = fx_free_port ();
   tls_port = fx_free_port ();
+  short_port = fx_free_port ();
   nginx = start_nginx ();
   bad = bad_server ();
   if (tap_ok (nginx > 0 && bad > 0 && fx_wait_tcp (plain_port, 5000) && fx_wait_tcp (h2_port, 5000)
-              && fx_wait_tcp (tls_port, 5000), "nginx listens (log: %s)", fx_path ("nginx-error.log")))
+              && fx_wait_tcp (tls_port, 5000) && fx_wait_tcp (short_port, 5000), "nginx listens (log: %s)", fx_path ("nginx-error.log")))
     {
       int st = mirage_loop_run ("main", main_task, NULL, &error);
       tap_is (st, 0, "the loop ends cleanly (%s)", error ? error : "");
