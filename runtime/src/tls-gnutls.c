@@ -199,10 +199,16 @@ mirage_tls_config_set_alpn (mirage_tls_config *cfg, const char *const *protocols
   size_t used = 0;
   if (n > sizeof cfg->alpn / sizeof cfg->alpn[0])
     return -EINVAL;
+  /* checked whole first, so a refused list leaves the old one intact */
   for (size_t i = 0; i < n; i++) {
     size_t len = strlen (protocols[i]);
     if (len == 0 || len > 31 || used + len + 1 > sizeof cfg->alpn_text)
       return -EINVAL;
+    used += len + 1;
+  }
+  used = 0;
+  for (size_t i = 0; i < n; i++) {
+    size_t len = strlen (protocols[i]);
     memcpy (cfg->alpn_text + used, protocols[i], len + 1);
     cfg->alpn[i].data = (unsigned char *) cfg->alpn_text + used;
     cfg->alpn[i].size = (unsigned) len;

@@ -10,6 +10,7 @@
  * crash. */
 #include "mirage/http_client.h"
 #include "mirage/task.h"
+#include "mirage/tls.h"
 #include "net-fixtures.h"
 #include "tap.h"
 
@@ -630,6 +631,84 @@ cohttp_cases (void)
   mirage_conduit_free (conduit);
 }
 
+/* mirage_tls_config_set_alpn on both sides, with our own TLS server */
+typedef struct {
+  mirage_tls_config *cfg;
+  mirage_tcp_listener *l;
+  char alpn[32];
+} alpn_server;
+
+static int
+alpn_server_task (void *arg)
+{
+  alpn_server *s = arg;
+  mirage_flow *flow;
+  mirage_tls *t;
+  if (mirage_tcp_accept (s->l, &flow) < 0 || mirage_tls_server (s->cfg, flow, &t, NULL) < 0)
+    return 1;
+  snprintf (s->alpn, sizeof s->alpn, "%s", mirage_tls_alpn (t) ? mirage_tls_alpn (t) : "(none)");
+  mirage_tls_close (t);
+  return 0;
+}
+
+static const char *
+alpn_with (alpn_server *s, const char *const *protos, size_t n, char *got, size_t size)
+{
+  mirage_endpoint ep;
+  mirage_flow *flow;
+  mirage_tls *t;
+  mirage_tls_config *cc;
+  mirage_task *st = mirage_task_spawn ("alpn-server", alpn_server_task, s);
+  mirage_tcp_listener_endpoint (s->l, &ep);
+  ep.ip = mirage_ipaddr_localhost (MIRAGE_IPV4);
+  snprintf (got, size, "(failed)");
+  if (mirage_tls_client_config_new (anchor_auth, &cc, NULL) == 0)
+    {
+      mirage_tls_config_set_alpn (cc, protos, n);
+      if (mirage_tcp_connect (stack, &ep, &flow) == 0 && mirage_tls_client (cc, flow, NULL, &t, NULL) == 0)
+        {
+          snprintf (got, size, "%s", mirage_tls_alpn (t) ? mirage_tls_alpn (t) : "(none)");
+          mirage_tls_close (t);
+        }
+      mirage_tls_config_free (cc);
+    }
+  mirage_task_join (st);
+  return got;
+}
+
+static void
+alpn_cases (void)
+{
+  static const char *const server[] = { "h2", "http/1.1" };
+  static const char *const client_both[] = { "http/1.1", "h2" };
+  static const char *const client_h1[] = { "http/1.1" };
+  static const char *const too_many[] = { "a", "b", "c", "d", "e" };
+  static const char *const empty[] = { "" };
+  char *cert = fx_read ("srv.pem", NULL), *key = fx_read ("srv.key", NULL), got[32];
+  alpn_server s = { 0 };
+  mirage_ipaddr lo = mirage_ipaddr_localhost (MIRAGE_IPV4);
+  if (mirage_tls_server_config_new (cert, key, &s.cfg, NULL) < 0 || mirage_tcp_listen (stack, &lo, 0, &s.l) < 0)
+    {
+      tap_ok (false, "ALPN: our TLS server starts");
+      return;
+    }
+  tap_is (mirage_tls_config_set_alpn (s.cfg, too_many, 5), -EINVAL, "ALPN: more than 4 protocols are refused");
+  tap_is (mirage_tls_config_set_alpn (s.cfg, empty, 1), -EINVAL, "ALPN: an empty protocol name is refused");
+  tap_is (mirage_tls_config_set_alpn (s.cfg, server, 2), 0, "ALPN: the server offers h2 and http/1.1");
+  tap_is (mirage_tls_config_set_alpn (s.cfg, empty, 1), -EINVAL, "ALPN: a refused list...");
+  tap_ok (strcmp (alpn_with (&s, client_both, 2, got, sizeof got), "h2") == 0,
+          "ALPN: the server's preference wins over the client's order (%s)", got);
+  tap_ok (strcmp (s.alpn, "h2") == 0, "ALPN: ... leaves the last one; and both sides agree (%s)", s.alpn);
+  tap_ok (strcmp (alpn_with (&s, client_h1, 1, got, sizeof got), "http/1.1") == 0,
+          "ALPN: a client with http/1.1 only gets it (%s)", got);
+  tap_ok (strcmp (alpn_with (&s, NULL, 0, got, sizeof got), "(none)") == 0,
+          "ALPN: a client offering nothing agrees on nothing (%s)", got);
+  mirage_tcp_unlisten (s.l);
+  mirage_tls_config_free (s.cfg);
+  free (cert);
+  free (key);
+}
+
 static int
 main_task (void *arg)
 {
@@ -649,6 +728,7 @@ main_task (void *arg)
   bad_cases (c);
   mirage_http_client_free (c);
   cohttp_cases ();
+  alpn_cases ();
   mirage_mimic_free (mimic);
   mirage_happy_eyeballs_free (he);
   mirage_stack_disconnect (stack);
