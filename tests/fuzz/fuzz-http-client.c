@@ -96,14 +96,19 @@ LLVMFuzzerTestOneInput (const uint8_t *in, size_t in_size)
   if (e == 0 && mirage_http_client_request_wait (r) > 0)
     {
       ssize_t n;
-      size_t total = 0;
+      uint64_t body = 0;
+      int64_t length = mirage_http_client_response_content_length (r);
       (void) mirage_http_client_response_header (r, "content-type");
       for (size_t i = 0; i < mirage_http_client_response_header_count (r); i++)
-        total += strlen (mirage_http_client_response_header_at (r, i)->value);
+        if (mirage_http_client_response_header_at (r, i)->name == NULL
+            || mirage_http_client_response_header_at (r, i)->value == NULL)
+          abort ();
       while ((n = mirage_http_client_response_read (r, buf, piece)) > 0)
-        total += (size_t) n;
+        body += (uint64_t) n;
       if (n < 0 && mirage_http_client_request_error (r)[0] == '\0')
         abort ();                 /* every failure says why */
+      if (n == 0 && length >= 0 && body != (uint64_t) length)
+        abort ();                 /* a body that ends has its announced length */
     }
   else if (mirage_http_client_request_error (r)[0] == '\0')
     abort ();
