@@ -1073,14 +1073,45 @@ ms_cgen_skeleton (MsEvalGraph *g, GHashTable *runtime, GError **error)
                             "static int\nhandle_request (mirage_http_request *req, void *data)\n{\n"
                             "  static const char body[] = \"Hello World!\\n\";\n  (void) data;\n"
                             "  return mirage_http_respond (req, 200, \"text/plain\", body, sizeof body - 1);\n}\n");
+      /* an HTTP client argument: the skeleton fetches a URL with it */
+      const char *client = NULL;
+      for (guint i = 0; i < names->len && client == NULL; i++)
+        {
+          g_autofree char *decl = g_strdup_printf ("struct mirage_http_client *%s", (char *) names->pdata[i]);
+          if (strstr (proto->str, decl) != NULL)
+            client = names->pdata[i];
+        }
+      if (http != NULL)
+        client = NULL;            /* a server's skeleton serves; the client stays unused */
+      if (client != NULL && strstr (s->str, "\nfetch (") == NULL)
+        g_string_append (s, "\n#include <stdlib.h>\n\n"
+                            "/* One request (mirage/http_client.h): GET @url, the body streamed\n"
+                            " * and counted; redirects followed, certificates checked. */\n"
+                            "static int\nfetch (struct mirage_http_client *http, const char *url)\n{\n"
+                            "  mirage_http_client_request *req;\n  char *error = NULL, buf[16384];\n"
+                            "  unsigned long long size = 0;\n  ssize_t n = 0;\n  int status;\n\n"
+                            "  if (mirage_http_client_request_new (http, \"GET\", url, &req, &error) < 0)\n    {\n"
+                            "      mirage_log_err (&mirage_log_application, \"%s\", error);\n"
+                            "      free (error);\n      return -1;\n    }\n"
+                            "  status = mirage_http_client_request_run (req);\n"
+                            "  while (status > 0 && (n = mirage_http_client_response_read (req, buf, sizeof buf)) > 0)\n"
+                            "    size += (unsigned long long) n;\n"
+                            "  if (status < 0 || n < 0)\n"
+                            "    mirage_log_err (&mirage_log_application, \"%s\", mirage_http_client_request_error (req));\n"
+                            "  else\n"
+                            "    mirage_log_app (&mirage_log_application, \"%s: %d, %llu bytes\", url, status, size);\n"
+                            "  mirage_http_client_request_free (req);\n"
+                            "  return status < 0 || n < 0 ? -1 : 0;\n}\n");
       /* "int f (T *a, ...)" as "int\nf (T *a, ...)" */
       parts = g_strsplit (proto->str, " ", 2);
       g_string_append_printf (s, "\n%s\n%s\n{\n", parts[0], parts[1]);
       for (guint i = 0; i < names->len; i++)
-        if (names->pdata[i] != http)
+        if (names->pdata[i] != http && names->pdata[i] != client)
           g_string_append_printf (s, "  (void) %s;\n", (char *) names->pdata[i]);
       g_string_append (s, "  mirage_log_info (&mirage_log_application, \"started\");\n");
-      if (http != NULL)
+      if (client != NULL)
+        g_string_append_printf (s, "  return fetch (%s, \"https://mirage.io/\");\n}\n", client);
+      else if (http != NULL)
         /* a conduit's server (cohttp_server, httpaf_server) listens where
          * the unikernel says, as Mirage's `TCP port; paf_server already does */
         g_string_append_printf (s, "  if (mirage_http_server_port (%s) == 0 && mirage_http_server_listen (%s, 8080) < 0)\n"

@@ -28,7 +28,7 @@ ok () {
 evals () { local f=$1 text=$2; shift 2; "$M" describe --eval "$@" "$f" >"$T/ev" && grep -q -F -- "$text" "$T/ev"; }
 evals_not () { local f=$1 text=$2; shift 2; "$M" describe --eval "$@" "$f" >"$T/ev" && ! grep -q -F -- "$text" "$T/ev"; }
 
-examples="noop hello hello-key kv_ro network http-server https-server git-client dns-lookup tls-fetch syslog"
+examples="noop hello hello-key kv_ro network http-server https-server git-client dns-lookup tls-fetch syslog http-fetch"
 
 for e in $examples; do
   P=$T/$e.mstudio
@@ -82,6 +82,12 @@ H=$T/https-server.mstudio
 ok "https-server: paf server in the graph" evals "$H" "web: paf_server"
 ok "https-server: the certificates are crunched by default" evals "$H" "certs: crunch"
 ok "https-server: port 4433 by default" evals "$H" "port=4433"
+
+# http-fetch
+HF=$T/http-fetch.mstudio
+ok "http-fetch: paf_client over mimic" bash -c "'$M' describe --eval '$HF' >'$T/hf' && grep -q 'fetcher: paf_client' '$T/hf' && grep -q 'mimic_he: mimic_happy_eyeballs' '$T/hf'"
+ok "http-fetch: the package is http-mirage-client" evals "$HF" '"http-mirage-client"'
+ok "http-fetch: --url, --authenticator and --headers" bash -c "'$M' describe '$HF' | grep -q 'url=https://mirage.io/' && '$M' describe '$HF' | grep -q 'authenticator' && '$M' describe '$HF' | grep -q 'headers'"
 
 # git-client
 G=$T/git-client.mstudio

@@ -268,6 +268,10 @@ static const mirage_sandbox_profile profiles[] = {
                  tls_files),
   EMPTY ("mimic_happy_eyeballs", "its happy eyeballs' and stack's"),
   EMPTY ("paf_server", "its TCP layer's (listen, accept4, shutdown for timeouts)"),
+  PROFILE_FILES ("paf_client", "getrandom, futex wakes (TLS), reading the system trust store at the "
+                 "first https request; connections are its mimic's", tls_store_rules, tls_files),
+  PROFILE_FILES ("cohttp_client", "getrandom, futex wakes (TLS), reading the system trust store at the "
+                 "first https request; connections are its conduit's", tls_store_rules, tls_files),
   EMPTY ("syslog_udp", "its stack's (a UDP socket bound while connecting)"),
   EMPTY ("syslog_tcp", "its stack's (it connects through it)"),
   PROFILE_FILES ("syslog_tls", "getrandom, futex wakes (TLS); its keys are read from its store while connecting",

@@ -695,6 +695,75 @@ test_network_args (void)
   fixture_teardown (&f);
 }
 
+/* An origin for http-fetch: answers each connection with one small
+ * response (a thread of GLib's socket service, so the test's main loop
+ * runs on). */
+static gboolean
+on_http_run (GThreadedSocketService *service, GSocketConnection *connection,
+             GObject *source, gpointer data)
+{
+  static const char answer[] = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello";
+  GInputStream *in = g_io_stream_get_input_stream (G_IO_STREAM (connection));
+  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
+  char buf[4096];
+  gsize got = 0;
+  gssize n;
+
+  while (got < sizeof buf - 1 && (n = g_input_stream_read (in, buf + got, sizeof buf - 1 - got, NULL, NULL)) > 0)
+    {
+      got += (gsize) n;
+      buf[got] = '\0';
+      if (strstr (buf, "\r\n\r\n") != NULL)
+        break;
+    }
+  g_output_stream_write_all (out, answer, sizeof answer - 1, NULL, NULL, NULL);
+  return FALSE;
+}
+
+/* http-fetch runs from the studio: --url in the form, the fetch's
+ * status and size in the log. */
+static void
+test_http_fetch (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(GSocketService) service = g_threaded_socket_service_new (2);
+  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) addr = g_inet_socket_address_new (lo, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  g_auto(GStrv) args = NULL;
+  GtkWidget *editor;
+  int n;
+
+  g_socket_listener_add_address (G_SOCKET_LISTENER (service), addr, G_SOCKET_TYPE_STREAM,
+                                 G_SOCKET_PROTOCOL_TCP, NULL, &bound, &error);
+  g_assert_no_error (error);
+  g_signal_connect (service, "run", G_CALLBACK (on_http_run), NULL);
+  g_socket_service_start (service);
+  url = g_strdup_printf ("http://127.0.0.1:%u/hello.txt",
+                         g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+
+  fixture_setup (&f, "http-fetch", TRUE);
+  editor = ms_build_panel_get_arg_widget (MS_BUILD_PANEL (f.panel), "url");
+  g_assert_nonnull (editor);
+  g_assert_nonnull (ms_build_panel_get_arg_widget (MS_BUILD_PANEL (f.panel), "authenticator"));
+  gtk_editable_set_text (GTK_EDITABLE (editor), url);
+  args = ms_build_panel_get_run_arguments (MS_BUILD_PANEL (f.panel));
+  g_assert_cmpuint (g_strv_length (args), ==, 1);
+  n = f.n_finished;
+  ms_build_panel_run (MS_BUILD_PANEL (f.panel));
+  g_assert_true (wait_log (&f, "body: 5 bytes", 180));
+  g_assert_true (wait_finished (&f, n, 30));
+  {
+    g_autofree char *log = ms_build_panel_get_log_text (MS_BUILD_PANEL (f.panel));
+    g_assert_nonnull (strstr (log, "status: 200"));
+  }
+  g_socket_service_stop (service);
+  g_socket_listener_close (G_SOCKET_LISTENER (service));
+  fixture_teardown (&f);
+}
+
 /* The status is readable whatever its length: it wraps instead of being
  * cut ("The unikerne…"), and its tooltip holds the whole text. */
 static void
@@ -800,6 +869,7 @@ main (int argc, char **argv)
   g_test_add_func ("/build-panel/compiler-error", test_compiler_error);
   g_test_add_func ("/build-panel/runtime-args", test_runtime_args);
   g_test_add_func ("/build-panel/network-args", test_network_args);
+  g_test_add_func ("/build-panel/http-fetch", test_http_fetch);
   g_test_add_func ("/build-panel/stop-kills", test_stop_kills);
   g_test_add_func ("/build-panel/skeleton", test_skeleton);
   g_test_add_func ("/build-panel/status-readable", test_status_readable);

@@ -116,7 +116,6 @@ int mirage_tls_client_config_pem (const char *ca_pem, size_t ca_len,
 int mirage_tls_server_config_new (const char *cert_pem, const char *key_pem,
                                   mirage_tls_config **out, char **error);
 void mirage_tls_config_free (mirage_tls_config *cfg);
-
 /* Handshakes as a client over @flow, sending @host as the server name
  * (SNI) and checking the certificate names it (NULL, or an IP address: no
  * SNI; names are then not checked, as ocaml-x509 with no host). @flow

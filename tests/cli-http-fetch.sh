@@ -1,0 +1,156 @@
+#!/bin/bash
+# cli-http-fetch.sh: the http-fetch example (paf_client) built with
+# mstudio and run against nginx on loopback, started here with a test CA
+# made by certtool: plain HTTP/1.1, HTTPS with HTTP/2 by ALPN (the test
+# CA as --authenticator), redirects and a redirect loop, a large body,
+# the system trust store refusing the test CA, --headers sent, the same
+# under -t sandbox, and the c-skeleton export building. Only graphs with
+# an HTTP client link nghttp2. docs/build.md.
+#
+# TAP output for meson; needs MSTUDIO and MSTUDIO_DATADIR.
+
+set -u
+M=${MSTUDIO:?set MSTUDIO to the mstudio binary}
+export MSTUDIO_DATADIR=${MSTUDIO_DATADIR:-$(dirname "$0")/../data}
+EX=$MSTUDIO_DATADIR/examples
+NGINX=${NGINX:-/usr/sbin/nginx}
+T=$(mktemp -d)
+PIDS=
+trap 'for p in $PIDS; do kill "$p" 2>/dev/null; done; sleep 0.2; for p in $PIDS; do kill -9 "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; rm -rf "$T"' EXIT
+export ASAN_OPTIONS=${ASAN_OPTIONS:-}:detect_leaks=0
+
+n=0
+failed=0
+ok () {
+  local desc=$1; shift
+  n=$((n + 1))
+  if "$@" >"$T/out" 2>"$T/err"; then
+    echo "ok $n - $desc"
+  else
+    echo "not ok $n - $desc"
+    sed 's/^/# /' "$T/err" "$T/out" | head -30
+    failed=$((failed + 1))
+  fi
+}
+expect () {
+  local code=$1 text=$2 desc=$3; shift 3
+  n=$((n + 1))
+  "$@" >"$T/out" 2>"$T/err"
+  local rc=$?
+  if [ "$rc" -eq "$code" ] && grep -q -F -- "$text" "$T/err"; then
+    echo "ok $n - $desc"
+  else
+    echo "not ok $n - $desc (exit $rc)"
+    sed 's/^/# /' "$T/err" "$T/out" | head -20
+    failed=$((failed + 1))
+  fi
+}
+project () {
+  mkdir -p "$T/$1" && "$M" new "$T/$1/$1.mstudio" --name "$1" --example "$2" >/dev/null \
+    && cp -r "$EX/$2/." "$T/$1/" && rm -f "$T/$1/steps" "$T/$1/description"
+}
+free_port () {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+wait_port () {
+  for _ in $(seq 100); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+    sleep 0.05
+  done
+  return 1
+}
+
+# the test CA and a certificate for 127.0.0.1
+cat >"$T/ca.tmpl" <<EOF
+cn = "Mirage Studio test CA"
+ca
+cert_signing_key
+expiration_days = 2
+EOF
+cat >"$T/srv.tmpl" <<EOF
+cn = "localhost"
+dns_name = "localhost"
+ip_address = "127.0.0.1"
+tls_www_server
+signing_key
+encryption_key
+expiration_days = 2
+EOF
+certtool --generate-privkey --key-type=ecdsa --outfile "$T/ca.key" 2>/dev/null \
+  && certtool --generate-self-signed --load-privkey "$T/ca.key" --template "$T/ca.tmpl" --outfile "$T/ca.pem" 2>/dev/null \
+  && certtool --generate-privkey --key-type=ecdsa --outfile "$T/srv.key" 2>/dev/null \
+  && certtool --generate-certificate --load-privkey "$T/srv.key" --load-ca-certificate "$T/ca.pem" \
+       --load-ca-privkey "$T/ca.key" --template "$T/srv.tmpl" --outfile "$T/srv.pem" 2>/dev/null
+ANCHOR="trust-anchor:$(certtool --certificate-info --infile "$T/ca.pem" --outder 2>/dev/null | base64 -w0)"
+
+# nginx: plain and TLS (h2), a 2 MiB file, redirects, a header echo
+PLAIN=$(free_port)
+TLS=$(free_port)
+mkdir -p "$T/www"
+echo "hello, mirage" >"$T/www/small.txt"
+head -c 2097152 /dev/urandom >"$T/www/big.bin"
+cat >"$T/nginx.conf" <<EOF
+daemon off;
+master_process off;
+worker_processes 1;
+error_log $T/error.log;
+pid $T/nginx.pid;
+events { worker_connections 256; }
+http {
+  access_log off;
+  client_body_temp_path $T;
+  proxy_temp_path $T;
+  fastcgi_temp_path $T;
+  uwsgi_temp_path $T;
+  scgi_temp_path $T;
+  server {
+    listen 127.0.0.1:$PLAIN;
+    listen 127.0.0.1:$TLS ssl http2;
+    ssl_certificate $T/srv.pem;
+    ssl_certificate_key $T/srv.key;
+    root $T/www;
+    location = /old { return 301 /small.txt; }
+    location = /loop { return 302 /loop; }
+    location = /header { return 200 "[\$http_x_mirage]"; }
+  }
+}
+EOF
+"$NGINX" -p "$T" -c "$T/nginx.conf" 2>"$T/nginx.stderr" &
+PIDS="$PIDS $!"
+ok "nginx listens (plain and TLS)" bash -c "$(declare -f wait_port); wait_port $PLAIN && wait_port $TLS"
+
+project fetch http-fetch
+ok "http-fetch: build" "$M" build "$T/fetch/fetch.mstudio"
+F=$T/fetch/_build/fetch
+ok "http-fetch: links nghttp2 and libhttp_parser" bash -c "ldd '$F' | grep -q nghttp2 && ldd '$F' | grep -q http_parser"
+ok "http-fetch: --help names --url" bash -c "'$F' --help=plain | grep -q -- '--url=VAL'"
+ok "http-fetch: plain HTTP/1.1, status and body size" bash -c "'$F' --url=http://127.0.0.1:$PLAIN/small.txt >'$T/o' && grep -qx 'status: 200' '$T/o' && grep -qx 'protocol: HTTP/1.1' '$T/o' && grep -qx 'body: 14 bytes' '$T/o'"
+ok "http-fetch: a 2 MiB body is counted whole" bash -c "'$F' --url=http://127.0.0.1:$PLAIN/big.bin | grep -qx 'body: 2097152 bytes'"
+ok "http-fetch: a 404 is a status, not a failure" bash -c "'$F' --url=http://127.0.0.1:$PLAIN/missing | grep -qx 'status: 404'"
+ok "http-fetch: a redirect is followed to the final URL" bash -c "'$F' --url=http://127.0.0.1:$PLAIN/old >'$T/o' && grep -qx 'status: 200' '$T/o' && grep -qx 'url: http://127.0.0.1:$PLAIN/small.txt' '$T/o'"
+expect 255 "too many redirects: 5 followed" "http-fetch: a redirect loop stops at the limit, saying so" "$F" --url="http://127.0.0.1:$PLAIN/loop"
+ok "http-fetch: HTTPS with the test CA: HTTP/2 by ALPN" bash -c "'$F' --url=https://127.0.0.1:$TLS/big.bin --authenticator='$ANCHOR' >'$T/o' && grep -qx 'protocol: HTTP/2' '$T/o' && grep -qx 'body: 2097152 bytes' '$T/o'"
+expect 255 "certificate is refused (system trust store)" "http-fetch: the system trust store refuses the test CA" "$F" --url="https://127.0.0.1:$TLS/small.txt"
+expect 255 "--authenticator: invalid TLS authenticator" "http-fetch: a malformed authenticator is refused" "$F" --url="https://127.0.0.1:$TLS/small.txt" --authenticator=key-fp:md4:x
+expect 255 "--url: invalid URL" "http-fetch: a URL that is not http(s) is refused" "$F" --url=gopher://127.0.0.1/
+expect 255 "cannot connect to 127.0.0.1" "http-fetch: nobody listening" "$F" --url="http://127.0.0.1:$(free_port)/"
+ok "http-fetch: --headers are sent" bash -c "'$F' --url=http://127.0.0.1:$PLAIN/header --headers='X-Mirage:studio' | grep -qx 'body: 8 bytes'"
+expect 255 "not name:value" "http-fetch: a malformed --headers is refused" "$F" --url="http://127.0.0.1:$PLAIN/" --headers=oops
+
+# -t sandbox: the same fetches under the graph's seccomp filter
+ok "http-fetch -t sandbox: builds" "$M" build "$T/fetch/fetch.mstudio" -t sandbox -o "$T/fetch/_sandbox"
+expect 255 "certificate is refused (system trust store)" "http-fetch -t sandbox: the system trust store is read at the first https request (and refuses the test CA)" "$T/fetch/_sandbox/fetch" --url="https://127.0.0.1:$TLS/small.txt"
+ok "http-fetch -t sandbox: plain and HTTPS/2 fetches under the filter" bash -c "'$T/fetch/_sandbox/fetch' --url=http://127.0.0.1:$PLAIN/big.bin | grep -qx 'body: 2097152 bytes' && '$T/fetch/_sandbox/fetch' --url=https://127.0.0.1:$TLS/small.txt --authenticator='$ANCHOR' | grep -qx 'protocol: HTTP/2'"
+
+# export --format c-skeleton: a fetch that builds as exported
+mkdir -p "$T/skel"
+"$M" new "$T/skel/skel.mstudio" --name skel --example http-fetch >/dev/null
+ok "c-skeleton of http-fetch: exported with a fetch" bash -c "'$M' export '$T/skel/skel.mstudio' --format c-skeleton -o '$T/skel' && grep -q 'mirage_http_client_request_run' '$T/skel/unikernel.c'"
+ok "c-skeleton: builds" "$M" build "$T/skel/skel.mstudio"
+
+# graphs without an HTTP client link no nghttp2
+project noop noop
+ok "noop: links no nghttp2" bash -c "'$M' build '$T/noop/noop.mstudio' >/dev/null && ! ldd '$T/noop/_build/noop' | grep -q nghttp2"
+
+echo "1..$n"
+[ "$failed" -eq 0 ]
