@@ -32,6 +32,7 @@
 MIRAGE_LOG_SRC (git_src, "git", "Git client");
 
 #define DEFAULT_TIMEOUT_NS (30 * MIRAGE_NS_PER_S)
+#define MIRAGE_GIT_MAX_PACK_OBJECTS 4000000
 #define OP_STACK (8u * 1024u * 1024u)
 #if defined(__SANITIZE_ADDRESS__)
 # define TASK_STACK_DEFAULT (1024u * 1024u)
@@ -87,6 +88,11 @@ libgit2_ready (void)
   git_libgit2_opts (GIT_OPT_SET_SEARCH_PATH, GIT_CONFIG_LEVEL_GLOBAL, "");
   git_libgit2_opts (GIT_OPT_SET_SEARCH_PATH, GIT_CONFIG_LEVEL_PROGRAMDATA, "");
   git_libgit2_opts (GIT_OPT_SET_OWNER_VALIDATION, 0);
+  /* a pack's header says how many objects follow, and libgit2 sizes its
+   * tables from it before any arrives: a hostile server could ask for
+   * tens of gigabytes. Bound it (a unikernel's repositories are far
+   * smaller; Linux has about 10 million objects). */
+  git_libgit2_opts (GIT_OPT_SET_PACK_MAX_OBJECTS, (size_t) MIRAGE_GIT_MAX_PACK_OBJECTS);
   if (_mirage_git_streams_register () < 0 || _mirage_git_ssh_register () < 0)
     return state;
   state = 1;

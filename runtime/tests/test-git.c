@@ -22,7 +22,7 @@
 
 static mirage_stack *stack;
 static mirage_mimic *mimic;
-static unsigned p_git, p_http, p_https, p_ssh, p_silent, p_badpack, p_cut;
+static unsigned p_git, p_http, p_https, p_ssh, p_silent, p_badpack, p_cut, p_huge;
 static char mirage_key[128], host_fp[128], auth_anchor[4096], auth_wrong[4096];
 static const char *password = "s3cret-pass";
 
@@ -165,7 +165,8 @@ pkt (int fd, const char *text, size_t len)
     return;
 }
 
-/* mode 0: malformed pack; 1: half a pack, then the connection closes */
+/* mode 0: malformed pack; 1: half a pack, then the connection closes;
+ * 3: a pack header announcing 4 billion objects */
 static void
 fake_server (int ls, int mode)
 {
@@ -207,6 +208,10 @@ fake_server (int ls, int mode)
                                             0x13, 0x37, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13,
                                             14, 15, 16, 17, 18, 19 };
       if (write (c, pack, sizeof pack) < 0)
+        goto next;
+    } else if (mode == 3) {
+      static const unsigned char huge[] = { 'P', 'A', 'C', 'K', 0, 0, 0, 2, 0xff, 0xff, 0xff, 0xff, 0x95 };
+      if (write (c, huge, sizeof huge) < 0)
         goto next;
     } else {
       static const unsigned char half[] = { 'P', 'A', 'C', 'K', 0, 0, 0, 2, 0, 0, 0, 200, 0x95 };
@@ -582,6 +587,7 @@ run (void *arg)
   robust ("silent server", tcp, url ("git://127.0.0.1:%u/r.git", p_silent), -ETIMEDOUT, "sent nothing for 1.0 s");
   robust ("malformed pack", tcp, url ("git://127.0.0.1:%u/r.git", p_badpack), 0, "git");
   robust ("cut mid-pack", tcp, url ("git://127.0.0.1:%u/r.git", p_cut), 0, "git");
+  robust ("a pack of 4 billion objects", tcp, url ("git://127.0.0.1:%u/r.git", p_huge), -EPROTO, "too many objects");
   expect_clone ("git:// after the failures", tcp, url ("git://127.0.0.1:%u/repo.git", p_git), "main");
 
   mirage_git_client_free (merged);
@@ -614,7 +620,7 @@ int
 main (void)
 {
   const char *fixtures = getenv ("MS_GIT_FIXTURES");
-  pid_t pids[8] = { 0 };
+  pid_t pids[12] = { 0 };
   size_t np = 0;
   if (!fixtures || !fx_tmpdir ()) {
     printf ("1..0 # SKIP MS_GIT_FIXTURES not set or no temporary directory\n");
@@ -631,7 +637,7 @@ main (void)
   snprintf (mirage_key, sizeof mirage_key, "ed25519:%s", seed_b64);
 
   p_git = fx_free_port (), p_http = fx_free_port (), p_https = fx_free_port (), p_ssh = fx_free_port ();
-  p_silent = fx_free_port (), p_badpack = fx_free_port (), p_cut = fx_free_port ();
+  p_silent = fx_free_port (), p_badpack = fx_free_port (), p_cut = fx_free_port (), p_huge = fx_free_port ();
   char ports[4][16];
   snprintf (ports[0], 16, "%u", p_http);
   snprintf (ports[1], 16, "%u", p_https);
@@ -666,6 +672,7 @@ main (void)
   pids[np++] = fork_fake (p_silent, 2);
   pids[np++] = fork_fake (p_badpack, 0);
   pids[np++] = fork_fake (p_cut, 1);
+  pids[np++] = fork_fake (p_huge, 3);
   bool up = fx_wait_tcp (p_git, 10000) && fx_wait_tcp (p_http, 10000) && fx_wait_tcp (p_https, 10000)
             && fx_wait_tcp (p_ssh, 10000);
   if (tap_ok (up, "git daemon, nginx and sshd listen")) {
