@@ -20,7 +20,12 @@ export MSTUDIO_DATADIR=${MSTUDIO_DATADIR:-$(cd "$(dirname "$0")/../../data" && p
 RUNS=${RUNS:-3}
 T=$(mktemp -d)
 PIDS=
-trap 'for p in $PIDS; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; rm -rf "$T"' EXIT
+cleanup () {
+  [ -f "$T/nginx.pid" ] && kill "$(cat "$T/nginx.pid")" 2>/dev/null
+  for p in $PIDS; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+  rm -rf "$T"
+}
+trap cleanup EXIT
 export GIT_CONFIG_NOSYSTEM=1 HOME=$T
 free_port () {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
@@ -98,7 +103,7 @@ http {
   }
 }
 EOF
-nginx -c "$T/nginx.conf" -e "$T/nginx-error.log" &
+nginx -c "$T/nginx.conf" -e "$T/nginx-error.log" >"$T/nginx.log" 2>&1 &
 PIDS="$PIDS $!"
 wait_port "$GIT_PORT"
 wait_port "$HTTP_PORT"
