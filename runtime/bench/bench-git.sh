@@ -70,7 +70,8 @@ HTTP_PORT=$(free_port)
 git daemon --reuseaddr --export-all --listen=127.0.0.1 --port="$GIT_PORT" --base-path="$T/srv" "$T/srv" \
   >"$T/daemon.log" 2>&1 &
 PIDS="$PIDS $!"
-fcgiwrap -c 4 -s "unix:$T/fcgi.sock" >"$T/fcgi.log" 2>&1 &
+# one process (no -c): preforked children would outlive the kill
+fcgiwrap -s "unix:$T/fcgi.sock" >"$T/fcgi.log" 2>&1 &
 PIDS="$PIDS $!"
 mkdir -p "$T/nginx-tmp"
 cat > "$T/nginx.conf" <<EOF

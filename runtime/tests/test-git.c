@@ -18,6 +18,7 @@
 
 #include <nettle/eddsa.h>
 #include <poll.h>
+#include <sys/prctl.h>
 #include <sys/random.h>
 
 static mirage_stack *stack;
@@ -231,6 +232,8 @@ fork_fake (unsigned port, int mode)
     return -1;
   pid_t pid = fork ();
   if (pid == 0) {
+    /* dies with the test, even when it crashes */
+    prctl (PR_SET_PDEATHSIG, SIGKILL);
     /* not the test's output: meson waits for every holder of the pipe */
     int null = open ("/dev/null", O_RDWR);
     dup2 (null, 1);
@@ -663,7 +666,8 @@ main (void)
                      "--listen=127.0.0.1", port_arg, base, (char *) fx_path ("srv"), NULL };
   pids[np++] = fx_spawn (daemon, "daemon.log");
   snprintf (sock, sizeof sock, "unix:%s", fx_path ("fcgi.sock"));
-  char *fcgi[] = { "fcgiwrap", "-c", "2", "-s", sock, NULL };
+  /* one process (no -c): preforked children would outlive a SIGTERM */
+  char *fcgi[] = { "fcgiwrap", "-s", sock, NULL };
   pids[np++] = fx_spawn (fcgi, "fcgiwrap.log");
   char *nginx[] = { "nginx", "-c", (char *) fx_path ("nginx.conf"), "-e", (char *) fx_path ("nginx-error.log"), NULL };
   pids[np++] = fx_spawn (nginx, "nginx.log");
