@@ -14,6 +14,7 @@
 
 #include "ms-config.h"
 #include "ms-palette.h"
+#include "ms-resolve.h"
 #include "ms-studio-diagnostics.h"
 #include "ms-value.h"
 
@@ -981,6 +982,7 @@ refresh_now (MsInspector *self)
     for (guint i = 0; i < self->fields->len; i++)
       field_update (self->fields->pdata[i]);
   g_clear_pointer (&self->app_eval, ms_eval_graph_free);
+  g_clear_pointer (&self->resolved, g_ptr_array_unref);
   update_diagnostics (self);
   if (self->pending_focus != NULL)
     {
@@ -1271,6 +1273,20 @@ ms_inspector_set_diagnostics (MsInspector *self, GPtrArray *diagnostics)
   self->diagnostics = diagnostics;
   if (self->doc != NULL)
     update_diagnostics (self);
+}
+
+void
+ms_inspector_set_resolution (MsInspector *self, const MsResolution *res)
+{
+  GPtrArray *resolved = res != NULL && res->ok ? g_ptr_array_ref (res->packages) : NULL;
+
+  g_return_if_fail (MS_IS_INSPECTOR (self));
+  g_clear_pointer (&self->resolved, g_ptr_array_unref);
+  self->resolved = resolved;
+  self->resolve_conflict = res != NULL && !res->ok;
+  /* the device page's structure names the versions: it rebuilds if they changed */
+  if (self->doc != NULL)
+    schedule_refresh (self);
 }
 
 void

@@ -13,6 +13,7 @@
 #include <adwaita.h>
 
 #include "ms-document.h"
+#include "ms-resolve.h"
 
 G_BEGIN_DECLS
 
@@ -43,6 +44,10 @@ MsDocument *ms_inspector_get_document (MsInspector *self);
  * Until this is called the inspector runs the checks itself after each
  * change. */
 void       ms_inspector_set_diagnostics (MsInspector *self, GPtrArray *diagnostics);
+/* The Packages page's latest answer (NULL: none): a device's page lists
+ * the versions chosen for its packages. A reference to its packages is
+ * kept. */
+void       ms_inspector_set_resolution (MsInspector *self, const MsResolution *res);
 /* Brings the page up to date now instead of at the next idle. */
 void       ms_inspector_refresh (MsInspector *self);
 /* The editor of a field (an AdwEntryRow, GtkSwitch, GtkSpinButton,
