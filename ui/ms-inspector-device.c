@@ -295,12 +295,14 @@ ms_inspector_device_structure (MsInspector *self, const MsDevice *d)
   append_inputs_key (self, d, s);
   /* the versions the Packages page chose for it */
   g_string_append_printf (s, "|res:%d:", self->resolve_conflict);
-  for (guint i = 0; self->resolved != NULL && i < self->resolved->len; i++)
-    {
-      const MsResolvedPackage *p = self->resolved->pdata[i];
-      if (g_strcmp0 (p->device, d->name) == 0)
+  {
+    GPtrArray *mine = self->resolved ? g_hash_table_lookup (self->resolved, d->name) : NULL;
+    for (guint i = 0; mine != NULL && i < mine->len; i++)
+      {
+        const MsResolvedPackage *p = mine->pdata[i];
         g_string_append_printf (s, "%s=%s,", p->name, p->version);
-    }
+      }
+  }
   return g_string_free (s, FALSE);
 }
 
@@ -335,12 +337,11 @@ ms_inspector_add_resolved_group (MsInspector *self, const MsDevice *d)
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), show);
       return;
     }
-  for (guint i = 0; self->resolved != NULL && i < self->resolved->len; i++)
-    {
-      const MsResolvedPackage *p = self->resolved->pdata[i];
-      if (g_strcmp0 (p->device, d->name) == 0)
-        g_ptr_array_add (mine, (gpointer) p);
-    }
+  {
+    GPtrArray *list = self->resolved ? g_hash_table_lookup (self->resolved, d->name) : NULL;
+    for (guint i = 0; list != NULL && i < list->len; i++)
+      g_ptr_array_add (mine, list->pdata[i]);
+  }
   if (mine->len == 0)
     return;
   g_ptr_array_sort (mine, compare_resolved);

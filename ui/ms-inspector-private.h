@@ -14,6 +14,7 @@
 #include "ms-inspector.h"
 #include "ms-check.h"
 #include "ms-eval.h"
+#include "ms-resolve.h"
 
 G_BEGIN_DECLS
 
@@ -89,7 +90,7 @@ struct _MsInspector
   double scroll_to_restore;
   guint scroll_tick;       /* restores the scroll once the rebuilt rows are laid out */
   guint scroll_ticks;
-  GPtrArray *resolved;     /* MsResolvedPackage* of the Packages page's answer, or NULL */
+  GHashTable *resolved;    /* the Packages page's answer: device name -> GPtrArray of MsResolvedPackage*, or NULL */
   gboolean resolve_conflict;  /* its latest resolution was a conflict */
 };
 

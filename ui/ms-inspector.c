@@ -14,7 +14,6 @@
 
 #include "ms-config.h"
 #include "ms-palette.h"
-#include "ms-resolve.h"
 #include "ms-studio-diagnostics.h"
 #include "ms-value.h"
 
@@ -982,7 +981,6 @@ refresh_now (MsInspector *self)
     for (guint i = 0; i < self->fields->len; i++)
       field_update (self->fields->pdata[i]);
   g_clear_pointer (&self->app_eval, ms_eval_graph_free);
-  g_clear_pointer (&self->resolved, g_ptr_array_unref);
   update_diagnostics (self);
   if (self->pending_focus != NULL)
     {
@@ -1067,6 +1065,7 @@ ms_inspector_finalize (GObject *object)
   g_free (self->wire_param);
   g_free (self->wire_types[0]);
   g_free (self->wire_types[1]);
+  g_clear_pointer (&self->resolved, g_hash_table_unref);
   g_clear_pointer (&self->app_eval, ms_eval_graph_free);
   G_OBJECT_CLASS (ms_inspector_parent_class)->finalize (object);
 }
@@ -1276,14 +1275,14 @@ ms_inspector_set_diagnostics (MsInspector *self, GPtrArray *diagnostics)
 }
 
 void
-ms_inspector_set_resolution (MsInspector *self, const MsResolution *res)
+ms_inspector_set_resolution (MsInspector *self, GHashTable *by_device, gboolean conflict)
 {
-  GPtrArray *resolved = res != NULL && res->ok ? g_ptr_array_ref (res->packages) : NULL;
-
   g_return_if_fail (MS_IS_INSPECTOR (self));
-  g_clear_pointer (&self->resolved, g_ptr_array_unref);
-  self->resolved = resolved;
-  self->resolve_conflict = res != NULL && !res->ok;
+  if (by_device != NULL)
+    g_hash_table_ref (by_device);
+  g_clear_pointer (&self->resolved, g_hash_table_unref);
+  self->resolved = by_device;
+  self->resolve_conflict = conflict;
   /* the device page's structure names the versions: it rebuilds if they changed */
   if (self->doc != NULL)
     schedule_refresh (self);

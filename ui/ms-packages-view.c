@@ -74,6 +74,7 @@ struct _MsPackagesView
   MsResolution *res;
   char *source;          /* where it came from */
   GPtrArray *diagnostics;  /* MsDiagnostic*, one per device of each problem */
+  GHashTable *by_device;   /* device name -> GPtrArray of its MsResolvedPackage* */
   GPtrArray *fix_buttons;
   char *search;
   guint n_resolutions;
@@ -88,6 +89,7 @@ static guint signals[N_SIGNALS];
 static void start_run (MsPackagesView *self);
 static void update_actions (MsPackagesView *self);
 static void update_spinner (MsPackagesView *self);
+static const Goal *find_goal (MsPackagesView *self, const char *name);
 
 /* ---- requests ------------------------------------------------------------------------ */
 
@@ -159,6 +161,7 @@ clear_answer (MsPackagesView *self)
   g_clear_pointer (&self->res, ms_resolution_free);
   g_clear_pointer (&self->source, g_free);
   g_clear_pointer (&self->diagnostics, g_ptr_array_unref);
+  g_clear_pointer (&self->by_device, g_hash_table_unref);
 }
 
 /* ---- the list ------------------------------------------------------------------------ */
@@ -261,7 +264,16 @@ fill_list (MsPackagesView *self)
           adw_action_row_set_subtitle (ADW_ACTION_ROW (row), via);
         }
       else if (p->requested)
-        adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("asked for by the device"));
+        {
+          const Goal *g = find_goal (self, p->name);
+          if (g != NULL && g->devices[0] != NULL && g->devices[1] != NULL)
+            {
+              g_autofree char *others = g_strjoinv (", ", g->devices + 1);
+              /* TRANSLATORS: %s is a list of devices */
+              g_autofree char *also = g_strdup_printf (_("also asked for by %s"), others);
+              adw_action_row_set_subtitle (ADW_ACTION_ROW (row), also);
+            }
+        }
       gtk_widget_add_css_class (version, "monospace");
       gtk_widget_set_valign (version, GTK_ALIGN_CENTER);
       gtk_label_set_selectable (GTK_LABEL (version), TRUE);
@@ -524,6 +536,47 @@ make_diagnostics (MsPackagesView *self)
     }
 }
 
+static const Goal *
+find_goal (MsPackagesView *self, const char *name)
+{
+  for (guint i = 0; self->goals != NULL && i < self->goals->len; i++)
+    if (g_str_equal (((Goal *) self->goals->pdata[i])->name, name))
+      return self->goals->pdata[i];
+  return NULL;
+}
+
+static void
+index_add (GHashTable *by_device, const char *device, MsResolvedPackage *p)
+{
+  GPtrArray *list = g_hash_table_lookup (by_device, device);
+
+  if (list == NULL)
+    {
+      list = g_ptr_array_new ();
+      g_hash_table_insert (by_device, g_strdup (device), list);
+    }
+  g_ptr_array_add (list, p);
+}
+
+/* Each device's packages: those it asks for itself (a package several
+ * devices ask for is each one's), and those only it brings in. */
+static void
+make_index (MsPackagesView *self)
+{
+  g_clear_pointer (&self->by_device, g_hash_table_unref);
+  self->by_device = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
+  for (guint i = 0; self->res != NULL && self->res->ok && i < self->res->packages->len; i++)
+    {
+      MsResolvedPackage *p = self->res->packages->pdata[i];
+      const Goal *g = p->requested ? find_goal (self, p->name) : NULL;
+      if (g != NULL)
+        for (guint k = 0; g->devices[k] != NULL; k++)
+          index_add (self->by_device, g->devices[k], p);
+      else if (p->device != NULL)
+        index_add (self->by_device, p->device, p);
+    }
+}
+
 static void
 update_summary (MsPackagesView *self)
 {
@@ -589,6 +642,7 @@ run_done (GObject *unused, GAsyncResult *result, gpointer data)
       self->source = g_strdup (ms_packages_job_get_source (rd->job));
       self->n_resolutions++;
       make_diagnostics (self);
+      make_index (self);
       set_state (self, res->ok ? "list" : "conflict");
     }
   fill_list (self);
@@ -838,6 +892,13 @@ ms_packages_view_is_busy (MsPackagesView *self)
   return self->debounce_id != 0 || self->job != NULL;
 }
 
+gboolean
+ms_packages_view_is_resolving (MsPackagesView *self)
+{
+  g_return_val_if_fail (MS_IS_PACKAGES_VIEW (self), FALSE);
+  return self->job != NULL;
+}
+
 guint
 ms_packages_view_get_n_resolutions (MsPackagesView *self)
 {
@@ -865,6 +926,13 @@ ms_packages_view_append_diagnostics (MsPackagesView *self, GPtrArray *into)
         continue;
       g_ptr_array_add (into, ms_diagnostic_copy (d));
     }
+}
+
+GHashTable *
+ms_packages_view_get_device_packages (MsPackagesView *self)
+{
+  g_return_val_if_fail (MS_IS_PACKAGES_VIEW (self), NULL);
+  return self->by_device;
 }
 
 GPtrArray *

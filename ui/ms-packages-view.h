@@ -44,10 +44,16 @@ void        ms_packages_view_set_delay (MsPackagesView *self, guint ms);
 const char *ms_packages_view_get_state (MsPackagesView *self);
 /* TRUE while a resolution is waiting or running. */
 gboolean    ms_packages_view_is_busy (MsPackagesView *self);
+/* TRUE while a resolution runs on the worker thread. */
+gboolean    ms_packages_view_is_resolving (MsPackagesView *self);
 /* Resolutions finished (answers and conflicts, not cancelled ones). */
 guint       ms_packages_view_get_n_resolutions (MsPackagesView *self);
 /* The latest answer, or NULL (none yet, or cancelled by an edit). */
 const MsResolution *ms_packages_view_get_resolution (MsPackagesView *self);
+/* Each device's packages in the latest answer: device name -> GPtrArray
+ * of MsResolvedPackage* (those it asks for, and those only it brings
+ * in), or NULL when there is no answer. */
+GHashTable *ms_packages_view_get_device_packages (MsPackagesView *self);
 /* Appends copies of the conflict diagnostics (MsDiagnostic*) about
  * devices the document still has. */
 void        ms_packages_view_append_diagnostics (MsPackagesView *self, GPtrArray *into);

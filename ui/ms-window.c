@@ -148,7 +148,8 @@ run_checks (gpointer data)
   ms_packages_view_set_evaluation (self->packages_view, eval);
   ms_packages_view_append_diagnostics (self->packages_view, self->diagnostics);
   ms_diagnostics_sort (self->diagnostics);
-  ms_inspector_set_resolution (self->inspector, ms_packages_view_get_resolution (self->packages_view));
+  ms_inspector_set_resolution (self->inspector, ms_packages_view_get_device_packages (self->packages_view),
+                               g_strcmp0 (ms_packages_view_get_state (self->packages_view), "conflict") == 0);
   ms_canvas_set_diagnostics (self->canvas, self->diagnostics);
   /* the canvas's branch pills come from the checks' own evaluation */
   ms_canvas_set_evaluation (self->canvas, eval);
