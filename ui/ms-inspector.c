@@ -1278,6 +1278,8 @@ void
 ms_inspector_set_resolution (MsInspector *self, GHashTable *by_device, gboolean conflict)
 {
   g_return_if_fail (MS_IS_INSPECTOR (self));
+  if (by_device == self->resolved && conflict == self->resolve_conflict)
+    return;
   if (by_device != NULL)
     g_hash_table_ref (by_device);
   g_clear_pointer (&self->resolved, g_hash_table_unref);

@@ -10,8 +10,6 @@
  */
 #include "ms-packages-worker.h"
 
-#include <glib/gi18n.h>
-
 typedef struct {
   gatomicrefcount refs;
   MsResolver *resolver;
