@@ -134,6 +134,35 @@ set_repository (const char *path)
   g_settings_set_string (ms_studio_application_get_settings (app), "opam-repository", path ? path : "");
 }
 
+/* ---- where the repository comes from --------------------------------------------------- */
+
+static void
+test_source_rules (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *a = ms_packages_find_source ("/opt/repo-option", "/opt/repo-setting", NULL);
+  g_autofree char *b = ms_packages_find_source (NULL, "/opt/repo-setting", NULL);
+  g_autofree char *c = ms_packages_find_source ("", "", &error);
+  g_autofree char *root = g_build_filename (tmpdir, "opam-root", NULL);
+  g_autofree char *packages = g_build_filename (root, "repo", "default", "packages", NULL);
+  g_autofree char *d = NULL;
+  const char *saved = g_getenv ("OPAMROOT");
+  g_autofree char *keep = g_strdup (saved);
+
+  /* --opam-repo first, then the setting, then the opam root, as the CLI */
+  g_assert_cmpstr (a, ==, "/opt/repo-option");
+  g_assert_cmpstr (b, ==, "/opt/repo-setting");
+  g_assert_null (c);
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "opam init"));
+  g_assert_cmpint (g_mkdir_with_parents (packages, 0700), ==, 0);
+  g_setenv ("OPAMROOT", root, TRUE);
+  d = ms_packages_find_source (NULL, NULL, NULL);
+  g_assert_nonnull (d);
+  g_assert_true (g_str_has_prefix (d, root));
+  g_setenv ("OPAMROOT", keep, TRUE);
+}
+
 /* ---- no repository ------------------------------------------------------------------- */
 
 static void
@@ -593,6 +622,7 @@ main (int argc, char **argv)
   g_assert_nonnull (ms_studio_application_get_settings (app));
   toasts = g_ptr_array_new_with_free_func (g_free);
 
+  g_test_add_func ("/packages/source-rules", test_source_rules);
   g_test_add_func ("/packages/no-repository", test_no_repository);
   g_test_add_func ("/packages/fills", test_fills);
   g_test_add_func ("/packages/search", test_search);
