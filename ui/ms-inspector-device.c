@@ -293,7 +293,73 @@ ms_inspector_device_structure (MsInspector *self, const MsDevice *d)
         }
     }
   append_inputs_key (self, d, s);
+  /* the versions the Packages page chose for it */
+  g_string_append_printf (s, "|res:%d:", self->resolve_conflict);
+  {
+    GPtrArray *mine = self->resolved ? g_hash_table_lookup (self->resolved, d->name) : NULL;
+    for (guint i = 0; mine != NULL && i < mine->len; i++)
+      {
+        const MsResolvedPackage *p = mine->pdata[i];
+        g_string_append_printf (s, "%s=%s,", p->name, p->version);
+      }
+  }
   return g_string_free (s, FALSE);
+}
+
+/* ---- resolved versions ------------------------------------------------------------ */
+
+static int
+compare_resolved (gconstpointer a, gconstpointer b)
+{
+  const MsResolvedPackage *x = *(MsResolvedPackage *const *) a;
+  const MsResolvedPackage *y = *(MsResolvedPackage *const *) b;
+
+  if (x->requested != y->requested)
+    return x->requested ? -1 : 1;
+  return strcmp (x->name, y->name);
+}
+
+void
+ms_inspector_add_resolved_group (MsInspector *self, const MsDevice *d)
+{
+  g_autoptr(GPtrArray) mine = g_ptr_array_new ();
+  GtkWidget *group, *row;
+
+  if (self->resolve_conflict)
+    {
+      GtkWidget *show = gtk_button_new_with_label (_("Show"));
+      group = ms_inspector_group_new (self, _("Resolved versions"), NULL);
+      row = ms_inspector_info_row (group, _("Not resolved"),
+                                   _("The project's packages cannot be installed together; the Packages page says why."));
+      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+      gtk_widget_set_valign (show, GTK_ALIGN_CENTER);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (show), "win.show-packages");
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), show);
+      return;
+    }
+  {
+    GPtrArray *list = self->resolved ? g_hash_table_lookup (self->resolved, d->name) : NULL;
+    for (guint i = 0; list != NULL && i < list->len; i++)
+      g_ptr_array_add (mine, list->pdata[i]);
+  }
+  if (mine->len == 0)
+    return;
+  g_ptr_array_sort (mine, compare_resolved);
+  group = ms_inspector_group_new (self, _("Resolved versions"),
+                                  _("The exact opam packages this device brings in, as the Packages page resolved them."));
+  for (guint i = 0; i < mine->len; i++)
+    {
+      const MsResolvedPackage *p = mine->pdata[i];
+      g_autofree char *chain = p->chain && p->chain[0] && p->chain[1] ? g_strjoinv (" → ", p->chain) : NULL;
+      /* TRANSLATORS: %s is a chain of packages, "mirage → fmt" */
+      g_autofree char *via = chain ? g_strdup_printf (_("through %s"), chain) : NULL;
+      GtkWidget *version = gtk_label_new (p->version);
+
+      row = ms_inspector_info_row (group, p->name, via);
+      gtk_widget_add_css_class (version, "monospace");
+      gtk_widget_set_valign (version, GTK_ALIGN_CENTER);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), version);
+    }
 }
 
 /* ---- the page -------------------------------------------------------------------- */
@@ -435,4 +501,5 @@ ms_inspector_build_device (MsInspector *self, const MsDevice *d)
           ms_inspector_info_row (group, text, sub);
         }
     }
+  ms_inspector_add_resolved_group (self, d);
 }

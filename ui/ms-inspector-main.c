@@ -708,6 +708,7 @@ ms_inspector_build_main (MsInspector *self, const MsDevice *d)
   add_signature_group (self, d);
   ms_inspector_add_inputs_group (self, d);
   add_packages_group (self, d);
+  ms_inspector_add_resolved_group (self, d);
   add_args_group (self, d);
 
   if (d->custom->deps->len > 0)

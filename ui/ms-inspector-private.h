@@ -14,6 +14,7 @@
 #include "ms-inspector.h"
 #include "ms-check.h"
 #include "ms-eval.h"
+#include "ms-resolve.h"
 
 G_BEGIN_DECLS
 
@@ -89,6 +90,8 @@ struct _MsInspector
   double scroll_to_restore;
   guint scroll_tick;       /* restores the scroll once the rebuilt rows are laid out */
   guint scroll_ticks;
+  GHashTable *resolved;    /* the Packages page's answer: device name -> GPtrArray of MsResolvedPackage*, or NULL */
+  gboolean resolve_conflict;  /* its latest resolution was a conflict */
 };
 
 /* Catalog and user text in row titles and subtitles goes through these:
@@ -130,6 +133,8 @@ void  ms_inspector_focus_field_later (MsInspector *self, const char *field);
 /* pages: each returns its structure key, and builds when build is TRUE */
 char *ms_inspector_device_structure (MsInspector *self, const MsDevice *d);
 void  ms_inspector_build_device (MsInspector *self, const MsDevice *d);
+/* ms-inspector-device.c: the versions resolved for the device's packages */
+void  ms_inspector_add_resolved_group (MsInspector *self, const MsDevice *d);
 void  ms_inspector_build_main (MsInspector *self, const MsDevice *d);
 char *ms_inspector_app_structure (MsInspector *self);
 /* the wire page: NULL structure when the wire is gone */

@@ -1065,6 +1065,7 @@ ms_inspector_finalize (GObject *object)
   g_free (self->wire_param);
   g_free (self->wire_types[0]);
   g_free (self->wire_types[1]);
+  g_clear_pointer (&self->resolved, g_hash_table_unref);
   g_clear_pointer (&self->app_eval, ms_eval_graph_free);
   G_OBJECT_CLASS (ms_inspector_parent_class)->finalize (object);
 }
@@ -1271,6 +1272,22 @@ ms_inspector_set_diagnostics (MsInspector *self, GPtrArray *diagnostics)
   self->diagnostics = diagnostics;
   if (self->doc != NULL)
     update_diagnostics (self);
+}
+
+void
+ms_inspector_set_resolution (MsInspector *self, GHashTable *by_device, gboolean conflict)
+{
+  g_return_if_fail (MS_IS_INSPECTOR (self));
+  if (by_device == self->resolved && conflict == self->resolve_conflict)
+    return;
+  if (by_device != NULL)
+    g_hash_table_ref (by_device);
+  g_clear_pointer (&self->resolved, g_hash_table_unref);
+  self->resolved = by_device;
+  self->resolve_conflict = conflict;
+  /* the device page's structure names the versions: it rebuilds if they changed */
+  if (self->doc != NULL)
+    schedule_refresh (self);
 }
 
 void

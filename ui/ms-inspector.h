@@ -43,6 +43,11 @@ MsDocument *ms_inspector_get_document (MsInspector *self);
  * Until this is called the inspector runs the checks itself after each
  * change. */
 void       ms_inspector_set_diagnostics (MsInspector *self, GPtrArray *diagnostics);
+/* The Packages page's latest answer: each device's resolved packages
+ * (device name -> GPtrArray of MsResolvedPackage*, a reference is kept;
+ * NULL: none), and whether it was a conflict instead. A device's page
+ * lists the versions chosen for its packages. */
+void       ms_inspector_set_resolution (MsInspector *self, GHashTable *by_device, gboolean conflict);
 /* Brings the page up to date now instead of at the next idle. */
 void       ms_inspector_refresh (MsInspector *self);
 /* The editor of a field (an AdwEntryRow, GtkSwitch, GtkSpinButton,

@@ -20,6 +20,7 @@ struct _MsStudioApplication
   AdwApplication parent_instance;
   MsCatalog *catalog;
   GSettings *settings;
+  char *opam_repo;
 };
 
 G_DEFINE_FINAL_TYPE (MsStudioApplication, ms_studio_application, ADW_TYPE_APPLICATION)
@@ -46,6 +47,30 @@ ms_studio_application_get_settings (MsStudioApplication *self)
 {
   g_return_val_if_fail (MS_IS_STUDIO_APPLICATION (self), NULL);
   return self->settings;
+}
+
+const char *
+ms_studio_application_get_opam_repo (MsStudioApplication *self)
+{
+  g_return_val_if_fail (MS_IS_STUDIO_APPLICATION (self), NULL);
+  return self->opam_repo;
+}
+
+/* --opam-repo, as `mstudio resolve` takes it: the Packages page's
+ * repository for this run, before the setting and the opam root. */
+static int
+ms_studio_application_handle_local_options (GApplication *app, GVariantDict *options)
+{
+  MsStudioApplication *self = MS_STUDIO_APPLICATION (app);
+  g_autofree char *path = NULL;
+
+  if (g_variant_dict_lookup (options, "opam-repo", "^ay", &path) && path != NULL && *path != '\0')
+    {
+      g_autoptr(GFile) file = g_file_new_for_commandline_arg (path);
+      g_free (self->opam_repo);
+      self->opam_repo = g_file_get_path (file);
+    }
+  return -1;
 }
 
 /* The schema is looked up where GSettings looks, then in the build tree,
@@ -240,6 +265,7 @@ ms_studio_application_finalize (GObject *object)
 
   g_clear_pointer (&self->catalog, ms_catalog_unref);
   g_clear_object (&self->settings);
+  g_free (self->opam_repo);
   G_OBJECT_CLASS (ms_studio_application_parent_class)->finalize (object);
 }
 
@@ -253,9 +279,18 @@ ms_studio_application_class_init (MsStudioApplicationClass *klass)
   app_class->startup = ms_studio_application_startup;
   app_class->activate = ms_studio_application_activate;
   app_class->open = ms_studio_application_open;
+  app_class->handle_local_options = ms_studio_application_handle_local_options;
 }
 
 static void
 ms_studio_application_init (MsStudioApplication *self)
 {
+  static const GOptionEntry entries[] = {
+    { "opam-repo", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+      N_("The opam repository to resolve packages against: a folder with packages/, or a .tar.gz/.tar.xz of one"),
+      N_("PATH") },
+    G_OPTION_ENTRY_NULL
+  };
+
+  g_application_add_main_option_entries (G_APPLICATION (self), entries);
 }

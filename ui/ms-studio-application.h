@@ -15,5 +15,7 @@ MsStudioApplication *ms_studio_application_new (void);
 MsCatalog           *ms_studio_application_get_catalog (MsStudioApplication *self);
 /* the studio's GSettings, or NULL where the schema is not installed */
 GSettings           *ms_studio_application_get_settings (MsStudioApplication *self);
+/* --opam-repo PATH given to mirage-studio, or NULL (ms-packages-view) */
+const char          *ms_studio_application_get_opam_repo (MsStudioApplication *self);
 
 G_END_DECLS

@@ -290,6 +290,18 @@ show_bottom (MsWindow *self, const char *page)
 }
 
 static void
+action_show_packages (GtkWidget *widget, const char *name, GVariant *param)
+{
+  show_bottom (MS_WINDOW (widget), "packages");
+}
+
+static void
+action_export_lock (GtkWidget *widget, const char *name, GVariant *param)
+{
+  ms_packages_view_export_lock (MS_WINDOW (widget)->packages_view);
+}
+
+static void
 action_show_problems (GtkWidget *widget, const char *name, GVariant *param)
 {
   show_bottom (MS_WINDOW (widget), "problems");
@@ -655,7 +667,7 @@ _ms_window_update_actions (MsWindow *self)
     "win.show-problems", "win.show-code", "win.show-build", "win.run",
     "win.export-config", "win.export-unikernel", "win.export-ci", "win.export-picture",
     "win.zoom-in", "win.zoom-out", "win.zoom-reset", "win.zoom-fit", "win.layout",
-    "win.layout-selection", "win.show-minimap",
+    "win.layout-selection", "win.show-minimap", "win.show-packages", "win.export-lock",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (doc_actions); i++)
@@ -696,6 +708,8 @@ _ms_window_install_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.show-problems", NULL, action_show_problems);
   gtk_widget_class_install_action (widget_class, "win.show-code", NULL, action_show_code);
   gtk_widget_class_install_action (widget_class, "win.show-build", NULL, action_show_build);
+  gtk_widget_class_install_action (widget_class, "win.show-packages", NULL, action_show_packages);
+  gtk_widget_class_install_action (widget_class, "win.export-lock", NULL, action_export_lock);
   gtk_widget_class_install_action (widget_class, "win.run", NULL, action_run);
   gtk_widget_class_install_action (widget_class, "win.export-config", "s", action_export_config);
   gtk_widget_class_install_action (widget_class, "win.export-unikernel", NULL, action_export_unikernel);

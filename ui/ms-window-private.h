@@ -5,6 +5,7 @@
 #include "ms-canvas.h"
 #include "ms-code-preview.h"
 #include "ms-inspector.h"
+#include "ms-packages-view.h"
 #include "ms-palette.h"
 #include "ms-problems-view.h"
 #include "ms-start-page.h"
@@ -33,6 +34,8 @@ struct _MsWindow
   MsProblemsView *problems;
   MsCodePreview *code_preview;
   MsBuildPanel *build_panel;
+  AdwViewStackPage *packages_page;
+  MsPackagesView *packages_view;
   GtkToggleButton *palette_button;
   GtkToggleButton *inspector_button;
   GtkWidget *history_box;

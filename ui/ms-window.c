@@ -143,6 +143,13 @@ run_checks (gpointer data)
   g_clear_pointer (&self->diagnostics, g_ptr_array_unref);
   self->diagnostics = ms_check_document_full (self->document, &eval);
   ms_studio_diagnostics_adapt (self->diagnostics, self->document);
+  /* the packages are resolved off the main thread: their conflicts join
+   * the problems when the Packages page has an answer ("changed") */
+  ms_packages_view_set_evaluation (self->packages_view, eval);
+  ms_packages_view_append_diagnostics (self->packages_view, self->diagnostics);
+  ms_diagnostics_sort (self->diagnostics);
+  ms_inspector_set_resolution (self->inspector, ms_packages_view_get_device_packages (self->packages_view),
+                               g_strcmp0 (ms_packages_view_get_state (self->packages_view), "conflict") == 0);
   ms_canvas_set_diagnostics (self->canvas, self->diagnostics);
   /* the canvas's branch pills come from the checks' own evaluation */
   ms_canvas_set_evaluation (self->canvas, eval);
@@ -225,6 +232,7 @@ ms_window_set_document (MsWindow *self, MsDocument *doc)
     }
   ms_code_preview_set_document (self->code_preview, doc);
   ms_build_panel_set_document (self->build_panel, doc);
+  ms_packages_view_set_document (self->packages_view, doc);
 
   if (doc != NULL)
     {
@@ -536,6 +544,12 @@ on_problem_activated (MsProblemsView *view, gpointer data, MsWindow *self)
   if (field == NULL && d->port == NULL && (g_str_equal (d->code, MS_DIAG_INVALID_NAME)
                                            || g_str_equal (d->code, MS_DIAG_DUPLICATE_NAME)))
     field = "name";
+  /* a package conflict: its explanation and fixes are on the Packages page */
+  if (g_strcmp0 (d->code, MS_DIAG_RESOLVE_CONFLICT) == 0)
+    {
+      adw_view_stack_set_visible_child_name (self->bottom_stack, "packages");
+      ms_packages_view_show_problem (self->packages_view, d);
+    }
   if (dev != NULL)
     {
       ms_canvas_reveal (self->canvas, dev->id, d->port);
@@ -683,6 +697,10 @@ on_application_set (MsWindow *self, GParamSpec *pspec, gpointer data)
   else
     self->palette_pending = TRUE;
   restore_state (self);
+  ms_packages_view_set_settings (self->packages_view, window_settings (self));
+  ms_packages_view_set_source_option (self->packages_view,
+                                      ms_studio_application_get_opam_repo (MS_STUDIO_APPLICATION (
+                                        gtk_window_get_application (GTK_WINDOW (self)))));
   _ms_window_update_actions (self);
 }
 
@@ -784,6 +802,7 @@ ms_window_class_init (MsWindowClass *klass)
   g_type_ensure (MS_TYPE_PROBLEMS_VIEW);
   g_type_ensure (MS_TYPE_CODE_PREVIEW);
   g_type_ensure (MS_TYPE_BUILD_PANEL);
+  g_type_ensure (MS_TYPE_PACKAGES_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class, MS_RESOURCE_PATH "/ui/window.ui");
   gtk_widget_class_bind_template_child (widget_class, MsWindow, toast_overlay);
@@ -802,6 +821,8 @@ ms_window_class_init (MsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MsWindow, problems);
   gtk_widget_class_bind_template_child (widget_class, MsWindow, code_preview);
   gtk_widget_class_bind_template_child (widget_class, MsWindow, build_panel);
+  gtk_widget_class_bind_template_child (widget_class, MsWindow, packages_page);
+  gtk_widget_class_bind_template_child (widget_class, MsWindow, packages_view);
   gtk_widget_class_bind_template_child (widget_class, MsWindow, palette_button);
   gtk_widget_class_bind_template_child (widget_class, MsWindow, inspector_button);
   gtk_widget_class_bind_template_child (widget_class, MsWindow, history_box);
@@ -875,6 +896,8 @@ ms_window_init (MsWindow *self)
   g_signal_connect (self->palette, "add-device", G_CALLBACK (on_add_device), self);
   ms_add_popover_attach (self->canvas);   /* Shift+A: add a device at the pointer */
   g_signal_connect (self->problems, "problem-activated", G_CALLBACK (on_problem_activated), self);
+  g_signal_connect (self->packages_view, "toast", G_CALLBACK (on_toast), self);
+  g_signal_connect_swapped (self->packages_view, "changed", G_CALLBACK (queue_checks), self);
   g_signal_connect (self->palette_flap, "notify::reveal-flap", G_CALLBACK (on_flap_revealed), self);
   g_signal_connect (self->inspector_flap, "notify::reveal-flap", G_CALLBACK (on_flap_revealed), self);
   g_signal_connect_swapped (self->canvas, "notify::show-minimap", G_CALLBACK (on_canvas_minimap), self);
