@@ -1553,17 +1553,14 @@ fail:
   return NULL;
 }
 
-MsDocument *
-ms_store_open (const char *path, MsCatalog *catalog, GError **error)
+/* Validates path, opens it for writing and reads it: the connection a
+ * document is attached to, and what the file holds (in *content). */
+static Store *
+open_for_writing (const char *path, Content **content, GError **error)
 {
   g_autoptr(Store) self = NULL;
   g_autoptr(Content) c = NULL;
-  g_autoptr(MsDocument) doc = NULL;
   sqlite3 *db;
-
-  g_return_val_if_fail (path != NULL, NULL);
-  g_return_val_if_fail (catalog != NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   if (!check_single_name (path, error)
       || !validate_file (path, TRUE, NULL, error))
@@ -1577,6 +1574,23 @@ ms_store_open (const char *path, MsCatalog *catalog, GError **error)
   if (!exec (self, "PRAGMA foreign_keys = ON", "set it up", error)
       || (c = load (self, error)) == NULL
       || !set_connection_pragmas (self, error))
+    return NULL;
+  *content = g_steal_pointer (&c);
+  return g_steal_pointer (&self);
+}
+
+MsDocument *
+ms_store_open (const char *path, MsCatalog *catalog, GError **error)
+{
+  g_autoptr(Store) self = NULL;
+  g_autoptr(Content) c = NULL;
+  g_autoptr(MsDocument) doc = NULL;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (catalog != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if ((self = open_for_writing (path, &c, error)) == NULL)
     return NULL;
 
   doc = ms_document_new (catalog);
@@ -1957,6 +1971,58 @@ out:
       remove_stale_sidecars (tmp);
     }
   return ok;
+}
+
+gboolean
+ms_store_save_as_and_switch (MsDocument *doc, const char *path, GError **error)
+{
+  Store *old;
+  g_autoptr(Store) copy = NULL;
+  g_autoptr(Content) c = NULL;
+  gint64 data_version = 0;
+  gboolean changed = FALSE;
+
+  g_return_val_if_fail (MS_IS_DOCUMENT (doc), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  /* Memory first made equal to the file, so that the copy is what the
+   * user sees (a reload would drop the history anyway: it no longer
+   * applies to what another program wrote). */
+  old = store_of (doc);
+  if (old != NULL && !ms_store_refresh (doc, error))
+    return FALSE;
+  if (!ms_store_save_as (doc, path, error))
+    return FALSE;
+  /* Another program may have committed between the refresh and the copy:
+   * then the copy, not memory, is the truth, and memory is reloaded from
+   * it below. data_version changes exactly when another connection
+   * committed. */
+  if (old != NULL)
+    {
+      if (!query_int (old, ST_DATA_VERSION, &data_version, error))
+        return FALSE;
+      changed = data_version != old->data_version;
+    }
+  if ((copy = open_for_writing (path, &c, error)) == NULL)
+    return FALSE;
+  /* The copy was in rollback mode; switching it to WAL counts as a change
+   * in data_version. Nobody else has the new file open yet, so what was
+   * read is what is there: start counting from now. */
+  if (!query_int (copy, ST_DATA_VERSION, &copy->data_version, error))
+    return FALSE;
+  if (old == NULL)
+    {
+      /* an unattached document was written from memory: nothing else
+       * could have changed it */
+      changed = FALSE;
+    }
+  /* Replacing the object data frees the old connection (closing the
+   * original file); the undo and redo stacks are the document's and stay. */
+  attach (doc, g_steal_pointer (&copy));
+  if (changed)
+    content_apply (c, doc, TRUE);
+  return TRUE;
 }
 
 gboolean

@@ -115,6 +115,20 @@ type_category (MsCatalog *catalog, const char *type)
   return mt ? mt->category : NULL;
 }
 
+char *
+ms_palette_breakable_name (const char *name)
+{
+  GString *s = g_string_new (NULL);
+
+  for (const char *p = name; *p != '\0'; p++)
+    {
+      g_string_append_c (s, *p);
+      if (*p == '_' && p[1] != '\0')
+        g_string_append (s, "\u200b");   /* ZERO WIDTH SPACE: a place to break */
+    }
+  return g_string_free (s, FALSE);
+}
+
 GtkWidget *
 ms_palette_type_pill_new (MsCatalog *catalog, const char *type)
 {
@@ -182,9 +196,18 @@ make_row (MsPalette *self, const MsConstructor *ctor, const char *category_title
   gtk_accessible_update_state (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
   gtk_box_append (GTK_BOX (hbox), icon);
 
-  name = gtk_label_new (ctor->name);
+  /* The whole name, always: in a narrow palette a long one
+   * ("merge_git_repository") goes on two lines rather than being cut,
+   * breaking after an underscore (a zero-width space there lets it) and
+   * anywhere only if a part is itself too long. */
+  {
+    g_autofree char *breakable = ms_palette_breakable_name (ctor->name);
+    name = gtk_label_new (breakable);
+  }
   gtk_label_set_xalign (GTK_LABEL (name), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (name), PANGO_ELLIPSIZE_END);
+  gtk_label_set_wrap (GTK_LABEL (name), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (name), PANGO_WRAP_WORD_CHAR);
+  gtk_widget_set_hexpand (name, TRUE);
   gtk_widget_add_css_class (name, "heading");
   gtk_box_append (GTK_BOX (title_box), name);
   if (ctor->deprecated != NULL)

@@ -319,6 +319,98 @@ test_accessible_labels (void)
   destroy_window (window, p);
 }
 
+static void
+iterate (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    {
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      g_usleep (1000);
+    }
+}
+
+/* The name label of a palette row: its "heading". */
+static GtkWidget *
+row_name_label (GtkWidget *w)
+{
+  if (GTK_IS_LABEL (w) && gtk_widget_has_css_class (w, "heading"))
+    return w;
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = row_name_label (c);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+/* In a narrow palette (250 px, its width in the studio) every entry's
+ * name is shown whole: never ellipsized, inside its row, and the long
+ * ones go on a second line, broken after an underscore. */
+static void
+test_narrow_names (void)
+{
+  GtkWidget *window;
+  MsPalette *p = new_palette (&window);
+  GPtrArray *ctors = ms_catalog_get_constructors (catalog);
+  guint checked = 0, wrapped = 0;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 250, 700);
+  iterate (300);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (p)), <=, 250);
+  for (guint i = 0; i < ctors->len; i++)
+    {
+      const MsConstructor *c = ctors->pdata[i];
+      GtkWidget *row = ms_palette_get_row (p, c->name), *name;
+      PangoLayout *layout;
+      graphene_rect_t in_row;
+      g_autofree char *shown = NULL;
+      g_auto(GStrv) parts = NULL;
+
+      if (row == NULL)
+        continue;
+      /* measured and allocated: every row, not only those scrolled into view */
+      name = row_name_label (row);
+      g_assert_nonnull (name);
+      g_assert_true (gtk_widget_get_visible (name));
+      /* the same name, with only break opportunities added */
+      parts = g_strsplit (gtk_label_get_text (GTK_LABEL (name)), "\u200b", -1);
+      shown = g_strjoinv ("", parts);
+      g_assert_cmpstr (shown, ==, c->name);
+      g_assert_cmpint (gtk_label_get_ellipsize (GTK_LABEL (name)), ==, PANGO_ELLIPSIZE_NONE);
+      layout = gtk_label_get_layout (GTK_LABEL (name));
+      g_assert_false (pango_layout_is_ellipsized (layout));
+      /* the text fits the label, and the label its row */
+      {
+        int lw = 0;
+        pango_layout_get_pixel_size (layout, &lw, NULL);
+        g_assert_cmpint (lw, <=, gtk_widget_get_width (name));
+      }
+      g_assert_true (gtk_widget_compute_bounds (name, row, &in_row));
+      g_assert_cmpfloat (in_row.origin.x, >=, 0);
+      g_assert_cmpfloat (in_row.origin.x + in_row.size.width, <=, gtk_widget_get_width (row) + 0.5);
+      if (pango_layout_get_line_count (layout) > 1)
+        {
+          wrapped++;
+          g_test_message ("%s: %d lines", c->name, pango_layout_get_line_count (layout));
+        }
+      checked++;
+    }
+  g_assert_cmpuint (checked, >, 50);
+  /* the long names needed the second line (without it they were cut) */
+  g_assert_cmpuint (wrapped, >, 0);
+  {
+    GtkWidget *row = ms_palette_get_row (p, "merge_git_repository");
+    if (row == NULL)
+      row = ms_palette_get_row (p, "generic_stackv4v6");
+    g_assert_nonnull (row);
+  }
+  destroy_window (window, p);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -339,6 +431,7 @@ main (int argc, char **argv)
   g_test_add_func ("/palette/loading", test_loading);
   g_test_add_func ("/palette/drag-and-tooltip", test_drag_payload_and_tooltip);
   g_test_add_func ("/palette/accessible-labels", test_accessible_labels);
+  g_test_add_func ("/palette/narrow-names", test_narrow_names);
   ret = g_test_run ();
   ms_catalog_unref (catalog);
   return ret;
