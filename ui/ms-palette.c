@@ -115,20 +115,6 @@ type_category (MsCatalog *catalog, const char *type)
   return mt ? mt->category : NULL;
 }
 
-char *
-ms_palette_breakable_name (const char *name)
-{
-  GString *s = g_string_new (NULL);
-
-  for (const char *p = name; *p != '\0'; p++)
-    {
-      g_string_append_c (s, *p);
-      if (*p == '_' && p[1] != '\0')
-        g_string_append (s, "\u200b");   /* ZERO WIDTH SPACE: a place to break */
-    }
-  return g_string_free (s, FALSE);
-}
-
 GtkWidget *
 ms_palette_type_pill_new (MsCatalog *catalog, const char *type)
 {
@@ -196,18 +182,20 @@ make_row (MsPalette *self, const MsConstructor *ctor, const char *category_title
   gtk_accessible_update_state (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
   gtk_box_append (GTK_BOX (hbox), icon);
 
-  /* The whole name, always: in a narrow palette a long one
-   * ("merge_git_repository") goes on two lines rather than being cut,
-   * breaking after an underscore (a zero-width space there lets it) and
-   * anywhere only if a part is itself too long. */
-  {
-    g_autofree char *breakable = ms_palette_breakable_name (ctor->name);
-    name = gtk_label_new (breakable);
-  }
+  /* A long name in a narrow palette ("generic_happy_eyeballs" at 250 px)
+   * is cut in the middle, where its beginning and end stay readable, and
+   * the whole name leads the name's own tooltip. (Wrapping it instead
+   * makes every row height-for-width: laying out the palette then costs
+   * many times more.) */
+  name = gtk_label_new (ctor->name);
   gtk_label_set_xalign (GTK_LABEL (name), 0);
-  gtk_label_set_wrap (GTK_LABEL (name), TRUE);
-  gtk_label_set_wrap_mode (GTK_LABEL (name), PANGO_WRAP_WORD_CHAR);
-  gtk_widget_set_hexpand (name, TRUE);
+  gtk_label_set_ellipsize (GTK_LABEL (name), PANGO_ELLIPSIZE_MIDDLE);
+  {
+    g_autofree char *tip = g_strdup_printf ("%s\n\n%s", ctor->name,
+                                            ctor->description ? ctor->description
+                                            : ctor->summary ? ctor->summary : "");
+    gtk_widget_set_tooltip_text (name, g_strstrip (tip));
+  }
   gtk_widget_add_css_class (name, "heading");
   gtk_box_append (GTK_BOX (title_box), name);
   if (ctor->deprecated != NULL)

@@ -36,10 +36,6 @@ GtkWidget *ms_palette_get_row (MsPalette *self, const char *ctor);
  * the palette and the inspector). */
 GtkWidget *ms_palette_type_pill_new (MsCatalog *catalog, const char *type);
 
-/* A constructor's name as the palette shows it: with a zero-width space
- * after each underscore, where a long name may go to the next line. */
-char      *ms_palette_breakable_name (const char *name);
-
 /* Signal "add-device" (const char *ctor) */
 
 G_END_DECLS
