@@ -9,6 +9,9 @@
 
 #include "ms-paths.h"
 
+#include "ms-config.h"   /* GETTEXT_PACKAGE, for glib/gi18n-lib.h */
+#include <glib/gi18n-lib.h>
+
 #include <json-c/json.h>
 #include <string.h>
 
@@ -250,7 +253,7 @@ expand_targets (Loader *l, char **names)
         {
           char **members = g_hash_table_lookup (l->catalog->groups, names[i] + 1);
           if (members == NULL)
-            fail (l, "unknown target group “%s”", names[i]);
+            fail (l, _("unknown target group “%s”"), names[i]);
           else
             for (guint j = 0; members[j] != NULL; j++)
               g_ptr_array_add (out, g_strdup (members[j]));
@@ -360,7 +363,7 @@ parse_package (Loader *l, JObj *o)
     }
   p->targets = expand_targets (l, dup_strv (l, o, "targets"));
   if (*p->name == '\0')
-    fail (l, "a package has no name");
+    fail (l, _("a package has no name"));
   return p;
 }
 
@@ -420,7 +423,7 @@ parse_arg_uses (Loader *l, const char *owner, JObj *a)
         {
           u->def = g_hash_table_lookup (l->catalog->arg_index, ref);
           if (u->def == NULL)
-            fail (l, "%s uses unknown runtime argument “%s”", owner, ref);
+            fail (l, _("%s uses unknown runtime argument “%s”"), owner, ref);
         }
       else
         {
@@ -565,7 +568,7 @@ parse_variant (Loader *l, const char *owner, const char *name, JObj *o)
           g_ptr_array_add (v->nodes, s);
         }
       if (v->result == NULL)
-        fail (l, "variant “%s” of %s has a graph without a result", name, owner);
+        fail (l, _("variant “%s” of %s has a graph without a result"), name, owner);
     }
   else
     {
@@ -683,7 +686,7 @@ parse_ctor (Loader *l, const char *category, JObj *o)
       a->replaces_key = dup_str (l, ao, "replaces_key");
       a->doc = dup_str_or (l, ao, "doc", "");
       if (a->kind != MS_ARG_UNIT && *a->name == '\0')
-        fail (l, "%s has an argument without a name", c->name);
+        fail (l, _("%s has an argument without a name"), c->name);
       g_ptr_array_add (c->arguments, a);
       if (a->kind == MS_ARG_IMPL)
         g_ptr_array_add (c->params, a);
@@ -713,14 +716,14 @@ parse_ctor (Loader *l, const char *category, JObj *o)
         if (c->runtime->libraries == NULL)
           c->runtime->libraries = g_new0 (char *, 1);
         if (c->runtime->header == NULL || (c->runtime->type != NULL && c->runtime->connect == NULL))
-          fail (l, "the runtime entry of %s needs a header, and a connect when it has a type", c->name);
+          fail (l, _("the runtime entry of %s needs a header, and a connect when it has a type"), c->name);
         /* each becomes the compiler argument -lNAME */
         for (guint i = 0; c->runtime->libraries[i] != NULL; i++)
           {
             const char *lib = c->runtime->libraries[i];
             if (*lib == '\0' || !g_ascii_isalnum (*lib)
                 || strspn (lib, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_+.-") != strlen (lib))
-              fail (l, "the runtime entry of %s names a library “%s” that is not a library name", c->name, lib);
+              fail (l, _("the runtime entry of %s names a library “%s” that is not a library name"), c->name, lib);
           }
       }
   }
@@ -773,7 +776,7 @@ parse_ctor (Loader *l, const char *category, JObj *o)
     {
       MsSelectRule *r = c->select->pdata[i];
       if (!g_hash_table_contains (c->variants, r->use))
-        fail (l, "%s selects unknown variant “%s”", c->name, r->use);
+        fail (l, _("%s selects unknown variant “%s”"), c->name, r->use);
     }
   return c;
 }
@@ -807,7 +810,7 @@ read_json (const char *path, GError **error)
       for (size_t i = 0; i < offset && i < len; i++)
         line += text[i] == '\n';
       g_set_error (error, MS_CATALOG_ERROR, MS_CATALOG_ERROR_INVALID,
-                   "%s:%u: invalid JSON: %s", path, line,
+                   _("%s:%u: invalid JSON: %s"), path, line,
                    json_tokener_error_desc (json_tokener_get_error (tok)));
       json_tokener_free (tok);
       json_object_put (root);
@@ -817,7 +820,7 @@ read_json (const char *path, GError **error)
   if (!is_object (root))
     {
       g_set_error (error, MS_CATALOG_ERROR, MS_CATALOG_ERROR_INVALID,
-                   "%s: the top level must be a JSON object", path);
+                   _("%s: the top level must be a JSON object"), path);
       json_object_put (root);
       return NULL;
     }
@@ -891,7 +894,7 @@ ms_catalog_load (const char *datadir,
       if (!g_file_test (path, G_FILE_TEST_EXISTS))
         {
           g_set_error (error, MS_CATALOG_ERROR, MS_CATALOG_ERROR_NOT_FOUND,
-                       "unknown Mirage version “%s”: %s does not exist (known: 4.10, 4.11)",
+                       _("unknown Mirage version “%s”: %s does not exist (known: 4.10, 4.11)"),
                        self->mirage_version, path);
           return NULL;
         }
@@ -958,7 +961,7 @@ ms_catalog_load (const char *datadir,
       }
     self->default_target = dup_str_or (&l, to, "default", "unix");
     if (self->targets->len == 0)
-      fail (&l, "no targets");
+      fail (&l, _("no targets"));
   }
 
   /* types */
@@ -1099,7 +1102,7 @@ ms_catalog_load (const char *datadir,
             c = parse_ctor (&l, cat->name, (n));
             if (g_hash_table_contains (self->ctor_index, c->name))
               {
-                fail (&l, "device “%s” is defined twice", c->name);
+                fail (&l, _("device “%s” is defined twice"), c->name);
                 ctor_free (c);
                 continue;
               }
@@ -1113,7 +1116,7 @@ ms_catalog_load (const char *datadir,
         for (GList *p = pnames; p != NULL; p = p->next)
           if (!g_hash_table_contains (patched, p->data)
               && member (dev_patches, p->data) != NULL)
-            fail (&l, "mirage-%s.json patches unknown device “%s” (give a category for new ones)",
+            fail (&l, _("mirage-%s.json patches unknown device “%s” (give a category for new ones)"),
                   self->mirage_version, (const char *) p->data);
       }
   }
@@ -1474,8 +1477,8 @@ ms_package_parse (const char *text, GError **error)
   if (words[i] == NULL || !package_name_is_valid (words[i]))
     {
       g_set_error (error, MS_CATALOG_ERROR, MS_CATALOG_ERROR_INVALID,
-                   "“%s” is not a package: expected NAME [>= MIN] [< MAX] [{build}] [{switch}] "
-                   "with NAME made of letters, digits, - and _", text ? text : "");
+                   _("“%s” is not a package: expected NAME [>= MIN] [< MAX] [{build}] [{switch}] "
+                   "with NAME made of letters, digits, - and _"), text ? text : "");
       return NULL;
     }
   p = ms_package_new (words[i++], NULL, NULL);
@@ -1507,8 +1510,8 @@ ms_package_parse (const char *text, GError **error)
       else
         {
           g_set_error (error, MS_CATALOG_ERROR, MS_CATALOG_ERROR_INVALID,
-                       "“%s” is not a package: did not understand “%s” "
-                       "(expected >= MIN, < MAX, {build}, {switch} or {libs:a,b})", text, w);
+                       _("“%s” is not a package: did not understand “%s” "
+                       "(expected >= MIN, < MAX, {build}, {switch} or {libs:a,b})"), text, w);
           return NULL;
         }
     }

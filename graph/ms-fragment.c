@@ -1,6 +1,9 @@
 /* ms-fragment.c: copy/paste text of a set of devices (see ms-fragment.h). */
 #include "ms-fragment.h"
 
+#include "ms-config.h"   /* GETTEXT_PACKAGE, for glib/gi18n-lib.h */
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include <gio/gio.h>
@@ -179,7 +182,7 @@ static gboolean
 fail (GError **error, guint line, const char *what)
 {
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-               "not a Mirage Studio fragment: line %u: %s", line, what);
+               _("not a Mirage Studio fragment: line %u: %s"), line, what);
   return FALSE;
 }
 
@@ -203,7 +206,7 @@ parse (const char *text, GPtrArray *devs, GPtrArray *conns, GError **error)
   g_auto(GStrv) lines = NULL;
 
   if (!ms_fragment_is_fragment (text))
-    return fail (error, 1, "missing header");
+    return fail (error, 1, _("missing header"));
   lines = g_strsplit (text, "\n", -1);
   for (guint ln = 1; lines[ln] != NULL; ln++)
     {
@@ -225,7 +228,7 @@ parse (const char *text, GPtrArray *devs, GPtrArray *conns, GError **error)
         {
           FragDevice *d;
           if (nf != 7 || !parse_index (f[1], devs->len + 1, &n) || n != devs->len)
-            return fail (error, ln + 1, "bad device line");
+            return fail (error, ln + 1, _("bad device line"));
           d = g_new0 (FragDevice, 1);
           d->ctor = g_strdup (f[2]);
           d->name = g_strdup (f[3]);
@@ -237,7 +240,7 @@ parse (const char *text, GPtrArray *devs, GPtrArray *conns, GError **error)
           continue;
         }
       if (nf < 2 || !parse_index (f[1], devs->len, &idx))
-        return fail (error, ln + 1, "bad device number");
+        return fail (error, ln + 1, _("bad device number"));
       FragDevice *d = devs->pdata[idx];
       if (g_str_equal (f[0], "option") && nf == 4)
         {
@@ -261,7 +264,7 @@ parse (const char *text, GPtrArray *devs, GPtrArray *conns, GError **error)
       else if (g_str_equal (f[0], "dep") && nf == 3 && d->custom != NULL)
         {
           if (!parse_index (f[2], devs->len, &n))
-            return fail (error, ln + 1, "bad dependency");
+            return fail (error, ln + 1, _("bad dependency"));
           g_array_append_val (d->custom->deps, n);   /* fragment index, mapped later */
         }
       else if (g_str_equal (f[0], "connect") && nf == 4)
@@ -271,16 +274,16 @@ parse (const char *text, GPtrArray *devs, GPtrArray *conns, GError **error)
           if (!parse_index (f[2], devs->len, &c->target))
             {
               g_free (c);
-              return fail (error, ln + 1, "bad connection");
+              return fail (error, ln + 1, _("bad connection"));
             }
           c->param = g_strdup (f[3]);
           g_ptr_array_add (conns, c);
         }
       else
-        return fail (error, ln + 1, "unknown line");
+        return fail (error, ln + 1, _("unknown line"));
     }
   if (devs->len == 0)
-    return fail (error, 1, "no devices");
+    return fail (error, 1, _("no devices"));
   return TRUE;
 }
 
@@ -304,7 +307,7 @@ ms_fragment_paste (MsDocument *doc, const char *text, double dx, double dy, GErr
       if (ms_catalog_lookup (ms_document_get_catalog (doc), d->ctor) == NULL)
         {
           g_set_error (error, MS_DOCUMENT_ERROR, MS_DOCUMENT_ERROR_UNKNOWN_CONSTRUCTOR,
-                       "“%s” is not a device of the catalog", d->ctor);
+                       _("“%s” is not a device of the catalog"), d->ctor);
           return NULL;
         }
     }

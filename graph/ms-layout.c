@@ -22,6 +22,9 @@
  */
 #include "ms-layout.h"
 
+#include "ms-config.h"   /* GETTEXT_PACKAGE, for glib/gi18n-lib.h */
+#include <glib/gi18n-lib.h>
+
 #include <locale.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,8 +106,8 @@ _ms_graphviz_leave (void)
   /* "Layout type: "dot" not recognized", "Format: "png" not recognized":
    * graphviz found no plugin for it. Say what to install. */
   if (strstr (text, "not recognized") != NULL)
-    messages = g_strconcat (text, " (graphviz plugins missing? On Debian they come"
-                                  " with the libgvc6 package)", NULL);
+    messages = g_strconcat (text, _(" (graphviz plugins missing? On Debian they come"
+                                    " with the libgvc6 package)"), NULL);
   else if (text[0] != '\0')
     messages = g_steal_pointer (&text);
 
@@ -271,7 +274,7 @@ run_dot (GVC_t *gvc,
 
   if (gvLayout (gvc, g, "dot") != 0)
     {
-      *failure = g_strdup ("graphviz could not lay out the graph");
+      *failure = g_strdup (_("graphviz could not lay out the graph"));
       gvFreeLayout (gvc, g);
       agclose (g);
       return FALSE;
@@ -475,7 +478,7 @@ ms_layout_run (MsLayoutNode       *nodes,
       if (nodes[i].id == NULL)
         {
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                       "Layout node %u has no id", i);
+                       _("Layout node %u has no id"), i);
           return FALSE;
         }
       if (nodes[i].placed)
@@ -485,7 +488,7 @@ ms_layout_run (MsLayoutNode       *nodes,
     if (edges[e].from >= n_nodes || edges[e].to >= n_nodes)
       {
         g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                     "Layout edge %u joins node %u to node %u, but there are only %u nodes",
+                     _("Layout edge %u joins node %u to node %u, but there are only %u nodes"),
                      e, edges[e].from, edges[e].to, n_nodes);
         return FALSE;
       }
@@ -535,7 +538,7 @@ ms_layout_run (MsLayoutNode       *nodes,
 
   if (!ok)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Automatic layout failed: %s%s%s",
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Automatic layout failed: %s%s%s"),
                    failure, messages ? ": " : "", messages ? messages : "");
       return FALSE;
     }

@@ -14,6 +14,9 @@
 #include "ms-render.h"
 #include "ms-layout.h"
 
+#include "ms-config.h"   /* GETTEXT_PACKAGE, for glib/gi18n-lib.h */
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 /* Note: gvc.h defines types named path, port, box...: avoid those as
@@ -69,7 +72,7 @@ ms_render_dot (const char  *dot_text,
   if (!format_supported (format))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                   "Unknown image format “%s” (expected “svg” or “png”)", format);
+                   _("Unknown image format “%s” (expected “svg” or “png”)"), format);
       return NULL;
     }
 
@@ -82,11 +85,11 @@ ms_render_dot (const char  *dot_text,
   if (g == NULL)
     {
       code = G_IO_ERROR_INVALID_DATA;
-      what = "Invalid DOT text";
+      what = _("Invalid DOT text");
     }
   else if (gvLayout (gvc, g, "dot") != 0)
     {
-      what = "Graphviz could not lay out the graph";
+      what = _("Graphviz could not lay out the graph");
     }
   else
     {
@@ -94,7 +97,7 @@ ms_render_dot (const char  *dot_text,
       unsigned int length = 0;
 
       if (gvRenderData (gvc, g, format, &data, &length) != 0 || data == NULL)
-        what = "Graphviz could not render the graph";
+        what = _("Graphviz could not render the graph");
       else
         image = g_bytes_new (data, length);
       gvFreeRenderData (data);
@@ -110,7 +113,7 @@ ms_render_dot (const char  *dot_text,
     {
       /* Empty or blank text: graphviz finds no graph and says nothing. */
       if (code == G_IO_ERROR_INVALID_DATA && messages == NULL)
-        messages = g_strdup ("no graph found");
+        messages = g_strdup (_("no graph found"));
       set_graphviz_error (error, code, what, messages);
       return NULL;
     }

@@ -51,6 +51,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 
@@ -289,19 +290,23 @@ set_sqlite_error (GError **error, const char *path, sqlite3 *db, int rc, const c
   int code = code_for_sqlite (db, rc);
   const char *why = db != NULL ? sqlite3_errmsg (db) : sqlite3_errstr (rc);
 
+  /* callers pass N_() texts, or ones already translated (which gettext
+   * hands back as they are) */
+  doing = _(doing);
+
   if (code == MS_STORE_ERROR_FULL)
     g_set_error (error, MS_STORE_ERROR, code,
-                 "“%s” cannot be changed: the disk is full (while trying to %s); free some "
-                 "space and try again, the file keeps its state from before", path, doing);
+                 _("“%s” cannot be changed: the disk is full (while trying to %s); free some "
+                 "space and try again, the file keeps its state from before"), path, doing);
   else if (code == MS_STORE_ERROR_BUSY)
     g_set_error (error, MS_STORE_ERROR, code,
-                 "“%s” is being changed by another program; try again (%s: %s)",
+                 _("“%s” is being changed by another program; try again (%s: %s)"),
                  path, doing, why);
   else if (code == MS_STORE_ERROR_DAMAGED)
     g_set_error (error, MS_STORE_ERROR, code,
-                 "“%s” is damaged (%s: %s)", path, doing, why);
+                 _("“%s” is damaged (%s: %s)"), path, doing, why);
   else
-    g_set_error (error, MS_STORE_ERROR, code, "“%s”: cannot %s: %s", path, doing, why);
+    g_set_error (error, MS_STORE_ERROR, code, _("“%s”: cannot %s: %s"), path, doing, why);
 }
 
 static void
@@ -316,7 +321,7 @@ set_damaged (GError **error, const char *path, const char *format, ...)
   va_start (args, format);
   what = g_strdup_vprintf (format, args);
   va_end (args);
-  g_set_error (error, MS_STORE_ERROR, MS_STORE_ERROR_DAMAGED, "“%s” is damaged: %s", path, what);
+  g_set_error (error, MS_STORE_ERROR, MS_STORE_ERROR_DAMAGED, _("“%s” is damaged: %s"), path, what);
 }
 
 /* ---- statements -------------------------------------------------------- */
@@ -334,10 +339,10 @@ get_statement (Store *self, StatementId id, GError **error)
           /* Our own SQL only fails to compile against a schema that is
            * not ours: a column or table missing or changed by hand. */
           if ((rc & 0xff) == SQLITE_ERROR)
-            set_damaged (error, self->path, "its tables are not as Mirage Studio wrote them (%s)",
+            set_damaged (error, self->path, _("its tables are not as Mirage Studio wrote them (%s)"),
                          sqlite3_errmsg (self->db));
           else
-            set_sqlite_error (error, self->path, self->db, rc, "prepare a statement");
+            set_sqlite_error (error, self->path, self->db, rc, N_("prepare a statement"));
           return NULL;
         }
     }
@@ -381,7 +386,7 @@ query_int (Store *self, StatementId id, gint64 *out, GError **error)
   rc = sqlite3_step (st);
   if (rc != SQLITE_ROW)
     {
-      set_sqlite_error (error, self->path, self->db, rc, "read the file");
+      set_sqlite_error (error, self->path, self->db, rc, N_("read the file"));
       sqlite3_reset (st);
       return FALSE;
     }
@@ -414,7 +419,7 @@ expect_device_row (Store *self, guint id, GError **error)
 {
   if (sqlite3_changes (self->db) == 0)
     {
-      set_damaged (error, self->path, "device %u is missing from the file", id);
+      set_damaged (error, self->path, _("device %u is missing from the file"), id);
       return FALSE;
     }
   return TRUE;
@@ -431,7 +436,7 @@ write_custom_parts (Store *self, guint id, const MsCustom *custom, GError **erro
       if ((st = get_statement (self, clears[i], error)) == NULL)
         return FALSE;
       sqlite3_bind_int64 (st, 1, id);
-      if (!run (self, st, "save a custom device", error))
+      if (!run (self, st, N_("save a custom device"), error))
         return FALSE;
     }
   if (custom == NULL)
@@ -446,7 +451,7 @@ write_custom_parts (Store *self, guint id, const MsCustom *custom, GError **erro
       sqlite3_bind_int64 (st, 1, id);
       sqlite3_bind_int64 (st, 2, i);
       bind_text (st, 3, text);
-      if (!run (self, st, "save a package", error))
+      if (!run (self, st, N_("save a package"), error))
         return FALSE;
     }
   for (guint i = 0; custom->runtime_args != NULL && i < custom->runtime_args->len; i++)
@@ -461,7 +466,7 @@ write_custom_parts (Store *self, guint id, const MsCustom *custom, GError **erro
       bind_text (st, 4, a->type);
       bind_text (st, 5, a->default_value);
       bind_text (st, 6, a->doc);
-      if (!run (self, st, "save a runtime argument", error))
+      if (!run (self, st, N_("save a runtime argument"), error))
         return FALSE;
     }
   for (guint i = 0; custom->deps != NULL && i < custom->deps->len; i++)
@@ -471,7 +476,7 @@ write_custom_parts (Store *self, guint id, const MsCustom *custom, GError **erro
       sqlite3_bind_int64 (st, 1, id);
       sqlite3_bind_int64 (st, 2, i);
       sqlite3_bind_int64 (st, 3, g_array_index (custom->deps, guint, i));
-      if (!run (self, st, "save a dependency", error))
+      if (!run (self, st, N_("save a dependency"), error))
         return FALSE;
     }
   return TRUE;
@@ -495,7 +500,7 @@ write_device (Store *self, const MsDevice *d, GError **error)
   sqlite3_bind_int (st, 7, d->custom != NULL ? 1 : 0);
   bind_text (st, 8, d->custom != NULL ? d->custom->module : NULL);
   bind_text (st, 9, d->custom != NULL ? d->custom->signature : NULL);
-  if (!run (self, st, "save a device", error))
+  if (!run (self, st, N_("save a device"), error))
     return FALSE;
 
   if (d->options != NULL)
@@ -508,7 +513,7 @@ write_device (Store *self, const MsDevice *d, GError **error)
           sqlite3_bind_int64 (st, 1, d->id);
           bind_text (st, 2, key);
           bind_text (st, 3, value);
-          if (!run (self, st, "save an option", error))
+          if (!run (self, st, N_("save an option"), error))
             return FALSE;
         }
     }
@@ -558,14 +563,14 @@ write_edit (Store *self, const MsEdit *e, GError **error)
       if ((st = get_statement (self, ST_DEVICE_DELETE, error)) == NULL)
         return FALSE;
       sqlite3_bind_int64 (st, 1, e->device);
-      return run (self, st, "delete a device", error) && expect_device_row (self, e->device, error);
+      return run (self, st, N_("delete a device"), error) && expect_device_row (self, e->device, error);
 
     case MS_EDIT_RENAME:
       if ((st = get_statement (self, ST_DEVICE_RENAME, error)) == NULL)
         return FALSE;
       sqlite3_bind_int64 (st, 1, e->device);
       bind_text (st, 2, e->new_value);
-      return run (self, st, "rename a device", error) && expect_device_row (self, e->device, error);
+      return run (self, st, N_("rename a device"), error) && expect_device_row (self, e->device, error);
 
     case MS_EDIT_POSITION:
       if ((st = get_statement (self, ST_DEVICE_POSITION, error)) == NULL)
@@ -574,7 +579,7 @@ write_edit (Store *self, const MsEdit *e, GError **error)
       sqlite3_bind_int (st, 2, e->new_placed ? 1 : 0);
       sqlite3_bind_double (st, 3, e->new_x);
       sqlite3_bind_double (st, 4, e->new_y);
-      return run (self, st, "move a device", error) && expect_device_row (self, e->device, error);
+      return run (self, st, N_("move a device"), error) && expect_device_row (self, e->device, error);
 
     case MS_EDIT_CUSTOM:
       if ((st = get_statement (self, ST_DEVICE_CUSTOM, error)) == NULL)
@@ -583,27 +588,27 @@ write_edit (Store *self, const MsEdit *e, GError **error)
       sqlite3_bind_int (st, 2, e->new_custom != NULL ? 1 : 0);
       bind_text (st, 3, e->new_custom != NULL ? e->new_custom->module : NULL);
       bind_text (st, 4, e->new_custom != NULL ? e->new_custom->signature : NULL);
-      return run (self, st, "save a custom device", error)
+      return run (self, st, N_("save a custom device"), error)
              && expect_device_row (self, e->device, error)
              && write_custom_parts (self, e->device, e->new_custom, error);
 
     case MS_EDIT_OPTION:
       return write_keyed (self, ST_OPTION_SET, ST_OPTION_UNSET, e->device, e->key,
-                          e->new_value, 0, "save an option", error);
+                          e->new_value, 0, N_("save an option"), error);
 
     case MS_EDIT_CONNECTION:
       return write_keyed (self, ST_CONNECTION_SET, ST_CONNECTION_UNSET, e->device, e->key,
-                          NULL, e->new_source, "save a connection", error);
+                          NULL, e->new_source, N_("save a connection"), error);
 
     case MS_EDIT_SETTING:
       return write_keyed (self, ST_SETTING_SET, ST_SETTING_UNSET, 0, e->key,
-                          e->new_value, 0, "save a setting", error);
+                          e->new_value, 0, N_("save a setting"), error);
 
     default:
       break;
     }
   g_set_error (error, MS_STORE_ERROR, MS_STORE_ERROR_IO,
-               "“%s”: cannot save an edit of unknown kind %d", self->path, (int) e->kind);
+               _("“%s”: cannot save an edit of unknown kind %d"), self->path, (int) e->kind);
   return FALSE;
 }
 
@@ -624,7 +629,7 @@ write_document (Store *self, MsDocument *doc, GError **error)
       const MsConnection *c = g_ptr_array_index (connections, i);
 
       if (!write_keyed (self, ST_CONNECTION_SET, ST_CONNECTION_UNSET, c->target, c->param,
-                        NULL, c->source, "save a connection", error))
+                        NULL, c->source, N_("save a connection"), error))
         return FALSE;
     }
   for (guint i = 0; i < settings->len; i++)
@@ -632,7 +637,7 @@ write_document (Store *self, MsDocument *doc, GError **error)
       const char *name = g_ptr_array_index (settings, i);
 
       if (!write_keyed (self, ST_SETTING_SET, ST_SETTING_UNSET, 0, name,
-                        ms_document_get_setting (doc, name), 0, "save a setting", error))
+                        ms_document_get_setting (doc, name), 0, N_("save a setting"), error))
         return FALSE;
     }
   return TRUE;
@@ -730,7 +735,7 @@ finish_rows (Store *self, sqlite3_stmt *st, int rc, GError **error)
   sqlite3_reset (st);
   if (rc != SQLITE_DONE)
     {
-      set_sqlite_error (error, self->path, self->db, rc, "read the file");
+      set_sqlite_error (error, self->path, self->db, rc, N_("read the file"));
       return FALSE;
     }
   return TRUE;
@@ -753,14 +758,14 @@ read_devices (Store *self, Content *c, GError **error)
 
       if (!column_id (st, 0, &id))
         {
-          set_damaged (error, self->path, "a device has the id %s, not a positive number",
+          set_damaged (error, self->path, _("a device has the id %s, not a positive number"),
                        column_text (st, 0) != NULL ? column_text (st, 0) : "NULL");
           sqlite3_reset (st);
           return FALSE;
         }
       if (name == NULL || ctor == NULL)
         {
-          set_damaged (error, self->path, "device %u has no %s", id,
+          set_damaged (error, self->path, _("device %u has no %s"), id,
                        name == NULL ? "name" : "constructor");
           sqlite3_reset (st);
           return FALSE;
@@ -797,7 +802,7 @@ read_options (Store *self, Content *c, GError **error)
         continue;   /* orphan option of a device that is gone */
       if (name == NULL || value == NULL)
         {
-          set_damaged (error, self->path, "an option of device %u (%s) has no %s",
+          set_damaged (error, self->path, _("an option of device %u (%s) has no %s"),
                        id, d->name, name == NULL ? "name" : "value");
           sqlite3_reset (st);
           return FALSE;
@@ -827,9 +832,9 @@ read_custom_parts (Store *self, Content *c, GError **error)
         continue;
       if (text == NULL || (p = ms_package_parse (text, &local_error)) == NULL)
         {
-          set_damaged (error, self->path, "package %d of device %u cannot be read (%s)",
+          set_damaged (error, self->path, _("package %d of device %u cannot be read (%s)"),
                        sqlite3_column_int (st, 1) + 1, id,
-                       local_error != NULL ? local_error->message : "it is empty");
+                       local_error != NULL ? local_error->message : _("it is empty"));
           sqlite3_reset (st);
           return FALSE;
         }
@@ -846,7 +851,7 @@ read_custom_parts (Store *self, Content *c, GError **error)
         continue;
       if (column_text (st, 2) == NULL)
         {
-          set_damaged (error, self->path, "runtime argument %d of device %u has no name",
+          set_damaged (error, self->path, _("runtime argument %d of device %u has no name"),
                        sqlite3_column_int (st, 1) + 1, id);
           sqlite3_reset (st);
           return FALSE;
@@ -868,7 +873,7 @@ read_custom_parts (Store *self, Content *c, GError **error)
         continue;
       if (!column_id (st, 2, &dep))
         {
-          set_damaged (error, self->path, "dependency %d of device %u is not a device id",
+          set_damaged (error, self->path, _("dependency %d of device %u is not a device id"),
                        sqlite3_column_int (st, 1) + 1, id);
           sqlite3_reset (st);
           return FALSE;
@@ -893,8 +898,8 @@ read_connections_and_settings (Store *self, Content *c, GError **error)
 
       if (!column_id (st, 0, &conn->target) || param == NULL || !column_id (st, 2, &conn->source))
         {
-          set_damaged (error, self->path, "a connection into device %s, parameter %s, "
-                       "does not name a device and parameter",
+          set_damaged (error, self->path, _("a connection into device %s, parameter %s, "
+                       "does not name a device and parameter"),
                        column_text (st, 0) != NULL ? column_text (st, 0) : "NULL",
                        param != NULL ? param : "NULL");
           g_free (conn);
@@ -916,7 +921,7 @@ read_connections_and_settings (Store *self, Content *c, GError **error)
 
       if (name == NULL || value == NULL)
         {
-          set_damaged (error, self->path, "setting %s has no %s",
+          set_damaged (error, self->path, _("setting %s has no %s"),
                        name != NULL ? name : "NULL", name == NULL ? "name" : "value");
           sqlite3_reset (st);
           return FALSE;
@@ -984,9 +989,9 @@ reload_if_changed (Store *self, MsDocument *doc, GError **error)
   if (user_version > SCHEMA_VERSION)
     {
       g_set_error (error, MS_STORE_ERROR, MS_STORE_ERROR_NEWER_VERSION,
-                   "“%s” was upgraded by a newer Mirage Studio while open here "
-                   "(project format %" G_GINT64_FORMAT "; this version reads up to %d)",
-                   self->path, user_version, SCHEMA_VERSION);
+                   _("“%s” was upgraded by a newer Mirage Studio while open here "
+                   "(project format %lld; this version reads up to %d)"),
+                   self->path, (long long) user_version, SCHEMA_VERSION);
       return FALSE;
     }
   if ((c = read_content (self, error)) == NULL)
@@ -1007,7 +1012,7 @@ backend_begin (gpointer data, MsDocument *doc, GError **error)
   /* a link made while the file is open counts as much */
   if (!check_single_name (self->path, error))
     return FALSE;
-  if (st == NULL || !run (self, st, "start saving", error))
+  if (st == NULL || !run (self, st, N_("start saving"), error))
     return FALSE;
   if (!reload_if_changed (self, doc, error))
     {
@@ -1029,7 +1034,7 @@ backend_commit (gpointer data, MsDocument *doc, GError **error)
   Store *self = data;
   sqlite3_stmt *st = get_statement (self, ST_COMMIT, error);
 
-  if (st != NULL && run (self, st, "save", error))
+  if (st != NULL && run (self, st, N_("save"), error))
     return TRUE;
   /* A failed COMMIT (disk full, I/O error) may leave the transaction
    * open; end it so the file keeps the state before this step. */
@@ -1133,14 +1138,14 @@ check_header (const char *path, gboolean *wal_mode, GError **error)
 
       g_set_error (error, MS_STORE_ERROR,
                    saved == ENOENT ? MS_STORE_ERROR_NOT_FOUND : MS_STORE_ERROR_IO,
-                   saved == ENOENT ? "“%s” does not exist" : "“%s” cannot be read: %s",
+                   saved == ENOENT ? _("“%s” does not exist") : _("“%s” cannot be read: %s"),
                    path, g_strerror (saved));
       return FALSE;
     }
   if (!S_ISREG (st.st_mode))
     {
       g_set_error (error, MS_STORE_ERROR, MS_STORE_ERROR_NOT_A_PROJECT,
-                   "“%s” is not a Mirage Studio project (not a file)", path);
+                   _("“%s” is not a Mirage Studio project (not a file)"), path);
       return FALSE;
     }
   if ((fd = g_open (path, O_RDONLY | O_CLOEXEC, 0)) < 0)
@@ -1148,7 +1153,7 @@ check_header (const char *path, gboolean *wal_mode, GError **error)
       int saved = errno;
 
       g_set_error (error, MS_STORE_ERROR, MS_STORE_ERROR_IO,
-                   "“%s” cannot be read: %s", path, g_strerror (saved));
+                   _("“%s” cannot be read: %s"), path, g_strerror (saved));
       return FALSE;
     }
   while (n < (gssize) sizeof header)
@@ -1166,12 +1171,12 @@ check_header (const char *path, gboolean *wal_mode, GError **error)
   if (n < 16 || memcmp (header, magic, 16) != 0)
     {
       g_set_error (error, MS_STORE_ERROR, MS_STORE_ERROR_NOT_A_PROJECT,
-                   "“%s” is not a Mirage Studio project (not an SQLite database)", path);
+                   _("“%s” is not a Mirage Studio project (not an SQLite database)"), path);
       return FALSE;
     }
   if (n < (gssize) sizeof header)
     {
-      set_damaged (error, path, "it is truncated (%" G_GSSIZE_FORMAT " bytes)", n);
+      set_damaged (error, path, _("it is truncated (%lld bytes)"), (long long) n);
       return FALSE;
     }
   *wal_mode = header[18] == 2 && header[19] == 2;
@@ -1189,15 +1194,15 @@ check_header (const char *path, gboolean *wal_mode, GError **error)
       page_size = 65536;
     if (page_size < 512 || (page_size & (page_size - 1)) != 0)
       {
-        set_damaged (error, path, "its header is invalid (page size %u)", page_size);
+        set_damaged (error, path, _("its header is invalid (page size %u)"), page_size);
         return FALSE;
       }
     if (n_pages > 0 && read_be32 (header + 92) == read_be32 (header + 24)
         && !file_exists_nonempty (wal)
         && (guint64) st.st_size < (guint64) n_pages * page_size)
       {
-        set_damaged (error, path, "it is truncated (%" G_GUINT64_FORMAT " bytes of %" G_GUINT64_FORMAT ")",
-                     (guint64) st.st_size, (guint64) n_pages * page_size);
+        set_damaged (error, path, _("it is truncated (%llu bytes of %llu)"),
+                     (unsigned long long) st.st_size, (unsigned long long) n_pages * page_size);
         return FALSE;
       }
   }
@@ -1225,7 +1230,7 @@ ro_query_int (sqlite3 *db, const char *path, const char *sql, gint64 *out, GErro
       sqlite3_finalize (st);
       return TRUE;
     }
-  set_sqlite_error (error, path, db, rc, "read the file");
+  set_sqlite_error (error, path, db, rc, N_("read the file"));
   sqlite3_finalize (st);
   return FALSE;
 }
@@ -1274,13 +1279,13 @@ recover_hot_journal (const char *path, GError **error)
       if ((rc & 0xff) == SQLITE_READONLY || (rc & 0xff) == SQLITE_CANTOPEN
           || (rc & 0xff) == SQLITE_PERM)
         g_set_error (error, MS_STORE_ERROR, MS_STORE_ERROR_IO,
-                     "“%s” holds a change that a program stopped in the middle of "
+                     _("“%s” holds a change that a program stopped in the middle of "
                      "(its journal “%s” is left over); it cannot be read until it is opened "
-                     "once with write access, which undoes that change", path, journal);
+                     "once with write access, which undoes that change"), path, journal);
       else if (code == MS_STORE_ERROR_BUSY)
-        set_sqlite_error (error, path, db, rc, "undo an unfinished change");
+        set_sqlite_error (error, path, db, rc, N_("undo an unfinished change"));
       else
-        set_sqlite_error (error, path, db, rc, "undo an unfinished change left by a stopped program");
+        set_sqlite_error (error, path, db, rc, N_("undo an unfinished change left by a stopped program"));
       sqlite3_close (db);
       return FALSE;
     }
@@ -1301,10 +1306,10 @@ check_single_name (const char *path, GError **error)
   if (g_stat (path, &st) != 0 || !S_ISREG (st.st_mode) || st.st_nlink <= 1)
     return TRUE;
   g_set_error (error, MS_STORE_ERROR, MS_STORE_ERROR_LINKED,
-               "“%s” has %u hard-linked names; Mirage Studio does not write to a project "
+               _("“%s” has %u hard-linked names; Mirage Studio does not write to a project "
                "with more than one name, because edits made through two names at once can be "
                "lost (reading is fine). Give it a file of its own: cp it to a new name, "
-               "or remove the other links", path, (guint) st.st_nlink);
+               "or remove the other links"), path, (guint) st.st_nlink);
   return FALSE;
 }
 
@@ -1338,7 +1343,7 @@ validate_file (const char *path, gboolean for_write, sqlite3 **keep, GError **er
   rc = sqlite3_open_v2 (uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
   if (rc != SQLITE_OK)
     {
-      set_sqlite_error (error, path, db, rc, "open it");
+      set_sqlite_error (error, path, db, rc, N_("open it"));
       goto out;
     }
   sqlite3_extended_result_codes (db, TRUE);
@@ -1353,12 +1358,12 @@ validate_file (const char *path, gboolean for_write, sqlite3 **keep, GError **er
     {
       if (app_id == 0)
         g_set_error (error, MS_STORE_ERROR, MS_STORE_ERROR_NOT_A_PROJECT,
-                     "“%s” is not a Mirage Studio project (an SQLite database of another program)",
+                     _("“%s” is not a Mirage Studio project (an SQLite database of another program)"),
                      path);
       else
         g_set_error (error, MS_STORE_ERROR, MS_STORE_ERROR_NOT_A_PROJECT,
-                     "“%s” is not a Mirage Studio project (an SQLite database of another "
-                     "program, application id 0x%08" G_GINT64_MODIFIER "x)", path, app_id);
+                     _("“%s” is not a Mirage Studio project (an SQLite database of another "
+                     "program, application id 0x%08llx)"), path, (unsigned long long) app_id);
       goto out;
     }
   if (!ro_query_int (db, path, "PRAGMA user_version", &version, error))
@@ -1366,13 +1371,13 @@ validate_file (const char *path, gboolean for_write, sqlite3 **keep, GError **er
   if (version > SCHEMA_VERSION)
     {
       g_set_error (error, MS_STORE_ERROR, MS_STORE_ERROR_NEWER_VERSION,
-                   "“%s” was written by a newer Mirage Studio (project format %" G_GINT64_FORMAT
-                   "; this version reads up to %d)", path, version, SCHEMA_VERSION);
+                   _("“%s” was written by a newer Mirage Studio (project format %lld"
+                   "; this version reads up to %d)"), path, (long long) version, SCHEMA_VERSION);
       goto out;
     }
   if (version < 1)
     {
-      set_damaged (error, path, "it has no project format version");
+      set_damaged (error, path, _("it has no project format version"));
       goto out;
     }
 
@@ -1391,15 +1396,15 @@ validate_file (const char *path, gboolean for_write, sqlite3 **keep, GError **er
     rc = sqlite3_step (st);
   if (rc != SQLITE_ROW)
     {
-      set_sqlite_error (error, path, db, rc, "check it");
+      set_sqlite_error (error, path, db, rc, N_("check it"));
       goto out;
     }
   if (g_strcmp0 ((const char *) sqlite3_column_text (st, 0), "ok") != 0)
     {
       g_autofree char *why = g_strdup ((const char *) sqlite3_column_text (st, 0));
 
-      set_damaged (error, path, "the integrity check failed (%s)",
-                   why != NULL ? g_strdelimit (why, "\n", ' ') : "no answer");
+      set_damaged (error, path, _("the integrity check failed (%s)"),
+                   why != NULL ? g_strdelimit (why, "\n", ' ') : _("no answer"));
       goto out;
     }
   sqlite3_finalize (st);
@@ -1416,7 +1421,7 @@ validate_file (const char *path, gboolean for_write, sqlite3 **keep, GError **er
         goto out;
       if (found == 0)
         {
-          set_damaged (error, path, "table %s is missing", required_tables[i]);
+          set_damaged (error, path, _("table %s is missing"), required_tables[i]);
           goto out;
         }
     }
@@ -1459,14 +1464,14 @@ open_rw (const char *path, GError **error)
 
   if (rc != SQLITE_OK)
     {
-      set_sqlite_error (error, path, db, rc, "open it for writing");
+      set_sqlite_error (error, path, db, rc, N_("open it for writing"));
       sqlite3_close (db);
       return NULL;
     }
   if (sqlite3_db_readonly (db, "main") == 1)
     {
       g_set_error (error, MS_STORE_ERROR, MS_STORE_ERROR_READ_ONLY,
-                   "“%s” cannot be opened for writing (read-only file, folder or file system)", path);
+                   _("“%s” cannot be opened for writing (read-only file, folder or file system)"), path);
       sqlite3_close (db);
       return NULL;
     }
@@ -1487,7 +1492,7 @@ set_connection_pragmas (Store *self, GError **error)
     rc = sqlite3_step (st);
   if (rc != SQLITE_ROW)
     {
-      set_sqlite_error (error, self->path, self->db, rc, "set it up");
+      set_sqlite_error (error, self->path, self->db, rc, N_("set it up"));
       sqlite3_finalize (st);
       return FALSE;
     }
@@ -1498,7 +1503,7 @@ set_connection_pragmas (Store *self, GError **error)
    * process. See the top of the file for why NORMAL. */
   if (!wal)
     g_debug ("“%s”: WAL mode unavailable, using a rollback journal", self->path);
-  return exec (self, "PRAGMA synchronous = NORMAL", "set it up", error);
+  return exec (self, "PRAGMA synchronous = NORMAL", N_("set it up"), error);
 }
 
 static gboolean
@@ -1508,14 +1513,14 @@ migrate (Store *self, gint64 from, GError **error)
 
   for (gint64 v = from; v < SCHEMA_VERSION; v++)
     {
-      g_autofree char *doing = g_strdup_printf ("upgrade it from project format %" G_GINT64_FORMAT,
-                                                v);
+      g_autofree char *doing = g_strdup_printf (_("upgrade it from project format %lld"),
+                                                (long long) v);
 
       if (!exec (self, migrations[v - 1], doing, error))
         return FALSE;
     }
   set_version = g_strdup_printf ("PRAGMA user_version = %d", SCHEMA_VERSION);
-  return exec (self, set_version, "upgrade it", error);
+  return exec (self, set_version, N_("upgrade it"), error);
 }
 
 /* Upgrades (if older) and reads the file in one transaction, recording the
@@ -1532,18 +1537,18 @@ load (Store *self, GError **error)
     {
       /* Write lock first, then look again: another program may have
        * upgraded it in between. */
-      if (!exec (self, "BEGIN IMMEDIATE", "upgrade it", error)
+      if (!exec (self, "BEGIN IMMEDIATE", N_("upgrade it"), error)
           || !query_int (self, ST_USER_VERSION, &version, error))
         goto fail;
       if (version < SCHEMA_VERSION && !migrate (self, version, error))
         goto fail;
     }
-  else if (!exec (self, "BEGIN", "read it", error))
+  else if (!exec (self, "BEGIN", N_("read it"), error))
     return NULL;
 
   if ((c = read_content (self, error)) == NULL
       || !query_int (self, ST_DATA_VERSION, &self->data_version, error)
-      || !exec (self, "COMMIT", "read it", error))
+      || !exec (self, "COMMIT", N_("read it"), error))
     goto fail;
   return g_steal_pointer (&c);
 
@@ -1553,17 +1558,14 @@ fail:
   return NULL;
 }
 
-MsDocument *
-ms_store_open (const char *path, MsCatalog *catalog, GError **error)
+/* Validates path, opens it for writing and reads it: the connection a
+ * document is attached to, and what the file holds (in *content). */
+static Store *
+open_for_writing (const char *path, Content **content, GError **error)
 {
   g_autoptr(Store) self = NULL;
   g_autoptr(Content) c = NULL;
-  g_autoptr(MsDocument) doc = NULL;
   sqlite3 *db;
-
-  g_return_val_if_fail (path != NULL, NULL);
-  g_return_val_if_fail (catalog != NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   if (!check_single_name (path, error)
       || !validate_file (path, TRUE, NULL, error))
@@ -1574,9 +1576,26 @@ ms_store_open (const char *path, MsCatalog *catalog, GError **error)
   /* foreign_keys now (it is a no-op inside a transaction); WAL only after
    * the contents proved readable, since it rewrites the header of a file
    * still in rollback mode. */
-  if (!exec (self, "PRAGMA foreign_keys = ON", "set it up", error)
+  if (!exec (self, "PRAGMA foreign_keys = ON", N_("set it up"), error)
       || (c = load (self, error)) == NULL
       || !set_connection_pragmas (self, error))
+    return NULL;
+  *content = g_steal_pointer (&c);
+  return g_steal_pointer (&self);
+}
+
+MsDocument *
+ms_store_open (const char *path, MsCatalog *catalog, GError **error)
+{
+  g_autoptr(Store) self = NULL;
+  g_autoptr(Content) c = NULL;
+  g_autoptr(MsDocument) doc = NULL;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (catalog != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if ((self = open_for_writing (path, &c, error)) == NULL)
     return NULL;
 
   doc = ms_document_new (catalog);
@@ -1603,10 +1622,10 @@ ms_store_open_read_only (const char *path, MsCatalog *catalog, GError **error)
   /* Older formats are read as they are: every migration so far only adds
    * to the schema, so the current statements read them. A migration that
    * changes columns must teach this path too. */
-  if (!exec (self, "BEGIN", "read it", error)
+  if (!exec (self, "BEGIN", N_("read it"), error)
       || (c = read_content (self, error)) == NULL)
     return NULL;
-  exec (self, "COMMIT", "read it", NULL);
+  exec (self, "COMMIT", N_("read it"), NULL);
 
   doc = ms_document_new (catalog);
   content_apply (c, doc, FALSE);
@@ -1649,10 +1668,10 @@ init_file (const char *path, MsDocument *doc, const char *app_name, GError **err
    * knows the file. */
   pragmas = g_strdup_printf ("PRAGMA application_id = %d; PRAGMA user_version = 1;",
                              MS_STORE_APPLICATION_ID);
-  if (!exec (self, "PRAGMA foreign_keys = ON", "set it up", error)
-      || !exec (self, "BEGIN IMMEDIATE", "create it", error)
-      || !exec (self, schema_v1, "create it", error)
-      || !exec (self, pragmas, "create it", error)
+  if (!exec (self, "PRAGMA foreign_keys = ON", N_("set it up"), error)
+      || !exec (self, "BEGIN IMMEDIATE", N_("create it"), error)
+      || !exec (self, schema_v1, N_("create it"), error)
+      || !exec (self, pragmas, N_("create it"), error)
       || !migrate (self, 1, error))
     goto fail;
 
@@ -1666,16 +1685,16 @@ init_file (const char *path, MsDocument *doc, const char *app_name, GError **err
   sqlite3_finalize (st);
   if (rc != SQLITE_DONE)
     {
-      set_sqlite_error (error, path, db, rc, "create it");
+      set_sqlite_error (error, path, db, rc, N_("create it"));
       goto fail;
     }
   if (doc != NULL && !write_document (self, doc, error))
     goto fail;
   if (app_name != NULL
       && !write_keyed (self, ST_SETTING_SET, ST_SETTING_UNSET, 0, MS_SETTING_NAME, app_name, 0,
-                       "save a setting", error))
+                       N_("save a setting"), error))
     goto fail;
-  if (!exec (self, "COMMIT", "create it", error)
+  if (!exec (self, "COMMIT", N_("create it"), error)
       || !set_connection_pragmas (self, error))
     goto fail;
   return g_steal_pointer (&self);
@@ -1752,7 +1771,7 @@ ms_store_publish (const char *temporary, const char *path, GError **error)
 
   if (g_lstat (path, &st) == 0)
     {
-      g_set_error (error, MS_STORE_ERROR, MS_STORE_ERROR_EXISTS, "“%s” already exists", path);
+      g_set_error (error, MS_STORE_ERROR, MS_STORE_ERROR_EXISTS, _("“%s” already exists"), path);
       return FALSE;
     }
   if (!fsync_path (temporary))
@@ -1761,7 +1780,7 @@ ms_store_publish (const char *temporary, const char *path, GError **error)
 
       g_set_error (error, MS_STORE_ERROR,
                    saved == ENOSPC ? MS_STORE_ERROR_FULL : MS_STORE_ERROR_IO,
-                   "“%s” cannot be written: %s", path, g_strerror (saved));
+                   _("“%s” cannot be written: %s"), path, g_strerror (saved));
       return FALSE;
     }
   /* -wal/-shm/-journal files of a project once at path would otherwise
@@ -1772,11 +1791,11 @@ ms_store_publish (const char *temporary, const char *path, GError **error)
       int saved = errno;
 
       if (saved == EEXIST)
-        g_set_error (error, MS_STORE_ERROR, MS_STORE_ERROR_EXISTS, "“%s” already exists", path);
+        g_set_error (error, MS_STORE_ERROR, MS_STORE_ERROR_EXISTS, _("“%s” already exists"), path);
       else
         g_set_error (error, MS_STORE_ERROR,
                      saved == ENOENT ? MS_STORE_ERROR_NOT_FOUND : MS_STORE_ERROR_IO,
-                     "“%s” cannot be created: %s", path, g_strerror (saved));
+                     _("“%s” cannot be created: %s"), path, g_strerror (saved));
       return FALSE;
     }
   return TRUE;
@@ -1795,7 +1814,7 @@ ms_store_create (const char *path, MsCatalog *catalog, const char *app_name, GEr
 
   if (g_lstat (path, &st) == 0)
     {
-      g_set_error (error, MS_STORE_ERROR, MS_STORE_ERROR_EXISTS, "“%s” already exists", path);
+      g_set_error (error, MS_STORE_ERROR, MS_STORE_ERROR_EXISTS, _("“%s” already exists"), path);
       return NULL;
     }
   /* Made whole in a temporary, renamed into place, then opened the way
@@ -1845,12 +1864,12 @@ make_temp_next_to (const char *path, GError **error)
                        saved == ENOENT ? MS_STORE_ERROR_NOT_FOUND
                        : saved == ENOSPC || saved == EDQUOT ? MS_STORE_ERROR_FULL
                        : MS_STORE_ERROR_IO,
-                       "“%s” cannot be written: %s", path, g_strerror (saved));
+                       _("“%s” cannot be written: %s"), path, g_strerror (saved));
           return NULL;
         }
     }
   g_set_error (error, MS_STORE_ERROR, MS_STORE_ERROR_IO,
-               "“%s” cannot be written: no free temporary name", path);
+               _("“%s” cannot be written: no free temporary name"), path);
   return NULL;
 }
 
@@ -1883,7 +1902,7 @@ ms_store_save_as (MsDocument *doc, const char *path, GError **error)
   if (self != NULL && same_file (self->path, path))
     {
       g_set_error (error, MS_STORE_ERROR, MS_STORE_ERROR_EXISTS,
-                   "“%s” is this project's own file", path);
+                   _("“%s” is this project's own file"), path);
       return FALSE;
     }
   /* A -wal next to an existing file: it is open somewhere, or holds
@@ -1892,8 +1911,8 @@ ms_store_save_as (MsDocument *doc, const char *path, GError **error)
   if (g_file_test (path, G_FILE_TEST_EXISTS) && g_file_test (wal, G_FILE_TEST_EXISTS))
     {
       g_set_error (error, MS_STORE_ERROR, MS_STORE_ERROR_BUSY,
-                   "“%s” is a project open in a program right now (or not closed cleanly); "
-                   "it cannot be replaced", path);
+                   _("“%s” is a project open in a program right now (or not closed cleanly); "
+                   "it cannot be replaced"), path);
       return FALSE;
     }
 
@@ -1915,7 +1934,7 @@ ms_store_save_as (MsDocument *doc, const char *path, GError **error)
       sqlite3_finalize (st);
       if (rc != SQLITE_DONE)
         {
-          g_autofree char *doing = g_strdup_printf ("copy it to “%s”", path);
+          g_autofree char *doing = g_strdup_printf (_("copy it to “%s”"), path);
 
           set_sqlite_error (error, self->path, self->db, rc, doing);
           goto out;
@@ -1936,7 +1955,7 @@ ms_store_save_as (MsDocument *doc, const char *path, GError **error)
       int saved = errno;
 
       g_set_error (error, MS_STORE_ERROR, MS_STORE_ERROR_IO,
-                   "“%s” cannot be written: %s", path, g_strerror (saved));
+                   _("“%s” cannot be written: %s"), path, g_strerror (saved));
       goto out;
     }
   remove_stale_sidecars (path);
@@ -1945,7 +1964,7 @@ ms_store_save_as (MsDocument *doc, const char *path, GError **error)
       int saved = errno;
 
       g_set_error (error, MS_STORE_ERROR, MS_STORE_ERROR_IO,
-                   "“%s” cannot be written: %s", path, g_strerror (saved));
+                   _("“%s” cannot be written: %s"), path, g_strerror (saved));
       goto out;
     }
   ok = TRUE;
@@ -1960,6 +1979,58 @@ out:
 }
 
 gboolean
+ms_store_save_as_and_switch (MsDocument *doc, const char *path, GError **error)
+{
+  Store *old;
+  g_autoptr(Store) copy = NULL;
+  g_autoptr(Content) c = NULL;
+  gint64 data_version = 0;
+  gboolean changed = FALSE;
+
+  g_return_val_if_fail (MS_IS_DOCUMENT (doc), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  /* Memory first made equal to the file, so that the copy is what the
+   * user sees (a reload would drop the history anyway: it no longer
+   * applies to what another program wrote). */
+  old = store_of (doc);
+  if (old != NULL && !ms_store_refresh (doc, error))
+    return FALSE;
+  if (!ms_store_save_as (doc, path, error))
+    return FALSE;
+  /* Another program may have committed between the refresh and the copy:
+   * then the copy, not memory, is the truth, and memory is reloaded from
+   * it below. data_version changes exactly when another connection
+   * committed. */
+  if (old != NULL)
+    {
+      if (!query_int (old, ST_DATA_VERSION, &data_version, error))
+        return FALSE;
+      changed = data_version != old->data_version;
+    }
+  if ((copy = open_for_writing (path, &c, error)) == NULL)
+    return FALSE;
+  /* The copy was in rollback mode; switching it to WAL counts as a change
+   * in data_version. Nobody else has the new file open yet, so what was
+   * read is what is there: start counting from now. */
+  if (!query_int (copy, ST_DATA_VERSION, &copy->data_version, error))
+    return FALSE;
+  if (old == NULL)
+    {
+      /* an unattached document was written from memory: nothing else
+       * could have changed it */
+      changed = FALSE;
+    }
+  /* Replacing the object data frees the old connection (closing the
+   * original file); the undo and redo stacks are the document's and stay. */
+  attach (doc, g_steal_pointer (&copy));
+  if (changed)
+    content_apply (c, doc, TRUE);
+  return TRUE;
+}
+
+gboolean
 ms_store_refresh (MsDocument *doc, GError **error)
 {
   Store *self;
@@ -1970,7 +2041,7 @@ ms_store_refresh (MsDocument *doc, GError **error)
 
   if ((self = store_of (doc)) == NULL)
     return TRUE;
-  if (!exec (self, "BEGIN", "read it", error))
+  if (!exec (self, "BEGIN", N_("read it"), error))
     return FALSE;
   ok = reload_if_changed (self, doc, error);
   sqlite3_exec (self->db, ok ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);

@@ -97,6 +97,18 @@ gboolean    ms_store_save_as (MsDocument  *doc,
                               const char  *path,
                               GError     **error);
 
+/* Save As: writes a copy of the project to path as ms_store_save_as()
+ * does, then attaches doc to the copy instead of its original file. The
+ * document keeps its undo and redo history: later edits, and undoing or
+ * redoing earlier ones, are written to the copy; the original stays as it
+ * was at the copy. If another program changed the original just before
+ * the copy, the document is reloaded from the copy ("reloaded", and the
+ * history is dropped, as any reload does). On failure doc stays attached
+ * to its original file. */
+gboolean    ms_store_save_as_and_switch (MsDocument  *doc,
+                                         const char  *path,
+                                         GError     **error);
+
 /* Reads the file again if another connection changed it since this
  * document last read or wrote it ("reloaded" is emitted then). For a
  * studio window to call when the file changes on disk, or on a timer. */

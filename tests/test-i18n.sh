@@ -226,6 +226,24 @@ else
       echo "$fr" | head -n 5 | sed 's/^/# /'
     fi
   fi
+  # and a project file's error, from graph/ms-store.c
+  if [ ${#fr_env[@]} -gt 0 ]; then
+    fr=$(env -u LC_ALL -u LC_MESSAGES -u LANGUAGE "${fr_env[@]}" "$MSTUDIO" check "$TMP/none.mstudio" 2>&1)
+    if [[ "$fr" == *"« $TMP/none.mstudio » n’existe pas"* ]]; then
+      ok "fr: mstudio prints the project file's errors in French"
+    else
+      nok "fr: mstudio prints the project file's errors in French"
+      echo "$fr" | head -n 5 | sed 's/^/# /'
+    fi
+    printf 'not a project' >"$TMP/junk.mstudio"
+    fr=$(env -u LC_ALL -u LC_MESSAGES -u LANGUAGE "${fr_env[@]}" "$MSTUDIO" check "$TMP/junk.mstudio" 2>&1)
+    if [[ "$fr" == *"n’est pas un projet Mirage Studio"* ]]; then
+      ok "fr: a file that is no project is refused in French"
+    else
+      nok "fr: a file that is no project is refused in French"
+      echo "$fr" | head -n 5 | sed 's/^/# /'
+    fi
+  fi
   en=$(env -u LC_ALL -u LC_MESSAGES -u LANGUAGE LANG=C "$MSTUDIO" check "$TMP/p.mstudio" 2>&1)
   if [[ "$en" == *"no job is registered, so the unikernel would do nothing"*"[no-jobs]"* ]]; then
     ok "C: mstudio check stays in English (LANG=C)"

@@ -653,6 +653,63 @@ test_save_as (void)
   g_assert_cmpstr (loose_dump, ==, loose_file);
 }
 
+/* Save As in the studio: the document goes on in the copy with its undo
+ * history; undoing an edit made before Save As changes the copy only. */
+static void
+test_save_as_and_switch (void)
+{
+  g_autoptr(TestDir) dir = test_dir_new ();
+  g_autoptr(MsDocument) doc = create (dir, "first.mstudio");
+  g_autofree char *copy = test_dir_file (dir, "second.mstudio");
+  g_autofree char *orig = g_strdup (ms_store_get_path (doc));
+  g_autofree char *orig_before = NULL, *orig_after = NULL;
+  g_autoptr(GError) error = NULL;
+  int reloads = 0;
+
+  g_signal_connect (doc, "reloaded", G_CALLBACK (count_reloads), &reloads);
+  add (doc, "noop", "one");
+  add (doc, "noop", "two");
+  orig_before = dump_file (orig);
+  OK (ms_store_save_as_and_switch, doc, copy);
+  g_assert_cmpstr (ms_store_get_path (doc), ==, copy);
+  g_assert_cmpint (reloads, ==, 0);
+  g_assert_true (ms_document_can_undo (doc));
+  assert_file_matches (doc);
+
+  /* undo of an edit made before Save As: in memory and in the copy */
+  OK (ms_document_undo, doc);
+  g_assert_null (ms_document_find_device (doc, "two"));
+  assert_file_matches (doc);
+  /* and redo, and new edits, too */
+  OK (ms_document_redo, doc);
+  add (doc, "noop", "three");
+  assert_file_matches (doc);
+  /* the original is as it was at Save As */
+  orig_after = dump_file (orig);
+  g_assert_cmpstr (orig_before, ==, orig_after);
+
+  /* a failed Save As leaves the document on its file */
+  g_assert_false (ms_store_save_as_and_switch (doc, "/proc/nope/x.mstudio", &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_assert_cmpstr (ms_store_get_path (doc), ==, copy);
+  add (doc, "noop", "four");
+  assert_file_matches (doc);
+
+  /* another program's change just before is in the copy and in memory */
+  {
+    g_autoptr(MsDocument) other = ms_store_open (copy, catalog (), &error);
+    g_autofree char *third = test_dir_file (dir, "third.mstudio");
+    g_assert_no_error (error);
+    add (other, "noop", "theirs");
+    g_clear_object (&other);
+    OK (ms_store_save_as_and_switch, doc, third);
+    g_assert_nonnull (ms_document_find_device (doc, "theirs"));
+    g_assert_cmpstr (ms_store_get_path (doc), ==, third);
+    assert_file_matches (doc);
+  }
+}
+
 static void
 test_create_and_missing (void)
 {
@@ -1284,6 +1341,7 @@ main (int argc, char **argv)
   g_test_add_func ("/store/two-documents", test_two_documents);
   g_test_add_func ("/store/waits-for-writer", test_waits_for_writer);
   g_test_add_func ("/store/save-as", test_save_as);
+  g_test_add_func ("/store/save-as-and-switch", test_save_as_and_switch);
   g_test_add_func ("/store/create-and-missing", test_create_and_missing);
   g_test_add_func ("/store/refuses/not-sqlite", test_refuses_not_sqlite);
   g_test_add_func ("/store/refuses/foreign", test_refuses_foreign);

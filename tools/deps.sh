@@ -17,7 +17,7 @@ MS_DEBIAN_PACKAGES="
   xvfb xauth xdotool dbus at-spi2-core python3-gi gir1.2-atspi-2.0 gir1.2-gtk-4.0
   desktop-file-utils appstream-util libxml2-utils gettext gettext-base libglib2.0-bin
   locales
-  fonts-cantarell adwaita-icon-theme shared-mime-info libgtk-4-bin
+  fonts-cantarell adwaita-icon-theme shared-mime-info libgtk-4-bin librsvg2-common
 "
 
 ms_install_missing () {

@@ -1135,16 +1135,14 @@ draw_focus (MsCanvas *self, cairo_t *cr)
 
 /* ---- the whole ---------------------------------------------------------------- */
 
-void
-_ms_canvas_draw (MsCanvas *self, GtkSnapshot *snapshot, const graphene_rect_t *view, double zoom,
-                 gboolean overlays)
+/* Background, grid and every wire (for the view at zoom, drawn from
+ * (0, 0) of cr). */
+static void
+draw_ground (MsCanvas *self, cairo_t *cr, const graphene_rect_t *view, double zoom, gboolean focus)
 {
   const MsCanvasColors *c = &self->colors;
-  graphene_rect_t out = GRAPHENE_RECT_INIT (0, 0, view->size.width * zoom, view->size.height * zoom);
-  cairo_t *cr;
 
-  /* background, grid and every wire: one cairo node */
-  cr = gtk_snapshot_append_cairo (snapshot, &out);
+  cairo_save (cr);
   gdk_cairo_set_source_rgba (cr, &c->bg);
   cairo_paint (cr);
   {
@@ -1168,11 +1166,17 @@ _ms_canvas_draw (MsCanvas *self, GtkSnapshot *snapshot, const graphene_rect_t *v
   cairo_translate (cr, -view->origin.x, -view->origin.y);
   if (zoom < MS_CANVAS_TEXT_ZOOM)
     cairo_set_tolerance (cr, 0.5);
-  draw_edges (self, cr, view, zoom, overlays && gtk_widget_has_focus (GTK_WIDGET (self)));
-  cairo_destroy (cr);
+  draw_edges (self, cr, view, zoom, focus);
+  cairo_restore (cr);
+}
 
-  /* the cards */
-  cr = gtk_snapshot_append_cairo (snapshot, &out);
+/* The cards, and with overlays what the pointer and the focus add. */
+static void
+draw_cards_layer (MsCanvas *self, cairo_t *cr, const graphene_rect_t *view, double zoom, gboolean overlays)
+{
+  const MsCanvasColors *c = &self->colors;
+
+  cairo_save (cr);
   cairo_scale (cr, zoom, zoom);
   cairo_translate (cr, -view->origin.x, -view->origin.y);
   if (zoom < MS_CANVAS_TEXT_ZOOM)
@@ -1202,6 +1206,24 @@ _ms_canvas_draw (MsCanvas *self, GtkSnapshot *snapshot, const graphene_rect_t *v
       gdk_cairo_set_source_rgba (cr, &c->accent);
       cairo_stroke (cr);
     }
+  cairo_restore (cr);
+}
+
+void
+_ms_canvas_draw (MsCanvas *self, GtkSnapshot *snapshot, const graphene_rect_t *view, double zoom,
+                 gboolean overlays)
+{
+  graphene_rect_t out = GRAPHENE_RECT_INIT (0, 0, view->size.width * zoom, view->size.height * zoom);
+  cairo_t *cr;
+
+  /* background, grid and every wire: one cairo node */
+  cr = gtk_snapshot_append_cairo (snapshot, &out);
+  draw_ground (self, cr, view, zoom, overlays && gtk_widget_has_focus (GTK_WIDGET (self)));
+  cairo_destroy (cr);
+
+  /* the cards */
+  cr = gtk_snapshot_append_cairo (snapshot, &out);
+  draw_cards_layer (self, cr, view, zoom, overlays);
   cairo_destroy (cr);
 
   if (overlays)
@@ -1212,4 +1234,11 @@ _ms_canvas_draw (MsCanvas *self, GtkSnapshot *snapshot, const graphene_rect_t *v
       draw_empty_hint (self, cr);
       cairo_destroy (cr);
     }
+}
+
+void
+_ms_canvas_draw_cairo (MsCanvas *self, cairo_t *cr, const graphene_rect_t *view, double zoom)
+{
+  draw_ground (self, cr, view, zoom, FALSE);
+  draw_cards_layer (self, cr, view, zoom, FALSE);
 }

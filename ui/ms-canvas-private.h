@@ -244,6 +244,9 @@ void          _ms_canvas_update_colors (MsCanvas *self);
  * whose origin is the view's top-left. overlays: legend, minimap, focus. */
 void          _ms_canvas_draw (MsCanvas *self, GtkSnapshot *snapshot,
                                const graphene_rect_t *view, double zoom, gboolean overlays);
+/* The same without the overlays, straight onto cr (export): the view's
+ * top-left at cr's origin. */
+void          _ms_canvas_draw_cairo (MsCanvas *self, cairo_t *cr, const graphene_rect_t *view, double zoom);
 void          _ms_canvas_minimap_rect (MsCanvas *self, graphene_rect_t *out);  /* widget coordinates */
 /* The type legend's place (widget coordinates); FALSE when there is none. */
 gboolean      _ms_canvas_legend_rect (MsCanvas *self, graphene_rect_t *out);

@@ -104,4 +104,14 @@ void        ms_canvas_get_type_color (const char *family, gboolean dark, GdkRGBA
  * texture, for tests, export and the README screenshot. */
 GdkTexture *ms_canvas_render_texture (MsCanvas *self, GskRenderer *renderer);
 
+/* Writes the whole graph as the canvas draws it (at 100 %, without the
+ * overlays and the selection) to path: format "png" or "svg". The
+ * picture's size in pixels is returned in width and height. */
+gboolean    ms_canvas_export_picture (MsCanvas    *self,
+                                      const char  *format,
+                                      const char  *path,
+                                      int         *width,
+                                      int         *height,
+                                      GError     **error);
+
 G_END_DECLS

@@ -133,11 +133,28 @@ apply_job (Field *f, const char *value, GError **error)
   return ms_document_set_jobs (f->self->doc, (guint *) jobs->data, jobs->len, error);
 }
 
+/* The title label of an AdwActionRow (style class "title"), or NULL. */
+static GtkWidget *
+row_title_label (GtkWidget *w, const char *title)
+{
+  if (GTK_IS_LABEL (w) && gtk_widget_has_css_class (w, "title")
+      && g_strcmp0 (gtk_label_get_text (GTK_LABEL (w)), title) == 0)
+    return w;
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = GTK_IS_POPOVER (c) ? NULL : row_title_label (c, title);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 /* The target, a setting of the project (not "key:target"): on the
  * application page and on the page of every device that reads it. */
 void
 ms_inspector_add_target_row (MsInspector *self, GtkWidget *group)
 {
+  GtkWidget *row, *title;
   MsCatalog *cat = ms_document_get_catalog (self->doc);
   GPtrArray *targets = ms_catalog_get_targets (cat);
   g_autoptr(GPtrArray) values = g_ptr_array_new ();
@@ -152,8 +169,16 @@ ms_inspector_add_target_row (MsInspector *self, GtkWidget *group)
   f->default_value = g_strdup (ms_catalog_get_default_target (cat));
   f->hint = g_strdup_printf (_("What mirage configure -t builds for. Default: %s."),
                              ms_catalog_get_default_target (cat));
-  ms_inspector_add_combo_row (self, group, f, _("Target"), NULL,
-                              (const char *const *) values->pdata, NULL);
+  row = ms_inspector_add_combo_row (self, group, f, _("Target"), NULL,
+                                    (const char *const *) values->pdata, NULL);
+  /* Its tooltip says how it differs from Build & Run's choice. It is the
+   * title's, not the row's: the drop-down's list is a child of the row,
+   * and GTK shows the tooltip of the widget under the pointer or of its
+   * parents, so a row's tooltip would cover the list's first item. */
+  title = row_title_label (row, _("Target"));
+  if (title != NULL)
+    gtk_widget_set_tooltip_text (title, _("What the config.ml and CI exports build for, with the mirage tool. "
+                                          "Build & Run does not use it: it builds for Linux."));
 }
 
 /* ---- the page -------------------------------------------------------------------- */

@@ -182,9 +182,20 @@ make_row (MsPalette *self, const MsConstructor *ctor, const char *category_title
   gtk_accessible_update_state (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
   gtk_box_append (GTK_BOX (hbox), icon);
 
+  /* A long name in a narrow palette ("generic_happy_eyeballs" at 250 px)
+   * is cut in the middle, where its beginning and end stay readable, and
+   * the whole name leads the name's own tooltip. (Wrapping it instead
+   * makes every row height-for-width: laying out the palette then costs
+   * many times more.) */
   name = gtk_label_new (ctor->name);
   gtk_label_set_xalign (GTK_LABEL (name), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (name), PANGO_ELLIPSIZE_END);
+  gtk_label_set_ellipsize (GTK_LABEL (name), PANGO_ELLIPSIZE_MIDDLE);
+  {
+    g_autofree char *tip = g_strdup_printf ("%s\n\n%s", ctor->name,
+                                            ctor->description ? ctor->description
+                                            : ctor->summary ? ctor->summary : "");
+    gtk_widget_set_tooltip_text (name, g_strstrip (tip));
+  }
   gtk_widget_add_css_class (name, "heading");
   gtk_box_append (GTK_BOX (title_box), name);
   if (ctor->deprecated != NULL)

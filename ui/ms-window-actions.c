@@ -160,7 +160,9 @@ _ms_window_save_as (MsWindow *self, const char *chosen, GError **error)
                                                        : g_strconcat (chosen, MS_STORE_EXTENSION, NULL);
   old_path = ms_store_get_path (self->document);
   old_dir = old_path ? g_path_get_dirname (old_path) : NULL;
-  if (!ms_store_save_as (self->document, path, &local))
+  /* the window goes on editing the same document, now written to the
+   * copy: what was done before Save As can still be undone */
+  if (!ms_store_save_as_and_switch (self->document, path, &local))
     {
       _ms_window_show_error (self, _("Cannot Save the Project"), local->message);
       g_propagate_error (error, g_steal_pointer (&local));
@@ -178,8 +180,7 @@ _ms_window_save_as (MsWindow *self, const char *chosen, GError **error)
           && g_file_get_contents (src, &code, &len, NULL))
         g_file_set_contents (dst, code, (gssize) len, NULL);
     }
-  if (!_ms_window_open_path (self, path, error))
-    return FALSE;
+  _ms_window_project_moved (self);
   {
     g_autofree char *base = g_path_get_basename (path);
     g_autofree char *msg = g_strdup_printf (_("Saved as %s"), base);
@@ -657,6 +658,55 @@ action_export_picture (GtkWidget *widget, const char *name, GVariant *param)
           suggested, NULL, export_picture_chosen, format);
 }
 
+gboolean
+_ms_window_export_canvas (MsWindow *self, const char *format, const char *path, GError **error)
+{
+  if (self->document == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "no project");
+      return FALSE;
+    }
+  return ms_canvas_export_picture (self->canvas, format, path, NULL, NULL, error);
+}
+
+static void
+export_canvas_chosen (MsWindow *self, GFile *file, gpointer data)
+{
+  g_autofree char *path = g_file_get_path (file);
+  g_autoptr(GError) error = NULL;
+
+  if (self->document == NULL || path == NULL)
+    return;
+  if (!_ms_window_export_canvas (self, data, path, &error))
+    {
+      _ms_window_show_error (self, _("Export Failed"), error->message);
+      return;
+    }
+  {
+    g_autofree char *base = g_path_get_basename (path);
+    g_autofree char *msg = g_strdup_printf (_("Wrote %s"), base);
+    ms_window_show_toast (self, msg, FALSE);
+  }
+}
+
+/* The canvas as it looks (not Graphviz's drawing of the graph). */
+static void
+action_export_canvas (GtkWidget *widget, const char *name, GVariant *param)
+{
+  MsWindow *self = MS_WINDOW (widget);
+  const char *format = param ? g_variant_get_string (param, NULL) : "png";
+  g_autofree char *suggested = NULL;
+  GtkFileFilter *filter = gtk_file_filter_new ();
+
+  if (!g_str_equal (format, "svg"))
+    format = "png";
+  suggested = g_strdup_printf ("%s.%s", app_name_or (self, "canvas"), format);
+  gtk_file_filter_set_name (filter, g_str_equal (format, "svg") ? _("SVG pictures") : _("PNG pictures"));
+  gtk_file_filter_add_mime_type (filter, g_str_equal (format, "svg") ? "image/svg+xml" : "image/png");
+  choose (self, GTK_FILE_CHOOSER_ACTION_SAVE, _("Export the Canvas"), _("_Export"),
+          suggested, filter, export_canvas_chosen, format);
+}
+
 void
 _ms_window_update_actions (MsWindow *self)
 {
@@ -665,7 +715,7 @@ _ms_window_update_actions (MsWindow *self)
   static const char *const doc_actions[] = {
     "win.save-as", "win.toggle-palette", "win.toggle-inspector", "win.find",
     "win.show-problems", "win.show-code", "win.show-build", "win.run",
-    "win.export-config", "win.export-unikernel", "win.export-ci", "win.export-picture",
+    "win.export-config", "win.export-unikernel", "win.export-ci", "win.export-picture", "win.export-canvas",
     "win.zoom-in", "win.zoom-out", "win.zoom-reset", "win.zoom-fit", "win.layout",
     "win.layout-selection", "win.show-minimap", "win.show-packages", "win.export-lock",
   };
@@ -715,6 +765,7 @@ _ms_window_install_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.export-unikernel", NULL, action_export_unikernel);
   gtk_widget_class_install_action (widget_class, "win.export-ci", NULL, action_export_ci);
   gtk_widget_class_install_action (widget_class, "win.export-picture", "s", action_export_picture);
+  gtk_widget_class_install_action (widget_class, "win.export-canvas", "s", action_export_canvas);
   gtk_widget_class_install_action (widget_class, "win.zoom-in", NULL, action_canvas);
   gtk_widget_class_install_action (widget_class, "win.zoom-out", NULL, action_canvas);
   gtk_widget_class_install_action (widget_class, "win.zoom-reset", NULL, action_canvas);

@@ -44,6 +44,7 @@ struct _MsWindow
   GtkWidget *run_button;
   GtkMenuButton *primary_menu_button;
   GtkWidget *zoom_label;         /* the main menu's zoom percentage */
+  GPtrArray *menu_taken;         /* MenuTaken*: project-only menu entries taken out on the start page */
 
   MsDocument *document;
   GPtrArray *diagnostics;       /* MsDiagnostic*, the latest check */
@@ -68,13 +69,21 @@ char    *_ms_window_new_project_path (const char *base);
 gboolean _ms_window_open_path (MsWindow *self, const char *path, GError **error);
 gboolean _ms_window_import_configml (MsWindow *self, const char *path, GError **error);
 void     _ms_window_show_error (MsWindow *self, const char *heading, const char *body);
+/* The document is now attached to another file (Save As): the header,
+ * Recent Projects and Build & Run follow it. */
+void     _ms_window_project_moved (MsWindow *self);
 
 /* ms-window-actions.c: Save As once the file chooser answered; the
- * window then edits the copy (with unikernel.c brought along). */
+ * window then edits the copy (with unikernel.c brought along), with its
+ * undo history. */
 gboolean _ms_window_save_as (MsWindow *self, const char *path, GError **error);
 /* An export once its folder is chosen: format "config.ml", "unikernel.ml"
  * or "ci" (targets: comma-separated, NULL for the project's). */
 gboolean _ms_window_export (MsWindow *self, const char *format, const char *version, const char *dir,
                             const char *targets, gboolean force, GError **error);
+
+/* The canvas as it looks, as a picture ("png" or "svg") at path: what
+ * Export → Canvas as PNG/SVG writes once the file is chosen. */
+gboolean _ms_window_export_canvas (MsWindow *self, const char *format, const char *path, GError **error);
 
 G_END_DECLS

@@ -30,6 +30,8 @@
 
 G_DEFINE_FINAL_TYPE (MsWindow, ms_window, ADW_TYPE_APPLICATION_WINDOW)
 
+static void update_menu (MsWindow *self);
+
 enum { PROP_0, PROP_DOCUMENT, PROP_SHOW_MINIMAP, N_PROPS };
 static GParamSpec *properties[N_PROPS];
 
@@ -251,6 +253,7 @@ ms_window_set_document (MsWindow *self, MsDocument *doc)
       ms_problems_view_set_diagnostics (self->problems, NULL);
     }
   update_title (self);
+  update_menu (self);
   _ms_window_update_actions (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DOCUMENT]);
 }
@@ -285,6 +288,20 @@ add_recent (const char *path)
   g_autofree char *uri = g_filename_to_uri (path, NULL, NULL);
   if (uri != NULL)
     gtk_recent_manager_add_item (gtk_recent_manager_get_default (), uri);
+}
+
+void
+_ms_window_project_moved (MsWindow *self)
+{
+  const char *path = self->document ? ms_store_get_path (self->document) : NULL;
+
+  if (path != NULL)
+    add_recent (path);
+  /* Build & Run looks for unikernel.c next to the project file */
+  ms_build_panel_set_document (self->build_panel, NULL);
+  ms_build_panel_set_document (self->build_panel, self->document);
+  update_title (self);
+  _ms_window_update_actions (self);
 }
 
 gboolean
@@ -727,6 +744,7 @@ ms_window_dispose (GObject *object)
   g_clear_pointer (&self->import_report, g_free);
   g_clear_handle_id (&self->problem_focus_idle, g_source_remove);
   g_clear_pointer (&self->problem_field, g_free);
+  g_clear_pointer (&self->menu_taken, g_ptr_array_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), MS_TYPE_WINDOW);
   G_OBJECT_CLASS (ms_window_parent_class)->dispose (object);
 }
@@ -871,8 +889,82 @@ add_zoom_row (MsWindow *self)
   gtk_box_append (GTK_BOX (box), in);
   if (GTK_IS_POPOVER_MENU (popover))
     gtk_popover_menu_add_child (GTK_POPOVER_MENU (popover), box, "zoom");
-  g_signal_connect_swapped (self->canvas, "notify::zoom", G_CALLBACK (on_canvas_zoom), self);
   on_canvas_zoom (self);
+}
+
+/* -- the main menu on the start page --
+ * Entries marked ms-project-only in window.ui (Save As, the Export
+ * submenu, zoom and layout) are taken out of the menu while no project is
+ * open, rather than shown greyed out, and put back in their places with
+ * one. (GTK 4.8's "hidden-when" would do it, but an entry appearing while
+ * the action muxer notifies changes the table the muxer iterates: a
+ * critical.) The zoom row stays in the menu, hidden: GTK 4.8 keeps the
+ * name of a custom entry taken out in a table after freeing it. */
+
+typedef struct {
+  GMenu *section;     /* the section it was in */
+  int index;          /* its place there */
+  GMenuItem *item;
+} MenuTaken;
+
+static void
+menu_taken_free (gpointer p)
+{
+  MenuTaken *t = p;
+
+  g_object_unref (t->section);
+  g_object_unref (t->item);
+  g_free (t);
+}
+
+static void
+take_project_entries (MsWindow *self, GMenuModel *model)
+{
+  for (int i = g_menu_model_get_n_items (model) - 1; i >= 0; i--)
+    {
+      g_autoptr(GMenuModel) section = g_menu_model_get_item_link (model, i, G_MENU_LINK_SECTION);
+      g_autofree char *mark = NULL;
+
+      if (section != NULL)
+        {
+          take_project_entries (self, section);
+          continue;
+        }
+      if (G_IS_MENU (model)
+          && g_menu_model_get_item_attribute (model, i, "ms-project-only", "s", &mark))
+        {
+          MenuTaken *t = g_new0 (MenuTaken, 1);
+          t->section = G_MENU (g_object_ref (model));
+          t->index = i;
+          t->item = g_menu_item_new_from_model (model, i);
+          g_menu_remove (G_MENU (model), i);
+          g_ptr_array_add (self->menu_taken, t);
+        }
+    }
+}
+
+static void
+update_menu (MsWindow *self)
+{
+  GMenuModel *menu = gtk_menu_button_get_menu_model (self->primary_menu_button);
+  gboolean has_doc = self->document != NULL;
+
+  if (menu == NULL || self->menu_taken == NULL)
+    return;
+  if (self->zoom_label != NULL)
+    gtk_widget_set_visible (gtk_widget_get_parent (self->zoom_label), has_doc);
+  if (!has_doc && self->menu_taken->len == 0)
+    take_project_entries (self, menu);
+  else if (has_doc && self->menu_taken->len > 0)
+    {
+      /* taken last-first within a section: put back first-last */
+      for (guint i = self->menu_taken->len; i-- > 0; )
+        {
+          MenuTaken *t = self->menu_taken->pdata[i];
+          g_menu_insert_item (t->section, t->index, t->item);
+        }
+      g_ptr_array_set_size (self->menu_taken, 0);
+    }
 }
 
 static void
@@ -901,7 +993,10 @@ ms_window_init (MsWindow *self)
   g_signal_connect (self->palette_flap, "notify::reveal-flap", G_CALLBACK (on_flap_revealed), self);
   g_signal_connect (self->inspector_flap, "notify::reveal-flap", G_CALLBACK (on_flap_revealed), self);
   g_signal_connect_swapped (self->canvas, "notify::show-minimap", G_CALLBACK (on_canvas_minimap), self);
+  self->menu_taken = g_ptr_array_new_with_free_func (menu_taken_free);
   add_zoom_row (self);
+  g_signal_connect_swapped (self->canvas, "notify::zoom", G_CALLBACK (on_canvas_zoom), self);
+  update_menu (self);
   g_object_bind_property (self->palette_flap, "reveal-flap", self->palette_button, "active",
                           G_BINDING_SYNC_CREATE | G_BINDING_BIDIRECTIONAL);
   g_object_bind_property (self->inspector_flap, "reveal-flap", self->inspector_button, "active",

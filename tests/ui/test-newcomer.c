@@ -30,7 +30,7 @@
 #include "ms-placement.h"
 #include "ms-store.h"
 #include "ms-window-private.h"
-#include "test-ui-util.h"
+#include "test-xdo.h"
 
 static MsStudioApplication *app;
 static char *tmpdir;
@@ -688,6 +688,386 @@ test_add_at_pointer (void)
   close_window (win);
 }
 
+/* The labels of the menu items shown (mapped) under w: GtkModelButton's
+ * "text", as the popover menu draws them. */
+static void
+collect_menu_items (GtkWidget *w, GString *out)
+{
+  if (g_str_equal (G_OBJECT_TYPE_NAME (w), "GtkModelButton") && gtk_widget_get_mapped (w))
+    {
+      g_autofree char *text = NULL;
+      g_object_get (w, "text", &text, NULL);
+      g_string_append_printf (out, "[%s]", text ? text : "");
+    }
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
+    collect_menu_items (c, out);
+}
+
+/* Clicks the main menu's button (real input) and returns what it shows. */
+static char *
+open_main_menu (MsWindow *win, gboolean *zoom_row_shown)
+{
+  GtkWidget *button = GTK_WIDGET (win->primary_menu_button);
+  GtkPopover *popover = gtk_menu_button_get_popover (win->primary_menu_button);
+  GString *items = g_string_new (NULL);
+
+  /* on a loaded machine the window may still be settling: a few tries */
+  for (int i = 0; i < 3 && !gtk_widget_get_mapped (GTK_WIDGET (popover)); i++)
+    {
+      xdo_click (button, gtk_widget_get_width (button) / 2.0, gtk_widget_get_height (button) / 2.0, 1);
+      for (int j = 0; j < 20 && !gtk_widget_get_mapped (GTK_WIDGET (popover)); j++)
+        test_ui_iterate (100);
+    }
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (popover)));
+  test_ui_iterate (200);
+  collect_menu_items (GTK_WIDGET (popover), items);
+  if (zoom_row_shown != NULL)
+    *zoom_row_shown = win->zoom_label != NULL && gtk_widget_get_mapped (win->zoom_label);
+  xdo_key ("Escape");
+  test_ui_iterate (200);
+  g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (popover)));
+  return g_string_free (items, FALSE);
+}
+
+/* On the start page the main menu has only what can be done there: no
+ * Export submenu with every item greyed out, no Save As, no zoom or
+ * layout; with a project they are all there. */
+static void
+test_start_page_menu (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *start = NULL, *editor = NULL;
+  MsWindow *win = new_window ();
+  gboolean zoom_row = TRUE;
+
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (win->main_stack), ==, "start");
+  start = open_main_menu (win, &zoom_row);
+  g_test_message ("start page menu: %s", start);
+  g_assert_nonnull (strstr (start, "[New Project]"));
+  g_assert_nonnull (strstr (start, "[Open…]"));
+  g_assert_null (strstr (start, "Export"));
+  g_assert_null (strstr (start, "Save As…"));
+  g_assert_null (strstr (start, "Zoom to Fit"));
+  g_assert_null (strstr (start, "Arrange All"));
+  g_assert_null (strstr (start, "Show Minimap"));
+  g_assert_false (zoom_row);
+
+  g_assert_true (ms_window_open_example (win, "noop", &error));
+  test_ui_iterate (300);
+  editor = open_main_menu (win, &zoom_row);
+  g_test_message ("editor menu: %s", editor);
+  g_assert_nonnull (strstr (editor, "[Export]"));
+  g_assert_nonnull (strstr (editor, "[Save As…]"));
+  g_assert_nonnull (strstr (editor, "[Zoom to Fit]"));
+  g_assert_nonnull (strstr (editor, "[Arrange All]"));
+  g_assert_nonnull (strstr (editor, "[Show Minimap]"));
+  /* in their places: Save As after Import, Export after New Window */
+  g_assert_nonnull (strstr (editor, "[Import config.ml…][Save As…][New Window][Export]"));
+  g_assert_true (zoom_row);
+  /* the zoom row works again after coming back */
+  ms_canvas_set_zoom (win->canvas, 1.5);
+  test_ui_iterate (50);
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (win->zoom_label)), ==, "150%");
+  /* back to no project: taken out again */
+  ms_window_set_document (win, NULL);
+  test_ui_iterate (100);
+  g_clear_pointer (&start, g_free);
+  start = open_main_menu (win, &zoom_row);
+  g_assert_null (strstr (start, "Export"));
+  g_assert_false (zoom_row);
+  close_window (win);
+}
+
+/* Save As keeps the history: the edits made before it can be undone
+ * (Ctrl+Z, real keys), in the copy, and the header names the copy. */
+static void
+test_save_as_keeps_undo (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dest = g_build_filename (tmpdir, "kept", "history", NULL);
+  g_autofree char *dest_dir = g_path_get_dirname (dest);
+  g_autofree char *original = NULL;
+  MsWindow *win = new_window ();
+  MsDocument *doc;
+  guint n;
+
+  g_assert_true (ms_window_open_example (win, "noop", &error));
+  test_ui_iterate (300);
+  doc = ms_window_get_document (win);
+  original = g_strdup (ms_store_get_path (doc));
+  n = ms_document_get_n_devices (doc);
+  g_assert_cmpuint (ms_document_add_device (doc, "ramdisk", "before_save", &error), !=, 0);
+  test_ui_iterate (100);
+
+  g_assert_cmpint (g_mkdir_with_parents (dest_dir, 0755), ==, 0);
+  g_assert_true (_ms_window_save_as (win, dest, &error));
+  g_assert_no_error (error);
+  test_ui_iterate (200);
+  /* the same document, now in the copy, and the header says so */
+  g_assert_true (ms_window_get_document (win) == doc);
+  g_assert_true (g_str_has_suffix (ms_store_get_path (doc), "kept/history.mstudio"));
+  g_assert_cmpstr (adw_window_title_get_subtitle (win->window_title), ==, "~/kept/history.mstudio");
+  g_assert_true (gtk_widget_get_sensitive (win->undo_button));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (win->undo_button), ==, "Undo “Add before_save” (Ctrl+Z)");
+
+  /* Ctrl+Z on the canvas takes the edit back, in the copy */
+  gtk_widget_grab_focus (GTK_WIDGET (win->canvas));
+  xdo_key ("ctrl+z");
+  test_ui_iterate (200);
+  g_assert_cmpuint (ms_document_get_n_devices (doc), ==, n);
+  g_assert_null (ms_document_find_device (doc, "before_save"));
+  {
+    g_autoptr(MsDocument) copy = ms_store_open_read_only (ms_store_get_path (doc),
+                                                          ms_studio_application_get_catalog (app), &error);
+    g_autoptr(MsDocument) old = ms_store_open_read_only (original, ms_studio_application_get_catalog (app), &error);
+    g_assert_no_error (error);
+    g_assert_null (ms_document_find_device (copy, "before_save"));
+    /* the original keeps what it had at Save As */
+    g_assert_nonnull (ms_document_find_device (old, "before_save"));
+  }
+  /* and redo brings it back */
+  xdo_key ("ctrl+shift+z");
+  test_ui_iterate (200);
+  g_assert_nonnull (ms_document_find_device (doc, "before_save"));
+  close_window (win);
+}
+
+/* The shares of the pixels of rect (picture coordinates) of a picture
+ * that are of colour like (within a little), and that are dark (text). */
+static void
+pixel_shares (GdkPixbuf *pic, const graphene_rect_t *r, const GdkRGBA *like, double *alike, double *dark)
+{
+  const guchar *px = gdk_pixbuf_get_pixels (pic);
+  gsize stride = gdk_pixbuf_get_rowstride (pic);
+  int nc = gdk_pixbuf_get_n_channels (pic);
+  guint n_like = 0, n_dark = 0, all = 0;
+
+  for (int y = (int) r->origin.y; y < (int) (r->origin.y + r->size.height); y++)
+    for (int x = (int) r->origin.x; x < (int) (r->origin.x + r->size.width); x++)
+      {
+        const guchar *p = px + y * stride + x * nc;
+        all++;
+        n_like += fabs (p[0] / 255.0 - like->red) + fabs (p[1] / 255.0 - like->green)
+                  + fabs (p[2] / 255.0 - like->blue) < 0.03;
+        n_dark += 0.299 * p[0] + 0.587 * p[1] + 0.114 * p[2] < 128;
+      }
+  *alike = all ? (double) n_like / all : 0;
+  *dark = all ? (double) n_dark / all : 0;
+}
+
+/* The device cards are in the picture, where the canvas has them: each
+ * card's place is mostly the card's colour, with dark text on it (its
+ * name and constructor); the margin has no text. */
+static void
+assert_cards_in_picture (MsWindow *win, GdkPixbuf *pic, const graphene_rect_t *bounds)
+{
+  MsCanvas *canvas = win->canvas;
+  double alike, dark;
+
+  g_assert_cmpuint (canvas->cards->len, >=, 3);
+  for (guint i = 0; i < canvas->cards->len; i++)
+    {
+      MsCanvasCard *card = canvas->cards->pdata[i];
+      graphene_rect_t r = GRAPHENE_RECT_INIT (card->x - bounds->origin.x + 4, card->y - bounds->origin.y + 4,
+                                              card->w - 8, card->h - 8);
+      pixel_shares (pic, &r, &canvas->colors.card, &alike, &dark);
+      g_test_message ("card %u: %.2f card colour, %.3f text", card->id, alike, dark);
+      g_assert_cmpfloat (alike, >, 0.5);
+      g_assert_cmpfloat (dark, >, 0.005);
+    }
+  pixel_shares (pic, &GRAPHENE_RECT_INIT (2, 2, MS_CANVAS_MARGIN / 2, MS_CANVAS_MARGIN / 2),
+                &canvas->colors.card, &alike, &dark);
+  g_assert_cmpfloat (dark, ==, 0);   /* nothing written in the margin */
+}
+
+/* Export → Canvas as PNG/SVG: the canvas as drawn in the studio, the
+ * whole graph at 100 %, as a valid PNG and a valid SVG of the graph's size
+ * with every card in it. The menu item opens a file chooser. */
+static void
+test_export_canvas (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *png = g_build_filename (tmpdir, "canvas.png", NULL);
+  g_autofree char *svg = g_build_filename (tmpdir, "canvas.svg", NULL);
+  g_autofree char *svg_text = NULL, *want_w = NULL, *want_h = NULL;
+  g_autoptr(GdkPixbuf) png_pic = NULL, svg_pic = NULL;
+  MsWindow *win = new_window ();
+  graphene_rect_t bounds;
+  int w = 0, h = 0;
+
+  g_assert_true (ms_window_open_example (win, "network", &error));
+  test_ui_iterate (500);
+  /* a selected card is drawn as any other */
+  ms_canvas_select (win->canvas, (guint[]) { ms_document_find_device (ms_window_get_document (win), "stack")->id }, 1);
+  g_assert_true (_ms_canvas_get_bounds (win->canvas, &bounds));
+  bounds.origin.x = floor (bounds.origin.x - MS_CANVAS_MARGIN);
+  bounds.origin.y = floor (bounds.origin.y - MS_CANVAS_MARGIN);
+  bounds.size.width = ceil (bounds.size.width + 2 * MS_CANVAS_MARGIN);
+  bounds.size.height = ceil (bounds.size.height + 2 * MS_CANVAS_MARGIN);
+
+  g_assert_true (ms_canvas_export_picture (win->canvas, "png", png, &w, &h, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (w, ==, (int) bounds.size.width);
+  g_assert_cmpint (h, ==, (int) bounds.size.height);
+  png_pic = gdk_pixbuf_new_from_file (png, &error);
+  g_assert_no_error (error);
+  {
+    g_autofree char *type = g_content_type_guess (png, NULL, 0, NULL);
+    g_autofree char *mime = g_content_type_get_mime_type (type);
+    g_assert_cmpstr (mime, ==, "image/png");
+  }
+  g_assert_cmpint (gdk_pixbuf_get_width (png_pic), ==, w);
+  g_assert_cmpint (gdk_pixbuf_get_height (png_pic), ==, h);
+  assert_cards_in_picture (win, png_pic, &bounds);
+
+  /* the window's action writes the same */
+  g_assert_true (_ms_window_export_canvas (win, "svg", svg, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (svg, &svg_text, NULL, NULL));
+  g_assert_nonnull (strstr (svg_text, "<svg"));
+  want_w = g_strdup_printf ("width=\"%d", w);
+  want_h = g_strdup_printf ("height=\"%d", h);
+  g_assert_nonnull (strstr (svg_text, want_w));
+  g_assert_nonnull (strstr (svg_text, want_h));
+  /* a valid SVG: librsvg (gdk-pixbuf's loader) reads it, at the same size,
+   * and draws the same cards */
+  svg_pic = gdk_pixbuf_new_from_file (svg, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (gdk_pixbuf_get_width (svg_pic), ==, w);
+  g_assert_cmpint (gdk_pixbuf_get_height (svg_pic), ==, h);
+  assert_cards_in_picture (win, svg_pic, &bounds);
+
+  /* an unknown format is refused, naming it */
+  g_assert_false (ms_canvas_export_picture (win->canvas, "gif", png, NULL, NULL, &error));
+  g_assert_nonnull (strstr (error->message, "gif"));
+  g_clear_error (&error);
+  /* a folder that cannot be written: an error, no crash */
+  g_assert_false (_ms_window_export_canvas (win, "png", "/proc/nope/c.png", &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+
+  /* the menu's item asks where to write */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.export-canvas", "s", "svg"));
+  test_ui_iterate (300);
+  {
+    GListModel *tops = gtk_window_get_toplevels ();
+    GtkWindow *chooser = NULL;
+    for (guint i = 0; i < g_list_model_get_n_items (tops); i++)
+      {
+        g_autoptr(GtkWindow) t = g_list_model_get_item (tops, i);
+        if (GTK_IS_FILE_CHOOSER (t))
+          chooser = t;
+      }
+    g_assert_nonnull (chooser);
+    g_assert_cmpstr (gtk_window_get_title (chooser), ==, "Export the Canvas");
+    G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+    {
+      g_autofree char *name = gtk_file_chooser_get_current_name (GTK_FILE_CHOOSER (chooser));
+      g_assert_cmpstr (name, ==, "network.svg");
+    }
+    G_GNUC_END_IGNORE_DEPRECATIONS
+    /* Escape cancels it */
+    g_object_add_weak_pointer (G_OBJECT (chooser), (gpointer *) &chooser);
+    xdo_key ("Escape");
+    test_ui_iterate (300);
+    if (chooser != NULL && gtk_widget_get_visible (GTK_WIDGET (chooser)))
+      gtk_window_destroy (chooser);
+    if (chooser != NULL)
+      g_object_remove_weak_pointer (G_OBJECT (chooser), (gpointer *) &chooser);
+  }
+  close_window (win);
+}
+
+static GtkWidget *
+find_combo_row (GtkWidget *w, const char *title)
+{
+  if (ADW_IS_COMBO_ROW (w) && gtk_widget_get_mapped (w)
+      && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (w)), title) == 0)
+    return w;
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *r = find_combo_row (c, title);
+      if (r)
+        return r;
+    }
+  return NULL;
+}
+
+/* A widget under w that has a tooltip, or NULL (popovers skipped). */
+static GtkWidget *
+find_tooltip (GtkWidget *w)
+{
+  if (gtk_widget_get_has_tooltip (w))
+    return w;
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *r = GTK_IS_POPOVER (c) ? NULL : find_tooltip (c);
+      if (r)
+        return r;
+    }
+  return NULL;
+}
+
+/* Item 16: the application's Target row has a tooltip (how it differs
+ * from Build & Run's), on its title: opened with a click, the drop-down's
+ * list has no tooltip over it, since neither its items nor any of their
+ * parents has one (GTK shows the tooltip of the widget under the pointer
+ * or of the nearest parent that has one). */
+static void
+test_target_tooltip (void)
+{
+  g_autoptr(GError) error = NULL;
+  MsWindow *win = new_window ();
+  GtkWidget *row, *tip, *popover = NULL, *item;
+
+  g_assert_true (ms_window_open_example (win, "noop", &error));
+  adw_flap_set_reveal_flap (win->inspector_flap, TRUE);
+  test_ui_iterate (500);
+  g_assert_cmpuint (ms_inspector_get_device (win->inspector), ==, 0);   /* the application */
+  row = find_combo_row (GTK_WIDGET (win->inspector), "Target");
+  g_assert_nonnull (row);
+  tip = find_label (row, "Target");
+  g_assert_nonnull (tip);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (tip)), ==, "Target");
+  g_assert_nonnull (gtk_widget_get_tooltip_text (tip));
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (tip), "Build & Run does not use it"));
+  for (GtkWidget *w = row; w != NULL; w = gtk_widget_get_parent (w))
+    g_assert_false (gtk_widget_get_has_tooltip (w));
+
+  /* the list, opened with a real click (on the row as it is now: the
+   * page may have been rebuilt meanwhile) */
+  test_ui_iterate (300);
+  row = find_combo_row (GTK_WIDGET (win->inspector), "Target");
+  g_assert_nonnull (row);
+  {
+    graphene_rect_t rb;
+    g_assert_true (gtk_widget_compute_bounds (row, GTK_WIDGET (win), &rb));
+    g_test_message ("Target row at %.0f,%.0f %.0fx%.0f of the window (%d x %d)", rb.origin.x, rb.origin.y,
+                    rb.size.width, rb.size.height, gtk_widget_get_width (GTK_WIDGET (win)),
+                    gtk_widget_get_height (GTK_WIDGET (win)));
+  }
+  xdo_click (row, gtk_widget_get_width (row) - 30, gtk_widget_get_height (row) / 2.0, 1);
+  test_ui_iterate (400);
+  for (GtkWidget *c = gtk_widget_get_first_child (row); c; c = gtk_widget_get_next_sibling (c))
+    if (GTK_IS_POPOVER (c) && gtk_widget_get_mapped (c))
+      popover = c;
+  if (popover == NULL)
+    {
+      GtkWidget *any = test_ui_find_type (row, GTK_TYPE_POPOVER);
+      if (any != NULL && gtk_widget_get_mapped (any))
+        popover = any;
+    }
+  g_assert_nonnull (popover);
+  shot (GTK_WIDGET (win), "target-list");
+  item = test_ui_find_type (popover, GTK_TYPE_LABEL);
+  g_assert_nonnull (item);
+  g_assert_null (find_tooltip (popover));
+  for (GtkWidget *w = item; w != NULL; w = gtk_widget_get_parent (w))
+    g_assert_false (gtk_widget_get_has_tooltip (w));
+  xdo_key ("Escape");
+  close_window (win);
+}
+
 /* The placement rule on its own. */
 static void
 test_placement (void)
@@ -753,6 +1133,10 @@ main (int argc, char **argv)
   g_test_add_func ("/newcomer/recent-tilde", test_recent_tilde);
   g_test_add_func ("/newcomer/help", test_help);
   g_test_add_func ("/newcomer/add-at-pointer", test_add_at_pointer);
+  g_test_add_func ("/newcomer/start-page-menu", test_start_page_menu);
+  g_test_add_func ("/newcomer/save-as-keeps-undo", test_save_as_keeps_undo);
+  g_test_add_func ("/newcomer/export-canvas", test_export_canvas);
+  g_test_add_func ("/newcomer/target-tooltip", test_target_tooltip);
   status = g_test_run ();
   g_object_unref (app);
   return status;

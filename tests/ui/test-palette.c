@@ -319,6 +319,95 @@ test_accessible_labels (void)
   destroy_window (window, p);
 }
 
+static void
+iterate (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    {
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      g_usleep (1000);
+    }
+}
+
+/* The name label of a palette row: its "heading". */
+static GtkWidget *
+row_name_label (GtkWidget *w)
+{
+  if (GTK_IS_LABEL (w) && gtk_widget_has_css_class (w, "heading"))
+    return w;
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = row_name_label (c);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+/* In a narrow palette (250 px, its width in the studio) every entry's
+ * name is readable whole: shown uncut, or cut in the middle (its start
+ * and end shown) with the whole name leading the name's tooltip; the
+ * row's tooltip stays the description. Long names such as
+ * generic_happy_eyeballs are cut at this width (without the tooltip they
+ * could not be read). */
+static void
+test_narrow_names (void)
+{
+  GtkWidget *window;
+  MsPalette *p = new_palette (&window);
+  GPtrArray *ctors = ms_catalog_get_constructors (catalog);
+  guint checked = 0, cut = 0;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 250, 700);
+  iterate (300);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (p)), <=, 250);
+  for (guint i = 0; i < ctors->len; i++)
+    {
+      const MsConstructor *c = ctors->pdata[i];
+      GtkWidget *row = ms_palette_get_row (p, c->name), *name;
+      PangoLayout *layout;
+      graphene_rect_t in_row;
+      g_autofree char *first_line = NULL;
+      const char *tip;
+
+      if (row == NULL)
+        continue;
+      name = row_name_label (row);
+      g_assert_nonnull (name);
+      g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (name)), ==, c->name);
+      /* inside its row */
+      g_assert_true (gtk_widget_compute_bounds (name, row, &in_row));
+      g_assert_cmpfloat (in_row.origin.x, >=, 0);
+      g_assert_cmpfloat (in_row.origin.x + in_row.size.width, <=, gtk_widget_get_width (row) + 0.5);
+      /* the whole name leads the name's tooltip */
+      tip = gtk_widget_get_tooltip_text (name);
+      g_assert_nonnull (tip);
+      first_line = g_strndup (tip, strcspn (tip, "\n"));
+      g_assert_cmpstr (first_line, ==, c->name);
+      layout = gtk_label_get_layout (GTK_LABEL (name));
+      if (pango_layout_is_ellipsized (layout))
+        {
+          /* cut in the middle: the start and the end are shown */
+          g_assert_cmpint (gtk_label_get_ellipsize (GTK_LABEL (name)), ==, PANGO_ELLIPSIZE_MIDDLE);
+          g_test_message ("%s is cut at %d px", c->name, gtk_widget_get_width (name));
+          cut++;
+        }
+      checked++;
+    }
+  g_assert_cmpuint (checked, >, 50);
+  g_assert_cmpuint (cut, >, 0);
+  /* the row itself still tells the description */
+  {
+    const MsConstructor *c = ms_catalog_lookup (catalog, "generic_happy_eyeballs");
+    if (c != NULL && c->deprecated == NULL)
+      g_assert_cmpstr (gtk_widget_get_tooltip_text (ms_palette_get_row (p, c->name)), ==, c->description);
+  }
+  destroy_window (window, p);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -339,6 +428,7 @@ main (int argc, char **argv)
   g_test_add_func ("/palette/loading", test_loading);
   g_test_add_func ("/palette/drag-and-tooltip", test_drag_payload_and_tooltip);
   g_test_add_func ("/palette/accessible-labels", test_accessible_labels);
+  g_test_add_func ("/palette/narrow-names", test_narrow_names);
   ret = g_test_run ();
   ms_catalog_unref (catalog);
   return ret;
