@@ -589,6 +589,7 @@ cmd_new (int argc, char **argv)
   g_autofree char *example = NULL;
   g_autofree char *steps_file = NULL;
   g_autofree char *contents = NULL;
+  g_autofree char *mirage = NULL;
   g_autoptr(MsCatalog) catalog = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *tmp = NULL;
@@ -601,6 +602,8 @@ cmd_new (int argc, char **argv)
       "Application name (letters, digits, -, _ and .); default: the file name", "NAME" },
     { "example", 'e', 0, G_OPTION_ARG_STRING, &example,
       "Build the project from an example (hello, network, ...)", "EXAMPLE" },
+    { "mirage", 0, 0, G_OPTION_ARG_STRING, &mirage,
+      "The Mirage version the project targets: 4.10 or 4.11 (default " MS_MIRAGE_CURRENT ", the current release)", "VERSION" },
     G_OPTION_ENTRY_NULL
   };
 
@@ -609,6 +612,8 @@ cmd_new (int argc, char **argv)
     return code;
   if (argc != 2)
     return cli_usage_error ("new", argc < 2 ? "which project file?" : "too many arguments");
+  if (!cli_mirage_is_valid ("new", mirage, &code))
+    return code;
   path = argv[1];
 
   if (name == NULL)
@@ -644,8 +649,12 @@ cmd_new (int argc, char **argv)
       return CLI_EXIT_USAGE;
     }
 
-  if (!(catalog = cli_catalog (&code)))
-    return code;
+  /* the file records the version its catalog is for */
+  if (!(catalog = ms_catalog_get_default (mirage ? mirage : MS_MIRAGE_CURRENT, &error)))
+    {
+      cli_error (NULL, "cannot read the device catalog: %s", error->message);
+      return CLI_EXIT_USAGE;
+    }
   /* Built whole in a temporary next to path, example steps included,
    * then renamed into place: a kill leaves no file, or a whole one,
    * never a half-made project at path. */
@@ -1061,6 +1070,16 @@ plan_setting (MsDocument *doc, const char *path, const char *name, const char *v
       if (!check_value (path, name, "log_level", value, FALSE))
         return FALSE;
     }
+  else if (g_str_equal (name, MS_SETTING_MIRAGE))
+    {
+      if (!ms_catalog_version_is_known (value))
+        {
+          g_autofree char *known = g_strjoinv (", ", (char **) ms_catalog_get_known_versions ());
+          cli_error (path, "mirage: “%s” is not a Mirage version a project can target (versions: %s)",
+                     value, known);
+          return FALSE;
+        }
+    }
   else if (g_str_equal (name, MS_SETTING_JOBS))
     {
       g_autofree char *why = NULL;
@@ -1084,7 +1103,7 @@ plan_setting (MsDocument *doc, const char *path, const char *name, const char *v
   else
     {
       cli_error (path, "“%s” is not something set can change (DEVICE.OPTION, key:NAME, arg:NAME, "
-                 "name, target, jobs, argv, reporter, level, sleep, ptime, mtime, random)", name);
+                 "name, target, mirage, jobs, argv, reporter, level, sleep, ptime, mtime, random)", name);
       return FALSE;
     }
   add_setting (settings, name, value);

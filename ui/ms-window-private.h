@@ -41,6 +41,9 @@ struct _MsWindow
   GtkWidget *run_button;
   GtkMenuButton *primary_menu_button;
   GtkWidget *zoom_label;         /* the main menu's zoom percentage */
+  AdwHeaderBar *header_bar;
+  GtkWidget *version_button;     /* MsVersionButton: "Mirage 4.11" */
+  const char *shown_version;     /* the project's Mirage version the palette and preview show */
 
   MsDocument *document;
   GPtrArray *diagnostics;       /* MsDiagnostic*, the latest check */

@@ -25,6 +25,7 @@
 #include "ms-store.h"
 #include "ms-studio-diagnostics.h"
 #include "ms-style.h"
+#include "ms-version-button.h"
 
 #define REFRESH_SECONDS 2
 
@@ -166,9 +167,29 @@ queue_checks (MsWindow *self)
     self->check_idle = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, run_checks, self, NULL);
 }
 
+/* The palette lists the catalog of the version the project targets (the
+ * application's, 4.10, on the start page), and the code preview starts
+ * on that version; both follow a change of version. */
+static void
+sync_version (MsWindow *self)
+{
+  MsCatalog *catalog = self->document ? ms_document_get_catalog (self->document) : window_catalog (self);
+  const char *version;
+
+  if (catalog == NULL)
+    return;
+  if (!self->palette_pending && ms_palette_get_catalog (self->palette) != catalog)
+    ms_palette_set_catalog (self->palette, catalog);
+  version = self->document ? ms_document_get_mirage_version (self->document) : NULL;
+  if (version != NULL && version != self->shown_version)
+    ms_code_preview_set_mirage_version (self->code_preview, version);
+  self->shown_version = version;
+}
+
 static void
 on_document_changed (MsDocument *doc, gpointer change, MsWindow *self)
 {
+  sync_version (self);
   queue_checks (self);
   _ms_window_update_actions (self);
 }
@@ -176,6 +197,7 @@ on_document_changed (MsDocument *doc, gpointer change, MsWindow *self)
 static void
 on_document_reloaded (MsDocument *doc, MsWindow *self)
 {
+  sync_version (self);
   queue_checks (self);
   _ms_window_update_actions (self);
 }
@@ -225,6 +247,8 @@ ms_window_set_document (MsWindow *self, MsDocument *doc)
     }
   ms_code_preview_set_document (self->code_preview, doc);
   ms_build_panel_set_document (self->build_panel, doc);
+  ms_version_button_set_document (MS_VERSION_BUTTON (self->version_button), doc);
+  sync_version (self);
 
   if (doc != NULL)
     {
@@ -643,7 +667,7 @@ on_painted (GdkFrameClock *clock, MsWindow *self)
   if (self->palette_pending)
     {
       self->palette_pending = FALSE;
-      ms_palette_set_catalog (self->palette, window_catalog (self));
+      sync_version (self);
     }
   if (self->inspector_pending)
     {
@@ -679,7 +703,7 @@ on_application_set (MsWindow *self, GParamSpec *pspec, gpointer data)
     return;
   /* like the inspector, the palette's rows follow the first frame */
   if (gtk_widget_get_mapped (GTK_WIDGET (self)))
-    ms_palette_set_catalog (self->palette, catalog);
+    sync_version (self);
   else
     self->palette_pending = TRUE;
   restore_state (self);
@@ -788,6 +812,7 @@ ms_window_class_init (MsWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, MS_RESOURCE_PATH "/ui/window.ui");
   gtk_widget_class_bind_template_child (widget_class, MsWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, MsWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, MsWindow, header_bar);
   gtk_widget_class_bind_template_child (widget_class, MsWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, MsWindow, start_page);
   gtk_widget_class_bind_template_child (widget_class, MsWindow, palette_flap);
@@ -879,6 +904,10 @@ ms_window_init (MsWindow *self)
   g_signal_connect (self->inspector_flap, "notify::reveal-flap", G_CALLBACK (on_flap_revealed), self);
   g_signal_connect_swapped (self->canvas, "notify::show-minimap", G_CALLBACK (on_canvas_minimap), self);
   add_zoom_row (self);
+  self->version_button = ms_version_button_new ();
+  gtk_widget_set_visible (self->version_button, FALSE);
+  adw_header_bar_pack_end (self->header_bar, self->version_button);
+  g_signal_connect (self->version_button, "toast", G_CALLBACK (on_toast), self);
   g_object_bind_property (self->palette_flap, "reveal-flap", self->palette_button, "active",
                           G_BINDING_SYNC_CREATE | G_BINDING_BIDIRECTIONAL);
   g_object_bind_property (self->inspector_flap, "reveal-flap", self->inspector_button, "active",
