@@ -423,6 +423,18 @@ plan_field (MsDocument *doc, const char *path, DevicePlan *plan,
   /* a custom device's module is its module= field; the catalog's
    * positional "name" argument is what that field becomes in config.ml */
   opt = ctor->kind == MS_CTOR_CUSTOM ? NULL : ms_constructor_find_option (ctor, field);
+  /* unsetting an option the device has works even where the project's
+   * Mirage version lacks it (check's advice after a version switch) */
+  if (opt == NULL && *value == '\0' && ctor->kind != MS_CTOR_CUSTOM)
+    {
+      const MsDevice *d = ms_document_get_device (doc, plan->id);
+      if (d != NULL && ms_device_get_option (d, field) != NULL)
+        {
+          g_ptr_array_add (plan->option_names, g_strdup (field));
+          g_ptr_array_add (plan->option_values, NULL);
+          return TRUE;
+        }
+    }
   if (opt == NULL)
     {
       g_autofree char *known = list_options (ctor);
@@ -430,7 +442,25 @@ plan_field (MsDocument *doc, const char *path, DevicePlan *plan,
         cli_error (path, "%s.%s is a device parameter, not an option: use "
                    "“mstudio connect %s SOURCE %s.%s”", plan->device, field, path, plan->device, field);
       else
-        cli_error (path, "%s (%s) has no option “%s” (options: %s)", plan->device, ctor->name, field, known);
+        {
+          const char *other = NULL;
+          const char *const *versions = ms_catalog_get_known_versions ();
+          MsCatalog *mine = ms_document_get_catalog (doc);
+          /* another version's option: say which, and how to get there */
+          for (guint i = 0; versions[i] != NULL; i++)
+            {
+              g_autoptr(MsCatalog) oc = ms_catalog_get_default (versions[i], NULL);
+              const MsConstructor *octor = oc != NULL && oc != mine ? ms_catalog_lookup (oc, ctor->name) : NULL;
+              if (octor != NULL && ms_constructor_find_option (octor, field) != NULL)
+                other = versions[i];
+            }
+          if (other != NULL)
+            cli_error (path, "%s (%s) has no option “%s” in Mirage %s, which the project targets "
+                       "(Mirage %s has: mstudio set %s mirage=%s)", plan->device, ctor->name, field,
+                       ms_catalog_get_mirage_version (mine), other, path, other);
+          else
+            cli_error (path, "%s (%s) has no option “%s” (options: %s)", plan->device, ctor->name, field, known);
+        }
       return FALSE;
     }
   if (*value && !ms_value_check (opt->type, value, &why))
@@ -972,6 +1002,13 @@ plan_key (MsDocument *doc, const char *path, MsEvalGraph **graph, const char *ke
   const char *type = def ? def->type : NULL;
   g_autofree char *what = g_strdup_printf ("key:%s", key);
 
+  /* unsetting a key the project sets always works, even one no device
+   * reads any more (another Mirage version's, as check suggests) */
+  if (*value == '\0' && ms_document_get_setting (doc, what) != NULL)
+    {
+      add_setting (settings, what, value);
+      return TRUE;
+    }
   if (*graph == NULL)
     *graph = ms_eval (doc, NULL);
   for (guint i = 0; type == NULL && *graph && i < (*graph)->keys->len; i++)

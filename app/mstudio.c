@@ -51,7 +51,7 @@ static const CliCommand commands[] = {
     "Build if needed, then run the unikernel" },
   { "resolve", cmd_resolve, "P.mstudio [-t TARGET] [--mirage 4.10|4.11] [--ocaml VERSION] [--opam-repo PATH] [--json] [--lock FILE]",
     "Resolve the opam packages with libsolv: exact versions per device, or the conflict" },
-  { "import", cmd_import, "config.ml -o P.mstudio [--force]",
+  { "import", cmd_import, "config.ml -o P.mstudio [--force] [--mirage 4.10|4.11]",
     "Read a Mirage config.ml into a new project" },
   { "catalog", cmd_catalog, "[--json] [--mirage 4.10|4.11] [TYPE]",
     "List the device constructors" },

@@ -1101,7 +1101,10 @@ ms_document_set_option (MsDocument *self, guint id, const char *option, const ch
   if (!(d = lookup_or_fail (self, id, error)))
     return tx_fail (self);
   ctor = d->def;
-  if (ctor == NULL || ms_constructor_find_option (ctor, option) == NULL)
+  /* an option the device has can always be unset, even one its catalog
+   * lacks (another Mirage version's): that is the checks' advice */
+  if ((ctor == NULL || ms_constructor_find_option (ctor, option) == NULL)
+      && !((value == NULL || *value == '\0') && ms_device_get_option (d, option) != NULL))
     {
       GString *known = g_string_new (NULL);
       for (guint i = 0; ctor != NULL && i < ctor->options->len; i++)

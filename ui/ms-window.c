@@ -20,6 +20,7 @@
 #include "ms-check.h"
 #include "ms-config.h"
 #include "ms-import.h"
+#include "ms-import-version.h"
 #include "ms-layout.h"
 #include "ms-paths.h"
 #include "ms-store.h"
@@ -335,7 +336,6 @@ static gboolean
 import_into_project (MsWindow *self, const char *config_path, const char *name_hint,
                      const char *example_dir, gboolean quiet, GError **error)
 {
-  MsCatalog *catalog = window_catalog (self);
   g_autofree char *text = NULL, *path = NULL, *dir = NULL, *display = NULL;
   g_autoptr(MsImportReport) report = NULL;
   g_autoptr(MsDocument) imported = NULL;
@@ -350,7 +350,15 @@ import_into_project (MsWindow *self, const char *config_path, const char *name_h
       g_propagate_error (error, g_steal_pointer (&local));
       return FALSE;
     }
-  imported = ms_import_configml (catalog, display, text, len, &report);
+  /* the project targets the version the file is for (the current
+   * release when it does not say) */
+  imported = ms_import_configml_versioned (NULL, display, text, len, &report, &local);
+  if (imported == NULL && report == NULL)
+    {
+      _ms_window_show_error (self, _("Cannot Import config.ml"), local->message);
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
   errors = ms_import_report_count (report, MS_SEVERITY_ERROR);
   warnings = ms_import_report_count (report, MS_SEVERITY_WARNING);
   if (imported == NULL || ms_document_get_n_devices (imported) == 0)
