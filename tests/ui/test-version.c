@@ -168,8 +168,17 @@ test_switch_with_the_menu (Fixture *f, gconstpointer data)
   g_assert_nonnull (ms_palette_get_row (f->win->palette, "generic_stackv4v6"));
   g_assert_true (ms_catalog_get_mirage_version (ms_palette_get_catalog (f->win->palette)) != NULL);
   g_assert_cmpstr (ms_catalog_get_mirage_version (ms_palette_get_catalog (f->win->palette)), ==, "4.10");
-  /* checks follow */
+  /* checks follow, worded for the studio: no command line in them */
   g_assert_true (has_diag (f, MS_DIAG_VERSION_CONSTRUCTOR, "nolease"));
+  for (guint i = 0; i < f->win->diagnostics->len; i++)
+    {
+      const MsDiagnostic *d = f->win->diagnostics->pdata[i];
+      if (!g_str_equal (d->code, MS_DIAG_VERSION_CONSTRUCTOR))
+        continue;
+      g_assert_null (strstr (d->message, "mstudio"));
+      g_assert_nonnull (strstr (d->message, "switch the project to Mirage 4.11 or replace the device"));
+      g_assert_nonnull (strstr (d->message, "the “Mirage 4.10” button in the header bar"));
+    }
   pv = preview_version (f);
   g_assert_cmpstr (pv, ==, "4.10");
 
