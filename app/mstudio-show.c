@@ -171,6 +171,7 @@ describe_header (MsDocument *doc, MsEvalGraph *graph)
 
   field ("", "Name", "%s", graph ? graph->app_name : ms_document_get_app_name (doc));
   field ("", "Target", "%s", graph ? graph->target : ms_document_get_target (doc));
+  field ("", "Mirage", "%s", ms_document_get_mirage_version (doc));
   if (graph == NULL || graph->keys->len == 0)
     field ("", "Keys", "none");
   for (guint i = 0; graph && i < graph->keys->len; i++)

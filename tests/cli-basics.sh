@@ -52,6 +52,7 @@ ok "check: no problems, exit 0" run_has "no problems" "$M" check "$P"
 
 "$M" describe "$P" >"$T/d1"
 ok "describe shows the name" has "$T/d1" "Name       net-test"
+ok "describe shows the Mirage version (new projects: 4.11)" has "$T/d1" "Mirage     4.11"
 ok "describe shows a connection with its type" has "$T/d1" "input      net: network <- $NET"
 ok "describe shows the main's position input" has "$T/d1" "input      1: stackv4v6 <- stack"
 ok "describe shows the jobs" has "$T/d1" "Jobs       unikernel"
