@@ -423,6 +423,18 @@ plan_field (MsDocument *doc, const char *path, DevicePlan *plan,
   /* a custom device's module is its module= field; the catalog's
    * positional "name" argument is what that field becomes in config.ml */
   opt = ctor->kind == MS_CTOR_CUSTOM ? NULL : ms_constructor_find_option (ctor, field);
+  /* unsetting an option the device has works even where the project's
+   * Mirage version lacks it (check's advice after a version switch) */
+  if (opt == NULL && *value == '\0' && ctor->kind != MS_CTOR_CUSTOM)
+    {
+      const MsDevice *d = ms_document_get_device (doc, plan->id);
+      if (d != NULL && ms_device_get_option (d, field) != NULL)
+        {
+          g_ptr_array_add (plan->option_names, g_strdup (field));
+          g_ptr_array_add (plan->option_values, NULL);
+          return TRUE;
+        }
+    }
   if (opt == NULL)
     {
       g_autofree char *known = list_options (ctor);
@@ -430,7 +442,25 @@ plan_field (MsDocument *doc, const char *path, DevicePlan *plan,
         cli_error (path, "%s.%s is a device parameter, not an option: use "
                    "“mstudio connect %s SOURCE %s.%s”", plan->device, field, path, plan->device, field);
       else
-        cli_error (path, "%s (%s) has no option “%s” (options: %s)", plan->device, ctor->name, field, known);
+        {
+          const char *other = NULL;
+          const char *const *versions = ms_catalog_get_known_versions ();
+          MsCatalog *mine = ms_document_get_catalog (doc);
+          /* another version's option: say which, and how to get there */
+          for (guint i = 0; versions[i] != NULL; i++)
+            {
+              g_autoptr(MsCatalog) oc = ms_catalog_get_default (versions[i], NULL);
+              const MsConstructor *octor = oc != NULL && oc != mine ? ms_catalog_lookup (oc, ctor->name) : NULL;
+              if (octor != NULL && ms_constructor_find_option (octor, field) != NULL)
+                other = versions[i];
+            }
+          if (other != NULL)
+            cli_error (path, "%s (%s) has no option “%s” in Mirage %s, which the project targets "
+                       "(Mirage %s has: mstudio set %s mirage=%s)", plan->device, ctor->name, field,
+                       ms_catalog_get_mirage_version (mine), other, path, other);
+          else
+            cli_error (path, "%s (%s) has no option “%s” (options: %s)", plan->device, ctor->name, field, known);
+        }
       return FALSE;
     }
   if (*value && !ms_value_check (opt->type, value, &why))
@@ -589,6 +619,7 @@ cmd_new (int argc, char **argv)
   g_autofree char *example = NULL;
   g_autofree char *steps_file = NULL;
   g_autofree char *contents = NULL;
+  g_autofree char *mirage = NULL;
   g_autoptr(MsCatalog) catalog = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *tmp = NULL;
@@ -601,6 +632,8 @@ cmd_new (int argc, char **argv)
       "Application name (letters, digits, -, _ and .); default: the file name", "NAME" },
     { "example", 'e', 0, G_OPTION_ARG_STRING, &example,
       "Build the project from an example (hello, network, ...)", "EXAMPLE" },
+    { "mirage", 0, 0, G_OPTION_ARG_STRING, &mirage,
+      "The Mirage version the project targets: 4.10 or 4.11 (default " MS_MIRAGE_CURRENT ", the current release)", "VERSION" },
     G_OPTION_ENTRY_NULL
   };
 
@@ -609,6 +642,8 @@ cmd_new (int argc, char **argv)
     return code;
   if (argc != 2)
     return cli_usage_error ("new", argc < 2 ? "which project file?" : "too many arguments");
+  if (!cli_mirage_is_valid ("new", mirage, &code))
+    return code;
   path = argv[1];
 
   if (name == NULL)
@@ -644,8 +679,12 @@ cmd_new (int argc, char **argv)
       return CLI_EXIT_USAGE;
     }
 
-  if (!(catalog = cli_catalog (&code)))
-    return code;
+  /* the file records the version its catalog is for */
+  if (!(catalog = ms_catalog_get_default (mirage ? mirage : MS_MIRAGE_CURRENT, &error)))
+    {
+      cli_error (NULL, "cannot read the device catalog: %s", error->message);
+      return CLI_EXIT_USAGE;
+    }
   /* Built whole in a temporary next to path, example steps included,
    * then renamed into place: a kill leaves no file, or a whole one,
    * never a half-made project at path. */
@@ -963,6 +1002,13 @@ plan_key (MsDocument *doc, const char *path, MsEvalGraph **graph, const char *ke
   const char *type = def ? def->type : NULL;
   g_autofree char *what = g_strdup_printf ("key:%s", key);
 
+  /* unsetting a key the project sets always works, even one no device
+   * reads any more (another Mirage version's, as check suggests) */
+  if (*value == '\0' && ms_document_get_setting (doc, what) != NULL)
+    {
+      add_setting (settings, what, value);
+      return TRUE;
+    }
   if (*graph == NULL)
     *graph = ms_eval (doc, NULL);
   for (guint i = 0; type == NULL && *graph && i < (*graph)->keys->len; i++)
@@ -1061,6 +1107,16 @@ plan_setting (MsDocument *doc, const char *path, const char *name, const char *v
       if (!check_value (path, name, "log_level", value, FALSE))
         return FALSE;
     }
+  else if (g_str_equal (name, MS_SETTING_MIRAGE))
+    {
+      if (!ms_catalog_version_is_known (value))
+        {
+          g_autofree char *known = g_strjoinv (", ", (char **) ms_catalog_get_known_versions ());
+          cli_error (path, "mirage: “%s” is not a Mirage version a project can target (versions: %s)",
+                     value, known);
+          return FALSE;
+        }
+    }
   else if (g_str_equal (name, MS_SETTING_JOBS))
     {
       g_autofree char *why = NULL;
@@ -1084,7 +1140,7 @@ plan_setting (MsDocument *doc, const char *path, const char *name, const char *v
   else
     {
       cli_error (path, "“%s” is not something set can change (DEVICE.OPTION, key:NAME, arg:NAME, "
-                 "name, target, jobs, argv, reporter, level, sleep, ptime, mtime, random)", name);
+                 "name, target, mirage, jobs, argv, reporter, level, sleep, ptime, mtime, random)", name);
       return FALSE;
     }
   add_setting (settings, name, value);

@@ -81,7 +81,7 @@ cmd_export_code (int argc, char **argv)
   const GOptionEntry entries[] = {
     { "format", 'F', 0, G_OPTION_ARG_STRING, &format, "config.ml, unikernel.ml or ci", "FORMAT" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Directory to write into (config.ml: “-” for standard output)", "DIR" },
-    { "mirage", 0, 0, G_OPTION_ARG_STRING, &mirage, "Mirage version: 4.10 or 4.11 (default)", "VERSION" },
+    { "mirage", 0, 0, G_OPTION_ARG_STRING, &mirage, "Mirage version: 4.10 or 4.11 (default: the version the project targets)", "VERSION" },
     { "targets", 0, 0, G_OPTION_ARG_STRING, &targets, "ci: comma-separated targets (default: the project's)", "T1,T2" },
     { "force", 'f', 0, G_OPTION_ARG_NONE, &force, "Export even if check finds errors", NULL },
     G_OPTION_ENTRY_NULL
@@ -97,10 +97,8 @@ cmd_export_code (int argc, char **argv)
     return cli_usage_error ("export", "which format? (--format config.ml|unikernel.ml|ci)");
   if (output == NULL || *output == '\0')
     return cli_usage_error ("export", "where to? (-o DIR)");
-  if (mirage == NULL)
-    mirage = g_strdup ("4.11");
-  if (!g_str_equal (mirage, "4.10") && !g_str_equal (mirage, "4.11"))
-    return cli_usage_error ("export", "“%s” is not a Mirage version (4.10 or 4.11)", mirage);
+  if (!cli_mirage_is_valid ("export", mirage, &code))
+    return code;
   if (targets != NULL && !g_str_equal (format, "ci"))
     return cli_usage_error ("export", "--targets is for --format ci");
   if (g_str_equal (output, "-") && !g_str_equal (format, "config.ml"))
@@ -115,6 +113,8 @@ cmd_export_code (int argc, char **argv)
   path = argv[1];
   if (!(doc = cli_open (path, &code)))
     return code;
+  if (mirage == NULL)
+    mirage = g_strdup (ms_document_get_mirage_version (doc));
   if (!(catalog = ms_catalog_get_default (mirage, &error)))
     {
       cli_error (NULL, "cannot read the catalog of Mirage %s: %s", mirage, error->message);

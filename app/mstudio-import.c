@@ -14,14 +14,15 @@
 #include <glib/gstdio.h>
 
 #include "ms-import.h"
+#include "ms-import-version.h"
 #include "ms-store.h"
 
 int
 cmd_import (int argc, char **argv)
 {
   g_autofree char *output = NULL;
+  g_autofree char *mirage = NULL;
   gboolean force = FALSE;
-  g_autoptr(MsCatalog) catalog = NULL;
   g_autoptr(MsDocument) doc = NULL;
   g_autoptr(MsImportReport) report = NULL;
   g_autoptr(GError) error = NULL;
@@ -32,6 +33,9 @@ cmd_import (int argc, char **argv)
   const GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "The project file to write", "P.mstudio" },
     { "force", 'f', 0, G_OPTION_ARG_NONE, &force, "Replace the project file if it exists", NULL },
+    { "mirage", 0, 0, G_OPTION_ARG_STRING, &mirage,
+      "Read it as Mirage VERSION does, and make the project target it (4.10 or 4.11; default: "
+      "the version its first comment names, else " MS_MIRAGE_CURRENT ")", "VERSION" },
     G_OPTION_ENTRY_NULL
   };
 
@@ -48,7 +52,7 @@ cmd_import (int argc, char **argv)
       cli_error (output, "exists; use --force to replace it");
       return CLI_EXIT_ERRORS;
     }
-  if (!(catalog = cli_catalog (&code)))
+  if (!cli_mirage_is_valid ("import", mirage, &code))
     return code;
   {
     GStatBuf st;
@@ -75,7 +79,12 @@ cmd_import (int argc, char **argv)
       cli_error (input, "%s", error->message);
       return CLI_EXIT_USAGE;
     }
-  doc = ms_import_configml (catalog, input, text, len, &report);
+  doc = ms_import_configml_versioned (mirage, input, text, len, &report, &error);
+  if (doc == NULL && report == NULL)
+    {
+      cli_error (NULL, "cannot read the device catalog: %s", error->message);
+      return CLI_EXIT_USAGE;
+    }
   for (guint i = 0; i < report->messages->len; i++)
     {
       g_autofree char *line = ms_import_message_format (report, report->messages->pdata[i]);

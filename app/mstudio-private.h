@@ -42,6 +42,9 @@ int          cli_report (const char *file, const GError *error);
 void         cli_print (const char *format, ...) G_GNUC_PRINTF (1, 2);
 
 MsCatalog   *cli_catalog (int *exit_code);
+/* --mirage VERSION: FALSE (and a usage error in *exit_code) when it is not
+ * a version a project can target; NULL is fine (the project's). */
+gboolean     cli_mirage_is_valid (const char *name, const char *mirage, int *exit_code);
 /* Opens a project read-only (cli_open: check, describe, export, build)
  * or for writing; on failure reports and sets *exit_code. */
 MsDocument  *cli_open (const char *path, int *exit_code);

@@ -91,7 +91,7 @@ cmd_resolve (int argc, char **argv)
   int code = CLI_EXIT_OK;
   const GOptionEntry entries[] = {
     { "target", 't', 0, G_OPTION_ARG_STRING, &target, "Resolve for TARGET instead of the project's", "TARGET" },
-    { "mirage", 0, 0, G_OPTION_ARG_STRING, &mirage, "Read the project as Mirage VERSION does (4.10 or 4.11)", "VERSION" },
+    { "mirage", 0, 0, G_OPTION_ARG_STRING, &mirage, "Read the project as Mirage VERSION does (4.10 or 4.11; default: the version the project targets)", "VERSION" },
     { "ocaml", 0, 0, G_OPTION_ARG_STRING, &ocaml, "The OCaml compiler (default: the newest release in the repository)", "VERSION" },
     { "opam-repo", 0, 0, G_OPTION_ARG_FILENAME, &repo_path, "An opam repository: a folder with packages/, or a .tar.gz/.tar.xz of one (default: the opam root's)", "PATH" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON (docs/json.md)", NULL },
@@ -109,8 +109,8 @@ cmd_resolve (int argc, char **argv)
     return code;
   if (argc != 2)
     return cli_usage_error ("resolve", argc < 2 ? "which project file?" : "too many arguments");
-  if (mirage != NULL && !g_str_equal (mirage, "4.10") && !g_str_equal (mirage, "4.11"))
-    return cli_usage_error ("resolve", "“%s” is not a Mirage version (4.10 or 4.11)", mirage);
+  if (!cli_mirage_is_valid ("resolve", mirage, &code))
+    return code;
   if (lock_format != NULL && !g_str_equal (lock_format, "opam") && !g_str_equal (lock_format, "monorepo"))
     return cli_usage_error ("resolve", "“%s” is not a lock format (opam or monorepo)", lock_format);
   if (lock_format != NULL && lock == NULL)

@@ -87,6 +87,7 @@ int
 cmd_check (int argc, char **argv)
 {
   gboolean json = FALSE;
+  g_autofree char *mirage = NULL;
   g_autoptr(MsDocument) doc = NULL;
   g_autoptr(GPtrArray) diags = NULL;
   guint errors, warnings, infos;
@@ -94,6 +95,8 @@ cmd_check (int argc, char **argv)
   int code = CLI_EXIT_OK;
   const GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the diagnostics as JSON (docs/json.md)", NULL },
+    { "mirage", 0, 0, G_OPTION_ARG_STRING, &mirage,
+      "Check against Mirage VERSION's catalog instead of the project's (4.10 or 4.11)", "VERSION" },
     G_OPTION_ENTRY_NULL
   };
 
@@ -104,9 +107,16 @@ cmd_check (int argc, char **argv)
     return code;
   if (argc != 2)
     return cli_usage_error ("check", argc < 2 ? "which project file?" : "too many arguments");
+  if (!cli_mirage_is_valid ("check", mirage, &code))
+    return code;
   path = argv[1];
   if (!(doc = cli_open (path, &code)))
     return code;
+  /* the document is not attached (read-only): targeting another version
+   * here only changes what this run checks against, and every device the
+   * version lacks or types differently is reported */
+  if (mirage != NULL && !ms_document_set_setting (doc, MS_SETTING_MIRAGE, mirage, NULL))
+    return CLI_EXIT_ERRORS;
 
   diags = ms_check_document (doc);
   errors = ms_diagnostics_count (diags, MS_SEVERITY_ERROR);
@@ -161,6 +171,7 @@ describe_header (MsDocument *doc, MsEvalGraph *graph)
 
   field ("", "Name", "%s", graph ? graph->app_name : ms_document_get_app_name (doc));
   field ("", "Target", "%s", graph ? graph->target : ms_document_get_target (doc));
+  field ("", "Mirage", "%s", ms_document_get_mirage_version (doc));
   if (graph == NULL || graph->keys->len == 0)
     field ("", "Keys", "none");
   for (guint i = 0; graph && i < graph->keys->len; i++)
@@ -400,7 +411,7 @@ cmd_describe (int argc, char **argv)
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON (docs/json.md)", NULL },
     { "target", 't', 0, G_OPTION_ARG_STRING, &target, "Evaluate for TARGET instead of the project's", "TARGET" },
     { "sandbox", 0, 0, G_OPTION_ARG_NONE, &sandbox, "Print the system calls each device may make under -t sandbox (docs/build.md)", NULL },
-    { "mirage", 0, 0, G_OPTION_ARG_STRING, &mirage, "Read the project as Mirage VERSION reads it (4.10 or 4.11; default: the project's catalog, 4.10)", "VERSION" },
+    { "mirage", 0, 0, G_OPTION_ARG_STRING, &mirage, "Read the project as Mirage VERSION reads it (4.10 or 4.11; default: the version the project targets)", "VERSION" },
     G_OPTION_ENTRY_NULL
   };
 
@@ -418,8 +429,8 @@ cmd_describe (int argc, char **argv)
     return cli_usage_error ("describe", "--sandbox stands alone");
   if (sandbox)
     return cli_describe_sandbox (argv[1]);
-  if (mirage != NULL && !g_str_equal (mirage, "4.10") && !g_str_equal (mirage, "4.11"))
-    return cli_usage_error ("describe", "“%s” is not a Mirage version (4.10 or 4.11)", mirage);
+  if (!cli_mirage_is_valid ("describe", mirage, &code))
+    return code;
   if (sandbox && mirage != NULL)
     return cli_usage_error ("describe", "--sandbox stands alone");
   path = argv[1];
@@ -566,7 +577,9 @@ int
 cmd_catalog (int argc, char **argv)
 {
   gboolean json = FALSE, all = FALSE;
+  g_autofree char *mirage = NULL;
   g_autoptr(MsCatalog) catalog = NULL;
+  g_autoptr(GError) error = NULL;
   const char *type = NULL;
   GPtrArray *categories, *ctors;
   int code = CLI_EXIT_OK;
@@ -574,6 +587,8 @@ cmd_catalog (int argc, char **argv)
   const GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the catalog as JSON (docs/json.md)", NULL },
     { "all", 'a', 0, G_OPTION_ARG_NONE, &all, "Include Mirage's internal constructors", NULL },
+    { "mirage", 0, 0, G_OPTION_ARG_STRING, &mirage,
+      "The catalog of Mirage VERSION: 4.10 or 4.11 (default " MS_MIRAGE_CURRENT ", the current release)", "VERSION" },
     G_OPTION_ENTRY_NULL
   };
 
@@ -585,8 +600,13 @@ cmd_catalog (int argc, char **argv)
   if (argc > 2)
     return cli_usage_error ("catalog", "too many arguments");
   type = argc == 2 ? argv[1] : NULL;
-  if (!(catalog = cli_catalog (&code)))
+  if (!cli_mirage_is_valid ("catalog", mirage, &code))
     return code;
+  if (!(catalog = ms_catalog_get_default (mirage ? mirage : MS_MIRAGE_CURRENT, &error)))
+    {
+      cli_error (NULL, "cannot read the device catalog: %s", error->message);
+      return CLI_EXIT_USAGE;
+    }
   if (type != NULL && ms_catalog_lookup_type (catalog, type) == NULL)
     {
       GPtrArray *types = ms_catalog_get_types (catalog);

@@ -23,7 +23,7 @@
 #include "ms-type.h"
 
 static const CliCommand commands[] = {
-  { "new", cmd_new, "P.mstudio --name NAME [--example EXAMPLE]",
+  { "new", cmd_new, "P.mstudio --name NAME [--example EXAMPLE] [--mirage 4.10|4.11]",
     "Create a project file, empty or replaying an example" },
   { "add", cmd_add, "P.mstudio CONSTRUCTOR [--as NAME] [OPTION=VALUE ...]",
     "Add a device" },
@@ -37,9 +37,9 @@ static const CliCommand commands[] = {
     "Remove a device and its connections" },
   { "register", cmd_register, "P.mstudio [--jobs NAME[,NAME...]] [--reporter ...] ...",
     "Choose the jobs and what register adds" },
-  { "check", cmd_check, "P.mstudio [--json]",
+  { "check", cmd_check, "P.mstudio [--json] [--mirage 4.10|4.11]",
     "Report the problems of a project" },
-  { "describe", cmd_describe, "P.mstudio [--dot|--json] [--eval] [-t TARGET]",
+  { "describe", cmd_describe, "P.mstudio [--dot|--json] [--eval] [-t TARGET] [--mirage 4.10|4.11]",
     "Print a project, or its evaluated graph" },
   { "layout", cmd_layout, "P.mstudio [--all]",
     "Place the devices for the studio's canvas" },
@@ -51,9 +51,9 @@ static const CliCommand commands[] = {
     "Build if needed, then run the unikernel" },
   { "resolve", cmd_resolve, "P.mstudio [-t TARGET] [--mirage 4.10|4.11] [--ocaml VERSION] [--opam-repo PATH] [--json] [--lock FILE]",
     "Resolve the opam packages with libsolv: exact versions per device, or the conflict" },
-  { "import", cmd_import, "config.ml -o P.mstudio [--force]",
+  { "import", cmd_import, "config.ml -o P.mstudio [--force] [--mirage 4.10|4.11]",
     "Read a Mirage config.ml into a new project" },
-  { "catalog", cmd_catalog, "[--json] [TYPE]",
+  { "catalog", cmd_catalog, "[--json] [--mirage 4.10|4.11] [TYPE]",
     "List the device constructors" },
 };
 
@@ -193,6 +193,18 @@ cli_catalog (int *exit_code)
       return NULL;
     }
   return ms_catalog_ref (catalog);
+}
+
+gboolean
+cli_mirage_is_valid (const char *name, const char *mirage, int *exit_code)
+{
+  g_autofree char *known = NULL;
+
+  if (mirage == NULL || ms_catalog_version_is_known (mirage))
+    return TRUE;
+  known = g_strjoinv (" or ", (char **) ms_catalog_get_known_versions ());
+  *exit_code = cli_usage_error (name, "“%s” is not a Mirage version (%s)", mirage, known);
+  return FALSE;
 }
 
 static MsDocument *

@@ -1,8 +1,9 @@
 /* ms-export.c: rebasing a project on a Mirage version, version checks,
  * dependency order, names and safe file writing for the exporters.
  *
- * Projects are edited against the 4.10 catalog; an export for 4.11 first
- * copies the project onto the 4.11 catalog (devices, connections,
+ * Projects are edited against the catalog of the Mirage version they
+ * target (the "mirage" setting); an export for another version first
+ * copies the project onto that version's catalog (devices, connections,
  * settings) and compares: a constructor, option or input the target
  * version lacks, a result type that changed under a connection, or a
  * key the version no longer reads is an error naming the device and
@@ -51,8 +52,9 @@ ms_export_rebase (MsDocument *doc, MsCatalog *catalog)
       ms_document_load_connection (copy, c->target, c->param, c->source);
     }
   for (guint i = 0; i < settings->len; i++)
-    ms_document_load_setting (copy, settings->pdata[i],
-                              ms_document_get_setting (doc, settings->pdata[i]));
+    if (!g_str_equal (settings->pdata[i], MS_SETTING_MIRAGE))   /* the copy targets catalog's version */
+      ms_document_load_setting (copy, settings->pdata[i],
+                                ms_document_get_setting (doc, settings->pdata[i]));
   ms_document_load_end (copy, FALSE);
   return copy;
 }

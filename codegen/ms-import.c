@@ -3128,9 +3128,9 @@ read_comments (Imp *im)
                   }
               }
           msg (im, MS_SEVERITY_INFO, c->line, c->col,
-               "the file is for Mirage %s (%s); a project has no setting for the Mirage version, "
-               "give it to mstudio export --mirage", im->report->mirage_version ? im->report->mirage_version : "?",
-               im->report->version_comment);
+               "the file is for Mirage %s (%s); read as Mirage %s, the version the project targets",
+               im->report->mirage_version ? im->report->mirage_version : "?",
+               im->report->version_comment, ms_catalog_get_mirage_version (im->cat));
         }
       if (conf && strstr (t, "exported by Mirage Studio"))
         {

@@ -1257,6 +1257,37 @@ ms_catalog_unref (MsCatalog *self)
 }
 
 const char *ms_catalog_get_mirage_version (MsCatalog *self) { return self->mirage_version; }
+
+static const char *const known_versions[] = { "4.10", "4.11", NULL };
+
+const char *const *
+ms_catalog_get_known_versions (void)
+{
+  return known_versions;
+}
+
+gboolean
+ms_catalog_version_is_known (const char *version)
+{
+  return version != NULL && g_strv_contains (known_versions, version);
+}
+
+MsCatalog *
+ms_catalog_find_version_with (MsCatalog *self, const char *ctor)
+{
+  /* newest first: the fix to suggest is the newest version that has it */
+  for (int i = (int) G_N_ELEMENTS (known_versions) - 2; i >= 0; i--)
+    {
+      MsCatalog *other;
+      if (g_str_equal (known_versions[i], self->mirage_version))
+        continue;
+      other = ms_catalog_get_default (known_versions[i], NULL);
+      if (other != NULL && ms_catalog_lookup (other, ctor) != NULL)
+        return other;
+      g_clear_pointer (&other, ms_catalog_unref);
+    }
+  return NULL;
+}
 const char *ms_catalog_get_version_comment (MsCatalog *self) { return self->version_comment; }
 
 const MsModuleType *

@@ -226,6 +226,16 @@ void       ms_catalog_unref (MsCatalog *self);
 const char *ms_catalog_get_mirage_version (MsCatalog *self);
 const char *ms_catalog_get_version_comment (MsCatalog *self);
 
+/* The Mirage versions a project can target, oldest first, and the one new
+ * projects target (the current Mirage release). Catalog data exists for
+ * each; ms_catalog_get_default (NULL) is still 4.10, the base data. */
+#define MS_MIRAGE_CURRENT "4.11"
+const char *const *ms_catalog_get_known_versions (void);
+gboolean    ms_catalog_version_is_known (const char *version);
+/* The catalog of the other known version(s) that has ctor (or NULL): for
+ * explaining what a version lacks. Returns a new reference. */
+MsCatalog  *ms_catalog_find_version_with (MsCatalog *self, const char *ctor);
+
 const MsModuleType   *ms_catalog_lookup_type (MsCatalog *self, const char *name);
 const MsTarget       *ms_catalog_lookup_target (MsCatalog *self, const char *name);
 const MsKeyDef       *ms_catalog_lookup_key (MsCatalog *self, const char *name);

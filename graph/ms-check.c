@@ -95,6 +95,56 @@ add (Check *c, const char *code, MsSeverity sev, const MsDevice *d, const char *
   return diag;
 }
 
+/* ---- versions ------------------------------------------------------------------ */
+
+/* The other known Mirage version whose constructor ctor has the option
+ * (is_param FALSE) or parameter named name, newest first; NULL if none. */
+static const char *
+version_with_argument (Check *c, const char *ctor, const char *name, gboolean is_param)
+{
+  const char *const *versions = ms_catalog_get_known_versions ();
+  const char *mine = ms_catalog_get_mirage_version (c->cat);
+
+  for (int i = (int) g_strv_length ((char **) versions) - 1; i >= 0; i--)
+    {
+      g_autoptr(MsCatalog) other = NULL;
+      const MsConstructor *oc;
+
+      if (g_str_equal (versions[i], mine)
+          || (other = ms_catalog_get_default (versions[i], NULL)) == NULL
+          || (oc = ms_catalog_lookup (other, ctor)) == NULL)
+        continue;
+      if (is_param ? ms_constructor_find_param (oc, name) != NULL
+                   : ms_constructor_find_option (oc, name) != NULL)
+        return versions[i];
+    }
+  return NULL;
+}
+
+/* The other known version in which ctor returns another type: its result
+ * there in *result. */
+static const char *
+version_with_other_result (Check *c, const MsConstructor *ctor, const char **result)
+{
+  const char *const *versions = ms_catalog_get_known_versions ();
+  const char *mine = ms_catalog_get_mirage_version (c->cat);
+
+  for (int i = (int) g_strv_length ((char **) versions) - 1; i >= 0; i--)
+    {
+      g_autoptr(MsCatalog) other = NULL;
+      const MsConstructor *oc;
+
+      if (g_str_equal (versions[i], mine)
+          || (other = ms_catalog_get_default (versions[i], NULL)) == NULL
+          || (oc = ms_catalog_lookup (other, ctor->name)) == NULL
+          || g_strcmp0 (oc->result, ctor->result) == 0)
+        continue;
+      *result = oc->result;   /* catalogs live for the process (cached) */
+      return versions[i];
+    }
+  return NULL;
+}
+
 /* ---- signatures ---------------------------------------------------------------- */
 
 static MsSignature *
@@ -392,9 +442,18 @@ check_devices (Check *c)
 
       if (ctor == NULL)
         {
-          add (c, MS_DIAG_UNKNOWN_CONSTRUCTOR, MS_SEVERITY_ERROR, d,
-               _("“%s” is not a device of the Mirage %s catalog"), d->ctor,
-               ms_catalog_get_mirage_version (c->cat));
+          g_autoptr(MsCatalog) other = ms_catalog_find_version_with (c->cat, d->ctor);
+
+          if (other != NULL)
+            add (c, MS_DIAG_VERSION_CONSTRUCTOR, MS_SEVERITY_ERROR, d,
+                 _("%s exists in Mirage %s, not in Mirage %s, which the project targets; "
+                   "switch the project to Mirage %s (mstudio set P mirage=%s) or replace the device"),
+                 d->ctor, ms_catalog_get_mirage_version (other), ms_catalog_get_mirage_version (c->cat),
+                 ms_catalog_get_mirage_version (other), ms_catalog_get_mirage_version (other));
+          else
+            add (c, MS_DIAG_UNKNOWN_CONSTRUCTOR, MS_SEVERITY_ERROR, d,
+                 _("“%s” is not a device of the Mirage %s catalog"), d->ctor,
+                 ms_catalog_get_mirage_version (c->cat));
           continue;
         }
       if (ctor->kind == MS_CTOR_INTERNAL)
@@ -429,8 +488,16 @@ check_devices (Check *c)
             const MsArgument *opt = ms_constructor_find_option (ctor, names[j]);
             if (opt == NULL)
               {
-                diag = add (c, MS_DIAG_UNKNOWN_OPTION, MS_SEVERITY_ERROR, d,
-                            _("%s has no option “%s”"), ctor->name, names[j]);
+                const char *other = version_with_argument (c, ctor->name, names[j], FALSE);
+                if (other != NULL)
+                  diag = add (c, MS_DIAG_VERSION_OPTION, MS_SEVERITY_ERROR, d,
+                              _("%s has no option “%s” in Mirage %s (Mirage %s has); unset it "
+                                "(mstudio set P %s.%s=) or switch the project to Mirage %s"),
+                              ctor->name, names[j], ms_catalog_get_mirage_version (c->cat), other,
+                              d->name, names[j], other);
+                else
+                  diag = add (c, MS_DIAG_UNKNOWN_OPTION, MS_SEVERITY_ERROR, d,
+                              _("%s has no option “%s”"), ctor->name, names[j]);
                 if (diag)
                   diag->option = g_strdup (names[j]);
                 continue;
@@ -549,6 +616,15 @@ check_connections (Check *c)
                                      "%s is connected to argument %s, but the signature “%s” takes %u arguments",
                                      ds->sig->params->len),
                         src->name, conn->param, dst->custom->signature, ds->sig->params->len);
+          else if (version_with_argument (c, dst->ctor, conn->param, TRUE) != NULL)
+            {
+              const char *other = version_with_argument (c, dst->ctor, conn->param, TRUE);
+              diag = add (c, MS_DIAG_VERSION_PARAMETER, MS_SEVERITY_ERROR, dst,
+                          _("%s has no input “%s” in Mirage %s (Mirage %s has); disconnect %s "
+                            "(mstudio disconnect P %s.%s) or switch the project to Mirage %s"),
+                          dst->ctor, conn->param, ms_catalog_get_mirage_version (c->cat), other,
+                          src->name, dst->name, conn->param, other);
+            }
           else
             diag = add (c, MS_DIAG_UNKNOWN_PARAMETER, MS_SEVERITY_ERROR, dst,
                         _("%s has no parameter “%s”"), dst->ctor, conn->param);
@@ -558,7 +634,19 @@ check_connections (Check *c)
         }
       if (!unify_connection (c, src, dst, conn->param, TRUE, &why))
         {
-          diag = add (c, MS_DIAG_TYPE_MISMATCH, MS_SEVERITY_ERROR, dst, "%s", why);
+          const char *other_result = NULL;
+          const char *other = src->custom == NULL
+                              ? version_with_other_result (c, src->def, &other_result) : NULL;
+
+          /* the source's type is what changed between versions: say so */
+          if (other != NULL)
+            diag = add (c, MS_DIAG_VERSION_TYPE, MS_SEVERITY_ERROR, dst,
+                        _("%s: %s returns %s in Mirage %s (%s in Mirage %s); "
+                          "rewire it or switch the project to Mirage %s"),
+                        why, src->ctor, src->def->result, ms_catalog_get_mirage_version (c->cat),
+                        other_result, other, other);
+          else
+            diag = add (c, MS_DIAG_TYPE_MISMATCH, MS_SEVERITY_ERROR, dst, "%s", why);
           if (diag)
             {
               diag->port = g_strdup (conn->param);
@@ -905,6 +993,7 @@ setting_diag (Check *c, const char *code, const char *setting, const char *fmt, 
   msg = g_strdup_vprintf (fmt, ap);
   va_end (ap);
   diag = add (c, code, g_str_equal (code, MS_DIAG_UNKNOWN_KEY) || g_str_equal (code, MS_DIAG_UNKNOWN_RUNTIME_ARG)
+                       || g_str_equal (code, MS_DIAG_VERSION_KEY)
                        ? MS_SEVERITY_WARNING : MS_SEVERITY_ERROR, NULL, "%s", msg);
   if (diag)
     diag->setting = g_strdup (setting);
@@ -946,6 +1035,16 @@ check_settings (Check *c, MsEvalGraph *g)
     }
   if (!ms_value_check ("log_level", level, &why))
     setting_diag (c, MS_DIAG_INVALID_SETTING, MS_SETTING_LEVEL, "%s", why);
+  if (ms_document_get_setting (c->doc, MS_SETTING_MIRAGE) != NULL
+      && !ms_catalog_version_is_known (ms_document_get_setting (c->doc, MS_SETTING_MIRAGE)))
+    {
+      g_autofree char *known = g_strjoinv (", ", (char **) ms_catalog_get_known_versions ());
+      setting_diag (c, MS_DIAG_INVALID_SETTING, MS_SETTING_MIRAGE,
+                    _("“%s” is not a Mirage version this studio knows (versions: %s); "
+                      "the project is read as Mirage %s"),
+                    ms_document_get_setting (c->doc, MS_SETTING_MIRAGE), known,
+                    ms_catalog_get_mirage_version (c->cat));
+    }
 
   for (guint i = 0; i < settings->len; i++)
     {
@@ -959,7 +1058,23 @@ check_settings (Check *c, MsEvalGraph *g)
           for (guint j = 0; j < g->keys->len && k == NULL; j++)
             if (g_str_equal (((MsEvalKey *) g->keys->pdata[j])->name, s + 4))
               k = g->keys->pdata[j];
-          if (k == NULL)
+          const char *other = NULL;
+          if (k == NULL && ms_catalog_lookup_key (c->cat, s + 4) == NULL)
+            {
+              const char *const *versions = ms_catalog_get_known_versions ();
+              for (guint j = 0; versions[j] != NULL; j++)
+                {
+                  g_autoptr(MsCatalog) oc = ms_catalog_get_default (versions[j], NULL);
+                  if (oc != NULL && oc != c->cat && ms_catalog_lookup_key (oc, s + 4) != NULL)
+                    other = versions[j];
+                }
+            }
+          if (k == NULL && other != NULL)
+            setting_diag (c, MS_DIAG_VERSION_KEY, s,
+                          _("Mirage %s has no configure key “%s” (Mirage %s has); the value is ignored: "
+                            "unset it (mstudio set P %s=) or switch the project to Mirage %s"),
+                          ms_catalog_get_mirage_version (c->cat), s + 4, other, s, other);
+          else if (k == NULL)
             setting_diag (c, MS_DIAG_UNKNOWN_KEY, s,
                           _("no device of this project reads the configure key “%s”; the value is ignored"), s + 4);
           else if (!ms_value_check (k->type, v, &reason))

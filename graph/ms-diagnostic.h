@@ -57,6 +57,14 @@ typedef struct {
 #define MS_DIAG_NOT_A_JOB             "not-a-job"
 #define MS_DIAG_INTERNAL_DEVICE       "internal-device"
 #define MS_DIAG_DEPRECATED            "deprecated"
+/* what the targeted Mirage version (the "mirage" setting) lacks or types
+ * differently while another known version has it: the message names the
+ * version to switch to */
+#define MS_DIAG_VERSION_CONSTRUCTOR   "version-constructor"
+#define MS_DIAG_VERSION_OPTION        "version-option"
+#define MS_DIAG_VERSION_PARAMETER     "version-parameter"
+#define MS_DIAG_VERSION_TYPE          "version-type"
+#define MS_DIAG_VERSION_KEY           "version-key"
 
 MsDiagnostic *ms_diagnostic_new (const char *code, MsSeverity severity, const char *device,
                                  const char *format, ...) G_GNUC_PRINTF (4, 5);

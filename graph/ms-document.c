@@ -30,7 +30,8 @@ struct _MsDocument
 {
   GObject parent_instance;
 
-  MsCatalog *catalog;
+  MsCatalog *catalog;         /* the targeted version's (MS_SETTING_MIRAGE) */
+  MsCatalog *initial_catalog; /* the one given to ms_document_new: used while the setting is unset */
   GPtrArray *devices;         /* MsDevice*, sorted by id */
   GHashTable *by_id;          /* guint -> MsDevice* */
   GHashTable *by_name;        /* name -> MsDevice* (lowest id) */
@@ -100,6 +101,7 @@ ms_document_finalize (GObject *object)
   g_clear_pointer (&self->pending, ms_change_set_free);
   g_free (self->group_label);
   ms_catalog_unref (self->catalog);
+  ms_catalog_unref (self->initial_catalog);
   G_OBJECT_CLASS (ms_document_parent_class)->finalize (object);
 }
 
@@ -165,6 +167,7 @@ ms_document_new (MsCatalog *catalog)
   MsDocument *self = g_object_new (MS_TYPE_DOCUMENT, NULL);
 
   self->catalog = ms_catalog_ref (catalog);
+  self->initial_catalog = ms_catalog_ref (catalog);
   return self;
 }
 
@@ -172,6 +175,52 @@ MsCatalog *
 ms_document_get_catalog (MsDocument *self)
 {
   return self->catalog;
+}
+
+const char *
+ms_document_get_mirage_version (MsDocument *self)
+{
+  return ms_catalog_get_mirage_version (self->catalog);
+}
+
+/* Makes catalog the one devices are resolved against. An unknown version
+ * (a file written by a newer studio) keeps the current catalog; the
+ * checks report the setting. */
+static void
+switch_catalog (MsDocument *self, MsCatalog *catalog)
+{
+  if (catalog == NULL || catalog == self->catalog)
+    return;
+  ms_catalog_ref (catalog);
+  /* resolve every device before the old catalog (which their defs point
+   * into) may go */
+  for (guint i = 0; i < self->devices->len; i++)
+    {
+      MsDevice *d = self->devices->pdata[i];
+      d->def = ms_catalog_lookup (catalog, d->ctor);
+    }
+  ms_catalog_unref (self->catalog);
+  self->catalog = catalog;
+  /* connections sort by the constructors' parameter order */
+  g_clear_pointer (&self->conn_sorted, g_ptr_array_unref);
+  g_clear_pointer (&self->conn_by_target, g_hash_table_unref);
+}
+
+static void
+switch_version (MsDocument *self, const char *version)
+{
+  g_autoptr(MsCatalog) catalog = NULL;
+
+  if (version == NULL)
+    {
+      switch_catalog (self, self->initial_catalog);
+      return;
+    }
+  if (g_strcmp0 (version, ms_catalog_get_mirage_version (self->catalog)) == 0
+      || !ms_catalog_version_is_known (version))
+    return;
+  catalog = ms_catalog_get_default (version, NULL);
+  switch_catalog (self, catalog);
 }
 
 /* ---- reading ---------------------------------------------------------------- */
@@ -315,6 +364,8 @@ ms_document_get_setting_or_default (MsDocument *self, const char *name)
     return ms_catalog_get_default_target (self->catalog);
   if (g_str_equal (name, MS_SETTING_LEVEL))
     return ms_catalog_get_default_level (self->catalog);
+  if (g_str_equal (name, MS_SETTING_MIRAGE))
+    return ms_catalog_get_mirage_version (self->catalog);
   if (g_str_equal (name, MS_SETTING_JOBS))
     return "";
   if (g_str_has_prefix (name, "key:") || g_str_has_prefix (name, "arg:"))
@@ -598,6 +649,8 @@ set_setting (MsDocument *self, const char *name, const char *value)
     g_hash_table_remove (self->settings, name);
   else
     g_hash_table_replace (self->settings, g_strdup (name), g_strdup (value));
+  if (g_str_equal (name, MS_SETTING_MIRAGE))
+    switch_version (self, value);
 }
 
 static void
@@ -859,8 +912,17 @@ ms_document_add_device (MsDocument *self, const char *ctor_name, const char *nam
 
   if (ctor == NULL)
     {
-      g_set_error (error, MS_DOCUMENT_ERROR, MS_DOCUMENT_ERROR_UNKNOWN_CONSTRUCTOR,
-                   _("“%s” is not a device of the catalog (see `mstudio catalog`)"), ctor_name);
+      g_autoptr(MsCatalog) other = ms_catalog_find_version_with (self->catalog, ctor_name);
+
+      if (other != NULL)
+        g_set_error (error, MS_DOCUMENT_ERROR, MS_DOCUMENT_ERROR_UNKNOWN_CONSTRUCTOR,
+                     _("%s exists in Mirage %s, not in Mirage %s, which the project targets; "
+                       "switch the project to Mirage %s first"),
+                     ctor_name, ms_catalog_get_mirage_version (other),
+                     ms_catalog_get_mirage_version (self->catalog), ms_catalog_get_mirage_version (other));
+      else
+        g_set_error (error, MS_DOCUMENT_ERROR, MS_DOCUMENT_ERROR_UNKNOWN_CONSTRUCTOR,
+                     _("“%s” is not a device of the catalog (see `mstudio catalog`)"), ctor_name);
       return 0;
     }
   if (!tx_begin (self, error))
@@ -1039,7 +1101,10 @@ ms_document_set_option (MsDocument *self, guint id, const char *option, const ch
   if (!(d = lookup_or_fail (self, id, error)))
     return tx_fail (self);
   ctor = d->def;
-  if (ctor == NULL || ms_constructor_find_option (ctor, option) == NULL)
+  /* an option the device has can always be unset, even one its catalog
+   * lacks (another Mirage version's): that is the checks' advice */
+  if ((ctor == NULL || ms_constructor_find_option (ctor, option) == NULL)
+      && !((value == NULL || *value == '\0') && ms_device_get_option (d, option) != NULL))
     {
       GString *known = g_string_new (NULL);
       for (guint i = 0; ctor != NULL && i < ctor->options->len; i++)
@@ -1242,7 +1307,7 @@ setting_name_is_known (const char *name)
   static const char * const fixed[] = {
     MS_SETTING_NAME, MS_SETTING_TARGET, MS_SETTING_JOBS, MS_SETTING_ARGV,
     MS_SETTING_REPORTER, MS_SETTING_LEVEL, MS_SETTING_SLEEP, MS_SETTING_PTIME,
-    MS_SETTING_MTIME, MS_SETTING_RANDOM, NULL
+    MS_SETTING_MTIME, MS_SETTING_RANDOM, MS_SETTING_MIRAGE, NULL
   };
 
   if (g_strv_contains (fixed, name))
@@ -1258,8 +1323,16 @@ ms_document_set_setting (MsDocument *self, const char *name, const char *value, 
   if (!setting_name_is_known (name))
     {
       g_set_error (error, MS_DOCUMENT_ERROR, MS_DOCUMENT_ERROR_UNKNOWN_SETTING,
-                   _("“%s” is not a project setting (settings: name, target, argv, reporter, level, "
+                   _("“%s” is not a project setting (settings: name, target, mirage, argv, reporter, level, "
                    "sleep, ptime, mtime, random, jobs, key:NAME, arg:NAME)"), name);
+      return FALSE;
+    }
+  if (g_str_equal (name, MS_SETTING_MIRAGE) && !ms_catalog_version_is_known (value))
+    {
+      g_autofree char *known = g_strjoinv (", ", (char **) ms_catalog_get_known_versions ());
+      g_set_error (error, MS_DOCUMENT_ERROR, MS_DOCUMENT_ERROR_UNKNOWN_SETTING,
+                   _("“%s” is not a Mirage version a project can target (versions: %s)"),
+                   value ? value : "", known);
       return FALSE;
     }
   /* the application name names files (docs/cli.md, "Names"): refused
@@ -1278,7 +1351,10 @@ ms_document_set_setting (MsDocument *self, const char *name, const char *value, 
     return FALSE;
   if (value != NULL && *value == '\0' && !g_str_has_prefix (name, "arg:"))
     value = NULL;
-  label = g_strdup_printf (_("Set %s"), name);
+  if (g_str_equal (name, MS_SETTING_MIRAGE))
+    label = g_strdup_printf (_("Target Mirage %s"), value);
+  else
+    label = g_strdup_printf (_("Set %s"), name);
   if (!push_setting (self, name, value, error))
     return FALSE;
   return tx_commit (self, label, error);
@@ -1415,6 +1491,8 @@ ms_document_load_begin (MsDocument *self)
   g_ptr_array_set_size (self->devices, 0);
   g_hash_table_remove_all (self->settings);
   g_clear_pointer (&self->jobs_cache, g_array_unref);
+  /* the contents' own "mirage" setting, if any, chooses again */
+  switch_catalog (self, self->initial_catalog);
   self->next_id = 1;
 }
 

@@ -49,6 +49,7 @@ typedef enum {
 #define MS_SETTING_PTIME    "ptime"
 #define MS_SETTING_MTIME    "mtime"
 #define MS_SETTING_RANDOM   "random"
+#define MS_SETTING_MIRAGE   "mirage"    /* the Mirage version the project targets: 4.10 | 4.11 */
 
 typedef struct {
   gboolean (*begin)    (gpointer data, MsDocument *doc, GError **error);
@@ -58,7 +59,14 @@ typedef struct {
 } MsDocumentBackend;
 
 MsDocument *ms_document_new (MsCatalog *catalog);
+/* The catalog of the Mirage version the project targets: the one given to
+ * ms_document_new until the "mirage" setting chooses another. Setting it
+ * (an undoable step like any setting) switches the catalog that checks,
+ * evaluation and exports read; devices keep their constructor names and
+ * are resolved again (a constructor the version lacks is then reported by
+ * the checks, not refused). */
 MsCatalog  *ms_document_get_catalog (MsDocument *self);
+const char *ms_document_get_mirage_version (MsDocument *self);
 
 /* reading */
 GPtrArray      *ms_document_get_devices (MsDocument *self);      /* MsDevice*, by id */

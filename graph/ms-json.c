@@ -514,6 +514,7 @@ ms_json_document (MsDocument *doc)
 
   add_string (root, "name", ms_document_get_app_name (doc));
   add_string (root, "target", ms_document_get_target (doc));
+  add_string (root, "mirage", ms_document_get_mirage_version (doc));
 
   map = add_object (root, "settings");
   for (guint i = 0; i < settings->len; i++)

@@ -55,7 +55,9 @@
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 
-#define SCHEMA_VERSION 2
+#define SCHEMA_VERSION 3
+/* The first format whose files always say which Mirage version they target. */
+#define SCHEMA_WITH_MIRAGE 3
 #define BUSY_TIMEOUT_MS 5000
 #define STORE_KEY "ms-store"
 
@@ -127,6 +129,12 @@ static const char *const migrations[] = {
   "CREATE INDEX connection_by_source ON connection (source);"
   "INSERT OR IGNORE INTO meta (key, value)"
   "  VALUES ('created_with', 'unknown (before project format 2)');",
+  /* 2 -> 3: the project says which Mirage version it targets (the
+   * "mirage" setting). Older files were edited and checked against the
+   * 4.10 catalog, so they keep that meaning; the user moves them to 4.11
+   * in one undoable step. New files run this too and then record their
+   * own version over it (init_file). */
+  "INSERT OR IGNORE INTO setting (name, value) VALUES ('mirage', '4.10');",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SCHEMA_VERSION - 1);
@@ -946,6 +954,18 @@ read_content (Store *self, GError **error)
   return g_steal_pointer (&c);
 }
 
+/* A file from before SCHEMA_WITH_MIRAGE read without upgrading it: it
+ * targets 4.10, as the migration would record. */
+static void
+content_default_version (Content *c)
+{
+  for (guint i = 0; i + 1 < c->settings->len; i += 2)
+    if (g_str_equal (g_ptr_array_index (c->settings, i), MS_SETTING_MIRAGE))
+      return;
+  g_ptr_array_add (c->settings, g_strdup (MS_SETTING_MIRAGE));
+  g_ptr_array_add (c->settings, g_strdup ("4.10"));
+}
+
 static void
 content_apply (Content *c, MsDocument *doc, gboolean reloaded)
 {
@@ -1607,6 +1627,7 @@ ms_store_open (const char *path, MsCatalog *catalog, GError **error)
 MsDocument *
 ms_store_open_read_only (const char *path, MsCatalog *catalog, GError **error)
 {
+  gint64 version = 0;
   g_autoptr(Store) self = NULL;
   g_autoptr(Content) c = NULL;
   MsDocument *doc;
@@ -1623,9 +1644,13 @@ ms_store_open_read_only (const char *path, MsCatalog *catalog, GError **error)
    * to the schema, so the current statements read them. A migration that
    * changes columns must teach this path too. */
   if (!exec (self, "BEGIN", N_("read it"), error)
+      || !query_int (self, ST_USER_VERSION, &version, error)
       || (c = read_content (self, error)) == NULL)
     return NULL;
   exec (self, "COMMIT", N_("read it"), NULL);
+  /* what migration 2 -> 3 would record, without writing it */
+  if (version < SCHEMA_WITH_MIRAGE)
+    content_default_version (c);
 
   doc = ms_document_new (catalog);
   content_apply (c, doc, FALSE);
@@ -1689,6 +1714,11 @@ init_file (const char *path, MsDocument *doc, const char *app_name, GError **err
       goto fail;
     }
   if (doc != NULL && !write_document (self, doc, error))
+    goto fail;
+  /* the version the document targets, whether set or its catalog's */
+  if (doc != NULL
+      && !write_keyed (self, ST_SETTING_SET, ST_SETTING_UNSET, 0, MS_SETTING_MIRAGE,
+                       ms_document_get_mirage_version (doc), 0, "save a setting", error))
     goto fail;
   if (app_name != NULL
       && !write_keyed (self, ST_SETTING_SET, ST_SETTING_UNSET, 0, MS_SETTING_NAME, app_name, 0,
@@ -1968,6 +1998,11 @@ ms_store_save_as (MsDocument *doc, const char *path, GError **error)
       goto out;
     }
   ok = TRUE;
+  /* The file names the version the document targets (init_file); an
+   * unattached document that only implied it (by its catalog) now says it
+   * too, so that memory and file agree. Its meaning does not change. */
+  if (self == NULL && ms_document_get_setting (doc, MS_SETTING_MIRAGE) == NULL)
+    ms_document_load_setting (doc, MS_SETTING_MIRAGE, ms_document_get_mirage_version (doc));
 
 out:
   if (!ok)

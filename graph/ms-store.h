@@ -92,7 +92,10 @@ MsDocument *ms_store_open_read_only (const char  *path,
  * path atomically if it exists (unless it is a project open right now, or
  * the document's own file). An attached document stays attached to its
  * original file; a document not attached to any file (ms_document_new, an
- * import) is written as it is in memory and stays unattached. */
+ * import) is written as it is in memory and stays unattached. Every file
+ * names the Mirage version its project targets: a document without the
+ * "mirage" setting gets its catalog's version recorded, in the file and
+ * in memory. */
 gboolean    ms_store_save_as (MsDocument  *doc,
                               const char  *path,
                               GError     **error);

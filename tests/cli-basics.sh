@@ -52,6 +52,7 @@ ok "check: no problems, exit 0" run_has "no problems" "$M" check "$P"
 
 "$M" describe "$P" >"$T/d1"
 ok "describe shows the name" has "$T/d1" "Name       net-test"
+ok "describe shows the Mirage version (new projects: 4.11)" has "$T/d1" "Mirage     4.11"
 ok "describe shows a connection with its type" has "$T/d1" "input      net: network <- $NET"
 ok "describe shows the main's position input" has "$T/d1" "input      1: stackv4v6 <- stack"
 ok "describe shows the jobs" has "$T/d1" "Jobs       unikernel"
@@ -74,7 +75,16 @@ ok "set: runtime argument" has "$T/d3" "port=9090 (int)"
 ok "set: packages with bounds" has "$T/d3" "package    mirage-kv >= 6.0.0 < 7.0.0"
 ok "set with an empty value unsets" bash -c "'$M' set '$P' stack.ipv4_network= target= &&
    ! '$M' describe '$P' | grep -q ipv4_network && '$M' describe '$P' | grep -q 'Target     unix'"
-ok "set key" run_has "dhcp=true" bash -c "'$M' set '$P' key:dhcp=true && '$M' describe '$P'"
+# (a new project targets Mirage 4.11, whose generic_stackv4v6 reads --no-dhcp)
+ok "set key" run_has "no_dhcp=true" bash -c "'$M' set '$P' key:no_dhcp=true && '$M' describe '$P'"
+ok "set key of 4.10 refused on 4.11" run_has "there is no key “dhcp”" bash -c "! '$M' set '$P' key:dhcp=true"
+ok "set mirage=4.10" "$M" set "$P" mirage=4.10
+ok "set key of 4.10 on 4.10" run_has "dhcp=true" bash -c "'$M' set '$P' key:dhcp=true && '$M' describe '$P'"
+ok "check on 4.10: the 4.11 key is named" run_has "key:no_dhcp: Mirage 4.10 has no configure key “no_dhcp” (Mirage 4.11 has)" "$M" check "$P"
+ok "check --mirage 4.11 reads it as 4.11" run_has "key:dhcp: Mirage 4.11 has no configure key “dhcp”" "$M" check --mirage 4.11 "$P"
+ok "check --mirage does not change the file" run_has "mirage=4.10" bash -c "'$M' describe --json '$P' | python3 -c 'import json,sys; d=json.load(sys.stdin); print(\"mirage=\" + d[\"mirage\"])'"
+ok "set mirage=4.12 is refused" run_has "“4.12” is not a Mirage version a project can target (versions: 4.10, 4.11)" bash -c "! '$M' set '$P' mirage=4.12"
+ok "set mirage=4.11 and unset the 4.10 key" "$M" set "$P" mirage=4.11 key:dhcp= key:no_dhcp=
 
 # control characters in project text never reach the terminal raw
 ok "escape control characters" bash -c "'$M' set '$P' \"arg:port=\$(printf '1\\033[31m')\" --force >/dev/null 2>&1;

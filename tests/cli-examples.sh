@@ -56,8 +56,14 @@ ok "kv_ro: key kv_ro=direct" "$M" set "$K" key:kv_ro=direct
 ok "kv_ro: direct_kv_ro then" evals "$K" "disk: direct_kv_ro"
 ok "kv_ro: the key shows as set" bash -c "'$M' describe '$K' | grep -q 'kv_ro=direct,'"
 
-# network
-N=$T/network.mstudio
+# network: new projects target Mirage 4.11, where generic_stackv4v6 asks
+# DHCP by default; the branch tests below are about 4.10's choices, so
+# they use a project made for 4.10
+ok "network: a new project targets Mirage 4.11" bash -c "'$M' describe --json '$T/network.mstudio' | grep -q '\"mirage\": \"4.11\"'"
+ok "network: on 4.11 the stack asks DHCP on unix" evals "$T/network.mstudio" "stack/dhcp: ipv4_of_dhcp"
+N=$T/network-410.mstudio
+ok "network: new --mirage 4.10" "$M" new "$N" --name network --example network --mirage 4.10
+ok "network: the 4.10 project says so" bash -c "'$M' describe --json '$N' | grep -q '\"mirage\": \"4.10\"'"
 ok "network: socket stack on unix" evals "$N" "stack/stack: socket_stackv4v6"
 ok "network: no ethernet on unix" evals_not "$N" "ethif"
 ok "network: direct stack on hvt" evals "$N" "tcpip_stack_direct" -t hvt

@@ -119,11 +119,19 @@ ok "kv_ro: CI configures with the key" bash -c "'$M' export '$K' -F ci -o '$T/kc
 
 # 4.11 removed options and inputs
 N=$T/network.mstudio
+# (a new project targets 4.11, which has no ?dhcp_key: made for 4.10 here)
+ok "network: exports for the version it targets (4.11)" bash -c "'$M' export '$N' -F config.ml -o - | grep -q -F 'exported by Mirage Studio for Mirage 4.11'"
+expect 1 "stack (generic_stackv4v6) has no option “dhcp_key” in Mirage 4.11, which the project targets (Mirage 4.10 has: mstudio set $N mirage=4.10)" "4.11 project: no dhcp_key" "$M" set "$N" stack.dhcp_key=use_dhcp
+ok "network: target 4.10" "$M" set "$N" mirage=4.10
 ok "network: set stack.dhcp_key" "$M" set "$N" stack.dhcp_key=use_dhcp
+ok "network: exports for 4.10 by default now" bash -c "'$M' export '$N' -F config.ml -o - | grep -q -F 'exported by Mirage Studio for Mirage 4.10'"
 expect 1 "stack: option dhcp_key of generic_stackv4v6 was removed in Mirage 4.11" \
-  "4.11 refuses generic_stackv4v6 ?dhcp_key" "$M" export "$N" -F config.ml -o "$T/n"
+  "4.11 refuses generic_stackv4v6 ?dhcp_key" "$M" export "$N" -F config.ml --mirage 4.11 -o "$T/n"
 ok "4.11 wrote nothing" test ! -e "$T/n/config.ml"
-ok "4.10 exports ?dhcp_key" bash -c "'$M' export '$N' -F config.ml --mirage 4.10 -o - | grep -q -F 'generic_stackv4v6 ~dhcp_key:(Key.value use_dhcp) net'"
+ok "4.10 exports ?dhcp_key" bash -c "'$M' export '$N' -F config.ml -o - | grep -q -F 'generic_stackv4v6 ~dhcp_key:(Key.value use_dhcp) net'"
+ok "check names the option 4.11 lacks" bash -c "'$M' check --mirage 4.11 '$N' | grep -q -F 'generic_stackv4v6 has no option “dhcp_key” in Mirage 4.11 (Mirage 4.10 has); unset it (mstudio set P stack.dhcp_key=) or switch the project to Mirage 4.10 [version-option]'"
+ok "switched to 4.11, the 4.10 option can be unset" bash -c "'$M' set '$N' mirage=4.11 && '$M' set '$N' stack.dhcp_key= && ! '$M' describe '$N' | grep -q dhcp_key"
+ok "back to 4.10" "$M" set "$N" mirage=4.10
 
 # check errors refuse, --force exports
 B=$T/broken.mstudio

@@ -328,10 +328,10 @@ test_roundtrip (void)
   g_assert_cmpuint (ms_document_get_n_devices (again), ==, 5);
   g_assert_cmpstr (ms_document_get_setting (again, "arg:port"), ==, "");
   g_assert_cmpstr (ms_store_get_path (again), ==, path);
-  g_assert_cmpint (ms_store_get_schema_version (), ==, 2);
+  g_assert_cmpint (ms_store_get_schema_version (), ==, 3);
 
   g_clear_object (&again);
-  assert_query (path, "PRAGMA user_version", "2");
+  assert_query (path, "PRAGMA user_version", "3");
   created_with = raw_query (path, "SELECT value FROM meta WHERE key = 'created_with'");
   g_assert_true (g_str_has_prefix (created_with, "Mirage Studio "));
   assert_query (path, "PRAGMA application_id", "1297306709");
@@ -1018,7 +1018,7 @@ test_refuses_newer (void)
 
   raw_exec (path, "PRAGMA user_version = 99;");
   assert_refused (path, MS_STORE_ERROR_NEWER_VERSION,
-                  "was written by a newer Mirage Studio (project format 99; this version reads up to 2)");
+                  "was written by a newer Mirage Studio (project format 99; this version reads up to 3)");
 }
 
 static void
@@ -1209,9 +1209,11 @@ test_migration (void)
   assert_file_matches (doc);
   g_clear_object (&doc);
 
-  assert_query (path, "PRAGMA user_version", "2");
+  assert_query (path, "PRAGMA user_version", "3");
   assert_query (path, "SELECT value FROM meta WHERE key = 'created_with'",
                 "unknown (before project format 2)");
+  /* made before projects chose a version: it keeps the 4.10 it was made for */
+  assert_query (path, "SELECT value FROM setting WHERE name = 'mirage'", "4.10");
   index = raw_query (path, "SELECT name FROM sqlite_schema WHERE type = 'index'"
                            " AND name = 'connection_by_source'");
   g_assert_cmpstr (index, ==, "connection_by_source");

@@ -3,6 +3,7 @@
 #include "ms-studio-diagnostics.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "ms-check.h"
 
@@ -27,6 +28,32 @@ ms_studio_job_candidate (MsDocument *doc)
   return 0;
 }
 
+/* The command-line advice in a message, " (mstudio ...)", taken out. */
+static char *
+without_commands (const char *message)
+{
+  GString *out = g_string_new (NULL);
+  const char *p = message;
+  const char *at;
+
+  while ((at = strstr (p, " (mstudio ")) != NULL)
+    {
+      const char *end = strchr (at + 2, ')');
+      if (end == NULL)
+        break;
+      g_string_append_len (out, p, at - p);
+      p = end + 1;
+    }
+  g_string_append (out, p);
+  return g_string_free (out, FALSE);
+}
+
+static gboolean
+is_version_code (const char *code)
+{
+  return g_str_has_prefix (code, "version-");
+}
+
 void
 ms_studio_diagnostics_adapt (GPtrArray *diagnostics, MsDocument *doc)
 {
@@ -34,6 +61,17 @@ ms_studio_diagnostics_adapt (GPtrArray *diagnostics, MsDocument *doc)
     {
       MsDiagnostic *d = diagnostics->pdata[i];
 
+      /* what the targeted Mirage version lacks: the version is switched
+       * with the header bar's button, not a command */
+      if (is_version_code (d->code))
+        {
+          g_autofree char *plain = without_commands (d->message);
+          g_free (d->message);
+          /* TRANSLATORS: %s is a check's message, %s a version such as 4.10 */
+          d->message = g_strdup_printf (_("%s (the “Mirage %s” button in the header bar switches versions)"),
+                                        plain, ms_document_get_mirage_version (doc));
+          continue;
+        }
       if (g_str_equal (d->code, MS_DIAG_NO_JOBS))
         {
           guint id = ms_studio_job_candidate (doc);

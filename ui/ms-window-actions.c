@@ -105,7 +105,12 @@ action_new (GtkWidget *widget, const char *name, GVariant *param)
       target = ms_window_new (MS_STUDIO_APPLICATION (app));
       gtk_window_present (GTK_WINDOW (target));
     }
-  doc = ms_store_create (path, ms_studio_application_get_catalog (MS_STUDIO_APPLICATION (app)), "untitled", &error);
+  {
+    /* new projects target the current Mirage release */
+    g_autoptr(MsCatalog) current = ms_catalog_get_default (MS_MIRAGE_CURRENT, NULL);
+    doc = ms_store_create (path, current ? current : ms_studio_application_get_catalog (MS_STUDIO_APPLICATION (app)),
+                           "untitled", &error);
+  }
   if (doc == NULL)
     {
       _ms_window_show_error (target, _("Cannot Create a Project"), error->message);
@@ -518,7 +523,7 @@ export_unikernel_chosen (MsWindow *self, GFile *folder, gpointer data)
 {
   g_autofree char *dir = g_file_get_path (folder);
   if (dir != NULL)
-    run_export (self, EXPORT_UNIKERNEL, "4.11", dir, NULL);
+    run_export (self, EXPORT_UNIKERNEL, self->document ? ms_document_get_mirage_version (self->document) : MS_MIRAGE_CURRENT, dir, NULL);
 }
 
 static void
@@ -526,7 +531,7 @@ export_ci_chosen (MsWindow *self, GFile *folder, gpointer data)
 {
   g_autofree char *dir = g_file_get_path (folder);
   if (dir != NULL)
-    run_export (self, EXPORT_CI, "4.11", dir, data);
+    run_export (self, EXPORT_CI, self->document ? ms_document_get_mirage_version (self->document) : MS_MIRAGE_CURRENT, dir, data);
 }
 
 static void

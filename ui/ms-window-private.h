@@ -45,6 +45,9 @@ struct _MsWindow
   GtkMenuButton *primary_menu_button;
   GtkWidget *zoom_label;         /* the main menu's zoom percentage */
   GPtrArray *menu_taken;         /* MenuTaken*: project-only menu entries taken out on the start page */
+  AdwHeaderBar *header_bar;
+  GtkWidget *version_button;     /* MsVersionButton: "Mirage 4.11" */
+  const char *shown_version;     /* the project's Mirage version the palette and preview show */
 
   MsDocument *document;
   GPtrArray *diagnostics;       /* MsDiagnostic*, the latest check */

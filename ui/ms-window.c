@@ -20,11 +20,13 @@
 #include "ms-check.h"
 #include "ms-config.h"
 #include "ms-import.h"
+#include "ms-import-version.h"
 #include "ms-layout.h"
 #include "ms-paths.h"
 #include "ms-store.h"
 #include "ms-studio-diagnostics.h"
 #include "ms-style.h"
+#include "ms-version-button.h"
 
 #define REFRESH_SECONDS 2
 
@@ -175,9 +177,29 @@ queue_checks (MsWindow *self)
     self->check_idle = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, run_checks, self, NULL);
 }
 
+/* The palette lists the catalog of the version the project targets (the
+ * application's, 4.10, on the start page), and the code preview starts
+ * on that version; both follow a change of version. */
+static void
+sync_version (MsWindow *self)
+{
+  MsCatalog *catalog = self->document ? ms_document_get_catalog (self->document) : window_catalog (self);
+  const char *version;
+
+  if (catalog == NULL)
+    return;
+  if (!self->palette_pending && ms_palette_get_catalog (self->palette) != catalog)
+    ms_palette_set_catalog (self->palette, catalog);
+  version = self->document ? ms_document_get_mirage_version (self->document) : NULL;
+  if (version != NULL && version != self->shown_version)
+    ms_code_preview_set_mirage_version (self->code_preview, version);
+  self->shown_version = version;
+}
+
 static void
 on_document_changed (MsDocument *doc, gpointer change, MsWindow *self)
 {
+  sync_version (self);
   queue_checks (self);
   _ms_window_update_actions (self);
 }
@@ -185,6 +207,7 @@ on_document_changed (MsDocument *doc, gpointer change, MsWindow *self)
 static void
 on_document_reloaded (MsDocument *doc, MsWindow *self)
 {
+  sync_version (self);
   queue_checks (self);
   _ms_window_update_actions (self);
 }
@@ -235,6 +258,8 @@ ms_window_set_document (MsWindow *self, MsDocument *doc)
   ms_code_preview_set_document (self->code_preview, doc);
   ms_build_panel_set_document (self->build_panel, doc);
   ms_packages_view_set_document (self->packages_view, doc);
+  ms_version_button_set_document (MS_VERSION_BUTTON (self->version_button), doc);
+  sync_version (self);
 
   if (doc != NULL)
     {
@@ -336,7 +361,6 @@ static gboolean
 import_into_project (MsWindow *self, const char *config_path, const char *name_hint,
                      const char *example_dir, gboolean quiet, GError **error)
 {
-  MsCatalog *catalog = window_catalog (self);
   g_autofree char *text = NULL, *path = NULL, *dir = NULL, *display = NULL;
   g_autoptr(MsImportReport) report = NULL;
   g_autoptr(MsDocument) imported = NULL;
@@ -351,7 +375,15 @@ import_into_project (MsWindow *self, const char *config_path, const char *name_h
       g_propagate_error (error, g_steal_pointer (&local));
       return FALSE;
     }
-  imported = ms_import_configml (catalog, display, text, len, &report);
+  /* the project targets the version the file is for (the current
+   * release when it does not say) */
+  imported = ms_import_configml_versioned (NULL, display, text, len, &report, &local);
+  if (imported == NULL && report == NULL)
+    {
+      _ms_window_show_error (self, _("Cannot Import config.ml"), local->message);
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
   errors = ms_import_report_count (report, MS_SEVERITY_ERROR);
   warnings = ms_import_report_count (report, MS_SEVERITY_WARNING);
   if (imported == NULL || ms_document_get_n_devices (imported) == 0)
@@ -674,7 +706,7 @@ on_painted (GdkFrameClock *clock, MsWindow *self)
   if (self->palette_pending)
     {
       self->palette_pending = FALSE;
-      ms_palette_set_catalog (self->palette, window_catalog (self));
+      sync_version (self);
     }
   if (self->inspector_pending)
     {
@@ -710,7 +742,7 @@ on_application_set (MsWindow *self, GParamSpec *pspec, gpointer data)
     return;
   /* like the inspector, the palette's rows follow the first frame */
   if (gtk_widget_get_mapped (GTK_WIDGET (self)))
-    ms_palette_set_catalog (self->palette, catalog);
+    sync_version (self);
   else
     self->palette_pending = TRUE;
   restore_state (self);
@@ -825,6 +857,7 @@ ms_window_class_init (MsWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, MS_RESOURCE_PATH "/ui/window.ui");
   gtk_widget_class_bind_template_child (widget_class, MsWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, MsWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, MsWindow, header_bar);
   gtk_widget_class_bind_template_child (widget_class, MsWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, MsWindow, start_page);
   gtk_widget_class_bind_template_child (widget_class, MsWindow, palette_flap);
@@ -997,6 +1030,10 @@ ms_window_init (MsWindow *self)
   add_zoom_row (self);
   g_signal_connect_swapped (self->canvas, "notify::zoom", G_CALLBACK (on_canvas_zoom), self);
   update_menu (self);
+  self->version_button = ms_version_button_new ();
+  gtk_widget_set_visible (self->version_button, FALSE);
+  adw_header_bar_pack_end (self->header_bar, self->version_button);
+  g_signal_connect (self->version_button, "toast", G_CALLBACK (on_toast), self);
   g_object_bind_property (self->palette_flap, "reveal-flap", self->palette_button, "active",
                           G_BINDING_SYNC_CREATE | G_BINDING_BIDIRECTIONAL);
   g_object_bind_property (self->inspector_flap, "reveal-flap", self->inspector_button, "active",

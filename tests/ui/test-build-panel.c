@@ -682,16 +682,19 @@ test_network_args (void)
   GtkWidget *servers;
 
   fixture_setup (&f, "dns-lookup", TRUE);
-  servers = ms_build_panel_get_arg_widget (MS_BUILD_PANEL (f.panel), "dns_servers");
+  /* the example targets Mirage 4.11, whose DNS and happy-eyeballs flags
+   * are dashed (--dns-servers; 4.10 had --dns_servers) */
+  servers = ms_build_panel_get_arg_widget (MS_BUILD_PANEL (f.panel), "dns-servers");
   g_assert_nonnull (servers);
-  g_assert_nonnull (ms_build_panel_get_arg_widget (MS_BUILD_PANEL (f.panel), "dns_timeout"));
-  g_assert_nonnull (ms_build_panel_get_arg_widget (MS_BUILD_PANEL (f.panel), "dns_cache_size"));
-  g_assert_nonnull (ms_build_panel_get_arg_widget (MS_BUILD_PANEL (f.panel), "he_connect_delay"));
+  g_assert_null (ms_build_panel_get_arg_widget (MS_BUILD_PANEL (f.panel), "dns_servers"));
+  g_assert_nonnull (ms_build_panel_get_arg_widget (MS_BUILD_PANEL (f.panel), "dns-timeout"));
+  g_assert_nonnull (ms_build_panel_get_arg_widget (MS_BUILD_PANEL (f.panel), "dns-cache-size"));
+  g_assert_nonnull (ms_build_panel_get_arg_widget (MS_BUILD_PANEL (f.panel), "he-connect-delay"));
   g_assert_nonnull (ms_build_panel_get_arg_widget (MS_BUILD_PANEL (f.panel), "names"));
   gtk_editable_set_text (GTK_EDITABLE (servers), "udp:127.0.0.1:5353");
   args = ms_build_panel_get_run_arguments (MS_BUILD_PANEL (f.panel));
   g_assert_cmpuint (g_strv_length (args), ==, 1);
-  g_assert_cmpstr (args[0], ==, "--dns_servers=udp:127.0.0.1:5353");
+  g_assert_cmpstr (args[0], ==, "--dns-servers=udp:127.0.0.1:5353");
   fixture_teardown (&f);
 }
 
