@@ -1242,7 +1242,7 @@ setting_name_is_known (const char *name)
   static const char * const fixed[] = {
     MS_SETTING_NAME, MS_SETTING_TARGET, MS_SETTING_JOBS, MS_SETTING_ARGV,
     MS_SETTING_REPORTER, MS_SETTING_LEVEL, MS_SETTING_SLEEP, MS_SETTING_PTIME,
-    MS_SETTING_MTIME, MS_SETTING_RANDOM, NULL
+    MS_SETTING_MTIME, MS_SETTING_RANDOM, MS_SETTING_LOCK, NULL
   };
 
   if (g_strv_contains (fixed, name))

@@ -49,6 +49,7 @@ typedef enum {
 #define MS_SETTING_PTIME    "ptime"
 #define MS_SETTING_MTIME    "mtime"
 #define MS_SETTING_RANDOM   "random"
+#define MS_SETTING_LOCK     "lock"      /* the lock file of the opam packages, relative to the project file (mstudio resolve --lock) */
 
 typedef struct {
   gboolean (*begin)    (gpointer data, MsDocument *doc, GError **error);
