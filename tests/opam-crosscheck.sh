@@ -88,13 +88,14 @@ if "actions would be" not in text and "Nothing to do" not in text:
     sys.exit(0)
 theirs = dict(installed)
 for l in text.splitlines():
-    m = re.match(r"^\s*[-\u2217*]\s+(install|reinstall|recompile)\s+(\S+)\s+(\S+)", l)
+    # opam marks actions with a symbol: "∗ install", "↗ upgrade", "↘ downgrade", "↻ recompile", "⊘ remove"
+    m = re.match(r"^\s*\S\s+(install|reinstall|recompile)\s+(\S+)\s+(\S+)", l)
     if m:
         theirs[m.group(2)] = m.group(3)
-    m = re.match(r"^\s*[-\u2217*]\s+(upgrade|downgrade)\s+(\S+)\s+\S+\s+to\s+(\S+)", l)
+    m = re.match(r"^\s*\S\s+(upgrade|downgrade)\s+(\S+)\s+\S+\s+to\s+(\S+)", l)
     if m:
         theirs[m.group(2)] = m.group(3)
-    m = re.match(r"^\s*[-\u2217*]\s+remove\s+(\S+)", l)
+    m = re.match(r"^\s*\S\s+remove\s+(\S+)", l)
     if m:
         theirs.pop(m.group(1), None)
 diff = []
