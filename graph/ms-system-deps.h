@@ -62,8 +62,8 @@ GPtrArray   *ms_system_packages_lists    (MsSystemPackages *sp);
 GPtrArray   *ms_system_packages_warnings (MsSystemPackages *sp);
 
 /* Reads one Packages file (any compression libsolv knows, and lz4) into
- * a new repository of pool-less counting: the number of packages, or -1
- * and error. For tests and `deps`. */
+ * a scratch pool: the number of packages it holds, or -1 and error; the
+ * compression found goes to *compression. For tests and fuzzing. */
 int          ms_system_count_packages (const char *path, const char **compression, GError **error);
 
 /* One library a graph needs. */
