@@ -685,6 +685,19 @@ build (const char *path, const char *outdir_arg, const char *source_arg, MsCgenT
       prepared_clear (&p);
       return CLI_EXIT_ERRORS;
     }
+  /* the Debian packages of the libraries the graph links, before any
+   * compiler error about their headers (mstudio-deps.c) */
+  {
+    g_autoptr(GPtrArray) libs = g_ptr_array_new ();   /* borrowed strings */
+    for (guint i = 0; i < gen->libraries->len; i++)
+      g_ptr_array_add (libs, gen->libraries->pdata[i]);
+    g_ptr_array_add (libs, NULL);
+    if (!cli_system_deps_ok (path, p.graph, (const char *const *) libs->pdata))
+      {
+        prepared_clear (&p);
+        return CLI_EXIT_ERRORS;
+      }
+  }
   source = source_arg ? g_strdup (source_arg) : g_build_filename (project_dir, "unikernel.c", NULL);
   if (!read_source_file (source, &source_text, &source_len, &error))
     {

@@ -155,13 +155,32 @@ cmd_export_code (int argc, char **argv)
       return CLI_EXIT_OK;
     }
   {
-    g_autoptr(GPtrArray) files = ms_ci_generate (doc, catalog, (const char *const *) target_list, flags, &error);
+    g_autoptr(GPtrArray) files = NULL;
     g_autofree char *workflows = NULL;
+    g_autofree char *lock_dir = NULL;
+    g_autofree char *lock_text = NULL;
+    const char *lock = ms_document_get_setting (doc, MS_SETTING_LOCK);
 
+    /* the project's lock file (mstudio resolve --lock), relative to it */
+    if (lock != NULL && *lock != '\0')
+      {
+        g_autofree char *project_dir = g_path_get_dirname (path);
+        g_autofree char *lock_path = g_path_is_absolute (lock) ? g_strdup (lock)
+                                     : g_build_filename (project_dir, lock, NULL);
+        if (!g_file_get_contents (lock_path, &lock_text, NULL, &error))
+          {
+            cli_error (path, "cannot export: the project's lock file cannot be read (%s); "
+                       "write it again with mstudio resolve P --lock FILE", error->message);
+            return CLI_EXIT_ERRORS;
+          }
+      }
+    files = ms_ci_generate_locked (doc, catalog, (const char *const *) target_list, flags, lock_text, &error);
     if (files == NULL)
       return report (path, error);
     workflows = g_build_filename (output, ".github", "workflows", NULL);
-    if (!make_dir (workflows, &error) || !ms_source_files_write (output, files, TRUE, &error))
+    lock_dir = g_build_filename (output, "mirage-lock", NULL);
+    if (!make_dir (workflows, &error) || (lock_text != NULL && !make_dir (lock_dir, &error))
+        || !ms_source_files_write (output, files, TRUE, &error))
       return report (path, error);
     return CLI_EXIT_OK;
   }

@@ -11,6 +11,7 @@
 
 #include "ms-catalog.h"
 #include "ms-document.h"
+#include "ms-eval.h"
 
 G_BEGIN_DECLS
 
@@ -102,5 +103,11 @@ int cmd_export_any (int argc, char **argv);
 
 /* mstudio-resolve.c: resolve (docs/resolve.md) */
 int cmd_resolve (int argc, char **argv);
+
+/* mstudio-deps.c: deps --system (docs/build.md); the check build makes first */
+int cmd_deps (int argc, char **argv);
+/* FALSE (having printed why) if the libraries' Debian packages are missing;
+ * TRUE when they are installed or dpkg's status cannot be read (no check). */
+gboolean cli_system_deps_ok (const char *path, MsEvalGraph *graph, const char *const *libraries);
 
 G_END_DECLS

@@ -69,6 +69,33 @@ resolution_json (const char *path, MsEvalGraph *graph, const char *mirage, const
   return root;
 }
 
+/* The project remembers its lock file (the `lock` setting), relative to
+ * the project's folder when the lock is inside it, so that `export
+ * --format ci` installs exactly these versions. */
+static int
+record_lock (const char *path, const char *lock)
+{
+  g_autofree char *project_dir = g_path_get_dirname (path);
+  g_autofree char *dir = g_canonicalize_filename (project_dir, NULL);
+  g_autofree char *abs = g_canonicalize_filename (lock, NULL);
+  g_autofree char *prefix = g_strconcat (dir, G_DIR_SEPARATOR_S, NULL);
+  const char *value = g_str_has_prefix (abs, prefix) ? abs + strlen (prefix) : abs;
+  g_autoptr(MsDocument) doc = NULL;
+  g_autoptr(GError) error = NULL;
+  int code = CLI_EXIT_OK;
+
+  if (!(doc = cli_open_for_writing (path, &code)))
+    return code;
+  if (g_strcmp0 (ms_document_get_setting (doc, MS_SETTING_LOCK), value) == 0)
+    return CLI_EXIT_OK;
+  if (!ms_document_set_setting (doc, MS_SETTING_LOCK, value, &error))
+    {
+      cli_error (path, "cannot record the lock file: %s", error->message);
+      return CLI_EXIT_WRITE;
+    }
+  return CLI_EXIT_OK;
+}
+
 int
 cmd_resolve (int argc, char **argv)
 {
@@ -205,14 +232,17 @@ cmd_resolve (int argc, char **argv)
       for (guint i = 0; i < graph->packages->len; i++)
         g_ptr_array_add (roots, ((MsEvalPackage *) graph->packages->pdata[i])->name);
       g_ptr_array_add (roots, NULL);
-      text = ms_resolution_lock_text (res, graph->app_name ? graph->app_name : "unikernel",
-                                      (const char *const *) roots->pdata,
-                                      lock_format != NULL && g_str_equal (lock_format, "monorepo"));
+      text = ms_resolution_lock_text_for_target (res, graph->app_name ? graph->app_name : "unikernel",
+                                                 (const char *const *) roots->pdata,
+                                                 lock_format != NULL && g_str_equal (lock_format, "monorepo"),
+                                                 graph->target);
       if (!g_file_set_contents (lock, text, -1, &error))
         {
           cli_error (lock, "%s", error->message);
           return CLI_EXIT_USAGE;
         }
+      if ((code = record_lock (path, lock)) != CLI_EXIT_OK)
+        return code;
     }
   return CLI_EXIT_OK;
 }

@@ -51,6 +51,8 @@ static const CliCommand commands[] = {
     "Build if needed, then run the unikernel" },
   { "resolve", cmd_resolve, "P.mstudio [-t TARGET] [--mirage 4.10|4.11] [--ocaml VERSION] [--opam-repo PATH] [--json] [--lock FILE]",
     "Resolve the opam packages with libsolv: exact versions per device, or the conflict" },
+  { "deps", cmd_deps, "P.mstudio --system [--json] [--root DIR]",
+    "List the Debian packages the C runtime's devices need, and the missing ones" },
   { "import", cmd_import, "config.ml -o P.mstudio [--force] [--mirage 4.10|4.11]",
     "Read a Mirage config.ml into a new project" },
   { "catalog", cmd_catalog, "[--json] [--mirage 4.10|4.11] [TYPE]",

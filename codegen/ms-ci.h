@@ -17,4 +17,16 @@ GPtrArray *ms_ci_generate (MsDocument        *doc,
                            MsExportFlags      flags,
                            GError           **error);
 
+/* The same with the project's lock file (lock_text: its contents, or
+ * NULL for none): the jobs install the pinned versions with the lock's
+ * OCaml and skip the locking step; the lock is one more file,
+ * mirage-lock/APP.opam(.locked). Only the lock's target (its
+ * x-mstudio-target, else the project's) can be exported with it. */
+GPtrArray *ms_ci_generate_locked (MsDocument        *doc,
+                                  MsCatalog         *catalog,
+                                  const char *const *targets,
+                                  MsExportFlags      flags,
+                                  const char        *lock_text,
+                                  GError           **error);
+
 G_END_DECLS

@@ -50,6 +50,7 @@ typedef enum {
 #define MS_SETTING_MTIME    "mtime"
 #define MS_SETTING_RANDOM   "random"
 #define MS_SETTING_MIRAGE   "mirage"    /* the Mirage version the project targets: 4.10 | 4.11 */
+#define MS_SETTING_LOCK     "lock"      /* the lock file of the opam packages, relative to the project file (mstudio resolve --lock) */
 
 typedef struct {
   gboolean (*begin)    (gpointer data, MsDocument *doc, GError **error);

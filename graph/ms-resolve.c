@@ -40,17 +40,27 @@
 #include "ms-version.h"
 
 /* Bump when the pool's layout changes: old caches then no longer match. */
-#define CACHE_SCHEMA "mstudio-solv 7"
+#define CACHE_SCHEMA "mstudio-solv 8"
+#define SOURCES_SCHEMA "mstudio-sources 1"
 
 struct MsResolver {
   Pool *pool;
   Repo *repo;
-  Id key_version, key_flags, key_url, key_checksums;
+  Id key_version, key_flags;
   GHashTable *names;       /* name (owned) -> GArray of Id, solvables in rank order */
   GPtrArray *versions;     /* indexed by solvable id: the version's string Id (GINT_TO_POINTER) */
   GHashTable *memo;        /* "name\n[!]constraint" -> Id: thousands of packages share a constraint */
   GArray *avoided;         /* Id: avoid-version and deprecated solvables */
   guint n_skipped;
+  /* Source URL and checksums per solvable: "url\tchecksums" (or NULL),
+   * indexed by solvable id. Most of the pool's text, and only answers
+   * need them, so the cache keeps them out of the .solv file (which every
+   * run loads) in a sources file read at the first answer (sources_load). */
+  GPtrArray *sources;
+  char *sources_path;      /* the cache's sources file, not read yet */
+  char *sources_key;
+  GMappedFile *sources_map;/* ...once read */
+  GArray *sources_lines;   /* guint32 offset of each solvable's line in it */
 };
 
 static void
@@ -58,8 +68,6 @@ resolver_init_keys (MsResolver *r)
 {
   r->key_version = pool_str2id (r->pool, "mstudio:opam-version", 1);
   r->key_flags = pool_str2id (r->pool, "mstudio:opam-flags", 1);
-  r->key_url = pool_str2id (r->pool, "mstudio:opam-url", 1);
-  r->key_checksums = pool_str2id (r->pool, "mstudio:opam-checksums", 1);
 }
 
 static MsResolver *
@@ -76,6 +84,7 @@ resolver_alloc (void)
   r->versions = g_ptr_array_new ();
   r->memo = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   r->avoided = g_array_new (FALSE, FALSE, sizeof (Id));
+  r->sources = g_ptr_array_new_with_free_func (g_free);
   return r;
 }
 
@@ -88,6 +97,11 @@ ms_resolver_free (MsResolver *r)
   g_ptr_array_unref (r->versions);
   g_hash_table_unref (r->memo);
   g_array_unref (r->avoided);
+  g_ptr_array_unref (r->sources);
+  g_free (r->sources_path);
+  g_free (r->sources_key);
+  g_clear_pointer (&r->sources_lines, g_array_unref);
+  g_clear_pointer (&r->sources_map, g_mapped_file_unref);
   pool_free (r->pool);
   g_free (r);
 }
@@ -307,11 +321,11 @@ ms_resolver_new_from_repo (MsOpamRepo *repo)
       if (p->flags != 0)
         repodata_set_num (data, s, r->key_flags, p->flags);
       if (p->url != NULL)
-        repodata_set_poolstr (data, s, r->key_url, p->url);
-      if (p->checksums != NULL && p->checksums[0] != NULL)
         {
-          g_autofree char *joined = g_strjoinv (" ", p->checksums);
-          repodata_set_poolstr (data, s, r->key_checksums, joined);
+          g_autofree char *joined = p->checksums ? g_strjoinv (" ", p->checksums) : g_strdup ("");
+          if ((guint) s >= r->sources->len)
+            g_ptr_array_set_size (r->sources, s + 1);
+          r->sources->pdata[s] = g_strconcat (p->url, "\t", joined, NULL);
         }
       g_array_index (ids, Id, i) = s;
     }
@@ -508,15 +522,44 @@ checksum_folder (GChecksum *sum, const char *root, GError **error)
   return TRUE;
 }
 
+/* An archive's content hash, remembered under cache_dir against its
+ * device, inode, size and modification time, so that a run whose archive
+ * has not changed does not read its megabytes again; a changed archive
+ * (any of those four) is hashed again. */
 static gboolean
-checksum_file (GChecksum *sum, const char *path, GError **error)
+checksum_archive (GChecksum *sum, const char *path, const char *cache_dir, GError **error)
 {
-  g_autoptr(GMappedFile) map = g_mapped_file_new (path, FALSE, error);
-  if (map == NULL)
+  g_autofree char *abs = g_canonicalize_filename (path, NULL);
+  g_autofree char *name_hash = fast_hash ((const guchar *) abs, strlen (abs));
+  g_autofree char *memo_name = g_strdup_printf ("archive-%s.key", name_hash);
+  g_autofree char *memo = g_build_filename (cache_dir, memo_name, NULL);
+  g_autofree char *stamp = NULL;
+  g_autofree char *old = NULL;
+  g_autoptr(GMappedFile) map = NULL;
+  g_autofree char *h = NULL;
+  GStatBuf st;
+
+  if (g_stat (path, &st) == 0)
+    {
+      stamp = g_strdup_printf ("%s %llu %llu %lld %lld %ld ", CACHE_SCHEMA, (unsigned long long) st.st_dev,
+                               (unsigned long long) st.st_ino, (long long) st.st_size,
+                               (long long) st.st_mtim.tv_sec, (long) st.st_mtim.tv_nsec);
+      if (g_file_get_contents (memo, &old, NULL, NULL) && g_str_has_prefix (old, stamp)
+          && strlen (old) == strlen (stamp) + 16)
+        {
+          g_checksum_update (sum, (const guchar *) old + strlen (stamp), -1);
+          return TRUE;
+        }
+    }
+  if (!(map = g_mapped_file_new (path, FALSE, error)))
     return FALSE;
-  g_autofree char *h = fast_hash ((const guchar *) g_mapped_file_get_contents (map),
-                                  g_mapped_file_get_length (map));
+  h = fast_hash ((const guchar *) g_mapped_file_get_contents (map), g_mapped_file_get_length (map));
   g_checksum_update (sum, (const guchar *) h, -1);
+  if (stamp != NULL && g_mkdir_with_parents (cache_dir, 0700) == 0)
+    {
+      g_autofree char *line = g_strconcat (stamp, h, NULL);
+      g_file_set_contents (memo, line, -1, NULL); /* only a shortcut: failing costs time */
+    }
   return TRUE;
 }
 
@@ -527,6 +570,124 @@ default_cache_dir (void)
   if (xdg != NULL && g_path_is_absolute (xdg))
     return g_build_filename (xdg, "mirage-studio", NULL);
   return g_build_filename (g_get_home_dir (), ".cache", "mirage-studio", NULL);
+}
+
+/* The sources file: a header (schema, key, count) and a blank line, then
+ * one line per solvable in the repository's order, "name\tversion\turl\t
+ * checksums" (url empty: none). Written before the .solv file it goes
+ * with; read only when an answer needs a URL. A sources file that is
+ * missing, stale or does not match the pool line by line gives answers
+ * without URLs (and a debug message), never wrong ones. */
+static gboolean
+sources_save (MsResolver *r, const char *path, const char *key, GError **error)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  Solvable *s;
+  Id p;
+  guint n = 0;
+
+  FOR_REPO_SOLVABLES (r->repo, p, s)
+    n++;
+  g_string_append_printf (out, "%s\nkey %s\ncount %u\n\n", SOURCES_SCHEMA, key, n);
+  FOR_REPO_SOLVABLES (r->repo, p, s)
+    {
+      const char *src = (guint) p < r->sources->len ? r->sources->pdata[p] : NULL;
+      g_string_append_printf (out, "%s\t%s\t%s\n", pool_id2str (r->pool, s->name),
+                              solvable_version (r, p), src ? src : "\t");
+    }
+  return g_file_set_contents (path, out->str, (gssize) out->len, error);
+}
+
+/* Maps the sources file and takes, for each solvable, its line's
+ * offset; the line is checked against the solvable and copied only when
+ * an answer asks for it (solvable_source). */
+static void
+sources_load (MsResolver *r)
+{
+  g_autofree char *path = g_steal_pointer (&r->sources_path);
+  g_autofree char *key = g_steal_pointer (&r->sources_key);
+  g_autofree char *header = NULL;
+  const char *text, *line, *end;
+  gsize length;
+  Solvable *s;
+  Id p;
+  guint n = 0;
+
+  if (path == NULL)
+    return;
+  FOR_REPO_SOLVABLES (r->repo, p, s)
+    n++;
+  header = g_strdup_printf ("%s\nkey %s\ncount %u\n\n", SOURCES_SCHEMA, key, n);
+  r->sources_map = g_mapped_file_new (path, FALSE, NULL);
+  text = r->sources_map ? g_mapped_file_get_contents (r->sources_map) : NULL;
+  length = r->sources_map ? g_mapped_file_get_length (r->sources_map) : 0;
+  if (text == NULL || length < strlen (header) || memcmp (text, header, strlen (header)) != 0
+      || length > G_MAXUINT32)
+    {
+      g_debug ("resolve: %s is missing or stale: answers without sources", path);
+      g_clear_pointer (&r->sources_map, g_mapped_file_unref);
+      return;
+    }
+  r->sources_lines = g_array_sized_new (FALSE, TRUE, sizeof (guint32), (guint) r->pool->nsolvables);
+  g_array_set_size (r->sources_lines, (guint) r->pool->nsolvables);
+  line = text + strlen (header);
+  end = text + length;
+  FOR_REPO_SOLVABLES (r->repo, p, s)
+    {
+      const char *nl = line < end ? memchr (line, '\n', (gsize) (end - line)) : NULL;
+      if (nl == NULL)
+        {
+          g_debug ("resolve: %s is cut short: answers without sources", path);
+          g_clear_pointer (&r->sources_lines, g_array_unref);
+          g_clear_pointer (&r->sources_map, g_mapped_file_unref);
+          return;
+        }
+      g_array_index (r->sources_lines, guint32, p) = (guint32) (line - text);
+      line = nl + 1;
+    }
+}
+
+/* "url\tchecksums" of solvable p, or NULL */
+static const char *
+solvable_source (MsResolver *r, Id p)
+{
+  const char *text, *line, *nl, *name, *version, *src;
+  gsize nlen, vlen;
+
+  if (r->sources_path != NULL)
+    sources_load (r);
+  if ((guint) p < r->sources->len && r->sources->pdata[p] != NULL)
+    return r->sources->pdata[p];
+  if (r->sources_lines == NULL || (guint) p >= r->sources_lines->len)
+    return NULL;
+  /* the cache's line: checked against the solvable, copied once */
+  text = g_mapped_file_get_contents (r->sources_map);
+  line = text + g_array_index (r->sources_lines, guint32, p);
+  nl = memchr (line, '\n', g_mapped_file_get_length (r->sources_map) - (gsize) (line - text));
+  name = pool_id2str (r->pool, pool_id2solvable (r->pool, p)->name);
+  version = solvable_version (r, p);
+  nlen = strlen (name);
+  vlen = version ? strlen (version) : 0;
+  if (nl == NULL || version == NULL || (gsize) (nl - line) < nlen + vlen + 3 || memcmp (line, name, nlen) != 0
+      || line[nlen] != '\t' || memcmp (line + nlen + 1, version, vlen) != 0 || line[nlen + 1 + vlen] != '\t')
+    {
+      g_debug ("resolve: the sources file does not match %s.%s", name, version ? version : "?");
+      return NULL;
+    }
+  src = line + nlen + vlen + 2;
+  if (*src == '\t')
+    return NULL;
+  if ((guint) p >= r->sources->len)
+    g_ptr_array_set_size (r->sources, p + 1);
+  r->sources->pdata[p] = g_strndup (src, (gsize) (nl - src));
+  return r->sources->pdata[p];
+}
+
+static char *
+sources_path_of (const char *cache_path)
+{
+  g_autofree char *base = g_strndup (cache_path, strlen (cache_path) - strlen (".solv"));
+  return g_strconcat (base, ".src", NULL);
 }
 
 /* Reads a cache file; NULL (and nothing else) if it is missing, stale or
@@ -743,7 +904,7 @@ ms_resolver_open (const char *source, const char *cache_dir, gboolean *from_cach
   else if (g_file_test (source, G_FILE_TEST_IS_REGULAR) && is_archive (source))
     {
       archive = TRUE;
-      if (!checksum_file (sum, source, error))
+      if (!checksum_archive (sum, source, dir, error))
         return NULL;
     }
   else
@@ -762,6 +923,8 @@ ms_resolver_open (const char *source, const char *cache_dir, gboolean *from_cach
   }
   if ((r = cache_load (cache_path, key)) != NULL)
     {
+      r->sources_path = sources_path_of (cache_path);
+      r->sources_key = g_strdup (key);
       if (from_cache != NULL)
         *from_cache = TRUE;
       return r;
@@ -775,6 +938,13 @@ ms_resolver_open (const char *source, const char *cache_dir, gboolean *from_cach
     return NULL;
   r = ms_resolver_new_from_repo (repo);
   /* a cache that cannot be written only costs time next run */
+  {
+    /* the sources first: a .solv file never goes without its sources */
+    g_autofree char *sources = sources_path_of (cache_path);
+    if (g_mkdir_with_parents (dir, 0700) != 0 || !sources_save (r, sources, key, &save_error))
+      g_debug ("resolve: cannot write %s: %s", sources, save_error ? save_error->message : g_strerror (errno));
+    g_clear_error (&save_error);
+  }
   if (!cache_save (r, cache_path, key, &save_error))
     g_debug ("resolve: %s", save_error->message);
   return r;
@@ -1328,9 +1498,15 @@ ms_resolver_solve (MsResolver *r, const MsResolveRequest *req)
           rp = g_new0 (MsResolvedPackage, 1);
           rp->name = g_strdup (pool_id2str (pool, s->name));
           rp->version = g_strdup (solvable_version (r, p));
-          rp->url = g_strdup (solvable_lookup_str (s, r->key_url));
-          sums = solvable_lookup_str (s, r->key_checksums);
-          rp->checksums = sums != NULL ? g_strsplit (sums, " ", -1) : g_new0 (char *, 1);
+          sums = solvable_source (r, p);
+          if (sums != NULL)
+            {
+              const char *tab = strchr (sums, '\t');
+              rp->url = g_strndup (sums, (gsize) (tab - sums));
+              rp->checksums = tab[1] != '\0' ? g_strsplit (tab + 1, " ", -1) : g_new0 (char *, 1);
+            }
+          else
+            rp->checksums = g_new0 (char *, 1);
           rp->flags = (guint) solvable_lookup_num (s, r->key_flags, 0);
           chain = g_ptr_array_new ();
           if (parent[p] != 0)
@@ -1379,141 +1555,3 @@ ms_resolver_solve (MsResolver *r, const MsResolveRequest *req)
   queue_free (&job);
   return res;
 }
-
-/* ---- lock files ---------------------------------------------------------------------- */
-
-/* opam file text: a string literal with what opam's lexer needs escaped */
-static void
-append_opam_string (GString *out, const char *s)
-{
-  g_string_append_c (out, '"');
-  for (const char *p = s; *p != '\0'; p++)
-    {
-      if (*p == '"' || *p == '\\')
-        g_string_append_c (out, '\\');
-      if (*p == '\n')
-        g_string_append (out, "\\n");
-      else
-        g_string_append_c (out, *p);
-    }
-  g_string_append_c (out, '"');
-}
-
-/* Packages opam-monorepo leaves to the opam switch rather than vendoring:
- * the compiler and its configuration, base packages, and packages with no
- * source archive. */
-static gboolean
-is_switch_package (const MsResolvedPackage *p)
-{
-  return p->url == NULL || (p->flags & (MS_OPAM_FLAG_COMPILER | MS_OPAM_FLAG_CONF)) != 0 ||
-         g_str_equal (p->name, "ocaml") || g_str_has_prefix (p->name, "ocaml-base-compiler") ||
-         g_str_has_prefix (p->name, "ocaml-options-") || g_str_equal (p->name, "ocaml-config") ||
-         g_str_has_prefix (p->name, "base-") || g_str_equal (p->name, "dune") ||
-         g_str_equal (p->name, "mirage") || g_str_equal (p->name, "opam-monorepo");
-}
-
-/* The lock file: an opam file pinning every package with `=`, its source
- * and checksums. format "opam" is what `opam install --locked` reads;
- * "monorepo" adds what opam-monorepo's lock step writes (vendored packages
- * marked `?vendor`, x-opam-monorepo-* fields). */
-char *
-ms_resolution_lock_text (const MsResolution *res, const char *app,
-                         const char *const *root_packages, gboolean monorepo)
-{
-  GString *out = g_string_new ("opam-version: \"2.0\"\n");
-
-  g_string_append (out, "synopsis: ");
-  {
-    g_autofree char *syn = g_strdup_printf ("%s %s, locked by mstudio resolve", app,
-                                            monorepo ? "(opam-monorepo lockfile)" : "(opam lock file)");
-    append_opam_string (out, syn);
-  }
-  g_string_append (out, "\nmaintainer: ");
-  append_opam_string (out, monorepo ? "opam-monorepo" : "mstudio");
-  g_string_append (out, "\ndepends: [\n");
-  for (guint i = 0; i < res->packages->len; i++)
-    {
-      const MsResolvedPackage *p = res->packages->pdata[i];
-      g_string_append (out, "  ");
-      append_opam_string (out, p->name);
-      g_string_append (out, " {= ");
-      append_opam_string (out, p->version);
-      if (monorepo && !is_switch_package (p))
-        g_string_append (out, " & ?vendor");
-      g_string_append (out, "}\n");
-    }
-  g_string_append (out, "]\n");
-
-  if (monorepo)
-    {
-      g_string_append (out, "pin-depends: [\n");
-      for (guint i = 0; i < res->packages->len; i++)
-        {
-          const MsResolvedPackage *p = res->packages->pdata[i];
-          g_autofree char *nv = g_strdup_printf ("%s.%s", p->name, p->version);
-          if (is_switch_package (p))
-            continue;
-          g_string_append (out, "  [");
-          append_opam_string (out, nv);
-          g_string_append_c (out, ' ');
-          append_opam_string (out, p->url);
-          g_string_append (out, "]\n");
-        }
-      g_string_append (out, "]\nx-opam-monorepo-duniverse-dirs: [\n");
-      for (guint i = 0; i < res->packages->len; i++)
-        {
-          const MsResolvedPackage *p = res->packages->pdata[i];
-          if (is_switch_package (p))
-            continue;
-          g_string_append (out, "  [");
-          append_opam_string (out, p->url);
-          g_string_append_c (out, ' ');
-          append_opam_string (out, p->name);
-          if (p->checksums[0] != NULL)
-            {
-              g_string_append (out, " [");
-              for (guint k = 0; p->checksums[k] != NULL; k++)
-                {
-                  if (k > 0)
-                    g_string_append_c (out, ' ');
-                  append_opam_string (out, p->checksums[k]);
-                }
-              g_string_append_c (out, ']');
-            }
-          g_string_append (out, "]\n");
-        }
-      g_string_append (out, "]\nx-opam-monorepo-root-packages: [");
-      for (guint i = 0; root_packages != NULL && root_packages[i] != NULL; i++)
-        {
-          g_string_append_c (out, ' ');
-          append_opam_string (out, root_packages[i]);
-        }
-      g_string_append (out, " ]\nx-opam-monorepo-version: \"0.3\"\n");
-    }
-  else
-    {
-      /* where each pinned version comes from, for CI to fetch and verify */
-      g_string_append (out, "x-mstudio-sources: [\n");
-      for (guint i = 0; i < res->packages->len; i++)
-        {
-          const MsResolvedPackage *p = res->packages->pdata[i];
-          if (p->url == NULL)
-            continue;
-          g_string_append (out, "  [");
-          append_opam_string (out, p->name);
-          g_string_append_c (out, ' ');
-          append_opam_string (out, p->url);
-          g_string_append (out, " [");
-          for (guint k = 0; p->checksums[k] != NULL; k++)
-            {
-              if (k > 0)
-                g_string_append_c (out, ' ');
-              append_opam_string (out, p->checksums[k]);
-            }
-          g_string_append (out, "]]\n");
-        }
-      g_string_append (out, "]\n");
-    }
-  return g_string_free (out, FALSE);
-}
-

@@ -116,6 +116,14 @@ char         *ms_resolution_lock_text (const MsResolution *res,
                                        const char *const  *root_packages,
                                        gboolean            monorepo);
 
+/* The same, recording the target resolved for in x-mstudio-target
+ * (NULL: not recorded), which `export --format ci` reads. */
+char         *ms_resolution_lock_text_for_target (const MsResolution *res,
+                                                  const char         *app,
+                                                  const char *const  *root_packages,
+                                                  gboolean            monorepo,
+                                                  const char         *target);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MsResolver, ms_resolver_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MsResolveRequest, ms_resolve_request_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MsResolution, ms_resolution_free)

@@ -79,4 +79,56 @@ check "--lock-format monorepo writes opam-monorepo's fields" 'grep -q "x-opam-mo
 "$M" resolve "$T/hello.mstudio" --opam-repo "$REPO" --lock-format opam >/dev/null 2>&1; code=$?
 check "--lock-format without --lock: exit 2" '[ $code -eq 2 ]'
 
+# the project remembers its lock, and export --format ci installs it
+check "--lock records the lock in the project (relative to it)" \
+  '"$M" describe "$T/hello.mstudio" --json | python3 -c "import json,sys; d=json.load(sys.stdin); s=d.get(\"settings\", {}); sys.exit(0 if s.get(\"lock\")==\"mono.opam.locked\" else 1)"'
+OCAML=$(python3 -c "import json; print(json.load(open('$T/hello.json'))['ocaml'])")
+"$M" export "$T/hello.mstudio" --format ci -o "$T/ci-mono" >/dev/null 2>"$T/ci.err"; code=$?
+check "ci with a monorepo lock: exit 0, the lock exported beside it" \
+  '[ $code -eq 0 ] && cmp -s "$T/mono.opam.locked" "$T/ci-mono/mirage-lock/hello.opam.locked" && cmp -s "$T/mono.opam.locked" "$T/ci-mono/mirage-lock/hello.opam"'
+check "ci (GitHub, parsed): the lock's OCaml, pinned install, the lock copied, pull without locking" \
+  'python3 - "$T/ci-mono/.github/workflows/mirage.yml" "$OCAML" <<PY
+import sys, yaml
+d = yaml.safe_load(open(sys.argv[1]))
+job = d["jobs"]["build"]
+assert job["strategy"]["matrix"]["target"] == ["unix"], job["strategy"]
+steps = job["steps"]
+assert steps[1]["with"]["ocaml-compiler"] == sys.argv[2], steps[1]
+runs = [s.get("run", "") for s in steps]
+assert "opam install -y --deps-only --locked ./mirage-lock" in runs, runs
+assert "cp mirage-lock/hello.opam.locked mirage/hello-\${{ matrix.target }}.opam.locked" in runs, runs
+assert "opam exec -- make depext-lockfile pull" in runs, runs
+assert not any("make depend" in r or "monorepo lock" in r or "mirage>=" in r for r in runs), runs
+assert runs.index("opam exec -- make depext-lockfile pull") > [i for i, r in enumerate(runs) if "mirage configure" in r][0]
+PY'
+check "ci (GitLab, parsed): the lock's OCaml image, the same steps" \
+  'python3 - "$T/ci-mono/.gitlab-ci.yml" "$OCAML" <<PY
+import sys, yaml
+d = yaml.safe_load(open(sys.argv[1]))
+job = d["mirage"]
+assert job["image"] == "ocaml/opam:debian-12-ocaml-" + ".".join(sys.argv[2].split(".")[:2]), job["image"]
+script = job["script"]
+assert script[0] == "opam install -y --deps-only --locked ./mirage-lock", script
+assert "cp mirage-lock/hello.opam.locked mirage/hello-\$TARGET.opam.locked" in script, script
+assert "make depext-lockfile pull" in script and "make depend" not in script, script
+PY'
+# the opam form: every package pinned in the switch, no duniverse step
+"$M" resolve "$T/hello.mstudio" --opam-repo "$REPO" --lock "$T/hello.opam.locked" >/dev/null 2>&1
+"$M" export "$T/hello.mstudio" --format ci -o "$T/ci-opam" >/dev/null 2>&1; code=$?
+check "ci with an opam lock: pinned install, no make depend, no copy" \
+  '[ $code -eq 0 ] && python3 - "$T/ci-opam/.github/workflows/mirage.yml" <<PY
+import sys, yaml
+runs = [s.get("run", "") for s in yaml.safe_load(open(sys.argv[1]))["jobs"]["build"]["steps"]]
+assert "opam install -y --deps-only --locked ./mirage-lock" in runs, runs
+assert not any("make depend" in r or "depext-lockfile" in r or r.startswith("cp ") for r in runs), runs
+assert runs[-1] == "opam exec -- make build", runs
+PY'
+check "the exported lock parses as an opam file pinning mirage" \
+  'grep -q "^x-mstudio-target: \"unix\"" "$T/ci-opam/mirage-lock/hello.opam.locked" && grep -q "\"mirage\" {= \"4.10\.[0-9]*\"}" "$T/ci-opam/mirage-lock/hello.opam.locked"'
+"$M" export "$T/hello.mstudio" --format ci --targets hvt -o "$T/ci-hvt" >/dev/null 2>"$T/ci-hvt.err"; code=$?
+check "ci for another target than the lock's: exit 1, says why" '[ $code -eq 1 ] && grep -q "lock file is for target" "$T/ci-hvt.err"'
+rm "$T/hello.opam.locked"
+"$M" export "$T/hello.mstudio" --format ci -o "$T/ci-gone" >/dev/null 2>"$T/ci-gone.err"; code=$?
+check "ci with the lock file gone: exit 1, names it" '[ $code -eq 1 ] && grep -q "hello.opam.locked" "$T/ci-gone.err"'
+
 echo "1..$n"

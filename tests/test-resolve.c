@@ -235,6 +235,121 @@ version_of (MsResolver *r, const char *name)
   return g_strdup (find (res, name)->version);
 }
 
+static char *
+url_of (MsResolver *r, const char *name)
+{
+  g_autoptr(MsResolution) res = solve (r, NULL, name, NULL, NULL);
+  const MsResolvedPackage *p;
+  g_assert_true (res->ok);
+  p = find (res, name);
+  return p->url ? g_strdup_printf ("%s %s", p->url, p->checksums[0] ? p->checksums[0] : "-") : NULL;
+}
+
+/* the sources (URL, checksums) live beside the cached pool, read at the
+ * first answer; a damaged or missing sources file costs the URLs, never
+ * the answer */
+static void
+test_cache_sources (void)
+{
+  g_autofree char *tmp = g_dir_make_tmp ("ms-resolve-XXXXXX", NULL);
+  g_autofree char *root = g_build_filename (tmp, "repo", NULL);
+  g_autofree char *cache = g_build_filename (tmp, "cache", NULL);
+  g_autofree char *solv = NULL, *src = NULL, *text = NULL;
+  const char *argv[] = { "rm", "-rf", tmp, NULL };
+  const char *expect = "https://example.org/a-1.0.tbz sha256=aa";
+  gboolean from_cache = FALSE;
+  gsize len;
+
+  write_pkg (root, "ocaml", "5.1.0", "opam-version: \"2.0\"\n");
+  write_pkg (root, "ocaml-base-compiler", "5.1.0", "flags: compiler\n");
+  write_pkg (root, "a", "1.0", "depends: [\"ocaml\"]\n"
+                                "url { src: \"https://example.org/a-1.0.tbz\" checksum: \"sha256=aa\" }\n");
+  {
+    g_autoptr(MsResolver) r = ms_resolver_open (root, cache, &from_cache, NULL);
+    g_autofree char *u = url_of (r, "a");
+    g_assert_false (from_cache);
+    g_assert_cmpstr (u, ==, expect);
+  }
+  {
+    g_autoptr(MsResolver) r = ms_resolver_open (root, cache, &from_cache, NULL);
+    g_autofree char *u = url_of (r, "a");
+    g_assert_true (from_cache);
+    g_assert_cmpstr (u, ==, expect);
+  }
+  solv = solv_file (cache);
+  g_assert_nonnull (solv);
+  solv[strlen (solv) - 5] = '\0';
+  src = g_strconcat (solv, ".src", NULL);
+  g_assert_true (g_file_get_contents (src, &text, &len, NULL));
+  g_assert_nonnull (strstr (text, "\na\t1.0\thttps://example.org/a-1.0.tbz\tsha256=aa\n"));
+  /* a line that no longer matches its package: no URL, the same answer */
+  {
+    char *line = strstr (text, "\na\t1.0\t");
+    line[3] = '9';
+    g_assert_true (g_file_set_contents (src, text, (gssize) len, NULL));
+  }
+  {
+    g_autoptr(MsResolver) r = ms_resolver_open (root, cache, &from_cache, NULL);
+    g_autofree char *u = url_of (r, "a");
+    g_autofree char *v = version_of (r, "a");
+    g_assert_true (from_cache);
+    g_assert_null (u);
+    g_assert_cmpstr (v, ==, "1.0");
+  }
+  /* gone, or cut short */
+  for (guint round = 0; round < 2; round++)
+    {
+      if (round == 0)
+        g_assert_cmpint (g_unlink (src), ==, 0);
+      else
+        g_assert_true (g_file_set_contents (src, text, 40, NULL));
+      {
+        g_autoptr(MsResolver) r = ms_resolver_open (root, cache, &from_cache, NULL);
+        g_autofree char *u = url_of (r, "a");
+        g_assert_true (from_cache);
+        g_assert_null (u);
+      }
+    }
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
+}
+
+/* an archive's hash is remembered against its stat; a changed archive is
+ * hashed again, never taken for the old one */
+static void
+test_cache_archive (void)
+{
+  g_autofree char *tmp = g_dir_make_tmp ("ms-resolve-XXXXXX", NULL);
+  g_autofree char *root = g_build_filename (tmp, "opam-repository", NULL);
+  g_autofree char *cache = g_build_filename (tmp, "cache", NULL);
+  g_autofree char *tar = g_build_filename (tmp, "repo.tar.gz", NULL);
+  const char *rm[] = { "rm", "-rf", tmp, NULL };
+  const char *pack[] = { "tar", "-czf", tar, "-C", tmp, "opam-repository", NULL };
+  gboolean from_cache = FALSE;
+  int status;
+
+  write_pkg (root, "ocaml", "5.1.0", "opam-version: \"2.0\"\n");
+  write_pkg (root, "ocaml-base-compiler", "5.1.0", "flags: compiler\n");
+  write_pkg (root, "a", "1.0", "depends: [\"ocaml\"]\n");
+  g_assert_true (g_spawn_sync (NULL, (char **) pack, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status, NULL));
+  for (guint round = 0; round < 2; round++)
+    {
+      g_autoptr(MsResolver) r = ms_resolver_open (tar, cache, &from_cache, NULL);
+      g_autofree char *v = version_of (r, "a");
+      g_assert_cmpint (from_cache, ==, round == 1);
+      g_assert_cmpstr (v, ==, "1.0");
+    }
+  write_pkg (root, "a", "2.0", "depends: [\"ocaml\"]\n");
+  g_usleep (10000); /* another modification time, whatever the file system's resolution */
+  g_assert_true (g_spawn_sync (NULL, (char **) pack, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status, NULL));
+  {
+    g_autoptr(MsResolver) r = ms_resolver_open (tar, cache, &from_cache, NULL);
+    g_autofree char *v = version_of (r, "a");
+    g_assert_false (from_cache);
+    g_assert_cmpstr (v, ==, "2.0");
+  }
+  g_spawn_sync (NULL, (char **) rm, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
+}
+
 static void
 test_cache (void)
 {
@@ -545,6 +660,88 @@ test_snapshot_random (void)
   g_assert_cmpuint (resolved, >, n_requests / 2);
 }
 
+/* Requests for the cross-check with the real opam (tests/opam-crosscheck.sh):
+ * with MS_RESOLVE_CROSSCHECK_OUT=FILE, MS_RESOLVE_CROSSCHECK_N (default 10)
+ * random requests drawn from the snapshot that resolve (their own seed,
+ * one to three packages, as above), one JSON object per line: the
+ * request as opam's command-line atoms and our install set. */
+static void
+test_snapshot_crosscheck_requests (void)
+{
+  const char *out_path = g_getenv ("MS_RESOLVE_CROSSCHECK_OUT");
+  const char *n_text = g_getenv ("MS_RESOLVE_CROSSCHECK_N");
+  guint n_wanted = n_text ? (guint) g_ascii_strtoull (n_text, NULL, 10) : 10;
+  g_autoptr(GPtrArray) names = NULL;
+  g_autoptr(GString) out = g_string_new (NULL);
+  GHashTableIter it;
+  gpointer key;
+  GRand *rand;
+  guint found = 0;
+
+  if (out_path == NULL)
+    {
+      g_test_skip ("MS_RESOLVE_CROSSCHECK_OUT not set (tests/opam-crosscheck.sh sets it)");
+      return;
+    }
+  if (!snapshot ())
+    return;
+  names = g_ptr_array_new ();
+  g_hash_table_iter_init (&it, snap_repo->names);
+  while (g_hash_table_iter_next (&it, &key, NULL))
+    g_ptr_array_add (names, key);
+  g_ptr_array_sort (names, compare_names);
+  rand = g_rand_new_with_seed (20261206);
+  for (guint n = 0; found < n_wanted && n < 100 * n_wanted; n++)
+    {
+      g_autoptr(MsResolveRequest) req = ms_resolve_request_new ();
+      g_autoptr(MsResolution) res = NULL;
+      g_autoptr(GPtrArray) atoms = g_ptr_array_new_with_free_func (g_free);
+      guint k = 1 + g_rand_int_range (rand, 0, 3);
+      for (guint j = 0; j < k; j++)
+        {
+          const char *name = names->pdata[g_rand_int_range (rand, 0, names->len)];
+          GPtrArray *vs = ms_opam_repo_versions (snap_repo, name);
+          const MsOpamPackage *pick = vs->pdata[g_rand_int_range (rand, 0, vs->len)];
+          const char *devices[] = { "device", NULL };
+          g_autofree char *c = NULL;
+          switch (g_rand_int_range (rand, 0, 3))
+            {
+            case 0:
+              g_ptr_array_add (atoms, g_strdup (name));
+              break;
+            case 1:
+              c = g_strdup_printf (">= \"%s\"", pick->version);
+              g_ptr_array_add (atoms, g_strdup_printf ("%s>=%s", name, pick->version));
+              break;
+            default:
+              c = g_strdup_printf ("= \"%s\"", pick->version);
+              g_ptr_array_add (atoms, g_strdup_printf ("%s=%s", name, pick->version));
+              break;
+            }
+          g_assert_true (ms_resolve_request_add (req, name, c, devices, NULL));
+        }
+      req->brief = TRUE;
+      res = ms_resolver_solve (snap_resolver, req);
+      if (!res->ok)
+        continue;
+      assert_valid_request (res, req);
+      found++;
+      g_string_append (out, "{\"request\": [");
+      for (guint j = 0; j < atoms->len; j++)
+        g_string_append_printf (out, "%s\"%s\"", j ? ", " : "", (char *) atoms->pdata[j]);
+      g_string_append_printf (out, "], \"ocaml\": \"%s\", \"packages\": [", res->ocaml);
+      for (guint j = 0; j < res->packages->len; j++)
+        {
+          const MsResolvedPackage *p = res->packages->pdata[j];
+          g_string_append_printf (out, "%s\"%s.%s\"", j ? ", " : "", p->name, p->version);
+        }
+      g_string_append (out, "]}\n");
+    }
+  g_rand_free (rand);
+  g_assert_cmpuint (found, ==, n_wanted);
+  g_assert_true (g_file_set_contents (out_path, out->str, (gssize) out->len, NULL));
+}
+
 static void
 test_snapshot_unsatisfiable (void)
 {
@@ -585,9 +782,12 @@ main (int argc, char **argv)
   g_test_add_func ("/resolve/tiny/conflicts-and-filters", test_tiny_conflicts_and_filters);
   g_test_add_func ("/resolve/tiny/unknown", test_tiny_unknown);
   g_test_add_func ("/resolve/cache", test_cache);
+  g_test_add_func ("/resolve/cache/sources", test_cache_sources);
+  g_test_add_func ("/resolve/cache/archive", test_cache_archive);
   g_test_add_func ("/resolve/snapshot/examples", test_snapshot_examples);
   g_test_add_func ("/resolve/snapshot/random", test_snapshot_random);
   g_test_add_func ("/resolve/snapshot/unsatisfiable", test_snapshot_unsatisfiable);
+  g_test_add_func ("/resolve/snapshot/crosscheck-requests", test_snapshot_crosscheck_requests);
   g_test_add_func ("/resolve/snapshot/default-ocaml", test_snapshot_default_ocaml);
   {
     int status = g_test_run ();

@@ -11,7 +11,7 @@ MS_DEBIAN_PACKAGES="
   nettle-dev
   libldns-dev libgnutls28-dev gnutls-bin unbound ca-certificates openssl
   libhttp-parser-dev libnghttp2-dev curl nginx wrk nghttp2-client
-  libsolv-dev libsolvext-dev opam rsync m4 time
+  libsolv-dev libsolvext-dev liblz4-dev opam rsync m4 time
   libgit2-dev libssh2-1-dev git openssh-server openssh-client fcgiwrap
   libgtk-4-dev libadwaita-1-dev
   xvfb xauth xdotool dbus at-spi2-core python3-gi gir1.2-atspi-2.0 gir1.2-gtk-4.0
