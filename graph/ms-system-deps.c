@@ -38,10 +38,12 @@
 static const MsSystemLibrary system_libraries[] = {
   { "gnutls", "libgnutls28-dev", "gnutls" },
   { "git2", "libgit2-dev", "libgit2" },
+  { "hogweed", "nettle-dev", "hogweed" },
   { "http_parser", "libhttp-parser-dev", NULL },
   { "ldns", "libldns-dev", "ldns" },
   { "nettle", "nettle-dev", "nettle" },
   { "nghttp2", "libnghttp2-dev", "libnghttp2" },
+  { "ssh2", "libssh2-1-dev", "libssh2" },
 };
 
 const MsSystemLibrary *
