@@ -53,6 +53,12 @@ ms_export_rebase (MsDocument *doc, MsCatalog *catalog)
   for (guint i = 0; i < settings->len; i++)
     ms_document_load_setting (copy, settings->pdata[i],
                               ms_document_get_setting (doc, settings->pdata[i]));
+  for (int kind = MS_DECL_TYPE; kind <= MS_DECL_KEY; kind++)
+    {
+      g_autoptr(GPtrArray) decls = ms_document_get_decls (doc, kind);
+      for (guint i = 0; i < decls->len; i++)
+        ms_document_load_decl (copy, ms_decl_copy (decls->pdata[i]));
+    }
   ms_document_load_end (copy, FALSE);
   return copy;
 }

@@ -40,6 +40,7 @@ typedef struct {
   guint pos_size;
   DevSig *sigs;              /* one per device position; ctor == NULL && !done: not computed */
   gboolean *done;
+  char **own_types;          /* the project's device types (NULL-terminated) */
 } Check;
 
 static int *position_map (GPtrArray *devices, guint *size);
@@ -57,6 +58,12 @@ check_init (Check *c, MsDocument *doc, GPtrArray *diags)
   c->pos_of = position_map (c->devices, &c->pos_size);
   c->sigs = g_new0 (DevSig, c->devices->len + 1);
   c->done = g_new0 (gboolean, c->devices->len + 1);
+  {
+    g_autoptr(GPtrArray) types = ms_document_get_decls (doc, MS_DECL_TYPE);
+    c->own_types = g_new0 (char *, types->len + 1);
+    for (guint i = 0; i < types->len; i++)
+      c->own_types[i] = g_strdup (((MsDecl *) types->pdata[i])->name);
+  }
 }
 
 static void
@@ -68,6 +75,7 @@ check_clear (Check *c)
   g_free (c->sigs);
   g_free (c->done);
   g_free (c->pos_of);
+  g_strfreev (c->own_types);
 }
 
 static MsDiagnostic *
@@ -171,14 +179,29 @@ device_signature_at (Check *c, int pos, const MsDevice *d, gboolean report)
       g_autoptr(GError) error = NULL;
       gpointer cached;
 
+      g_autofree char *text = NULL;
+
+      /* a choice takes one input per case (and default), all of the type
+       * of its output: T @-> ... @-> T */
+      if (d->custom->choice != NULL)
+        {
+          GString *t = g_string_new (NULL);
+          guint n = d->custom->choice->cases->len + (d->custom->choice->has_default ? 1 : 0);
+          for (guint i = 0; i < n; i++)
+            g_string_append_printf (t, "%s @-> ", d->custom->signature);
+          g_string_append (t, d->custom->signature);
+          text = g_string_free (t, FALSE);
+        }
+      else
+        text = g_strdup (d->custom->signature);
       /* thousands of mains often share one signature: parse each text once */
-      if (g_hash_table_lookup_extended (c->text_sigs, d->custom->signature, NULL, &cached) && cached != NULL)
+      if (g_hash_table_lookup_extended (c->text_sigs, text, NULL, &cached) && cached != NULL)
         s->sig = cached;
       else
         {
-          s->sig = ms_signature_parse (c->cat, d->custom->signature, &error);
+          s->sig = ms_signature_parse_with (c->cat, (const char *const *) c->own_types, text, &error);
           if (s->sig != NULL)
-            g_hash_table_insert (c->text_sigs, g_strdup (d->custom->signature), s->sig);
+            g_hash_table_insert (c->text_sigs, g_strdup (text), s->sig);
         }
       if (s->sig == NULL && report)
         {
@@ -204,6 +227,14 @@ param_index (DevSig *s, const char *param)
 {
   if (!s->valid)
     return -1;
+  if (s->device->custom != NULL && s->device->custom->choice != NULL)
+    {
+      const MsChoice *ch = s->device->custom->choice;
+      guint idx;
+      if (g_ptr_array_find_with_equal_func (ch->cases, param, g_str_equal, &idx))
+        return (int) idx;
+      return ch->has_default && g_str_equal (param, MS_CHOICE_DEFAULT) ? (int) ch->cases->len : -1;
+    }
   if (s->param_names == NULL)
     {
       /* a 1-based position, digits only */
