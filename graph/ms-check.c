@@ -389,6 +389,116 @@ check_value (Check *c, const MsDevice *d, const char *option, const char *type,
     }
 }
 
+/* A choice: its condition names a key that exists, its cases are values
+ * of that key, each branch is connected (an unconnected branch is a
+ * unikernel with a hole for the targets that take it). */
+static void
+check_choice (Check *c, const MsDevice *d)
+{
+  const MsChoice *ch = d->custom->choice;
+  const MsDecl *key = ms_document_get_decl (c->doc, MS_DECL_KEY, ch->key);
+  gboolean is_bool = ch->predicate != NULL || (key != NULL && (g_str_equal (key->conv, "bool")
+                                                              || g_str_equal (key->arg_kind, "flag")));
+  MsDiagnostic *diag;
+  gboolean b;
+
+  if (ch->predicate != NULL && !ms_eval_target_predicate (ch->predicate, "unix", &b))
+    {
+      diag = add (c, MS_DIAG_INVALID_VALUE, MS_SEVERITY_ERROR, d,
+                  _("“%s” is not a condition on the target (is_solo5, is_xen, is_unikraft, is_unix)"),
+                  ch->predicate);
+      if (diag)
+        diag->option = g_strdup ("condition");
+    }
+  else if (ch->predicate == NULL && !g_str_equal (ch->key, "target") && key == NULL
+           && ms_catalog_lookup_key (c->cat, ch->key) == NULL)
+    {
+      diag = add (c, MS_DIAG_UNKNOWN_KEY, MS_SEVERITY_ERROR, d,
+                  _("the choice reads the key “%s”, which the project does not declare"), ch->key);
+      if (diag)
+        diag->option = g_strdup ("condition");
+    }
+  for (guint i = 0; i < ch->cases->len; i++)
+    {
+      const char *v = ch->cases->pdata[i];
+      gboolean ok = TRUE;
+      if (is_bool)
+        ok = g_str_equal (v, "true") || g_str_equal (v, "false");
+      else if (ch->predicate == NULL && g_str_equal (ch->key, "target"))
+        ok = ms_eval_target_of_variant (v) != NULL;
+      if (!ok)
+        {
+          diag = add (c, MS_DIAG_INVALID_VALUE, MS_SEVERITY_ERROR, d,
+                      is_bool ? _("the case “%s” is not a boolean (true or false)")
+                              : _("the case “%s” is not a target of Mirage (`Unix, `Hvt, `Spt, `Xen, `QEMU...)"), v);
+          if (diag)
+            diag->option = g_strdup ("cases");
+        }
+      if (ms_document_get_source (c->doc, d->id, v) == 0)
+        {
+          diag = add (c, MS_DIAG_MISSING_ARGUMENT, MS_SEVERITY_ERROR, d,
+                      _("the branch “%s” of the choice is not connected"), v);
+          if (diag)
+            diag->port = g_strdup (v);
+        }
+    }
+  if (ch->has_default && ms_document_get_source (c->doc, d->id, MS_CHOICE_DEFAULT) == 0)
+    {
+      diag = add (c, MS_DIAG_MISSING_ARGUMENT, MS_SEVERITY_ERROR, d,
+                  _("the default branch of the choice is not connected"));
+      if (diag)
+        diag->port = g_strdup (MS_CHOICE_DEFAULT);
+    }
+  if (!ch->has_default && !is_bool)
+    {
+      /* match_impl without ~default is not Mirage's API */
+      diag = add (c, MS_DIAG_MISSING_ARGUMENT, MS_SEVERITY_ERROR, d,
+                  _("a choice on “%s” needs a default branch (match_impl ~default)"), ch->key);
+      if (diag)
+        diag->port = g_strdup (MS_CHOICE_DEFAULT);
+    }
+}
+
+/* The keys a custom device declares exist; local libraries are dune names. */
+static void
+check_custom_extras (Check *c, const MsDevice *d)
+{
+  MsDiagnostic *diag;
+
+  for (guint i = 0; i < d->custom->keys->len; i++)
+    {
+      const char *k = d->custom->keys->pdata[i];
+      if (ms_document_get_decl (c->doc, MS_DECL_KEY, k) == NULL && ms_catalog_lookup_key (c->cat, k) == NULL)
+        {
+          diag = add (c, MS_DIAG_UNKNOWN_KEY, MS_SEVERITY_ERROR, d,
+                      _("declares the key “%s”, which the project does not declare"), k);
+          if (diag)
+            diag->option = g_strdup ("keys");
+        }
+    }
+  for (guint i = 0; i < d->custom->local_libs->len; i++)
+    {
+      const char *l = d->custom->local_libs->pdata[i];
+      gboolean ok = *l != '\0';
+      for (const char *p = l; *p; p++)
+        ok &= g_ascii_isalnum (*p) || *p == '_' || *p == '.' || *p == '-';
+      if (!ok)
+        {
+          diag = add (c, MS_DIAG_INVALID_VALUE, MS_SEVERITY_ERROR, d,
+                      _("“%s” is not a dune library name"), l);
+          if (diag)
+            diag->option = g_strdup ("local_libs");
+        }
+    }
+  if (d->custom->connect != NULL && g_str_equal (d->ctor, "main"))
+    {
+      diag = add (c, MS_DIAG_INVALID_VALUE, MS_SEVERITY_ERROR, d,
+                  _("a main has no connect code (Mirage calls its start)"));
+      if (diag)
+        diag->option = g_strdup ("connect");
+    }
+}
+
 static void
 check_devices (Check *c)
 {
@@ -485,7 +595,11 @@ check_devices (Check *c)
       }
 
       /* custom fields */
-      if (d->custom != NULL)
+      if (d->custom != NULL && d->custom->choice != NULL)
+        check_choice (c, d);
+      else if (d->custom != NULL)
+        check_custom_extras (c, d);
+      if (d->custom != NULL && d->custom->choice == NULL)
         {
           if (!module_path_is_valid (d->custom->module))
             {
