@@ -490,7 +490,10 @@ collect_references (Gen *g, GArray *order, GError **error)
                                "%s.%s: Mirage Studio does not know which key “%s” stands for",
                                d->name, a->name, v);
                 }
-              k->binding = fresh_name (g, v, "key");
+              {
+                g_autofree char *base = g_strdelimit (g_strdup (v), "-", '_');
+                k->binding = fresh_name (g, base, "key");
+              }
               g_hash_table_insert (g->keys, k->name, k);
               g_ptr_array_add (g->key_order, k);
             }
@@ -915,7 +918,14 @@ literal_is_safe (const char *t)
   if (g_str_equal (t, "true") || g_str_equal (t, "false") || g_str_equal (t, "None"))
     return TRUE;
   if (t[0] == '`')
-    return ms_value_is_identifier (t + 1) || (g_ascii_isupper (t[1]) && ms_value_is_identifier (t + 1));
+    {
+      if (!g_ascii_isalpha (t[1]))
+        return FALSE;
+      for (const char *p = t + 2; *p; p++)
+        if (!g_ascii_isalnum (*p) && *p != '_' && *p != '\'')
+          return FALSE;
+      return TRUE;
+    }
   if (t[0] == '"')
     {
       /* exactly what ms_escape_ocaml_string makes of its unescaped text */

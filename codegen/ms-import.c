@@ -582,6 +582,14 @@ parse_raw_atom (Imp *im)
           next (im);
         }
       while (depth > 0 && tok (im)->kind != TK_EOF);
+      if (is_op (at, "(") && im->pos - from >= 3)
+        {
+          /* the code inside the parentheses: the export adds its own */
+          Expr *e = expr_new (im, E_CODE, at);
+          e->s = span_text (im, from + 1, im->pos - 1);
+          e->len = strlen (e->s);
+          return e;
+        }
     }
   else
     {
@@ -1552,6 +1560,13 @@ key_special (Imp *im, const char *name)
       v = val (im, V_COND);
       v->s = (char *) "target";
       v->type = arena_str (im, name + 4, strlen (name + 4));
+      return v;
+    }
+  if (g_str_has_prefix (name, "Key.Arg.") && g_strv_contains (convs, name + 8))
+    {
+      /* Mirage before 4.5 had Cmdliner's converters in Key.Arg */
+      v = val (im, V_CONV);
+      v->s = arena_str (im, name + 8, strlen (name + 8));
       return v;
     }
   if (g_str_has_prefix (name, "Cmdliner.Arg.") && g_strv_contains (convs, name + 13))
@@ -3333,15 +3348,17 @@ eval_bindings (Imp *im, GPtrArray *bs, gboolean rec, Env *env, gboolean top)
         }
       v = eval_binding_value (im, b, env);
       if (v->kind == V_CODE && top && b->e != NULL)
-        msg (im, MS_SEVERITY_WARNING, b->e->line, b->e->col,
-             "this OCaml is kept as text only where main or impl take code (~connect, ~dune, "
-             "~configure...); as a value it is not part of the project");
+        msg (im, MS_SEVERITY_ERROR, b->e->line, b->e->col,
+             "this OCaml (match, function, try...) is read as code only where main or impl take "
+             "code (~connect, ~dune, ~configure...); as a value it is outside the subset, not imported");
       if (b->pat->kind == P_VAR)
         name_device (im, b->pat->name, v);
       bind_pattern (im, b->pat, v, &out, b->line, b->col, top);
     }
   return out;
 }
+
+static Value *eval_infix_apply (Imp *im, Expr *e, Env *env, Value *a0, Value *a1);
 
 static Value *
 eval_open (Imp *im, Expr *e, Env *env, const char *open)
@@ -3365,6 +3382,13 @@ eval_open (Imp *im, Expr *e, Env *env, const char *open)
           g_ptr_array_add (args, a);
         }
       return apply (im, f, args, e->line, e->col);
+    }
+  if (e->kind == E_INFIX && g_str_equal (e->s, "@@"))
+    {
+      /* Key.(value @@ kv_ro ~group:"data" ()): both sides in the module;
+       * a right-associative chain nests in e->b, bounded by the parser */
+      Value *a0 = eval_open (im, e->a, env, open);
+      return eval_infix_apply (im, e, env, a0, eval_open (im, e->b, env, open));
     }
   return eval (im, e, env);
 }

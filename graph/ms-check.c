@@ -371,9 +371,12 @@ check_value (Check *c, const MsDevice *d, const char *option, const char *type,
       MsArgDecl *a = g_hash_table_lookup (args, value);
       if (a == NULL)
         {
-          diag = add (c, MS_DIAG_UNKNOWN_ARG_REFERENCE, MS_SEVERITY_ERROR, d,
-                      _("refers to the runtime argument “%s”, which no main or impl device declares; "
-                      "declare it (e.g. args='%s:%s=...') on the device that reads it"),
+          /* Mirage accepts it: the device carries the argument and
+           * registers it (paf_server ~port); only its declaration in
+           * unikernel.ml says its type and default (issue 11) */
+          diag = add (c, MS_DIAG_UNKNOWN_ARG_REFERENCE, MS_SEVERITY_INFO, d,
+                      _("carries the runtime argument “%s”, which no main or impl declares: Mirage registers "
+                      "it through this device (declare it, e.g. args='%s:%s=...', to give it a default here)"),
                       value, value, type + 4);
           if (diag)
             diag->option = g_strdup (option);
