@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "ms-escape.h"
+#include "ms-eval.h"
 #include "ms-type.h"
 #include "ms-value.h"
 
@@ -27,14 +28,17 @@
 
 typedef struct {
   const MsArgDecl *decl;
-  const MsDevice *owner;      /* main or impl device declaring it */
+  const MsDevice *owner;      /* main or impl device declaring it; NULL: carried by a device */
   char *binding;              /* config.ml value, when an option refers to it */
+  MsArgDecl *own;             /* the declaration of an argument only a device carries */
+  const char *unit;           /* its module (the first main's), when owner is NULL */
 } ArgInfo;
 
 typedef struct {
   char *name;                 /* the key's name and flag */
   char *binding;
   const MsKeyDef *replaces;
+  const MsDecl *decl;         /* a key of the project's own */
 } KeyInfo;
 
 typedef struct {
@@ -48,12 +52,15 @@ typedef struct {
   GHashTable *requests;       /* device id -> dhcp_requests binding (4.11) */
   GString *out;
   gboolean after_block;       /* the last let took several lines */
+  char **own_types;           /* the project's device types */
+  const char *arg_unit;       /* module of runtime arguments only devices carry */
 } Gen;
 
 static void
 arg_info_free (ArgInfo *a)
 {
   g_free (a->binding);
+  ms_arg_decl_free (a->own);
   g_free (a);
 }
 
@@ -173,6 +180,12 @@ typ_value (Gen *g, const MsType *t, const char *device, char **out, GError **err
 
   if (s[0] == '\'')
     name = strchr (s, ' ') ? strchr (s, ' ') + 1 : s;
+  if (g->own_types != NULL && g_strv_contains ((const char *const *) g->own_types, name))
+    {
+      /* a type of the project's own: its `let NAME = typ Ctor` */
+      *out = g_strdup (name);
+      return TRUE;
+    }
   mt = ms_catalog_lookup_type (g->cat, name);
   if (mt == NULL || mt->ocaml == NULL || *mt->ocaml == '\0' || !ms_value_is_identifier (mt->ocaml))
     return fail (error, MS_EXPORT_ERROR_INVALID,
@@ -189,7 +202,7 @@ signature_text (Gen *g, const MsDevice *d, guint *arity, GError **error)
   const char *text = d->custom && d->custom->signature && *d->custom->signature
                      ? d->custom->signature : "job";
   g_autoptr(GError) local = NULL;
-  g_autoptr(MsSignature) sig = ms_signature_parse (g->cat, text, &local);
+  g_autoptr(MsSignature) sig = ms_signature_parse_with (g->cat, (const char *const *) g->own_types, text, &local);
   g_autoptr(GString) s = g_string_new (NULL);
   g_autofree char *result = NULL;
 
@@ -430,9 +443,19 @@ collect_references (Gen *g, GArray *order, GError **error)
             {
               ArgInfo *info = g_hash_table_lookup (g->args, v);
               if (info == NULL)
-                return fail (error, MS_EXPORT_ERROR_INVALID,
-                             "%s.%s names runtime argument “%s”, which no main or impl device declares "
-                             "(add it to a main's args=)", d->name, a->name, v);
+                {
+                  /* carried by the device alone (paf_server ~port): Mirage
+                   * registers it through the device */
+                  if (!ms_value_is_identifier (v))
+                    return fail (error, MS_EXPORT_ERROR_INVALID,
+                                 "%s.%s: runtime argument “%s” is not an OCaml name", d->name, a->name, v);
+                  info = g_new0 (ArgInfo, 1);
+                  info->own = ms_arg_decl_new (v, a->type + 4, NULL, NULL);
+                  info->decl = info->own;
+                  info->unit = g->arg_unit;
+                  g_hash_table_insert (g->args, info->own->name, info);
+                  g_ptr_array_add (g->arg_order, info);
+                }
               if (info->binding == NULL)
                 info->binding = fresh_name (g, v, "arg");
             }
@@ -441,8 +464,14 @@ collect_references (Gen *g, GArray *order, GError **error)
               /* one Key.create serves every option naming the key: they
                * must agree on its OCaml type (the real mirage rejects
                * ~net_key:(Key.value k) with k a bool key) */
-              const KeyInfo *k = g_hash_table_lookup (g->keys, v);
+              KeyInfo *k = g_hash_table_lookup (g->keys, v);
               const MsKeyDef *r = a->replaces_key ? ms_catalog_lookup_key (g->cat, a->replaces_key) : NULL;
+              if (k->decl != NULL && k->replaces == NULL)
+                {
+                  /* a key of the project's own standing for a catalog key */
+                  k->replaces = r;
+                  continue;
+                }
               if (r != NULL && k->replaces != NULL && !g_str_equal (key_conv (r), key_conv (k->replaces)))
                 return fail (error, MS_EXPORT_ERROR_INVALID,
                              "%s.%s: configure key “%s” stands for Mirage's %s key here and for its %s key "
@@ -461,7 +490,10 @@ collect_references (Gen *g, GArray *order, GError **error)
                                "%s.%s: Mirage Studio does not know which key “%s” stands for",
                                d->name, a->name, v);
                 }
-              k->binding = fresh_name (g, v, "key");
+              {
+                g_autofree char *base = g_strdelimit (g_strdup (v), "-", '_');
+                k->binding = fresh_name (g, base, "key");
+              }
               g_hash_table_insert (g->keys, k->name, k);
               g_ptr_array_add (g->key_order, k);
             }
@@ -698,7 +730,8 @@ package_text (const MsPackage *p)
 static char *
 arg_code (const ArgInfo *a)
 {
-  g_autofree char *unit = ms_export_unit_name (a->owner->custom->module);
+  g_autofree char *unit = a->owner ? ms_export_unit_name (a->owner->custom->module)
+                                   : g_strdup (a->unit ? a->unit : "Unikernel");
   g_autofree char *code = NULL;
 
   unit[0] = g_ascii_toupper (unit[0]);
@@ -795,7 +828,7 @@ emit_custom_device (Gen *g, const MsDevice *d, GError **error)
           else
             {
               /* declared by this device (the first declaration wins) */
-              const ArgInfo own = { decl, d, NULL };
+              const ArgInfo own = { decl, d, NULL, NULL, NULL };
               code = arg_code (&own);
               if (comments == NULL)
                 comments = g_string_new (NULL);
@@ -819,6 +852,42 @@ emit_custom_device (Gen *g, const MsDevice *d, GError **error)
       g_string_append (s, " ]");
       g_ptr_array_add (args, g_string_free (g_steal_pointer (&s), FALSE));
     }
+  if (cu->local_libs->len > 0)
+    {
+      g_autoptr(GString) s = g_string_new ("~local_libs:[ ");
+      for (guint i = 0; i < cu->local_libs->len; i++)
+        {
+          g_autofree char *l = ms_escape_ocaml_string (cu->local_libs->pdata[i]);
+          g_string_append_printf (s, "%s%s", i ? "; " : "", l);
+        }
+      g_string_append (s, " ]");
+      g_ptr_array_add (args, g_string_free (g_steal_pointer (&s), FALSE));
+    }
+  if (cu->keys->len > 0)
+    {
+      g_autoptr(GString) s = g_string_new ("~keys:[ ");
+      for (guint i = 0; i < cu->keys->len; i++)
+        {
+          const KeyInfo *k = g_hash_table_lookup (g->keys, cu->keys->pdata[i]);
+          if (k == NULL)
+            return fail (error, MS_EXPORT_ERROR_INVALID, "%s: declares the key “%s”, which the project does not declare",
+                         d->name, (char *) cu->keys->pdata[i]);
+          g_string_append_printf (s, "%sKey.v %s", i ? "; " : "", k->binding);
+        }
+      g_string_append (s, " ]");
+      g_ptr_array_add (args, g_string_free (g_steal_pointer (&s), FALSE));
+    }
+  /* OCaml code of the user's own (connect, dune, configure...): written
+   * as it was read, in parentheses */
+  if (cu->connect != NULL && !is_main)
+    g_ptr_array_add (args, g_strdup_printf ("~connect:(%s)", cu->connect));
+  for (guint i = 0; i < cu->labelled->len; i++)
+    {
+      const MsLabelled *l = cu->labelled->pdata[i];
+      if (!ms_value_is_identifier (l->label))
+        return fail (error, MS_EXPORT_ERROR_INVALID, "%s: “%s” is not a label", d->name, l->label);
+      g_ptr_array_add (args, g_strdup_printf ("~%s:(%s)", l->label, l->code));
+    }
   module = ms_escape_ocaml_string (cu->module);
   g_ptr_array_add (args, g_strdup_printf ("%s %s", module, sig));
   for (guint i = 1; i <= arity; i++)
@@ -831,6 +900,209 @@ emit_custom_device (Gen *g, const MsDevice *d, GError **error)
       g_ptr_array_add (applied, g_strdup (src));
     }
   emit_let_commented (g, comments ? comments->str : NULL, d->name, is_main ? "main" : "impl", args, applied);
+  return TRUE;
+}
+
+/* ---- the project's own types, keys and choices ---------------------------------- */
+
+/* OCaml text of a key default or a choice case, as import writes it:
+ * written back only when it is a literal (true, 42, "s", `Hvt, None,
+ * (Some "x")), so project text cannot add code to the file here. */
+static gboolean
+literal_is_safe (const char *t)
+{
+  g_autofree char *inner = NULL;
+
+  if (t == NULL || *t == '\0')
+    return FALSE;
+  if (g_str_equal (t, "true") || g_str_equal (t, "false") || g_str_equal (t, "None"))
+    return TRUE;
+  if (t[0] == '`')
+    {
+      if (!g_ascii_isalpha (t[1]))
+        return FALSE;
+      for (const char *p = t + 2; *p; p++)
+        if (!g_ascii_isalnum (*p) && *p != '_' && *p != '\'')
+          return FALSE;
+      return TRUE;
+    }
+  if (t[0] == '"')
+    {
+      /* exactly what ms_escape_ocaml_string makes of its unescaped text */
+      g_autofree char *body = g_strndup (t + 1, strlen (t) >= 2 ? strlen (t) - 2 : 0);
+      g_autofree char *raw = g_strcompress (body);
+      g_autofree char *again = ms_escape_ocaml_string (raw);
+      return g_str_has_suffix (t, "\"") && g_str_equal (again, t);
+    }
+  if (g_str_has_prefix (t, "(Some ") && g_str_has_suffix (t, ")"))
+    {
+      inner = g_strndup (t + 6, strlen (t) - 7);
+      return literal_is_safe (inner);
+    }
+  for (const char *p = t[0] == '-' ? t + 1 : t; *p; p++)
+    if (!g_ascii_isdigit (*p) && !(p[1] == '\0' && *p == 'L'))
+      return FALSE;
+  return TRUE;
+}
+
+static void
+emit_types (Gen *g)
+{
+  g_autoptr(GPtrArray) types = ms_document_get_decls (g->doc, MS_DECL_TYPE);
+
+  for (guint i = 0; i < types->len; i++)
+    {
+      const MsDecl *d = types->pdata[i];
+      /* names and constructors are checked identifiers (ms_document_set_decl) */
+      g_string_append_printf (g->out, "type %s = %s\n\nlet %s = typ %s\n\n", d->name, d->constructor,
+                              d->name, d->constructor);
+      g_hash_table_add (g->used, g_strdup (d->name));
+    }
+}
+
+/* Prepares a KeyInfo for every key of the project's own, so that options
+ * naming one refer to its binding. */
+static gboolean
+collect_decl_keys (Gen *g, GError **error)
+{
+  g_autoptr(GPtrArray) keys = ms_document_get_decls (g->doc, MS_DECL_KEY);
+
+  for (guint i = 0; i < keys->len; i++)
+    {
+      const MsDecl *d = keys->pdata[i];
+      KeyInfo *k = g_new0 (KeyInfo, 1);
+      g_autofree char *base = g_strdup (*d->binding ? d->binding : d->name);
+
+      for (char *p = base; *p; p++)
+        if (*p == '-')
+          *p = '_';
+      k->name = g_strdup (d->name);
+      k->decl = d;
+      k->binding = fresh_name (g, base, "key");
+      g_hash_table_insert (g->keys, k->name, k);
+      g_ptr_array_add (g->key_order, k);
+      if (!g_str_equal (d->arg_kind, "flag") && !g_str_equal (d->arg_kind, "kv_ro")
+          && !g_str_equal (d->arg_kind, "block") && !g_str_equal (d->arg_kind, "dhcp")
+          && !g_str_equal (d->arg_kind, "net"))
+        {
+          if (!ms_value_is_identifier (d->conv))
+            return fail (error, MS_EXPORT_ERROR_INVALID, "key %s: the converter “%s” is not one of Cmdliner.Arg's",
+                         d->name, d->conv);
+          if (g_str_equal (d->arg_kind, "opt") && !literal_is_safe (d->default_value))
+            return fail (error, MS_EXPORT_ERROR_INVALID, "key %s: the default “%s” is not an OCaml literal",
+                         d->name, d->default_value);
+        }
+    }
+  return TRUE;
+}
+
+static void
+emit_decl_key (Gen *g, const KeyInfo *k)
+{
+  const MsDecl *d = k->decl;
+  g_autoptr(GString) info = g_string_new ("(Key.Arg.info");
+  g_autofree char *name = ms_escape_ocaml_string (d->name);
+
+  if (g_str_equal (d->arg_kind, "kv_ro") || g_str_equal (d->arg_kind, "block")
+      || g_str_equal (d->arg_kind, "dhcp") || g_str_equal (d->arg_kind, "net"))
+    {
+      g_autofree char *group = ms_escape_ocaml_string (d->group);
+      g_string_append_printf (g->out, "let %s = Key.%s%s%s ()\n\n", k->binding, d->arg_kind,
+                              *d->group ? " ~group:" : "", *d->group ? group : "");
+      return;
+    }
+  if (*d->doc)
+    {
+      g_autofree char *doc = ms_escape_ocaml_string (d->doc);
+      g_string_append_printf (info, " ~doc:%s", doc);
+    }
+  if (*d->docv)
+    {
+      g_autofree char *docv = ms_escape_ocaml_string (d->docv);
+      g_string_append_printf (info, " ~docv:%s", docv);
+    }
+  g_string_append (info, " [");
+  for (guint i = 0; i < d->flags->len; i++)
+    {
+      g_autofree char *f = ms_escape_ocaml_string (d->flags->pdata[i]);
+      g_string_append_printf (info, "%s %s", i ? ";" : "", f);
+    }
+  if (d->flags->len == 0)
+    g_string_append_printf (info, " %s", name);
+  g_string_append (info, " ])");
+  /* the layout of emit_keys, so that a key read back is written the same */
+  if (k->replaces != NULL)
+    g_string_append_printf (g->out, "(* configure key --%s, in place of Mirage's %s key *)\n",
+                            d->name, k->replaces->name);
+  g_string_append_printf (g->out, "let %s =\n  Key.create %s\n    ", k->binding, name);
+  if (g_str_equal (d->arg_kind, "flag"))
+    g_string_append_printf (g->out, "(Key.Arg.flag\n       %s)\n\n", info->str);
+  else if (g_str_equal (d->arg_kind, "opt"))
+    g_string_append_printf (g->out, "(Key.Arg.opt Cmdliner.Arg.%s %s\n       %s)\n\n", d->conv, d->default_value,
+                            info->str);
+  else
+    g_string_append_printf (g->out, "(Key.Arg.%s Cmdliner.Arg.%s\n       %s)\n\n", d->arg_kind, d->conv, info->str);
+}
+
+/* if_impl / match_impl. */
+static gboolean
+emit_choice (Gen *g, const MsDevice *d, GError **error)
+{
+  const MsChoice *ch = d->custom->choice;
+  g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) none = g_ptr_array_new ();
+  g_autofree char *cond = NULL;
+  gboolean two = ch->cases->len == 2 && !ch->has_default && g_str_equal (ch->cases->pdata[0], "true")
+                 && g_str_equal (ch->cases->pdata[1], "false");
+
+  if (ch->predicate != NULL)
+    {
+      gboolean b;
+      if (!ms_eval_target_predicate (ch->predicate, "unix", &b))
+        return fail (error, MS_EXPORT_ERROR_INVALID, "%s: “%s” is not a condition on the target", d->name, ch->predicate);
+      cond = g_strdup_printf ("Key.%s", ch->predicate);
+    }
+  else if (g_str_equal (ch->key, "target"))
+    cond = g_strdup ("Key.(value target)");
+  else
+    {
+      const KeyInfo *k = g_hash_table_lookup (g->keys, ch->key);
+      if (k == NULL || k->decl == NULL)
+        return fail (error, MS_EXPORT_ERROR_INVALID, "%s: the choice reads the key “%s”, which the project does not declare",
+                     d->name, ch->key);
+      cond = g_strdup_printf ("(Key.value %s)", k->binding);
+    }
+  if (two)
+    {
+      const char *t = source_name (g, d, "true"), *f = source_name (g, d, "false");
+      if (t == NULL || f == NULL)
+        return fail (error, MS_EXPORT_ERROR_INVALID, "%s: a branch of the choice is not connected", d->name);
+      g_ptr_array_add (args, g_strdup (cond));
+      g_ptr_array_add (args, g_strdup (t));
+      g_ptr_array_add (args, g_strdup (f));
+      emit_let (g, d->name, "if_impl", args, none);
+      return TRUE;
+    }
+  {
+    g_autoptr(GString) list = g_string_new ("[");
+    const char *def = source_name (g, d, MS_CHOICE_DEFAULT);
+    for (guint i = 0; i < ch->cases->len; i++)
+      {
+        const char *v = ch->cases->pdata[i], *src = source_name (g, d, v);
+        if (!literal_is_safe (v))
+          return fail (error, MS_EXPORT_ERROR_INVALID, "%s: the case “%s” is not an OCaml literal", d->name, v);
+        if (src == NULL)
+          return fail (error, MS_EXPORT_ERROR_INVALID, "%s: the branch %s is not connected", d->name, v);
+        g_string_append_printf (list, "%s (%s, %s)", i ? ";" : "", v, src);
+      }
+    g_string_append (list, ch->cases->len ? " ]" : "]");
+    if (def == NULL)
+      return fail (error, MS_EXPORT_ERROR_INVALID, "%s: the default branch of the choice is not connected", d->name);
+    g_ptr_array_add (args, g_strdup (cond));
+    g_ptr_array_add (args, g_string_free (g_steal_pointer (&list), FALSE));
+    g_ptr_array_add (args, g_strdup_printf ("~default:%s", def));
+    emit_let (g, d->name, "match_impl", args, none);
+  }
   return TRUE;
 }
 
@@ -891,6 +1163,11 @@ emit_keys (Gen *g)
     {
       const KeyInfo *k = g->key_order->pdata[i];
       const char *conv = NULL, *def = NULL;
+      if (k->decl != NULL)
+        {
+          emit_decl_key (g, k);
+          continue;
+        }
       g_autofree char *def_lit = NULL;
       g_autofree char *name = ms_escape_ocaml_string (k->name);
       g_autofree char *doc = ms_escape_ocaml_string (k->replaces->doc ? k->replaces->doc : "");
@@ -1018,12 +1295,26 @@ generate (Gen *g, MsDocument *orig, GError **error)
                  ms_catalog_get_mirage_version (g->cat));
   if (!check_names (g, error) || !(order = ms_export_device_order (g->doc, error)))
     return FALSE;
-  if (!collect_args (g, order, error) || !collect_references (g, order, error))
+  g->own_types = ms_document_dup_type_names (g->doc);
+  for (guint i = 0; g->own_types[i] != NULL; i++)
+    g_hash_table_add (g->used, g_strdup (g->own_types[i]));
+  for (guint i = 0; i < order->len && g->arg_unit == NULL; i++)
+    {
+      const MsDevice *d = ms_document_get_device (g->doc, g_array_index (order, guint, i));
+      if (g_strcmp0 (d->ctor, "main") == 0 && d->custom != NULL)
+        {
+          g_autofree char *unit = ms_export_unit_name (d->custom->module);
+          unit[0] = g_ascii_toupper (unit[0]);
+          g->arg_unit = g_intern_string (unit);
+        }
+    }
+  if (!collect_decl_keys (g, error) || !collect_args (g, order, error) || !collect_references (g, order, error))
     return FALSE;
 
   g_string_append_printf (g->out, "%s\n\n", comment);
   emit_header (g, orig);
   g_string_append (g->out, "open Mirage\n\n");
+  emit_types (g);
   emit_keys (g);
   emit_args (g);
 
@@ -1052,7 +1343,12 @@ generate (Gen *g, MsDocument *orig, GError **error)
               g_string_append_printf (g->out, "let () = List.iter (add_dhcp_request %s) %s\n", r, list);
             }
         }
-      if (d->custom != NULL || d->def->kind == MS_CTOR_CUSTOM)
+      if (d->custom != NULL && d->custom->choice != NULL)
+        {
+          if (!emit_choice (g, d, error))
+            return FALSE;
+        }
+      else if (d->custom != NULL || d->def->kind == MS_CTOR_CUSTOM)
         {
           if (!emit_custom_device (g, d, error))
             return FALSE;
@@ -1093,5 +1389,6 @@ ms_configml_generate (MsDocument *doc, MsCatalog *catalog, MsExportFlags flags, 
   g_hash_table_unref (g.keys);
   g_ptr_array_unref (g.key_order);
   g_hash_table_unref (g.requests);
+  g_strfreev (g.own_types);
   return g_string_free (g.out, !ok);
 }

@@ -55,6 +55,12 @@ ms_export_rebase (MsDocument *doc, MsCatalog *catalog)
     if (!g_str_equal (settings->pdata[i], MS_SETTING_MIRAGE))   /* the copy targets catalog's version */
       ms_document_load_setting (copy, settings->pdata[i],
                                 ms_document_get_setting (doc, settings->pdata[i]));
+  for (int kind = MS_DECL_TYPE; kind <= MS_DECL_KEY; kind++)
+    {
+      g_autoptr(GPtrArray) decls = ms_document_get_decls (doc, kind);
+      for (guint i = 0; i < decls->len; i++)
+        ms_document_load_decl (copy, ms_decl_copy (decls->pdata[i]));
+    }
   ms_document_load_end (copy, FALSE);
   return copy;
 }

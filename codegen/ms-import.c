@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "ms-check.h"
+#include "ms-escape.h"
 #include "ms-import-lexer.h"
 #include "ms-value.h"
 
@@ -50,6 +51,7 @@
 typedef enum {
   E_ERROR, E_INT, E_INT64, E_STRING, E_BOOL, E_UNIT, E_VAR, E_CTOR, E_VARIANT, E_APP,
   E_LIST, E_TUPLE, E_RECORD, E_LET, E_FUN, E_IF, E_OPEN, E_INFIX, E_NEG,
+  E_CODE,              /* OCaml kept as text (s): match, function, a ~connect... */
 } ExprKind;
 
 typedef enum { L_NONE, L_TILDE, L_QUESTION } LabelKind;
@@ -82,6 +84,7 @@ typedef struct {
   GPtrArray *params;   /* Param* */
   Expr *e;
   guint line, col;
+  char *code;          /* the binding as OCaml text: "fun PARAMS -> BODY" or BODY */
 } Binding;
 
 struct _Expr {
@@ -102,6 +105,11 @@ typedef enum {
   V_ERR, V_UNIT, V_INT, V_INT64, V_BOOL, V_STRING, V_LIST, V_TUPLE, V_RECORD, V_VARIANT,
   V_CTOR, V_CLOSURE, V_PRIM, V_DEVICE, V_PARTIAL, V_TYP, V_KEY, V_RTARG, V_PACKAGE, V_ADDR,
   V_NAME, V_OPAQUE, V_REPORTER,
+  V_CODE,              /* OCaml text (s) */
+  V_COND,              /* a choice's condition: key (s) and predicate (type, or NULL) */
+  V_CONV,              /* a Cmdliner converter of Key.Arg (s: its OCaml text) */
+  V_INFO,              /* Key.Arg.info: names (items), doc (s), docv (type) */
+  V_KEYARG,            /* Key.Arg.opt/flag/...: kind (s), converter (type), default (arg), info (info) */
 } ValueKind;
 
 typedef struct _Value Value;
@@ -143,6 +151,7 @@ struct _Value {
   Dev *dev;
   MsPackage *pkg;
   GPtrArray *sig;      /* V_TYP: char* ocaml type names, result last */
+  Value *info;         /* V_KEYARG */
   Dev *tmpl;           /* V_PARTIAL: main/impl/functor template */
   GPtrArray *applied;  /* V_PARTIAL: Dev* */
 };
@@ -158,7 +167,7 @@ struct _Dev {
   char *name;          /* let-name, or NULL */
   char *name_hint;     /* from the template */
   const MsConstructor *ctor;
-  const char *custom_kind;   /* "main" / "impl" or NULL */
+  const char *custom_kind;   /* "main" / "impl" / "choice" or NULL */
   GHashTable *options;       /* name -> char* */
   GPtrArray *conn_params;    /* char* */
   GPtrArray *conn_sources;   /* Dev* */
@@ -206,6 +215,13 @@ typedef struct {
   char *app_name;
   GPtrArray *jobs;           /* Dev* */
   GHashTable *settings;      /* name -> value */
+  /* the whole config.ml (issue 11) */
+  const char *text;          /* the source, for OCaml kept as text */
+  gsize text_len;
+  GArray *line_starts;       /* gsize: byte offset of each line */
+  GHashTable *code_of;       /* binding name -> its OCaml text (arena) */
+  GHashTable *own_ctors;     /* OCaml constructor of a `type` -> the project type name (arena) */
+  GPtrArray *decls;          /* MsDecl*, owned: types and keys, in order */
 } Imp;
 
 static void
@@ -433,6 +449,166 @@ skip_type (Imp *im, const char *stop)
     }
 }
 
+/* ---- OCaml kept as text ------------------------------------------------------------- */
+
+static gsize
+tok_offset (Imp *im, guint index)
+{
+  const MsToken *t = &g_array_index (im->tokens, MsToken, MIN (index, im->tokens->len - 1));
+  gsize off;
+
+  if (t->kind == TK_EOF || t->line == 0 || t->line > im->line_starts->len)
+    return im->text_len;
+  off = g_array_index (im->line_starts, gsize, t->line - 1) + (t->col ? t->col - 1 : 0);
+  return MIN (off, im->text_len);
+}
+
+/* The source text from token `from` up to token `to` (excluded), trimmed. */
+static char *
+span_text (Imp *im, guint from, guint to)
+{
+  gsize a = tok_offset (im, from), b = to > from ? tok_offset (im, to) : a;
+
+  while (b > a && g_ascii_isspace (im->text[b - 1]))
+    b--;
+  return arena_str (im, im->text + a, b - a);
+}
+
+static gboolean
+is_closer (const MsToken *t)
+{
+  return is_op (t, ")") || is_op (t, "]") || is_op (t, "}") || is_op (t, "|]") || is_kw (t, "end")
+         || is_kw (t, "done");
+}
+
+static gboolean
+is_opener (const MsToken *t)
+{
+  return is_op (t, "(") || is_op (t, "[") || is_op (t, "{") || is_op (t, "[|") || is_kw (t, "begin")
+         || is_kw (t, "sig") || is_kw (t, "struct") || is_kw (t, "object") || is_kw (t, "do");
+}
+
+/* Skips an OCaml expression the importer keeps as text (match, function,
+ * try...): as far as OCaml's would extend, i.e. to a closer that is not
+ * its own, to `in` or `and` of an enclosing let, to `;;` or to the next
+ * top-level phrase (a let, type, open or module in the first column).
+ * Such an expression ends a tuple or an if's branch only inside
+ * parentheses, as real config.ml files write it. */
+static void
+skip_raw (Imp *im)
+{
+  int depth = 0, lets = 0;
+
+  while (tok (im)->kind != TK_EOF)
+    {
+      const MsToken *t = tok (im);
+      if (depth == 0 && (is_closer (t) || is_op (t, ";;")))
+        break;
+      if (depth == 0 && lets == 0 && (is_kw (t, "in") || is_kw (t, "and")))
+        break;
+      if (t->col == 1 && depth == 0 && (is_kw (t, "let") || is_kw (t, "type") || is_kw (t, "open")
+                                        || is_kw (t, "module")))
+        break;
+      if (is_opener (t))
+        depth++;
+      else if (is_closer (t))
+        depth--;
+      else if (depth == 0 && is_kw (t, "let"))
+        lets++;   /* a let of the text's own, closed by its in */
+      else if (depth == 0 && lets > 0 && is_kw (t, "in"))
+        lets--;
+      next (im);
+    }
+}
+
+static Expr *
+code_expr (Imp *im, const MsToken *at, guint from)
+{
+  Expr *e = expr_new (im, E_CODE, at);
+
+  e->s = span_text (im, from, im->pos);
+  e->len = strlen (e->s);
+  return e;
+}
+
+/* match / function / try / assert ...: kept as OCaml text. */
+static Expr *
+parse_raw (Imp *im)
+{
+  const MsToken *at = tok (im);
+  guint from = im->pos;
+
+  next (im);   /* the keyword: `with` of a match is its own */
+  if (is_kw (at, "match") || is_kw (at, "try"))
+    {
+      /* the scrutinee, up to its with */
+      int depth = 0;
+      while (tok (im)->kind != TK_EOF && !(depth == 0 && is_kw (tok (im), "with")))
+        {
+          if (is_opener (tok (im)))
+            depth++;
+          else if (is_closer (tok (im)))
+            {
+              if (depth == 0)
+                break;
+              depth--;
+            }
+          next (im);
+        }
+      if (is_kw (tok (im), "with"))
+        next (im);
+    }
+  skip_raw (im);
+  return code_expr (im, at, from);
+}
+
+/* The argument of a label whose value is OCaml code (~connect, ~dune...):
+ * a parenthesised expression or a name, kept as text. */
+static Expr *
+parse_raw_atom (Imp *im)
+{
+  const MsToken *at = tok (im);
+  guint from = im->pos;
+
+  if (is_opener (at))
+    {
+      int depth = 0;
+      do
+        {
+          if (is_opener (tok (im)))
+            depth++;
+          else if (is_closer (tok (im)))
+            depth--;
+          next (im);
+        }
+      while (depth > 0 && tok (im)->kind != TK_EOF);
+      if (is_op (at, "(") && im->pos - from >= 3)
+        {
+          /* the code inside the parentheses: the export adds its own */
+          Expr *e = expr_new (im, E_CODE, at);
+          e->s = span_text (im, from + 1, im->pos - 1);
+          e->len = strlen (e->s);
+          return e;
+        }
+    }
+  else
+    {
+      while (tok (im)->kind == TK_UIDENT && is_op (tok_at (im, 1), "."))
+        {
+          next (im);
+          next (im);
+        }
+      next (im);
+    }
+  return code_expr (im, at, from);
+}
+
+/* Labels of main and impl whose values are OCaml functions of Mirage's
+ * info or key values: kept as text, written back as they were read. */
+static const char *const code_labels[] = {
+  "connect", "dune", "configure", "files", "install", "install_v", "build", "packages_v", NULL,
+};
+
 static gboolean
 starts_atom (const MsToken *t)
 {
@@ -626,8 +802,12 @@ parse_binding (Imp *im)
 
   b->line = tok (im)->line;
   b->col = tok (im)->col;
+  guint params_from, params_to, body_from;
+
   b->pat = parse_pattern (im);
+  params_from = im->pos;
   b->params = parse_params (im, "=");
+  params_to = im->pos;
   if (is_op (tok (im), ":"))
     {
       next (im);
@@ -635,7 +815,22 @@ parse_binding (Imp *im)
     }
   if (!expect (im, "=", "expected “=” in the let-binding"))
     return b;
+  body_from = im->pos;
   b->e = parse_expr (im);
+  if (!im->failed)
+    {
+      char *body = span_text (im, body_from, im->pos);
+      if (b->params->len > 0)
+        {
+          g_autofree char *c = g_strdup_printf ("fun %s -> %s", span_text (im, params_from, params_to), body);
+          b->code = arena_str (im, c, strlen (c));
+        }
+      else
+        b->code = body;
+      /* a helper such as `let connect _ m = function ...` given to ~connect */
+      if (b->pat->kind == P_VAR)
+        g_hash_table_replace (im->code_of, b->pat->name, b->code);
+    }
   return b;
 }
 
@@ -920,15 +1115,24 @@ parse_app (Imp *im)
           arg->label = t->kind == TK_LABEL ? L_TILDE : L_QUESTION;
           arg->name = t->text;
           next (im);
-          arg->e = parse_atom (im);
+          arg->e = g_strv_contains (code_labels, arg->name) ? parse_raw_atom (im) : parse_atom (im);
         }
       else if (t->kind == TK_LABEL_PUN || t->kind == TK_OPTLABEL_PUN)
         {
           arg = arena_new (im, sizeof (ArgExpr));
           arg->label = t->kind == TK_LABEL_PUN ? L_TILDE : L_QUESTION;
           arg->name = t->text;
-          arg->e = expr_new (im, E_VAR, t);
-          arg->e->s = t->text;
+          if (g_strv_contains (code_labels, arg->name))
+            {
+              arg->e = expr_new (im, E_CODE, t);
+              arg->e->s = t->text;
+              arg->e->len = strlen (t->text);
+            }
+          else
+            {
+              arg->e = expr_new (im, E_VAR, t);
+              arg->e->s = t->text;
+            }
           next (im);
         }
       else if (starts_atom (t))
@@ -1084,8 +1288,10 @@ parse_expr (Imp *im)
       else
         syntax_error (im, tok (im), "expected “then”");
     }
-  else if (is_kw (t, "match") || is_kw (t, "function") || is_kw (t, "try") || is_kw (t, "while")
-           || is_kw (t, "for") || is_kw (t, "assert") || is_kw (t, "lazy"))
+  else if (is_kw (t, "match") || is_kw (t, "function") || is_kw (t, "try") || is_kw (t, "assert")
+           || is_kw (t, "lazy"))
+    e = parse_raw (im);
+  else if (is_kw (t, "while") || is_kw (t, "for"))
     {
       g_autofree char *m = g_strdup_printf ("“%s” is outside the OCaml subset Mirage Studio imports", t->text);
       e = syntax_error (im, t, m);
@@ -1281,7 +1487,10 @@ static const char *builtins[] = {
   "fst", "snd", "not", "ignore", "Ipaddr.V4.of_string_exn", "Ipaddr.V6.of_string_exn", "Ipaddr.of_string_exn",
   "Ipaddr.V4.Prefix.of_string_exn", "Ipaddr.V6.Prefix.of_string_exn", "Ipaddr.V4.Prefix.make",
   "Ipaddr.V6.Prefix.make", "Domain_name.of_string_exn", "Domain_name.host_exn", "String.concat",
-  "make_dhcp_requests", "add_dhcp_request", "List.iter",
+  "make_dhcp_requests", "add_dhcp_request", "List.iter", "typ",
+  "Key.Arg.info", "Key.Arg.opt", "Key.Arg.required", "Key.Arg.flag", "Key.Arg.opt_all",
+  "Key.kv_ro", "Key.block", "Key.dhcp", "Key.net", "Key.pure",
+  "List.map", "List.concat", "List.length", "List.rev", "String.lowercase_ascii",
   "$", "@->", "^", "@", "::", "+", "-", "*", "/", "=", "<>", "&&", "||", "|>", "@@",
 };
 
@@ -1295,7 +1504,11 @@ builtin_arity (const char *name)
     { "Runtime_arg.create", 1 }, { "Runtime_arg.v", 1 }, { "Key.create", 2 }, { "Key.value", 1 },
     { "Key.v", 1 }, { "Key.abstract", 1 }, { "fst", 1 }, { "snd", 1 }, { "not", 1 }, { "ignore", 1 },
     { "Ipaddr.V4.Prefix.make", 2 }, { "Ipaddr.V6.Prefix.make", 2 }, { "String.concat", 2 },
-    { "make_dhcp_requests", 1 }, { "add_dhcp_request", 2 }, { "List.iter", 2 },
+    { "make_dhcp_requests", 1 }, { "add_dhcp_request", 2 }, { "List.iter", 2 }, { "typ", 1 },
+    { "Key.Arg.info", 1 }, { "Key.Arg.opt", 3 }, { "Key.Arg.required", 2 }, { "Key.Arg.flag", 1 },
+    { "Key.Arg.opt_all", 2 }, { "Key.kv_ro", 1 }, { "Key.block", 1 }, { "Key.dhcp", 1 }, { "Key.net", 1 },
+    { "Key.pure", 1 }, { "List.map", 2 }, { "List.concat", 1 },
+    { "List.length", 1 }, { "List.rev", 1 }, { "String.lowercase_ascii", 1 },
   };
   for (guint i = 0; i < G_N_ELEMENTS (t); i++)
     if (g_str_equal (t[i].n, name))
@@ -1333,6 +1546,39 @@ builtin_prim (Imp *im, const char *name)
   return v;
 }
 
+/* Key.is_solo5 & co (conditions on the target) and Key.Arg's converters. */
+static Value *
+key_special (Imp *im, const char *name)
+{
+  static const char *const preds[] = { "is_solo5", "is_xen", "is_unikraft", "is_unix", NULL };
+  static const char *const convs[] = { "string", "bool", "int", "int32", "int64", "float", "char",
+                                       "file", "dir", "non_dir_file", NULL };
+  Value *v;
+
+  if (g_str_has_prefix (name, "Key.") && g_strv_contains (preds, name + 4))
+    {
+      v = val (im, V_COND);
+      v->s = (char *) "target";
+      v->type = arena_str (im, name + 4, strlen (name + 4));
+      return v;
+    }
+  if (g_str_has_prefix (name, "Key.Arg.") && g_strv_contains (convs, name + 8))
+    {
+      /* Mirage before 4.5 had Cmdliner's converters in Key.Arg */
+      v = val (im, V_CONV);
+      v->s = arena_str (im, name + 8, strlen (name + 8));
+      return v;
+    }
+  if (g_str_has_prefix (name, "Cmdliner.Arg.") && g_strv_contains (convs, name + 13))
+    {
+      /* Key.Arg takes Cmdliner's converters */
+      v = val (im, V_CONV);
+      v->s = arena_str (im, name + 13, strlen (name + 13));
+      return v;
+    }
+  return NULL;
+}
+
 static Value *
 lookup (Imp *im, const char *name, Env *env, const char *open, guint line, guint col)
 {
@@ -1343,9 +1589,11 @@ lookup (Imp *im, const char *name, Env *env, const char *open, guint line, guint
 
   if (open != NULL)
     {
-      g_autofree char *full = g_strdup_printf ("%s.%s", open, name);
+      g_autofree char *full = g_strdup_printf ("%s.%s", g_str_equal (open, "Arg") ? "Key.Arg" : open, name);
       if (!env_lookup (im, env, name))
         {
+          if ((v = key_special (im, full)) != NULL || (v = key_special (im, name)) != NULL)
+            return v;
           for (guint i = 0; i < G_N_ELEMENTS (builtins); i++)
             if (g_str_equal (builtins[i], full))
               return builtin_prim (im, builtins[i]);
@@ -1361,6 +1609,8 @@ lookup (Imp *im, const char *name, Env *env, const char *open, guint line, guint
         }
     }
   if ((v = env_lookup (im, env, name)))
+    return v;
+  if ((v = key_special (im, name)) != NULL)
     return v;
   if (g_str_has_prefix (name, "Mirage."))
     plain = name + 7;
@@ -1857,8 +2107,39 @@ make_custom (Imp *im, Prim *p, guint line, guint col)
         else if (x->kind != V_ERR)
           msg (im, MS_SEVERITY_WARNING, line, col, "%s ~runtime_args: expected runtime arguments", kind);
       }
-  if ((l = label_value (find_label (p->args, "keys"))) && l->kind == V_LIST && l->items->len > 0)
-    msg (im, MS_SEVERITY_WARNING, line, col, "%s ~keys: configure keys given to a main are not modelled; ignored", kind);
+  if ((l = label_value (find_label (p->args, "keys"))) && l->kind == V_LIST)
+    for (guint i = 0; i < l->items->len; i++)
+      {
+        Value *x = l->items->pdata[i];
+        if (x->kind == V_KEY)
+          g_ptr_array_add (d->custom->keys, g_strdup (x->s));
+        else if (x->kind != V_ERR)
+          msg (im, MS_SEVERITY_WARNING, line, col, "%s ~keys: expected keys (Key.v k); item %u left out", kind, i + 1);
+      }
+  if ((l = label_value (find_label (p->args, "local_libs"))) && l->kind == V_LIST)
+    for (guint i = 0; i < l->items->len; i++)
+      {
+        Value *x = l->items->pdata[i];
+        if (x->kind == V_STRING)
+          g_ptr_array_add (d->custom->local_libs, g_strdup (x->s));
+        else if (x->kind != V_ERR)
+          msg (im, MS_SEVERITY_WARNING, line, col, "%s ~local_libs: expected library names; item %u left out", kind, i + 1);
+      }
+  for (guint i = 0; i < p->args->len; i++)
+    {
+      Arg *a = p->args->pdata[i];
+      if (a->label == L_NONE || !g_strv_contains (code_labels, a->name) || a->v->kind != V_CODE)
+        continue;
+      if (g_str_equal (a->name, "connect") && g_str_equal (kind, "impl"))
+        {
+          g_free (d->custom->connect);
+          d->custom->connect = g_strdup (a->v->s);
+        }
+      else if (g_str_equal (a->name, "connect"))
+        msg (im, MS_SEVERITY_WARNING, a->line, a->col, "main has no ~connect (it calls start); ignored");
+      else
+        g_ptr_array_add (d->custom->labelled, ms_labelled_new (a->name, a->v->s));
+    }
   l = label_value (find_label (p->args, "deps"));
   if (l == NULL)
     l = label_value (find_label (p->args, "extra_deps"));
@@ -1872,8 +2153,9 @@ make_custom (Imp *im, Prim *p, guint line, guint col)
   for (guint i = 0; i < p->args->len; i++)
     {
       Arg *a = p->args->pdata[i];
-      static const char *known[] = { "packages", "runtime_args", "keys", "deps", "extra_deps", "pos", NULL };
-      if (a->label != L_NONE && !g_strv_contains (known, a->name))
+      static const char *known[] = { "packages", "runtime_args", "keys", "deps", "extra_deps", "pos",
+                                     "local_libs", NULL };
+      if (a->label != L_NONE && !g_strv_contains (known, a->name) && !g_strv_contains (code_labels, a->name))
         msg (im, MS_SEVERITY_WARNING, a->line, a->col, "%s ~%s is not modelled by Mirage Studio; ignored", kind, a->name);
     }
   if (d->arity == 0)
@@ -2089,6 +2371,201 @@ addr_type (const char *fn)
   return NULL;
 }
 
+static MsDecl *
+find_decl (Imp *im, MsDeclKind kind, const char *name)
+{
+  for (guint i = 0; i < im->decls->len; i++)
+    {
+      MsDecl *d = im->decls->pdata[i];
+      if (d->kind == kind && g_str_equal (d->name, name))
+        return d;
+    }
+  return NULL;
+}
+
+/* A value as OCaml writes it, for key defaults and choice cases. */
+static char *
+value_ocaml (Imp *im, Value *v, char **why)
+{
+  switch (v->kind)
+    {
+    case V_BOOL:
+      return g_strdup (v->i ? "true" : "false");
+    case V_INT:
+      return g_strdup_printf ("%" G_GINT64_FORMAT, v->i);
+    case V_INT64:
+      return g_strdup_printf ("%" G_GINT64_FORMAT "L", v->i);
+    case V_STRING:
+      return ms_escape_ocaml_string (v->s);
+    case V_VARIANT:
+      if (v->arg == NULL)
+        return g_strdup_printf ("`%s", v->s);
+      break;
+    case V_CTOR:
+      if (g_str_equal (v->s, "None"))
+        return g_strdup ("None");
+      if (g_str_equal (v->s, "Some") && v->arg != NULL)
+        {
+          g_autofree char *inner = value_ocaml (im, v->arg, why);
+          return inner ? g_strdup_printf ("(Some %s)", inner) : NULL;
+        }
+      break;
+    case V_CODE:
+      return g_strdup (v->s);
+    default:
+      break;
+    }
+  *why = g_strdup ("only booleans, numbers, strings, variants and options are read");
+  return NULL;
+}
+
+/* The project type a constructor of a `type` declaration stands for
+ * (`typ Hello` -> hello), declared on first use. */
+static const char *
+own_type_name (Imp *im, const char *ctor)
+{
+  g_autofree char *name = lower_first (ctor);
+  MsDecl *d;
+
+  /* a type of the catalog keeps its meaning: ours gets a suffix */
+  if (ms_catalog_lookup_type (im->cat, name) != NULL || g_str_equal (name, "job"))
+    {
+      char *n = g_strconcat (name, "_t", NULL);
+      g_free (name);
+      name = n;
+    }
+  if ((d = find_decl (im, MS_DECL_TYPE, name)) == NULL)
+    {
+      d = ms_decl_new (MS_DECL_TYPE, name);
+      g_free (d->constructor);
+      d->constructor = g_strdup (ctor);
+      g_ptr_array_add (im->decls, d);
+    }
+  return d->name;
+}
+
+/* The type a device produces, as a signature names it. */
+static char *
+dev_result_type (Dev *d)
+{
+  const char *sig = d->custom ? d->custom->signature : d->ctor ? d->ctor->result : NULL;
+  const char *last;
+
+  if (sig == NULL)
+    return NULL;
+  last = g_strrstr (sig, "@->");
+  return g_strstrip (g_strdup (last ? last + 3 : sig));
+}
+
+/* if_impl COND a b / match_impl (Key.value k) [ (v, x); ... ] ~default:z:
+ * a choice device with one input per case. A condition known when the
+ * file is read (Key.pure, a boolean) picks its branch at once. */
+static Value *
+make_choice (Imp *im, Prim *p, guint line, guint col)
+{
+  gboolean is_if = g_str_equal (p->name, "if_impl");
+  Value *c = nth_positional (p->args, 0);
+  Value *dv;
+  Dev *d;
+  GPtrArray *cases = g_ptr_array_new_with_free_func (g_free);
+  GPtrArray *branches = g_ptr_array_new ();
+  Value *deflt = is_if ? NULL : label_value (find_label (p->args, "default"));
+  const char *key = NULL, *pred = NULL;
+  char *type = NULL;
+
+  if (is_if && c->kind == V_BOOL)
+    {
+      g_ptr_array_unref (cases);
+      g_ptr_array_unref (branches);
+      return c->i ? nth_positional (p->args, 1) : nth_positional (p->args, 2);
+    }
+  if (c->kind == V_COND)
+    {
+      key = c->s;
+      pred = c->type;
+    }
+  else if (c->kind == V_KEY)
+    key = c->s;
+  else
+    {
+      if (c->kind != V_ERR)
+        msg (im, MS_SEVERITY_ERROR, line, col,
+             "%s: the condition must be Key.is_solo5, Key.is_xen, Key.is_unikraft, Key.is_unix or "
+             "Key.value of a key (Key.(value target), a Key.create key); not imported", p->name);
+      g_ptr_array_unref (cases);
+      g_ptr_array_unref (branches);
+      return verr (im);
+    }
+  if (is_if)
+    {
+      g_ptr_array_add (cases, g_strdup ("true"));
+      g_ptr_array_add (branches, nth_positional (p->args, 1));
+      g_ptr_array_add (cases, g_strdup ("false"));
+      g_ptr_array_add (branches, nth_positional (p->args, 2));
+    }
+  else
+    {
+      Value *l = nth_positional (p->args, 1);
+      for (guint i = 0; l->kind == V_LIST && i < l->items->len; i++)
+        {
+          Value *t = l->items->pdata[i];
+          g_autofree char *why = NULL;
+          char *text;
+          if (t->kind != V_TUPLE || t->items->len != 2)
+            {
+              msg (im, MS_SEVERITY_WARNING, line, col, "match_impl: case %u is not a (value, device) pair; left out", i + 1);
+              continue;
+            }
+          if ((text = value_ocaml (im, t->items->pdata[0], &why)) == NULL)
+            {
+              msg (im, MS_SEVERITY_WARNING, line, col, "match_impl: case %u: %s; left out", i + 1, why);
+              continue;
+            }
+          if (g_ptr_array_find_with_equal_func (cases, text, g_str_equal, NULL))
+            {
+              /* first match wins: a repeated value is never taken */
+              msg (im, MS_SEVERITY_WARNING, line, col, "match_impl: the case %s is repeated; Mirage never takes the second one, left out", text);
+              g_free (text);
+              continue;
+            }
+          g_ptr_array_add (cases, text);
+          g_ptr_array_add (branches, t->items->pdata[1]);
+        }
+      if (l->kind != V_LIST && l->kind != V_ERR)
+        msg (im, MS_SEVERITY_WARNING, line, col, "match_impl: expected a list of cases");
+    }
+  d = dev_new (im, line, col);
+  d->ctor = ms_catalog_lookup (im->cat, "choice");
+  d->custom_kind = "choice";
+  d->name_hint = g_strdup ("choice");
+  for (guint i = 0; i <= branches->len; i++)
+    {
+      Value *b = i < branches->len ? branches->pdata[i] : deflt;
+      Dev *x;
+      if (b == NULL)
+        continue;
+      x = as_device (im, b, line, col, p->name);
+      if (x == NULL)
+        continue;
+      if (type == NULL)
+        type = dev_result_type (x);
+      connect (d, i < branches->len ? cases->pdata[i] : MS_CHOICE_DEFAULT, x);
+    }
+  d->custom = ms_custom_new ("", type ? type : "job");
+  d->custom->choice = ms_choice_new (key, pred);
+  for (guint i = 0; i < cases->len; i++)
+    g_ptr_array_add (d->custom->choice->cases, g_strdup (cases->pdata[i]));
+  d->custom->choice->has_default = deflt != NULL;
+  g_free (type);
+  g_ptr_array_unref (cases);
+  g_ptr_array_unref (branches);
+  if (d->ctor == NULL || !add_dev (im, d))
+    return verr (im);
+  dv = val (im, V_DEVICE);
+  dv->dev = d;
+  return dv;
+}
+
 static Value *
 run_builtin (Imp *im, Prim *p, guint line, guint col)
 {
@@ -2202,14 +2679,71 @@ run_builtin (Imp *im, Prim *p, guint line, guint col)
     return a0;
   if (g_str_equal (n, "Key.create"))
     {
+      MsDecl *d;
       if (a0->kind != V_STRING)
         return verr (im);
+      if (*a0->s == '\0')
+        msg (im, MS_SEVERITY_ERROR, line, col, "Key.create: key name cannot be the empty string (Mirage refuses it)");
+      else if (a1->kind == V_KEYARG && a1->type == NULL)
+        {
+          /* a converter the importer does not read (Cmdliner.Arg.enum...):
+           * the key stays a name; an option naming it gets back the
+           * Key.create of the catalog key it stands for (docs/import.md) */
+        }
+      else if ((d = find_decl (im, MS_DECL_KEY, a0->s)) == NULL)
+        {
+          d = ms_decl_new (MS_DECL_KEY, a0->s);
+          if (a1->kind == V_KEYARG)
+            {
+              g_free (d->arg_kind);
+              d->arg_kind = g_strdup (a1->s);
+              g_free (d->conv);
+              d->conv = g_strdup (a1->type ? a1->type : "string");
+              if (a1->arg != NULL)
+                {
+                  g_autofree char *why = NULL;
+                  char *text = value_ocaml (im, a1->arg, &why);
+                  if (text == NULL)
+                    msg (im, MS_SEVERITY_WARNING, line, col, "Key.create %s: the default is not read (%s)", a0->s, why);
+                  else
+                    {
+                      g_free (d->default_value);
+                      d->default_value = text;
+                    }
+                }
+              if (a1->info != NULL && a1->info->kind == V_INFO)
+                {
+                  for (guint i = 0; i < a1->info->items->len; i++)
+                    {
+                      Value *x = a1->info->items->pdata[i];
+                      if (x->kind == V_STRING)
+                        g_ptr_array_add (d->flags, g_strdup (x->s));
+                    }
+                  g_free (d->doc);
+                  d->doc = g_strdup (a1->info->s ? a1->info->s : "");
+                  g_free (d->docv);
+                  d->docv = g_strdup (a1->info->type ? a1->info->type : "");
+                }
+            }
+          else if (a1->kind != V_ERR)
+            msg (im, MS_SEVERITY_WARNING, line, col,
+                 "Key.create %s: expected Key.Arg.(opt CONV DEFAULT (info [...])); read as a string key", a0->s);
+          g_ptr_array_add (im->decls, d);
+        }
       v = val (im, V_KEY);
       v->s = a0->s;
       return v;
     }
   if (g_str_equal (n, "Key.value"))
-    return a0;
+    {
+      if (a0->kind == V_COND)
+        {
+          msg (im, MS_SEVERITY_ERROR, line, col,
+               "Key.value takes a key; Key.%s is already a value (write it without Key.value)", a0->type);
+          return verr (im);
+        }
+      return a0;
+    }
   if (g_str_equal (n, "fst") || g_str_equal (n, "snd"))
     {
       if (a0->kind == V_TUPLE && a0->items->len == 2)
@@ -2264,44 +2798,123 @@ run_builtin (Imp *im, Prim *p, guint line, guint col)
       return v;
     }
   if (g_str_equal (n, "if_impl") || g_str_equal (n, "match_impl"))
+    return make_choice (im, p, line, col);
+  if (g_str_equal (n, "typ"))
     {
-      Value *chosen;
-      GPtrArray *alts = g_ptr_array_new ();
-      GString *names = g_string_new (NULL);
-      if (n[0] == 'i')
+      const char *tname;
+      if (a0->kind != V_CTOR || !g_hash_table_contains (im->own_ctors, a0->s))
         {
-          Value *c = a0;
-          chosen = c->kind == V_BOOL && c->i ? a1 : nth_positional (p->args, 2);
-          g_ptr_array_add (alts, a1);
-          g_ptr_array_add (alts, nth_positional (p->args, 2));
+          if (a0->kind != V_ERR)
+            msg (im, MS_SEVERITY_WARNING, line, col,
+                 "typ takes a constructor of a type declared above (type t = Hello)");
+          return verr (im);
         }
-      else
+      tname = own_type_name (im, a0->s);
+      v = val (im, V_TYP);
+      v->sig = arena_array (im);
+      g_ptr_array_add (v->sig, (gpointer) tname);
+      return v;
+    }
+  if (g_str_equal (n, "Key.Arg.info"))
+    {
+      Value *x;
+      v = val (im, V_INFO);
+      v->items = a0->kind == V_LIST ? a0->items : arena_array (im);
+      if ((x = label_value (find_label (p->args, "doc"))) && x->kind == V_STRING)
+        v->s = x->s;
+      if ((x = label_value (find_label (p->args, "docv"))) && x->kind == V_STRING)
+        v->type = x->s;
+      return v;
+    }
+  if (g_str_has_prefix (n, "Key.Arg."))
+    {
+      /* opt conv default info, required conv info, flag info, opt_all conv info */
+      gboolean flag = g_str_equal (n, "Key.Arg.flag");
+      gboolean opt = g_str_equal (n, "Key.Arg.opt");
+      Value *conv = flag ? NULL : a0;
+      Value *info = flag ? a0 : nth_positional (p->args, opt ? 2 : 1);
+      v = val (im, V_KEYARG);
+      v->s = (char *) n + 8;
+      v->type = flag ? "bool" : conv->kind == V_CONV ? conv->s : NULL;
+      v->arg = opt ? a1 : NULL;
+      v->info = info;
+      return v;
+    }
+  if (g_str_equal (n, "Key.kv_ro") || g_str_equal (n, "Key.block") || g_str_equal (n, "Key.dhcp")
+      || g_str_equal (n, "Key.net"))
+    {
+      /* keys Mirage's DSL makes: named GROUP-KIND (--data-kv_ro) */
+      Value *g = label_value (find_label (p->args, "group"));
+      const char *kind = n + 4;
+      g_autofree char *name = g && g->kind == V_STRING && *g->s ? g_strdup_printf ("%s-%s", g->s, kind)
+                                                                  : g_strdup (kind);
+      MsDecl *d = find_decl (im, MS_DECL_KEY, name);
+      if (d == NULL)
         {
-          chosen = label_value (find_label (p->args, "default"));
-          if (a1->kind == V_LIST)
-            for (guint i = 0; i < a1->items->len; i++)
-              {
-                Value *c = a1->items->pdata[i];
-                if (c->kind == V_TUPLE && c->items->len == 2)
-                  g_ptr_array_add (alts, c->items->pdata[1]);
-              }
-          if (chosen)
-            g_ptr_array_add (alts, chosen);
+          d = ms_decl_new (MS_DECL_KEY, name);
+          g_free (d->arg_kind);
+          d->arg_kind = g_strdup (kind);
+          g_free (d->group);
+          d->group = g_strdup (g && g->kind == V_STRING ? g->s : "");
+          g_ptr_array_add (im->decls, d);
         }
-      for (guint i = 0; i < alts->len; i++)
+      v = val (im, V_KEY);
+      v->s = arena_str (im, name, strlen (name));
+      return v;
+    }
+  if (g_str_equal (n, "Key.pure"))
+    return a0;
+  if (g_str_equal (n, "List.map"))
+    {
+      if (a1->kind != V_LIST)
+        return a1->kind == V_ERR ? a1 : verr (im);
+      if (!charge (im, a1->items->len, line, col))
+        return verr (im);
+      v = val (im, V_LIST);
+      v->items = arena_array (im);
+      for (guint i = 0; i < a1->items->len; i++)
         {
-          Value *x = alts->pdata[i];
-          if (x && x->kind == V_DEVICE)
-            g_string_append_printf (names, "%s%s", names->len ? ", " : "",
-                                    x->dev->ctor ? x->dev->ctor->name : "main");
+          GPtrArray *args = arena_array (im);
+          Arg *a = arena_new (im, sizeof (Arg));
+          a->v = a1->items->pdata[i];
+          a->line = line;
+          a->col = col;
+          g_ptr_array_add (args, a);
+          g_ptr_array_add (v->items, apply (im, a0, args, line, col));
         }
-      msg (im, MS_SEVERITY_WARNING, line, col,
-           "%s: every branch is imported (%s) and the default one is connected; Mirage Studio models "
-           "key-dependent choice inside catalog constructors (generic_stackv4v6, generic_kv_ro...), "
-           "so review this choice", n, names->str);
-      g_ptr_array_unref (alts);
-      g_string_free (names, TRUE);
-      return chosen ? chosen : verr (im);
+      return v;
+    }
+  if (g_str_equal (n, "List.concat") || g_str_equal (n, "List.rev") || g_str_equal (n, "List.length"))
+    {
+      if (a0->kind != V_LIST)
+        return a0->kind == V_ERR ? a0 : verr (im);
+      if (n[5] == 'l')
+        {
+          v = val (im, V_INT);
+          v->i = a0->items->len;
+          return v;
+        }
+      v = val (im, V_LIST);
+      v->items = arena_array (im);
+      for (guint i = 0; i < a0->items->len && charge (im, 1, line, col); i++)
+        {
+          Value *x = a0->items->pdata[n[5] == 'r' ? a0->items->len - 1 - i : i];
+          if (n[5] == 'r')
+            g_ptr_array_add (v->items, x);
+          else if (x->kind == V_LIST && size_ok (im, "this list", (guint64) v->items->len + x->items->len, MAX_LIST, line, col))
+            for (guint j = 0; j < x->items->len; j++)
+              g_ptr_array_add (v->items, x->items->pdata[j]);
+        }
+      return v;
+    }
+  if (g_str_equal (n, "String.lowercase_ascii"))
+    {
+      if (a0->kind != V_STRING)
+        return a0->kind == V_ERR ? a0 : verr (im);
+      v = vstr (im, a0->s, a0->len);
+      for (gsize i = 0; i < v->len; i++)
+        v->s[i] = g_ascii_tolower (v->s[i]);
+      return v;
     }
   if (g_str_equal (n, "register"))
     {
@@ -2648,7 +3261,16 @@ apply (Imp *im, Value *f, GPtrArray *args, guint line, guint col)
 static void
 name_device (Imp *im, const char *name, Value *v)
 {
-  (void) im;
+  if (v->kind == V_KEY && g_strcmp0 (name, "_") != 0)
+    {
+      /* the OCaml name of a key of the project's own */
+      MsDecl *d = find_decl (im, MS_DECL_KEY, v->s);
+      if (d != NULL && *d->binding == '\0' && g_ascii_islower (name[0]))
+        {
+          g_free (d->binding);
+          d->binding = g_strdup (name);
+        }
+    }
   if (v->kind == V_DEVICE && v->dev->name == NULL && g_strcmp0 (name, "_") != 0)
     v->dev->name = g_strdup (name);
   else if (v->kind == V_PARTIAL && v->tmpl->name == NULL)
@@ -2725,12 +3347,18 @@ eval_bindings (Imp *im, GPtrArray *bs, gboolean rec, Env *env, gboolean top)
           continue;
         }
       v = eval_binding_value (im, b, env);
+      if (v->kind == V_CODE && top && b->e != NULL)
+        msg (im, MS_SEVERITY_ERROR, b->e->line, b->e->col,
+             "this OCaml (match, function, try...) is read as code only where main or impl take "
+             "code (~connect, ~dune, ~configure...); as a value it is outside the subset, not imported");
       if (b->pat->kind == P_VAR)
         name_device (im, b->pat->name, v);
       bind_pattern (im, b->pat, v, &out, b->line, b->col, top);
     }
   return out;
 }
+
+static Value *eval_infix_apply (Imp *im, Expr *e, Env *env, Value *a0, Value *a1);
 
 static Value *
 eval_open (Imp *im, Expr *e, Env *env, const char *open)
@@ -2754,6 +3382,13 @@ eval_open (Imp *im, Expr *e, Env *env, const char *open)
           g_ptr_array_add (args, a);
         }
       return apply (im, f, args, e->line, e->col);
+    }
+  if (e->kind == E_INFIX && g_str_equal (e->s, "@@"))
+    {
+      /* Key.(value @@ kv_ro ~group:"data" ()): both sides in the module;
+       * a right-associative chain nests in e->b, bounded by the parser */
+      Value *a0 = eval_open (im, e->a, env, open);
+      return eval_infix_apply (im, e, env, a0, eval_open (im, e->b, env, open));
     }
   return eval (im, e, env);
 }
@@ -2879,6 +3514,12 @@ eval_node (Imp *im, Expr *e, Env *env)
             }
           return v;
         }
+      if (g_hash_table_contains (im->own_ctors, e->s))
+        {
+          v = val (im, V_CTOR);
+          v->s = e->s;
+          return v;
+        }
       msg (im, MS_SEVERITY_WARNING, e->line, e->col, "unknown constructor or module value “%s”", e->s);
       return verr (im);
     case E_VARIANT:
@@ -2946,6 +3587,16 @@ eval_node (Imp *im, Expr *e, Env *env)
       }
     case E_OPEN:
       return eval_open (im, e->a, env, e->s);
+    case E_CODE:
+      {
+        const char *named = g_hash_table_lookup (im->code_of, e->s);
+        v = val (im, V_CODE);
+        /* a name of a helper: the helper's own text, so that it does not
+         * depend on a binding the export would not write */
+        v->s = named != NULL && (g_ascii_islower (e->s[0]) || e->s[0] == '_') ? (char *) named : e->s;
+        v->len = strlen (v->s);
+        return v;
+      }
     }
   return verr (im);
 }
@@ -2968,6 +3619,45 @@ recover (Imp *im)
     }
   im->failed = FALSE;
   im->depth = 0;
+}
+
+/* `type t = Hello` (or `Hello | World`): constant constructors that
+ * `typ Hello` makes device types of. Anything else is left to the
+ * caller's message. */
+static gboolean
+parse_type_decl (Imp *im)
+{
+  guint at = im->pos;
+  GPtrArray *ctors = g_ptr_array_new ();
+
+  next (im);   /* type */
+  if (tok (im)->kind != TK_LIDENT || !is_op (tok_at (im, 1), "="))
+    goto not_ours;
+  next (im);
+  next (im);
+  if (is_op (tok (im), "|"))
+    next (im);
+  for (;;)
+    {
+      if (tok (im)->kind != TK_UIDENT)
+        goto not_ours;
+      g_ptr_array_add (ctors, tok (im)->text);
+      next (im);
+      if (!is_op (tok (im), "|"))
+        break;
+      next (im);
+    }
+  if (is_kw (tok (im), "of") || is_op (tok (im), "."))
+    goto not_ours;
+  for (guint i = 0; i < ctors->len; i++)
+    g_hash_table_replace (im->own_ctors, ctors->pdata[i], ctors->pdata[i]);
+  g_ptr_array_unref (ctors);
+  return TRUE;
+
+not_ours:
+  g_ptr_array_unref (ctors);
+  im->pos = at;
+  return FALSE;
 }
 
 static void
@@ -3018,6 +3708,8 @@ run_toplevel (Imp *im)
               im->evaluating = FALSE;
             }
         }
+      else if (is_kw (t, "type") && parse_type_decl (im))
+        ;
       else if (is_kw (t, "type") || is_kw (t, "module") || is_kw (t, "include") || is_kw (t, "exception")
                || is_kw (t, "external") || is_kw (t, "class") || is_op (t, "#") || is_op (t, "[@"))
         {
@@ -3038,7 +3730,7 @@ run_toplevel (Imp *im)
       if (im->failed)
         recover (im);
       else if (!is_op (tok (im), ";;") && !is_kw (tok (im), "let") && !is_kw (tok (im), "open")
-               && tok (im)->kind != TK_EOF)
+               && !is_kw (tok (im), "type") && tok (im)->kind != TK_EOF)
         {
           syntax_error (im, tok (im), "unexpected text after the end of this phrase");
           recover (im);
@@ -3368,6 +4060,13 @@ build_document (Imp *im, MsDocument *doc)
   g_autoptr(GError) error = NULL;
   g_autoptr(GHashTable) next_n = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
+  /* the project's own types and keys first: devices name them */
+  for (guint i = 0; i < im->decls->len; i++)
+    if (!ms_document_set_decl (doc, im->decls->pdata[i], &error))
+      {
+        msg (im, MS_SEVERITY_WARNING, 0, 0, "%s", error->message);
+        g_clear_error (&error);
+      }
   /* one step per edit, not a group: a refused edit must not undo the others */
   for (guint i = 0; i < im->devs->len; i++)
     {
@@ -3558,6 +4257,22 @@ ms_import_configml (MsCatalog *catalog, const char *file, const char *text, gsiz
   im.tokens = g_array_new (FALSE, TRUE, sizeof (MsToken));
   im.jobs = g_ptr_array_new ();
   im.settings = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  im.text = text;
+  im.text_len = len;
+  im.line_starts = g_array_new (FALSE, FALSE, sizeof (gsize));
+  {
+    gsize zero = 0;
+    g_array_append_val (im.line_starts, zero);
+    for (gsize i = 0; i < len; i++)
+      if (text[i] == '\n')
+        {
+          gsize next_line = i + 1;
+          g_array_append_val (im.line_starts, next_line);
+        }
+  }
+  im.code_of = g_hash_table_new (g_str_hash, g_str_equal);
+  im.own_ctors = g_hash_table_new (g_str_hash, g_str_equal);
+  im.decls = g_ptr_array_new_with_free_func ((GDestroyNotify) ms_decl_free);
 
   ms_import_lex (text, len, im.tokens, im.comments, lex_report, &im);
   read_comments (&im);
@@ -3581,6 +4296,10 @@ ms_import_configml (MsCatalog *catalog, const char *file, const char *text, gsiz
   g_array_unref (im.tokens);
   g_ptr_array_unref (im.jobs);
   g_hash_table_unref (im.settings);
+  g_array_unref (im.line_starts);
+  g_hash_table_unref (im.code_of);
+  g_hash_table_unref (im.own_ctors);
+  g_ptr_array_unref (im.decls);
   g_free (im.app_name);
   g_ptr_array_unref (im.arrays);
   g_ptr_array_unref (im.arena);

@@ -40,6 +40,7 @@ typedef struct {
   guint pos_size;
   DevSig *sigs;              /* one per device position; ctor == NULL && !done: not computed */
   gboolean *done;
+  char **own_types;          /* the project's device types (NULL-terminated) */
 } Check;
 
 static int *position_map (GPtrArray *devices, guint *size);
@@ -57,6 +58,12 @@ check_init (Check *c, MsDocument *doc, GPtrArray *diags)
   c->pos_of = position_map (c->devices, &c->pos_size);
   c->sigs = g_new0 (DevSig, c->devices->len + 1);
   c->done = g_new0 (gboolean, c->devices->len + 1);
+  {
+    g_autoptr(GPtrArray) types = ms_document_get_decls (doc, MS_DECL_TYPE);
+    c->own_types = g_new0 (char *, types->len + 1);
+    for (guint i = 0; i < types->len; i++)
+      c->own_types[i] = g_strdup (((MsDecl *) types->pdata[i])->name);
+  }
 }
 
 static void
@@ -68,6 +75,7 @@ check_clear (Check *c)
   g_free (c->sigs);
   g_free (c->done);
   g_free (c->pos_of);
+  g_strfreev (c->own_types);
 }
 
 static MsDiagnostic *
@@ -221,14 +229,29 @@ device_signature_at (Check *c, int pos, const MsDevice *d, gboolean report)
       g_autoptr(GError) error = NULL;
       gpointer cached;
 
+      g_autofree char *text = NULL;
+
+      /* a choice takes one input per case (and default), all of the type
+       * of its output: T @-> ... @-> T */
+      if (d->custom->choice != NULL)
+        {
+          GString *t = g_string_new (NULL);
+          guint n = d->custom->choice->cases->len + (d->custom->choice->has_default ? 1 : 0);
+          for (guint i = 0; i < n; i++)
+            g_string_append_printf (t, "%s @-> ", d->custom->signature);
+          g_string_append (t, d->custom->signature);
+          text = g_string_free (t, FALSE);
+        }
+      else
+        text = g_strdup (d->custom->signature);
       /* thousands of mains often share one signature: parse each text once */
-      if (g_hash_table_lookup_extended (c->text_sigs, d->custom->signature, NULL, &cached) && cached != NULL)
+      if (g_hash_table_lookup_extended (c->text_sigs, text, NULL, &cached) && cached != NULL)
         s->sig = cached;
       else
         {
-          s->sig = ms_signature_parse (c->cat, d->custom->signature, &error);
+          s->sig = ms_signature_parse_with (c->cat, (const char *const *) c->own_types, text, &error);
           if (s->sig != NULL)
-            g_hash_table_insert (c->text_sigs, g_strdup (d->custom->signature), s->sig);
+            g_hash_table_insert (c->text_sigs, g_strdup (text), s->sig);
         }
       if (s->sig == NULL && report)
         {
@@ -254,6 +277,14 @@ param_index (DevSig *s, const char *param)
 {
   if (!s->valid)
     return -1;
+  if (s->device->custom != NULL && s->device->custom->choice != NULL)
+    {
+      const MsChoice *ch = s->device->custom->choice;
+      guint idx;
+      if (g_ptr_array_find_with_equal_func (ch->cases, param, g_str_equal, &idx))
+        return (int) idx;
+      return ch->has_default && g_str_equal (param, MS_CHOICE_DEFAULT) ? (int) ch->cases->len : -1;
+    }
   if (s->param_names == NULL)
     {
       /* a 1-based position, digits only */
@@ -390,9 +421,12 @@ check_value (Check *c, const MsDevice *d, const char *option, const char *type,
       MsArgDecl *a = g_hash_table_lookup (args, value);
       if (a == NULL)
         {
-          diag = add (c, MS_DIAG_UNKNOWN_ARG_REFERENCE, MS_SEVERITY_ERROR, d,
-                      _("refers to the runtime argument “%s”, which no main or impl device declares; "
-                      "declare it (e.g. args='%s:%s=...') on the device that reads it"),
+          /* Mirage accepts it: the device carries the argument and
+           * registers it (paf_server ~port); only its declaration in
+           * unikernel.ml says its type and default (issue 11) */
+          diag = add (c, MS_DIAG_UNKNOWN_ARG_REFERENCE, MS_SEVERITY_INFO, d,
+                      _("carries the runtime argument “%s”, which no main or impl declares: Mirage registers "
+                      "it through this device (declare it, e.g. args='%s:%s=...', to give it a default here)"),
                       value, value, type + 4);
           if (diag)
             diag->option = g_strdup (option);
@@ -405,6 +439,116 @@ check_value (Check *c, const MsDevice *d, const char *option, const char *type,
           if (diag)
             diag->option = g_strdup (option);
         }
+    }
+}
+
+/* A choice: its condition names a key that exists, its cases are values
+ * of that key, each branch is connected (an unconnected branch is a
+ * unikernel with a hole for the targets that take it). */
+static void
+check_choice (Check *c, const MsDevice *d)
+{
+  const MsChoice *ch = d->custom->choice;
+  const MsDecl *key = ms_document_get_decl (c->doc, MS_DECL_KEY, ch->key);
+  gboolean is_bool = ch->predicate != NULL || (key != NULL && (g_str_equal (key->conv, "bool")
+                                                              || g_str_equal (key->arg_kind, "flag")));
+  MsDiagnostic *diag;
+  gboolean b;
+
+  if (ch->predicate != NULL && !ms_eval_target_predicate (ch->predicate, "unix", &b))
+    {
+      diag = add (c, MS_DIAG_INVALID_VALUE, MS_SEVERITY_ERROR, d,
+                  _("“%s” is not a condition on the target (is_solo5, is_xen, is_unikraft, is_unix)"),
+                  ch->predicate);
+      if (diag)
+        diag->option = g_strdup ("condition");
+    }
+  else if (ch->predicate == NULL && !g_str_equal (ch->key, "target") && key == NULL
+           && ms_catalog_lookup_key (c->cat, ch->key) == NULL)
+    {
+      diag = add (c, MS_DIAG_UNKNOWN_KEY, MS_SEVERITY_ERROR, d,
+                  _("the choice reads the key “%s”, which the project does not declare"), ch->key);
+      if (diag)
+        diag->option = g_strdup ("condition");
+    }
+  for (guint i = 0; i < ch->cases->len; i++)
+    {
+      const char *v = ch->cases->pdata[i];
+      gboolean ok = TRUE;
+      if (is_bool)
+        ok = g_str_equal (v, "true") || g_str_equal (v, "false");
+      else if (ch->predicate == NULL && g_str_equal (ch->key, "target"))
+        ok = ms_eval_target_of_variant (v) != NULL;
+      if (!ok)
+        {
+          diag = add (c, MS_DIAG_INVALID_VALUE, MS_SEVERITY_ERROR, d,
+                      is_bool ? _("the case “%s” is not a boolean (true or false)")
+                              : _("the case “%s” is not a target of Mirage (`Unix, `Hvt, `Spt, `Xen, `QEMU...)"), v);
+          if (diag)
+            diag->option = g_strdup ("cases");
+        }
+      if (ms_document_get_source (c->doc, d->id, v) == 0)
+        {
+          diag = add (c, MS_DIAG_MISSING_ARGUMENT, MS_SEVERITY_ERROR, d,
+                      _("the branch “%s” of the choice is not connected"), v);
+          if (diag)
+            diag->port = g_strdup (v);
+        }
+    }
+  if (ch->has_default && ms_document_get_source (c->doc, d->id, MS_CHOICE_DEFAULT) == 0)
+    {
+      diag = add (c, MS_DIAG_MISSING_ARGUMENT, MS_SEVERITY_ERROR, d,
+                  _("the default branch of the choice is not connected"));
+      if (diag)
+        diag->port = g_strdup (MS_CHOICE_DEFAULT);
+    }
+  if (!ch->has_default && !is_bool)
+    {
+      /* match_impl without ~default is not Mirage's API */
+      diag = add (c, MS_DIAG_MISSING_ARGUMENT, MS_SEVERITY_ERROR, d,
+                  _("a choice on “%s” needs a default branch (match_impl ~default)"), ch->key);
+      if (diag)
+        diag->port = g_strdup (MS_CHOICE_DEFAULT);
+    }
+}
+
+/* The keys a custom device declares exist; local libraries are dune names. */
+static void
+check_custom_extras (Check *c, const MsDevice *d)
+{
+  MsDiagnostic *diag;
+
+  for (guint i = 0; i < d->custom->keys->len; i++)
+    {
+      const char *k = d->custom->keys->pdata[i];
+      if (ms_document_get_decl (c->doc, MS_DECL_KEY, k) == NULL && ms_catalog_lookup_key (c->cat, k) == NULL)
+        {
+          diag = add (c, MS_DIAG_UNKNOWN_KEY, MS_SEVERITY_ERROR, d,
+                      _("declares the key “%s”, which the project does not declare"), k);
+          if (diag)
+            diag->option = g_strdup ("keys");
+        }
+    }
+  for (guint i = 0; i < d->custom->local_libs->len; i++)
+    {
+      const char *l = d->custom->local_libs->pdata[i];
+      gboolean ok = *l != '\0';
+      for (const char *p = l; *p; p++)
+        ok &= g_ascii_isalnum (*p) || *p == '_' || *p == '.' || *p == '-';
+      if (!ok)
+        {
+          diag = add (c, MS_DIAG_INVALID_VALUE, MS_SEVERITY_ERROR, d,
+                      _("“%s” is not a dune library name"), l);
+          if (diag)
+            diag->option = g_strdup ("local_libs");
+        }
+    }
+  if (d->custom->connect != NULL && g_str_equal (d->ctor, "main"))
+    {
+      diag = add (c, MS_DIAG_INVALID_VALUE, MS_SEVERITY_ERROR, d,
+                  _("a main has no connect code (Mirage calls its start)"));
+      if (diag)
+        diag->option = g_strdup ("connect");
     }
 }
 
@@ -521,7 +665,11 @@ check_devices (Check *c)
       }
 
       /* custom fields */
-      if (d->custom != NULL)
+      if (d->custom != NULL && d->custom->choice != NULL)
+        check_choice (c, d);
+      else if (d->custom != NULL)
+        check_custom_extras (c, d);
+      if (d->custom != NULL && d->custom->choice == NULL)
         {
           if (!module_path_is_valid (d->custom->module))
             {

@@ -39,6 +39,221 @@ ms_arg_decl_free (MsArgDecl *a)
   g_free (a);
 }
 
+static GPtrArray *
+strv_array_new (void)
+{
+  return g_ptr_array_new_with_free_func (g_free);
+}
+
+static void
+strv_array_copy_into (GPtrArray *to, const GPtrArray *from)
+{
+  for (guint i = 0; from != NULL && i < from->len; i++)
+    g_ptr_array_add (to, g_strdup (from->pdata[i]));
+}
+
+static gboolean
+strv_array_equal (const GPtrArray *a, const GPtrArray *b)
+{
+  if (a->len != b->len)
+    return FALSE;
+  for (guint i = 0; i < a->len; i++)
+    if (g_strcmp0 (a->pdata[i], b->pdata[i]) != 0)
+      return FALSE;
+  return TRUE;
+}
+
+MsChoice *
+ms_choice_new (const char *key, const char *predicate)
+{
+  MsChoice *c = g_new0 (MsChoice, 1);
+
+  c->key = g_strdup (key ? key : "target");
+  c->predicate = predicate && *predicate ? g_strdup (predicate) : NULL;
+  c->cases = strv_array_new ();
+  return c;
+}
+
+MsChoice *
+ms_choice_copy (const MsChoice *c)
+{
+  MsChoice *n;
+
+  if (c == NULL)
+    return NULL;
+  n = ms_choice_new (c->key, c->predicate);
+  strv_array_copy_into (n->cases, c->cases);
+  n->has_default = c->has_default;
+  return n;
+}
+
+void
+ms_choice_free (MsChoice *c)
+{
+  if (c == NULL)
+    return;
+  g_free (c->key);
+  g_free (c->predicate);
+  g_ptr_array_unref (c->cases);
+  g_free (c);
+}
+
+gboolean
+ms_choice_equal (const MsChoice *a, const MsChoice *b)
+{
+  if (a == NULL || b == NULL)
+    return a == b;
+  return g_strcmp0 (a->key, b->key) == 0 && g_strcmp0 (a->predicate, b->predicate) == 0
+         && a->has_default == b->has_default && strv_array_equal (a->cases, b->cases);
+}
+
+const char *
+ms_choice_select (const MsChoice *c, const char *value)
+{
+  /* Mirage: List.assoc on the evaluated value, first match wins */
+  for (guint i = 0; value != NULL && i < c->cases->len; i++)
+    if (g_str_equal (c->cases->pdata[i], value))
+      return c->cases->pdata[i];
+  return NULL;
+}
+
+MsLabelled *
+ms_labelled_new (const char *label, const char *code)
+{
+  MsLabelled *l = g_new0 (MsLabelled, 1);
+
+  l->label = g_strdup (label ? label : "");
+  l->code = g_strdup (code ? code : "");
+  return l;
+}
+
+void
+ms_labelled_free (MsLabelled *l)
+{
+  if (l == NULL)
+    return;
+  g_free (l->label);
+  g_free (l->code);
+  g_free (l);
+}
+
+const char *
+ms_custom_get_labelled (const MsCustom *c, const char *label)
+{
+  for (guint i = 0; c != NULL && i < c->labelled->len; i++)
+    {
+      const MsLabelled *l = c->labelled->pdata[i];
+      if (g_str_equal (l->label, label))
+        return l->code;
+    }
+  return NULL;
+}
+
+MsDecl *
+ms_decl_new (MsDeclKind kind, const char *name)
+{
+  MsDecl *d = g_new0 (MsDecl, 1);
+
+  d->kind = kind;
+  d->name = g_strdup (name ? name : "");
+  d->constructor = g_strdup ("");
+  d->binding = g_strdup ("");
+  d->arg_kind = g_strdup (kind == MS_DECL_KEY ? "opt" : "");
+  d->conv = g_strdup (kind == MS_DECL_KEY ? "string" : "");
+  d->default_value = g_strdup ("");
+  d->group = g_strdup ("");
+  d->doc = g_strdup ("");
+  d->docv = g_strdup ("");
+  d->flags = strv_array_new ();
+  return d;
+}
+
+#define REPLACE_STR(field, value) (g_free (field), (field) = g_strdup ((value) ? (value) : ""))
+
+MsDecl *
+ms_decl_copy (const MsDecl *d)
+{
+  MsDecl *n;
+
+  if (d == NULL)
+    return NULL;
+  n = ms_decl_new (d->kind, d->name);
+  REPLACE_STR (n->constructor, d->constructor);
+  REPLACE_STR (n->binding, d->binding);
+  REPLACE_STR (n->arg_kind, d->arg_kind);
+  REPLACE_STR (n->conv, d->conv);
+  REPLACE_STR (n->default_value, d->default_value);
+  REPLACE_STR (n->group, d->group);
+  REPLACE_STR (n->doc, d->doc);
+  REPLACE_STR (n->docv, d->docv);
+  strv_array_copy_into (n->flags, d->flags);
+  return n;
+}
+
+void
+ms_decl_free (MsDecl *d)
+{
+  if (d == NULL)
+    return;
+  g_free (d->name);
+  g_free (d->constructor);
+  g_free (d->binding);
+  g_free (d->arg_kind);
+  g_free (d->conv);
+  g_free (d->default_value);
+  g_free (d->group);
+  g_free (d->doc);
+  g_free (d->docv);
+  g_ptr_array_unref (d->flags);
+  g_free (d);
+}
+
+gboolean
+ms_decl_equal (const MsDecl *a, const MsDecl *b)
+{
+  if (a == NULL || b == NULL)
+    return a == b;
+  return a->kind == b->kind && g_str_equal (a->name, b->name)
+         && g_str_equal (a->constructor, b->constructor) && g_str_equal (a->binding, b->binding)
+         && g_str_equal (a->arg_kind, b->arg_kind) && g_str_equal (a->conv, b->conv)
+         && g_str_equal (a->default_value, b->default_value) && g_str_equal (a->group, b->group)
+         && g_str_equal (a->doc, b->doc) && g_str_equal (a->docv, b->docv)
+         && strv_array_equal (a->flags, b->flags);
+}
+
+const char *
+ms_decl_kind_to_string (MsDeclKind kind)
+{
+  return kind == MS_DECL_TYPE ? "type" : "key";
+}
+
+gboolean
+ms_decl_kind_from_string (const char *s, MsDeclKind *out)
+{
+  if (g_strcmp0 (s, "type") == 0)
+    *out = MS_DECL_TYPE;
+  else if (g_strcmp0 (s, "key") == 0)
+    *out = MS_DECL_KEY;
+  else
+    return FALSE;
+  return TRUE;
+}
+
+char *
+ms_decl_id (MsDeclKind kind, const char *name)
+{
+  return g_strdup_printf ("%s:%s", ms_decl_kind_to_string (kind), name);
+}
+
+char *
+ms_decl_key_flag (const MsDecl *d)
+{
+  /* Mirage's DSL keys: the flag is the key's name, GROUP-KIND */
+  if (d->flags->len > 0)
+    return g_strdup (d->flags->pdata[0]);
+  return g_strdup (d->name);
+}
+
 MsCustom *
 ms_custom_new (const char *module, const char *signature)
 {
@@ -49,6 +264,9 @@ ms_custom_new (const char *module, const char *signature)
   c->packages = g_ptr_array_new_with_free_func ((GDestroyNotify) ms_package_free);
   c->runtime_args = g_ptr_array_new_with_free_func ((GDestroyNotify) ms_arg_decl_free);
   c->deps = g_array_new (FALSE, FALSE, sizeof (guint));
+  c->local_libs = strv_array_new ();
+  c->keys = strv_array_new ();
+  c->labelled = g_ptr_array_new_with_free_func ((GDestroyNotify) ms_labelled_free);
   return c;
 }
 
@@ -65,6 +283,15 @@ ms_custom_copy (const MsCustom *c)
   for (guint i = 0; i < c->runtime_args->len; i++)
     g_ptr_array_add (n->runtime_args, ms_arg_decl_copy (c->runtime_args->pdata[i]));
   g_array_append_vals (n->deps, c->deps->data, c->deps->len);
+  n->connect = g_strdup (c->connect);
+  strv_array_copy_into (n->local_libs, c->local_libs);
+  strv_array_copy_into (n->keys, c->keys);
+  for (guint i = 0; i < c->labelled->len; i++)
+    {
+      const MsLabelled *l = c->labelled->pdata[i];
+      g_ptr_array_add (n->labelled, ms_labelled_new (l->label, l->code));
+    }
+  n->choice = ms_choice_copy (c->choice);
   return n;
 }
 
@@ -78,6 +305,11 @@ ms_custom_free (MsCustom *c)
   g_ptr_array_unref (c->packages);
   g_ptr_array_unref (c->runtime_args);
   g_array_unref (c->deps);
+  g_free (c->connect);
+  g_ptr_array_unref (c->local_libs);
+  g_ptr_array_unref (c->keys);
+  g_ptr_array_unref (c->labelled);
+  ms_choice_free (c->choice);
   g_free (c);
 }
 
@@ -90,8 +322,19 @@ ms_custom_equal (const MsCustom *a, const MsCustom *b)
       || g_strcmp0 (a->signature, b->signature) != 0
       || a->packages->len != b->packages->len
       || a->runtime_args->len != b->runtime_args->len
-      || a->deps->len != b->deps->len)
+      || a->deps->len != b->deps->len
+      || g_strcmp0 (a->connect, b->connect) != 0
+      || !strv_array_equal (a->local_libs, b->local_libs)
+      || !strv_array_equal (a->keys, b->keys)
+      || a->labelled->len != b->labelled->len
+      || !ms_choice_equal (a->choice, b->choice))
     return FALSE;
+  for (guint i = 0; i < a->labelled->len; i++)
+    {
+      const MsLabelled *x = a->labelled->pdata[i], *y = b->labelled->pdata[i];
+      if (g_strcmp0 (x->label, y->label) || g_strcmp0 (x->code, y->code))
+        return FALSE;
+    }
   for (guint i = 0; i < a->packages->len; i++)
     {
       g_autofree char *pa = ms_package_to_string (a->packages->pdata[i]);
@@ -199,6 +442,8 @@ ms_edit_invert (const MsEdit *e)
   r->old_custom = ms_custom_copy (e->new_custom);
   r->new_custom = ms_custom_copy (e->old_custom);
   r->snapshot = e->snapshot ? ms_device_copy (e->snapshot) : NULL;
+  r->old_decl = ms_decl_copy (e->new_decl);
+  r->new_decl = ms_decl_copy (e->old_decl);
   return r;
 }
 
@@ -214,6 +459,8 @@ ms_edit_free (MsEdit *e)
   ms_custom_free (e->new_custom);
   if (e->snapshot)
     ms_device_free (e->snapshot);
+  ms_decl_free (e->old_decl);
+  ms_decl_free (e->new_decl);
   g_free (e);
 }
 

@@ -39,6 +39,7 @@ struct _MsDocument
   GPtrArray *conn_sorted;     /* cache; NULL when stale */
   GHashTable *conn_by_target; /* cache: target id -> GPtrArray of MsConnection*; NULL when stale */
   GHashTable *settings;       /* name -> value */
+  GHashTable *decls;          /* "type:NAME" / "key:NAME" -> MsDecl* */
   GArray *jobs_cache;         /* parsed MS_SETTING_JOBS; NULL when stale */
   guint next_id;
 
@@ -95,6 +96,7 @@ ms_document_finalize (GObject *object)
   g_hash_table_unref (self->by_id);
   g_ptr_array_unref (self->devices);
   g_hash_table_unref (self->settings);
+  g_hash_table_unref (self->decls);
   g_clear_pointer (&self->jobs_cache, g_array_unref);
   g_ptr_array_unref (self->undo_stack);
   g_ptr_array_unref (self->redo_stack);
@@ -156,6 +158,7 @@ ms_document_init (MsDocument *self)
   self->by_name = g_hash_table_new (g_str_hash, g_str_equal);
   self->connections = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, connection_free);
   self->settings = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->decls = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) ms_decl_free);
   self->undo_stack = g_ptr_array_new_with_free_func ((GDestroyNotify) ms_change_set_free);
   self->redo_stack = g_ptr_array_new_with_free_func ((GDestroyNotify) ms_change_set_free);
   self->next_id = 1;
@@ -654,6 +657,15 @@ set_setting (MsDocument *self, const char *name, const char *value)
 }
 
 static void
+set_decl (MsDocument *self, const char *id, const MsDecl *decl)
+{
+  if (decl == NULL)
+    g_hash_table_remove (self->decls, id);
+  else
+    g_hash_table_replace (self->decls, g_strdup (id), ms_decl_copy (decl));
+}
+
+static void
 apply_edit (MsDocument *self, const MsEdit *e)
 {
   MsDevice *d = g_hash_table_lookup (self->by_id, GUINT_TO_POINTER (e->device));
@@ -710,6 +722,9 @@ apply_edit (MsDocument *self, const MsEdit *e)
       break;
     case MS_EDIT_SETTING:
       set_setting (self, e->key, e->new_value);
+      break;
+    case MS_EDIT_DECL:
+      set_decl (self, e->key, e->new_decl);
       break;
     default:
       g_assert_not_reached ();
@@ -944,6 +959,12 @@ ms_document_add_device (MsDocument *self, const char *ctor_name, const char *nam
   if (ctor->kind == MS_CTOR_CUSTOM)
     e->snapshot->custom = ms_custom_new (g_str_equal (ctor->name, "main") ? "Unikernel.Main" : "",
                                          g_str_equal (ctor->name, "main") ? "job" : "job");
+  if (ctor->kind == MS_CTOR_CUSTOM && g_str_equal (ctor->name, MS_CTOR_CHOICE))
+    {
+      /* a new choice decides on the target, with only its default input */
+      e->snapshot->custom->choice = ms_choice_new ("target", NULL);
+      e->snapshot->custom->choice->has_default = TRUE;
+    }
   if (!tx_push (self, e, error))
     return 0;
   label = g_strdup_printf (_("Add %s"), chosen);
@@ -1201,7 +1222,37 @@ ms_document_set_custom (MsDocument *self, guint id, const MsCustom *custom, GErr
     }
   if (ms_custom_equal (d->custom, custom))
     return tx_commit (self, NULL, error);
+  if ((d->custom->choice == NULL) != (custom->choice == NULL))
+    {
+      g_set_error (error, MS_DOCUMENT_ERROR, MS_DOCUMENT_ERROR_UNKNOWN_OPTION,
+                   custom->choice ? _("%s is not a choice: it has no condition")
+                                  : _("%s is a choice: it keeps a condition"), d->name);
+      return tx_fail (self);
+    }
   label = g_strdup_printf (_("Edit %s"), d->name);
+  if (custom->choice != NULL)
+    {
+      /* a case removed takes its input's connection with it (undone together) */
+      GPtrArray *inputs = ms_document_get_inputs (self, id);
+      g_autoptr(GPtrArray) params = g_ptr_array_new_with_free_func (g_free);
+      for (guint i = 0; inputs != NULL && i < inputs->len; i++)
+        {
+          const MsConnection *c = inputs->pdata[i];
+          gboolean kept = (custom->choice->has_default && g_str_equal (c->param, MS_CHOICE_DEFAULT))
+                          || g_ptr_array_find_with_equal_func (custom->choice->cases, c->param, g_str_equal, NULL);
+          if (!kept)
+            g_ptr_array_add (params, g_strdup (c->param));
+        }
+      for (guint i = 0; i < params->len; i++)
+        {
+          e = ms_edit_new (MS_EDIT_CONNECTION, id);
+          e->key = g_strdup (params->pdata[i]);
+          e->old_source = ms_document_get_source (self, id, params->pdata[i]);
+          e->new_source = 0;
+          if (!tx_push (self, e, error))
+            return FALSE;
+        }
+    }
   e = ms_edit_new (MS_EDIT_CUSTOM, id);
   e->old_custom = ms_custom_copy (d->custom);
   e->new_custom = ms_custom_copy (custom);
@@ -1217,6 +1268,17 @@ param_exists (MsDocument *self, const MsDevice *d, const char *param, GError **e
 {
   const MsConstructor *ctor = d->def;
 
+  if (d->custom != NULL && d->custom->choice != NULL)
+    {
+      const MsChoice *ch = d->custom->choice;
+      if ((ch->has_default && g_str_equal (param, MS_CHOICE_DEFAULT))
+          || g_ptr_array_find_with_equal_func (ch->cases, param, g_str_equal, NULL))
+        return TRUE;
+      g_set_error (error, MS_DOCUMENT_ERROR, MS_DOCUMENT_ERROR_UNKNOWN_PARAMETER,
+                   _("%s has no branch “%s” (a choice's inputs are its cases%s)"),
+                   d->name, param, ch->has_default ? _(" and default") : "");
+      return FALSE;
+    }
   if (d->custom != NULL)
     {
       g_autoptr(MsSignature) sig = ms_signature_parse (self->catalog, d->custom->signature, NULL);
@@ -1360,6 +1422,153 @@ ms_document_set_setting (MsDocument *self, const char *name, const char *value, 
   return tx_commit (self, label, error);
 }
 
+/* ---- declarations: device types and configure keys of the user's own ---- */
+
+static gint
+compare_decl_names (gconstpointer a, gconstpointer b)
+{
+  const MsDecl *x = *(const MsDecl *const *) a, *y = *(const MsDecl *const *) b;
+
+  return strcmp (x->name, y->name);
+}
+
+GPtrArray *
+ms_document_get_decls (MsDocument *self, MsDeclKind kind)
+{
+  GPtrArray *out = g_ptr_array_new ();
+  GHashTableIter it;
+  gpointer v;
+
+  g_hash_table_iter_init (&it, self->decls);
+  while (g_hash_table_iter_next (&it, NULL, &v))
+    if (((MsDecl *) v)->kind == kind)
+      g_ptr_array_add (out, v);
+  g_ptr_array_sort (out, compare_decl_names);
+  return out;
+}
+
+char **
+ms_document_dup_type_names (MsDocument *self)
+{
+  g_autoptr(GPtrArray) types = ms_document_get_decls (self, MS_DECL_TYPE);
+  char **out = g_new0 (char *, types->len + 1);
+
+  for (guint i = 0; i < types->len; i++)
+    out[i] = g_strdup (((MsDecl *) types->pdata[i])->name);
+  return out;
+}
+
+const MsDecl *
+ms_document_get_decl (MsDocument *self, MsDeclKind kind, const char *name)
+{
+  g_autofree char *id = ms_decl_id (kind, name);
+
+  return g_hash_table_lookup (self->decls, id);
+}
+
+static gboolean
+is_ocaml_ident (const char *s, gboolean capital)
+{
+  if (s == NULL || !(capital ? g_ascii_isupper (*s) : (g_ascii_islower (*s) || *s == '_')))
+    return FALSE;
+  for (s++; *s; s++)
+    if (!g_ascii_isalnum (*s) && *s != '_' && *s != '\'')
+      return FALSE;
+  return TRUE;
+}
+
+/* Why a declaration cannot be written to config.ml, or NULL. */
+static char *
+decl_problem (const MsDecl *d)
+{
+  static const char *const arg_kinds[] = {
+    "opt", "flag", "required", "opt_all", "kv_ro", "block", "net", "dhcp", NULL
+  };
+
+  if (d->kind == MS_DECL_TYPE)
+    {
+      if (!is_ocaml_ident (d->name, FALSE))
+        return g_strdup_printf (_("“%s” is not a name for a device type: a lowercase OCaml name such as hello"), d->name);
+      if (!is_ocaml_ident (d->constructor, TRUE))
+        return g_strdup_printf (_("“%s” is not an OCaml constructor for the type %s: a capitalised name such as Hello"),
+                                d->constructor, d->name);
+      return NULL;
+    }
+  if (*d->name == '\0')
+    return g_strdup (_("a key needs a name (Mirage refuses the empty name)"));
+  for (const char *p = d->name; *p; p++)
+    if (!g_ascii_isalnum (*p) && *p != '-' && *p != '_')
+      return g_strdup_printf (_("“%s” is not a key name: letters, digits, - and _ only"), d->name);
+  if (!g_strv_contains (arg_kinds, d->arg_kind))
+    return g_strdup_printf (_("“%s” is not a kind of key (opt, flag, required, opt_all, kv_ro, block, net, dhcp)"),
+                            d->arg_kind);
+  if (*d->binding != '\0' && !is_ocaml_ident (d->binding, FALSE))
+    return g_strdup_printf (_("“%s” is not an OCaml name to bind the key %s to"), d->binding, d->name);
+  for (guint i = 0; i < d->flags->len; i++)
+    {
+      const char *f = d->flags->pdata[i];
+      if (*f == '\0' || *f == '-' || strpbrk (f, " \t\n\"\\") != NULL)
+        return g_strdup_printf (_("“%s” is not a flag name of the key %s"), f, d->name);
+    }
+  return NULL;
+}
+
+gboolean
+ms_document_set_decl (MsDocument *self, const MsDecl *decl, GError **error)
+{
+  g_autofree char *why = decl_problem (decl);
+  g_autofree char *id = ms_decl_id (decl->kind, decl->name);
+  g_autofree char *label = NULL;
+  const MsDecl *old;
+  MsEdit *e;
+
+  if (why != NULL)
+    {
+      g_set_error_literal (error, MS_DOCUMENT_ERROR, MS_DOCUMENT_ERROR_INVALID_NAME, why);
+      return FALSE;
+    }
+  if (!tx_begin (self, error))
+    return FALSE;
+  old = g_hash_table_lookup (self->decls, id);
+  if (ms_decl_equal (old, decl))
+    return tx_commit (self, NULL, error);
+  label = g_strdup_printf (old ? _("Edit %s %s") : _("Declare %s %s"),
+                           decl->kind == MS_DECL_TYPE ? _("type") : _("key"), decl->name);
+  e = ms_edit_new (MS_EDIT_DECL, 0);
+  e->key = g_steal_pointer (&id);
+  e->old_decl = ms_decl_copy (old);
+  e->new_decl = ms_decl_copy (decl);
+  if (!tx_push (self, e, error))
+    return FALSE;
+  return tx_commit (self, label, error);
+}
+
+gboolean
+ms_document_remove_decl (MsDocument *self, MsDeclKind kind, const char *name, GError **error)
+{
+  g_autofree char *id = ms_decl_id (kind, name);
+  g_autofree char *label = NULL;
+  const MsDecl *old;
+  MsEdit *e;
+
+  if (!tx_begin (self, error))
+    return FALSE;
+  if ((old = g_hash_table_lookup (self->decls, id)) == NULL)
+    {
+      g_set_error (error, MS_DOCUMENT_ERROR, MS_DOCUMENT_ERROR_UNKNOWN_SETTING,
+                   kind == MS_DECL_TYPE ? _("the project declares no device type “%s”")
+                                        : _("the project declares no key “%s”"), name);
+      return tx_fail (self);
+    }
+  label = g_strdup_printf (_("Remove %s %s"), kind == MS_DECL_TYPE ? _("type") : _("key"), name);
+  e = ms_edit_new (MS_EDIT_DECL, 0);
+  e->key = g_steal_pointer (&id);
+  e->old_decl = ms_decl_copy (old);
+  if (!tx_push (self, e, error))
+    return FALSE;
+  return tx_commit (self, label, error);
+}
+
 gboolean
 ms_document_set_jobs (MsDocument *self, const guint *ids, guint n_ids, GError **error)
 {
@@ -1490,6 +1699,7 @@ ms_document_load_begin (MsDocument *self)
   g_hash_table_remove_all (self->by_id);
   g_ptr_array_set_size (self->devices, 0);
   g_hash_table_remove_all (self->settings);
+  g_hash_table_remove_all (self->decls);
   g_clear_pointer (&self->jobs_cache, g_array_unref);
   /* the contents' own "mirage" setting, if any, chooses again */
   switch_catalog (self, self->initial_catalog);
@@ -1517,6 +1727,14 @@ void
 ms_document_load_setting (MsDocument *self, const char *name, const char *value)
 {
   set_setting (self, name, value);
+}
+
+void
+ms_document_load_decl (MsDocument *self, MsDecl *decl)
+{
+  g_autofree char *id = ms_decl_id (decl->kind, decl->name);
+
+  g_hash_table_replace (self->decls, g_steal_pointer (&id), decl);
 }
 
 void

@@ -84,6 +84,16 @@ const char     *ms_document_get_target (MsDocument *self);
 const char     *ms_document_get_app_name (MsDocument *self);
 guint           ms_document_get_n_devices (MsDocument *self);
 
+/* Device types and configure keys of the user's own (MsDecl). */
+GPtrArray      *ms_document_get_decls (MsDocument *self, MsDeclKind kind);  /* new array of borrowed MsDecl*, by name */
+const MsDecl   *ms_document_get_decl (MsDocument *self, MsDeclKind kind, const char *name);
+/* The names of the project's device types, for ms_signature_parse_with (g_strfreev). */
+char          **ms_document_dup_type_names (MsDocument *self);
+
+/* The constructor of choice devices (if_impl / match_impl): a custom
+ * device whose MsCustom has a choice; its signature is the branches' type. */
+#define MS_CTOR_CHOICE "choice"
+
 /* A name that is free and valid, derived from base ("stack", "stack_2", ...). */
 char *ms_document_suggest_name (MsDocument *self, const char *base);
 gboolean ms_device_name_is_valid (const char *name, char **why);
@@ -100,6 +110,9 @@ gboolean ms_document_connect (MsDocument *self, guint source, guint target, cons
 gboolean ms_document_disconnect (MsDocument *self, guint target, const char *param, GError **error);
 gboolean ms_document_set_setting (MsDocument *self, const char *name, const char *value, GError **error);
 gboolean ms_document_set_jobs (MsDocument *self, const guint *ids, guint n_ids, GError **error);
+/* Adds or replaces the declaration of that kind and name (validated). */
+gboolean ms_document_set_decl (MsDocument *self, const MsDecl *decl, GError **error);
+gboolean ms_document_remove_decl (MsDocument *self, MsDeclKind kind, const char *name, GError **error);
 
 void     ms_document_begin_group (MsDocument *self, const char *label);
 gboolean ms_document_end_group (MsDocument *self, GError **error);
@@ -120,6 +133,7 @@ void     ms_document_load_begin (MsDocument *self);
 void     ms_document_load_device (MsDocument *self, MsDevice *device);   /* takes ownership */
 void     ms_document_load_connection (MsDocument *self, guint target, const char *param, guint source);
 void     ms_document_load_setting (MsDocument *self, const char *name, const char *value);
+void     ms_document_load_decl (MsDocument *self, MsDecl *decl);          /* takes ownership */
 void     ms_document_load_end (MsDocument *self, gboolean reloaded);
 guint    ms_document_get_next_id (MsDocument *self);
 

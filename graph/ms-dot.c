@@ -114,7 +114,19 @@ ms_dot_from_document (MsDocument *doc)
       MsEvalNode *n = ms_eval_graph_device_node (g, d->id);
       const char *module = d->custom ? d->custom->module : ctor && ctor->module ? ctor->module : d->ctor;
 
-      if (ctor != NULL && ctor->select->len > 0)
+      if (d->custom != NULL && d->custom->choice != NULL)
+        {
+          /* a choice: "If" with its condition, dotted edges to the
+           * branches (see below), bold for the one taken */
+          const MsChoice *ch = d->custom->choice;
+          g_autofree char *cond = ch->predicate ? g_strdup_printf ("If Key.%s", ch->predicate)
+                                                : g_strdup_printf ("If Key.value %s", ch->key);
+          const char *lines[] = { d->name, cond, NULL };
+          g_string_append_printf (s, "  d%u [label=", d->id);
+          append_label (s, lines);
+          g_string_append (s, ", shape=\"diamond\"];\n");
+        }
+      else if (ctor != NULL && ctor->select->len > 0)
         {
           g_autofree char *keys = select_keys (ctor, NULL);
           g_autofree char *title = g_strdup_printf ("If %s", keys);
@@ -164,7 +176,17 @@ ms_dot_from_document (MsDocument *doc)
     {
       const MsConnection *c = conns->pdata[i];
       g_autofree char *param = ms_dot_escape (c->param);
-      if (ms_document_get_device (doc, c->source) && ms_document_get_device (doc, c->target))
+      const MsDevice *t = ms_document_get_device (doc, c->target);
+      if (ms_document_get_device (doc, c->source) == NULL || t == NULL)
+        continue;
+      if (t->custom != NULL && t->custom->choice != NULL)
+        {
+          const char *taken = ms_eval_choice_branch (doc, NULL, t);
+          g_string_append_printf (s, "  d%u -> d%u [label=\"%s\", style=\"%s\"];\n", c->target,
+                                  c->source, param,
+                                  g_strcmp0 (taken, c->param) == 0 ? "bold, dotted" : "dotted");
+        }
+      else
         g_string_append_printf (s, "  d%u -> d%u [label=\"%s\"];\n", c->target, c->source, param);
     }
   for (guint i = 0; i < devices->len; i++)

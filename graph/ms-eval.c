@@ -1084,7 +1084,16 @@ eval_device (Eval *e, guint id)
     return 0;
   e->dev_state[id] = 1;
 
-  if (d->custom != NULL)
+  if (d->custom != NULL && d->custom->choice != NULL)
+    {
+      /* Mirage's If: the node of the branch the condition selects; the
+       * other branches are not evaluated, so they are not part of the
+       * unikernel and their packages are not merged */
+      const char *branch = ms_eval_choice_branch (e->doc, e->g->target, d);
+      guint src = branch ? input_source (e->doc, id, branch) : 0;
+      node = src ? eval_device (e, src) : 0;
+    }
+  else if (d->custom != NULL)
     node = eval_custom (e, d, intern (e, d->name), ctor);
   else
     {
@@ -1493,4 +1502,98 @@ eval_internal (MsDocument *doc, const char *target, gboolean sorted)
   g_clear_pointer (&e.key_settings, g_hash_table_unref);
   g_clear_pointer (&e.arg_settings, g_hash_table_unref);
   return g;
+}
+
+/* ---- choices (if_impl / match_impl) ------------------------------------ */
+
+/* Mirage's target values as OCaml writes them (Key.target's enum). */
+static const char *const target_variants[][2] = {
+  { "unix", "`Unix" }, { "macosx", "`MacOSX" }, { "xen", "`Xen" }, { "qubes", "`Qubes" },
+  { "virtio", "`Virtio" }, { "hvt", "`Hvt" }, { "muen", "`Muen" }, { "genode", "`Genode" },
+  { "spt", "`Spt" }, { "unikraft-firecracker", "`Firecracker" }, { "unikraft-qemu", "`QEMU" },
+};
+
+const char *
+ms_eval_target_variant (const char *target)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (target_variants); i++)
+    if (g_strcmp0 (target, target_variants[i][0]) == 0)
+      return target_variants[i][1];
+  return NULL;
+}
+
+const char *
+ms_eval_target_of_variant (const char *variant)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (target_variants); i++)
+    if (g_strcmp0 (variant, target_variants[i][1]) == 0)
+      return target_variants[i][0];
+  return NULL;
+}
+
+gboolean
+ms_eval_target_predicate (const char *predicate, const char *target, gboolean *out)
+{
+  static const char *const solo5[] = { "hvt", "spt", "virtio", "muen", "genode", NULL };
+  static const char *const xen[] = { "xen", "qubes", NULL };
+  static const char *const unikraft[] = { "unikraft-firecracker", "unikraft-qemu", NULL };
+  static const char *const unix_[] = { "unix", "macosx", NULL };
+  const char *const *set = g_strcmp0 (predicate, "is_solo5") == 0 ? solo5
+                         : g_strcmp0 (predicate, "is_xen") == 0 ? xen
+                         : g_strcmp0 (predicate, "is_unikraft") == 0 ? unikraft
+                         : g_strcmp0 (predicate, "is_unix") == 0 ? unix_ : NULL;
+
+  if (set == NULL)
+    return FALSE;
+  *out = target != NULL && g_strv_contains (set, target);
+  return TRUE;
+}
+
+char *
+ms_eval_condition_value (MsDocument *doc, const char *target, const MsChoice *c)
+{
+  g_autofree char *setting = NULL;
+  const char *v;
+  const MsDecl *decl;
+  gboolean b;
+
+  if (target == NULL)
+    target = ms_document_get_target (doc);
+  if (c->predicate != NULL)
+    return ms_eval_target_predicate (c->predicate, target, &b) ? g_strdup (b ? "true" : "false") : NULL;
+  if (g_str_equal (c->key, "target"))
+    return g_strdup (ms_eval_target_variant (target));
+  setting = g_strconcat ("key:", c->key, NULL);
+  decl = ms_document_get_decl (doc, MS_DECL_KEY, c->key);
+  v = ms_document_get_setting (doc, setting);
+  if (v == NULL)
+    {
+      /* a key of the project: its default, as config.ml writes it */
+      if (decl != NULL)
+        return g_strdup (decl->default_value);
+      return NULL;
+    }
+  /* a value given as on the command line: a string key's case is an
+   * OCaml literal */
+  if (decl != NULL && g_str_equal (decl->conv, "string"))
+    {
+      g_autofree char *esc = g_strescape (v, NULL);
+      return g_strdup_printf ("\"%s\"", esc);
+    }
+  return g_strdup (v);
+}
+
+const char *
+ms_eval_choice_branch (MsDocument *doc, const char *target, const MsDevice *d)
+{
+  const MsChoice *c = d->custom ? d->custom->choice : NULL;
+  g_autofree char *value = NULL;
+  const char *hit;
+
+  if (c == NULL)
+    return NULL;
+  value = ms_eval_condition_value (doc, target, c);
+  if ((hit = ms_choice_select (c, value)) != NULL)
+    return hit;
+  return c->has_default ? MS_CHOICE_DEFAULT : NULL;
 }

@@ -110,6 +110,19 @@ MsEvalNode  *ms_eval_graph_device_node (MsEvalGraph *g, guint device_id);
 char        *ms_eval_node_value_name (const MsEvalNode *n);
 const char  *ms_eval_node_get_option (const MsEvalNode *n, const char *option);
 
+/* Choices. Mirage's target value as OCaml writes it ("hvt" -> "`Hvt"), and back. */
+const char  *ms_eval_target_variant (const char *target);
+const char  *ms_eval_target_of_variant (const char *variant);
+/* Key.is_solo5 / is_xen / is_unikraft / is_unix of target; FALSE: not a predicate. */
+gboolean     ms_eval_target_predicate (const char *predicate, const char *target, gboolean *out);
+/* The value a choice's condition has for target (NULL: the project's) and
+ * the project's key values, as OCaml writes it ("true", "`Hvt"); NULL if
+ * the key is unknown. */
+char        *ms_eval_condition_value (MsDocument *doc, const char *target, const MsChoice *c);
+/* The input of choice device d that Mirage takes: a case, "default", or
+ * NULL (nothing matches and there is no default). */
+const char  *ms_eval_choice_branch (MsDocument *doc, const char *target, const MsDevice *d);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MsEvalGraph, ms_eval_graph_free)
 
 G_END_DECLS

@@ -497,6 +497,73 @@ add_custom (JObj *o, MsDocument *doc, const MsCustom *c)
       if (n != NULL)
         push_string (list, n);
     }
+  /* format 3 (docs/json.md): present on every custom device */
+  if (c->connect != NULL)
+    add_string (custom, "connect", c->connect);
+  else
+    add (custom, "connect", NULL);
+  list = add_array (custom, "local_libs");
+  for (guint i = 0; i < c->local_libs->len; i++)
+    push_string (list, c->local_libs->pdata[i]);
+  list = add_array (custom, "keys");
+  for (guint i = 0; i < c->keys->len; i++)
+    push_string (list, c->keys->pdata[i]);
+  list = add_array (custom, "labelled");
+  for (guint i = 0; i < c->labelled->len; i++)
+    {
+      const MsLabelled *l = c->labelled->pdata[i];
+      JObj *lo = push_object (list);
+      add_string (lo, "label", l->label);
+      add_string (lo, "code", l->code);
+    }
+  if (c->choice != NULL)
+    {
+      JObj *ch = add_object (custom, "choice");
+      add_string (ch, "key", c->choice->key);
+      if (c->choice->predicate != NULL)
+        add_string (ch, "predicate", c->choice->predicate);
+      else
+        add (ch, "predicate", NULL);
+      list = add_array (ch, "cases");
+      for (guint i = 0; i < c->choice->cases->len; i++)
+        push_string (list, c->choice->cases->pdata[i]);
+      add_bool (ch, "default", c->choice->has_default);
+    }
+  else
+    add (custom, "choice", NULL);
+}
+
+static void
+add_decls (JObj *root, MsDocument *doc)
+{
+  g_autoptr(GPtrArray) types = ms_document_get_decls (doc, MS_DECL_TYPE);
+  g_autoptr(GPtrArray) keys = ms_document_get_decls (doc, MS_DECL_KEY);
+  JObj *list = add_array (root, "types");
+
+  for (guint i = 0; i < types->len; i++)
+    {
+      const MsDecl *d = types->pdata[i];
+      JObj *o = push_object (list);
+      add_string (o, "name", d->name);
+      add_string (o, "constructor", d->constructor);
+    }
+  list = add_array (root, "keys");
+  for (guint i = 0; i < keys->len; i++)
+    {
+      const MsDecl *d = keys->pdata[i];
+      JObj *o = push_object (list), *flags;
+      add_string (o, "name", d->name);
+      add_string (o, "binding", d->binding);
+      add_string (o, "kind", d->arg_kind);
+      add_string (o, "conv", d->conv);
+      add_string (o, "default", d->default_value);
+      add_string (o, "group", d->group);
+      add_string (o, "doc", d->doc);
+      add_string (o, "docv", d->docv);
+      flags = add_array (o, "flags");
+      for (guint j = 0; j < d->flags->len; j++)
+        push_string (flags, d->flags->pdata[j]);
+    }
 }
 
 JObj *
@@ -573,6 +640,7 @@ ms_json_document (MsDocument *doc)
           add_string (o, "param", c->param);
         }
     }
+  add_decls (root, doc);
   return root;
 }
 

@@ -55,7 +55,7 @@
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 
-#define SCHEMA_VERSION 3
+#define SCHEMA_VERSION 4
 /* The first format whose files always say which Mirage version they target. */
 #define SCHEMA_WITH_MIRAGE 3
 #define BUSY_TIMEOUT_MS 5000
@@ -118,6 +118,8 @@ static const char *const required_tables[] = {
   "meta", "device", "device_option", "custom_package", "custom_arg",
   "custom_dep", "connection", "setting",
 };
+/* Format 3's tables are checked by read_content (has_table): an older
+ * file opened read-only is read without them. */
 
 /* Migrations: steps[i] takes a file from version i + 1 to i + 2. They run
  * in the opener's transaction together with user_version, so a file is
@@ -135,6 +137,38 @@ static const char *const migrations[] = {
    * in one undoable step. New files run this too and then record their
    * own version over it (init_file). */
   "INSERT OR IGNORE INTO setting (name, value) VALUES ('mirage', '4.10');",
+  /* 3 -> 4: the whole config.ml (issue 11). A custom device's connect
+   * code and choice condition (custom_extra, one row at most), its local
+   * libraries, declared keys, choice cases and other labelled arguments
+   * (custom_item, by list and position; a labelled argument's label is
+   * `text`, its OCaml code `code`), and the project's own device types
+   * and configure keys (decl; a key's flag names one per line). */
+  "CREATE TABLE custom_extra ("
+  "  device INTEGER PRIMARY KEY REFERENCES device (id) ON DELETE CASCADE,"
+  "  connect TEXT,"                        /* NULL: Mirage's default connect */
+  "  choice_key TEXT,"                     /* NULL: not a choice */
+  "  choice_predicate TEXT,"
+  "  choice_default INTEGER NOT NULL DEFAULT 0);"
+  "CREATE TABLE custom_item ("
+  "  device INTEGER NOT NULL REFERENCES device (id) ON DELETE CASCADE,"
+  "  list TEXT NOT NULL CHECK (list IN ('lib', 'key', 'case', 'labelled')),"
+  "  position INTEGER NOT NULL,"
+  "  text TEXT NOT NULL,"
+  "  code TEXT,"
+  "  PRIMARY KEY (device, list, position)) WITHOUT ROWID;"
+  "CREATE TABLE decl ("
+  "  kind TEXT NOT NULL CHECK (kind IN ('type', 'key')),"
+  "  name TEXT NOT NULL,"
+  "  constructor TEXT NOT NULL DEFAULT '',"
+  "  binding TEXT NOT NULL DEFAULT '',"
+  "  arg_kind TEXT NOT NULL DEFAULT '',"
+  "  conv TEXT NOT NULL DEFAULT '',"
+  "  default_value TEXT NOT NULL DEFAULT '',"
+  "  grp TEXT NOT NULL DEFAULT '',"
+  "  doc TEXT NOT NULL DEFAULT '',"
+  "  docv TEXT NOT NULL DEFAULT '',"
+  "  flags TEXT NOT NULL DEFAULT '',"
+  "  PRIMARY KEY (kind, name)) WITHOUT ROWID;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SCHEMA_VERSION - 1);
@@ -177,6 +211,15 @@ typedef enum {
   ST_LOAD_DEPS,
   ST_LOAD_CONNECTIONS,
   ST_LOAD_SETTINGS,
+  ST_EXTRA_CLEAR,
+  ST_EXTRA_INSERT,
+  ST_ITEM_CLEAR,
+  ST_ITEM_INSERT,
+  ST_DECL_SET,
+  ST_DECL_UNSET,
+  ST_LOAD_EXTRAS,
+  ST_LOAD_ITEMS,
+  ST_LOAD_DECLS,
   N_STATEMENTS
 } StatementId;
 
@@ -223,6 +266,24 @@ static const char *const statement_sql[N_STATEMENTS] = {
   [ST_LOAD_DEPS] = "SELECT device, position, dep FROM custom_dep ORDER BY device, position",
   [ST_LOAD_CONNECTIONS] = "SELECT target, param, source FROM connection ORDER BY target, param",
   [ST_LOAD_SETTINGS] = "SELECT name, value FROM setting ORDER BY name",
+  [ST_EXTRA_CLEAR] = "DELETE FROM custom_extra WHERE device = ?1",
+  [ST_EXTRA_INSERT] =
+    "INSERT INTO custom_extra (device, connect, choice_key, choice_predicate, choice_default)"
+    " VALUES (?1, ?2, ?3, ?4, ?5)",
+  [ST_ITEM_CLEAR] = "DELETE FROM custom_item WHERE device = ?1",
+  [ST_ITEM_INSERT] =
+    "INSERT INTO custom_item (device, list, position, text, code) VALUES (?1, ?2, ?3, ?4, ?5)",
+  [ST_DECL_SET] =
+    "INSERT OR REPLACE INTO decl (kind, name, constructor, binding, arg_kind, conv, default_value,"
+    " grp, doc, docv, flags) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+  [ST_DECL_UNSET] = "DELETE FROM decl WHERE kind = ?1 AND name = ?2",
+  [ST_LOAD_EXTRAS] =
+    "SELECT device, connect, choice_key, choice_predicate, choice_default FROM custom_extra",
+  [ST_LOAD_ITEMS] =
+    "SELECT device, list, position, text, code FROM custom_item ORDER BY device, list, position",
+  [ST_LOAD_DECLS] =
+    "SELECT kind, name, constructor, binding, arg_kind, conv, default_value, grp, doc, docv, flags"
+    " FROM decl ORDER BY kind, name",
 };
 
 typedef struct {
@@ -434,9 +495,62 @@ expect_device_row (Store *self, guint id, GError **error)
 }
 
 static gboolean
+write_item (Store *self, guint id, const char *list, guint position, const char *text,
+            const char *code, GError **error)
+{
+  sqlite3_stmt *st = get_statement (self, ST_ITEM_INSERT, error);
+
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (st, 1, id);
+  bind_text (st, 2, list);
+  sqlite3_bind_int64 (st, 3, position);
+  bind_text (st, 4, text);
+  bind_text (st, 5, code);
+  return run (self, st, "save a custom device", error);
+}
+
+/* Format 3's parts of a custom device: connect code, choice, item lists. */
+static gboolean
+write_custom_extras (Store *self, guint id, const MsCustom *custom, GError **error)
+{
+  sqlite3_stmt *st;
+
+  if (custom->connect != NULL || custom->choice != NULL)
+    {
+      if ((st = get_statement (self, ST_EXTRA_INSERT, error)) == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (st, 1, id);
+      bind_text (st, 2, custom->connect);
+      bind_text (st, 3, custom->choice ? custom->choice->key : NULL);
+      bind_text (st, 4, custom->choice ? custom->choice->predicate : NULL);
+      sqlite3_bind_int (st, 5, custom->choice && custom->choice->has_default ? 1 : 0);
+      if (!run (self, st, "save a custom device", error))
+        return FALSE;
+    }
+  for (guint i = 0; i < custom->local_libs->len; i++)
+    if (!write_item (self, id, "lib", i, custom->local_libs->pdata[i], NULL, error))
+      return FALSE;
+  for (guint i = 0; i < custom->keys->len; i++)
+    if (!write_item (self, id, "key", i, custom->keys->pdata[i], NULL, error))
+      return FALSE;
+  for (guint i = 0; custom->choice != NULL && i < custom->choice->cases->len; i++)
+    if (!write_item (self, id, "case", i, custom->choice->cases->pdata[i], NULL, error))
+      return FALSE;
+  for (guint i = 0; i < custom->labelled->len; i++)
+    {
+      const MsLabelled *l = custom->labelled->pdata[i];
+      if (!write_item (self, id, "labelled", i, l->label, l->code, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
 write_custom_parts (Store *self, guint id, const MsCustom *custom, GError **error)
 {
-  static const StatementId clears[] = { ST_PACKAGE_CLEAR, ST_ARG_CLEAR, ST_DEP_CLEAR };
+  static const StatementId clears[] = { ST_PACKAGE_CLEAR, ST_ARG_CLEAR, ST_DEP_CLEAR,
+                                        ST_EXTRA_CLEAR, ST_ITEM_CLEAR };
   sqlite3_stmt *st;
 
   for (guint i = 0; i < G_N_ELEMENTS (clears); i++)
@@ -487,7 +601,7 @@ write_custom_parts (Store *self, guint id, const MsCustom *custom, GError **erro
       if (!run (self, st, N_("save a dependency"), error))
         return FALSE;
     }
-  return TRUE;
+  return write_custom_extras (self, id, custom, error);
 }
 
 static gboolean
@@ -554,6 +668,35 @@ write_keyed (Store *self, StatementId set, StatementId unset, guint id,
   return run (self, st, doing, error);
 }
 
+/* Writes (decl != NULL) or removes the declaration of that kind and name. */
+static gboolean
+write_decl (Store *self, MsDeclKind kind, const char *name, const MsDecl *decl, GError **error)
+{
+  sqlite3_stmt *st = get_statement (self, decl ? ST_DECL_SET : ST_DECL_UNSET, error);
+  g_autofree char *flags = NULL;
+
+  if (st == NULL)
+    return FALSE;
+  bind_text (st, 1, ms_decl_kind_to_string (kind));
+  bind_text (st, 2, name);
+  if (decl != NULL)
+    {
+      g_ptr_array_add (decl->flags, NULL);
+      flags = g_strjoinv ("\n", (char **) decl->flags->pdata);
+      g_ptr_array_set_size (decl->flags, decl->flags->len - 1);
+      bind_text (st, 3, decl->constructor);
+      bind_text (st, 4, decl->binding);
+      bind_text (st, 5, decl->arg_kind);
+      bind_text (st, 6, decl->conv);
+      bind_text (st, 7, decl->default_value);
+      bind_text (st, 8, decl->group);
+      bind_text (st, 9, decl->doc);
+      bind_text (st, 10, decl->docv);
+      bind_text (st, 11, flags);
+    }
+  return run (self, st, "save a declaration", error);
+}
+
 static gboolean
 write_edit (Store *self, const MsEdit *e, GError **error)
 {
@@ -612,6 +755,13 @@ write_edit (Store *self, const MsEdit *e, GError **error)
       return write_keyed (self, ST_SETTING_SET, ST_SETTING_UNSET, 0, e->key,
                           e->new_value, 0, N_("save a setting"), error);
 
+    case MS_EDIT_DECL:
+      {
+        const MsDecl *d = e->new_decl ? e->new_decl : e->old_decl;
+        g_return_val_if_fail (d != NULL, FALSE);
+        return write_decl (self, d->kind, d->name, e->new_decl, error);
+      }
+
     default:
       break;
     }
@@ -648,6 +798,16 @@ write_document (Store *self, MsDocument *doc, GError **error)
                         ms_document_get_setting (doc, name), 0, N_("save a setting"), error))
         return FALSE;
     }
+  for (int k = MS_DECL_TYPE; k <= MS_DECL_KEY; k++)
+    {
+      g_autoptr(GPtrArray) decls = ms_document_get_decls (doc, k);
+      for (guint i = 0; i < decls->len; i++)
+        {
+          const MsDecl *d = decls->pdata[i];
+          if (!write_decl (self, d->kind, d->name, d, error))
+            return FALSE;
+        }
+    }
   return TRUE;
 }
 
@@ -672,6 +832,7 @@ typedef struct {
   GHashTable *by_id;       /* id -> MsDevice* (borrowed) */
   GPtrArray *connections;  /* Connection* */
   GPtrArray *settings;     /* name, value, name, value... */
+  GPtrArray *decls;        /* MsDecl* */
 } Content;
 
 static void
@@ -681,6 +842,7 @@ content_free (Content *c)
   g_hash_table_unref (c->by_id);
   g_ptr_array_unref (c->connections);
   g_ptr_array_unref (c->settings);
+  g_ptr_array_unref (c->decls);
   g_free (c);
 }
 
@@ -695,6 +857,7 @@ content_new (void)
   c->by_id = g_hash_table_new (NULL, NULL);
   c->connections = g_ptr_array_new_with_free_func ((GDestroyNotify) connection_free);
   c->settings = g_ptr_array_new_with_free_func (g_free);
+  c->decls = g_ptr_array_new_with_free_func ((GDestroyNotify) ms_decl_free);
   return c;
 }
 
@@ -940,6 +1103,113 @@ read_connections_and_settings (Store *self, Content *c, GError **error)
   return finish_rows (self, st, rc, error);
 }
 
+static const char *
+text_or_empty (sqlite3_stmt *st, int col)
+{
+  const char *t = column_text (st, col);
+  return t != NULL ? t : "";
+}
+
+/* Format 3: connect code, choices, item lists, declarations. */
+static gboolean
+read_v4_parts (Store *self, Content *c, GError **error)
+{
+  sqlite3_stmt *st;
+  int rc;
+  guint id;
+  MsCustom *custom;
+
+  if ((st = get_statement (self, ST_LOAD_EXTRAS, error)) == NULL)
+    return FALSE;
+  while (next_row (st, &rc))
+    {
+      if (!column_id (st, 0, &id) || (custom = custom_of (c, id)) == NULL)
+        continue;
+      custom->connect = g_strdup (column_text (st, 1));
+      if (column_text (st, 2) != NULL)
+        {
+          custom->choice = ms_choice_new (column_text (st, 2), column_text (st, 3));
+          custom->choice->has_default = sqlite3_column_int (st, 4) != 0;
+        }
+    }
+  if (!finish_rows (self, st, rc, error))
+    return FALSE;
+
+  if ((st = get_statement (self, ST_LOAD_ITEMS, error)) == NULL)
+    return FALSE;
+  while (next_row (st, &rc))
+    {
+      const char *list = text_or_empty (st, 1), *text = text_or_empty (st, 3);
+
+      if (!column_id (st, 0, &id) || (custom = custom_of (c, id)) == NULL)
+        continue;
+      if (g_str_equal (list, "lib"))
+        g_ptr_array_add (custom->local_libs, g_strdup (text));
+      else if (g_str_equal (list, "key"))
+        g_ptr_array_add (custom->keys, g_strdup (text));
+      else if (g_str_equal (list, "labelled"))
+        g_ptr_array_add (custom->labelled, ms_labelled_new (text, text_or_empty (st, 4)));
+      else if (g_str_equal (list, "case") && custom->choice != NULL)
+        g_ptr_array_add (custom->choice->cases, g_strdup (text));
+      else
+        {
+          set_damaged (error, self->path, "device %u has a %s item but is not a choice", id, list);
+          sqlite3_reset (st);
+          return FALSE;
+        }
+    }
+  if (!finish_rows (self, st, rc, error))
+    return FALSE;
+
+  if ((st = get_statement (self, ST_LOAD_DECLS, error)) == NULL)
+    return FALSE;
+  while (next_row (st, &rc))
+    {
+      MsDeclKind kind;
+      MsDecl *d;
+      g_auto(GStrv) flags = NULL;
+
+      if (!ms_decl_kind_from_string (column_text (st, 0), &kind) || column_text (st, 1) == NULL)
+        {
+          set_damaged (error, self->path, "a declaration has no kind or name");
+          sqlite3_reset (st);
+          return FALSE;
+        }
+      d = ms_decl_new (kind, column_text (st, 1));
+#define TAKE(field, col) (g_free (d->field), d->field = g_strdup (text_or_empty (st, col)))
+      TAKE (constructor, 2);
+      TAKE (binding, 3);
+      TAKE (arg_kind, 4);
+      TAKE (conv, 5);
+      TAKE (default_value, 6);
+      TAKE (group, 7);
+      TAKE (doc, 8);
+      TAKE (docv, 9);
+#undef TAKE
+      flags = g_strsplit (text_or_empty (st, 10), "\n", -1);
+      for (guint i = 0; flags[i] != NULL; i++)
+        if (*flags[i] != '\0')
+          g_ptr_array_add (d->flags, g_strdup (flags[i]));
+      g_ptr_array_add (c->decls, d);
+    }
+  return finish_rows (self, st, rc, error);
+}
+
+static gboolean
+has_table (Store *self, const char *name)
+{
+  sqlite3_stmt *st = NULL;
+  gboolean found;
+
+  if (sqlite3_prepare_v2 (self->db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1",
+                          -1, &st, NULL) != SQLITE_OK)
+    return FALSE;
+  bind_text (st, 1, name);
+  found = sqlite3_step (st) == SQLITE_ROW;
+  sqlite3_finalize (st);
+  return found;
+}
+
 /* Reads everything, inside the caller's transaction. */
 static Content *
 read_content (Store *self, GError **error)
@@ -950,6 +1220,9 @@ read_content (Store *self, GError **error)
       || !read_options (self, c, error)
       || !read_custom_parts (self, c, error)
       || !read_connections_and_settings (self, c, error))
+    return NULL;
+  /* an older format opened read-only is read as it is (no format 4 tables) */
+  if (has_table (self, "decl") && !read_v4_parts (self, c, error))
     return NULL;
   return g_steal_pointer (&c);
 }
@@ -985,6 +1258,8 @@ content_apply (Content *c, MsDocument *doc, gboolean reloaded)
   for (guint i = 0; i + 1 < c->settings->len; i += 2)
     ms_document_load_setting (doc, g_ptr_array_index (c->settings, i),
                               g_ptr_array_index (c->settings, i + 1));
+  for (guint i = 0; i < c->decls->len; i++)
+    ms_document_load_decl (doc, ms_decl_copy (c->decls->pdata[i]));
   ms_document_load_end (doc, reloaded);
 }
 

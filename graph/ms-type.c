@@ -45,6 +45,10 @@ ms_type_is_versioned (const MsType *t)
   return t->var >= 0 || t->version != MS_IPV_NONE;
 }
 
+static gboolean
+type_parse (MsCatalog *catalog, const char *const *own, const char *text, MsType *out,
+            int *n_vars, GHashTable *var_names, GError **error);
+
 gboolean
 ms_type_parse (MsCatalog  *catalog,
                const char *text,
@@ -52,6 +56,13 @@ ms_type_parse (MsCatalog  *catalog,
                int        *n_vars,
                GHashTable *var_names,
                GError    **error)
+{
+  return type_parse (catalog, NULL, text, out, n_vars, var_names, error);
+}
+
+static gboolean
+type_parse (MsCatalog *catalog, const char *const *own, const char *text, MsType *out,
+            int *n_vars, GHashTable *var_names, GError **error)
 {
   g_autofree char *s = g_strstrip (g_strdup (text ? text : ""));
   const MsModuleType *mt;
@@ -96,6 +107,14 @@ ms_type_parse (MsCatalog  *catalog,
     }
 
   mt = ms_catalog_lookup_type (catalog, s);
+  if (mt == NULL && own != NULL && g_strv_contains (own, s))
+    {
+      /* a device type of the project's own (`let hello = typ Hello`): a
+       * family of its own, equal only to itself; interned, because types
+       * hold catalog-lifetime strings */
+      out->family = g_intern_string (s);
+      return TRUE;
+    }
   if (mt == NULL)
     {
       g_set_error (error, MS_TYPE_ERROR, 0, _("unknown module type “%s”"), s);
@@ -123,6 +142,15 @@ ms_signature_parse (MsCatalog  *catalog,
                     const char *text,
                     GError    **error)
 {
+  return ms_signature_parse_with (catalog, NULL, text, error);
+}
+
+MsSignature *
+ms_signature_parse_with (MsCatalog         *catalog,
+                         const char *const *own_types,
+                         const char        *text,
+                         GError           **error)
+{
   g_autoptr(MsSignature) sig = g_new0 (MsSignature, 1);
   g_autoptr(GHashTable) vars = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_auto(GStrv) parts = NULL;
@@ -147,7 +175,7 @@ ms_signature_parse (MsCatalog  *catalog,
                        _("“%s” is not a signature: a type is missing around “@->” (part %u)"), text, i + 1);
           return NULL;
         }
-      if (!ms_type_parse (catalog, parts[i], &t, &sig->n_vars, vars, &local))
+      if (!type_parse (catalog, own_types, parts[i], &t, &sig->n_vars, vars, &local))
         {
           g_set_error (error, MS_TYPE_ERROR, 0, _("in signature “%s”: %s"), text, local->message);
           return NULL;

@@ -45,6 +45,12 @@ gboolean ms_type_parse (MsCatalog  *catalog,
 MsSignature *ms_signature_parse (MsCatalog  *catalog,
                                  const char *text,
                                  GError    **error);
+/* The same, where the NULL-terminated own_types (the project's device
+ * types, MsDecl) are types too, each equal only to itself. */
+MsSignature *ms_signature_parse_with (MsCatalog         *catalog,
+                                      const char *const *own_types,
+                                      const char        *text,
+                                      GError           **error);
 MsSignature *ms_signature_copy (const MsSignature *sig);
 void         ms_signature_free (MsSignature *sig);
 char        *ms_signature_to_string (MsCatalog *catalog, const MsSignature *sig);

@@ -1606,7 +1606,14 @@ check_typed_info (const TypeInfo *t0,
     case KIND_ARG:
     case KIND_KEY:
       {
-        const char *problem = identifier_problem (value);
+        /* a key's name may hold "-": Mirage's DSL keys with a group are
+         * GROUP-KIND (data-kv_ro) */
+        g_autofree char *name = g_strdup (value);
+        const char *problem;
+
+        if (t.kind == KIND_KEY && value[0] != '-')
+          g_strdelimit (name, "-", '_');
+        problem = identifier_problem (name);
 
         if (problem == NULL)
           return TRUE;

@@ -138,6 +138,9 @@ B=$T/broken.mstudio
 ok "broken: new" "$M" new "$B"
 ok "broken: a stack nobody uses" "$M" add "$B" generic_stackv4v6 --as stack
 expect 1 "mstudio check finds" "check errors refuse the export" "$M" export "$B" -F config.ml -o "$T/b"
+# the refusal lists its problems on lines of their own, never a literal \n (issue 11)
+ok "refusal: one problem a line" bash -c "'$M' export '$B' -F config.ml -o '$T/b' 2>&1 >/dev/null | grep -q '^  error: stack'"
+ok "refusal: no literal backslash-n" bash -c "! '$M' export '$B' -F config.ml -o '$T/b' 2>&1 >/dev/null | grep -q -F '\\n'"
 expect 1 "input net of generic_stackv4v6 is not connected" "--force still needs the inputs" "$M" export "$B" -F config.ml -o "$T/b" --force
 
 # command line

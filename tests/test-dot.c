@@ -2,6 +2,7 @@
 #include "test-util.h"
 
 #include "ms-dot.h"
+#include "ms-json.h"
 #include "ms-render.h"
 
 static MsDocument *
@@ -27,6 +28,48 @@ assert_renders (const char *dot)
 
   g_assert_no_error (error);
   g_assert_nonnull (svg);
+}
+
+/* A choice (if_impl Key.is_solo5 a b) is a diamond with its condition;
+ * the branch the target takes is bold, and the JSON form holds it all. */
+static void
+test_document_choice (void)
+{
+  g_autoptr(MsCatalog) cat = test_catalog ();
+  g_autoptr(MsDocument) doc = ms_document_new (cat);
+  g_autoptr(GError) error = NULL;
+  guint a = test_add (doc, "generic_block", "storage");
+  guint b = test_add (doc, "generic_block", "disk");
+  guint ch = test_add (doc, "choice", "blk");
+  g_autoptr(MsCustom) c = ms_custom_copy (ms_document_get_device (doc, ch)->custom);
+  g_autofree char *dot = NULL, *hvt = NULL, *json = NULL;
+  g_autoptr(MsJson) tree = NULL;
+  g_autofree char *taken = NULL, *other = NULL;
+
+  ms_choice_free (c->choice);
+  c->choice = ms_choice_new ("target", "is_solo5");
+  g_ptr_array_add (c->choice->cases, g_strdup ("true"));
+  g_ptr_array_add (c->choice->cases, g_strdup ("false"));
+  g_assert_true (ms_document_set_custom (doc, ch, c, &error));
+  test_connect (doc, a, ch, "true");
+  test_connect (doc, b, ch, "false");
+
+  dot = ms_dot_from_document (doc);
+  g_assert_nonnull (strstr (dot, "[label=\"blk\\nIf Key.is_solo5\", shape=\"diamond\"]"));
+  taken = g_strdup_printf ("d%u -> d%u [label=\"false\", style=\"bold, dotted\"]", ch, b);
+  g_assert_nonnull (strstr (dot, taken));
+  assert_renders (dot);
+  g_assert_cmpstr (ms_eval_choice_branch (doc, "unix", ms_document_get_device (doc, ch)), ==, "false");
+
+  test_setting (doc, MS_SETTING_TARGET, "hvt");
+  hvt = ms_dot_from_document (doc);
+  other = g_strdup_printf ("d%u -> d%u [label=\"true\", style=\"bold, dotted\"]", ch, a);
+  g_assert_nonnull (strstr (hvt, other));
+
+  tree = ms_json_document (doc);
+  json = ms_json_to_string (tree);
+  g_assert_nonnull (strstr (json, "\"predicate\": \"is_solo5\""));
+  g_assert_nonnull (strstr (json, "\"types\": []"));
 }
 
 static void
@@ -106,6 +149,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/dot/escape", test_escape);
   g_test_add_func ("/dot/document-branches", test_document_branches);
+  g_test_add_func ("/dot/document-choice", test_document_choice);
   g_test_add_func ("/dot/eval-format", test_eval_format);
   g_test_add_func ("/dot/hostile-strings", test_hostile_strings);
   return g_test_run ();

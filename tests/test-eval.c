@@ -425,6 +425,97 @@ test_partial (void)
   g_assert_nonnull (device_node (g, doc, "unikernel"));
 }
 
+static gboolean
+has_package (MsEvalGraph *g, const char *name)
+{
+  for (guint i = 0; i < g->packages->len; i++)
+    if (g_str_equal (((MsEvalPackage *) g->packages->pdata[i])->name, name))
+      return TRUE;
+  return FALSE;
+}
+
+/* A choice on a key of the project and on the target: the branch not
+ * taken is not in the graph and its packages are not merged (issue 11). */
+static void
+test_choice (void)
+{
+  g_autoptr(MsCatalog) cat = test_catalog ();
+  g_autoptr(MsDocument) doc = ms_document_new (cat);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MsDecl) type = ms_decl_new (MS_DECL_TYPE, "hello");
+  g_autoptr(MsDecl) key = ms_decl_new (MS_DECL_KEY, "fancy");
+  guint a = test_add (doc, "impl", "plain");
+  guint b = test_add (doc, "impl", "fancy_impl");
+  guint ch = test_add (doc, "choice", "pick");
+  guint m = test_add_main (doc, "unikernel", "Unikernel.Make", "hello @-> job");
+  g_autoptr(MsCustom) ca = ms_custom_copy (ms_document_get_device (doc, a)->custom);
+  g_autoptr(MsCustom) cb = ms_custom_copy (ms_document_get_device (doc, b)->custom);
+  g_autoptr(MsCustom) cc = ms_custom_copy (ms_document_get_device (doc, ch)->custom);
+  g_autoptr(MsEvalGraph) g1 = NULL, g2 = NULL, g3 = NULL;
+
+  g_free (type->constructor);
+  type->constructor = g_strdup ("Hello");
+  g_assert_true (ms_document_set_decl (doc, type, &error));
+  g_free (key->arg_kind);
+  key->arg_kind = g_strdup ("opt");
+  g_free (key->conv);
+  key->conv = g_strdup ("bool");
+  g_free (key->default_value);
+  key->default_value = g_strdup ("false");
+  g_assert_true (ms_document_set_decl (doc, key, &error));
+  g_free (ca->module);
+  ca->module = g_strdup ("Plain");
+  g_free (ca->signature);
+  ca->signature = g_strdup ("hello");
+  g_ptr_array_add (ca->packages, ms_package_parse ("plain-pkg", NULL));
+  g_free (cb->module);
+  cb->module = g_strdup ("Fancy");
+  g_free (cb->signature);
+  cb->signature = g_strdup ("hello");
+  g_ptr_array_add (cb->packages, ms_package_parse ("fancy-pkg", NULL));
+  ms_choice_free (cc->choice);
+  cc->choice = ms_choice_new ("fancy", NULL);
+  g_ptr_array_add (cc->choice->cases, g_strdup ("true"));
+  g_ptr_array_add (cc->choice->cases, g_strdup ("false"));
+  g_free (cc->signature);
+  cc->signature = g_strdup ("hello");
+  g_assert_true (ms_document_set_custom (doc, a, ca, &error));
+  g_assert_true (ms_document_set_custom (doc, b, cb, &error));
+  g_assert_true (ms_document_set_custom (doc, ch, cc, &error));
+  g_assert_no_error (error);
+  test_connect (doc, b, ch, "true");
+  test_connect (doc, a, ch, "false");
+  test_connect (doc, ch, m, "1");
+  test_jobs (doc, m);
+
+  /* the key's default (false) takes the plain branch */
+  g1 = ms_eval (doc, "unix");
+  g_assert_nonnull (test_eval_device_node (g1, doc, "plain"));
+  g_assert_null (test_eval_device_node (g1, doc, "fancy_impl"));
+  g_assert_true (has_package (g1, "plain-pkg"));
+  g_assert_false (has_package (g1, "fancy-pkg"));
+
+  test_setting (doc, "key:fancy", "true");
+  g2 = ms_eval (doc, "unix");
+  g_assert_null (test_eval_device_node (g2, doc, "plain"));
+  g_assert_true (has_package (g2, "fancy-pkg"));
+  g_assert_false (has_package (g2, "plain-pkg"));
+
+  /* on the target: match_impl Key.(value target) [`Hvt, fancy] ~default:plain */
+  ms_choice_free (cc->choice);
+  cc->choice = ms_choice_new ("target", NULL);
+  g_ptr_array_add (cc->choice->cases, g_strdup ("`Hvt"));
+  cc->choice->has_default = TRUE;
+  g_assert_true (ms_document_set_custom (doc, ch, cc, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (ms_document_get_source (doc, ch, "true"), ==, 0);
+  test_connect (doc, b, ch, "`Hvt");
+  test_connect (doc, a, ch, "default");
+  g3 = ms_eval (doc, "hvt");
+  g_assert_true (has_package (g3, "fancy-pkg"));
+  g_assert_cmpstr (ms_eval_choice_branch (doc, "spt", ms_document_get_device (doc, ch)), ==, "default");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -441,5 +532,6 @@ main (int argc, char **argv)
   g_test_add_func ("/eval/merged-bounds", test_merged_bounds);
   g_test_add_func ("/eval/value-names", test_value_names);
   g_test_add_func ("/eval/partial", test_partial);
+  g_test_add_func ("/eval/choice", test_choice);
   return g_test_run ();
 }

@@ -124,6 +124,40 @@ dump (MsDocument *doc)
             }
           for (guint k = 0; k < d->custom->deps->len; k++)
             g_string_append_printf (s, "  dep %u\n", g_array_index (d->custom->deps, guint, k));
+          if (d->custom->connect != NULL)
+            g_string_append_printf (s, "  connect [%s]\n", d->custom->connect);
+          for (guint k = 0; k < d->custom->local_libs->len; k++)
+            g_string_append_printf (s, "  lib %s\n", (char *) d->custom->local_libs->pdata[k]);
+          for (guint k = 0; k < d->custom->keys->len; k++)
+            g_string_append_printf (s, "  key %s\n", (char *) d->custom->keys->pdata[k]);
+          for (guint k = 0; k < d->custom->labelled->len; k++)
+            {
+              const MsLabelled *l = d->custom->labelled->pdata[k];
+              g_string_append_printf (s, "  labelled ~%s:[%s]\n", l->label, l->code);
+            }
+          if (d->custom->choice != NULL)
+            {
+              const MsChoice *c = d->custom->choice;
+              g_string_append_printf (s, "  choice %s %s default=%d\n", c->key,
+                                      c->predicate ? c->predicate : "-", c->has_default);
+              for (guint k = 0; k < c->cases->len; k++)
+                g_string_append_printf (s, "  case %s\n", (char *) c->cases->pdata[k]);
+            }
+        }
+    }
+  for (int kind = MS_DECL_TYPE; kind <= MS_DECL_KEY; kind++)
+    {
+      g_autoptr(GPtrArray) decls = ms_document_get_decls (doc, kind);
+      for (guint i = 0; i < decls->len; i++)
+        {
+          const MsDecl *d = decls->pdata[i];
+          g_string_append_printf (s, "decl %s %s [%s] [%s] [%s] [%s] [%s] [%s] [%s] [%s]",
+                                  ms_decl_kind_to_string (d->kind), d->name, d->constructor,
+                                  d->binding, d->arg_kind, d->conv, d->default_value, d->group,
+                                  d->doc, d->docv);
+          for (guint k = 0; k < d->flags->len; k++)
+            g_string_append_printf (s, " flag=%s", (char *) d->flags->pdata[k]);
+          g_string_append_c (s, '\n');
         }
     }
   for (guint i = 0; i < connections->len; i++)
@@ -328,10 +362,10 @@ test_roundtrip (void)
   g_assert_cmpuint (ms_document_get_n_devices (again), ==, 5);
   g_assert_cmpstr (ms_document_get_setting (again, "arg:port"), ==, "");
   g_assert_cmpstr (ms_store_get_path (again), ==, path);
-  g_assert_cmpint (ms_store_get_schema_version (), ==, 3);
+  g_assert_cmpint (ms_store_get_schema_version (), ==, 4);
 
   g_clear_object (&again);
-  assert_query (path, "PRAGMA user_version", "3");
+  assert_query (path, "PRAGMA user_version", "4");
   created_with = raw_query (path, "SELECT value FROM meta WHERE key = 'created_with'");
   g_assert_true (g_str_has_prefix (created_with, "Mirage Studio "));
   assert_query (path, "PRAGMA application_id", "1297306709");
@@ -1018,7 +1052,7 @@ test_refuses_newer (void)
 
   raw_exec (path, "PRAGMA user_version = 99;");
   assert_refused (path, MS_STORE_ERROR_NEWER_VERSION,
-                  "was written by a newer Mirage Studio (project format 99; this version reads up to 3)");
+                  "was written by a newer Mirage Studio (project format 99; this version reads up to 4)");
 }
 
 static void
@@ -1209,7 +1243,7 @@ test_migration (void)
   assert_file_matches (doc);
   g_clear_object (&doc);
 
-  assert_query (path, "PRAGMA user_version", "3");
+  assert_query (path, "PRAGMA user_version", "4");
   assert_query (path, "SELECT value FROM meta WHERE key = 'created_with'",
                 "unknown (before project format 2)");
   /* made before projects chose a version: it keeps the 4.10 it was made for */
@@ -1218,6 +1252,126 @@ test_migration (void)
                            " AND name = 'connection_by_source'");
   g_assert_cmpstr (index, ==, "connection_by_source");
   assert_query (path, "PRAGMA integrity_check", "ok");
+}
+
+/* Format 4 (issue 11): custom types and keys, connect code, local
+ * libraries, declared keys, labelled arguments and choices are saved with
+ * every edit, read back, undone, and reach a second handle. */
+static void
+test_config_parts (void)
+{
+  g_autoptr(TestDir) dir = test_dir_new ();
+  g_autofree char *path = test_dir_file (dir, "parts.mstudio");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MsDocument) doc = ms_store_create (path, catalog (), "parts", &error);
+  g_autoptr(MsDocument) other = NULL;
+  g_autoptr(MsDecl) type = ms_decl_new (MS_DECL_TYPE, "hello");
+  g_autoptr(MsDecl) key = ms_decl_new (MS_DECL_KEY, "data-kv_ro");
+  g_autoptr(MsCustom) custom = NULL;
+  g_autoptr(MsCustom) choice = NULL;
+  guint impl, ch, a, b;
+
+  g_assert_no_error (error);
+  g_free (type->constructor);
+  type->constructor = g_strdup ("Hello");
+  g_assert_true (ms_document_set_decl (doc, type, &error));
+  g_free (key->arg_kind);
+  key->arg_kind = g_strdup ("kv_ro");
+  g_free (key->group);
+  key->group = g_strdup ("data");
+  g_free (key->binding);
+  key->binding = g_strdup ("data_key");
+  g_ptr_array_add (key->flags, g_strdup ("data-kv_ro"));
+  g_ptr_array_add (key->flags, g_strdup ("d"));
+  g_assert_true (ms_document_set_decl (doc, key, &error));
+  g_assert_no_error (error);
+
+  impl = add (doc, "impl", "hello_impl");
+  custom = ms_custom_copy (ms_document_get_device (doc, impl)->custom);
+  g_free (custom->module);
+  custom->module = g_strdup ("Hello.Make");
+  g_free (custom->signature);
+  custom->signature = g_strdup ("hello @-> job");
+  custom->connect = g_strdup ("fun _ _ -> function [ x ] -> Fmt.str \"%s\" x | _ -> assert false");
+  g_ptr_array_add (custom->local_libs, g_strdup ("mylib"));
+  g_ptr_array_add (custom->keys, g_strdup ("data-kv_ro"));
+  g_ptr_array_add (custom->labelled, ms_labelled_new ("dune", "fun _ -> []"));
+  g_assert_true (ms_document_set_custom (doc, impl, custom, &error));
+  g_assert_no_error (error);
+
+  a = add (doc, "generic_block", "storage");
+  b = add (doc, "generic_block", "disk");
+  ch = add (doc, "choice", "blk");
+  choice = ms_custom_copy (ms_document_get_device (doc, ch)->custom);
+  g_assert_nonnull (choice->choice);
+  ms_choice_free (choice->choice);
+  choice->choice = ms_choice_new ("target", "is_solo5");
+  g_ptr_array_add (choice->choice->cases, g_strdup ("true"));
+  g_ptr_array_add (choice->choice->cases, g_strdup ("false"));
+  g_free (choice->signature);
+  choice->signature = g_strdup ("block");
+  g_assert_true (ms_document_set_custom (doc, ch, choice, &error));
+  g_assert_true (ms_document_connect (doc, a, ch, "true", &error));
+  g_assert_true (ms_document_connect (doc, b, ch, "false", &error));
+  g_assert_no_error (error);
+  g_assert_false (ms_document_connect (doc, b, ch, "default", &error));
+  g_assert_error (error, MS_DOCUMENT_ERROR, MS_DOCUMENT_ERROR_UNKNOWN_PARAMETER);
+  g_clear_error (&error);
+  assert_file_matches (doc);
+
+  /* a second handle sees it all */
+  other = ms_store_open (path, catalog (), &error);
+  g_assert_no_error (error);
+  {
+    const MsDevice *d = ms_document_find_device (other, "hello_impl");
+    const MsDecl *k = ms_document_get_decl (other, MS_DECL_KEY, "data-kv_ro");
+    g_assert_cmpstr (d->custom->connect, ==, custom->connect);
+    g_assert_cmpstr (d->custom->local_libs->pdata[0], ==, "mylib");
+    g_assert_cmpstr (ms_custom_get_labelled (d->custom, "dune"), ==, "fun _ -> []");
+    g_assert_nonnull (k);
+    g_assert_cmpstr (k->group, ==, "data");
+    g_assert_cmpuint (k->flags->len, ==, 2);
+    g_assert_cmpstr (ms_document_get_decl (other, MS_DECL_TYPE, "hello")->constructor, ==, "Hello");
+    g_assert_cmpstr (ms_document_find_device (other, "blk")->custom->choice->predicate, ==, "is_solo5");
+  }
+  g_clear_object (&other);
+
+  /* removing a case takes its connection with it, in one undoable step */
+  g_ptr_array_remove_index (choice->choice->cases, 1);
+  g_assert_true (ms_document_set_custom (doc, ch, choice, &error));
+  g_assert_cmpuint (ms_document_get_source (doc, ch, "false"), ==, 0);
+  assert_file_matches (doc);
+  g_assert_true (ms_document_undo (doc, &error));
+  g_assert_cmpuint (ms_document_get_source (doc, ch, "false"), ==, b);
+  assert_file_matches (doc);
+
+  /* declarations undo and redo like everything else */
+  g_assert_true (ms_document_remove_decl (doc, MS_DECL_TYPE, "hello", &error));
+  g_assert_null (ms_document_get_decl (doc, MS_DECL_TYPE, "hello"));
+  assert_file_matches (doc);
+  g_assert_true (ms_document_undo (doc, &error));
+  g_assert_nonnull (ms_document_get_decl (doc, MS_DECL_TYPE, "hello"));
+  assert_file_matches (doc);
+  g_assert_no_error (error);
+}
+
+/* A format 2 file opened read-only is read as it is (no format 4 tables)
+ * and not upgraded. */
+static void
+test_read_only_v2 (void)
+{
+  g_autoptr(TestDir) dir = test_dir_new ();
+  g_autofree char *path = test_dir_file (dir, "v2.mstudio");
+  g_autofree char *sql = g_strconcat (loose_schema,
+    "INSERT INTO device (id, name, ctor) VALUES (1, 'n', 'noop');", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MsDocument) doc = NULL;
+
+  raw_exec (path, sql);
+  doc = ms_store_open_read_only (path, catalog (), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ms_document_get_n_devices (doc), ==, 1);
+  assert_query (path, "PRAGMA user_version", "2");
 }
 
 /* A file refused while reading rows must not be upgraded either. */
@@ -1353,6 +1507,8 @@ main (int argc, char **argv)
   g_test_add_func ("/store/refuses/bad-rows", test_refuses_bad_rows);
   g_test_add_func ("/store/odd-content", test_loads_odd_content);
   g_test_add_func ("/store/migration", test_migration);
+  g_test_add_func ("/store/config-parts", test_config_parts);
+  g_test_add_func ("/store/read-only-v2", test_read_only_v2);
   g_test_add_func ("/store/migration-not-applied-to-bad-file", test_migration_not_applied_to_bad_file);
   g_test_add_func ("/store/hard-links", test_hard_links);
   g_test_add_func ("/store/create-whole", test_create_whole);

@@ -510,8 +510,17 @@ test_arg_key (void)
     "'a", "a\n",
   };
 
+  static const char *const key_good[] = {
+    "ipv4", "my_key", "kv_ro", "data-kv_ro", "my-key", "certs-kv_ro",
+  };
+  static const char *const key_bad[] = {
+    "Ipv4", "1abc", "-x", "my key", "_", "let", "type", "effect", "é", "a.b", "'a", "a\n",
+  };
+
   CHECK_TABLE ("arg:ipv4_prefix", good, bad);
-  CHECK_TABLE ("key:enum:crunch,direct", good, bad);
+  /* a key's name may hold "-": Mirage's DSL keys with a group (issue 11) */
+  CHECK_TABLE ("key:enum:crunch,direct", key_good, key_bad);
+  g_assert_false (ms_value_check ("arg:int", "my-arg", NULL));
   assert_message ("key:string", "Foo",
                   "expected the name of a configure-time key, got “Foo”: names start with a "
                   "lowercase letter or “_” (capitalised names are OCaml modules and constructors)");
