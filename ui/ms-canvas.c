@@ -526,6 +526,14 @@ on_doc_changed (MsDocument *doc, MsChangeSet *cs, MsCanvas *self)
           break;
         }
     }
+  /* a choice's branch follows the target, the key values and its cases:
+   * any change may move it (choices are few: each is asked again) */
+  for (guint i = 0; i < self->cards->len; i++)
+    {
+      MsCanvasCard *c = self->cards->pdata[i];
+      if (c->choice && _ms_canvas_card_update_choice (doc, c, ms_document_get_device (doc, c->id)))
+        touch_a11y (&touched, c->id);
+    }
   if (touched != NULL)
     {
       GHashTableIter it;
@@ -690,6 +698,26 @@ _ms_canvas_get_variant (MsCanvas *self, guint device)
 {
   MsCanvasCard *c = _ms_canvas_lookup (self, device);
   return c ? c->variant : NULL;
+}
+
+const char *
+_ms_canvas_get_choice_branch (MsCanvas *self, guint device)
+{
+  MsCanvasCard *c = _ms_canvas_lookup (self, device);
+  return c != NULL && c->choice && c->taken >= 0 ? c->ports[c->taken].name : NULL;
+}
+
+int
+_ms_canvas_wire_emphasis (MsCanvas *self, guint target, const char *param)
+{
+  MsCanvasCard *c = _ms_canvas_lookup (self, target);
+
+  if (c == NULL || !c->choice)
+    return 0;
+  for (guint i = 0; i < c->n_ports; i++)
+    if (g_str_equal (c->ports[i].name, param))
+      return (int) i == c->taken ? 1 : -1;
+  return 0;
 }
 
 int
