@@ -1329,6 +1329,46 @@ test_choice_card (void)
   destroy_window (window, canvas);
 }
 
+/* A device type of the project's own: cards whose signature names it get
+ * their ports once it is declared, and the type legend lists it. */
+static void
+test_own_type_legend (void)
+{
+  g_autoptr(MsDocument) doc = ms_document_new (catalog);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MsDecl) t = ms_decl_new (MS_DECL_TYPE, "hello");
+  g_autoptr(MsCustom) c = ms_custom_new ("Hello.Make", "hello");
+  guint dev = add (doc, "impl", "greeter", 0, 0);
+  guint main_ = add_main (doc, "unikernel", "hello @-> job", 320, 0);
+  GtkWidget *window;
+  MsCanvas *canvas;
+  double x, y;
+
+  g_assert_true (ms_document_set_custom (doc, dev, c, &error));
+  g_assert_no_error (error);
+  canvas = new_canvas (&window, doc);
+  /* not declared: not a type, no port */
+  g_assert_false (_ms_canvas_port_position (canvas, main_, "1", &x, &y));
+  g_assert_false (g_ptr_array_find_with_equal_func (canvas->families, "hello", g_str_equal, NULL));
+
+  g_free (t->constructor);
+  t->constructor = g_strdup ("Hello");
+  g_assert_true (ms_document_set_decl (doc, t, &error));
+  test_ui_drain ();
+  g_assert_true (_ms_canvas_port_position (canvas, main_, "1", &x, &y));
+  g_assert_true (_ms_canvas_port_position (canvas, dev, NULL, &x, &y));
+  g_assert_true (g_ptr_array_find_with_equal_func (canvas->families, "hello", g_str_equal, NULL));
+  g_assert_true (ms_document_connect (doc, dev, main_, "1", &error));
+
+  /* undone (the wire, then the type): gone from the legend again */
+  g_assert_true (ms_document_undo (doc, &error));
+  g_assert_true (ms_document_undo (doc, &error));
+  test_ui_drain ();
+  g_assert_false (g_ptr_array_find_with_equal_func (canvas->families, "hello", g_str_equal, NULL));
+  g_assert_no_error (error);
+  destroy_window (window, canvas);
+}
+
 static void
 on_activate (MsCanvas *canvas, guint id, guint *out)
 {
@@ -1468,6 +1508,7 @@ main (int argc, char **argv)
   g_test_add_func ("/canvas/variant-and-badges", test_variant_and_badges);
   g_test_add_func ("/canvas/keyboard", test_keyboard);
   g_test_add_func ("/canvas/choice-card", test_choice_card);
+  g_test_add_func ("/canvas/own-type-legend", test_own_type_legend);
   g_test_add_func ("/canvas/dark-style", test_dark_style);
   g_test_add_func ("/canvas/widget-frames", test_widget_frames);
   ret = g_test_run ();
