@@ -12,6 +12,7 @@
 #include "ms-import.h"
 #include "ms-store.h"
 #include "test-ui-util.h"
+#include "test-xdo.h"
 
 static MsCatalog *catalog;
 
@@ -747,6 +748,38 @@ test_custom_connect (Fixture *fx, gconstpointer data)
   }
 }
 
+/* The connect code typed with the keyboard (xdotool): highlighted as
+ * typed, set when the editor loses the focus, one undo step. */
+static void
+test_custom_connect_typed (Fixture *fx, gconstpointer data)
+{
+  guint id = add (fx, "impl", "hello");
+  g_autoptr(GError) error = NULL;
+  GtkWidget *view;
+
+  if (!xdo_available ())
+    {
+      g_test_skip ("needs xdotool on an X display");
+      return;
+    }
+  ms_inspector_set_device (fx->insp, id);
+  view = field (fx, "connect");
+  gtk_window_present (GTK_WINDOW (fx->window));
+  gtk_widget_grab_focus (view);
+  test_ui_iterate (200);
+  xdo_type ("fun _ _ _ -> code ~pos:__POS__ \"Hello.start\"");
+  g_assert_true (has_tag_at (view, 0, "keyword"));
+  g_assert_null (ms_document_get_device (fx->doc, id)->custom->connect);
+  /* the focus goes elsewhere: the code is set */
+  gtk_widget_grab_focus (field (fx, "module"));
+  test_ui_drain ();
+  g_assert_cmpstr (ms_document_get_device (fx->doc, id)->custom->connect, ==,
+                   "fun _ _ _ -> code ~pos:__POS__ \"Hello.start\"");
+  g_assert_true (ms_document_undo (fx->doc, &error));
+  g_assert_no_error (error);
+  g_assert_null (ms_document_get_device (fx->doc, id)->custom->connect);
+}
+
 static void
 test_main_local_libs (Fixture *fx, gconstpointer data)
 {
@@ -1058,6 +1091,7 @@ main (int argc, char **argv)
   ADD ("wire-page", test_wire_page);
   ADD ("choice-page", test_choice_page);
   ADD ("custom-connect", test_custom_connect);
+  ADD ("custom-connect-typed", test_custom_connect_typed);
   ADD ("main-local-libs", test_main_local_libs);
   ADD ("user-decls", test_user_decls);
 #undef ADD
