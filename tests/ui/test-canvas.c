@@ -1036,6 +1036,21 @@ test_add_at_center (void)
   /* one step: undo takes it away, not just its place */
   g_assert_true (ms_document_undo (f.doc, NULL));
   g_assert_cmpuint (ms_document_get_n_devices (f.doc), ==, n);
+  /* a choice from the palette: its default input, taken; and a device of one's own */
+  {
+    double x, y;
+    id = ms_canvas_add_at_center (canvas, "choice");
+    g_assert_cmpuint (id, !=, 0);
+    g_assert_nonnull (ms_document_get_device (f.doc, id)->custom->choice);
+    g_assert_true (_ms_canvas_port_position (canvas, id, MS_CHOICE_DEFAULT, &x, &y));
+    g_assert_cmpstr (_ms_canvas_get_choice_branch (canvas, id), ==, MS_CHOICE_DEFAULT);
+    id = ms_canvas_add_at_center (canvas, "impl");
+    g_assert_cmpuint (id, !=, 0);
+    g_assert_nonnull (ms_document_get_device (f.doc, id)->custom);
+    g_assert_true (ms_document_undo (f.doc, NULL));
+    g_assert_true (ms_document_undo (f.doc, NULL));
+    g_assert_cmpuint (ms_document_get_n_devices (f.doc), ==, n);
+  }
   /* an unknown constructor says so */
   g_assert_cmpuint (ms_canvas_add_at_center (canvas, "no_such_device"), ==, 0);
   g_assert_cmpuint (t.n, ==, 1);
