@@ -197,6 +197,18 @@ add_keys_group (MsInspector *self)
       f->hint = g_strdup (_("As config.ml writes it: false, 42, \"text\"."));
       ms_inspector_add_entry_row (self, group, f, _("Default"));
 
+      /* the project's value (mirage configure --NAME=...), which choices on the key read */
+      {
+        g_autofree char *id_val = g_strdup_printf ("ukey:%s:value", k->name);
+        g_autofree char *setting = g_strconcat ("key:", k->name, NULL);
+        f = ms_inspector_field_new (self, id_val, setting);
+        if (g_strv_contains (convs, k->conv))
+          f->value_type = g_strdup (k->conv);
+        f->get = ms_field_get_setting;
+        f->apply = ms_field_apply_setting;
+        ms_inspector_add_value_row (self, group, f, _("Value"), k->default_value, NULL);
+      }
+
       f = ms_inspector_field_new (self, id_doc, k->name);
       f->index = KEY_DOC;
       f->get = get_key_part;

@@ -846,6 +846,31 @@ test_user_decls (Fixture *fx, gconstpointer data)
   g_assert_true (ms_document_undo (fx->doc, &error));
   g_assert_cmpstr (ms_document_get_decl (fx->doc, MS_DECL_KEY, "solo")->doc, ==, "");
 
+  /* its value for the project: a choice on the key follows it */
+  {
+    guint ch = add (fx, "choice", "pick");
+    const MsDevice *d = ms_document_get_device (fx->doc, ch);
+    g_autoptr(MsCustom) c = ms_custom_copy (d->custom);
+    GtkWidget *sw;
+    g_free (c->choice->key);
+    c->choice->key = g_strdup ("solo");
+    g_ptr_array_add (c->choice->cases, g_strdup ("false"));
+    g_assert_true (ms_document_set_custom (fx->doc, ch, c, &error));
+    d = ms_document_get_device (fx->doc, ch);
+    g_assert_cmpstr (ms_eval_choice_branch (fx->doc, NULL, d), ==, MS_CHOICE_DEFAULT);
+    ms_inspector_set_device (fx->insp, ch);
+    test_ui_drain ();
+    ms_inspector_set_device (fx->insp, 0);
+    sw = field (fx, "ukey:solo:value");
+    /* the key's default (true, set above) matches no case */
+    g_assert_true (GTK_IS_SWITCH (sw));
+    g_assert_true (gtk_switch_get_active (GTK_SWITCH (sw)));
+    gtk_switch_set_active (GTK_SWITCH (sw), FALSE);
+    test_ui_drain ();
+    g_assert_cmpstr (ms_document_get_setting (fx->doc, "key:solo"), ==, "false");
+    g_assert_cmpstr (ms_eval_choice_branch (fx->doc, NULL, ms_document_get_device (fx->doc, ch)), ==, "false");
+  }
+
   /* removed, and back with undo */
   click (button_in (GTK_WIDGET (fx->insp), "Remove key solo"));
   g_assert_null (ms_document_get_decl (fx->doc, MS_DECL_KEY, "solo"));
