@@ -1317,6 +1317,8 @@ test_choice_card (void)
   g_assert_cmpstr (_ms_canvas_get_choice_branch (canvas, ch), ==, "`Hvt");
   g_assert_cmpint (_ms_canvas_wire_emphasis (canvas, ch, "`Hvt"), ==, 1);
   g_assert_cmpint (_ms_canvas_wire_emphasis (canvas, ch, MS_CHOICE_DEFAULT), ==, -1);
+  /* and says so to assistive technologies */
+  g_assert_nonnull (strstr (_ms_canvas_lookup (canvas, ch)->a11y_desc, "Choice (match target): takes `Hvt."));
   on_hvt = ms_canvas_render_texture (canvas, renderer);
   g_assert_true (gdk_texture_save_to_png (on_hvt, "canvas-choice-hvt.png"));
   /* the middle of the wire a -> `Hvt: bold now, faint before */
