@@ -79,6 +79,13 @@ _ms_canvas_a11y_update (MsCanvas *self, MsCanvasCard *card)
     g_string_append_printf (d, _("Provides %s. "), card->out_type);
   if (card->variant != NULL)
     g_string_append_printf (d, _("Chooses %s. "), card->variant);
+  if (card->choice)
+    {
+      if (card->taken >= 0)
+        g_string_append_printf (d, _("Choice (%s): takes %s. "), card->condition, card->ports[card->taken].name);
+      else
+        g_string_append_printf (d, _("Choice (%s): no case matches. "), card->condition);
+    }
   if (card->diag_message != NULL)
     g_string_append_printf (d, card->severity == MS_SEVERITY_ERROR ? _("Error: %s") : _("Warning: %s"),
                             card->diag_message);

@@ -367,7 +367,7 @@ draw_edges (MsCanvas *self, cairo_t *cr, const graphene_rect_t *view, double zoo
 {
   const MsCanvasColors *c = &self->colors;
   gboolean dim_all = in_wire_drag (self);
-  g_autofree guint8 *kind = NULL;   /* 0: hidden, 1: plain, 2: hot, 3: error, 4: selected */
+  g_autofree guint8 *kind = NULL;   /* 0: hidden, 1: plain, 2: hot, 3: error, 4: selected, 5: dimmed */
   double width = MAX (2.0, 1.0 / zoom);
   cairo_antialias_t aa = cairo_get_antialias (cr);
   /* the view, grown by the widest stroke (a selected wire's halo) and its cap */
@@ -397,6 +397,9 @@ draw_edges (MsCanvas *self, cairo_t *cr, const graphene_rect_t *view, double zoo
                 : e->error ? 3
                 : (e->src->selected || e->dst->selected || (focus && edge_is_focused (self, e))
                    || _ms_canvas_wire_is (&self->wire_hover, e)) ? 2 : 1;
+      /* into a choice: the branch the target takes bold, the others dimmed */
+      if (e->dst->choice && (kind[i] == 1 || kind[i] == 2))
+        kind[i] = e->port != G_MAXUINT && (int) e->port == e->dst->taken ? 2 : 5;
     }
   cairo_set_line_cap (cr, zoom < 0.15 ? CAIRO_LINE_CAP_BUTT : CAIRO_LINE_CAP_ROUND);
   /* the plain wires are most of the frame: at two pixels wide the cheaper
@@ -438,6 +441,25 @@ draw_edges (MsCanvas *self, cairo_t *cr, const graphene_rect_t *view, double zoo
       gdk_cairo_set_source_rgba (cr, &col);
       cairo_stroke (cr);
     }
+  /* branches a choice does not take: thin, faint and dashed */
+  for (guint i = 0; i < self->edges->len; i++)
+    {
+      const MsCanvasEdge *e = &g_array_index (self->edges, MsCanvasEdge, i);
+      double sx, sy, tx, ty, dash[] = { 4.0, 4.0 };
+      GdkRGBA col;
+
+      if (kind[i] != 5)
+        continue;
+      _ms_canvas_edge_ends (e, &sx, &sy, &tx, &ty);
+      wire_path (cr, &clip, sx, sy, tx, ty);
+      ms_canvas_get_type_color (e->src->out_family, c->dark, &col);
+      col.alpha = 0.3f;
+      cairo_set_line_width (cr, MAX (1.5, 0.75 / zoom));
+      gdk_cairo_set_source_rgba (cr, &col);
+      cairo_set_dash (cr, dash, 2, 0);
+      cairo_stroke (cr);
+      cairo_set_dash (cr, NULL, 0, 0);
+    }
   cairo_set_antialias (cr, aa);
   cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
   cairo_set_line_join (cr, CAIRO_LINE_JOIN_MITER);
@@ -449,7 +471,7 @@ draw_edges (MsCanvas *self, cairo_t *cr, const graphene_rect_t *view, double zoo
       double sx, sy, tx, ty;
       GdkRGBA col;
 
-      if (kind[i] < 2 || (kind[i] == 4) != (n >= self->edges->len))
+      if (kind[i] < 2 || kind[i] == 5 || (kind[i] == 4) != (n >= self->edges->len))
         continue;
       _ms_canvas_edge_ends (e, &sx, &sy, &tx, &ty);
       if (kind[i] == 4)
@@ -526,7 +548,8 @@ ensure_layouts (MsCanvas *self, MsCanvasCard *card, gboolean ports)
       int ow = 0, oh;
       if (card->out_layout != NULL)
         pango_layout_get_pixel_size (card->out_layout, &ow, &oh);
-      card->ctor_layout = make_fitting_layout (self, card->ctor, FALSE, 0.85,
+      /* a choice shows its condition instead */
+      card->ctor_layout = make_fitting_layout (self, card->choice ? card->condition : card->ctor, FALSE, 0.85,
                                                MAX (inner * 0.45, inner - ow - 10));
     }
   for (guint i = 0; ports && i < card->n_ports; i++)
@@ -534,7 +557,10 @@ ensure_layouts (MsCanvas *self, MsCanvasCard *card, gboolean ports)
       {
         g_autofree char *name = g_markup_escape_text (card->ports[i].name, -1);
         g_autofree char *type = g_markup_escape_text (card->ports[i].type ? card->ports[i].type : "?", -1);
-        g_autofree char *markup = g_strdup_printf ("%s  <span alpha=\"60%%\">%s</span>", name, type);
+        /* a choice's branch the target takes: bold and marked; the others faint */
+        g_autofree char *markup = !card->choice ? g_strdup_printf ("%s  <span alpha=\"60%%\">%s</span>", name, type)
+                                  : (int) i == card->taken ? g_strdup_printf ("<b>▸ %s</b>  <span alpha=\"60%%\">%s</span>", name, type)
+                                  : g_strdup_printf ("<span alpha=\"55%%\">%s  %s</span>", name, type);
         PangoLayout *l = make_layout (self, "", FALSE, 0.85, inner, PANGO_ALIGN_LEFT);
         pango_layout_set_markup (l, markup, -1);
         card->ports[i].layout = l;

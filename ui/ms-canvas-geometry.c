@@ -55,10 +55,35 @@ _ms_canvas_card_new (MsDocument *doc, const MsDevice *d)
   card->y = d->y;
   card->w = MS_CANVAS_CARD_WIDTH;
   card->severity = -1;
+  card->taken = -1;
 
-  if (d->custom != NULL)
+  if (d->custom != NULL && d->custom->choice != NULL)
     {
-      g_autoptr(MsSignature) sig = ms_signature_parse (cat, d->custom->signature, NULL);
+      /* a choice: one input per case (and default), each of the type of
+       * its output, the signature (a device type of the project's own too) */
+      const MsChoice *ch = d->custom->choice;
+      g_auto(GStrv) own = ms_document_dup_type_names (doc);
+      g_autoptr(MsSignature) sig = ms_signature_parse_with (cat, (const char *const *) own,
+                                                            d->custom->signature, NULL);
+      card->choice = TRUE;
+      card->condition = _ms_canvas_choice_condition (ch);
+      card->n_ports = ch->cases->len + (ch->has_default ? 1 : 0);
+      card->ports = g_new0 (MsCanvasPort, MAX (card->n_ports, 1));
+      for (guint i = 0; i < card->n_ports; i++)
+        {
+          card->ports[i].name = g_strdup (i < ch->cases->len ? ch->cases->pdata[i] : MS_CHOICE_DEFAULT);
+          card->ports[i].type = sig ? ms_type_to_string (cat, &sig->result) : g_strdup (d->custom->signature);
+          card->ports[i].family = sig ? sig->result.family : NULL;
+        }
+      card->out_type = sig ? ms_type_to_string (cat, &sig->result) : NULL;
+      card->out_family = sig ? sig->result.family : NULL;
+      _ms_canvas_card_update_choice (doc, card, d);
+    }
+  else if (d->custom != NULL)
+    {
+      g_auto(GStrv) own = ms_document_dup_type_names (doc);
+      g_autoptr(MsSignature) sig = ms_signature_parse_with (cat, (const char *const *) own,
+                                                            d->custom->signature, NULL);
       if (sig != NULL)
         {
           card->n_ports = sig->params->len;
@@ -133,6 +158,38 @@ _ms_canvas_card_update_args (MsCanvasCard *card, const MsDevice *d)
   g_clear_object (&card->args_layout);
 }
 
+char *
+_ms_canvas_choice_condition (const MsChoice *c)
+{
+  /* as config.ml reads: if_impl Key.is_solo5 ..., match_impl (Key.value target) ... */
+  if (c->predicate != NULL)
+    return g_strdup_printf ("if Key.%s", c->predicate);
+  return g_strdup_printf ("match %s", c->key);
+}
+
+gboolean
+_ms_canvas_card_update_choice (MsDocument *doc, MsCanvasCard *card, const MsDevice *d)
+{
+  const char *branch;
+  int taken = -1;
+
+  if (!card->choice || d == NULL)
+    return FALSE;
+  branch = ms_eval_choice_branch (doc, NULL, d);
+  for (guint i = 0; branch != NULL && i < card->n_ports; i++)
+    if (g_str_equal (card->ports[i].name, branch))
+      taken = (int) i;
+  if (taken == card->taken)
+    return FALSE;
+  /* the labels show which input is taken */
+  if (card->taken >= 0 && (guint) card->taken < card->n_ports)
+    g_clear_object (&card->ports[card->taken].layout);
+  if (taken >= 0)
+    g_clear_object (&card->ports[taken].layout);
+  card->taken = taken;
+  return TRUE;
+}
+
 void
 _ms_canvas_card_clear_layouts (MsCanvasCard *card)
 {
@@ -162,6 +219,7 @@ _ms_canvas_card_free (MsCanvasCard *card)
   g_free (card->ctor);
   g_free (card->out_type);
   g_free (card->variant);
+  g_free (card->condition);
   g_free (card->args_text);
   g_free (card->diag_message);
   if (card->a11y != NULL)

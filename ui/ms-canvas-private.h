@@ -76,6 +76,9 @@ typedef struct {
   double       args_y;          /* their line's centre, from the card's top */
   PangoLayout *args_layout;
   char        *variant;         /* branch chosen by the last evaluation, or NULL */
+  gboolean     choice;          /* a choice (if_impl / match_impl): one input per case */
+  char        *condition;       /* a choice's condition as the card shows it, "if Key.is_solo5" */
+  int          taken;           /* a choice's input the target takes, -1: none */
   int          severity;        /* worst MsSeverity of its diagnostics, -1: none */
   char        *diag_message;    /* the first diagnostic's message */
   gboolean     selected;
@@ -215,6 +218,11 @@ void          _ms_canvas_card_clear_layouts (MsCanvasCard *card);
 /* The runtime arguments the device brings (a main's declared ones, a
  * catalog device's flags, with its group prefix): card->args_text. */
 void          _ms_canvas_card_update_args (MsCanvasCard *card, const MsDevice *d);
+/* A choice's input that the project's target and key values take
+ * (card->taken); TRUE if it changed. */
+gboolean      _ms_canvas_card_update_choice (MsDocument *doc, MsCanvasCard *card, const MsDevice *d);
+/* A choice's condition, short enough for its card: "if Key.is_solo5", "match target". */
+char         *_ms_canvas_choice_condition (const MsChoice *c);
 /* port -1: the output (right edge); canvas coordinates */
 void          _ms_canvas_card_port_pos (const MsCanvasCard *card, int port, double *x, double *y);
 /* The card and port (-2: the body, -1: output, >= 0 input) at a canvas point. */
@@ -294,6 +302,12 @@ void          _ms_canvas_adopted_toast (MsCanvas *self, guint id);
 /* ---- hooks for tests (tests/ui/test-canvas.c and the window tests) ------
  * Every coordinate below is in canvas units unless it says otherwise. */
 
+/* The input of choice device that the target takes ("default", a case),
+ * or NULL (not a choice, or nothing matches). */
+const char *_ms_canvas_get_choice_branch (MsCanvas *self, guint device);
+/* How the wire feeding target.param is drawn: 1 bold (the branch a
+ * choice takes), -1 dimmed (a branch it does not take), 0 plain. */
+int       _ms_canvas_wire_emphasis (MsCanvas *self, guint target, const char *param);
 /* The device whose card contains (x, y), or 0. */
 guint     _ms_canvas_device_at (MsCanvas *self, double x, double y);
 /* Where a port of device is drawn: port NULL is the output (right edge),

@@ -419,6 +419,23 @@ rebuild_all (MsCanvas *self)
   _ms_canvas_view_changed (self);
 }
 
+/* The signature makes the ports: a fresh card, same place and state. */
+static void
+renew_card (MsCanvas *self, MsCanvasCard *card, const MsDevice *d, GHashTable **touched)
+{
+  gboolean sel = card->selected, focused = self->focus_device == d->id;
+  int focus_port = self->focus_port;
+  double x = card->x, y = card->y;
+
+  remove_card (self, d->id);
+  card = add_card (self, d, sel, 0);
+  touch_a11y (touched, d->id);
+  card->x = x;
+  card->y = y;
+  if (focused)
+    _ms_canvas_set_focus (self, d->id, (guint) focus_port < card->n_ports ? focus_port : -1);
+}
+
 static void
 on_doc_changed (MsDocument *doc, MsChangeSet *cs, MsCanvas *self)
 {
@@ -500,20 +517,24 @@ on_doc_changed (MsDocument *doc, MsChangeSet *cs, MsCanvas *self)
           break;
         case MS_EDIT_CUSTOM:
           if (card != NULL && d != NULL)
-            {
-              /* the signature makes the ports: a fresh card, same place and state */
-              gboolean sel = card->selected, focused = self->focus_device == d->id;
-              int focus_port = self->focus_port;
-              double x = card->x, y = card->y;
-              remove_card (self, e->device);
-              card = add_card (self, d, sel, 0);
-              touch_a11y (&touched, d->id);
-              card->x = x;
-              card->y = y;
-              if (focused)
-                _ms_canvas_set_focus (self, d->id, (guint) focus_port < card->n_ports ? focus_port : -1);
-            }
+            renew_card (self, card, d, &touched);
           structure = TRUE;
+          break;
+        case MS_EDIT_DECL:
+          /* a device type of the project's own: signatures that name it
+           * make other ports (and the legend lists it) */
+          if (e->key != NULL && g_str_has_prefix (e->key, "type:"))
+            {
+              GPtrArray *devices = ms_document_get_devices (doc);
+              for (guint k = 0; k < devices->len; k++)
+                {
+                  const MsDevice *o = devices->pdata[k];
+                  MsCanvasCard *oc = o->custom != NULL ? _ms_canvas_lookup (self, o->id) : NULL;
+                  if (oc != NULL)
+                    renew_card (self, oc, o, &touched);
+                }
+              structure = TRUE;
+            }
           break;
         case MS_EDIT_OPTION:
           /* the branch may change (the evaluation below sees to it), and a
@@ -525,6 +546,14 @@ on_doc_changed (MsDocument *doc, MsChangeSet *cs, MsCanvas *self)
         default:
           break;
         }
+    }
+  /* a choice's branch follows the target, the key values and its cases:
+   * any change may move it (choices are few: each is asked again) */
+  for (guint i = 0; i < self->cards->len; i++)
+    {
+      MsCanvasCard *c = self->cards->pdata[i];
+      if (c->choice && _ms_canvas_card_update_choice (doc, c, ms_document_get_device (doc, c->id)))
+        touch_a11y (&touched, c->id);
     }
   if (touched != NULL)
     {
@@ -690,6 +719,26 @@ _ms_canvas_get_variant (MsCanvas *self, guint device)
 {
   MsCanvasCard *c = _ms_canvas_lookup (self, device);
   return c ? c->variant : NULL;
+}
+
+const char *
+_ms_canvas_get_choice_branch (MsCanvas *self, guint device)
+{
+  MsCanvasCard *c = _ms_canvas_lookup (self, device);
+  return c != NULL && c->choice && c->taken >= 0 ? c->ports[c->taken].name : NULL;
+}
+
+int
+_ms_canvas_wire_emphasis (MsCanvas *self, guint target, const char *param)
+{
+  MsCanvasCard *c = _ms_canvas_lookup (self, target);
+
+  if (c == NULL || !c->choice)
+    return 0;
+  for (guint i = 0; i < c->n_ports; i++)
+    if (g_str_equal (c->ports[i].name, param))
+      return (int) i == c->taken ? 1 : -1;
+  return 0;
 }
 
 int

@@ -281,8 +281,12 @@ apply (GtkTextBuffer *buffer, GtkTextTag *tag, int start, int end)
   gtk_text_buffer_apply_tag (buffer, tag, &a, &b);
 }
 
+typedef struct {
+  GtkTextTag *keyword, *string, *comment, *number, *module;
+} Tags;
+
 static void
-highlight (MsCodePreview *self, GtkTextBuffer *buffer, const char *text)
+highlight_with (const Tags *t, GtkTextBuffer *buffer, const char *text)
 {
   Scan s = { text, 0, 0 };
 
@@ -311,7 +315,7 @@ highlight (MsCodePreview *self, GtkTextBuffer *buffer, const char *text)
                 advance (&s, 1);
             }
           while (depth > 0 && text[s.pos] != '\0');
-          apply (buffer, self->tag_comment, start, s.chars);
+          apply (buffer, t->comment, start, s.chars);
         }
       else if (p[0] == '"')
         {
@@ -319,7 +323,7 @@ highlight (MsCodePreview *self, GtkTextBuffer *buffer, const char *text)
           while (text[s.pos] != '\0' && text[s.pos] != '"')
             advance (&s, text[s.pos] == '\\' && text[s.pos + 1] != '\0' ? 2 : 1);
           advance (&s, 1);
-          apply (buffer, self->tag_string, start, s.chars);
+          apply (buffer, t->string, start, s.chars);
         }
       else if (g_ascii_isdigit (p[0]))
         {
@@ -327,7 +331,7 @@ highlight (MsCodePreview *self, GtkTextBuffer *buffer, const char *text)
           while (is_ident_char (p[n]) || (p[n] == '.' && g_ascii_isdigit (p[n + 1])))
             n++;
           advance (&s, n);
-          apply (buffer, self->tag_number, start, s.chars);
+          apply (buffer, t->number, start, s.chars);
         }
       else if (g_ascii_isalpha (p[0]) || p[0] == '_')
         {
@@ -344,19 +348,71 @@ highlight (MsCodePreview *self, GtkTextBuffer *buffer, const char *text)
                     n++;
                 }
               advance (&s, n);
-              apply (buffer, self->tag_module, start, s.chars);
+              apply (buffer, t->module, start, s.chars);
             }
           else
             {
               gboolean kw = is_keyword (p, n);
               advance (&s, n);
               if (kw)
-                apply (buffer, self->tag_keyword, start, s.chars);
+                apply (buffer, t->keyword, start, s.chars);
             }
         }
       else
         advance (&s, 1);
     }
+}
+
+static void
+highlight (MsCodePreview *self, GtkTextBuffer *buffer, const char *text)
+{
+  Tags t = { self->tag_keyword, self->tag_string, self->tag_comment, self->tag_number, self->tag_module };
+
+  highlight_with (&t, buffer, text);
+}
+
+static void
+set_tag_colors (const Tags *t, gboolean dark)
+{
+  g_object_set (t->keyword, "foreground", dark ? "#dc8add" : "#813d9c", NULL);
+  g_object_set (t->string, "foreground", dark ? "#8ff0a4" : "#26a269", NULL);
+  g_object_set (t->comment, "foreground", dark ? "#9a9996" : "#77767b", NULL);
+  g_object_set (t->number, "foreground", dark ? "#ffbe6f" : "#c64600", NULL);
+  g_object_set (t->module, "foreground", dark ? "#99c1f1" : "#1a5fb4", NULL);
+}
+
+static GtkTextTag *
+buffer_tag (GtkTextBuffer *buffer, const char *name, const char *prop, int value)
+{
+  GtkTextTag *tag = gtk_text_tag_table_lookup (gtk_text_buffer_get_tag_table (buffer), name);
+
+  if (tag == NULL)
+    tag = gtk_text_buffer_create_tag (buffer, name, prop, value, NULL);
+  return tag;
+}
+
+void
+ms_code_highlight (GtkTextBuffer *buffer)
+{
+  Tags t = {
+    buffer_tag (buffer, "keyword", "weight", PANGO_WEIGHT_BOLD),
+    buffer_tag (buffer, "string", NULL, 0),
+    buffer_tag (buffer, "comment", "style", PANGO_STYLE_ITALIC),
+    buffer_tag (buffer, "number", NULL, 0),
+    buffer_tag (buffer, "module", NULL, 0),
+  };
+  GtkTextIter start, end;
+  g_autofree char *text = NULL;
+
+  set_tag_colors (&t, adw_style_manager_get_dark (adw_style_manager_get_default ()));
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  gtk_text_buffer_remove_tag (buffer, t.keyword, &start, &end);
+  gtk_text_buffer_remove_tag (buffer, t.string, &start, &end);
+  gtk_text_buffer_remove_tag (buffer, t.comment, &start, &end);
+  gtk_text_buffer_remove_tag (buffer, t.number, &start, &end);
+  gtk_text_buffer_remove_tag (buffer, t.module, &start, &end);
+  text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+  highlight_with (&t, buffer, text);
 }
 
 /* GNOME palette colours, a lighter or darker shade as the theme needs. */
@@ -365,12 +421,9 @@ update_colors (MsCodePreview *self)
 {
   gboolean dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
   GdkRGBA accent;
+  Tags t = { self->tag_keyword, self->tag_string, self->tag_comment, self->tag_number, self->tag_module };
 
-  g_object_set (self->tag_keyword, "foreground", dark ? "#dc8add" : "#813d9c", NULL);
-  g_object_set (self->tag_string, "foreground", dark ? "#8ff0a4" : "#26a269", NULL);
-  g_object_set (self->tag_comment, "foreground", dark ? "#9a9996" : "#77767b", NULL);
-  g_object_set (self->tag_number, "foreground", dark ? "#ffbe6f" : "#c64600", NULL);
-  g_object_set (self->tag_module, "foreground", dark ? "#99c1f1" : "#1a5fb4", NULL);
+  set_tag_colors (&t, dark);
 
   G_GNUC_BEGIN_IGNORE_DEPRECATIONS
   if (!gtk_style_context_lookup_color (gtk_widget_get_style_context (GTK_WIDGET (self)),

@@ -31,4 +31,9 @@ gboolean   ms_code_preview_get_device_lines (MsCodePreview *self, int *first, in
 /* the message shown instead of the text when generation fails, else NULL */
 const char *ms_code_preview_get_error (MsCodePreview *self);
 
+/* Highlights the OCaml text of buffer as the preview does (keywords,
+ * strings, comments, numbers, module paths), all of it again; the tags
+ * are made in the buffer's table the first time. */
+void       ms_code_highlight (GtkTextBuffer *buffer);
+
 G_END_DECLS

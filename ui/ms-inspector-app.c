@@ -91,6 +91,7 @@ ms_inspector_app_structure (MsInspector *self)
       g_string_append_printf (s, "%s/%s/%d/%s/%s;", a->name, a->type, a->overridden,
                               a->overridden ? "" : a->default_value, a->doc ? a->doc : "");
     }
+  ms_inspector_decls_structure (self, s);
   return g_string_free (s, FALSE);
 }
 
@@ -313,4 +314,6 @@ ms_inspector_build_app (MsInspector *self)
                                       a->overridden ? NULL : a->default_value, a->doc);
         }
     }
+
+  ms_inspector_add_decls_groups (self);
 }

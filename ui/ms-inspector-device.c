@@ -255,6 +255,10 @@ ms_inspector_device_structure (MsInspector *self, const MsDevice *d)
       g_string_append (s, "|deps:");
       for (guint i = 0; i < d->custom->deps->len; i++)
         g_string_append_printf (s, "%u,", g_array_index (d->custom->deps, guint, i));
+      if (d->custom->choice != NULL)
+        ms_inspector_choice_structure (self, d, s);
+      else
+        ms_inspector_custom_structure (self, d, s);
     }
   else
     {

@@ -123,7 +123,9 @@ static gboolean
 validate_signature (Field *f, const char *text, char **why)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(MsSignature) sig = ms_signature_parse (ms_document_get_catalog (f->self->doc), text, &error);
+  g_auto(GStrv) own = ms_document_dup_type_names (f->self->doc);
+  g_autoptr(MsSignature) sig = ms_signature_parse_with (ms_document_get_catalog (f->self->doc),
+                                                        (const char *const *) own, text, &error);
 
   if (sig == NULL)
     *why = g_strdup (error->message);
@@ -265,12 +267,14 @@ icon_button (const char *icon, const char *tip, SigOp op, Field *f, gboolean sen
 }
 
 /* Module types offered in signatures: the catalog's, without internal ones,
- * plus whatever the signature already uses ("'a tcp"). */
+ * the project's own device types, plus whatever the signature already
+ * uses ("'a tcp"). */
 static GStrv
-type_choices (MsCatalog *cat, GStrv parts)
+type_choices (MsDocument *doc, MsCatalog *cat, GStrv parts)
 {
   GPtrArray *types = ms_catalog_get_types (cat);
   GPtrArray *out = g_ptr_array_new ();
+  g_auto(GStrv) own = ms_document_dup_type_names (doc);
 
   for (guint i = 0; i < types->len; i++)
     {
@@ -278,6 +282,9 @@ type_choices (MsCatalog *cat, GStrv parts)
       if (!t->internal)
         g_ptr_array_add (out, g_strdup (t->name));
     }
+  for (guint i = 0; own && own[i]; i++)
+    if (!g_ptr_array_find_with_equal_func (out, own[i], g_str_equal, NULL))
+      g_ptr_array_add (out, g_strdup (own[i]));
   for (guint i = 0; parts && parts[i]; i++)
     {
       gboolean found = FALSE;
@@ -297,8 +304,9 @@ add_signature_group (MsInspector *self, const MsDevice *d)
   GtkWidget *group = ms_inspector_group_new (self, _("Signature"),
                                              _("The functor's parameters, in the order of the inputs, and the type it makes."));
   g_auto(GStrv) parts = signature_parts (d->custom->signature);
-  g_auto(GStrv) choices = type_choices (cat, parts);
-  g_autoptr(MsSignature) sig = ms_signature_parse (cat, d->custom->signature, NULL);
+  g_auto(GStrv) choices = type_choices (self->doc, cat, parts);
+  g_auto(GStrv) own = ms_document_dup_type_names (self->doc);
+  g_autoptr(MsSignature) sig = ms_signature_parse_with (cat, (const char *const *) own, d->custom->signature, NULL);
   guint n = g_strv_length (parts);
   Field *f;
   GtkWidget *row;
@@ -707,19 +715,13 @@ ms_inspector_build_main (MsInspector *self, const MsDevice *d)
 
   add_signature_group (self, d);
   ms_inspector_add_inputs_group (self, d);
+  if (g_str_equal (d->ctor, "impl"))
+    ms_inspector_add_connect_group (self, d);
   add_packages_group (self, d);
   ms_inspector_add_resolved_group (self, d);
   add_args_group (self, d);
+  if (g_str_equal (d->ctor, "main"))
+    ms_inspector_add_local_libs_group (self, d);
 
-  if (d->custom->deps->len > 0)
-    {
-      group = ms_inspector_group_new (self, _("Dependencies"),
-                                      _("Devices connected before this one without being arguments."));
-      for (guint i = 0; i < d->custom->deps->len; i++)
-        {
-          const MsDevice *dep = ms_document_get_device (self->doc, g_array_index (d->custom->deps, guint, i));
-          if (dep)
-            ms_inspector_info_row (group, dep->name, dep->ctor);
-        }
-    }
+  ms_inspector_add_deps_group (self, d);
 }

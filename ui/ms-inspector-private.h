@@ -136,6 +136,17 @@ void  ms_inspector_build_device (MsInspector *self, const MsDevice *d);
 /* ms-inspector-device.c: the versions resolved for the device's packages */
 void  ms_inspector_add_resolved_group (MsInspector *self, const MsDevice *d);
 void  ms_inspector_build_main (MsInspector *self, const MsDevice *d);
+/* ms-inspector-choice.c: a choice device's page, and what its structure adds */
+void  ms_inspector_build_choice (MsInspector *self, const MsDevice *d);
+void  ms_inspector_choice_structure (MsInspector *self, const MsDevice *d, GString *s);
+/* ms-inspector-custom.c: an impl's connect code, a main's local libraries */
+void  ms_inspector_add_connect_group (MsInspector *self, const MsDevice *d);
+void  ms_inspector_add_local_libs_group (MsInspector *self, const MsDevice *d);
+void  ms_inspector_add_deps_group (MsInspector *self, const MsDevice *d);
+void  ms_inspector_custom_structure (MsInspector *self, const MsDevice *d, GString *s);
+/* ms-inspector-decls.c: the application page's keys and device types of the user's own */
+void  ms_inspector_add_decls_groups (MsInspector *self);
+void  ms_inspector_decls_structure (MsInspector *self, GString *s);
 char *ms_inspector_app_structure (MsInspector *self);
 /* the wire page: NULL structure when the wire is gone */
 gboolean ms_inspector_wire_ends (MsInspector *self, const MsDevice **source, const MsDevice **target);

@@ -921,6 +921,8 @@ rebuild (MsInspector *self, const MsDevice *dev, const char *structure)
     }
   else if (self->wire_target != 0)
     ms_inspector_build_wire (self);
+  else if (dev != NULL && dev->custom != NULL && dev->custom->choice != NULL)
+    ms_inspector_build_choice (self, dev);
   else if (dev != NULL && dev->custom != NULL)
     ms_inspector_build_main (self, dev);
   else if (dev != NULL)

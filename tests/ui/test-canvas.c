@@ -1036,6 +1036,21 @@ test_add_at_center (void)
   /* one step: undo takes it away, not just its place */
   g_assert_true (ms_document_undo (f.doc, NULL));
   g_assert_cmpuint (ms_document_get_n_devices (f.doc), ==, n);
+  /* a choice from the palette: its default input, taken; and a device of one's own */
+  {
+    double x, y;
+    id = ms_canvas_add_at_center (canvas, "choice");
+    g_assert_cmpuint (id, !=, 0);
+    g_assert_nonnull (ms_document_get_device (f.doc, id)->custom->choice);
+    g_assert_true (_ms_canvas_port_position (canvas, id, MS_CHOICE_DEFAULT, &x, &y));
+    g_assert_cmpstr (_ms_canvas_get_choice_branch (canvas, id), ==, MS_CHOICE_DEFAULT);
+    id = ms_canvas_add_at_center (canvas, "impl");
+    g_assert_cmpuint (id, !=, 0);
+    g_assert_nonnull (ms_document_get_device (f.doc, id)->custom);
+    g_assert_true (ms_document_undo (f.doc, NULL));
+    g_assert_true (ms_document_undo (f.doc, NULL));
+    g_assert_cmpuint (ms_document_get_n_devices (f.doc), ==, n);
+  }
   /* an unknown constructor says so */
   g_assert_cmpuint (ms_canvas_add_at_center (canvas, "no_such_device"), ==, 0);
   g_assert_cmpuint (t.n, ==, 1);
@@ -1251,6 +1266,126 @@ test_variant_and_badges (void)
   g_object_unref (f.doc);
 }
 
+/* A choice: one labelled input per case and default, its condition on
+ * the card; the branch the target takes drawn bold, the others dimmed,
+ * and both follow the target. */
+static void
+test_choice_card (void)
+{
+  g_autoptr(MsDocument) doc = ms_document_new (catalog);
+  g_autoptr(GskRenderer) renderer = gsk_cairo_renderer_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkTexture) on_unix = NULL, on_hvt = NULL;
+  g_autoptr(MsCustom) c = NULL;
+  guint a = add (doc, "crunch", "a", 0, 0);
+  guint b = add (doc, "crunch", "b", 0, 320);
+  guint ch = add (doc, "choice", "storage", 480, 160);
+  GtkWidget *window;
+  MsCanvas *canvas;
+  double ax, ay, hx, hy, dx, dy, mx, my;
+  guint32 bg;
+
+  c = ms_custom_copy (ms_document_get_device (doc, ch)->custom);
+  g_free (c->signature);
+  c->signature = g_strdup ("kv_ro");
+  g_ptr_array_add (c->choice->cases, g_strdup ("`Hvt"));
+  g_assert_true (ms_document_set_custom (doc, ch, c, &error));
+  g_assert_true (ms_document_connect (doc, a, ch, "`Hvt", &error));
+  g_assert_true (ms_document_connect (doc, b, ch, MS_CHOICE_DEFAULT, &error));
+  g_assert_no_error (error);
+
+  canvas = new_canvas (&window, doc);
+  g_assert_true (gsk_renderer_realize (renderer, NULL, NULL));
+  /* its inputs are its cases, then default, labelled so */
+  g_assert_true (_ms_canvas_port_position (canvas, ch, "`Hvt", &hx, &hy));
+  g_assert_true (_ms_canvas_port_position (canvas, ch, MS_CHOICE_DEFAULT, &dx, &dy));
+  g_assert_false (_ms_canvas_port_position (canvas, ch, "1", &mx, &my));
+  g_assert_cmpfloat (hy, <, dy);
+  g_assert_true (_ms_canvas_port_position (canvas, a, NULL, &ax, &ay));
+
+  /* unix: the default branch */
+  g_assert_cmpstr (_ms_canvas_get_choice_branch (canvas, ch), ==, MS_CHOICE_DEFAULT);
+  g_assert_cmpint (_ms_canvas_wire_emphasis (canvas, ch, MS_CHOICE_DEFAULT), ==, 1);
+  g_assert_cmpint (_ms_canvas_wire_emphasis (canvas, ch, "`Hvt"), ==, -1);
+  g_assert_cmpint (_ms_canvas_wire_emphasis (canvas, a, "`Hvt"), ==, 0);
+  on_unix = ms_canvas_render_texture (canvas, renderer);
+  g_assert_true (gdk_texture_save_to_png (on_unix, "canvas-choice-unix.png"));   /* to look at */
+
+  /* hvt: the `Hvt branch, drawn differently from before */
+  g_assert_true (ms_document_set_setting (doc, MS_SETTING_TARGET, "hvt", &error));
+  test_ui_drain ();
+  g_assert_cmpstr (_ms_canvas_get_choice_branch (canvas, ch), ==, "`Hvt");
+  g_assert_cmpint (_ms_canvas_wire_emphasis (canvas, ch, "`Hvt"), ==, 1);
+  g_assert_cmpint (_ms_canvas_wire_emphasis (canvas, ch, MS_CHOICE_DEFAULT), ==, -1);
+  /* and says so to assistive technologies */
+  g_assert_nonnull (strstr (_ms_canvas_lookup (canvas, ch)->a11y_desc, "Choice (match target): takes `Hvt."));
+  on_hvt = ms_canvas_render_texture (canvas, renderer);
+  g_assert_true (gdk_texture_save_to_png (on_hvt, "canvas-choice-hvt.png"));
+  /* the middle of the wire a -> `Hvt: bold now, faint before */
+  mx = (ax + hx) / 2;
+  my = (ay + hy) / 2;
+  bg = pixel_at (on_hvt, 404, 4);
+  g_assert_cmpuint (pixel_at (on_hvt, mx, my), !=, bg);
+  g_assert_cmpuint (pixel_at (on_hvt, mx, my), !=, pixel_at (on_unix, mx, my));
+
+  /* a case removed: its input goes; undo brings both back */
+  {
+    g_autoptr(MsCustom) c2 = ms_custom_copy (ms_document_get_device (doc, ch)->custom);
+    g_ptr_array_remove_index (c2->choice->cases, 0);
+    g_assert_true (ms_document_set_custom (doc, ch, c2, &error));
+  }
+  test_ui_drain ();
+  g_assert_false (_ms_canvas_port_position (canvas, ch, "`Hvt", &mx, &my));
+  g_assert_cmpstr (_ms_canvas_get_choice_branch (canvas, ch), ==, MS_CHOICE_DEFAULT);
+  g_assert_true (ms_document_undo (doc, &error));
+  test_ui_drain ();
+  g_assert_true (_ms_canvas_port_position (canvas, ch, "`Hvt", &mx, &my));
+  g_assert_cmpstr (_ms_canvas_get_choice_branch (canvas, ch), ==, "`Hvt");
+  g_assert_no_error (error);
+  gsk_renderer_unrealize (renderer);
+  destroy_window (window, canvas);
+}
+
+/* A device type of the project's own: cards whose signature names it get
+ * their ports once it is declared, and the type legend lists it. */
+static void
+test_own_type_legend (void)
+{
+  g_autoptr(MsDocument) doc = ms_document_new (catalog);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MsDecl) t = ms_decl_new (MS_DECL_TYPE, "hello");
+  g_autoptr(MsCustom) c = ms_custom_new ("Hello.Make", "hello");
+  guint dev = add (doc, "impl", "greeter", 0, 0);
+  guint main_ = add_main (doc, "unikernel", "hello @-> job", 320, 0);
+  GtkWidget *window;
+  MsCanvas *canvas;
+  double x, y;
+
+  g_assert_true (ms_document_set_custom (doc, dev, c, &error));
+  g_assert_no_error (error);
+  canvas = new_canvas (&window, doc);
+  /* not declared: not a type, no port */
+  g_assert_false (_ms_canvas_port_position (canvas, main_, "1", &x, &y));
+  g_assert_false (g_ptr_array_find_with_equal_func (canvas->families, "hello", g_str_equal, NULL));
+
+  g_free (t->constructor);
+  t->constructor = g_strdup ("Hello");
+  g_assert_true (ms_document_set_decl (doc, t, &error));
+  test_ui_drain ();
+  g_assert_true (_ms_canvas_port_position (canvas, main_, "1", &x, &y));
+  g_assert_true (_ms_canvas_port_position (canvas, dev, NULL, &x, &y));
+  g_assert_true (g_ptr_array_find_with_equal_func (canvas->families, "hello", g_str_equal, NULL));
+  g_assert_true (ms_document_connect (doc, dev, main_, "1", &error));
+
+  /* undone (the wire, then the type): gone from the legend again */
+  g_assert_true (ms_document_undo (doc, &error));
+  g_assert_true (ms_document_undo (doc, &error));
+  test_ui_drain ();
+  g_assert_false (g_ptr_array_find_with_equal_func (canvas->families, "hello", g_str_equal, NULL));
+  g_assert_no_error (error);
+  destroy_window (window, canvas);
+}
+
 static void
 on_activate (MsCanvas *canvas, guint id, guint *out)
 {
@@ -1389,6 +1524,8 @@ main (int argc, char **argv)
   g_test_add_func ("/canvas/accessible-children", test_accessible_children);
   g_test_add_func ("/canvas/variant-and-badges", test_variant_and_badges);
   g_test_add_func ("/canvas/keyboard", test_keyboard);
+  g_test_add_func ("/canvas/choice-card", test_choice_card);
+  g_test_add_func ("/canvas/own-type-legend", test_own_type_legend);
   g_test_add_func ("/canvas/dark-style", test_dark_style);
   g_test_add_func ("/canvas/widget-frames", test_widget_frames);
   ret = g_test_run ();

@@ -12,6 +12,7 @@
 #include "ms-import.h"
 #include "ms-store.h"
 #include "test-ui-util.h"
+#include "test-xdo.h"
 
 static MsCatalog *catalog;
 
@@ -587,6 +588,316 @@ test_main_module_packages_args (Fixture *fx, gconstpointer data)
   g_assert_cmpstr (((MsArgDecl *) c->runtime_args->pdata[0])->default_value, ==, "8080");
 }
 
+/* ---- choice page ----------------------------------------------------------------- */
+
+static const MsChoice *
+choice_of (Fixture *fx, guint id)
+{
+  return ms_document_get_device (fx->doc, id)->custom->choice;
+}
+
+static void
+test_choice_page (Fixture *fx, gconstpointer data)
+{
+  guint id = add (fx, "choice", "storage");
+  guint a = add (fx, "crunch", "a"), b = add (fx, "crunch", "b");
+  g_autoptr(GError) error = NULL;
+  GtkWidget *taken;
+
+  ms_inspector_set_device (fx->insp, id);
+  /* a new choice decides on the target and has only its default input */
+  g_assert_cmpstr (selected_label (fx, "choice:condition"), ==, "The target (Key.value target)");
+  g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (field (fx, "choice:default"))));
+
+  /* its type: one device type, not a function */
+  apply_text (fx, "signature", "kv_ro @-> job");
+  g_assert_nonnull (ms_inspector_get_field_message (fx->insp, "signature"));
+  apply_text (fx, "signature", "kv_ro");
+  g_assert_cmpstr (signature (fx, id), ==, "kv_ro");
+
+  /* cases: added, validated, renamed keeping their wire, removed */
+  apply_text (fx, "case:add", "`Hvt");
+  g_assert_cmpuint (choice_of (fx, id)->cases->len, ==, 1);
+  g_assert_cmpstr (choice_of (fx, id)->cases->pdata[0], ==, "`Hvt");
+  apply_text (fx, "case:add", "`Hvt");
+  g_assert_cmpuint (choice_of (fx, id)->cases->len, ==, 1);
+  g_assert_nonnull (ms_inspector_get_field_message (fx->insp, "case:add"));
+  apply_text (fx, "case:add", "`Spt");
+  g_assert_cmpuint (choice_of (fx, id)->cases->len, ==, 2);
+  g_assert_true (ms_document_connect (fx->doc, a, id, "`Hvt", &error));
+  g_assert_true (ms_document_connect (fx->doc, b, id, MS_CHOICE_DEFAULT, &error));
+  g_assert_no_error (error);
+
+  /* the branch the target takes, and it follows the target */
+  taken = row_titled (GTK_WIDGET (fx->insp), "Branch taken");
+  g_assert_nonnull (taken);
+  g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (taken)), "default"));
+  g_assert_true (ms_document_set_setting (fx->doc, MS_SETTING_TARGET, "hvt", &error));
+  test_ui_drain ();
+  taken = row_titled (GTK_WIDGET (fx->insp), "Branch taken");
+  g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (taken)), "`Hvt"));
+
+  apply_text (fx, "case:0", "`Xen");
+  g_assert_cmpstr (choice_of (fx, id)->cases->pdata[0], ==, "`Xen");
+  g_assert_cmpuint (ms_document_get_source (fx->doc, id, "`Xen"), ==, a);
+  /* one undo step gives the case its name and its wire back */
+  g_assert_true (ms_document_undo (fx->doc, &error));
+  g_assert_cmpstr (choice_of (fx, id)->cases->pdata[0], ==, "`Hvt");
+  g_assert_cmpuint (ms_document_get_source (fx->doc, id, "`Hvt"), ==, a);
+  test_ui_drain ();
+
+  click (button_in (GTK_WIDGET (fx->insp), "Remove case `Hvt"));
+  g_assert_cmpuint (choice_of (fx, id)->cases->len, ==, 1);
+  g_assert_cmpuint (ms_document_get_source (fx->doc, id, "`Hvt"), ==, 0);
+  g_assert_true (ms_document_undo (fx->doc, &error));
+  g_assert_cmpuint (choice_of (fx, id)->cases->len, ==, 2);
+  g_assert_cmpuint (ms_document_get_source (fx->doc, id, "`Hvt"), ==, a);
+
+  /* the condition: a predicate on the target, then back by undo */
+  select_choice (fx, "choice:condition", "Key.is_solo5");
+  g_assert_cmpstr (choice_of (fx, id)->predicate, ==, "is_solo5");
+  g_assert_true (ms_document_undo (fx->doc, &error));
+  g_assert_null (choice_of (fx, id)->predicate);
+  g_assert_cmpstr (choice_of (fx, id)->key, ==, "target");
+
+  /* no default input: its wire goes with it, undo brings both back */
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (field (fx, "choice:default")), FALSE);
+  test_ui_drain ();
+  g_assert_false (choice_of (fx, id)->has_default);
+  g_assert_cmpuint (ms_document_get_source (fx->doc, id, MS_CHOICE_DEFAULT), ==, 0);
+  g_assert_true (ms_document_undo (fx->doc, &error));
+  g_assert_true (choice_of (fx, id)->has_default);
+  g_assert_cmpuint (ms_document_get_source (fx->doc, id, MS_CHOICE_DEFAULT), ==, b);
+  g_assert_no_error (error);
+}
+
+/* ---- custom-device editor --------------------------------------------------------- */
+
+static void
+set_view_text (GtkWidget *view, const char *text)
+{
+  g_assert_true (GTK_IS_TEXT_VIEW (view));
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)), text, -1);
+}
+
+/* Whether the text at char offset of the view's buffer has the tag named so. */
+static gboolean
+has_tag_at (GtkWidget *view, int offset, const char *tag)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
+  GtkTextTag *t = gtk_text_tag_table_lookup (gtk_text_buffer_get_tag_table (buffer), tag);
+  GtkTextIter it;
+
+  gtk_text_buffer_get_iter_at_offset (buffer, &it, offset);
+  return t != NULL && gtk_text_iter_has_tag (&it, t);
+}
+
+static void
+test_custom_connect (Fixture *fx, gconstpointer data)
+{
+  guint id = add (fx, "impl", "hello");
+  const char *code = "fun _ _ args -> match args with [ a ] -> code ~pos:__POS__ \"Hello.connect %s\" a | _ -> assert false";
+  g_autoptr(GError) error = NULL;
+  GtkWidget *view;
+
+  ms_inspector_set_device (fx->insp, id);
+  view = field (fx, "connect");
+  /* monospace, highlighted as the code preview does */
+  g_assert_true (gtk_text_view_get_monospace (GTK_TEXT_VIEW (view)));
+  set_view_text (view, code);
+  g_assert_true (has_tag_at (view, 0, "keyword"));          /* fun */
+  g_assert_true (has_tag_at (view, 61, "string"));          /* "Hello.connect %s" */
+  g_assert_false (has_tag_at (view, 4, "keyword"));         /* _ */
+  g_assert_null (ms_document_get_device (fx->doc, id)->custom->connect);
+
+  click (button_in (GTK_WIDGET (fx->insp), "Set the connect code to this text (Ctrl+Z undoes it)"));
+  g_assert_cmpstr (ms_document_get_device (fx->doc, id)->custom->connect, ==, code);
+  /* back to Mirage's default, and undo gives the code back, shown again */
+  click (button_in (GTK_WIDGET (fx->insp), "No connect code: Mirage connects the module with its arguments"));
+  g_assert_null (ms_document_get_device (fx->doc, id)->custom->connect);
+  g_assert_true (ms_document_undo (fx->doc, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (ms_document_get_device (fx->doc, id)->custom->connect, ==, code);
+  view = field (fx, "connect");
+  {
+    GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
+    GtkTextIter a, b;
+    g_autofree char *shown = NULL;
+    gtk_text_buffer_get_bounds (buffer, &a, &b);
+    shown = gtk_text_buffer_get_text (buffer, &a, &b, FALSE);
+    g_assert_cmpstr (shown, ==, code);
+  }
+  g_assert_true (ms_document_undo (fx->doc, &error));
+  g_assert_null (ms_document_get_device (fx->doc, id)->custom->connect);
+  /* packages and signature are on the same page */
+  g_assert_nonnull (field (fx, "packages:add"));
+  g_assert_nonnull (field (fx, "signature"));
+
+  /* dependencies: another device picked, removed, back with undo */
+  {
+    guint other = add (fx, "crunch", "files");
+    ms_inspector_set_device (fx->insp, 0);
+    ms_inspector_set_device (fx->insp, id);
+    select_choice (fx, "deps:add", "files");
+    g_assert_cmpuint (ms_document_get_device (fx->doc, id)->custom->deps->len, ==, 1);
+    g_assert_cmpuint (g_array_index (ms_document_get_device (fx->doc, id)->custom->deps, guint, 0), ==, other);
+    click (button_in (GTK_WIDGET (fx->insp), "Remove dependency on files"));
+    g_assert_cmpuint (ms_document_get_device (fx->doc, id)->custom->deps->len, ==, 0);
+    g_assert_true (ms_document_undo (fx->doc, &error));
+    g_assert_cmpuint (ms_document_get_device (fx->doc, id)->custom->deps->len, ==, 1);
+  }
+}
+
+/* The connect code typed with the keyboard (xdotool): highlighted as
+ * typed, set when the editor loses the focus, one undo step. */
+static void
+test_custom_connect_typed (Fixture *fx, gconstpointer data)
+{
+  guint id = add (fx, "impl", "hello");
+  g_autoptr(GError) error = NULL;
+  GtkWidget *view;
+
+  if (!xdo_available ())
+    {
+      g_test_skip ("needs xdotool on an X display");
+      return;
+    }
+  ms_inspector_set_device (fx->insp, id);
+  view = field (fx, "connect");
+  gtk_window_present (GTK_WINDOW (fx->window));
+  gtk_widget_grab_focus (view);
+  test_ui_iterate (200);
+  xdo_type ("fun _ _ _ -> code ~pos:__POS__ \"Hello.start\"");
+  g_assert_true (has_tag_at (view, 0, "keyword"));
+  g_assert_null (ms_document_get_device (fx->doc, id)->custom->connect);
+  /* the focus goes elsewhere: the code is set */
+  gtk_widget_grab_focus (field (fx, "module"));
+  test_ui_drain ();
+  g_assert_cmpstr (ms_document_get_device (fx->doc, id)->custom->connect, ==,
+                   "fun _ _ _ -> code ~pos:__POS__ \"Hello.start\"");
+  g_assert_true (ms_document_undo (fx->doc, &error));
+  g_assert_no_error (error);
+  g_assert_null (ms_document_get_device (fx->doc, id)->custom->connect);
+}
+
+static void
+test_main_local_libs (Fixture *fx, gconstpointer data)
+{
+  guint id = add (fx, "main", "unikernel");
+  g_autoptr(GError) error = NULL;
+  const MsCustom *c;
+
+  ms_inspector_set_device (fx->insp, id);
+  apply_text (fx, "local_libs:add", "9lives");
+  g_assert_cmpuint (ms_document_get_device (fx->doc, id)->custom->local_libs->len, ==, 0);
+  g_assert_nonnull (ms_inspector_get_field_message (fx->insp, "local_libs:add"));
+  apply_text (fx, "local_libs:add", "my_lib");
+  apply_text (fx, "local_libs:add", "other.lib");
+  c = ms_document_get_device (fx->doc, id)->custom;
+  g_assert_cmpuint (c->local_libs->len, ==, 2);
+  g_assert_cmpstr (c->local_libs->pdata[0], ==, "my_lib");
+  click (button_in (GTK_WIDGET (fx->insp), "Remove my_lib"));
+  c = ms_document_get_device (fx->doc, id)->custom;
+  g_assert_cmpuint (c->local_libs->len, ==, 1);
+  g_assert_cmpstr (c->local_libs->pdata[0], ==, "other.lib");
+  g_assert_true (ms_document_undo (fx->doc, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (ms_document_get_device (fx->doc, id)->custom->local_libs->len, ==, 2);
+  /* an impl has no local libraries: they are main's */
+  {
+    guint impl = add (fx, "impl", "hello");
+    ms_inspector_set_device (fx->insp, impl);
+    test_ui_drain ();
+    g_assert_null (ms_inspector_get_field_widget (fx->insp, "local_libs:add"));
+  }
+}
+
+/* ---- keys and device types of the user's own ------------------------------------- */
+
+static void
+test_user_decls (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  const MsDecl *k;
+  guint id;
+
+  ms_inspector_set_device (fx->insp, 0);
+  apply_text (fx, "ukey:add", "hello key");
+  g_assert_null (ms_document_get_decl (fx->doc, MS_DECL_KEY, "hello key"));
+  g_assert_nonnull (ms_inspector_get_field_message (fx->insp, "ukey:add"));
+  apply_text (fx, "ukey:add", "solo");
+  k = ms_document_get_decl (fx->doc, MS_DECL_KEY, "solo");
+  g_assert_nonnull (k);
+  g_assert_cmpstr (k->conv, ==, "bool");
+  g_assert_cmpstr (k->default_value, ==, "false");
+
+  /* its parts, each validated and one undo step */
+  apply_text (fx, "ukey:solo:default", "maybe");
+  g_assert_cmpstr (ms_document_get_decl (fx->doc, MS_DECL_KEY, "solo")->default_value, ==, "false");
+  g_assert_nonnull (ms_inspector_get_field_message (fx->insp, "ukey:solo:default"));
+  apply_text (fx, "ukey:solo:default", "true");
+  g_assert_cmpstr (ms_document_get_decl (fx->doc, MS_DECL_KEY, "solo")->default_value, ==, "true");
+  apply_text (fx, "ukey:solo:doc", "Build for solo5.");
+  g_assert_cmpstr (ms_document_get_decl (fx->doc, MS_DECL_KEY, "solo")->doc, ==, "Build for solo5.");
+  select_choice (fx, "ukey:solo:conv", "string");
+  g_assert_cmpstr (ms_document_get_decl (fx->doc, MS_DECL_KEY, "solo")->conv, ==, "string");
+  g_assert_true (ms_document_undo (fx->doc, &error));
+  g_assert_cmpstr (ms_document_get_decl (fx->doc, MS_DECL_KEY, "solo")->conv, ==, "bool");
+  g_assert_true (ms_document_undo (fx->doc, &error));
+  g_assert_cmpstr (ms_document_get_decl (fx->doc, MS_DECL_KEY, "solo")->doc, ==, "");
+
+  /* its value for the project: a choice on the key follows it */
+  {
+    guint ch = add (fx, "choice", "pick");
+    const MsDevice *d = ms_document_get_device (fx->doc, ch);
+    g_autoptr(MsCustom) c = ms_custom_copy (d->custom);
+    GtkWidget *sw;
+    g_free (c->choice->key);
+    c->choice->key = g_strdup ("solo");
+    g_ptr_array_add (c->choice->cases, g_strdup ("false"));
+    g_assert_true (ms_document_set_custom (fx->doc, ch, c, &error));
+    d = ms_document_get_device (fx->doc, ch);
+    g_assert_cmpstr (ms_eval_choice_branch (fx->doc, NULL, d), ==, MS_CHOICE_DEFAULT);
+    ms_inspector_set_device (fx->insp, ch);
+    test_ui_drain ();
+    ms_inspector_set_device (fx->insp, 0);
+    sw = field (fx, "ukey:solo:value");
+    /* the key's default (true, set above) matches no case */
+    g_assert_true (GTK_IS_SWITCH (sw));
+    g_assert_true (gtk_switch_get_active (GTK_SWITCH (sw)));
+    gtk_switch_set_active (GTK_SWITCH (sw), FALSE);
+    test_ui_drain ();
+    g_assert_cmpstr (ms_document_get_setting (fx->doc, "key:solo"), ==, "false");
+    g_assert_cmpstr (ms_eval_choice_branch (fx->doc, NULL, ms_document_get_device (fx->doc, ch)), ==, "false");
+  }
+
+  /* removed, and back with undo */
+  click (button_in (GTK_WIDGET (fx->insp), "Remove key solo"));
+  g_assert_null (ms_document_get_decl (fx->doc, MS_DECL_KEY, "solo"));
+  g_assert_true (ms_document_undo (fx->doc, &error));
+  g_assert_nonnull (ms_document_get_decl (fx->doc, MS_DECL_KEY, "solo"));
+
+  /* a device type of the user's own: in the signature editor's types */
+  test_ui_drain ();
+  apply_text (fx, "utype:add", "hello");
+  g_assert_cmpstr (ms_document_get_decl (fx->doc, MS_DECL_TYPE, "hello")->constructor, ==, "Hello");
+  id = add (fx, "main", "unikernel");
+  ms_inspector_set_device (fx->insp, id);
+  g_signal_emit_by_name (field (fx, "sig:add"), "activated");
+  test_ui_drain ();
+  select_choice (fx, "sig:0", "hello");
+  g_assert_cmpstr (signature (fx, id), ==, "hello @-> job");
+  apply_text (fx, "signature", "hello @-> hello @-> job");
+  g_assert_cmpstr (signature (fx, id), ==, "hello @-> hello @-> job");
+  ms_inspector_set_device (fx->insp, 0);
+  test_ui_drain ();
+  click (button_in (GTK_WIDGET (fx->insp), "Remove type hello"));
+  g_assert_null (ms_document_get_decl (fx->doc, MS_DECL_TYPE, "hello"));
+  g_assert_true (ms_document_undo (fx->doc, &error));
+  g_assert_nonnull (ms_document_get_decl (fx->doc, MS_DECL_TYPE, "hello"));
+  g_assert_no_error (error);
+}
+
 /* ---- application page ------------------------------------------------------------ */
 
 static void
@@ -803,6 +1114,11 @@ main (int argc, char **argv)
   ADD ("diagnostics", test_diagnostics);
   ADD ("device-target", test_device_target);
   ADD ("wire-page", test_wire_page);
+  ADD ("choice-page", test_choice_page);
+  ADD ("custom-connect", test_custom_connect);
+  ADD ("custom-connect-typed", test_custom_connect_typed);
+  ADD ("main-local-libs", test_main_local_libs);
+  ADD ("user-decls", test_user_decls);
 #undef ADD
   g_test_add_func ("/inspector/examples", test_examples);
   ret = g_test_run ();

@@ -87,6 +87,9 @@ test_lists_catalog (void)
   /* users add their own unikernel from the palette */
   g_assert_true (contains (shown, "main"));
   g_assert_false (contains (shown, "ocaml_runtime"));
+  /* and their own devices and choices (if_impl, match_impl) */
+  g_assert_true (contains (shown, "impl"));
+  g_assert_true (contains (shown, "choice"));
   destroy_window (window, p);
 }
 
@@ -124,6 +127,7 @@ test_search (void)
   check_search (p, "SYSLOG", "syslog_tls", "crunch");
   /* by a word of the description only */
   check_search (p, "seed", "default_random", "ramdisk");
+  check_search (p, "match_impl", "choice", "crunch");
   /* by the type produced */
   check_search (p, "kv_rw", "chamelon", "crunch");
   check_search (p, "ipv6", "create_ipv6", "ramdisk");
