@@ -16,8 +16,10 @@ trap 'rm -rf "$T"' EXIT
 export XDG_CACHE_HOME=${XDG_CACHE_HOME:-$T/cache}
 REPO=$MS_OPAM_SNAPSHOT_TAR
 
+# the examples as projects that target Mirage 4.10 (resolve follows the
+# project's version; the 4.11 default is checked below)
 for e in hello kv_ro network http-server git-client; do
-  "$M" new "$T/$e.mstudio" --name "$e" --example "$e" >/dev/null 2>&1
+  "$M" new "$T/$e.mstudio" --name "$e" --example "$e" --mirage 4.10 >/dev/null 2>&1
   "$M" resolve "$T/$e.mstudio" --opam-repo "$REPO" --json >"$T/$e.json" 2>"$T/$e.err"
   code=$?
   check "$e resolves (exit 0)" '[ $code -eq 0 ]'
@@ -44,6 +46,11 @@ check "text: a requested package shows its device" 'grep -q "^  duration\.[0-9.]
 # Mirage 4.11 gives a 4.11 mirage
 "$M" resolve "$T/hello.mstudio" --opam-repo "$REPO" --mirage 4.11 --json >"$T/h411.json" 2>/dev/null
 check "--mirage 4.11 resolves mirage 4.11.x" 'python3 -c "import json,sys; d=json.load(open(\"$T/h411.json\")); v=[p for p in d[\"packages\"] if p[\"name\"]==\"mirage\"][0][\"version\"]; sys.exit(0 if v.startswith(\"4.11.\") else 1)"'
+
+# a project made without --mirage targets 4.11, and resolve follows it
+"$M" new "$T/h-default.mstudio" --name hello --example hello >/dev/null 2>&1
+"$M" resolve "$T/h-default.mstudio" --opam-repo "$REPO" --json >"$T/hdef.json" 2>/dev/null
+check "a new project (Mirage 4.11 by default) resolves mirage 4.11.x" 'python3 -c "import json,sys; d=json.load(open(\"$T/hdef.json\")); v=[p for p in d[\"packages\"] if p[\"name\"]==\"mirage\"][0][\"version\"]; sys.exit(0 if v.startswith(\"4.11.\") else 1)"'
 
 # an old compiler Mirage 4.10 cannot use is a conflict with an explanation
 "$M" resolve "$T/hello.mstudio" --opam-repo "$REPO" --ocaml 4.08.1 >"$T/old.out" 2>"$T/old.err"
