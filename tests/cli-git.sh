@@ -9,7 +9,8 @@
 # a URL no client of the graph speaks end the unikernel with the reason.
 # The same under -t sandbox (libgit2's repository beneath the launcher's
 # private directory only; a probe of the same graph can read no other
-# host file nor write beside it).
+# host file nor write beside it), and the git-kv example (a kv_rw_mem
+# synced at boot, its files served from the store).
 # docs/build.md, "Git clients".
 #
 # TAP output for meson; needs MSTUDIO and MSTUDIO_DATADIR.
@@ -188,6 +189,30 @@ ok "-t sandbox probe: clones, writes beneath its directory, not /etc/passwd nor 
   [ ! -e '$T/tmp/outside' ] || { cat '$T/gp.out' >&2; false; }"
 ok "describe --sandbox: the Git device's private directory" bash -c "
   '$M' describe '$T/gc/git-client.mstudio' --sandbox | grep -q 'Landlock on its private temporary directory'"
+
+# git-kv: the graph's kv_rw_mem synced from git daemon at boot, its
+# files served from the store
+mkdir -p "$T/gk"
+ok "git-kv: new project from the example, build" bash -c "
+  '$M' new '$T/gk/git-kv.mstudio' --name git-kv --example git-kv >/dev/null &&
+  cp '$EX/git-kv/unikernel.c' '$T/gk/' && '$M' build '$T/gk/git-kv.mstudio'"
+GK=$T/gk/_build/git-kv
+ok "git-kv: the store's keys are git's files, with their sizes" bash -c "
+  '$GK' --remote=git://127.0.0.1:$GIT_PORT/repo.git > '$T/gk.out' &&
+  grep -q -x '$COUNT keys' '$T/gk.out' && diff <(grep -E '^ {0,9}[0-9]+  ' '$T/gk.out' | sort) '$T/want-main'"
+ok "git-kv: --key prints the file byte for byte (binary, a path with spaces)" bash -c "
+  '$GK' --remote=git://127.0.0.1:$GIT_PORT/repo.git --key=data/bin.dat > '$T/gk.bin' &&
+  cmp '$T/gk.bin' <(git -C '$T/fx/srv/repo.git' show main:data/bin.dat) &&
+  '$GK' --remote=git://127.0.0.1:$GIT_PORT/repo.git '--key=dir with space/file name.txt' > '$T/gk.txt' &&
+  cmp '$T/gk.txt' <(git -C '$T/fx/srv/repo.git' show 'main:dir with space/file name.txt')"
+ok "git-kv: #dev syncs the branch's own file" bash -c "
+  '$GK' '--remote=git://127.0.0.1:$GIT_PORT/repo.git#dev' --key=dev.txt | grep -q -x 'dev only'"
+expect 255 "nope.txt: no such key in the repository" "git-kv: a missing key ends it with the reason" \
+  "$GK" --remote="git://127.0.0.1:$GIT_PORT/repo.git" --key=nope.txt
+ok "git-kv: -t sandbox, --key from git daemon" bash -c "
+  '$M' build '$T/gk/git-kv.mstudio' -t sandbox -o '$T/gk/_sandbox' >/dev/null &&
+  TMPDIR='$T/tmp' '$T/gk/_sandbox/git-kv' --remote=git://127.0.0.1:$GIT_PORT/repo.git --key=src/main.c > '$T/gk.c' &&
+  cmp '$T/gk.c' <(git -C '$T/fx/srv/repo.git' show main:src/main.c)"
 
 mkdir -p "$T/noop"
 ok "git-client links libgit2 and libssh2, noop does not" bash -c "
