@@ -1102,7 +1102,10 @@ print_profile (const char *title, const mirage_sandbox_profile *p, const char *p
       mirage_sandbox_rule_text (&p->rules[i], text, sizeof text);
       cli_print ("  %-36s %s\n", text, p->rules[i].why);
     }
-  if (p != NULL && p->landlock != 0)
+  if (p != NULL && p->private_tmp)
+    cli_print ("  Landlock on its private temporary directory (made by the launcher under $TMPDIR, "
+               "given as $TMPDIR): %s\n", mirage_landlock_text (p->landlock));
+  else if (p != NULL && p->landlock != 0)
     {
       g_autofree char *shown = cli_escape (path != NULL ? path : "(no path)");
       cli_print ("  Landlock on %s: %s\n", shown, mirage_landlock_text (p->landlock));

@@ -28,7 +28,7 @@ ok () {
 evals () { local f=$1 text=$2; shift 2; "$M" describe --eval "$@" "$f" >"$T/ev" && grep -q -F -- "$text" "$T/ev"; }
 evals_not () { local f=$1 text=$2; shift 2; "$M" describe --eval "$@" "$f" >"$T/ev" && ! grep -q -F -- "$text" "$T/ev"; }
 
-examples="noop hello hello-key kv_ro network http-server https-server git-client dns-lookup tls-fetch syslog http-fetch"
+examples="noop hello hello-key kv_ro network http-server https-server git-client dns-lookup tls-fetch syslog http-fetch git-kv"
 
 for e in $examples; do
   P=$T/$e.mstudio
@@ -94,6 +94,11 @@ HF=$T/http-fetch.mstudio
 ok "http-fetch: paf_client over mimic" bash -c "'$M' describe --eval '$HF' >'$T/hf' && grep -q 'fetcher: paf_client' '$T/hf' && grep -q 'mimic_he: mimic_happy_eyeballs' '$T/hf'"
 ok "http-fetch: the package is http-mirage-client" evals "$HF" '"http-mirage-client"'
 ok "http-fetch: --url, --authenticator and --headers" bash -c "'$M' describe '$HF' | grep -q 'url=https://mirage.io/' && '$M' describe '$HF' | grep -q 'authenticator' && '$M' describe '$HF' | grep -q 'headers'"
+
+# git-kv
+GK=$T/git-kv.mstudio
+ok "git-kv: the store is the graph's kv_rw_mem, synced by merged Git clients" bash -c "'$M' describe --eval '$GK' >'$T/gk' && grep -q 'store: kv_rw_mem' '$T/gk' && grep -q 'git: merge_git_clients' '$T/gk'"
+ok "git-kv: --remote and --key" bash -c "'$M' describe '$GK' | grep -q 'remote=https://github.com/mirage/mirage-skeleton.git' && '$M' describe '$GK' | grep -q 'key='"
 
 # git-client
 G=$T/git-client.mstudio

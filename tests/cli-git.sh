@@ -7,6 +7,10 @@
 # namespace of its own, so the SSH cases need root and unshare -m). The
 # listing must be git ls-tree's; a wrong host key, an rsa:<seed> key and
 # a URL no client of the graph speaks end the unikernel with the reason.
+# The same under -t sandbox (libgit2's repository beneath the launcher's
+# private directory only; a probe of the same graph can read no other
+# host file nor write beside it), and the git-kv example (a kv_rw_mem
+# synced at boot, its files served from the store).
 # docs/build.md, "Git clients".
 #
 # TAP output for meson; needs MSTUDIO and MSTUDIO_DATADIR.
@@ -116,19 +120,99 @@ else
     n=$((n + 1)); echo "ok $n - $d # SKIP needs root and unshare -m for sshd"
   done
 fi
-# no sandbox profile for the Git devices yet: the launcher says so
-n=$((n + 1))
-if "$M" build "$T/gc/git-client.mstudio" -t sandbox -o "$T/gc/_sandbox" >/dev/null 2>"$T/err"; then
-  "$T/gc/_sandbox/git-client" --remote="git://127.0.0.1:$GIT_PORT/repo.git" >"$T/out" 2>"$T/err"
-  rc=$?
-  if [ "$rc" -ne 0 ] && grep -q "no sandbox profile for git_" "$T/err"; then
-    echo "ok $n - -t sandbox: refused at start, naming the Git device without a profile"
-  else
-    echo "not ok $n - -t sandbox: refused at start (exit $rc)"; sed 's/^/# /' "$T/err" | head; failed=$((failed + 1))
-  fi
+# -t sandbox: the Git devices' profile (runtime/src/sandbox.c): libgit2's
+# repository beneath the launcher's private directory only
+mkdir -p "$T/tmp"
+ok "-t sandbox: build" "$M" build "$T/gc/git-client.mstudio" -t sandbox -o "$T/gc/_sandbox"
+GS=$T/gc/_sandbox/git-client
+ok "-t sandbox: git:// clone, every file with git's sizes" bash -c "
+  TMPDIR='$T/tmp' '$GS' --remote=git://127.0.0.1:$GIT_PORT/repo.git > '$T/gs.out' &&
+  grep -q -x 'commit $MAIN' '$T/gs.out' && diff <(grep -E '^ {0,9}[0-9]+  ' '$T/gs.out' | sort) '$T/want-main'"
+ok "-t sandbox: the launcher's private directory is left empty (the repository removed)" bash -c "
+  [ -z \"\$(find '$T/tmp' -mindepth 2)\" ]"
+if [ "$SSH" = yes ] && wait_port "$SSH_PORT"; then
+  ok "-t sandbox: ssh:// clone, every file" bash -c "
+    TMPDIR='$T/tmp' '$GS' --remote='$URL' --ssh-password='$PASS' --ssh-authenticator='$FP' > '$T/gs2.out' &&
+    diff <(grep -E '^ {0,9}[0-9]+  ' '$T/gs2.out' | sort) '$T/want-main'"
 else
-  echo "not ok $n - -t sandbox: build"; sed 's/^/# /' "$T/err" | head; failed=$((failed + 1))
+  n=$((n + 1)); echo "ok $n - -t sandbox: ssh:// clone # SKIP needs root and unshare -m for sshd"
 fi
+# a unikernel of the same graph trying files: it may write beneath its
+# private directory ($TMPDIR), nowhere else, and read no other host file
+mkdir -p "$T/gp"
+cp "$T/gc/git-client.mstudio" "$T/gp/git-probe.mstudio"
+cat >"$T/gp/unikernel.c" <<'C'
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "mirage/git.h"
+#include "unikernel.h"
+static void
+try (const char *what, const char *path, int flags)
+{
+  int fd = open (path, flags, 0600);
+  printf ("%s: %s\n", what, fd >= 0 ? "opened" : strerror (errno));
+  fflush (stdout);
+  if (fd >= 0)
+    close (fd);
+}
+int
+unikernel_start (struct mirage_git_client *git, const struct unikernel_args *args)
+{
+  mirage_kv_rw *kv;
+  char oid[41], *error = NULL, path[4096];
+  int r = mirage_kv_rw_mem (&kv);
+  if (r < 0)
+    return r;
+  r = mirage_git_clone (git, args->remote, NULL, kv, oid, &error);
+  printf ("clone %d\n", r);
+  free (error);
+  const char *tmp = getenv ("TMPDIR");
+  try ("passwd", "/etc/passwd", O_RDONLY);
+  snprintf (path, sizeof path, "%s/inside", tmp ? tmp : "/nonexistent");
+  try ("inside", path, O_WRONLY | O_CREAT);
+  unlink (path);
+  snprintf (path, sizeof path, "%s/../outside", tmp ? tmp : "/nonexistent");
+  try ("outside", path, O_WRONLY | O_CREAT);
+  mirage_kv_rw_disconnect (kv);
+  return 0;
+}
+C
+ok "-t sandbox probe: build" "$M" build "$T/gp/git-probe.mstudio" -t sandbox -o "$T/gp/_sandbox"
+ok "-t sandbox probe: clones, writes beneath its directory, not /etc/passwd nor outside it" bash -c "
+  TMPDIR='$T/tmp' '$T/gp/_sandbox/git-client' --remote=git://127.0.0.1:$GIT_PORT/repo.git > '$T/gp.out' 2>&1;
+  grep -q -x 'clone 0' '$T/gp.out' && grep -q -x 'inside: opened' '$T/gp.out' &&
+  grep -q -x 'passwd: Permission denied' '$T/gp.out' && grep -q -x 'outside: Permission denied' '$T/gp.out' &&
+  [ ! -e '$T/tmp/outside' ] || { cat '$T/gp.out' >&2; false; }"
+ok "describe --sandbox: the Git device's private directory" bash -c "
+  '$M' describe '$T/gc/git-client.mstudio' --sandbox | grep -q 'Landlock on its private temporary directory'"
+
+# git-kv: the graph's kv_rw_mem synced from git daemon at boot, its
+# files served from the store
+mkdir -p "$T/gk"
+ok "git-kv: new project from the example, build" bash -c "
+  '$M' new '$T/gk/git-kv.mstudio' --name git-kv --example git-kv >/dev/null &&
+  cp '$EX/git-kv/unikernel.c' '$T/gk/' && '$M' build '$T/gk/git-kv.mstudio'"
+GK=$T/gk/_build/git-kv
+ok "git-kv: the store's keys are git's files, with their sizes" bash -c "
+  '$GK' --remote=git://127.0.0.1:$GIT_PORT/repo.git > '$T/gk.out' &&
+  grep -q -x '$COUNT keys' '$T/gk.out' && diff <(grep -E '^ {0,9}[0-9]+  ' '$T/gk.out' | sort) '$T/want-main'"
+ok "git-kv: --key prints the file byte for byte (binary, a path with spaces)" bash -c "
+  '$GK' --remote=git://127.0.0.1:$GIT_PORT/repo.git --key=data/bin.dat > '$T/gk.bin' &&
+  cmp '$T/gk.bin' <(git -C '$T/fx/srv/repo.git' show main:data/bin.dat) &&
+  '$GK' --remote=git://127.0.0.1:$GIT_PORT/repo.git '--key=dir with space/file name.txt' > '$T/gk.txt' &&
+  cmp '$T/gk.txt' <(git -C '$T/fx/srv/repo.git' show 'main:dir with space/file name.txt')"
+ok "git-kv: #dev syncs the branch's own file" bash -c "
+  '$GK' '--remote=git://127.0.0.1:$GIT_PORT/repo.git#dev' --key=dev.txt | grep -q -x 'dev only'"
+expect 255 "nope.txt: no such key in the repository" "git-kv: a missing key ends it with the reason" \
+  "$GK" --remote="git://127.0.0.1:$GIT_PORT/repo.git" --key=nope.txt
+ok "git-kv: -t sandbox, --key from git daemon" bash -c "
+  '$M' build '$T/gk/git-kv.mstudio' -t sandbox -o '$T/gk/_sandbox' >/dev/null &&
+  TMPDIR='$T/tmp' '$T/gk/_sandbox/git-kv' --remote=git://127.0.0.1:$GIT_PORT/repo.git --key=src/main.c > '$T/gk.c' &&
+  cmp '$T/gk.c' <(git -C '$T/fx/srv/repo.git' show main:src/main.c)"
 
 mkdir -p "$T/noop"
 ok "git-client links libgit2 and libssh2, noop does not" bash -c "

@@ -112,7 +112,7 @@ mirage_launch (const mirage_launch_spec *spec, int argc, char **argv)
   mirage_landlock_allow_path (ruleset, "/sys/devices/system/cpu", MIRAGE_LANDLOCK_KV_RO);
 #endif
 
-  bool sockets = false;
+  bool sockets = false, private_tmp = false;
   for (size_t i = 0; i < spec->n_devices; i++) {
     const mirage_launch_device *d = &spec->devices[i];
     const mirage_sandbox_profile *p = mirage_sandbox_profile_find (d->profile);
@@ -120,6 +120,8 @@ mirage_launch (const mirage_launch_spec *spec, int argc, char **argv)
       return fail (spec, "no sandbox profile for %s", d->profile);
     if (profile_has_call (p, SYS_socket))
       sockets = true;
+    if (p->private_tmp)
+      private_tmp = true;
     /* fixed host files the device reads (resolv.conf, the trust store):
      * read-only, each exact file; a missing one is skipped */
     for (size_t k = 0; p->host_files && p->host_files[k]; k++) {
@@ -137,6 +139,23 @@ mirage_launch (const mirage_launch_spec *spec, int argc, char **argv)
     /* a missing path: the device's connect reports it (ENOENT) */
     if (r < 0 && r != -ENOENT)
       return fail (spec, "%s: %s", d->path, strerror (-r));
+  }
+  /* scratch files (libgit2's repositories): one directory of this run,
+   * made now because a rule needs something to stand on, and the only
+   * place the unikernel may write that no catalog option names */
+  char tmpdir[PATH_MAX];
+  if (private_tmp) {
+    const char *base = getenv ("TMPDIR");
+    if ((size_t) snprintf (tmpdir, sizeof tmpdir, "%s/%s-XXXXXX", base && *base == '/' ? base : "/tmp",
+                           spec->unikernel) >= sizeof tmpdir)
+      return fail (spec, "$TMPDIR: path too long");
+    if (!mkdtemp (tmpdir))
+      return fail (spec, "cannot make its private temporary directory %s: %s", tmpdir, strerror (errno));
+    r = mirage_landlock_allow_path (ruleset, tmpdir, MIRAGE_LANDLOCK_KV_RW);
+    if (r < 0)
+      return fail (spec, "%s: %s", tmpdir, strerror (-r));
+    if (setenv ("TMPDIR", tmpdir, 1) < 0 || setenv (MIRAGE_SANDBOX_TMPDIR_ENV, tmpdir, 1) < 0)
+      return fail (spec, "cannot set TMPDIR: %s", strerror (errno));
   }
   r = mirage_landlock_restrict (ruleset);
   if (r < 0)

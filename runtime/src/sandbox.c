@@ -177,6 +177,67 @@ static const mirage_sandbox_rule tls_store_rules[] = {
   ALWAYS (lseek, "stdio reading the trust store"),
 };
 
+/* the Git clients (libgit2): a bare repository per clone, made, written,
+ * mapped and removed beneath the launcher's private directory (Landlock:
+ * that directory only, read-write); connections are their mimic's */
+#define GIT_FILE_RULES \
+  REFUSE (openat2, ENOSYS, OPENAT2_WHY), \
+  ALWAYS (openat, "the repository's files; Landlock: beneath the private directory only"), \
+  ALWAYS (newfstatat, "sizes and kinds of the repository's files"), \
+  ALWAYS (statx, "sizes and kinds of the repository's files"), \
+  ALWAYS (getdents64, "listing the repository's directories"), \
+  ALWAYS (fcntl, "descriptor flags"), \
+  ALWAYS (lseek, "reading packs and indexes"), \
+  ALWAYS (pread64, "reading packs"), \
+  ALWAYS (write, "writing objects, packs, indexes and refs"), \
+  ALWAYS (pwrite64, "writing packs"), \
+  ALWAYS (mkdirat, "the repository's directories"), \
+  ALWAYS (renameat2, "lock files committed by rename"), \
+  ALWAYS (linkat, "lock files committed by a hard link"), \
+  REFUSE (symlinkat, EPERM, "libgit2's probe for symbolic links: none in a bare repository (core.symlinks false)"), \
+  ALWAYS (unlinkat, "removing lock files and the repository"), \
+  ALWAYS (ftruncate, "pack files"), \
+  ALWAYS (fsync, "durability"), \
+  ALWAYS (fdatasync, "durability"), \
+  ALWAYS (fchmod, "packs and objects made read-only"), \
+  ALWAYS (fchmodat, "packs and objects made read-only"), \
+  ALWAYS (faccessat, "existence checks"), \
+  ALWAYS (faccessat2, "existence checks"), \
+  ALWAYS (readlinkat, "resolving the repository's path"), \
+  ALWAYS (getcwd, "resolving the repository's path"), \
+  ALWAYS (umask, "file modes of new objects"), \
+  ALWAYS (utimensat, "freshening an object's time"), \
+  ALWAYS (getuid, "libgit2's ownership checks"), \
+  ALWAYS (geteuid, "libgit2's ownership checks"), \
+  ALWAYS (getpid, "temporary file names"), \
+  ALWAYS (getrandom, "temporary file names, SSH and TLS randomness"), \
+  ARG_EQ (futex, 1, FUTEX_WAKE_PRIVATE, "pthread_once in libgit2 and GnuTLS (single-threaded: never a wait)")
+
+/* the legacy calls glibc's rename(), mkdir(), unlink()... make on x86_64 */
+#ifdef SYS_rename
+#define GIT_LEGACY_RULES \
+  ALWAYS (rename, "lock files committed by rename"), ALWAYS (mkdir, "the repository's directories"), \
+  ALWAYS (rmdir, "removing the repository"), ALWAYS (unlink, "removing lock files and the repository"), \
+  ALWAYS (access, "existence checks"), ALWAYS (chmod, "packs and objects made read-only"), \
+  ALWAYS (readlink, "resolving the repository's path"), ALWAYS (renameat, "lock files committed by rename"), \
+  ALWAYS (link, "lock files committed by a hard link"), \
+  REFUSE (symlink, EPERM, "libgit2's probe for symbolic links: none in a bare repository (core.symlinks false)"),
+#else
+#define GIT_LEGACY_RULES
+#endif
+
+static const mirage_sandbox_rule git_rules[] = {
+  GIT_LEGACY_RULES
+  GIT_FILE_RULES,
+};
+
+/* git_http: the same, and the trust store (HTTPS) */
+static const mirage_sandbox_rule git_http_rules[] = {
+  GIT_LEGACY_RULES
+  GIT_FILE_RULES,
+  ARG_EQ (newfstatat, 3, AT_EMPTY_PATH, "fstat of the opened trust store"),
+};
+
 /* ---- fixed host files (read-only, exact files; both Landlock layers) ---- */
 
 /* what every graph linking GnuTLS may read: its library constructor
@@ -235,6 +296,8 @@ static const mirage_sandbox_rule sanitizer_rules[] = {
 #define PROFILE_FILES(name, summary, rules, files) \
   { name, summary, rules, sizeof rules / sizeof rules[0], 0, NULL, files }
 #define EMPTY(name, summary) { name, summary, NULL, 0, 0, NULL, NULL }
+#define PROFILE_TMP(name, summary, rules, files) \
+  { name, summary, rules, sizeof rules / sizeof rules[0], MIRAGE_LANDLOCK_KV_RW, NULL, files, true }
 
 static const mirage_sandbox_profile profiles[] = {
   PROFILE ("base", "the event loop, task stacks, memory, logs to standard error, the exit", base_rules),
@@ -279,6 +342,14 @@ static const mirage_sandbox_profile profiles[] = {
   PROFILE_FILES ("generic_dns_client", "getrandom (query IDs, source ports, TLS), futex wakes (TLS), reading "
                  "/etc/resolv.conf and the system trust store; sockets are its stack's", tls_store_rules,
                  dns_client_files),
+  PROFILE_TMP ("git_tcp", "libgit2's repository files, read-write beneath the launcher's private "
+               "temporary directory only; connections are its mimic's", git_rules, NULL),
+  PROFILE_TMP ("git_http", "libgit2's repository files, read-write beneath the launcher's private "
+               "temporary directory only; reading the system trust store (HTTPS) while connecting; "
+               "connections are its mimic's", git_http_rules, tls_files),
+  PROFILE_TMP ("git_ssh", "libgit2's repository files, read-write beneath the launcher's private "
+               "temporary directory only; connections are its mimic's", git_rules, NULL),
+  EMPTY ("merge_git_clients", "its clients'"),
 #ifdef __SANITIZE_ADDRESS__
   PROFILE ("sanitizer", "AddressSanitizer's run time (sanitized builds only)", sanitizer_rules),
 #endif
@@ -350,6 +421,7 @@ struct mirage_sandbox {
   size_t n_fs;
   const char *const *files[32];  /* Landlock: the profiles' host_files, read-only */
   size_t n_files;
+  bool private_tmp;      /* Landlock: read-write beneath the launcher's private directory */
   int error;
 };
 
@@ -409,6 +481,8 @@ mirage_sandbox_add (mirage_sandbox *sb, const char *name, int fd)
     }
     sb->fs[sb->n_fs++] = (fs_rule) { fd, p->landlock };
   }
+  if (p->private_tmp)
+    sb->private_tmp = true;
   if (p->host_files) {
     size_t i = 0;
     while (i < sb->n_files && sb->files[i] != p->host_files)
@@ -701,6 +775,20 @@ mirage_sandbox_install (mirage_sandbox *sb)
     r = mirage_landlock_allow_fd (ruleset, sb->fs[i].fd, sb->fs[i].access);
     if (r == -EBADF)
       r = 0;   /* no such descriptor: nothing to grant */
+  }
+  /* the launcher's private directory (git: libgit2's repositories); the
+   * launcher's own layer granted it alone, so the variable naming it
+   * cannot widen anything */
+  if (sb->private_tmp && r == 0) {
+    const char *tmp = getenv (MIRAGE_SANDBOX_TMPDIR_ENV);
+    if (!tmp || !*tmp) {
+      MIRAGE_RAW1 (SYS_close, ruleset);
+      r = -ENOENT;
+      snprintf (problem, sizeof problem, "no private temporary directory ($%s) from the launcher",
+                MIRAGE_SANDBOX_TMPDIR_ENV);
+      goto out;
+    }
+    r = mirage_landlock_allow_path (ruleset, tmp, MIRAGE_LANDLOCK_KV_RW);
   }
   /* the fixed host files, as the launcher granted them (the unikernel
    * may read the trust store after start: tls-fetch) */

@@ -212,8 +212,8 @@ main (void)
                  && (stat (f, &st) < 0 || !S_ISDIR (st.st_mode));
     }
   }
-  /* 7: the two HTTP clients read the trust store too */
-  tap_ok (files_ok && with_files == 7, "host files: %zu profiles, each file absolute and not a directory", with_files);
+  /* 8: the two HTTP clients and git_http read the trust store too */
+  tap_ok (files_ok && with_files == 8, "host files: %zu profiles, each file absolute and not a directory", with_files);
   const mirage_sandbox_profile *dc = mirage_sandbox_profile_find ("generic_dns_client");
   bool resolv = false, hosts = false;
   for (size_t k = 0; dc->host_files && dc->host_files[k]; k++) {
@@ -223,6 +223,28 @@ main (void)
   tap_ok (resolv && !hosts, "generic_dns_client reads /etc/resolv.conf, not /etc/hosts");
   tap_ok (mirage_sandbox_profile_find ("socket_stackv4v6")->host_files == NULL
           && mirage_sandbox_profile_find ("direct_kv_ro")->host_files == NULL, "a stack or a store reads no host file");
+
+  /* the Git devices: read-write beneath the launcher's private directory
+   * only (no catalog option names it), no sockets of their own (mimic's) */
+  bool git_ok = true;
+  const char *gits[] = { "git_tcp", "git_http", "git_ssh" };
+  for (size_t i = 0; i < 3; i++) {
+    const mirage_sandbox_profile *p = mirage_sandbox_profile_find (gits[i]);
+    git_ok = git_ok && p && p->private_tmp && p->landlock == MIRAGE_LANDLOCK_KV_RW && !p->path_option;
+    for (size_t k = 0; p && k < p->n_rules; k++)
+      git_ok = git_ok && p->rules[k].nr != SYS_socket && p->rules[k].nr != SYS_connect;
+  }
+  size_t n_private = 0;
+  for (size_t i = 0; mirage_sandbox_profile_at (i); i++)
+    n_private += mirage_sandbox_profile_at (i)->private_tmp;
+  tap_ok (git_ok && n_private == 3, "git_tcp, git_http, git_ssh: the private directory (and only they), no sockets");
+  const mirage_sandbox_profile *gh = mirage_sandbox_profile_find ("git_http");
+  bool store = false;
+  for (size_t k = 0; gh->host_files && gh->host_files[k]; k++)
+    store = store || strcmp (gh->host_files[k], MIRAGE_SANDBOX_TRUST_STORE) == 0;
+  tap_ok (store && !mirage_sandbox_profile_find ("git_tcp")->host_files
+          && mirage_sandbox_profile_find ("merge_git_clients")->n_rules == 0,
+          "git_http reads the trust store, git_tcp no host file, merge_git_clients nothing of its own");
 
   /* the builder */
   mirage_sandbox *sb = mirage_sandbox_new ();

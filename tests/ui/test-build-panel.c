@@ -4,7 +4,9 @@
  * form, and the skeleton for a project without unikernel.c. */
 #include <adwaita.h>
 #include <glib/gstdio.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "ms-build-panel.h"
 #include "ms-build-parse.h"
@@ -767,6 +769,71 @@ test_http_fetch (void)
   fixture_teardown (&f);
 }
 
+/* git-kv runs from the studio: --remote and --key in the form, against
+ * a git daemon serving a repository made here with git; the file's
+ * content, read from the synced store, in the log. */
+static void
+test_git_kv (void)
+{
+  Fixture f = { 0 };
+  g_autofree char *dir = g_dir_make_tmp ("ms-git-kv-XXXXXX", NULL);
+  g_autofree char *work = g_build_filename (dir, "work", NULL);
+  g_autofree char *bare = g_build_filename (dir, "repo.git", NULL);
+  g_autofree char *file = g_build_filename (work, "hello.txt", NULL);
+  g_autofree char *port = NULL, *remote = NULL;
+  g_autoptr(GSocket) probe = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) addr = g_inet_socket_address_new (lo, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GError) error = NULL;
+  GPid daemon;
+  GtkWidget *editor;
+  int n, status;
+
+  /* a repository, made and committed with real git */
+  const char *init[] = { "git", "init", "-q", "-b", "main", work, NULL };
+  g_assert_true (g_spawn_sync (NULL, (char **) init, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status, &error));
+  g_assert_true (g_file_set_contents (file, "from the store\n", -1, &error));
+  const char *commit[] = { "git", "-C", work, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q",
+                           "--allow-empty", "-m", "one", NULL };
+  const char *add[] = { "git", "-C", work, "add", "hello.txt", NULL };
+  g_assert_true (g_spawn_sync (NULL, (char **) add, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status, &error));
+  g_assert_true (g_spawn_sync (NULL, (char **) commit, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status, &error));
+  const char *clone[] = { "git", "clone", "-q", "--bare", work, bare, NULL };
+  g_assert_true (g_spawn_sync (NULL, (char **) clone, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status, &error));
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+
+  /* a free port for git daemon */
+  g_assert_true (g_socket_bind (probe, addr, FALSE, &error));
+  bound = g_socket_get_local_address (probe, &error);
+  port = g_strdup_printf ("--port=%u", g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+  remote = g_strdup_printf ("git://127.0.0.1:%u/repo.git", g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+  g_socket_close (probe, NULL);
+  g_autofree char *base = g_strdup_printf ("--base-path=%s", dir);
+  const char *serve[] = { "git", "daemon", "--reuseaddr", "--export-all", "--listen=127.0.0.1", port, base, dir, NULL };
+  g_assert_true (g_spawn_async (NULL, (char **) serve, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD,
+                                NULL, NULL, &daemon, &error));
+  g_usleep (G_USEC_PER_SEC / 2);
+
+  fixture_setup (&f, "git-kv", TRUE);
+  editor = ms_build_panel_get_arg_widget (MS_BUILD_PANEL (f.panel), "remote");
+  g_assert_nonnull (editor);
+  gtk_editable_set_text (GTK_EDITABLE (editor), remote);
+  editor = ms_build_panel_get_arg_widget (MS_BUILD_PANEL (f.panel), "key");
+  g_assert_nonnull (editor);
+  gtk_editable_set_text (GTK_EDITABLE (editor), "hello.txt");
+  n = f.n_finished;
+  ms_build_panel_run (MS_BUILD_PANEL (f.panel));
+  g_assert_true (wait_log (&f, "from the store", 240));
+  g_assert_true (wait_finished (&f, n, 30));
+  fixture_teardown (&f);
+  kill (daemon, SIGTERM);
+  waitpid (daemon, NULL, 0);
+  g_spawn_close_pid (daemon);
+  const char *rmv[] = { "rm", "-rf", dir, NULL };
+  g_spawn_sync (NULL, (char **) rmv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
+}
+
 /* The status is readable whatever its length: it wraps instead of being
  * cut ("The unikerne…"), and its tooltip holds the whole text. */
 static void
@@ -873,6 +940,7 @@ main (int argc, char **argv)
   g_test_add_func ("/build-panel/runtime-args", test_runtime_args);
   g_test_add_func ("/build-panel/network-args", test_network_args);
   g_test_add_func ("/build-panel/http-fetch", test_http_fetch);
+  g_test_add_func ("/build-panel/git-kv", test_git_kv);
   g_test_add_func ("/build-panel/stop-kills", test_stop_kills);
   g_test_add_func ("/build-panel/skeleton", test_skeleton);
   g_test_add_func ("/build-panel/status-readable", test_status_readable);

@@ -127,7 +127,17 @@ typedef struct {
    * file (never its directory) to graphs with this device, and nothing
    * more. A missing file is skipped (its reader sees ENOENT). */
   const char *const *host_files;
+  /* The device writes scratch files (libgit2's bare repository): the
+   * launcher makes one private directory (mkdtemp under $TMPDIR, mode
+   * 0700) before it confines itself, grants read-write beneath that
+   * directory only, and hands it to the unikernel as $TMPDIR
+   * (MIRAGE_SANDBOX_TMPDIR_ENV names it too); the runtime's own layer
+   * grants the same beneath it. */
+  bool private_tmp;
 } mirage_sandbox_profile;
+
+/* The environment variable with the launcher's private directory. */
+#define MIRAGE_SANDBOX_TMPDIR_ENV "MIRAGE_SANDBOX_TMPDIR"
 
 /* The system trust store GnuTLS loads for "no authenticator" (Debian's
  * --with-default-trust-store-file; ca-certificates makes it). */
