@@ -497,6 +497,16 @@ ms_export_key_flags (MsDocument *doc)
         }
       if (flag == NULL)
         flag = g_strdup (name);
+      {
+        /* a key of the project's own made with Key.Arg.flag takes no value */
+        const MsDecl *decl = def == NULL ? ms_document_get_decl (doc, MS_DECL_KEY, name) : NULL;
+        if (decl != NULL && g_str_equal (decl->arg_kind, "flag"))
+          {
+            if (g_str_equal (value, "true"))
+              g_ptr_array_add (flags, flag_word (flag, NULL));
+            continue;
+          }
+      }
       if (key_is_plain_flag (def))
         {
           if (g_str_equal (value, "true"))

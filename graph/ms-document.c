@@ -1311,6 +1311,45 @@ param_exists (MsDocument *self, const MsDevice *d, const char *param, GError **e
   return FALSE;
 }
 
+/* The type a device makes, as a signature writes it; NULL when it has
+ * type variables (a generic constructor) or cannot be read. */
+static char *
+device_result_text (MsDocument *self, const MsDevice *d)
+{
+  if (d->custom != NULL)
+    {
+      g_autoptr(MsSignature) sig = ms_signature_parse (self->catalog, d->custom->signature, NULL);
+      return sig != NULL ? ms_type_to_string (self->catalog, &sig->result) : NULL;
+    }
+  if (d->def != NULL && d->def->result != NULL && strchr (d->def->result, '\'') == NULL)
+    return g_strdup (d->def->result);
+  return NULL;
+}
+
+/* A choice added from the palette has the placeholder type job, which
+ * hides its output: the first device connected to one of its branches
+ * gives it its type, in the same undo step. NULL edit when not so. */
+static MsEdit *
+choice_type_edit (MsDocument *self, const MsDevice *s, const MsDevice *t)
+{
+  GPtrArray *inputs = ms_document_get_inputs (self, t->id);
+  g_autofree char *type = NULL;
+  MsEdit *e;
+
+  if (t->custom == NULL || t->custom->choice == NULL || !g_str_equal (t->custom->signature, "job")
+      || (inputs != NULL && inputs->len > 0))
+    return NULL;
+  type = device_result_text (self, s);
+  if (type == NULL || g_str_equal (type, "job"))
+    return NULL;
+  e = ms_edit_new (MS_EDIT_CUSTOM, t->id);
+  e->old_custom = ms_custom_copy (t->custom);
+  e->new_custom = ms_custom_copy (t->custom);
+  g_free (e->new_custom->signature);
+  e->new_custom->signature = g_steal_pointer (&type);
+  return e;
+}
+
 gboolean
 ms_document_connect (MsDocument *self, guint source, guint target, const char *param, GError **error)
 {
@@ -1333,6 +1372,14 @@ ms_document_connect (MsDocument *self, guint source, guint target, const char *p
   e->key = g_strdup (param);
   e->old_source = old;
   e->new_source = source;
+  {
+    MsEdit *typed = choice_type_edit (self, s, t);
+    if (typed != NULL && !tx_push (self, typed, error))
+      {
+        ms_edit_free (e);
+        return FALSE;
+      }
+  }
   if (!tx_push (self, e, error))
     return FALSE;
   return tx_commit (self, label, error);

@@ -959,6 +959,32 @@ input_source (MsDocument *doc, guint target, const char *param)
   return 0;
 }
 
+/* A key of the project (MsDecl) that a device reads: a choice's condition
+ * or an impl's ~keys. It is a configure key of the unikernel like the
+ * catalog's, so it joins the graph's key list (the checker and the
+ * export look there). Its type is the value type its converter reads;
+ * other converters (enums, lists...) take any text. */
+static void
+read_decl_key (Eval *e, const char *name)
+{
+  const MsDecl *decl = ms_document_get_decl (e->doc, MS_DECL_KEY, name);
+  const char *type = "string";
+
+  if (decl == NULL)
+    return;   /* ms_check reports the undeclared key */
+  if (g_str_equal (decl->conv, "bool") || g_str_equal (decl->conv, "int"))
+    type = decl->conv[0] == 'b' ? "bool" : "int";
+  {
+    /* the default as a value is given (a string key's OCaml literal unquoted) */
+    const char *dv = decl->default_value;
+    gsize len = strlen (dv);
+    g_autofree char *plain = len >= 2 && dv[0] == '"' && dv[len - 1] == '"'
+                             ? g_strndup (dv + 1, len - 2) : NULL;
+    g_autofree char *unesc = plain ? g_strcompress (plain) : NULL;
+    ensure_key (e, name, type, intern (e, unesc ? unesc : dv), intern (e, decl->doc));
+  }
+}
+
 static guint
 eval_custom (Eval *e, const MsDevice *d, const char *device_name, const MsConstructor *ctor)
 {
@@ -1063,6 +1089,8 @@ eval_custom (Eval *e, const MsDevice *d, const char *device_name, const MsConstr
       pk[n->n_packages++] = p;
     }
   n->packages = pk;
+  for (guint i = 0; d->custom->keys != NULL && i < d->custom->keys->len; i++)
+    read_decl_key (e, d->custom->keys->pdata[i]);
   return add_node (e, n, NULL);
 }
 
@@ -1091,6 +1119,15 @@ eval_device (Eval *e, guint id)
        * unikernel and their packages are not merged */
       const char *branch = ms_eval_choice_branch (e->doc, e->g->target, d);
       guint src = branch ? input_source (e->doc, id, branch) : 0;
+      const MsChoice *ch = d->custom->choice;
+
+      if (ch->predicate != NULL || g_str_equal (ch->key, "target"))
+        {
+          const MsKeyDef *t = ms_catalog_lookup_key (e->cat, "target");
+          ensure_key (e, "target", t ? t->type : "string", e->g->target, t ? t->doc : NULL);
+        }
+      else
+        read_decl_key (e, ch->key);
       node = src ? eval_device (e, src) : 0;
     }
   else if (d->custom != NULL)

@@ -23,6 +23,121 @@ put_index (GString *out, guint n)
   g_string_append_printf (out, "\t%u", n);
 }
 
+static void
+put_line (GString *out, const char *what, guint n, const char *a, const char *b)
+{
+  g_string_append (out, what);
+  put_index (out, n);
+  put_field (out, a);
+  if (b != NULL)
+    put_field (out, b);
+  g_string_append_c (out, '\n');
+}
+
+/* What issue 11 added to custom devices: connect code, local libraries,
+ * keys, labelled arguments, and a choice's condition and cases. */
+static void
+put_custom_extras (GString *out, guint n, const MsCustom *c)
+{
+  if (c->connect != NULL)
+    put_line (out, "connect-code", n, c->connect, NULL);
+  for (guint k = 0; c->local_libs && k < c->local_libs->len; k++)
+    put_line (out, "local-lib", n, c->local_libs->pdata[k], NULL);
+  for (guint k = 0; c->keys && k < c->keys->len; k++)
+    put_line (out, "key", n, c->keys->pdata[k], NULL);
+  for (guint k = 0; c->labelled && k < c->labelled->len; k++)
+    {
+      const MsLabelled *l = c->labelled->pdata[k];
+      put_line (out, "labelled", n, l->label, l->code);
+    }
+  if (c->choice != NULL)
+    {
+      g_string_append (out, "choice");
+      put_index (out, n);
+      put_field (out, c->choice->key);
+      put_field (out, c->choice->predicate ? c->choice->predicate : "");
+      put_field (out, c->choice->has_default ? "1" : "0");
+      g_string_append_c (out, '\n');
+      for (guint k = 0; k < c->choice->cases->len; k++)
+        put_line (out, "case", n, c->choice->cases->pdata[k], NULL);
+    }
+}
+
+/* Whether word occurs in text as a whole OCaml identifier. */
+static gboolean
+names_word (const char *text, const char *word)
+{
+  gsize len = strlen (word);
+
+  for (const char *p = text ? strstr (text, word) : NULL; p != NULL; p = strstr (p + 1, word))
+    {
+      gboolean before = p == text || !(g_ascii_isalnum (p[-1]) || p[-1] == '_' || p[-1] == '\'');
+      gboolean after = !(g_ascii_isalnum (p[len]) || p[len] == '_' || p[len] == '\'');
+      if (len > 0 && before && after)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+put_decl (GString *out, const MsDecl *d)
+{
+  g_string_append (out, "decl");
+  put_field (out, ms_decl_kind_to_string (d->kind));
+  put_field (out, d->name);
+  put_field (out, d->constructor);
+  put_field (out, d->binding);
+  put_field (out, d->arg_kind);
+  put_field (out, d->conv);
+  put_field (out, d->default_value);
+  put_field (out, d->group);
+  put_field (out, d->doc);
+  put_field (out, d->docv);
+  for (guint k = 0; k < d->flags->len; k++)
+    put_field (out, d->flags->pdata[k]);
+  g_string_append_c (out, '\n');
+}
+
+/* The project's own types and keys the devices name (in a signature, a
+ * choice's condition, an impl's ~keys), so that a paste into another
+ * project brings them along. */
+static void
+put_decls (GString *out, MsDocument *doc, GPtrArray *devices)
+{
+  g_autoptr(GPtrArray) types = ms_document_get_decls (doc, MS_DECL_TYPE);
+  g_autoptr(GPtrArray) keys = ms_document_get_decls (doc, MS_DECL_KEY);
+
+  for (guint t = 0; t < types->len; t++)
+    {
+      const MsDecl *decl = types->pdata[t];
+      for (guint i = 0; i < devices->len; i++)
+        {
+          const MsDevice *d = devices->pdata[i];
+          if (d->custom != NULL && names_word (d->custom->signature, decl->name))
+            {
+              put_decl (out, decl);
+              break;
+            }
+        }
+    }
+  for (guint t = 0; t < keys->len; t++)
+    {
+      const MsDecl *decl = keys->pdata[t];
+      for (guint i = 0; i < devices->len; i++)
+        {
+          const MsDevice *d = devices->pdata[i];
+          if (d->custom != NULL
+              && ((d->custom->choice != NULL && d->custom->choice->predicate == NULL
+                   && g_str_equal (d->custom->choice->key, decl->name))
+                  || g_ptr_array_find_with_equal_func (d->custom->keys, decl->name, g_str_equal, NULL)))
+            {
+              put_decl (out, decl);
+              break;
+            }
+        }
+    }
+}
+
 char *
 ms_fragment_serialize (MsDocument *doc, const guint *ids, guint n_ids)
 {
@@ -44,6 +159,7 @@ ms_fragment_serialize (MsDocument *doc, const guint *ids, guint n_ids)
     return NULL;
 
   out = g_string_new (MS_FRAGMENT_MAGIC "\n");
+  put_decls (out, doc, devices);
   for (guint i = 0; i < devices->len; i++)
     {
       const MsDevice *d = devices->pdata[i];
@@ -96,6 +212,7 @@ ms_fragment_serialize (MsDocument *doc, const guint *ids, guint n_ids)
               put_field (out, a->doc);
               g_string_append_c (out, '\n');
             }
+          put_custom_extras (out, i, d->custom);
           for (guint k = 0; d->custom->deps && k < d->custom->deps->len; k++)
             {
               guint dep = g_array_index (d->custom->deps, guint, k);
@@ -201,7 +318,7 @@ frag_conn_free (gpointer data)
 }
 
 static gboolean
-parse (const char *text, GPtrArray *devs, GPtrArray *conns, GError **error)
+parse (const char *text, GPtrArray *devs, GPtrArray *conns, GPtrArray *decls, GError **error)
 {
   g_auto(GStrv) lines = NULL;
 
@@ -213,7 +330,13 @@ parse (const char *text, GPtrArray *devs, GPtrArray *conns, GError **error)
       g_auto(GStrv) f = NULL;
       guint n, nf, idx;
 
-      g_strchomp (lines[ln]);
+      /* only the line end: a trailing empty field is a tab, which
+       * g_strchomp would take away with it */
+      {
+        gsize len = strlen (lines[ln]);
+        if (len > 0 && lines[ln][len - 1] == '\r')
+          lines[ln][len - 1] = '\0';
+      }
       if (lines[ln][0] == '\0')
         continue;
       f = g_strsplit (lines[ln], "\t", -1);
@@ -237,6 +360,28 @@ parse (const char *text, GPtrArray *devs, GPtrArray *conns, GError **error)
           d->placed = g_str_equal (f[6], "1");
           d->options = g_ptr_array_new_with_free_func (g_free);
           g_ptr_array_add (devs, d);
+          continue;
+        }
+      if (g_str_equal (f[0], "decl"))
+        {
+          MsDeclKind kind;
+          MsDecl *decl;
+          if (nf < 11 || !ms_decl_kind_from_string (f[1], &kind))
+            return fail (error, ln + 1, _("bad declaration"));
+          decl = ms_decl_new (kind, f[2]);
+          g_ptr_array_add (decls, decl);
+#define TAKE(field, k) (g_free (decl->field), decl->field = g_strdup (f[k]))
+          TAKE (constructor, 3);
+          TAKE (binding, 4);
+          TAKE (arg_kind, 5);
+          TAKE (conv, 6);
+          TAKE (default_value, 7);
+          TAKE (group, 8);
+          TAKE (doc, 9);
+          TAKE (docv, 10);
+#undef TAKE
+          for (guint k = 11; k < nf; k++)
+            g_ptr_array_add (decl->flags, g_strdup (f[k]));
           continue;
         }
       if (nf < 2 || !parse_index (f[1], devs->len, &idx))
@@ -267,6 +412,25 @@ parse (const char *text, GPtrArray *devs, GPtrArray *conns, GError **error)
             return fail (error, ln + 1, _("bad dependency"));
           g_array_append_val (d->custom->deps, n);   /* fragment index, mapped later */
         }
+      else if (g_str_equal (f[0], "connect-code") && nf == 3 && d->custom != NULL)
+        {
+          g_free (d->custom->connect);
+          d->custom->connect = g_strdup (f[2]);
+        }
+      else if (g_str_equal (f[0], "local-lib") && nf == 3 && d->custom != NULL)
+        g_ptr_array_add (d->custom->local_libs, g_strdup (f[2]));
+      else if (g_str_equal (f[0], "key") && nf == 3 && d->custom != NULL)
+        g_ptr_array_add (d->custom->keys, g_strdup (f[2]));
+      else if (g_str_equal (f[0], "labelled") && nf == 4 && d->custom != NULL)
+        g_ptr_array_add (d->custom->labelled, ms_labelled_new (f[2], f[3]));
+      else if (g_str_equal (f[0], "choice") && nf == 5 && d->custom != NULL)
+        {
+          g_clear_pointer (&d->custom->choice, ms_choice_free);
+          d->custom->choice = ms_choice_new (f[2], *f[3] ? f[3] : NULL);
+          d->custom->choice->has_default = g_str_equal (f[4], "1");
+        }
+      else if (g_str_equal (f[0], "case") && nf == 3 && d->custom != NULL && d->custom->choice != NULL)
+        g_ptr_array_add (d->custom->choice->cases, g_strdup (f[2]));
       else if (g_str_equal (f[0], "connect") && nf == 4)
         {
           FragConn *c = g_new0 (FragConn, 1);
@@ -292,12 +456,13 @@ ms_fragment_paste (MsDocument *doc, const char *text, double dx, double dy, GErr
 {
   g_autoptr(GPtrArray) devs = g_ptr_array_new_with_free_func (frag_device_free);
   g_autoptr(GPtrArray) conns = g_ptr_array_new_with_free_func (frag_conn_free);
+  g_autoptr(GPtrArray) decls = g_ptr_array_new_with_free_func ((GDestroyNotify) ms_decl_free);
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (guint));
   GError *inner = NULL;
   gboolean ok = TRUE, ended;
 
   g_return_val_if_fail (MS_IS_DOCUMENT (doc), NULL);
-  if (!parse (text, devs, conns, error))
+  if (!parse (text, devs, conns, decls, error))
     return NULL;
   /* the document refuses an unknown constructor before its group starts,
    * which would leave the group half done: check them all first */
@@ -313,6 +478,15 @@ ms_fragment_paste (MsDocument *doc, const char *text, double dx, double dy, GErr
     }
 
   ms_document_begin_group (doc, devs->len == 1 ? "Paste device" : "Paste devices");
+  /* the types and keys of the project's own the devices name: one the
+   * document lacks is declared; one it declares already is its own
+   * (the same name is the same type or key in config.ml) */
+  for (guint i = 0; ok && i < decls->len; i++)
+    {
+      const MsDecl *decl = decls->pdata[i];
+      if (ms_document_get_decl (doc, decl->kind, decl->name) == NULL)
+        ok = ms_document_set_decl (doc, decl, &inner);
+    }
   for (guint i = 0; ok && i < devs->len; i++)
     {
       FragDevice *d = devs->pdata[i];

@@ -12,10 +12,19 @@
  *   package	N	PACKAGE          (ms_package_to_string form)
  *   runtime-arg	N	NAME	TYPE	DEFAULT	DOC
  *   dep	N	M
+ *   connect-code	N	CODE      (impl ~connect as OCaml text)
+ *   local-lib	N	NAME         (main ~local_libs)
+ *   key	N	NAME               (impl ~keys)
+ *   labelled	N	LABEL	CODE    (other labelled arguments of main/impl)
+ *   choice	N	KEY	PREDICATE	HAS-DEFAULT   (PREDICATE "" = none; HAS-DEFAULT 0|1)
+ *   case	N	VALUE              (a choice's cases, in order)
+ *   decl	type|key	NAME	CONSTRUCTOR	BINDING	ARG-KIND	CONV	DEFAULT	GROUP	DOC	DOCV	FLAG...
  *   connect	SOURCE-N	TARGET-N	PARAM
  *
  * N numbers devices inside the fragment from 0; fields are separated by
- * tabs and escaped with g_strescape.
+ * tabs and escaped with g_strescape. The decl lines carry the types and
+ * keys of the project's own (MsDecl) the devices name; a paste declares
+ * those the document lacks and keeps its own for those it has.
  */
 #pragma once
 

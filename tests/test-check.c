@@ -404,6 +404,72 @@ test_unknown_key_and_arg (void)
   g_assert_null (test_find_diag (diags, MS_DIAG_UNKNOWN_KEY, NULL));
 }
 
+/* A key of the project's own (MsDecl) read by a choice is a configure key
+ * of the unikernel: its value is checked against its converter, and no
+ * "no device reads" warning; a declared key nothing reads still gets it
+ * (mirage configure would not know the flag). */
+static void
+test_own_key_read_by_choice (void)
+{
+  guint m;
+  g_autoptr(MsDocument) doc = clean_doc (&m, NULL);
+  g_autoptr(GPtrArray) diags = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MsDecl) key = ms_decl_new (MS_DECL_KEY, "fancy");
+  g_autoptr(MsDecl) lonely = ms_decl_new (MS_DECL_KEY, "lonely");
+  guint other = test_add (doc, "generic_kv_ro", "other");
+  guint ch = test_add (doc, "choice", "pick");
+  g_autoptr(MsCustom) cc = ms_custom_copy (ms_document_get_device (doc, ch)->custom);
+  const MsDiagnostic *d;
+
+  g_free (key->arg_kind);
+  key->arg_kind = g_strdup ("opt");
+  g_free (key->conv);
+  key->conv = g_strdup ("bool");
+  g_free (key->default_value);
+  key->default_value = g_strdup ("false");
+  g_assert_true (ms_document_set_decl (doc, key, &error));
+  g_free (lonely->arg_kind);
+  lonely->arg_kind = g_strdup ("opt");
+  g_free (lonely->conv);
+  lonely->conv = g_strdup ("string");
+  g_free (lonely->default_value);
+  lonely->default_value = g_strdup ("\"x\"");
+  g_assert_true (ms_document_set_decl (doc, lonely, &error));
+  ms_choice_free (cc->choice);
+  cc->choice = ms_choice_new ("fancy", NULL);
+  g_ptr_array_add (cc->choice->cases, g_strdup ("true"));
+  g_ptr_array_add (cc->choice->cases, g_strdup ("false"));
+  g_free (cc->signature);
+  cc->signature = g_strdup ("kv_ro");
+  g_assert_true (ms_document_set_custom (doc, ch, cc, &error));
+  g_assert_no_error (error);
+  test_set (doc, other, "dir", "other");
+  test_connect (doc, ms_document_find_device (doc, "data")->id, ch, "true");
+  test_connect (doc, other, ch, "false");
+  test_connect (doc, ch, m, "1");
+
+  test_setting (doc, "key:fancy", "true");
+  test_setting (doc, "key:lonely", "y");
+  diags = ms_check_document (doc);
+  test_dump_diags (diags);
+  g_assert_null (test_find_diag (diags, MS_DIAG_INVALID_VALUE, NULL));
+  for (guint i = 0; i < diags->len; i++)
+    {
+      d = diags->pdata[i];
+      g_assert_false (g_str_equal (d->code, MS_DIAG_UNKNOWN_KEY) && g_strcmp0 (d->setting, "key:fancy") == 0);
+    }
+  d = expect (diags, MS_DIAG_UNKNOWN_KEY, NULL, MS_SEVERITY_WARNING, "lonely");
+  g_assert_cmpstr (d->setting, ==, "key:lonely");
+
+  /* the value is checked as the key's converter reads it */
+  g_clear_pointer (&diags, g_ptr_array_unref);
+  test_setting (doc, "key:fancy", "maybe");
+  diags = ms_check_document (doc);
+  d = expect (diags, MS_DIAG_INVALID_VALUE, NULL, MS_SEVERITY_ERROR, NULL);
+  g_assert_cmpstr (d->setting, ==, "key:fancy");
+}
+
 static void
 test_key_conflict (void)
 {
@@ -649,6 +715,7 @@ main (int argc, char **argv)
   g_test_add_func ("/check/runtime-arg-reference", test_arg_reference);
   g_test_add_func ("/check/unknown-key-and-arg", test_unknown_key_and_arg);
   g_test_add_func ("/check/key-conflict", test_key_conflict);
+  g_test_add_func ("/check/own-key-read-by-choice", test_own_key_read_by_choice);
   g_test_add_func ("/check/runtime-arg-conflict", test_runtime_arg_conflict);
   g_test_add_func ("/check/unsupported-target", test_unsupported_target);
   g_test_add_func ("/check/invalid-target-and-setting", test_invalid_target_and_setting);

@@ -751,6 +751,56 @@ test_ci (void)
   g_assert_error (error, MS_EXPORT_ERROR, MS_EXPORT_ERROR_INVALID);
 }
 
+/* A key of the project's own that a choice reads goes on the configure
+ * line with the project's value; a Key.Arg.flag key as a bare flag. */
+static void
+test_own_key_on_configure_line (void)
+{
+  g_autoptr(MsCatalog) cat = test_catalog ();
+  g_autoptr(MsDocument) doc = ms_document_new (cat);
+  g_autoptr(MsCustom) c = ms_custom_new ("Unikernel.Main", "kv_ro @-> job");
+  g_autoptr(MsDecl) key = ms_decl_new (MS_DECL_KEY, "fancy");
+  g_autoptr(GError) error = NULL;
+  guint a = test_add (doc, "generic_kv_ro", "plain");
+  guint b = test_add (doc, "generic_kv_ro", "fancy_store");
+  guint ch = test_add (doc, "choice", "pick");
+  guint app = test_add (doc, "main", "unikernel");
+  g_autoptr(MsCustom) cc = ms_custom_copy (ms_document_get_device (doc, ch)->custom);
+  g_autofree char *off = NULL, *on = NULL;
+
+  g_free (key->arg_kind);
+  key->arg_kind = g_strdup ("flag");
+  g_free (key->conv);
+  key->conv = g_strdup ("bool");
+  g_free (key->default_value);
+  key->default_value = g_strdup ("");
+  g_ptr_array_add (key->flags, g_strdup ("fancy"));
+  g_assert_true (ms_document_set_decl (doc, key, &error));
+  g_assert_no_error (error);
+  test_set (doc, a, "dir", "plain");
+  test_set (doc, b, "dir", "fancy");
+  ms_choice_free (cc->choice);
+  cc->choice = ms_choice_new ("fancy", NULL);
+  g_ptr_array_add (cc->choice->cases, g_strdup ("true"));
+  g_ptr_array_add (cc->choice->cases, g_strdup ("false"));
+  g_free (cc->signature);
+  cc->signature = g_strdup ("kv_ro");
+  g_assert_true (ms_document_set_custom (doc, ch, cc, &error));
+  g_assert_true (ms_document_set_custom (doc, app, c, &error));
+  g_assert_no_error (error);
+  test_connect (doc, b, ch, "true");
+  test_connect (doc, a, ch, "false");
+  test_connect (doc, ch, app, "1");
+  test_jobs (doc, app);
+  test_setting (doc, MS_SETTING_TARGET, "hvt");
+
+  off = export_ok (doc, "4.11", MS_EXPORT_FORCE);
+  g_assert_nonnull (strstr (off, "     mirage configure -t hvt\n"));
+  test_setting (doc, "key:fancy", "true");
+  on = export_ok (doc, "4.11", MS_EXPORT_FORCE);
+  g_assert_nonnull (strstr (on, "     mirage configure -t hvt --fancy\n"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -760,6 +810,7 @@ main (int argc, char **argv)
   g_test_add_func ("/configml/constructors/4.10", test_constructors_410);
   g_test_add_func ("/configml/constructors/4.11", test_constructors_411);
   g_test_add_func ("/configml/http-server", test_http_server);
+  g_test_add_func ("/configml/own-key-on-configure-line", test_own_key_on_configure_line);
   g_test_add_func ("/configml/order", test_order_ties_by_id);
   g_test_add_func ("/configml/register", test_register_options);
   g_test_add_func ("/configml/keys", test_keys_and_header);

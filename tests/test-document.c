@@ -283,6 +283,41 @@ test_clear_history (void)
   g_assert_true (ms_document_can_undo (doc));
 }
 
+/* A choice added from the palette is of type job, which hides its
+ * output: the first device connected to a branch gives it its type, in
+ * the connection's undo step; later connections and a type set by the
+ * user are left alone. */
+static void
+test_choice_takes_first_type (void)
+{
+  g_autoptr(MsCatalog) cat = test_catalog ();
+  g_autoptr(MsDocument) doc = ms_document_new (cat);
+  g_autoptr(GError) error = NULL;
+  guint ch = test_add (doc, "choice", "pick");
+  guint kv = test_add (doc, "generic_kv_ro", "data");
+  guint other = test_add (doc, "generic_kv_ro", "other");
+  guint ch2 = test_add (doc, "choice", "typed");
+  g_autoptr(MsCustom) c2 = ms_custom_copy (ms_document_get_device (doc, ch2)->custom);
+
+  g_assert_cmpstr (ms_document_get_device (doc, ch)->custom->signature, ==, "job");
+  test_connect (doc, kv, ch, MS_CHOICE_DEFAULT);
+  g_assert_cmpstr (ms_document_get_device (doc, ch)->custom->signature, ==, "kv_ro");
+  g_assert_true (ms_document_undo (doc, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (ms_document_get_device (doc, ch)->custom->signature, ==, "job");
+  g_assert_cmpuint (ms_document_get_source (doc, ch, MS_CHOICE_DEFAULT), ==, 0);
+  g_assert_true (ms_document_redo (doc, &error));
+  g_assert_cmpstr (ms_document_get_device (doc, ch)->custom->signature, ==, "kv_ro");
+  g_assert_cmpuint (ms_document_get_source (doc, ch, MS_CHOICE_DEFAULT), ==, kv);
+
+  /* the user's type stays */
+  g_free (c2->signature);
+  c2->signature = g_strdup ("block");
+  g_assert_true (ms_document_set_custom (doc, ch2, c2, &error));
+  test_connect (doc, other, ch2, MS_CHOICE_DEFAULT);
+  g_assert_cmpstr (ms_document_get_device (doc, ch2)->custom->signature, ==, "block");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -296,5 +331,6 @@ main (int argc, char **argv)
   g_test_add_func ("/document/group", test_group);
   g_test_add_func ("/document/notify", test_notify);
   g_test_add_func ("/document/clear-history", test_clear_history);
+  g_test_add_func ("/document/choice-takes-first-type", test_choice_takes_first_type);
   return g_test_run ();
 }

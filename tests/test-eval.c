@@ -434,6 +434,15 @@ has_package (MsEvalGraph *g, const char *name)
   return FALSE;
 }
 
+static const MsEvalKey *
+eval_key (MsEvalGraph *g, const char *name)
+{
+  for (guint i = 0; i < g->keys->len; i++)
+    if (g_str_equal (((MsEvalKey *) g->keys->pdata[i])->name, name))
+      return g->keys->pdata[i];
+  return NULL;
+}
+
 /* A choice on a key of the project and on the target: the branch not
  * taken is not in the graph and its packages are not merged (issue 11). */
 static void
@@ -452,6 +461,7 @@ test_choice (void)
   g_autoptr(MsCustom) cb = ms_custom_copy (ms_document_get_device (doc, b)->custom);
   g_autoptr(MsCustom) cc = ms_custom_copy (ms_document_get_device (doc, ch)->custom);
   g_autoptr(MsEvalGraph) g1 = NULL, g2 = NULL, g3 = NULL;
+  const MsEvalKey *k;
 
   g_free (type->constructor);
   type->constructor = g_strdup ("Hello");
@@ -494,12 +504,21 @@ test_choice (void)
   g_assert_null (test_eval_device_node (g1, doc, "fancy_impl"));
   g_assert_true (has_package (g1, "plain-pkg"));
   g_assert_false (has_package (g1, "fancy-pkg"));
+  /* the condition's key is a key of the graph, with its default */
+  k = eval_key (g1, "fancy");
+  g_assert_nonnull (k);
+  g_assert_cmpstr (k->type, ==, "bool");
+  g_assert_cmpstr (k->value, ==, "false");
+  g_assert_true (k->is_default);
 
   test_setting (doc, "key:fancy", "true");
   g2 = ms_eval (doc, "unix");
   g_assert_null (test_eval_device_node (g2, doc, "plain"));
   g_assert_true (has_package (g2, "fancy-pkg"));
   g_assert_false (has_package (g2, "plain-pkg"));
+  k = eval_key (g2, "fancy");
+  g_assert_cmpstr (k->value, ==, "true");
+  g_assert_false (k->is_default);
 
   /* on the target: match_impl Key.(value target) [`Hvt, fancy] ~default:plain */
   ms_choice_free (cc->choice);
@@ -513,6 +532,8 @@ test_choice (void)
   test_connect (doc, a, ch, "default");
   g3 = ms_eval (doc, "hvt");
   g_assert_true (has_package (g3, "fancy-pkg"));
+  g_assert_nonnull (eval_key (g3, "target"));
+  g_assert_null (eval_key (g3, "fancy"));
   g_assert_cmpstr (ms_eval_choice_branch (doc, "spt", ms_document_get_device (doc, ch)), ==, "default");
 }
 

@@ -284,8 +284,10 @@ ms_inspector_build_app (MsInspector *self)
           const MsKeyDef *def = key_def (cat, k->name);
           g_autofree char *setting = NULL;
 
-          /* the target has its own row above */
-          if (g_str_equal (k->name, "target"))
+          /* the target has its own row above, and a key of the
+           * project's own (read by a choice or an impl's ~keys) its row
+           * among them (ms-inspector-decls.c) */
+          if (g_str_equal (k->name, "target") || ms_document_get_decl (self->doc, MS_DECL_KEY, k->name) != NULL)
             continue;
           setting = g_strconcat ("key:", k->name, NULL);
           f = ms_inspector_field_new (self, setting, setting);

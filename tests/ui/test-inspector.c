@@ -869,6 +869,23 @@ test_user_decls (Fixture *fx, gconstpointer data)
     test_ui_drain ();
     g_assert_cmpstr (ms_document_get_setting (fx->doc, "key:solo"), ==, "false");
     g_assert_cmpstr (ms_eval_choice_branch (fx->doc, NULL, ms_document_get_device (fx->doc, ch)), ==, "false");
+    /* read by the unikernel's choice, the key is one of the graph's, but
+     * its one row stays among the keys of the project's own */
+    {
+      g_autoptr(MsEvalGraph) g = NULL;
+      gboolean listed = FALSE;
+      g_assert_true (ms_document_set_jobs (fx->doc, &ch, 1, &error));
+      g_assert_no_error (error);
+      g = ms_eval (fx->doc, NULL);
+      for (guint i = 0; i < g->keys->len; i++)
+        listed |= g_str_equal (((MsEvalKey *) g->keys->pdata[i])->name, "solo");
+      g_assert_true (listed);
+      ms_inspector_set_device (fx->insp, ch);
+      test_ui_drain ();
+      ms_inspector_set_device (fx->insp, 0);
+      g_assert_nonnull (field (fx, "ukey:solo:value"));
+      g_assert_null (ms_inspector_get_field_widget (fx->insp, "key:solo"));
+    }
   }
 
   /* removed, and back with undo */
