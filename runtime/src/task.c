@@ -7,8 +7,16 @@
  * each one. One turn runs the tasks that were ready at its start, then asks
  * epoll for events: without waiting if tasks are ready, else until the
  * next event. One timerfd, armed at the earliest deadline, is the only
- * timer epoll watches. Descriptors are registered with epoll only while a
- * task waits on them (level-triggered), so an idle socket costs nothing.
+ * timer epoll watches. Descriptors stay registered with epoll
+ * (level-triggered) after their waiter wakes: a keep-alive connection
+ * waits on the same socket again and again, and an epoll_ctl ADD and DEL
+ * around every wait were two system calls per request. Interest is only
+ * changed when a wait needs an event not registered yet (one MOD or ADD),
+ * or, lazily, when epoll reports an event nobody waits for (one MOD or
+ * DEL then, so a readable socket nobody reads cannot make the loop spin).
+ * A descriptor number that was closed behind the loop's back and reused
+ * would keep a stale record: mirage_task_close_fd deregisters before
+ * closing, and mirage_task_forget_fd resets the record of a new number.
  *
  * A task suspends by recording what it waits for and switching to the
  * scheduler; wake() undoes whichever wait it was (timer, descriptor, join)
@@ -346,12 +354,17 @@ fd_get (int fd, bool grow)
   return &loop.fds[fd];
 }
 
-/* Registers with epoll exactly the events someone waits for on @fd.
+static uint32_t
+fd_needed (const fd_slot *s)
+{
+  return (s->reader ? EPOLLIN : 0) | (s->writer ? EPOLLOUT : 0);
+}
+
+/* Registers exactly @want for @fd with epoll (0: deregisters).
  * Returns 0, -EPERM for descriptors epoll cannot watch, or -errno. */
 static int
-fd_update (int fd, fd_slot *s)
+fd_set_interest (int fd, fd_slot *s, uint32_t want)
 {
-  uint32_t want = (s->reader ? EPOLLIN : 0) | (s->writer ? EPOLLOUT : 0);
   if (want == s->registered)
     return 0;
   struct epoll_event ev = { .events = want, .data.fd = fd };
@@ -375,6 +388,17 @@ fd_update (int fd, fd_slot *s)
   return 0;
 }
 
+/* Before a wait: makes sure epoll reports what the waiters on @fd need,
+ * with no system call when it already does (the usual case). */
+static int
+fd_arm (int fd, fd_slot *s)
+{
+  uint32_t need = fd_needed (s);
+  if ((s->registered & need) == need)
+    return 0;
+  return fd_set_interest (fd, s, need);
+}
+
 /* ---- waking ---- */
 
 static void
@@ -391,7 +415,7 @@ wake (mirage_task *t, int result)
         s->reader = NULL;
       if (s->writer == t)
         s->writer = NULL;
-      fd_update (t->wait_fd, s);
+      /* stays registered: the task will most likely wait on it again */
     }
     loop.fd_waiters--;
     break;
@@ -746,7 +770,7 @@ mirage_task_wait_fd (int fd, unsigned events, int64_t timeout_ns)
     s->reader = t;
   else
     s->writer = t;
-  int r = fd_update (fd, s);
+  int r = fd_arm (fd, s);
   if (r < 0) {
     if (rd)
       s->reader = NULL;
@@ -772,10 +796,22 @@ mirage_task_close_fd (int fd)
       wake (s->reader, -EBADF);
     if (s->writer)
       wake (s->writer, -EBADF);
-    s->registered = 0; /* close() removes it from epoll */
+    /* close() only drops the registration when no duplicate of the
+     * descriptor lives on (after a fork, say): deregister explicitly, so
+     * no event can come later under a number that names another file */
+    fd_set_interest (fd, s, 0);
+    s->registered = 0;
   }
   if (fd >= 0)
     close (fd);
+}
+
+void
+mirage_task_forget_fd (int fd)
+{
+  fd_slot *s = fd_get (fd, false);
+  if (s && !s->reader && !s->writer)
+    s->registered = 0;
 }
 
 noreturn void
@@ -868,6 +904,12 @@ turn (void)
     if (!s)
       continue;
     uint32_t e = evs[i].events;
+    /* registered events nobody waits for any more: stop asking for them
+     * now that they fire (level-triggered, they would fire every turn) */
+    uint32_t need = fd_needed (s);
+    uint32_t unwanted = s->registered & ~need;
+    if (unwanted && (e & (unwanted | EPOLLHUP | EPOLLERR)))
+      fd_set_interest (fd, s, need);
     if (s->reader && (e & (EPOLLIN | EPOLLHUP | EPOLLERR | EPOLLRDHUP)))
       wake (s->reader, 0);
     if (s->writer && (e & (EPOLLOUT | EPOLLHUP | EPOLLERR)))

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -79,6 +80,35 @@ pipe_reader (void *arg)
       a->got[n] = '\0';
   }
   return 0;
+}
+
+/* Whether the loop's epoll instance watches descriptor number @fd: read
+ * from /proc/self/fdinfo of the (only) eventpoll descriptor. */
+static bool
+epoll_watches (int fd)
+{
+  char path[64], link[64], line[256];
+  for (int e = 0; e < 1024; e++) {
+    snprintf (path, sizeof path, "/proc/self/fd/%d", e);
+    ssize_t n = readlink (path, link, sizeof link - 1);
+    if (n <= 0)
+      continue;
+    link[n] = '\0';
+    if (strcmp (link, "anon_inode:[eventpoll]") != 0)
+      continue;
+    snprintf (path, sizeof path, "/proc/self/fdinfo/%d", e);
+    FILE *f = fopen (path, "r");
+    if (!f)
+      return false;
+    bool found = false;
+    int tfd;
+    while (fgets (line, sizeof line, f))
+      if (sscanf (line, "tfd: %d", &tfd) == 1 && tfd == fd)
+        found = true;
+    fclose (f);
+    return found;
+  }
+  return false;
 }
 
 static int
@@ -194,6 +224,56 @@ main_task (void *arg)
       mirage_task_join (ts[i]);
   }
   tap_is (counter, 2000, "2000 tasks spawned and joined");
+
+  /* 11. descriptors stay registered with epoll between waits */
+  int q[2];
+  if (pipe2 (q, O_NONBLOCK | O_CLOEXEC) != 0)
+    return 1;
+  reader_arg qa = { q[0], 99, "" };
+  tr = mirage_task_spawn ("reader", pipe_reader, &qa);
+  mirage_task_yield ();
+  if (write (q[1], "a", 1) != 1)
+    return 1;
+  mirage_task_join (tr);
+  tap_ok (qa.result == 0 && epoll_watches (q[0]),
+          "a woken reader's descriptor stays registered with epoll");
+  if (write (q[1], "b", 1) != 1)
+    return 1;
+  mirage_task_sleep_ns (5 * MS);
+  tap_ok (!epoll_watches (q[0]),
+          "an event nobody waits for drops the registration (no busy loop)");
+  qa.result = 99;
+  tr = mirage_task_spawn ("reader", pipe_reader, &qa);
+  mirage_task_join (tr);
+  tap_ok (qa.result == 0 && strcmp (qa.got, "b") == 0 && epoll_watches (q[0]),
+          "the next wait registers it again");
+  /* closed with plain close(): its number comes back for a new pipe */
+  close (q[0]);
+  int r2[2];
+  if (pipe2 (r2, O_NONBLOCK | O_CLOEXEC) != 0)
+    return 1;
+  tap_is (r2[0], q[0], "the new pipe reuses the descriptor number");
+  mirage_task_forget_fd (r2[0]);
+  reader_arg rb = { r2[0], 99, "" };
+  tr = mirage_task_spawn ("reader", pipe_reader, &rb);
+  mirage_task_sleep_ns (2 * MS);
+  if (write (r2[1], "c", 1) != 1)
+    return 1;
+  int jr = mirage_task_join_timeout (tr, 2000 * MS);
+  if (jr == -ETIMEDOUT) {
+    mirage_task_cancel (tr);
+    mirage_task_join (tr);
+  }
+  tap_ok (jr == 0 && rb.result == 0 && strcmp (rb.got, "c") == 0,
+          "after mirage_task_forget_fd a reused number's reader wakes (%d)", jr);
+  /* mirage_task_close_fd deregisters even when a duplicate keeps the
+   * file open (close() alone would leave it watched) */
+  int dupfd = dup (r2[0]);
+  mirage_task_close_fd (r2[0]);
+  tap_ok (!epoll_watches (r2[0]), "mirage_task_close_fd deregisters the descriptor");
+  close (dupfd);
+  close (r2[1]);
+  close (q[1]);
   return 0;
 }
 

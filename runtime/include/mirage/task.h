@@ -134,6 +134,12 @@ int mirage_task_wait_fd (int fd, unsigned events, int64_t timeout_ns);
  * close(), for descriptors tasks may wait on. */
 void mirage_task_close_fd (int fd);
 
+/* Says that @fd is a new descriptor (just returned by socket, accept,
+ * open...): the loop keeps descriptors registered with epoll between
+ * waits, and forgets here what it knew of an earlier descriptor of the
+ * same number closed with plain close(). Costs no system call. */
+void mirage_task_forget_fd (int fd);
+
 /* Ends the calling task with failure status -1 and a printf-style message. */
 noreturn void mirage_task_fail (const char *fmt, ...)
   __attribute__ ((format (printf, 1, 2)));
