@@ -335,6 +335,12 @@ s_tcp_peer (mirage_flow *fp, mirage_endpoint *out)
   *out = ((sock_flow *) fp)->peer;
 }
 
+static int
+s_tcp_watch_readable (mirage_flow *fp, void (*fn) (void *arg, int result), void *arg)
+{
+  return mirage_task_watch_fd (((sock_flow *) fp)->fd, fn, arg);
+}
+
 static void
 s_tcp_close (mirage_flow *fp)
 {
@@ -441,6 +447,7 @@ static const struct mirage_stack_ops sock_ops = {
   .tcp_shutdown = s_tcp_shutdown,
   .tcp_peer = s_tcp_peer,
   .tcp_close = s_tcp_close,
+  .tcp_watch_readable = s_tcp_watch_readable,
   .udp_bind = s_udp_bind,
   .udp_endpoint = s_udp_endpoint,
   .udp_send = s_udp_send,

@@ -18,6 +18,10 @@
  * would keep a stale record: mirage_task_close_fd deregisters before
  * closing, and mirage_task_forget_fd resets the record of a new number.
  *
+ * Watchers: instead of a task, a function may wait for a descriptor to
+ * become readable (mirage_task_watch_fd); the loop calls it outside any
+ * task, so what waits costs no stack (an idle HTTP keep-alive connection).
+ *
  * A task suspends by recording what it waits for and switching to the
  * scheduler; wake() undoes whichever wait it was (timer, descriptor, join)
  * and queues the task with the result its suspension returns. Tasks end
@@ -101,6 +105,9 @@ struct mirage_task {
 
 typedef struct {
   mirage_task *reader, *writer;
+  /* or, instead of a reader task, a function called when readable */
+  mirage_fd_watch_fn watch_fn;
+  void *watch_arg;
   uint32_t registered;  /* events currently registered with epoll */
 } fd_slot;
 
@@ -120,6 +127,9 @@ static struct {
   fd_slot *fds;
   size_t fds_cap;
   size_t fd_waiters;
+  size_t fd_watchers;
+  mirage_task *main_task;
+  bool winding;         /* after the main task: never block in epoll_wait */
   size_t stack_size;
   char *stack_cache[STACK_CACHE_MAX];
   size_t stack_cache_len[STACK_CACHE_MAX];
@@ -357,7 +367,7 @@ fd_get (int fd, bool grow)
 static uint32_t
 fd_needed (const fd_slot *s)
 {
-  return (s->reader ? EPOLLIN : 0) | (s->writer ? EPOLLOUT : 0);
+  return (s->reader || s->watch_fn ? EPOLLIN : 0) | (s->writer ? EPOLLOUT : 0);
 }
 
 /* Registers exactly @want for @fd with epoll (0: deregisters).
@@ -683,6 +693,12 @@ mirage_task_with_timeout (uint64_t timeout_ns, const char *name,
   return r;
 }
 
+size_t
+mirage_loop_task_count (void)
+{
+  return loop.n_tasks;
+}
+
 mirage_task *
 mirage_task_self (void)
 {
@@ -764,7 +780,7 @@ mirage_task_wait_fd (int fd, unsigned events, int64_t timeout_ns)
   if (!s)
     return fd < 0 ? -EBADF : -ENOMEM;
   bool rd = events & MIRAGE_TASK_READ;
-  if ((rd && s->reader) || (!rd && s->writer))
+  if ((rd && (s->reader || s->watch_fn)) || (!rd && s->writer))
     return -EBUSY;
   if (rd)
     s->reader = t;
@@ -796,6 +812,11 @@ mirage_task_close_fd (int fd)
       wake (s->reader, -EBADF);
     if (s->writer)
       wake (s->writer, -EBADF);
+    if (s->watch_fn) {
+      s->watch_fn = NULL;
+      s->watch_arg = NULL;
+      loop.fd_watchers--;
+    }
     /* close() only drops the registration when no duplicate of the
      * descriptor lives on (after a fork, say): deregister explicitly, so
      * no event can come later under a number that names another file */
@@ -810,8 +831,40 @@ void
 mirage_task_forget_fd (int fd)
 {
   fd_slot *s = fd_get (fd, false);
-  if (s && !s->reader && !s->writer)
+  if (s && !s->reader && !s->writer && !s->watch_fn)
     s->registered = 0;
+}
+
+int
+mirage_task_watch_fd (int fd, mirage_fd_watch_fn fn, void *arg)
+{
+  fd_slot *s = fd_get (fd, true);
+  if (!s)
+    return fd < 0 ? -EBADF : -ENOMEM;
+  if (s->reader || s->watch_fn)
+    return -EBUSY;
+  s->watch_fn = fn;
+  s->watch_arg = arg;
+  int r = fd_arm (fd, s);
+  if (r < 0) {
+    s->watch_fn = NULL;
+    s->watch_arg = NULL;
+    return r;
+  }
+  loop.fd_watchers++;
+  return 0;
+}
+
+/* Calls @s's watcher (taken off first: it may watch again) with @result. */
+static void
+watch_fire (fd_slot *s, int result)
+{
+  mirage_fd_watch_fn fn = s->watch_fn;
+  void *arg = s->watch_arg;
+  s->watch_fn = NULL;
+  s->watch_arg = NULL;
+  loop.fd_watchers--;
+  fn (arg, result);
 }
 
 noreturn void
@@ -878,10 +931,14 @@ turn (void)
   }
   if (loop.failed)
     return true;
+  /* the main task ended: stop now, even if others (or watchers) could
+   * still wait for descriptors forever */
+  if (!loop.winding && loop.main_task && loop.main_task->state == T_DONE)
+    return true;
   int timeout;
-  if (loop.rq_len)
+  if (loop.rq_len || loop.winding)
     timeout = 0;
-  else if (loop.heap_len || loop.fd_waiters)
+  else if (loop.heap_len || loop.fd_waiters || loop.fd_watchers)
     timeout = -1;
   else
     return false;  /* nothing can ever happen again */
@@ -910,10 +967,12 @@ turn (void)
     uint32_t unwanted = s->registered & ~need;
     if (unwanted && (e & (unwanted | EPOLLHUP | EPOLLERR)))
       fd_set_interest (fd, s, need);
-    if (s->reader && (e & (EPOLLIN | EPOLLHUP | EPOLLERR | EPOLLRDHUP)))
-      wake (s->reader, 0);
     if (s->writer && (e & (EPOLLOUT | EPOLLHUP | EPOLLERR)))
       wake (s->writer, 0);
+    if (s->reader && (e & (EPOLLIN | EPOLLHUP | EPOLLERR | EPOLLRDHUP)))
+      wake (s->reader, 0);
+    else if (s->watch_fn && (e & (EPOLLIN | EPOLLHUP | EPOLLERR | EPOLLRDHUP)))
+      watch_fire (s, 0);   /* last: it may grow loop.fds, moving *s */
   }
   fire_timers ();
   return true;
@@ -963,6 +1022,7 @@ mirage_loop_run (const char *name, mirage_task_fn fn, void *arg, char **error)
     loop_free ();
     return -ENOMEM;
   }
+  loop.main_task = main_task;
   bool deadlock = false;
   while (main_task->state != T_DONE && !loop.failed)
     if (!turn ()) {
@@ -987,9 +1047,14 @@ mirage_loop_run (const char *name, mirage_task_fn fn, void *arg, char **error)
   }
 
   /* wind down the rest: cancel, and let them run a bounded number of turns */
+  loop.winding = true;
   for (mirage_task *t = loop.all; t; t = t->all_next)
     if (t->state != T_DONE)
       mirage_task_cancel (t);
+  /* watchers learn it too (they own what they watch: a parked connection) */
+  for (size_t fd = 0; fd < loop.fds_cap && loop.fd_watchers; fd++)
+    if (loop.fds[fd].watch_fn)
+      watch_fire (&loop.fds[fd], -ECANCELED);
   loop.failed = false;
   for (int i = 0; i < SHUTDOWN_TURNS && loop.rq_len; i++) {
     turn ();

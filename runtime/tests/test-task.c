@@ -82,6 +82,17 @@ pipe_reader (void *arg)
   return 0;
 }
 
+typedef struct { int calls, result; bool in_task; } watch_rec;
+
+static void
+on_readable (void *arg, int result)
+{
+  watch_rec *w = arg;
+  w->calls++;
+  w->result = result;
+  w->in_task = mirage_task_self () != NULL;
+}
+
 /* Whether the loop's epoll instance watches descriptor number @fd: read
  * from /proc/self/fdinfo of the (only) eventpoll descriptor. */
 static bool
@@ -110,6 +121,9 @@ epoll_watches (int fd)
   }
   return false;
 }
+
+static watch_rec left_watch = { 0, 99, false };
+static int left_pipe_fds[2];
 
 static int
 many_child (void *arg)
@@ -274,6 +288,40 @@ main_task (void *arg)
   close (dupfd);
   close (r2[1]);
   close (q[1]);
+
+  /* 12. watchers: a function called from the loop when readable */
+  int w[2];
+  if (pipe2 (w, O_NONBLOCK | O_CLOEXEC) != 0)
+    return 1;
+  watch_rec wr = { 0, 99, true };
+  tap_is (mirage_task_watch_fd (w[0], on_readable, &wr), 0, "watch_fd accepts a pipe");
+  tap_is (mirage_task_wait_fd (w[0], MIRAGE_TASK_READ, 0), -EBUSY, "a watched descriptor has its reader");
+  mirage_task_sleep_ns (2 * MS);
+  tap_is (wr.calls, 0, "the watcher waits for input");
+  if (write (w[1], "w", 1) != 1)
+    return 1;
+  mirage_task_sleep_ns (5 * MS);
+  tap_ok (wr.calls == 1 && wr.result == 0 && !wr.in_task,
+          "it is called once, outside any task, when input comes (%d calls)", wr.calls);
+  watch_rec wc = { 0, 99, false };
+  int w2[2];
+  if (pipe2 (w2, O_NONBLOCK | O_CLOEXEC) != 0)
+    return 1;
+  int keep = dup (w2[0]);   /* the pipe stays open: a write does not fail */
+  mirage_task_watch_fd (w2[0], on_readable, &wc);
+  mirage_task_close_fd (w2[0]);
+  if (write (w2[1], "x", 1) != 1)
+    return 1;
+  mirage_task_sleep_ns (5 * MS);
+  tap_is (wc.calls, 0, "mirage_task_close_fd drops a watcher without calling it");
+  close (keep);
+  close (w2[1]);
+  /* one left for the wind-down of the loop (main checks it is cancelled) */
+  close (w[0]);
+  close (w[1]);
+  if (pipe2 (left_pipe_fds, O_NONBLOCK | O_CLOEXEC) != 0)
+    return 1;
+  mirage_task_watch_fd (left_pipe_fds[0], on_readable, &left_watch);
   return 0;
 }
 
@@ -368,6 +416,10 @@ main (void)
   int st = mirage_loop_run ("main", main_task, NULL, &error);
   tap_is (st, 0, "the main task ends with status 0");
   free (error);
+  tap_ok (left_watch.calls == 1 && left_watch.result == -ECANCELED,
+          "a watcher left when the loop ends gets -ECANCELED (%d)", left_watch.result);
+  close (left_pipe_fds[0]);
+  close (left_pipe_fds[1]);
 
   uint64_t t0 = mirage_loop_now_ns ();
   st = mirage_loop_run ("main", main_with_detached, NULL, &error);
