@@ -15,8 +15,10 @@
 
 /* The input buffer holds what one read brings (a request's head may take
  * several: the parser is incremental); the output buffer exists only
- * while an answer is being built, so an idle connection holds IN_CAP
- * bytes and its task's stack (bench-http.sh: RSS at 1,000 connections). */
+ * while an answer is being built. An idle HTTP/1.1 keep-alive connection
+ * (plain TCP) holds neither buffer nor task: it parks on the event loop
+ * (mirage_tcp_watch_readable) and a task starts when its next request
+ * arrives (bench-http.sh: RSS at 1,000 connections). */
 #define IN_CAP 4096
 #define OUT_CAP 8192
 
@@ -104,8 +106,10 @@ struct conn {
   size_t in_off, in_len;
   size_t out_len;
   mirage_http_request req;
+  bool no_park;              /* served in its caller's task: never park */
+  bool woken;                /* resumed by conn_wake: read before parking */
   char *out;                 /* OUT_CAP bytes, or NULL (see above) */
-  char in[IN_CAP];
+  char *in;                  /* IN_CAP bytes, or NULL while parked */
 };
 
 /* The output buffer, allocated when first needed: NULL without memory. */

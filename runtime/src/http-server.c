@@ -1,9 +1,12 @@
 /* http-server.c: paf_server, an HTTP/1.1 server on the runtime's tasks
  * (mirage/http.h).
  *
- * One task per connection; the handler runs in it once per request, so
- * requests on a connection are answered in order (pipelining) and a slow
- * client only ever holds up its own task. Framing is http-parser's
+ * One task per connection while it has a request to serve; the handler
+ * runs in it once per request, so requests on a connection are answered
+ * in order (pipelining) and a slow client only ever holds up its own
+ * task. Between requests a keep-alive connection parks on the event loop
+ * without task or input buffer (park, conn_wake), so 1,000 idle
+ * connections cost little memory. Framing is http-parser's
  * (libhttp_parser): the parser is paused after the headers, after each
  * piece of body and at the end of a message, so the body is pulled by the
  * handler (mirage_http_request_read_body) instead of pushed, and the next
@@ -484,7 +487,7 @@ fill (conn *c, int phase, uint64_t deadline)
   c->in_off = c->in_len = 0;
   c->phase = phase;
   c->deadline = deadline;
-  n = mirage_http__conn_read (c, c->in, sizeof c->in);
+  n = mirage_http__conn_read (c, c->in, IN_CAP);
   c->deadline = 0;
   c->phase = PHASE_BUSY;
   if (n > 0)
@@ -906,7 +909,38 @@ expect_is_continue (const char *v)
   return strcasecmp (v, "100-continue") == 0;
 }
 
-/* One request: 1 to go on with the next, 0 to close. */
+static void conn_wake (void *arg, int result);
+
+/* Before waiting for the next request: parks @c on the event loop
+ * instead of suspending its task (true: the task may end; conn_wake
+ * starts another when bytes arrive). Only plain TCP: a TLS session may
+ * hold decrypted bytes the socket no longer shows. */
+static bool
+park (conn *c)
+{
+  uint64_t idle = c->srv->limits.idle_timeout_ns;
+  if (c->tls != NULL || c->no_park)
+    return false;
+  if (c->woken)
+    {
+      c->woken = false;   /* just woken for these bytes: read them */
+      return false;
+    }
+  c->in_off = c->in_len = 0;
+  c->phase = PHASE_IDLE;   /* the watchdog and a stop shut it down: readable */
+  c->deadline = idle ? mirage_loop_now_ns () + idle : 0;
+  if (mirage_tcp_watch_readable (c->flow, conn_wake, c) < 0)
+    {
+      c->phase = PHASE_BUSY;
+      c->deadline = 0;
+      return false;
+    }
+  free (c->in);
+  c->in = NULL;
+  return true;
+}
+
+/* One request: 1 to go on with the next, 0 to close, 2 parked. */
 static int
 serve_one (conn *c)
 {
@@ -933,6 +967,8 @@ serve_one (conn *c)
             return 0;
           if (q->header_bytes == 0)
             drop_out (c);
+          if (q->header_bytes == 0 && park (c))
+            return 2;
           if (q->header_bytes == 0)
             n = fill (c, PHASE_IDLE, s->limits.idle_timeout_ns
                                      ? mirage_loop_now_ns () + s->limits.idle_timeout_ns : 0);
@@ -1030,7 +1066,7 @@ sniff_preface (conn *c)
         return false;
       c->phase = c->in_len == 0 ? PHASE_IDLE : PHASE_READ;
       c->deadline = s->limits.idle_timeout_ns ? mirage_loop_now_ns () + s->limits.idle_timeout_ns : 0;
-      n = mirage_http__conn_read (c, c->in + c->in_len, sizeof c->in - c->in_len);
+      n = mirage_http__conn_read (c, c->in + c->in_len, IN_CAP - c->in_len);
       c->deadline = 0;
       c->phase = PHASE_BUSY;
       if (n <= 0 || c->timed_out)
@@ -1066,6 +1102,47 @@ tls_accept (conn *c, const char **alpn)
   return true;
 }
 
+/* HTTP/1.1 requests until the connection closes or parks. */
+static void
+serve_h1 (conn *c)
+{
+  int r;
+  while ((r = serve_one (c)) == 1)
+    ;
+  if (r == 2)
+    return;
+  flush_out (c);
+  conn_end (c);
+}
+
+static int
+conn_resume (void *arg)
+{
+  serve_h1 (arg);
+  return 0;
+}
+
+/* A parked connection became readable (or the loop winds down). */
+static void
+conn_wake (void *arg, int result)
+{
+  conn *c = arg;
+  mirage_task *t;
+  c->phase = PHASE_BUSY;
+  c->deadline = 0;
+  c->woken = true;
+  if (result == 0 && (c->in = malloc (IN_CAP)) != NULL)
+    {
+      t = mirage_task_spawn ("paf-connection", conn_resume, c);
+      if (t != NULL)
+        {
+          mirage_task_detach (t);
+          return;
+        }
+    }
+  conn_end (c);
+}
+
 static int
 conn_task (void *arg)
 {
@@ -1093,9 +1170,8 @@ conn_task (void *arg)
     }
   else if (s->protocols & MIRAGE_HTTP_PROTO_HTTP1)
     {
-      while (serve_one (c))
-        ;
-      flush_out (c);
+      serve_h1 (c);
+      return 0;
     }
   conn_end (c);
   return 0;
@@ -1112,6 +1188,7 @@ conn_end (conn *c)
   else if (c->flow != NULL)
     mirage_tcp_close (c->flow);
   free (c->out);
+  free (c->in);
   free (c->req.headers);
   free (c->req.arena);
   free (c->req.spans);
@@ -1145,6 +1222,12 @@ conn_new (server *s, mirage_flow *flow)
   conn *c = calloc (1, sizeof *c);
   if (c == NULL)
     return NULL;
+  c->in = malloc (IN_CAP);
+  if (c->in == NULL)
+    {
+      free (c);
+      return NULL;
+    }
   c->srv = s;
   c->flow = flow;
   mirage_tcp_peer (flow, &c->peer);
@@ -1167,7 +1250,10 @@ mirage_http__serve_flow (mirage_http_server *pub, mirage_http_handler handler, v
   if (c == NULL)
     mirage_tcp_close (flow);
   else
-    conn_task (c);
+    {
+      c->no_park = true;
+      conn_task (c);
+    }
 }
 
 /* The watchdog: shuts down the sockets of connections past their

@@ -952,7 +952,7 @@ mirage_http2__serve (conn *c)
       c->phase = h.n_running == 0 ? PHASE_IDLE : PHASE_BUSY;
       c->deadline = h.n_running == 0 && s->limits.idle_timeout_ns
                     ? mirage_loop_now_ns () + s->limits.idle_timeout_ns : 0;
-      n = mirage_http__conn_read (c, c->in, sizeof c->in);
+      n = mirage_http__conn_read (c, c->in, IN_CAP);
       c->deadline = 0;
       c->phase = PHASE_BUSY;
       if (n <= 0)

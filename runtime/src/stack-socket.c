@@ -127,6 +127,7 @@ open_bound (sock_stack *s, int type, const mirage_ipaddr *local, uint16_t port,
   int fd = socket (family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0)
     return -errno;
+  mirage_task_forget_fd (fd);
   int one = 1, v6only = s->v4 ? 0 : 1;
   if (type == SOCK_STREAM)
     setsockopt (fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
@@ -211,6 +212,7 @@ s_tcp_accept (mirage_tcp_listener *lp, mirage_flow **out)
     socklen_t len = sizeof ss;
     int fd = accept4 (l->fd, (struct sockaddr *) &ss, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd >= 0) {
+      mirage_task_forget_fd (fd);
       *out = new_flow (lp->stack, fd, &ss);
       if (!*out) {
         close (fd);
@@ -246,6 +248,7 @@ s_tcp_connect (mirage_stack *st, const mirage_endpoint *dst, mirage_flow **out)
   int fd = socket (family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0)
     return -errno;
+  mirage_task_forget_fd (fd);
   struct sockaddr_storage ss;
   socklen_t len = 0;
   to_sockaddr (&dst->ip, dst->port, family, &ss, &len);
@@ -330,6 +333,12 @@ static void
 s_tcp_peer (mirage_flow *fp, mirage_endpoint *out)
 {
   *out = ((sock_flow *) fp)->peer;
+}
+
+static int
+s_tcp_watch_readable (mirage_flow *fp, void (*fn) (void *arg, int result), void *arg)
+{
+  return mirage_task_watch_fd (((sock_flow *) fp)->fd, fn, arg);
 }
 
 static void
@@ -438,6 +447,7 @@ static const struct mirage_stack_ops sock_ops = {
   .tcp_shutdown = s_tcp_shutdown,
   .tcp_peer = s_tcp_peer,
   .tcp_close = s_tcp_close,
+  .tcp_watch_readable = s_tcp_watch_readable,
   .udp_bind = s_udp_bind,
   .udp_endpoint = s_udp_endpoint,
   .udp_send = s_udp_send,

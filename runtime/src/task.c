@@ -7,8 +7,20 @@
  * each one. One turn runs the tasks that were ready at its start, then asks
  * epoll for events: without waiting if tasks are ready, else until the
  * next event. One timerfd, armed at the earliest deadline, is the only
- * timer epoll watches. Descriptors are registered with epoll only while a
- * task waits on them (level-triggered), so an idle socket costs nothing.
+ * timer epoll watches. Descriptors stay registered with epoll
+ * (level-triggered) after their waiter wakes: a keep-alive connection
+ * waits on the same socket again and again, and an epoll_ctl ADD and DEL
+ * around every wait were two system calls per request. Interest is only
+ * changed when a wait needs an event not registered yet (one MOD or ADD),
+ * or, lazily, when epoll reports an event nobody waits for (one MOD or
+ * DEL then, so a readable socket nobody reads cannot make the loop spin).
+ * A descriptor number that was closed behind the loop's back and reused
+ * would keep a stale record: mirage_task_close_fd deregisters before
+ * closing, and mirage_task_forget_fd resets the record of a new number.
+ *
+ * Watchers: instead of a task, a function may wait for a descriptor to
+ * become readable (mirage_task_watch_fd); the loop calls it outside any
+ * task, so what waits costs no stack (an idle HTTP keep-alive connection).
  *
  * A task suspends by recording what it waits for and switching to the
  * scheduler; wake() undoes whichever wait it was (timer, descriptor, join)
@@ -93,6 +105,9 @@ struct mirage_task {
 
 typedef struct {
   mirage_task *reader, *writer;
+  /* or, instead of a reader task, a function called when readable */
+  mirage_fd_watch_fn watch_fn;
+  void *watch_arg;
   uint32_t registered;  /* events currently registered with epoll */
 } fd_slot;
 
@@ -112,6 +127,9 @@ static struct {
   fd_slot *fds;
   size_t fds_cap;
   size_t fd_waiters;
+  size_t fd_watchers;
+  mirage_task *main_task;
+  bool winding;         /* after the main task: never block in epoll_wait */
   size_t stack_size;
   char *stack_cache[STACK_CACHE_MAX];
   size_t stack_cache_len[STACK_CACHE_MAX];
@@ -346,12 +364,17 @@ fd_get (int fd, bool grow)
   return &loop.fds[fd];
 }
 
-/* Registers with epoll exactly the events someone waits for on @fd.
+static uint32_t
+fd_needed (const fd_slot *s)
+{
+  return (s->reader || s->watch_fn ? EPOLLIN : 0) | (s->writer ? EPOLLOUT : 0);
+}
+
+/* Registers exactly @want for @fd with epoll (0: deregisters).
  * Returns 0, -EPERM for descriptors epoll cannot watch, or -errno. */
 static int
-fd_update (int fd, fd_slot *s)
+fd_set_interest (int fd, fd_slot *s, uint32_t want)
 {
-  uint32_t want = (s->reader ? EPOLLIN : 0) | (s->writer ? EPOLLOUT : 0);
   if (want == s->registered)
     return 0;
   struct epoll_event ev = { .events = want, .data.fd = fd };
@@ -375,6 +398,17 @@ fd_update (int fd, fd_slot *s)
   return 0;
 }
 
+/* Before a wait: makes sure epoll reports what the waiters on @fd need,
+ * with no system call when it already does (the usual case). */
+static int
+fd_arm (int fd, fd_slot *s)
+{
+  uint32_t need = fd_needed (s);
+  if ((s->registered & need) == need)
+    return 0;
+  return fd_set_interest (fd, s, need);
+}
+
 /* ---- waking ---- */
 
 static void
@@ -391,7 +425,7 @@ wake (mirage_task *t, int result)
         s->reader = NULL;
       if (s->writer == t)
         s->writer = NULL;
-      fd_update (t->wait_fd, s);
+      /* stays registered: the task will most likely wait on it again */
     }
     loop.fd_waiters--;
     break;
@@ -659,6 +693,12 @@ mirage_task_with_timeout (uint64_t timeout_ns, const char *name,
   return r;
 }
 
+size_t
+mirage_loop_task_count (void)
+{
+  return loop.n_tasks;
+}
+
 mirage_task *
 mirage_task_self (void)
 {
@@ -740,13 +780,13 @@ mirage_task_wait_fd (int fd, unsigned events, int64_t timeout_ns)
   if (!s)
     return fd < 0 ? -EBADF : -ENOMEM;
   bool rd = events & MIRAGE_TASK_READ;
-  if ((rd && s->reader) || (!rd && s->writer))
+  if ((rd && (s->reader || s->watch_fn)) || (!rd && s->writer))
     return -EBUSY;
   if (rd)
     s->reader = t;
   else
     s->writer = t;
-  int r = fd_update (fd, s);
+  int r = fd_arm (fd, s);
   if (r < 0) {
     if (rd)
       s->reader = NULL;
@@ -772,10 +812,59 @@ mirage_task_close_fd (int fd)
       wake (s->reader, -EBADF);
     if (s->writer)
       wake (s->writer, -EBADF);
-    s->registered = 0; /* close() removes it from epoll */
+    if (s->watch_fn) {
+      s->watch_fn = NULL;
+      s->watch_arg = NULL;
+      loop.fd_watchers--;
+    }
+    /* close() only drops the registration when no duplicate of the
+     * descriptor lives on (after a fork, say): deregister explicitly, so
+     * no event can come later under a number that names another file */
+    fd_set_interest (fd, s, 0);
+    s->registered = 0;
   }
   if (fd >= 0)
     close (fd);
+}
+
+void
+mirage_task_forget_fd (int fd)
+{
+  fd_slot *s = fd_get (fd, false);
+  if (s && !s->reader && !s->writer && !s->watch_fn)
+    s->registered = 0;
+}
+
+int
+mirage_task_watch_fd (int fd, mirage_fd_watch_fn fn, void *arg)
+{
+  fd_slot *s = fd_get (fd, true);
+  if (!s)
+    return fd < 0 ? -EBADF : -ENOMEM;
+  if (s->reader || s->watch_fn)
+    return -EBUSY;
+  s->watch_fn = fn;
+  s->watch_arg = arg;
+  int r = fd_arm (fd, s);
+  if (r < 0) {
+    s->watch_fn = NULL;
+    s->watch_arg = NULL;
+    return r;
+  }
+  loop.fd_watchers++;
+  return 0;
+}
+
+/* Calls @s's watcher (taken off first: it may watch again) with @result. */
+static void
+watch_fire (fd_slot *s, int result)
+{
+  mirage_fd_watch_fn fn = s->watch_fn;
+  void *arg = s->watch_arg;
+  s->watch_fn = NULL;
+  s->watch_arg = NULL;
+  loop.fd_watchers--;
+  fn (arg, result);
 }
 
 noreturn void
@@ -842,10 +931,14 @@ turn (void)
   }
   if (loop.failed)
     return true;
+  /* the main task ended: stop now, even if others (or watchers) could
+   * still wait for descriptors forever */
+  if (!loop.winding && loop.main_task && loop.main_task->state == T_DONE)
+    return true;
   int timeout;
-  if (loop.rq_len)
+  if (loop.rq_len || loop.winding)
     timeout = 0;
-  else if (loop.heap_len || loop.fd_waiters)
+  else if (loop.heap_len || loop.fd_waiters || loop.fd_watchers)
     timeout = -1;
   else
     return false;  /* nothing can ever happen again */
@@ -868,10 +961,18 @@ turn (void)
     if (!s)
       continue;
     uint32_t e = evs[i].events;
-    if (s->reader && (e & (EPOLLIN | EPOLLHUP | EPOLLERR | EPOLLRDHUP)))
-      wake (s->reader, 0);
+    /* registered events nobody waits for any more: stop asking for them
+     * now that they fire (level-triggered, they would fire every turn) */
+    uint32_t need = fd_needed (s);
+    uint32_t unwanted = s->registered & ~need;
+    if (unwanted && (e & (unwanted | EPOLLHUP | EPOLLERR)))
+      fd_set_interest (fd, s, need);
     if (s->writer && (e & (EPOLLOUT | EPOLLHUP | EPOLLERR)))
       wake (s->writer, 0);
+    if (s->reader && (e & (EPOLLIN | EPOLLHUP | EPOLLERR | EPOLLRDHUP)))
+      wake (s->reader, 0);
+    else if (s->watch_fn && (e & (EPOLLIN | EPOLLHUP | EPOLLERR | EPOLLRDHUP)))
+      watch_fire (s, 0);   /* last: it may grow loop.fds, moving *s */
   }
   fire_timers ();
   return true;
@@ -921,6 +1022,7 @@ mirage_loop_run (const char *name, mirage_task_fn fn, void *arg, char **error)
     loop_free ();
     return -ENOMEM;
   }
+  loop.main_task = main_task;
   bool deadlock = false;
   while (main_task->state != T_DONE && !loop.failed)
     if (!turn ()) {
@@ -945,9 +1047,14 @@ mirage_loop_run (const char *name, mirage_task_fn fn, void *arg, char **error)
   }
 
   /* wind down the rest: cancel, and let them run a bounded number of turns */
+  loop.winding = true;
   for (mirage_task *t = loop.all; t; t = t->all_next)
     if (t->state != T_DONE)
       mirage_task_cancel (t);
+  /* watchers learn it too (they own what they watch: a parked connection) */
+  for (size_t fd = 0; fd < loop.fds_cap && loop.fd_watchers; fd++)
+    if (loop.fds[fd].watch_fn)
+      watch_fire (&loop.fds[fd], -ECANCELED);
   loop.failed = false;
   for (int i = 0; i < SHUTDOWN_TURNS && loop.rq_len; i++) {
     turn ();

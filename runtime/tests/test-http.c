@@ -33,6 +33,11 @@ handler (mirage_http_request *req, void *data)
     got += (size_t) n;
   if (n < 0)
     return (int) n;
+  if (strcmp (mirage_http_request_target (req), "/tasks") == 0)
+    {
+      n = snprintf (buf, sizeof buf, "tasks=%zu", mirage_loop_task_count ());
+      return mirage_http_respond (req, 200, "text/plain", buf, (size_t) n);
+    }
   if (strcmp (mirage_http_request_target (req), "/chunked") == 0)
     {
       mirage_http_response_start (req, 200, NULL, 0, -1);
@@ -258,6 +263,34 @@ tests (void)
   r = read_all (fd);
   tap_ok (starts (r, "HTTP/1.1 408 "), "the stalled client gets 408 after the header timeout");
   close (fd);
+
+  /* idle keep-alive connections park on the loop without a task */
+  {
+    int idle[20];
+    int answered = 0;
+    size_t tasks = 999;
+    for (int i = 0; i < 20; i++)
+      {
+        idle[i] = dial ();
+        send_all (idle[i], "GET /i HTTP/1.1\r\nHost: x\r\n\r\n");
+        answered += strstr (read_until (idle[i], "GET /i 0", 1), "GET /i 0") != NULL;
+      }
+    r = exchange ("GET /tasks HTTP/1.1\r\nHost: x\r\n\r\n");
+    const char *t = strstr (r, "tasks=");
+    if (t)
+      tasks = (size_t) strtoul (t + 6, NULL, 10);
+    tap_ok (answered == 20 && tasks < 10,
+            "20 idle keep-alive connections hold no task (%d answered, %zu tasks)", answered, tasks);
+    /* and each goes on when its next request comes */
+    answered = 0;
+    for (int i = 0; i < 20; i++)
+      {
+        send_all (idle[i], "GET /j HTTP/1.1\r\nHost: x\r\n\r\n");
+        answered += strstr (read_until (idle[i], "GET /j 0", 1), "GET /j 0") != NULL;
+        close (idle[i]);
+      }
+    tap_is (answered, 20, "a parked connection serves its next request");
+  }
 
   fd = dial ();
   send_all (fd, "GET /k HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -80,6 +81,49 @@ pipe_reader (void *arg)
   }
   return 0;
 }
+
+typedef struct { int calls, result; bool in_task; } watch_rec;
+
+static void
+on_readable (void *arg, int result)
+{
+  watch_rec *w = arg;
+  w->calls++;
+  w->result = result;
+  w->in_task = mirage_task_self () != NULL;
+}
+
+/* Whether the loop's epoll instance watches descriptor number @fd: read
+ * from /proc/self/fdinfo of the (only) eventpoll descriptor. */
+static bool
+epoll_watches (int fd)
+{
+  char path[64], link[64], line[256];
+  for (int e = 0; e < 1024; e++) {
+    snprintf (path, sizeof path, "/proc/self/fd/%d", e);
+    ssize_t n = readlink (path, link, sizeof link - 1);
+    if (n <= 0)
+      continue;
+    link[n] = '\0';
+    if (strcmp (link, "anon_inode:[eventpoll]") != 0)
+      continue;
+    snprintf (path, sizeof path, "/proc/self/fdinfo/%d", e);
+    FILE *f = fopen (path, "r");
+    if (!f)
+      return false;
+    bool found = false;
+    int tfd;
+    while (fgets (line, sizeof line, f))
+      if (sscanf (line, "tfd: %d", &tfd) == 1 && tfd == fd)
+        found = true;
+    fclose (f);
+    return found;
+  }
+  return false;
+}
+
+static watch_rec left_watch = { 0, 99, false };
+static int left_pipe_fds[2];
 
 static int
 many_child (void *arg)
@@ -194,6 +238,90 @@ main_task (void *arg)
       mirage_task_join (ts[i]);
   }
   tap_is (counter, 2000, "2000 tasks spawned and joined");
+
+  /* 11. descriptors stay registered with epoll between waits */
+  int q[2];
+  if (pipe2 (q, O_NONBLOCK | O_CLOEXEC) != 0)
+    return 1;
+  reader_arg qa = { q[0], 99, "" };
+  tr = mirage_task_spawn ("reader", pipe_reader, &qa);
+  mirage_task_yield ();
+  if (write (q[1], "a", 1) != 1)
+    return 1;
+  mirage_task_join (tr);
+  tap_ok (qa.result == 0 && epoll_watches (q[0]),
+          "a woken reader's descriptor stays registered with epoll");
+  if (write (q[1], "b", 1) != 1)
+    return 1;
+  mirage_task_sleep_ns (5 * MS);
+  tap_ok (!epoll_watches (q[0]),
+          "an event nobody waits for drops the registration (no busy loop)");
+  qa.result = 99;
+  tr = mirage_task_spawn ("reader", pipe_reader, &qa);
+  mirage_task_join (tr);
+  tap_ok (qa.result == 0 && strcmp (qa.got, "b") == 0 && epoll_watches (q[0]),
+          "the next wait registers it again");
+  /* closed with plain close(): its number comes back for a new pipe */
+  close (q[0]);
+  int r2[2];
+  if (pipe2 (r2, O_NONBLOCK | O_CLOEXEC) != 0)
+    return 1;
+  tap_is (r2[0], q[0], "the new pipe reuses the descriptor number");
+  mirage_task_forget_fd (r2[0]);
+  reader_arg rb = { r2[0], 99, "" };
+  tr = mirage_task_spawn ("reader", pipe_reader, &rb);
+  mirage_task_sleep_ns (2 * MS);
+  if (write (r2[1], "c", 1) != 1)
+    return 1;
+  int jr = mirage_task_join_timeout (tr, 2000 * MS);
+  if (jr == -ETIMEDOUT) {
+    mirage_task_cancel (tr);
+    mirage_task_join (tr);
+  }
+  tap_ok (jr == 0 && rb.result == 0 && strcmp (rb.got, "c") == 0,
+          "after mirage_task_forget_fd a reused number's reader wakes (%d)", jr);
+  /* mirage_task_close_fd deregisters even when a duplicate keeps the
+   * file open (close() alone would leave it watched) */
+  int dupfd = dup (r2[0]);
+  mirage_task_close_fd (r2[0]);
+  tap_ok (!epoll_watches (r2[0]), "mirage_task_close_fd deregisters the descriptor");
+  close (dupfd);
+  close (r2[1]);
+  close (q[1]);
+
+  /* 12. watchers: a function called from the loop when readable */
+  int w[2];
+  if (pipe2 (w, O_NONBLOCK | O_CLOEXEC) != 0)
+    return 1;
+  watch_rec wr = { 0, 99, true };
+  tap_is (mirage_task_watch_fd (w[0], on_readable, &wr), 0, "watch_fd accepts a pipe");
+  tap_is (mirage_task_wait_fd (w[0], MIRAGE_TASK_READ, 0), -EBUSY, "a watched descriptor has its reader");
+  mirage_task_sleep_ns (2 * MS);
+  tap_is (wr.calls, 0, "the watcher waits for input");
+  if (write (w[1], "w", 1) != 1)
+    return 1;
+  mirage_task_sleep_ns (5 * MS);
+  tap_ok (wr.calls == 1 && wr.result == 0 && !wr.in_task,
+          "it is called once, outside any task, when input comes (%d calls)", wr.calls);
+  watch_rec wc = { 0, 99, false };
+  int w2[2];
+  if (pipe2 (w2, O_NONBLOCK | O_CLOEXEC) != 0)
+    return 1;
+  int keep = dup (w2[0]);   /* the pipe stays open: a write does not fail */
+  mirage_task_watch_fd (w2[0], on_readable, &wc);
+  mirage_task_close_fd (w2[0]);
+  if (write (w2[1], "x", 1) != 1)
+    return 1;
+  mirage_task_sleep_ns (5 * MS);
+  tap_is (wc.calls, 0, "mirage_task_close_fd drops a watcher without calling it");
+  close (keep);
+  close (w2[1]);
+  /* one left for the wind-down of the loop (main checks it is cancelled) */
+  close (w[0]);
+  close (w[1]);
+  if (pipe2 (left_pipe_fds, O_NONBLOCK | O_CLOEXEC) != 0)
+    return 1;
+  mirage_task_watch_fd (left_pipe_fds[0], on_readable, &left_watch);
   return 0;
 }
 
@@ -288,6 +416,10 @@ main (void)
   int st = mirage_loop_run ("main", main_task, NULL, &error);
   tap_is (st, 0, "the main task ends with status 0");
   free (error);
+  tap_ok (left_watch.calls == 1 && left_watch.result == -ECANCELED,
+          "a watcher left when the loop ends gets -ECANCELED (%d)", left_watch.result);
+  close (left_pipe_fds[0]);
+  close (left_pipe_fds[1]);
 
   uint64_t t0 = mirage_loop_now_ns ();
   st = mirage_loop_run ("main", main_with_detached, NULL, &error);

@@ -16,6 +16,7 @@
 #ifndef MIRAGE_STACK_H
 #define MIRAGE_STACK_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -76,6 +77,11 @@ struct mirage_stack_ops {
 
   /* Frees the stack (its sockets must be closed first). */
   void (*disconnect) (mirage_stack *s);
+
+  /* Optional (NULL: -ENOTSUP): calls @fn(@arg, result) from the loop,
+   * outside any task, once @f has input to read, its end or an error
+   * (mirage_task_watch_fd); an idle connection then holds no task. */
+  int (*tcp_watch_readable) (mirage_flow *f, void (*fn) (void *arg, int result), void *arg);
 };
 
 struct mirage_stack {
@@ -92,6 +98,7 @@ static inline int mirage_tcp_write (mirage_flow *f, const void *buf, size_t len)
 static inline int mirage_tcp_shutdown (mirage_flow *f, mirage_shutdown how) { return f->stack->ops->tcp_shutdown (f, how); }
 static inline void mirage_tcp_peer (mirage_flow *f, mirage_endpoint *out) { f->stack->ops->tcp_peer (f, out); }
 static inline void mirage_tcp_close (mirage_flow *f) { f->stack->ops->tcp_close (f); }
+static inline int mirage_tcp_watch_readable (mirage_flow *f, void (*fn) (void *arg, int result), void *arg) { return f->stack->ops->tcp_watch_readable ? f->stack->ops->tcp_watch_readable (f, fn, arg) : -ENOTSUP; }
 static inline int mirage_udp_bind (mirage_stack *s, const mirage_ipaddr *local, uint16_t port, mirage_udp **out) { return s->ops->udp_bind (s, local, port, out); }
 static inline int mirage_udp_endpoint (mirage_udp *u, mirage_endpoint *out) { return u->stack->ops->udp_endpoint (u, out); }
 static inline int mirage_udp_send (mirage_udp *u, const mirage_endpoint *dst, const void *buf, size_t len) { return u->stack->ops->udp_send (u, dst, buf, len); }

@@ -103,6 +103,10 @@ void mirage_task_cancel (mirage_task *t);
 int mirage_task_with_timeout (uint64_t timeout_ns, const char *name,
                               mirage_task_fn fn, void *arg);
 
+/* How many tasks exist (not yet ended and collected): for tests and
+ * diagnostics. */
+size_t mirage_loop_task_count (void);
+
 /* The calling task, or NULL outside tasks. */
 mirage_task *mirage_task_self (void);
 const char *mirage_task_name (const mirage_task *t);
@@ -133,6 +137,22 @@ int mirage_task_wait_fd (int fd, unsigned events, int64_t timeout_ns);
 /* Closes @fd after waking the tasks waiting on it with -EBADF. Use it, not
  * close(), for descriptors tasks may wait on. */
 void mirage_task_close_fd (int fd);
+
+/* Says that @fd is a new descriptor (just returned by socket, accept,
+ * open...): the loop keeps descriptors registered with epoll between
+ * waits, and forgets here what it knew of an earlier descriptor of the
+ * same number closed with plain close(). Costs no system call. */
+void mirage_task_forget_fd (int fd);
+
+/* Calls @fn(@arg, 0) once, from the loop and outside any task, when @fd
+ * becomes readable (or hangs up or fails): a wait that holds no task and
+ * no stack. @fn must not block; it typically spawns a task. When the loop
+ * winds down first, @fn gets -ECANCELED instead; mirage_task_close_fd
+ * drops the watcher without calling it. One reader (task or watcher) per
+ * descriptor: -EBUSY otherwise; -EPERM for descriptors epoll cannot
+ * watch. */
+typedef void (*mirage_fd_watch_fn) (void *arg, int result);
+int mirage_task_watch_fd (int fd, mirage_fd_watch_fn fn, void *arg);
 
 /* Ends the calling task with failure status -1 and a printf-style message. */
 noreturn void mirage_task_fail (const char *fmt, ...)
