@@ -209,8 +209,19 @@ test_many (void)
   while (g_main_context_pending (NULL))
     g_main_context_iteration (NULL, FALSE);
   elapsed = (g_get_monotonic_time () - start) / 1e6;
+  /* Timing is the benchmarks' job (a loaded CI machine makes any bound
+   * flaky); what keeps this fast is that rows exist only for what shows. */
   g_test_message ("3000 diagnostics set and laid out in %.3f s", elapsed);
-  g_assert_cmpfloat (elapsed, <, 2.0);
+  {
+    GtkWidget *list = test_ui_find_type (view, GTK_TYPE_LIST_VIEW);
+    guint rows = 0;
+
+    for (GtkWidget *c = gtk_widget_get_first_child (list); c; c = gtk_widget_get_next_sibling (c))
+      rows++;
+    g_test_message ("%u row widgets built for 3000 diagnostics", rows);
+    g_assert_cmpuint (rows, >, 0);
+    g_assert_cmpuint (rows, <, 300);
+  }
   g_assert_cmpuint (ms_problems_view_get_n_errors (MS_PROBLEMS_VIEW (view)), ==, 1000);
   g_assert_cmpuint (ms_problems_view_get_n_warnings (MS_PROBLEMS_VIEW (view)), ==, 2000);
 

@@ -31,6 +31,20 @@ test_ui_iterate (guint ms)
     }
 }
 
+/* Runs the main loop until cond holds, for at most ms milliseconds; the
+ * assertion after it says what was expected. Waiting on the condition,
+ * not a fixed time, keeps a test right on a loaded machine where an
+ * allocation or an animation takes longer. */
+#define TEST_UI_ITERATE_UNTIL(cond, ms)                                   \
+  G_STMT_START {                                                          \
+    gint64 test_ui_end_ = g_get_monotonic_time () + (gint64) (ms) * 1000; \
+    while (!(cond) && g_get_monotonic_time () < test_ui_end_)             \
+      {                                                                   \
+        test_ui_drain ();                                                 \
+        g_usleep (1000);                                                  \
+      }                                                                   \
+  } G_STMT_END
+
 /* The first widget of type at or below w, depth first. */
 static inline GtkWidget *
 test_ui_find_type (GtkWidget *w, GType type)

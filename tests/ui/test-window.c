@@ -427,7 +427,10 @@ test_narrow (void)
 
   gtk_window_set_default_size (GTK_WINDOW (win), 800, 600);
   g_assert_true (ms_window_open_example (win, "network", &error));
-  test_ui_iterate (400);
+  TEST_UI_ITERATE_UNTIL (gtk_widget_get_width (GTK_WIDGET (win)) > 0
+                         && gtk_widget_get_width (GTK_WIDGET (win)) <= 820
+                         && gtk_widget_get_width (GTK_WIDGET (win->canvas)) >= 400
+                         && adw_flap_get_folded (win->inspector_flap), 10000);
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (win)), <=, 820);
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (win->canvas)), >=, 400);
   /* at this width one pane folds away: the inspector, which opens over
@@ -436,19 +439,21 @@ test_narrow (void)
   {
     gboolean shown = adw_flap_get_reveal_flap (win->palette_flap);
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.toggle-palette", NULL));
-    test_ui_iterate (400);
+    TEST_UI_ITERATE_UNTIL (adw_flap_get_reveal_flap (win->palette_flap) != shown, 10000);
     g_assert_true (adw_flap_get_reveal_flap (win->palette_flap) != shown);
     if (shown)
       {
         g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.toggle-palette", NULL));
-        test_ui_iterate (400);
+        TEST_UI_ITERATE_UNTIL (adw_flap_get_reveal_flap (win->palette_flap), 10000);
       }
   }
   g_assert_true (adw_flap_get_reveal_flap (win->palette_flap));
+  TEST_UI_ITERATE_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (win->palette))
+                         && gtk_widget_get_width (GTK_WIDGET (win->palette)) >= 200, 10000);
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (win->palette)));
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (win->palette)), >=, 200);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.toggle-inspector", NULL));
-  test_ui_iterate (400);
+  TEST_UI_ITERATE_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (win->inspector)), 10000);
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (win->inspector)));
   close_window (win);
 }
@@ -480,11 +485,11 @@ test_one_evaluation (void)
   g_assert_cmpstr (ms_document_get_mirage_version (doc), ==, "4.11");
   g_assert_true (ms_document_set_setting (doc, "key:no_dhcp", "true", &error));
   g_assert_cmpuint (win->canvas->eval_idle, ==, 0);   /* nothing of its own queued */
-  test_ui_iterate (100);
+  TEST_UI_ITERATE_UNTIL (g_strcmp0 (_ms_canvas_get_variant (win->canvas, stack), before) != 0, 10000);
   g_assert_nonnull (_ms_canvas_get_variant (win->canvas, stack));
   g_assert_cmpstr (_ms_canvas_get_variant (win->canvas, stack), !=, before);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.undo", NULL));
-  test_ui_iterate (100);
+  TEST_UI_ITERATE_UNTIL (g_strcmp0 (_ms_canvas_get_variant (win->canvas, stack), before) == 0, 10000);
   g_assert_cmpstr (_ms_canvas_get_variant (win->canvas, stack), ==, before);
   close_window (win);
 }
