@@ -23,7 +23,7 @@
 
 static mirage_stack *stack;
 static mirage_mimic *mimic;
-static unsigned p_git, p_http, p_https, p_ssh, p_silent, p_badpack, p_cut, p_huge;
+static unsigned p_git, p_http, p_https, p_ssh, p_silent, p_badpack, p_cut, p_huge, p_sb3, p_badpkt;
 static char mirage_key[128], host_fp[128], auth_anchor[4096], auth_wrong[4096];
 static const char *password = "s3cret-pass";
 
@@ -181,11 +181,13 @@ fake_server (int ls, int mode)
       close (c);
       continue;
     }
-    static const char caps[] = "multi_ack_detailed ofs-delta symref=HEAD:refs/heads/main\n";
+    const char *caps = mode >= 4 ? "multi_ack_detailed shallow side-band-64k ofs-delta symref=HEAD:refs/heads/main\n"
+                                 : "multi_ack_detailed ofs-delta symref=HEAD:refs/heads/main\n";
+    size_t caps_len = strlen (caps);
     size_t l = (size_t) snprintf (line, sizeof line, "%s HEAD", oid);
     line[l++] = '\0';
-    memcpy (line + l, caps, sizeof caps - 1);
-    pkt (c, line, l + sizeof caps - 1);
+    memcpy (line + l, caps, caps_len);
+    pkt (c, line, l + caps_len);
     snprintf (line, sizeof line, "%s refs/heads/main\n", oid);
     pkt (c, line, strlen (line));
     if (write (c, "0000", 4) < 0)
@@ -201,8 +203,32 @@ fake_server (int ls, int mode)
       buf[got] = '\0';
       if (strstr (buf, "done\n"))
         break;
+      if (mode >= 4 && strstr (buf, "deepen ") && strstr (strstr (buf, "deepen "), "0000"))
+        break;   /* a shallow request: answer the deepen */
+    }
+    if (mode == 5) {   /* a shallow list with a bad pkt-line length */
+      if (write (c, "zz!!shallow", 11) < 0)
+        goto next;
+      goto next;
+    }
+    if (mode == 4) {
+      snprintf (line, sizeof line, "shallow %s\n", oid);
+      pkt (c, line, strlen (line));
+      if (write (c, "0000", 4) < 0)
+        goto next;
+      while (got < sizeof buf - 1 && !strstr (buf, "done\n") && poll (&p, 1, 3000) > 0) {
+        ssize_t n = read (c, buf + got, sizeof buf - 1 - got);
+        if (n <= 0)
+          break;
+        got += (size_t) n;
+        buf[got] = '\0';
+      }
     }
     pkt (c, "NAK\n", 4);
+    if (mode == 4) {   /* side-band channel 3: the server's error */
+      pkt (c, "\3upload-pack: the pack broke", 29);
+      goto next;
+    }
     if (mode == 0) {
       static const unsigned char pack[] = { 'P', 'A', 'C', 'K', 0, 0, 0, 2, 0, 0, 0, 3,
                                             0x95, 0x0a, 0x78, 0x9c, 0xde, 0xad, 0xbe, 0xef, 0xff, 0xff,
@@ -499,6 +525,119 @@ robust (const char *what, mirage_git_client *c, const char *url, int want, const
   free (rc.error);
 }
 
+/* ---- shallow fetches (git-shallow.c) ---- */
+
+typedef struct {
+  mirage_git_client *c;
+  const char *url;
+  int depth;
+} shallow_case;
+
+static int
+shallow_task (void *arg)
+{
+  shallow_case *f = arg;
+  mirage_git_repo *r;
+  char oid[41], (*bound)[41] = NULL;
+  char *error = NULL;
+  void *data;
+  size_t len, nb = 99;
+  char what[80];
+  snprintf (what, sizeof what, "%.24s depth %d", f->url, f->depth);
+  *strchr (what, ':') = '\0';
+  snprintf (what + strlen (what), sizeof what - strlen (what), " depth %d", f->depth);
+  if (!tap_ok (mirage_git_open (f->c, f->url, &r, &error) == 0, "%s: open", what))
+    return 0;
+  int e = mirage_git_fetch (r, "dev", f->depth, oid, &error);
+  char *tip = rev_parse ("srv/repo.git", "dev"), *parent = rev_parse ("srv/repo.git", "dev~1");
+  if (!tap_ok (e == 0 && tip && strcmp (tip, oid) == 0, "%s: fetch gives git's dev", what))
+    tap_diag ("%d: %s", e, error ? error : "");
+  e = mirage_git_shallow (r, &bound, &nb);
+  bool shallow = f->depth == 1;
+  if (shallow)
+    tap_ok (e == 0 && nb == 1 && strcmp (bound[0], oid) == 0, "%s: the API reports the shallow boundary (the tip)", what);
+  else
+    tap_ok (e == 0 && nb == 0, "%s: a depth beyond the history gives it whole (not shallow)", what);
+  free (bound);
+  e = mirage_git_read (r, parent, "README.md", &data, &len, &error);
+  if (shallow)
+    tap_ok (e == -ENOENT, "%s: the parent commit is absent", what);
+  else {
+    tap_ok (e == 0 && len == 18, "%s: the parent commit is here", what);
+    if (e == 0)
+      free (data);
+  }
+  e = mirage_git_read (r, oid, "dev.txt", &data, &len, &error);
+  tap_ok (e == 0 && len == 9 && memcmp (data, "dev only\n", 9) == 0, "%s: read a file of the commit", what);
+  if (e == 0)
+    free (data);
+  mirage_kv_rw *kv;
+  mirage_kv_rw_mem (&kv);
+  e = mirage_git_checkout (r, oid, kv, &error);
+  tap_ok (e == 0 && same_as_git (kv, "srv/repo.git", oid), "%s: checkout: every file is git's", what);
+  mirage_kv_rw_disconnect (kv);
+  if (shallow) {
+    /* again without a depth: nothing new, still shallow; then deeper */
+    e = mirage_git_fetch (r, "dev", 0, oid, &error);
+    mirage_git_shallow (r, NULL, &nb);
+    tap_ok (e == 0 && nb == 1, "%s: a fetch again keeps the boundary", what);
+    e = mirage_git_fetch (r, "dev", 5, oid, &error);
+    mirage_git_shallow (r, NULL, &nb);
+    if (!tap_ok (e == 0 && nb == 0, "%s: deepening to 5 unshallows (%zu left)", what, nb))
+      tap_diag ("%d: %s", e, error ? error : "");
+    e = mirage_git_read (r, parent, "README.md", &data, &len, &error);
+    tap_ok (e == 0, "%s: the parent arrived", what);
+    if (e == 0)
+      free (data);
+  }
+  free (tip);
+  free (parent);
+  free (error);
+  mirage_git_close (r);
+  return 0;
+}
+
+static void
+shallow (mirage_git_client *c, const char *url, int depth)
+{
+  shallow_case f = { c, url, depth };
+  int r = mirage_task_with_timeout (60 * MIRAGE_NS_PER_S, "shallow", shallow_task, &f);
+  tap_is (r, 0, "%s depth %d: ends in time", url, depth);
+}
+
+typedef struct {
+  mirage_git_client *c;
+  const char *url;
+  int result;
+  char *error;
+} shallow_bad_case;
+
+static int
+shallow_bad_task (void *arg)
+{
+  shallow_bad_case *f = arg;
+  mirage_git_repo *r;
+  char oid[41];
+  f->result = mirage_git_open (f->c, f->url, &r, &f->error);
+  if (f->result == 0) {
+    f->result = mirage_git_fetch (r, "main", 1, oid, &f->error);
+    mirage_git_close (r);
+  }
+  return 0;
+}
+
+static void
+shallow_bad (const char *what, mirage_git_client *c, const char *url, int want, const char *part)
+{
+  shallow_bad_case f = { c, url, 0, NULL };
+  int r = mirage_task_with_timeout (30 * MIRAGE_NS_PER_S, "shallow-bad", shallow_bad_task, &f);
+  tap_is (r, 0, "%s: ends (no hang)", what);
+  tap_is (f.result, want, "%s: the error", what);
+  if (!tap_ok (f.error && strstr (f.error, part), "%s: the message says '%s'", what, part))
+    tap_diag ("message: %s", f.error ? f.error : "(none)");
+  free (f.error);
+}
+
 static char url_buf[32][512];
 static int url_next;
 
@@ -579,6 +718,24 @@ run (void *arg)
   expect_refused ("no such branch", tcp, url ("git://127.0.0.1:%u/repo.git#nope", p_git), -ENOENT, "no branch 'nope'");
   expect_refused ("no such repository", tcp, url ("git://127.0.0.1:%u/none.git", p_git), -EPROTO, "git");
 
+  /* shallow fetches: depth 1 (then deeper), and beyond the history */
+  shallow (tcp, url ("git://127.0.0.1:%u/repo.git", p_git), 1);
+  shallow (tcp, url ("git://127.0.0.1:%u/repo.git", p_git), 50);
+  shallow (http, url ("http://127.0.0.1:%u/repo.git", p_http), 1);
+  shallow (http, url ("http://127.0.0.1:%u/repo.git", p_http), 50);
+  shallow (http, url ("https://127.0.0.1:%u/repo.git", p_https), 1);
+  shallow (ssh, url ("ssh://gituser@127.0.0.1:%u%s", p_ssh, repo), 1);
+  shallow (ssh, url ("ssh://gituser@127.0.0.1:%u%s", p_ssh, repo), 50);
+  shallow_bad ("shallow: no shallow capability", tcp, url ("git://127.0.0.1:%u/r.git", p_badpack), -ENOTSUP,
+               "does not offer shallow fetches");
+  shallow_bad ("shallow: side-band error channel", tcp, url ("git://127.0.0.1:%u/r.git", p_sb3), -EPROTO,
+               "the server said: upload-pack: the pack broke");
+  shallow_bad ("shallow: a bad pkt-line", tcp, url ("git://127.0.0.1:%u/r.git", p_badpkt), -EPROTO,
+               "bad pkt-line length 'zz!!'");
+  shallow_bad ("shallow: no such repository", tcp, url ("git://127.0.0.1:%u/none.git", p_git), -EPROTO, "git");
+  shallow_bad ("shallow: http 403", http, url ("http://127.0.0.1:%u/private/repo.git", p_http), -EPROTO,
+               "answered 403");
+
   /* round trips: ls, fetch, read, fetch again, push (one per transport) */
   roundtrip (tcp, url ("git://127.0.0.1:%u/repo.git", p_git));
   roundtrip (http, url ("http://127.0.0.1:%u/repo.git", p_http));
@@ -623,7 +780,7 @@ int
 main (void)
 {
   const char *fixtures = getenv ("MS_GIT_FIXTURES");
-  pid_t pids[12] = { 0 };
+  pid_t pids[16] = { 0 };
   size_t np = 0;
   if (!fixtures || !fx_tmpdir ()) {
     printf ("1..0 # SKIP MS_GIT_FIXTURES not set or no temporary directory\n");
@@ -641,6 +798,7 @@ main (void)
 
   p_git = fx_free_port (), p_http = fx_free_port (), p_https = fx_free_port (), p_ssh = fx_free_port ();
   p_silent = fx_free_port (), p_badpack = fx_free_port (), p_cut = fx_free_port (), p_huge = fx_free_port ();
+  p_sb3 = fx_free_port (), p_badpkt = fx_free_port ();
   char ports[4][16];
   snprintf (ports[0], 16, "%u", p_http);
   snprintf (ports[1], 16, "%u", p_https);
@@ -677,6 +835,8 @@ main (void)
   pids[np++] = fork_fake (p_badpack, 0);
   pids[np++] = fork_fake (p_cut, 1);
   pids[np++] = fork_fake (p_huge, 3);
+  pids[np++] = fork_fake (p_sb3, 4);
+  pids[np++] = fork_fake (p_badpkt, 5);
   bool up = fx_wait_tcp (p_git, 10000) && fx_wait_tcp (p_http, 10000) && fx_wait_tcp (p_https, 10000)
             && fx_wait_tcp (p_ssh, 10000);
   if (tap_ok (up, "git daemon, nginx and sshd listen")) {
