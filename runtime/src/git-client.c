@@ -1098,6 +1098,13 @@ do_push (mirage_git_repo *r, void *arg)
   git_oid tree_oid, commit_oid;
   bool empty;
   char local[300], spec[620];
+  /* libgit2 1.5's push walks from the new commit to the server's, and
+   * on past it: in a shallow repository that walk meets a parent that
+   * is not here and fails with "object not found". Say why instead. */
+  if (git_repository_is_shallow (r->repo) == 1)
+    return _mirage_git_fail (-ENOTSUP, "git: push from a shallow fetch is not supported (libgit2 1.5 "
+                             "walks the history past the shallow boundary); fetch with depth 0 first"),
+           -ENOTSUP;
   int e = resolve_commit (r, a->branch, &parent);
   if (e < 0)
     return e;

@@ -597,6 +597,48 @@ shallow_task (void *arg)
   return 0;
 }
 
+/* a push from a depth-1 fetch is refused with the reason (libgit2 1.5's
+ * push walks past the boundary); after deepening to the whole history
+ * it goes through */
+static int
+shallow_push_task (void *arg)
+{
+  shallow_case *f = arg;
+  mirage_git_repo *r;
+  char oid[41], pushed[41];
+  char *error = NULL;
+  size_t len;
+  mirage_kv_rw *kv;
+  mirage_kv_rw_mem (&kv);
+  int e = mirage_git_open (f->c, f->url, &r, &error);
+  if (e == 0)
+    e = mirage_git_fetch (r, "dev", 1, oid, &error);
+  if (e == 0)
+    e = mirage_git_checkout (r, oid, kv, &error);
+  mirage_kv_set (kv, "shallow-push.txt", "from a shallow clone\n", 21);
+  mirage_git_author au = { "Unikernel", "uk@example.org", 1700000000 };
+  if (e == 0)
+    e = mirage_git_push (r, "dev", kv, &au, "push after a shallow clone", pushed, &error);
+  if (!tap_ok (e == -ENOTSUP && error && strstr (error, "push from a shallow fetch is not supported"),
+               "shallow: a push from a depth-1 fetch is refused with the reason"))
+    tap_diag ("%d: %s", e, error ? error : "");
+  e = mirage_git_fetch (r, "dev", 1000, oid, &error);
+  if (e == 0)
+    e = mirage_git_push (r, "dev", kv, &au, "push after a shallow clone", pushed, &error);
+  if (!tap_ok (e == 0, "shallow: deepened to the whole history, the push goes through"))
+    tap_diag ("%d: %s", e, error ? error : "");
+  char *log = git_out (&len, (char *[]) { "-C", (char *) fx_path ("srv/repo.git"), "log", "-2", "--format=%H %s", "dev", NULL });
+  char expect[300];
+  snprintf (expect, sizeof expect, "%s push after a shallow clone\n%s on dev\n", pushed, oid);
+  if (!tap_ok (e == 0 && log && strcmp (log, expect) == 0, "shallow: git log on the server shows the push on top of the tip"))
+    tap_diag ("log: %s", log ? log : "(none)");
+  free (log);
+  mirage_kv_rw_disconnect (kv);
+  free (error);
+  mirage_git_close (r);
+  return 0;
+}
+
 static void
 shallow (mirage_git_client *c, const char *url, int depth)
 {
@@ -726,6 +768,11 @@ run (void *arg)
   shallow (http, url ("https://127.0.0.1:%u/repo.git", p_https), 1);
   shallow (ssh, url ("ssh://gituser@127.0.0.1:%u%s", p_ssh, repo), 1);
   shallow (ssh, url ("ssh://gituser@127.0.0.1:%u%s", p_ssh, repo), 50);
+  {
+    shallow_case f = { tcp, url ("git://127.0.0.1:%u/repo.git", p_git), 1 };
+    tap_is (mirage_task_with_timeout (60 * MIRAGE_NS_PER_S, "shallow-push", shallow_push_task, &f), 0,
+            "shallow: the push ends in time");
+  }
   shallow_bad ("shallow: no shallow capability", tcp, url ("git://127.0.0.1:%u/r.git", p_badpack), -ENOTSUP,
                "does not offer shallow fetches");
   shallow_bad ("shallow: side-band error channel", tcp, url ("git://127.0.0.1:%u/r.git", p_sb3), -EPROTO,
