@@ -23,7 +23,7 @@
 
 static mirage_stack *stack;
 static mirage_mimic *mimic;
-static unsigned p_git, p_http, p_https, p_ssh, p_silent, p_badpack, p_cut, p_huge, p_sb3, p_badpkt;
+static unsigned p_git, p_http, p_https, p_ssh, p_silent, p_badpack, p_cut, p_huge, p_sb3, p_badpkt, p_dumb, p_badchunk;
 static char mirage_key[128], host_fp[128], auth_anchor[4096], auth_wrong[4096];
 static const char *password = "s3cret-pass";
 
@@ -248,6 +248,75 @@ fake_server (int ls, int mode)
   next:
     close (c);
   }
+}
+
+/* a fake HTTP front for shallow fetches. mode 0: a dumb server
+ * (info/refs as text/plain); 1: a good advertisement, then an
+ * upload-pack answer whose chunked framing breaks */
+static void
+fake_http (int ls, int mode)
+{
+  static const char oid[] = "1111111111111111111111111111111111111111";
+  for (;;) {
+    int c = accept (ls, NULL, NULL);
+    if (c < 0)
+      _exit (0);
+    char req[8192], body[1024], resp[2048];
+    size_t got = 0;
+    struct pollfd p = { c, POLLIN, 0 };
+    while (got < sizeof req - 1 && poll (&p, 1, 3000) > 0) {
+      ssize_t n = read (c, req + got, sizeof req - 1 - got);
+      if (n <= 0)
+        break;
+      got += (size_t) n;
+      req[got] = '\0';
+      if (strstr (req, "\r\n\r\n") && (strncmp (req, "GET", 3) == 0 || strstr (req, "done\n")))
+        break;
+    }
+    size_t bl = 0;
+    int rl;
+    if (strncmp (req, "GET", 3) == 0) {
+      if (mode == 0)
+        rl = snprintf (resp, sizeof resp, "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 57\r\n\r\n"
+                       "%s\trefs/heads/main\n", oid);
+      else {
+        char line[256];
+        bl = (size_t) snprintf (body, sizeof body, "001e# service=git-upload-pack\n0000");
+        int l = snprintf (line, sizeof line, "%s HEAD", oid);
+        l += 1 + snprintf (line + l + 1, sizeof line - (size_t) l - 1, "shallow side-band-64k symref=HEAD:refs/heads/main\n");
+        bl += (size_t) snprintf (body + bl, sizeof body - bl, "%04x", l + 4);
+        memcpy (body + bl, line, (size_t) l);
+        bl += (size_t) l;
+        bl += (size_t) snprintf (body + bl, sizeof body - bl, "%04zx%s refs/heads/main\n0000", strlen (oid) + 21, oid);
+        rl = snprintf (resp, sizeof resp, "HTTP/1.1 200 OK\r\nContent-Type: application/x-git-upload-pack-advertisement\r\n"
+                       "Content-Length: %zu\r\n\r\n", bl);
+      }
+    } else
+      rl = snprintf (resp, sizeof resp, "HTTP/1.1 200 OK\r\nContent-Type: application/x-git-upload-pack-result\r\n"
+                     "Transfer-Encoding: chunked\r\n\r\n5\r\n00000\r\nzz\r\n");
+    if (write (c, resp, (size_t) rl) < 0 || (bl && write (c, body, bl) < 0))
+      goto next;
+  next:
+    close (c);
+  }
+}
+
+static pid_t
+fork_fake_http (unsigned port, int mode)
+{
+  int ls = listen_on (port);
+  if (ls < 0)
+    return -1;
+  pid_t pid = fork ();
+  if (pid == 0) {
+    prctl (PR_SET_PDEATHSIG, SIGKILL);
+    int null = open ("/dev/null", O_RDWR);
+    dup2 (null, 1);
+    dup2 (null, 2);
+    fake_http (ls, mode);
+  }
+  close (ls);
+  return pid;
 }
 
 static pid_t
@@ -780,6 +849,10 @@ run (void *arg)
   shallow_bad ("shallow: a bad pkt-line", tcp, url ("git://127.0.0.1:%u/r.git", p_badpkt), -EPROTO,
                "bad pkt-line length 'zz!!'");
   shallow_bad ("shallow: no such repository", tcp, url ("git://127.0.0.1:%u/none.git", p_git), -EPROTO, "git");
+  shallow_bad ("shallow: a dumb HTTP server", http, url ("http://127.0.0.1:%u/r.git", p_dumb), -EPROTO,
+               "only smart HTTP servers are supported");
+  shallow_bad ("shallow: broken chunked framing", http, url ("http://127.0.0.1:%u/r.git", p_badchunk), -EPROTO,
+               "a bad chunk size");
   shallow_bad ("shallow: http 403", http, url ("http://127.0.0.1:%u/private/repo.git", p_http), -EPROTO,
                "answered 403");
 
@@ -827,7 +900,7 @@ int
 main (void)
 {
   const char *fixtures = getenv ("MS_GIT_FIXTURES");
-  pid_t pids[16] = { 0 };
+  pid_t pids[20] = { 0 };
   size_t np = 0;
   if (!fixtures || !fx_tmpdir ()) {
     printf ("1..0 # SKIP MS_GIT_FIXTURES not set or no temporary directory\n");
@@ -845,7 +918,7 @@ main (void)
 
   p_git = fx_free_port (), p_http = fx_free_port (), p_https = fx_free_port (), p_ssh = fx_free_port ();
   p_silent = fx_free_port (), p_badpack = fx_free_port (), p_cut = fx_free_port (), p_huge = fx_free_port ();
-  p_sb3 = fx_free_port (), p_badpkt = fx_free_port ();
+  p_sb3 = fx_free_port (), p_badpkt = fx_free_port (), p_dumb = fx_free_port (), p_badchunk = fx_free_port ();
   char ports[4][16];
   snprintf (ports[0], 16, "%u", p_http);
   snprintf (ports[1], 16, "%u", p_https);
@@ -884,6 +957,8 @@ main (void)
   pids[np++] = fork_fake (p_huge, 3);
   pids[np++] = fork_fake (p_sb3, 4);
   pids[np++] = fork_fake (p_badpkt, 5);
+  pids[np++] = fork_fake_http (p_dumb, 0);
+  pids[np++] = fork_fake_http (p_badchunk, 1);
   bool up = fx_wait_tcp (p_git, 10000) && fx_wait_tcp (p_http, 10000) && fx_wait_tcp (p_https, 10000)
             && fx_wait_tcp (p_ssh, 10000);
   if (tap_ok (up, "git daemon, nginx and sshd listen")) {
