@@ -1098,13 +1098,6 @@ do_push (mirage_git_repo *r, void *arg)
   git_oid tree_oid, commit_oid;
   bool empty;
   char local[300], spec[620];
-  /* libgit2 1.5's push walks from the new commit to the server's, and
-   * on past it: in a shallow repository that walk meets a parent that
-   * is not here and fails with "object not found". Say why instead. */
-  if (git_repository_is_shallow (r->repo) == 1)
-    return _mirage_git_fail (-ENOTSUP, "git: push from a shallow fetch is not supported (libgit2 1.5 "
-                             "walks the history past the shallow boundary); fetch with depth 0 first"),
-           -ENOTSUP;
   int e = resolve_commit (r, a->branch, &parent);
   if (e < 0)
     return e;
@@ -1131,17 +1124,25 @@ do_push (mirage_git_repo *r, void *arg)
     goto out;
   }
   git_reference_free (ref);
-  snprintf (spec, sizeof spec, "%s:%s", local, local);
-  char *specs[1] = { spec };
-  git_strarray refspecs = { specs, 1 };
-  git_push_options po = GIT_PUSH_OPTIONS_INIT;
-  po.custom_headers = headers_of (r->leaf);
-  po.callbacks.push_update_reference = push_ref_cb;
-  po.callbacks.payload = a;
-  if ((e = git_remote_create_anonymous (&remote, r->repo, r->remote_url)) < 0
-      || (e = git_remote_push (remote, &refspecs, &po)) < 0) {
-    e = git_failure (e, "push");
-    goto out;
+  if (git_repository_is_shallow (r->repo) == 1) {
+    /* libgit2 1.5's push walks from the new commit to the server's and
+     * on past it, into parents a shallow fetch left out ("object not
+     * found"): git-shallow.c pushes without a walk */
+    if ((e = _mirage_git_push_own (r->repo, r->remote_url, local, &commit_oid, &a->rejected)) < 0)
+      goto out;
+  } else {
+    snprintf (spec, sizeof spec, "%s:%s", local, local);
+    char *specs[1] = { spec };
+    git_strarray refspecs = { specs, 1 };
+    git_push_options po = GIT_PUSH_OPTIONS_INIT;
+    po.custom_headers = headers_of (r->leaf);
+    po.callbacks.push_update_reference = push_ref_cb;
+    po.callbacks.payload = a;
+    if ((e = git_remote_create_anonymous (&remote, r->repo, r->remote_url)) < 0
+        || (e = git_remote_push (remote, &refspecs, &po)) < 0) {
+      e = git_failure (e, "push");
+      goto out;
+    }
   }
   if (a->rejected) {
     _mirage_git_fail (-EPROTO, "git: %s refused the push of %s", r->remote_url, a->rejected);

@@ -97,8 +97,12 @@ ssize_t _mirage_git_rd_read (void *ctx, void *buf, size_t len);
 /* GIT_PKT_DATA (*data, *len valid until the next call), GIT_PKT_FLUSH,
  * or -errno with a message in @err. */
 int _mirage_git_pkt_next (git_rd *r, const char **data, size_t *len, char *err, size_t n);
-/* The ref advertisement (@http: after "# service=git-upload-pack"). */
-int _mirage_git_adv_read (git_rd *r, bool http, git_adv *a, char *err, size_t n);
+/* The ref advertisement (@http_service: NULL, or over HTTP the service,
+ * "git-upload-pack", whose "# service=..." line comes first). */
+int _mirage_git_adv_read (git_rd *r, const char *http_service, git_adv *a, char *err, size_t n);
+/* receive-pack's report-status up to a flush: 0 when it says "unpack ok"
+ * and "ok @ref"; *@rejected (malloc'ed) names the reason of an "ng". */
+int _mirage_git_report_read (git_rd *r, const char *ref, char **rejected, char *err, size_t n);
 void _mirage_git_adv_clear (git_adv *a);
 bool _mirage_git_cap (const char *caps, const char *name);
 int _mirage_git_oids_add (git_oids *l, const char *hex);
@@ -132,6 +136,12 @@ typedef struct mirage_git_repo mirage_git_repo;
  * @chosen (malloc'ed) and @oid. */
 int _mirage_git_fetch_shallow (git_repository *repo, const char *remote_url, const char *branch,
                                int depth, char **chosen, char oid[41]);
+/* Pushes @new_oid to @refname with our own receive-pack exchange (the
+ * new commit and its whole tree in the pack): libgit2 1.5's push cannot
+ * walk a shallow repository. A refusal is 0 with *@rejected set. */
+typedef struct git_oid git_oid;
+int _mirage_git_push_own (git_repository *repo, const char *remote_url, const char *refname,
+                          const git_oid *new_oid, char **rejected);
 /* The repository's shallow commits (its "shallow" file). */
 int _mirage_git_shallow_load (git_repository *repo, git_oids *out);
 

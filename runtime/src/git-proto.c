@@ -1,5 +1,5 @@
-/* git-proto.c: what a Git server sends during an upload-pack fetch
- * (smart protocol v0/v1), parsed without doing any I/O: the shallow
+/* git-proto.c: what a Git server sends during an upload-pack fetch or
+ * a receive-pack push (smart protocol v0/v1), parsed without doing any I/O: the shallow
  * fetch (git-shallow.c) hands it a read function, and the fuzz target
  * (tests/fuzz/fuzz-git-proto.c) hands it memory.
  *
@@ -11,6 +11,8 @@
  *   pkt-lines       "LLLL" + payload; "0000" is a flush
  *   the fetch       the ref advertisement, the shallow section, ACK/NAK,
  *                   the pack on side-band channel 1
+ *   the push        the advertisement, report-status (inside side-band
+ *                   channel 1 or not)
  *
  * Everything from the server is checked: pkt-line lengths (hex, 4 to
  * 65520), object ids (40 hex digits), names (no control characters),
@@ -250,24 +252,27 @@ valid_name (const char *s, size_t len)
 }
 
 int
-_mirage_git_adv_read (git_rd *r, bool http, git_adv *a, char *err, size_t n)
+_mirage_git_adv_read (git_rd *r, const char *http_service, git_adv *a, char *err, size_t n)
 {
   const char *d;
   size_t len;
   int k;
+  bool http = http_service != NULL;
   memset (a, 0, sizeof *a);
   if (http) {
-    /* "# service=git-upload-pack", a flush, then the refs */
+    /* "# service=NAME", a flush, then the refs */
+    char want[64];
+    snprintf (want, sizeof want, "# service=%s", http_service);
     if ((k = _mirage_git_pkt_next (r, &d, &len, err, n)) < 0)
       return k;
     if (k == GIT_PKT_DATA && starts (d, len, "ERR "))
       return err_line (d, len, err, n);
-    if (k != GIT_PKT_DATA || !starts (d, len, "# service=git-upload-pack"))
-      return fail (err, n, -EPROTO, "the answer to info/refs does not start with '# service=git-upload-pack'");
+    if (k != GIT_PKT_DATA || !starts (d, len, want))
+      return fail (err, n, -EPROTO, "the answer to info/refs does not start with '%s'", want);
     if ((k = _mirage_git_pkt_next (r, &d, &len, err, n)) < 0)
       return k;
     if (k != GIT_PKT_FLUSH)
-      return fail (err, n, -EPROTO, "no flush after '# service=git-upload-pack'");
+      return fail (err, n, -EPROTO, "no flush after '%s'", want);
   }
   bool first = true;
   size_t cap = 0;
@@ -482,6 +487,65 @@ _mirage_git_pack_read (git_rd *r, size_t max_pkt, git_sink_fn sink, void *ctx, c
       return fail (err, n, -EPROTO, "side-band channel %u (only 1, 2 and 3 exist)", (unsigned char) d[0]);
     }
   }
+}
+
+int
+_mirage_git_report_read (git_rd *r, const char *ref, char **rejected, char *err, size_t n)
+{
+  const char *d;
+  size_t len, rl = strlen (ref);
+  bool unpacked = false, reported = false;
+  int k;
+  *rejected = NULL;
+  for (;;) {
+    k = _mirage_git_pkt_next (r, &d, &len, err, n);
+    if (k < 0)
+      goto bad;
+    if (k == GIT_PKT_FLUSH)
+      break;
+    if (len > 0 && d[len - 1] == '\n')
+      len--;
+    char shown[256];
+    printable (d, len, shown, sizeof shown);
+    if (starts (d, len, "ERR ")) {
+      k = err_line (d, len, err, n);
+      goto bad;
+    }
+    if (starts (d, len, "unpack ")) {
+      if (!(len == 9 && memcmp (d + 7, "ok", 2) == 0)) {
+        k = fail (err, n, -EPROTO, "the server could not unpack the pack: %s", shown + 7);
+        goto bad;
+      }
+      unpacked = true;
+    } else if (starts (d, len, "ok ") && len == 3 + rl && memcmp (d + 3, ref, rl) == 0)
+      reported = true;
+    else if (starts (d, len, "ng ") && len > 3 + rl && memcmp (d + 3, ref, rl) == 0 && d[3 + rl] == ' ') {
+      if (!*rejected) {
+        char why[256];
+        printable (d + 4 + rl, len - 4 - rl, why, sizeof why);
+        size_t sz = rl + strlen (why) + 3;
+        if (!(*rejected = malloc (sz))) {
+          k = -ENOMEM;
+          goto bad;
+        }
+        snprintf (*rejected, sz, "%s: %s", ref, why);
+      }
+      reported = true;
+    } else if (!starts (d, len, "ok ") && !starts (d, len, "ng ")) {
+      k = fail (err, n, -EPROTO, "bad line '%s' in the push report", shown);
+      goto bad;
+    }
+  }
+  if (!unpacked || !reported) {
+    free (*rejected);
+    *rejected = NULL;
+    return fail (err, n, -EPROTO, "the push report %s", !unpacked ? "has no 'unpack' line" : "does not name the ref");
+  }
+  return 0;
+bad:
+  free (*rejected);
+  *rejected = NULL;
+  return k;
 }
 
 /* ---- HTTP/1.1 responses ---- */

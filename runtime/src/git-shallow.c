@@ -192,7 +192,7 @@ path_add (buf *b, const char *path)
 }
 
 static void
-http_head_add (buf *b, const char *method, const char *what, size_t body_len)
+http_head_add (buf *b, const char *method, const char *what, const char *service, size_t body_len)
 {
   git_op *op = _mirage_git_op;
   const mirage_git_url *u = op->url;
@@ -212,8 +212,8 @@ http_head_add (buf *b, const char *method, const char *what, size_t body_len)
   static const char common[] = "\r\nUser-Agent: git/2.0 (mirage)\r\nPragma: no-cache\r\nConnection: close\r\n";
   buf_add (b, common, sizeof common - 1);
   if (body_len) {
-    n = snprintf (line, sizeof line, "Content-Type: application/x-git-upload-pack-request\r\n"
-                  "Accept: application/x-git-upload-pack-result\r\nContent-Length: %zu\r\n", body_len);
+    n = snprintf (line, sizeof line, "Content-Type: application/x-%s-request\r\n"
+                  "Accept: application/x-%s-result\r\nContent-Length: %zu\r\n", service, service, body_len);
     buf_add (b, line, (size_t) n);
   } else
     buf_add (b, "Accept: */*\r\n", 13);
@@ -224,18 +224,22 @@ http_head_add (buf *b, const char *method, const char *what, size_t body_len)
   buf_add (b, "\r\n", 2);
 }
 
-/* Sends an HTTP request on a new connection and reads its head; the
- * body is then read through @resp. */
+/* Sends an HTTP request for @service (git-upload-pack, git-receive-pack)
+ * on a new connection, GET info/refs when @body is NULL, else POST, and
+ * reads its head; the body is then read through @resp. */
 static int
-http_request (conn *c, git_rd **raw, git_http_resp *resp, const char *what, const buf *body,
-              const char *want_type, const char *remote_url)
+http_request (conn *c, git_rd **raw, git_http_resp *resp, const char *service, const buf *body,
+              const char *remote_url)
 {
   buf req = { 0 };
-  char err[512] = "";
+  char err[512] = "", what[80], want_type[80];
+  snprintf (what, sizeof what, body ? "/%s" : "/info/refs?service=%s", service);
+  snprintf (want_type, sizeof want_type, body ? "application/x-%s-result" : "application/x-%s-advertisement",
+            service);
   int r = conn_open (c, _mirage_git_op->url->scheme == MIRAGE_GIT_SCHEME_HTTPS);
   if (r < 0)
     return r;
-  http_head_add (&req, body ? "POST" : "GET", what, body ? body->len : 0);
+  http_head_add (&req, body ? "POST" : "GET", what, service, body ? body->len : 0);
   if (body)
     buf_add (&req, body->d, body->len);
   if (req.oom) {
@@ -262,6 +266,96 @@ http_request (conn *c, git_rd **raw, git_http_resp *resp, const char *what, cons
                              "servers are supported)", remote_url, what, resp->content_type, want_type),
            -EPROTO;
   return 0;
+}
+
+/* ---- a session with one service of the server ---- */
+
+typedef struct {
+  bool http;
+  const char *service;
+  const char *remote_url;
+  conn c;
+  git_rd *raw, *rd;
+  git_http_resp resp;
+  char err[512];
+} session;
+
+static void
+session_end (session *s)
+{
+  _mirage_git_rd_free (s->rd);
+  _mirage_git_rd_free (s->raw);
+  s->rd = s->raw = NULL;
+  conn_close (&s->c);
+}
+
+/* Connects and reads the server's refs for @service. */
+static int
+session_start (session *s, const char *service, const char *remote_url, git_adv *adv)
+{
+  git_op *op = _mirage_git_op;
+  const mirage_git_url *u = op->url;
+  int r;
+  memset (s, 0, sizeof *s);
+  s->http = u->scheme == MIRAGE_GIT_SCHEME_HTTP || u->scheme == MIRAGE_GIT_SCHEME_HTTPS;
+  s->service = service;
+  s->remote_url = remote_url;
+  if (u->scheme == MIRAGE_GIT_SCHEME_SSH) {
+    s->c.host = u->host;
+    if ((r = _mirage_git_ssh_exec (service, &s->c.ssh)) < 0)
+      return r;
+  } else if (!s->http) {
+    if ((r = conn_open (&s->c, false)) < 0)
+      return r;
+    buf hello = { 0 };
+    char line[5200], hdr[5];
+    int n = snprintf (line, sizeof line, "%s %s%chost=%s%c", service, u->path, 0, u->host, 0);
+    if (n < 0 || (size_t) n >= sizeof line)
+      return _mirage_git_fail (-EINVAL, "git: the path is too long"), -EINVAL;
+    snprintf (hdr, sizeof hdr, "%04x", (unsigned) n + 4);
+    buf_add (&hello, hdr, 4);
+    buf_add (&hello, line, (size_t) n);
+    r = hello.oom ? -ENOMEM : conn_write (&s->c, hello.d, hello.len);
+    free (hello.d);
+    if (r < 0)
+      return r;
+  }
+  if (s->http) {
+    if ((r = http_request (&s->c, &s->raw, &s->resp, service, NULL, remote_url)) < 0)
+      return r;
+    s->rd = _mirage_git_rd_new (_mirage_git_http_body_read, &s->resp);
+  } else
+    s->rd = _mirage_git_rd_new (conn_read, &s->c);
+  if (!s->rd)
+    return -ENOMEM;
+  if ((r = _mirage_git_adv_read (s->rd, s->http ? service : NULL, adv, s->err, sizeof s->err)) < 0)
+    return _mirage_git_fail (r, "git: %s: %s", remote_url, s->err), r;
+  return 0;
+}
+
+/* Sends @req: over HTTP as the body of a POST on a new connection,
+ * whose answer s->rd then reads; else on the same stream. */
+static int
+session_send (session *s, const buf *req)
+{
+  if (!s->http)
+    return conn_write (&s->c, req->d, req->len);
+  session_end (s);
+  int r = http_request (&s->c, &s->raw, &s->resp, s->service, req, s->remote_url);
+  if (r < 0)
+    return r;
+  if (!(s->rd = _mirage_git_rd_new (_mirage_git_http_body_read, &s->resp)))
+    return -ENOMEM;
+  return 0;
+}
+
+/* A failure of git-proto.c on s->rd, with its message (the HTTP body
+ * reader's own failure is the cause when it has one). */
+static int
+session_fail (session *s, int r)
+{
+  _mirage_git_fail (r, "git: %s: %s", s->remote_url, s->http && s->resp.err[0] ? s->resp.err : s->err);
+  return r;
 }
 
 /* ---- the shallow file ---- */
@@ -354,66 +448,25 @@ int
 _mirage_git_fetch_shallow (git_repository *repo, const char *remote_url, const char *branch,
                            int depth, char **chosen, char oid_out[41])
 {
-  git_op *op = _mirage_git_op;
-  const mirage_git_url *u = op->url;
-  bool http = u->scheme == MIRAGE_GIT_SCHEME_HTTP || u->scheme == MIRAGE_GIT_SCHEME_HTTPS;
-  conn c = { 0 };
-  git_rd *raw = NULL, *rd = NULL;
-  git_http_resp resp;
-  memset (&resp, 0, sizeof resp);
+  session ss;
   git_adv adv = { 0 };
   git_oids have_shallow = { 0 }, shallow = { 0 }, unshallow = { 0 };
   buf req = { 0 };
   git_odb *odb = NULL;
   pack_sink ps = { .remote_url = remote_url };
-  char err[512] = "", want_ref[300];
+  char want_ref[300];
   const char *target = NULL;
   int r;
 
   /* the refs */
-  if (u->scheme == MIRAGE_GIT_SCHEME_SSH) {
-    c.host = u->host;
-    if ((r = _mirage_git_ssh_exec ("git-upload-pack", &c.ssh)) < 0)
-      goto out;
-  } else if (!http) {
-    if ((r = conn_open (&c, false)) < 0)
-      goto out;
-    buf hello = { 0 };
-    char line[5200];
-    int n = snprintf (line, sizeof line, "git-upload-pack %s%chost=%s%c", u->path, 0, u->host, 0);
-    if (n < 0 || (size_t) n >= sizeof line) {
-      r = (_mirage_git_fail (-EINVAL, "git: the path is too long"), -EINVAL);
-      goto out;
-    }
-    char hdr[5];
-    snprintf (hdr, sizeof hdr, "%04x", (unsigned) n + 4);
-    buf_add (&hello, hdr, 4);
-    buf_add (&hello, line, (size_t) n);
-    r = hello.oom ? -ENOMEM : conn_write (&c, hello.d, hello.len);
-    free (hello.d);
-    if (r < 0)
-      goto out;
-  }
-  if (http) {
-    if ((r = http_request (&c, &raw, &resp, "/info/refs?service=git-upload-pack", NULL,
-                           "application/x-git-upload-pack-advertisement", remote_url)) < 0)
-      goto out;
-    rd = _mirage_git_rd_new (_mirage_git_http_body_read, &resp);
-  } else
-    rd = _mirage_git_rd_new (conn_read, &c);
-  if (!rd) {
-    r = -ENOMEM;
+  if ((r = session_start (&ss, "git-upload-pack", remote_url, &adv)) < 0)
     goto out;
-  }
-  if ((r = _mirage_git_adv_read (rd, http, &adv, err, sizeof err)) < 0)
-    goto proto;
-
   if (!branch) {
     if (adv.head_target && strncmp (adv.head_target, "refs/heads/", 11) == 0)
       branch = adv.head_target + 11;
     else {
       r = (_mirage_git_fail (-ENOENT, "git: %s does not say which branch its HEAD is; name one (URL#BRANCH)",
-                            remote_url), -ENOENT);
+                             remote_url), -ENOENT);
       goto out;
     }
   }
@@ -478,37 +531,27 @@ _mirage_git_fetch_shallow (git_repository *repo, const char *remote_url, const c
       r = -ENOMEM;
       goto out;
     }
-
-    if (http) {
-      conn_close (&c);
-      _mirage_git_rd_free (rd);
-      _mirage_git_rd_free (raw);
-      rd = raw = NULL;
-      if ((r = http_request (&c, &raw, &resp, "/git-upload-pack", &req,
-                             "application/x-git-upload-pack-result", remote_url)) < 0)
-        goto out;
-      if (!(rd = _mirage_git_rd_new (_mirage_git_http_body_read, &resp))) {
-        r = -ENOMEM;
-        goto out;
-      }
-    } else if ((r = conn_write (&c, req.d, part1)) < 0)
+    /* stateful transports: the shallow list comes before we say done;
+     * HTTP: one request with everything */
+    buf first = { req.d, part1, 0, false };
+    if ((r = session_send (&ss, ss.http ? &req : &first)) < 0)
       goto out;
-    if (depth > 0 && (r = _mirage_git_shallow_read (rd, &shallow, &unshallow, err, sizeof err)) < 0)
+    if (depth > 0 && (r = _mirage_git_shallow_read (ss.rd, &shallow, &unshallow, ss.err, sizeof ss.err)) < 0)
       goto proto;
-    if (!http && (r = conn_write (&c, req.d + part1, req.len - part1)) < 0)
+    if (!ss.http && (r = conn_write (&ss.c, req.d + part1, req.len - part1)) < 0)
       goto out;
-    if ((r = _mirage_git_ack_read (rd, err, sizeof err)) < 0)
+    if ((r = _mirage_git_ack_read (ss.rd, ss.err, sizeof ss.err)) < 0)
       goto proto;
     if (git_odb_write_pack (&ps.wp, odb, NULL, NULL) < 0) {
       r = (_mirage_git_fail (-EIO, "git: cannot write a pack: %s", git_error_last ()->message), -EIO);
       goto out;
     }
-    if ((r = _mirage_git_pack_read (rd, sb64 ? 65520 : 1000, sink_cb, &ps, err, sizeof err)) < 0)
+    if ((r = _mirage_git_pack_read (ss.rd, sb64 ? 65520 : 1000, sink_cb, &ps, ss.err, sizeof ss.err)) < 0)
       goto proto;
     if (ps.wp->commit (ps.wp, &ps.st) < 0) {
       const git_error *e = git_error_last ();
       r = (_mirage_git_fail (-EPROTO, "git: the pack from %s: %s", remote_url,
-                            e && e->message ? e->message : "not valid"), -EPROTO);
+                             e && e->message ? e->message : "not valid"), -EPROTO);
       goto out;
     }
   }
@@ -551,8 +594,7 @@ _mirage_git_fetch_shallow (git_repository *repo, const char *remote_url, const c
   r = 0;
   goto out;
 proto:
-  /* the HTTP body reader's own failure is the cause when it has one */
-  _mirage_git_fail (r, "git: %s: %s", remote_url, http && resp.err[0] ? resp.err : err);
+  session_fail (&ss, r);
 out:
   if (ps.wp)
     ps.wp->free (ps.wp);
@@ -562,8 +604,109 @@ out:
   _mirage_git_oids_clear (&shallow);
   _mirage_git_oids_clear (&unshallow);
   _mirage_git_adv_clear (&adv);
-  _mirage_git_rd_free (rd);
-  _mirage_git_rd_free (raw);
-  conn_close (&c);
+  session_end (&ss);
+  return r;
+}
+
+/* ---- a push from a shallow repository ---- */
+
+static int
+append_cb (void *ctx, const void *data, size_t len)
+{
+  buf *b = ctx;
+  if (b->len + len > 1024 * 1024)
+    return _mirage_git_fail (-EPROTO, "git: the server's report is longer than 1 MiB"), -EPROTO;
+  buf_add (b, data, len);
+  return b->oom ? -ENOMEM : 0;
+}
+
+typedef struct {
+  const char *d;
+  size_t len, pos;
+} mem_src;
+
+static ssize_t
+mem_read (void *ctx, void *out, size_t len)
+{
+  mem_src *m = ctx;
+  size_t n = len < m->len - m->pos ? len : m->len - m->pos;
+  if (n == 0)
+    return 0;
+  memcpy (out, m->d + m->pos, n);
+  m->pos += n;
+  return (ssize_t) n;
+}
+
+int
+_mirage_git_push_own (git_repository *repo, const char *remote_url, const char *refname,
+                      const git_oid *new_oid, char **rejected)
+{
+  session ss;
+  git_adv adv = { 0 };
+  buf req = { 0 }, report = { 0 };
+  git_packbuilder *pb = NULL;
+  git_buf pack = { 0 };
+  git_rd *rrd = NULL;
+  const char *old = "0000000000000000000000000000000000000000";
+  char new_hex[41];
+  int r;
+
+  *rejected = NULL;
+  git_oid_tostr (new_hex, sizeof new_hex, new_oid);
+  if ((r = session_start (&ss, "git-receive-pack", remote_url, &adv)) < 0)
+    goto out;
+  for (size_t i = 0; i < adv.n; i++)
+    if (strcmp (adv.refs[i].name, refname) == 0)
+      old = adv.refs[i].oid;
+  if (!_mirage_git_cap (adv.caps, "report-status")) {
+    r = (_mirage_git_fail (-ENOTSUP, "git: %s does not offer report-status", remote_url), -ENOTSUP);
+    goto out;
+  }
+  bool sb64 = _mirage_git_cap (adv.caps, "side-band-64k");
+  /* the new commit with its whole tree: what the server has of it is
+   * sent again, as it cannot be walked to from here */
+  if (git_packbuilder_new (&pb, repo) < 0 || git_packbuilder_insert_commit (pb, new_oid) < 0
+      || git_packbuilder_write_buf (&pack, pb) < 0) {
+    const git_error *e = git_error_last ();
+    r = (_mirage_git_fail (-EIO, "git: cannot pack the commit: %s", e && e->message ? e->message : "failed"), -EIO);
+    goto out;
+  }
+  pkt_add (&req, "%s %s %s%creport-status%s agent=mirage-git/1\n", old, new_hex, refname, 0,
+           sb64 ? " side-band-64k" : "");
+  buf_add (&req, "0000", 4);
+  buf_add (&req, pack.ptr, pack.size);
+  if (req.oom) {
+    r = -ENOMEM;
+    goto out;
+  }
+  if ((r = session_send (&ss, &req)) < 0)
+    goto out;
+  /* report-status: its pkt-lines, inside side-band channel 1 or not */
+  git_rd *src = ss.rd;
+  mem_src m = { 0 };
+  if (sb64) {
+    if ((r = _mirage_git_pack_read (ss.rd, 65520, append_cb, &report, ss.err, sizeof ss.err)) < 0)
+      goto proto;
+    m = (mem_src) { report.d, report.len, 0 };
+    if (!(rrd = _mirage_git_rd_new (mem_read, &m))) {
+      r = -ENOMEM;
+      goto out;
+    }
+    src = rrd;
+  }
+  if ((r = _mirage_git_report_read (src, refname, rejected, ss.err, sizeof ss.err)) < 0)
+    goto proto;
+  r = 0;
+  goto out;
+proto:
+  session_fail (&ss, r);
+out:
+  _mirage_git_rd_free (rrd);
+  git_buf_dispose (&pack);
+  git_packbuilder_free (pb);
+  free (req.d);
+  free (report.d);
+  _mirage_git_adv_clear (&adv);
+  session_end (&ss);
   return r;
 }

@@ -666,42 +666,71 @@ shallow_task (void *arg)
   return 0;
 }
 
-/* a push from a depth-1 fetch is refused with the reason (libgit2 1.5's
- * push walks past the boundary); after deepening to the whole history
- * it goes through */
+/* a push from a depth-1 fetch (git-shallow.c's own receive-pack
+ * exchange: libgit2 1.5's push walks past the boundary), checked with
+ * git log on the server; then a push the server refuses (not a fast
+ * forward) is reported with its reason */
 static int
 shallow_push_task (void *arg)
 {
   shallow_case *f = arg;
   mirage_git_repo *r;
-  char oid[41], pushed[41];
+  char oid[41], pushed[41] = "";
   char *error = NULL;
-  size_t len;
+  size_t len, nb = 0;
+  char what[40];
+  snprintf (what, sizeof what, "%.8s", f->url);
+  what[strcspn (what, ":")] = '\0';
   mirage_kv_rw *kv;
   mirage_kv_rw_mem (&kv);
   int e = mirage_git_open (f->c, f->url, &r, &error);
   if (e == 0)
     e = mirage_git_fetch (r, "dev", 1, oid, &error);
+  mirage_git_shallow (r, NULL, &nb);
   if (e == 0)
     e = mirage_git_checkout (r, oid, kv, &error);
-  mirage_kv_set (kv, "shallow-push.txt", "from a shallow clone\n", 21);
+  char file[64], msg[96];
+  snprintf (file, sizeof file, "shallow-push-%s.txt", what);
+  snprintf (msg, sizeof msg, "push from a shallow clone over %s", what);
+  mirage_kv_set (kv, file, "from a shallow clone\n", 21);
   mirage_git_author au = { "Unikernel", "uk@example.org", 1700000000 };
   if (e == 0)
-    e = mirage_git_push (r, "dev", kv, &au, "push after a shallow clone", pushed, &error);
-  if (!tap_ok (e == -ENOTSUP && error && strstr (error, "push from a shallow fetch is not supported"),
-               "shallow: a push from a depth-1 fetch is refused with the reason"))
-    tap_diag ("%d: %s", e, error ? error : "");
-  e = mirage_git_fetch (r, "dev", 1000, oid, &error);
-  if (e == 0)
-    e = mirage_git_push (r, "dev", kv, &au, "push after a shallow clone", pushed, &error);
-  if (!tap_ok (e == 0, "shallow: deepened to the whole history, the push goes through"))
+    e = mirage_git_push (r, "dev", kv, &au, msg, pushed, &error);
+  if (!tap_ok (e == 0 && nb == 1, "%s: push from a depth-1 fetch", what))
     tap_diag ("%d: %s", e, error ? error : "");
   char *log = git_out (&len, (char *[]) { "-C", (char *) fx_path ("srv/repo.git"), "log", "-2", "--format=%H %s", "dev", NULL });
   char expect[300];
-  snprintf (expect, sizeof expect, "%s push after a shallow clone\n%s on dev\n", pushed, oid);
-  if (!tap_ok (e == 0 && log && strcmp (log, expect) == 0, "shallow: git log on the server shows the push on top of the tip"))
+  snprintf (expect, sizeof expect, "%s %s\n%s ", pushed, msg, oid);
+  if (!tap_ok (e == 0 && log && strncmp (log, expect, strlen (expect)) == 0,
+               "%s: git log on the server shows the push on top of the tip", what))
     tap_diag ("log: %s", log ? log : "(none)");
   free (log);
+  tap_ok (e == 0 && same_as_git (kv, "srv/repo.git", "dev"), "%s: the server's dev has the store's files", what);
+  char *fsck = git_out (&len, (char *[]) { "-C", (char *) fx_path ("srv/repo.git"), "fsck", "--no-dangling", NULL });
+  tap_ok (fsck != NULL, "%s: git fsck on the server is clean", what);
+  free (fsck);
+  /* the server's dev moves to a commit of its own: ours is then not a
+   * fast forward and is refused */
+  char tree_spec[64];
+  snprintf (tree_spec, sizeof tree_spec, "%s^{tree}", oid);
+  char *other = git_out (&len, (char *[]) { "-C", (char *) fx_path ("srv/repo.git"), "-c", "user.name=T", "-c",
+                                            "user.email=t@example.org", "commit-tree", tree_spec, "-p", oid, "-m",
+                                            "elsewhere", NULL });
+  if (other)
+    other[strcspn (other, "\n")] = '\0';
+  free (git_out (&len, (char *[]) { "-C", (char *) fx_path ("srv/repo.git"), "update-ref", "refs/heads/dev",
+                                    other ? other : oid, NULL }));
+  free (other);
+  free (git_out (&len, (char *[]) { "-C", (char *) fx_path ("srv/repo.git"), "config", "receive.denyNonFastForwards",
+                                    "true", NULL }));
+  mirage_kv_set (kv, "again.txt", "again\n", 6);
+  e = mirage_git_push (r, "dev", kv, &au, "not a fast forward", NULL, &error);
+  if (!tap_ok (e == -EPROTO && error && strstr (error, "refused the push of refs/heads/dev"),
+               "%s: a refused push says so", what))
+    tap_diag ("%d: %s", e, error ? error : "");
+  free (git_out (&len, (char *[]) { "-C", (char *) fx_path ("srv/repo.git"), "config", "--unset",
+                                    "receive.denyNonFastForwards", NULL }));
+  free (git_out (&len, (char *[]) { "-C", (char *) fx_path ("srv/repo.git"), "update-ref", "refs/heads/dev", pushed, NULL }));
   mirage_kv_rw_disconnect (kv);
   free (error);
   mirage_git_close (r);
@@ -838,9 +867,12 @@ run (void *arg)
   shallow (ssh, url ("ssh://gituser@127.0.0.1:%u%s", p_ssh, repo), 1);
   shallow (ssh, url ("ssh://gituser@127.0.0.1:%u%s", p_ssh, repo), 50);
   {
-    shallow_case f = { tcp, url ("git://127.0.0.1:%u/repo.git", p_git), 1 };
-    tap_is (mirage_task_with_timeout (60 * MIRAGE_NS_PER_S, "shallow-push", shallow_push_task, &f), 0,
-            "shallow: the push ends in time");
+    shallow_case f[] = { { tcp, url ("git://127.0.0.1:%u/repo.git", p_git), 1 },
+                         { http, url ("http://127.0.0.1:%u/repo.git", p_http), 1 },
+                         { ssh, url ("ssh://gituser@127.0.0.1:%u%s", p_ssh, repo), 1 } };
+    for (size_t i = 0; i < 3; i++)
+      tap_is (mirage_task_with_timeout (60 * MIRAGE_NS_PER_S, "shallow-push", shallow_push_task, &f[i]), 0,
+              "shallow: the push ends in time (%s)", f[i].url);
   }
   shallow_bad ("shallow: no shallow capability", tcp, url ("git://127.0.0.1:%u/r.git", p_badpack), -ENOTSUP,
                "does not offer shallow fetches");

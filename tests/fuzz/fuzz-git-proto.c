@@ -8,6 +8,8 @@
  *   1  HTTP: a response to GET info/refs (head, body, advertisement)
  *   2  HTTP: a response to POST git-upload-pack (shallow list, ACK/NAK,
  *      pack inside the body)
+ *   3  a push's answer: report-status (for refs/heads/main)
+ *   4  the same inside side-band channel 1
  * The bytes are handed over in chunks of varying sizes, as a network
  * would. Anything parses or fails with a message; what parses holds to
  * the protocol (40-hex ids, names without control bytes, printable
@@ -35,6 +37,8 @@ mem_read (void *ctx, void *buf, size_t len)
     chunk = len;
   if (chunk > m->len - m->pos)
     chunk = m->len - m->pos;
+  if (chunk == 0)
+    return 0;
   memcpy (buf, m->d + m->pos, chunk);
   m->pos += chunk;
   return (ssize_t) chunk;
@@ -96,7 +100,7 @@ advertisement (git_rd *rd, bool http)
 {
   git_adv a;
   char err[512] = "";
-  int r = _mirage_git_adv_read (rd, http, &a, err, sizeof err);
+  int r = _mirage_git_adv_read (rd, http ? "git-upload-pack" : NULL, &a, err, sizeof err);
   if (r < 0) {
     check_failed (r, err);
     return;
@@ -118,6 +122,37 @@ advertisement (git_rd *rd, bool http)
   _mirage_git_adv_clear (&a);
 }
 
+static void
+report (git_rd *rd)
+{
+  char err[512] = "", *rejected = NULL;
+  int r = _mirage_git_report_read (rd, "refs/heads/main", &rejected, err, sizeof err);
+  if (r < 0) {
+    check_failed (r, err);
+    if (rejected)
+      __builtin_trap ();
+  }
+  free (rejected);
+}
+
+static struct {
+  char *d;
+  size_t len;
+} band;
+
+static int
+band_sink (void *ctx, const void *data, size_t len)
+{
+  (void) ctx;
+  char *g = realloc (band.d, band.len + len + 1);
+  if (!g)
+    return -ENOMEM;
+  memcpy (g + band.len, data, len);
+  band.d = g;
+  band.len += len;
+  return 0;
+}
+
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
@@ -127,8 +162,22 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   git_rd *raw = _mirage_git_rd_new (mem_read, &m);
   if (!raw)
     return 0;
-  int mode = data[0] % 3;
-  if (mode == 0) {
+  int mode = data[0] % 5;
+  if (mode == 3)
+    report (raw);
+  else if (mode == 4) {
+    char err[512] = "";
+    band.d = NULL;
+    band.len = 0;
+    if (_mirage_git_pack_read (raw, 65520, band_sink, NULL, err, sizeof err) == 0) {
+      mem inner = { (const uint8_t *) band.d, band.len, 0 };
+      git_rd *rd = _mirage_git_rd_new (mem_read, &inner);
+      if (rd)
+        report (rd);
+      _mirage_git_rd_free (rd);
+    }
+    free (band.d);
+  } else if (mode == 0) {
     advertisement (raw, false);
     fetch_answer (raw);
   } else {
