@@ -27,7 +27,10 @@
  * the graph's devices.
  *
  * The Git side (object database, packs, negotiation, the smart protocol)
- * is libgit2's; its network streams are ours (docs/build.md). Objects are
+ * is libgit2's; its network streams are ours (docs/build.md). Shallow
+ * fetches, and pushes from a shallow repository, which libgit2 1.5
+ * cannot do, speak the smart protocol themselves over the same flows
+ * (git-shallow.c, git-proto.c). Objects are
  * kept in a private bare repository in a temporary directory (TMPDIR or
  * /tmp) that mirage_git_close removes. Operations suspend the calling
  * task, never the loop; one git operation runs at a time (others wait
