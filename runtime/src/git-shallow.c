@@ -1,4 +1,5 @@
-/* git-shallow.c: shallow fetches, over our own upload-pack negotiation.
+/* git-shallow.c: shallow fetches, over our own upload-pack negotiation
+ * (and pushes from shallow repositories, over our own receive-pack).
  *
  * libgit2 1.5 cannot ask for a depth (that came in 1.7), so a fetch with
  * a depth, and any fetch into a repository that is already shallow,
@@ -18,7 +19,13 @@
  * reports (shallow/unshallow lines) is kept in the repository's
  * "shallow" file, as git keeps it: libgit2 1.5 reads it only for
  * git_repository_is_shallow, and a walk past the boundary meets a
- * missing parent and ends with an error, which callers report. */
+ * missing parent and ends with an error, which callers report.
+ *
+ * A push from a shallow repository cannot go through libgit2 either
+ * (its push walks past the boundary), so it is here too: the
+ * receive-pack command "<old> <new> <ref>" with report-status, and a
+ * pack of the new commit with its whole tree (nothing to walk to learn
+ * what the server has); the server's report says ok or why not. */
 #include "git-private.h"
 
 #include <errno.h>

@@ -7,7 +7,11 @@
  * and git show; a fetch after a new commit; pushes checked with git log
  * on the server; refusals of a wrong host key, TLS authenticator and
  * password; servers that never answer, send a malformed pack or
- * disconnect mid-transfer (fake ones, forked here). The parsers'
+ * disconnect mid-transfer (fake ones, forked here). Shallow fetches
+ * (git-shallow.c) over every transport: depth 1, deeper, beyond the
+ * history, a push from a shallow repository, and fakes that break the
+ * protocol (no shallow capability, side-band error channel, a bad
+ * pkt-line, a dumb HTTP server, broken chunked framing). The parsers'
  * refusals too. Every network step runs under a task timeout. */
 #include "mirage/git.h"
 #include "mirage/happy_eyeballs.h"
