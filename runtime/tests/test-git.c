@@ -654,9 +654,30 @@ shallow_task (void *arg)
     e = mirage_git_fetch (r, "dev", 0, oid, &error);
     mirage_git_shallow (r, NULL, &nb);
     tap_ok (e == 0 && nb == 1, "%s: a fetch again keeps the boundary", what);
-    e = mirage_git_fetch (r, "dev", 5, oid, &error);
+    /* a new commit on the server's dev: a fetch without a depth gets it
+     * ("have" and "shallow" lines, no deepen) and keeps the boundary */
+    char tree_spec[64], oid2[41] = "";
+    snprintf (tree_spec, sizeof tree_spec, "%s^{tree}", oid);
+    char *newc = git_out (&len, (char *[]) { "-C", (char *) fx_path ("srv/repo.git"), "-c", "user.name=T", "-c",
+                                             "user.email=t@example.org", "commit-tree", tree_spec, "-p", oid, "-m",
+                                             "after a shallow fetch", NULL });
+    if (newc)
+      newc[strcspn (newc, "\n")] = '\0';
+    free (git_out (&len, (char *[]) { "-C", (char *) fx_path ("srv/repo.git"), "update-ref", "refs/heads/dev",
+                                      newc ? newc : oid, NULL }));
+    e = mirage_git_fetch (r, "dev", 0, oid2, &error);
     mirage_git_shallow (r, NULL, &nb);
-    if (!tap_ok (e == 0 && nb == 0, "%s: deepening to 5 unshallows (%zu left)", what, nb))
+    if (!tap_ok (e == 0 && newc && strcmp (oid2, newc) == 0 && nb == 1,
+                 "%s: a new commit arrives in the shallow repository, the boundary stays", what))
+      tap_diag ("%d: %s (%zu)", e, error ? error : "", nb);
+    e = mirage_git_read (r, oid2, "dev.txt", &data, &len, &error);
+    tap_ok (e == 0 && len == 9, "%s: read a file of the new commit", what);
+    if (e == 0)
+      free (data);
+    free (newc);
+    e = mirage_git_fetch (r, "dev", 100, oid, &error);
+    mirage_git_shallow (r, NULL, &nb);
+    if (!tap_ok (e == 0 && nb == 0, "%s: deepening to 100 unshallows (%zu left)", what, nb))
       tap_diag ("%d: %s", e, error ? error : "");
     e = mirage_git_read (r, parent, "README.md", &data, &len, &error);
     tap_ok (e == 0, "%s: the parent arrived", what);
