@@ -12,7 +12,11 @@
 #   git_clone_daemon_s, git_clone_daemon_ratio (ours / git's),
 #   git_clone_http_s, git_clone_http_ratio,
 #   git_clone_peak_rss_kib and git_reference_peak_rss_kib (git://),
-# and the references' own times (git_reference_daemon_s, ..._http_s).
+# and the references' own times (git_reference_daemon_s, ..._http_s);
+# then shallow clones (depth 1: the tip's 5,000 files, one commit) by a
+# unikernel that fetches with mirage_git_fetch (..., 1, ...), next to
+# `git clone --depth 1`: git_shallow_daemon_s, git_shallow_reference_daemon_s,
+# git_shallow_daemon_ratio, and the same for http.
 # Run from a release build: MSTUDIO=build-release/app/mstudio bash runtime/bench/bench-git.sh
 set -euo pipefail
 M=${MSTUDIO:-build-release/app/mstudio}
@@ -120,6 +124,37 @@ mkdir -p "$T/uk"
 cp "$MSTUDIO_DATADIR/examples/git-client/unikernel.c" "$T/uk/"
 "$M" build "$T/uk/uk.mstudio" >/dev/null
 UK=$T/uk/_build/gitbench
+# the same graph, its unikernel.c fetching with depth 1 (git-shallow.c)
+mkdir -p "$T/uk1"
+cp "$T/uk/uk.mstudio" "$T/uk1/uk.mstudio"
+python3 - "$MSTUDIO_DATADIR/examples/git-client/unikernel.c" "$T/uk1/unikernel.c" <<'EOF'
+import sys
+src = open(sys.argv[1]).read()
+helper = '''
+static int
+clone_depth1 (struct mirage_git_client *git, const char *url, mirage_kv_rw *kv, char oid[41], char **error)
+{
+  mirage_git_repo *r;
+  int e = mirage_git_open (git, url, &r, error);
+  if (e < 0)
+    return e;
+  e = mirage_git_fetch (r, NULL, 1, oid, error);
+  if (e == 0)
+    e = mirage_git_checkout (r, oid, kv, error);
+  mirage_git_close (r);
+  return e;
+}
+
+int
+unikernel_start'''
+src = src.replace("\nint\nunikernel_start", helper, 1)
+call = "mirage_git_clone (git, args->remote, NULL, kv, oid, &error)"
+assert call in src
+src = src.replace(call, "clone_depth1 (git, args->remote, kv, oid, &error)")
+open(sys.argv[2], "w").write(src)
+EOF
+"$M" build "$T/uk1/uk.mstudio" >/dev/null
+UK1=$T/uk1/_build/gitbench
 
 # best wall time of RUNS runs of "$@" (seconds), its peak RSS (KiB) in $T/rss
 best () {
@@ -143,6 +178,13 @@ ref_rss=$(cat "$T/rss")
 ours_http=$(best "$UK" --remote="http://127.0.0.1:$HTTP_PORT/big.git")
 ref_http=$(best git clone -q "http://127.0.0.1:$HTTP_PORT/big.git" "$T/clone")
 
+ours_sh_git=$(best "$UK1" --remote="git://127.0.0.1:$GIT_PORT/big.git")
+grep -q -x "$FILES files" "$T/out" || { echo "the shallow unikernel did not list $FILES files" >&2; exit 1; }
+ref_sh_git=$(best git clone -q --depth 1 "git://127.0.0.1:$GIT_PORT/big.git" "$T/clone")
+[ "$(git -C "$T/clone" rev-list --count HEAD)" = 1 ] || { echo "git clone --depth 1 is not shallow" >&2; exit 1; }
+ours_sh_http=$(best "$UK1" --remote="http://127.0.0.1:$HTTP_PORT/big.git")
+ref_sh_http=$(best git clone -q --depth 1 "http://127.0.0.1:$HTTP_PORT/big.git" "$T/clone")
+
 ratio () { python3 -c "print('%.2f' % ($1 / $2))"; }
 echo "BENCH git_clone_daemon_s $ours_git s"
 echo "BENCH git_reference_daemon_s $ref_git s"
@@ -152,3 +194,9 @@ echo "BENCH git_reference_http_s $ref_http s"
 echo "BENCH git_clone_http_ratio $(ratio "$ours_http" "$ref_http") x"
 echo "BENCH git_clone_peak_rss_kib $ours_rss KiB"
 echo "BENCH git_reference_peak_rss_kib $ref_rss KiB"
+echo "BENCH git_shallow_daemon_s $ours_sh_git s"
+echo "BENCH git_shallow_reference_daemon_s $ref_sh_git s"
+echo "BENCH git_shallow_daemon_ratio $(ratio "$ours_sh_git" "$ref_sh_git") x"
+echo "BENCH git_shallow_http_s $ours_sh_http s"
+echo "BENCH git_shallow_reference_http_s $ref_sh_http s"
+echo "BENCH git_shallow_http_ratio $(ratio "$ours_sh_http" "$ref_sh_http") x"

@@ -623,6 +623,7 @@ mirage_git_ls_refs (mirage_git_repo *r, mirage_git_ref **refs, size_t *n, char *
 
 typedef struct {
   char *branch;
+  int depth;
   char oid[41];
   char *chosen;
 } fetch_arg;
@@ -645,6 +646,11 @@ do_fetch (mirage_git_repo *r, void *arg)
   size_t n;
   char want[300];
   const git_oid *oid = NULL;
+  /* libgit2 1.5 can neither ask for a depth nor negotiate from a
+   * shallow repository: git-shallow.c speaks the protocol itself */
+  if (a->depth > 0 || git_repository_is_shallow (r->repo) == 1)
+    return _mirage_git_fetch_shallow (r->repo, r->remote_url, a->branch ? a->branch : r->url.branch,
+                                      a->depth, &a->chosen, a->oid);
   int e = connect_remote (r, GIT_DIRECTION_FETCH, &remote);
   if (e < 0)
     return e;
@@ -708,16 +714,16 @@ int
 mirage_git_fetch (mirage_git_repo *r, const char *branch, int depth, char oid[41], char **error)
 {
   bool abandoned;
-  if (depth > 0) {
-    set_error (error, "git: shallow fetch (depth %d) is not supported: libgit2 1.5 has no shallow "
-               "clones (they came in 1.7)", depth);
-    return -ENOTSUP;
+  if (depth < 0) {
+    set_error (error, "git: fetch: a depth of %d (want 0 for the whole history, or more)", depth);
+    return -EINVAL;
   }
   fetch_arg *a = calloc (1, sizeof *a);
   if (!a || (branch && !(a->branch = strdup (branch)))) {
     free (a);
     return -ENOMEM;
   }
+  a->depth = depth;
   int e = run_op (r, do_fetch, a, fetch_arg_free, &abandoned, error);
   if (abandoned)
     return e;
@@ -730,6 +736,24 @@ mirage_git_fetch (mirage_git_repo *r, const char *branch, int depth, char oid[41
   }
   fetch_arg_free (a);
   return e;
+}
+
+int
+mirage_git_shallow (mirage_git_repo *r, char (**oids)[41], size_t *n)
+{
+  git_oids set;
+  *n = 0;
+  if (oids)
+    *oids = NULL;
+  int e = _mirage_git_shallow_load (r->repo, &set);
+  if (e < 0)
+    return e;
+  *n = set.n;
+  if (oids && set.n)
+    *oids = set.oids;
+  else
+    free (set.oids);
+  return 0;
 }
 
 /* ---- reading commits ---- */
@@ -1100,17 +1124,25 @@ do_push (mirage_git_repo *r, void *arg)
     goto out;
   }
   git_reference_free (ref);
-  snprintf (spec, sizeof spec, "%s:%s", local, local);
-  char *specs[1] = { spec };
-  git_strarray refspecs = { specs, 1 };
-  git_push_options po = GIT_PUSH_OPTIONS_INIT;
-  po.custom_headers = headers_of (r->leaf);
-  po.callbacks.push_update_reference = push_ref_cb;
-  po.callbacks.payload = a;
-  if ((e = git_remote_create_anonymous (&remote, r->repo, r->remote_url)) < 0
-      || (e = git_remote_push (remote, &refspecs, &po)) < 0) {
-    e = git_failure (e, "push");
-    goto out;
+  if (git_repository_is_shallow (r->repo) == 1) {
+    /* libgit2 1.5's push walks from the new commit to the server's and
+     * on past it, into parents a shallow fetch left out ("object not
+     * found"): git-shallow.c pushes without a walk */
+    if ((e = _mirage_git_push_own (r->repo, r->remote_url, local, &commit_oid, &a->rejected)) < 0)
+      goto out;
+  } else {
+    snprintf (spec, sizeof spec, "%s:%s", local, local);
+    char *specs[1] = { spec };
+    git_strarray refspecs = { specs, 1 };
+    git_push_options po = GIT_PUSH_OPTIONS_INIT;
+    po.custom_headers = headers_of (r->leaf);
+    po.callbacks.push_update_reference = push_ref_cb;
+    po.callbacks.payload = a;
+    if ((e = git_remote_create_anonymous (&remote, r->repo, r->remote_url)) < 0
+        || (e = git_remote_push (remote, &refspecs, &po)) < 0) {
+      e = git_failure (e, "push");
+      goto out;
+    }
   }
   if (a->rejected) {
     _mirage_git_fail (-EPROTO, "git: %s refused the push of %s", r->remote_url, a->rejected);

@@ -303,7 +303,7 @@ ssh_open (ssh_sub *sub, const char *command, ssh_stream **out)
   ssh_stream *s = calloc (1, sizeof *s);
   if (!s)
     return _mirage_git_fail (-ENOMEM, "git: out of memory");
-  s->parent.subtransport = &sub->parent;
+  s->parent.subtransport = sub ? &sub->parent : NULL;
   s->parent.read = ssh_stream_read;
   s->parent.write = ssh_stream_write;
   s->parent.free = ssh_stream_free;
@@ -391,6 +391,24 @@ ssh_action (git_smart_subtransport_stream **out, git_smart_subtransport *sub_, c
   if (r < 0)
     return r;
   sub->current = s;
+  *out = &s->parent;
+  return 0;
+}
+
+int
+_mirage_git_ssh_exec (const char *service, git_smart_subtransport_stream **out)
+{
+  ssh_stream *s = NULL;
+  *out = NULL;
+  if (!_mirage_git_op)
+    return _mirage_git_fail (-EPROTO, "git: SSH used outside an operation");
+  char *cmd = shell_quote (service, _mirage_git_op->url->path);
+  if (!cmd)
+    return _mirage_git_fail (-ENOMEM, "git: out of memory");
+  int r = ssh_open (NULL, cmd, &s);
+  free (cmd);
+  if (r < 0)
+    return r;
   *out = &s->parent;
   return 0;
 }

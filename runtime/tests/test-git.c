@@ -7,7 +7,11 @@
  * and git show; a fetch after a new commit; pushes checked with git log
  * on the server; refusals of a wrong host key, TLS authenticator and
  * password; servers that never answer, send a malformed pack or
- * disconnect mid-transfer (fake ones, forked here). The parsers'
+ * disconnect mid-transfer (fake ones, forked here). Shallow fetches
+ * (git-shallow.c) over every transport: depth 1, deeper, beyond the
+ * history, a push from a shallow repository, and fakes that break the
+ * protocol (no shallow capability, side-band error channel, a bad
+ * pkt-line, a dumb HTTP server, broken chunked framing). The parsers'
  * refusals too. Every network step runs under a task timeout. */
 #include "mirage/git.h"
 #include "mirage/happy_eyeballs.h"
@@ -23,7 +27,7 @@
 
 static mirage_stack *stack;
 static mirage_mimic *mimic;
-static unsigned p_git, p_http, p_https, p_ssh, p_silent, p_badpack, p_cut, p_huge;
+static unsigned p_git, p_http, p_https, p_ssh, p_silent, p_badpack, p_cut, p_huge, p_sb3, p_badpkt, p_dumb, p_badchunk;
 static char mirage_key[128], host_fp[128], auth_anchor[4096], auth_wrong[4096];
 static const char *password = "s3cret-pass";
 
@@ -181,11 +185,13 @@ fake_server (int ls, int mode)
       close (c);
       continue;
     }
-    static const char caps[] = "multi_ack_detailed ofs-delta symref=HEAD:refs/heads/main\n";
+    const char *caps = mode >= 4 ? "multi_ack_detailed shallow side-band-64k ofs-delta symref=HEAD:refs/heads/main\n"
+                                 : "multi_ack_detailed ofs-delta symref=HEAD:refs/heads/main\n";
+    size_t caps_len = strlen (caps);
     size_t l = (size_t) snprintf (line, sizeof line, "%s HEAD", oid);
     line[l++] = '\0';
-    memcpy (line + l, caps, sizeof caps - 1);
-    pkt (c, line, l + sizeof caps - 1);
+    memcpy (line + l, caps, caps_len);
+    pkt (c, line, l + caps_len);
     snprintf (line, sizeof line, "%s refs/heads/main\n", oid);
     pkt (c, line, strlen (line));
     if (write (c, "0000", 4) < 0)
@@ -201,8 +207,32 @@ fake_server (int ls, int mode)
       buf[got] = '\0';
       if (strstr (buf, "done\n"))
         break;
+      if (mode >= 4 && strstr (buf, "deepen ") && strstr (strstr (buf, "deepen "), "0000"))
+        break;   /* a shallow request: answer the deepen */
+    }
+    if (mode == 5) {   /* a shallow list with a bad pkt-line length */
+      if (write (c, "zz!!shallow", 11) < 0)
+        goto next;
+      goto next;
+    }
+    if (mode == 4) {
+      snprintf (line, sizeof line, "shallow %s\n", oid);
+      pkt (c, line, strlen (line));
+      if (write (c, "0000", 4) < 0)
+        goto next;
+      while (got < sizeof buf - 1 && !strstr (buf, "done\n") && poll (&p, 1, 3000) > 0) {
+        ssize_t n = read (c, buf + got, sizeof buf - 1 - got);
+        if (n <= 0)
+          break;
+        got += (size_t) n;
+        buf[got] = '\0';
+      }
     }
     pkt (c, "NAK\n", 4);
+    if (mode == 4) {   /* side-band channel 3: the server's error */
+      pkt (c, "\3upload-pack: the pack broke", 29);
+      goto next;
+    }
     if (mode == 0) {
       static const unsigned char pack[] = { 'P', 'A', 'C', 'K', 0, 0, 0, 2, 0, 0, 0, 3,
                                             0x95, 0x0a, 0x78, 0x9c, 0xde, 0xad, 0xbe, 0xef, 0xff, 0xff,
@@ -222,6 +252,75 @@ fake_server (int ls, int mode)
   next:
     close (c);
   }
+}
+
+/* a fake HTTP front for shallow fetches. mode 0: a dumb server
+ * (info/refs as text/plain); 1: a good advertisement, then an
+ * upload-pack answer whose chunked framing breaks */
+static void
+fake_http (int ls, int mode)
+{
+  static const char oid[] = "1111111111111111111111111111111111111111";
+  for (;;) {
+    int c = accept (ls, NULL, NULL);
+    if (c < 0)
+      _exit (0);
+    char req[8192], body[1024], resp[2048];
+    size_t got = 0;
+    struct pollfd p = { c, POLLIN, 0 };
+    while (got < sizeof req - 1 && poll (&p, 1, 3000) > 0) {
+      ssize_t n = read (c, req + got, sizeof req - 1 - got);
+      if (n <= 0)
+        break;
+      got += (size_t) n;
+      req[got] = '\0';
+      if (strstr (req, "\r\n\r\n") && (strncmp (req, "GET", 3) == 0 || strstr (req, "done\n")))
+        break;
+    }
+    size_t bl = 0;
+    int rl;
+    if (strncmp (req, "GET", 3) == 0) {
+      if (mode == 0)
+        rl = snprintf (resp, sizeof resp, "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 57\r\n\r\n"
+                       "%s\trefs/heads/main\n", oid);
+      else {
+        char line[256];
+        bl = (size_t) snprintf (body, sizeof body, "001e# service=git-upload-pack\n0000");
+        int l = snprintf (line, sizeof line, "%s HEAD", oid);
+        l += 1 + snprintf (line + l + 1, sizeof line - (size_t) l - 1, "shallow side-band-64k symref=HEAD:refs/heads/main\n");
+        bl += (size_t) snprintf (body + bl, sizeof body - bl, "%04x", l + 4);
+        memcpy (body + bl, line, (size_t) l);
+        bl += (size_t) l;
+        bl += (size_t) snprintf (body + bl, sizeof body - bl, "%04zx%s refs/heads/main\n0000", strlen (oid) + 21, oid);
+        rl = snprintf (resp, sizeof resp, "HTTP/1.1 200 OK\r\nContent-Type: application/x-git-upload-pack-advertisement\r\n"
+                       "Content-Length: %zu\r\n\r\n", bl);
+      }
+    } else
+      rl = snprintf (resp, sizeof resp, "HTTP/1.1 200 OK\r\nContent-Type: application/x-git-upload-pack-result\r\n"
+                     "Transfer-Encoding: chunked\r\n\r\n5\r\n00000\r\nzz\r\n");
+    if (write (c, resp, (size_t) rl) < 0 || (bl && write (c, body, bl) < 0))
+      goto next;
+  next:
+    close (c);
+  }
+}
+
+static pid_t
+fork_fake_http (unsigned port, int mode)
+{
+  int ls = listen_on (port);
+  if (ls < 0)
+    return -1;
+  pid_t pid = fork ();
+  if (pid == 0) {
+    prctl (PR_SET_PDEATHSIG, SIGKILL);
+    int null = open ("/dev/null", O_RDWR);
+    dup2 (null, 1);
+    dup2 (null, 2);
+    fake_http (ls, mode);
+  }
+  close (ls);
+  return pid;
 }
 
 static pid_t
@@ -499,6 +598,211 @@ robust (const char *what, mirage_git_client *c, const char *url, int want, const
   free (rc.error);
 }
 
+/* ---- shallow fetches (git-shallow.c) ---- */
+
+typedef struct {
+  mirage_git_client *c;
+  const char *url;
+  int depth;
+} shallow_case;
+
+static int
+shallow_task (void *arg)
+{
+  shallow_case *f = arg;
+  mirage_git_repo *r;
+  char oid[41], (*bound)[41] = NULL;
+  char *error = NULL;
+  void *data;
+  size_t len, nb = 99;
+  char what[80];
+  snprintf (what, sizeof what, "%.24s depth %d", f->url, f->depth);
+  *strchr (what, ':') = '\0';
+  snprintf (what + strlen (what), sizeof what - strlen (what), " depth %d", f->depth);
+  if (!tap_ok (mirage_git_open (f->c, f->url, &r, &error) == 0, "%s: open", what))
+    return 0;
+  int e = mirage_git_fetch (r, "dev", f->depth, oid, &error);
+  char *tip = rev_parse ("srv/repo.git", "dev"), *parent = rev_parse ("srv/repo.git", "dev~1");
+  if (!tap_ok (e == 0 && tip && strcmp (tip, oid) == 0, "%s: fetch gives git's dev", what))
+    tap_diag ("%d: %s", e, error ? error : "");
+  e = mirage_git_shallow (r, &bound, &nb);
+  bool shallow = f->depth == 1;
+  if (shallow)
+    tap_ok (e == 0 && nb == 1 && strcmp (bound[0], oid) == 0, "%s: the API reports the shallow boundary (the tip)", what);
+  else
+    tap_ok (e == 0 && nb == 0, "%s: a depth beyond the history gives it whole (not shallow)", what);
+  free (bound);
+  e = mirage_git_read (r, parent, "README.md", &data, &len, &error);
+  if (shallow)
+    tap_ok (e == -ENOENT, "%s: the parent commit is absent", what);
+  else {
+    tap_ok (e == 0 && len == 18, "%s: the parent commit is here", what);
+    if (e == 0)
+      free (data);
+  }
+  e = mirage_git_read (r, oid, "dev.txt", &data, &len, &error);
+  tap_ok (e == 0 && len == 9 && memcmp (data, "dev only\n", 9) == 0, "%s: read a file of the commit", what);
+  if (e == 0)
+    free (data);
+  mirage_kv_rw *kv;
+  mirage_kv_rw_mem (&kv);
+  e = mirage_git_checkout (r, oid, kv, &error);
+  tap_ok (e == 0 && same_as_git (kv, "srv/repo.git", oid), "%s: checkout: every file is git's", what);
+  mirage_kv_rw_disconnect (kv);
+  if (shallow) {
+    /* again without a depth: nothing new, still shallow; then deeper */
+    e = mirage_git_fetch (r, "dev", 0, oid, &error);
+    mirage_git_shallow (r, NULL, &nb);
+    tap_ok (e == 0 && nb == 1, "%s: a fetch again keeps the boundary", what);
+    /* a new commit on the server's dev: a fetch without a depth gets it
+     * ("have" and "shallow" lines, no deepen) and keeps the boundary */
+    char tree_spec[64], oid2[41] = "";
+    snprintf (tree_spec, sizeof tree_spec, "%s^{tree}", oid);
+    char *newc = git_out (&len, (char *[]) { "-C", (char *) fx_path ("srv/repo.git"), "-c", "user.name=T", "-c",
+                                             "user.email=t@example.org", "commit-tree", tree_spec, "-p", oid, "-m",
+                                             "after a shallow fetch", NULL });
+    if (newc)
+      newc[strcspn (newc, "\n")] = '\0';
+    free (git_out (&len, (char *[]) { "-C", (char *) fx_path ("srv/repo.git"), "update-ref", "refs/heads/dev",
+                                      newc ? newc : oid, NULL }));
+    e = mirage_git_fetch (r, "dev", 0, oid2, &error);
+    mirage_git_shallow (r, NULL, &nb);
+    if (!tap_ok (e == 0 && newc && strcmp (oid2, newc) == 0 && nb == 1,
+                 "%s: a new commit arrives in the shallow repository, the boundary stays", what))
+      tap_diag ("%d: %s (%zu)", e, error ? error : "", nb);
+    e = mirage_git_read (r, oid2, "dev.txt", &data, &len, &error);
+    tap_ok (e == 0 && len == 9, "%s: read a file of the new commit", what);
+    if (e == 0)
+      free (data);
+    free (newc);
+    e = mirage_git_fetch (r, "dev", 100, oid, &error);
+    mirage_git_shallow (r, NULL, &nb);
+    if (!tap_ok (e == 0 && nb == 0, "%s: deepening to 100 unshallows (%zu left)", what, nb))
+      tap_diag ("%d: %s", e, error ? error : "");
+    e = mirage_git_read (r, parent, "README.md", &data, &len, &error);
+    tap_ok (e == 0, "%s: the parent arrived", what);
+    if (e == 0)
+      free (data);
+  }
+  free (tip);
+  free (parent);
+  free (error);
+  mirage_git_close (r);
+  return 0;
+}
+
+/* a push from a depth-1 fetch (git-shallow.c's own receive-pack
+ * exchange: libgit2 1.5's push walks past the boundary), checked with
+ * git log on the server; then a push the server refuses (not a fast
+ * forward) is reported with its reason */
+static int
+shallow_push_task (void *arg)
+{
+  shallow_case *f = arg;
+  mirage_git_repo *r;
+  char oid[41], pushed[41] = "";
+  char *error = NULL;
+  size_t len, nb = 0;
+  char what[40];
+  snprintf (what, sizeof what, "%.8s", f->url);
+  what[strcspn (what, ":")] = '\0';
+  mirage_kv_rw *kv;
+  mirage_kv_rw_mem (&kv);
+  int e = mirage_git_open (f->c, f->url, &r, &error);
+  if (e == 0)
+    e = mirage_git_fetch (r, "dev", 1, oid, &error);
+  mirage_git_shallow (r, NULL, &nb);
+  if (e == 0)
+    e = mirage_git_checkout (r, oid, kv, &error);
+  char file[64], msg[96];
+  snprintf (file, sizeof file, "shallow-push-%s.txt", what);
+  snprintf (msg, sizeof msg, "push from a shallow clone over %s", what);
+  mirage_kv_set (kv, file, "from a shallow clone\n", 21);
+  mirage_git_author au = { "Unikernel", "uk@example.org", 1700000000 };
+  if (e == 0)
+    e = mirage_git_push (r, "dev", kv, &au, msg, pushed, &error);
+  if (!tap_ok (e == 0 && nb == 1, "%s: push from a depth-1 fetch", what))
+    tap_diag ("%d: %s", e, error ? error : "");
+  char *log = git_out (&len, (char *[]) { "-C", (char *) fx_path ("srv/repo.git"), "log", "-2", "--format=%H %s", "dev", NULL });
+  char expect[300];
+  snprintf (expect, sizeof expect, "%s %s\n%s ", pushed, msg, oid);
+  if (!tap_ok (e == 0 && log && strncmp (log, expect, strlen (expect)) == 0,
+               "%s: git log on the server shows the push on top of the tip", what))
+    tap_diag ("log: %s", log ? log : "(none)");
+  free (log);
+  tap_ok (e == 0 && same_as_git (kv, "srv/repo.git", "dev"), "%s: the server's dev has the store's files", what);
+  char *fsck = git_out (&len, (char *[]) { "-C", (char *) fx_path ("srv/repo.git"), "fsck", "--no-dangling", NULL });
+  tap_ok (fsck != NULL, "%s: git fsck on the server is clean", what);
+  free (fsck);
+  /* the server's dev moves to a commit of its own: ours is then not a
+   * fast forward and is refused */
+  char tree_spec[64];
+  snprintf (tree_spec, sizeof tree_spec, "%s^{tree}", oid);
+  char *other = git_out (&len, (char *[]) { "-C", (char *) fx_path ("srv/repo.git"), "-c", "user.name=T", "-c",
+                                            "user.email=t@example.org", "commit-tree", tree_spec, "-p", oid, "-m",
+                                            "elsewhere", NULL });
+  if (other)
+    other[strcspn (other, "\n")] = '\0';
+  free (git_out (&len, (char *[]) { "-C", (char *) fx_path ("srv/repo.git"), "update-ref", "refs/heads/dev",
+                                    other ? other : oid, NULL }));
+  free (other);
+  free (git_out (&len, (char *[]) { "-C", (char *) fx_path ("srv/repo.git"), "config", "receive.denyNonFastForwards",
+                                    "true", NULL }));
+  mirage_kv_set (kv, "again.txt", "again\n", 6);
+  e = mirage_git_push (r, "dev", kv, &au, "not a fast forward", NULL, &error);
+  if (!tap_ok (e == -EPROTO && error && strstr (error, "refused the push of refs/heads/dev"),
+               "%s: a refused push says so", what))
+    tap_diag ("%d: %s", e, error ? error : "");
+  free (git_out (&len, (char *[]) { "-C", (char *) fx_path ("srv/repo.git"), "config", "--unset",
+                                    "receive.denyNonFastForwards", NULL }));
+  free (git_out (&len, (char *[]) { "-C", (char *) fx_path ("srv/repo.git"), "update-ref", "refs/heads/dev", pushed, NULL }));
+  mirage_kv_rw_disconnect (kv);
+  free (error);
+  mirage_git_close (r);
+  return 0;
+}
+
+static void
+shallow (mirage_git_client *c, const char *url, int depth)
+{
+  shallow_case f = { c, url, depth };
+  int r = mirage_task_with_timeout (60 * MIRAGE_NS_PER_S, "shallow", shallow_task, &f);
+  tap_is (r, 0, "%s depth %d: ends in time", url, depth);
+}
+
+typedef struct {
+  mirage_git_client *c;
+  const char *url;
+  int result;
+  char *error;
+} shallow_bad_case;
+
+static int
+shallow_bad_task (void *arg)
+{
+  shallow_bad_case *f = arg;
+  mirage_git_repo *r;
+  char oid[41];
+  f->result = mirage_git_open (f->c, f->url, &r, &f->error);
+  if (f->result == 0) {
+    f->result = mirage_git_fetch (r, "main", 1, oid, &f->error);
+    mirage_git_close (r);
+  }
+  return 0;
+}
+
+static void
+shallow_bad (const char *what, mirage_git_client *c, const char *url, int want, const char *part)
+{
+  shallow_bad_case f = { c, url, 0, NULL };
+  int r = mirage_task_with_timeout (30 * MIRAGE_NS_PER_S, "shallow-bad", shallow_bad_task, &f);
+  tap_is (r, 0, "%s: ends (no hang)", what);
+  tap_is (f.result, want, "%s: the error", what);
+  if (!tap_ok (f.error && strstr (f.error, part), "%s: the message says '%s'", what, part))
+    tap_diag ("message: %s", f.error ? f.error : "(none)");
+  free (f.error);
+}
+
 static char url_buf[32][512];
 static int url_next;
 
@@ -579,6 +883,36 @@ run (void *arg)
   expect_refused ("no such branch", tcp, url ("git://127.0.0.1:%u/repo.git#nope", p_git), -ENOENT, "no branch 'nope'");
   expect_refused ("no such repository", tcp, url ("git://127.0.0.1:%u/none.git", p_git), -EPROTO, "git");
 
+  /* shallow fetches: depth 1 (then deeper), and beyond the history */
+  shallow (tcp, url ("git://127.0.0.1:%u/repo.git", p_git), 1);
+  shallow (tcp, url ("git://127.0.0.1:%u/repo.git", p_git), 50);
+  shallow (http, url ("http://127.0.0.1:%u/repo.git", p_http), 1);
+  shallow (http, url ("http://127.0.0.1:%u/repo.git", p_http), 50);
+  shallow (http, url ("https://127.0.0.1:%u/repo.git", p_https), 1);
+  shallow (ssh, url ("ssh://gituser@127.0.0.1:%u%s", p_ssh, repo), 1);
+  shallow (ssh, url ("ssh://gituser@127.0.0.1:%u%s", p_ssh, repo), 50);
+  {
+    shallow_case f[] = { { tcp, url ("git://127.0.0.1:%u/repo.git", p_git), 1 },
+                         { http, url ("http://127.0.0.1:%u/repo.git", p_http), 1 },
+                         { ssh, url ("ssh://gituser@127.0.0.1:%u%s", p_ssh, repo), 1 } };
+    for (size_t i = 0; i < 3; i++)
+      tap_is (mirage_task_with_timeout (60 * MIRAGE_NS_PER_S, "shallow-push", shallow_push_task, &f[i]), 0,
+              "shallow: the push ends in time (%s)", f[i].url);
+  }
+  shallow_bad ("shallow: no shallow capability", tcp, url ("git://127.0.0.1:%u/r.git", p_badpack), -ENOTSUP,
+               "does not offer shallow fetches");
+  shallow_bad ("shallow: side-band error channel", tcp, url ("git://127.0.0.1:%u/r.git", p_sb3), -EPROTO,
+               "the server said: upload-pack: the pack broke");
+  shallow_bad ("shallow: a bad pkt-line", tcp, url ("git://127.0.0.1:%u/r.git", p_badpkt), -EPROTO,
+               "bad pkt-line length 'zz!!'");
+  shallow_bad ("shallow: no such repository", tcp, url ("git://127.0.0.1:%u/none.git", p_git), -EPROTO, "git");
+  shallow_bad ("shallow: a dumb HTTP server", http, url ("http://127.0.0.1:%u/r.git", p_dumb), -EPROTO,
+               "only smart HTTP servers are supported");
+  shallow_bad ("shallow: broken chunked framing", http, url ("http://127.0.0.1:%u/r.git", p_badchunk), -EPROTO,
+               "a bad chunk size");
+  shallow_bad ("shallow: http 403", http, url ("http://127.0.0.1:%u/private/repo.git", p_http), -EPROTO,
+               "answered 403");
+
   /* round trips: ls, fetch, read, fetch again, push (one per transport) */
   roundtrip (tcp, url ("git://127.0.0.1:%u/repo.git", p_git));
   roundtrip (http, url ("http://127.0.0.1:%u/repo.git", p_http));
@@ -623,7 +957,7 @@ int
 main (void)
 {
   const char *fixtures = getenv ("MS_GIT_FIXTURES");
-  pid_t pids[12] = { 0 };
+  pid_t pids[20] = { 0 };
   size_t np = 0;
   if (!fixtures || !fx_tmpdir ()) {
     printf ("1..0 # SKIP MS_GIT_FIXTURES not set or no temporary directory\n");
@@ -641,6 +975,7 @@ main (void)
 
   p_git = fx_free_port (), p_http = fx_free_port (), p_https = fx_free_port (), p_ssh = fx_free_port ();
   p_silent = fx_free_port (), p_badpack = fx_free_port (), p_cut = fx_free_port (), p_huge = fx_free_port ();
+  p_sb3 = fx_free_port (), p_badpkt = fx_free_port (), p_dumb = fx_free_port (), p_badchunk = fx_free_port ();
   char ports[4][16];
   snprintf (ports[0], 16, "%u", p_http);
   snprintf (ports[1], 16, "%u", p_https);
@@ -677,6 +1012,10 @@ main (void)
   pids[np++] = fork_fake (p_badpack, 0);
   pids[np++] = fork_fake (p_cut, 1);
   pids[np++] = fork_fake (p_huge, 3);
+  pids[np++] = fork_fake (p_sb3, 4);
+  pids[np++] = fork_fake (p_badpkt, 5);
+  pids[np++] = fork_fake_http (p_dumb, 0);
+  pids[np++] = fork_fake_http (p_badchunk, 1);
   bool up = fx_wait_tcp (p_git, 10000) && fx_wait_tcp (p_http, 10000) && fx_wait_tcp (p_https, 10000)
             && fx_wait_tcp (p_ssh, 10000);
   if (tap_ok (up, "git daemon, nginx and sshd listen")) {

@@ -27,7 +27,10 @@
  * the graph's devices.
  *
  * The Git side (object database, packs, negotiation, the smart protocol)
- * is libgit2's; its network streams are ours (docs/build.md). Objects are
+ * is libgit2's; its network streams are ours (docs/build.md). Shallow
+ * fetches, and pushes from a shallow repository, which libgit2 1.5
+ * cannot do, speak the smart protocol themselves over the same flows
+ * (git-shallow.c, git-proto.c). Objects are
  * kept in a private bare repository in a temporary directory (TMPDIR or
  * /tmp) that mirage_git_close removes. Operations suspend the calling
  * task, never the loop; one git operation runs at a time (others wait
@@ -111,10 +114,18 @@ int mirage_git_ls_refs (mirage_git_repo *r, mirage_git_ref **refs, size_t *n, ch
 void mirage_git_refs_free (mirage_git_ref *refs, size_t n);
 /* Fetches @branch (NULL: the URL's #BRANCH, else the remote's HEAD) and
  * writes its commit id to @oid. Fetching again gets only what is new.
- * @depth > 0 asks for a shallow fetch: -ENOTSUP with libgit2 1.5 (no
- * shallow support before 1.7; docs/build.md). */
+ * @depth > 0 asks for a shallow fetch of that many commits (1: the
+ * branch's commit alone); 0 the whole history (or, in a repository a
+ * shallow fetch made, what is new down to its shallow boundary). The
+ * server must offer the "shallow" capability (-ENOTSUP otherwise). */
 int mirage_git_fetch (mirage_git_repo *r, const char *branch, int depth, char oid[41],
                       char **error);
+/* The shallow boundary: the commits whose parents were left out by
+ * shallow fetches, as a malloc'ed array of @n hex ids (@oids may be
+ * NULL to count them). @n = 0: the fetched history is whole. Reading
+ * files of fetched commits works the same either way; reading a commit
+ * beyond the boundary is -ENOENT. */
+int mirage_git_shallow (mirage_git_repo *r, char (**oids)[41], size_t *n);
 /* Makes @kv hold exactly the files of commit @oid (hex, or a fetched
  * branch name): values written, keys not in the commit removed. */
 int mirage_git_checkout (mirage_git_repo *r, const char *oid, mirage_kv_rw *kv, char **error);
