@@ -154,6 +154,8 @@ connect_task (void *arg)
   return j->status = 0;
 }
 
+/* ---- the pool ---- */
+
 static hc_conn *
 pool_take (mirage_http_client_request *r, const char *origin)
 {
