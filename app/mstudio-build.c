@@ -15,9 +15,11 @@
  *
  * Two things follow the graph: a directory a device embeds (crunch) is
  * read here and written as embed.c (its bytes are in the hash, so a
- * changed file rebuilds), and the system libraries the devices' runtime
- * entries name are linked, with the runtime's archive for each
- * (libmirage-runtime-NAME.a), only when the graph has such a device.
+ * changed file rebuilds), and what the devices' runtime entries name is
+ * linked only when the graph has such a device: their `archives`, the
+ * runtime's parts (libmirage-runtime-NAME.a), and their `libraries`,
+ * the system libraries (-lNAME). The two lists are the catalog's, one
+ * per device: an archive is not derived from a library's name.
  *
  * -t sandbox builds the unikernel as DIR/NAME.unikernel and DIR/NAME as
  * its launcher (launch.c, generated here from the graph's devices and
@@ -757,26 +759,28 @@ build (const char *path, const char *outdir_arg, const char *source_arg, MsCgenT
     }
   if (embed_text != NULL)
     embed_c = g_build_filename (outdir, "embed.c", NULL);
-  /* the libraries the graph's devices need: the runtime's archive for
-   * each (libmirage-runtime-NAME.a, next to the runtime) and -lNAME */
+  /* what the graph's devices need: the runtime's archives they name
+   * (libmirage-runtime-NAME.a, next to the runtime) and the system
+   * libraries they name (-lNAME) */
   {
     g_autofree char *lib_dir = g_path_get_dirname (library);
-    for (guint i = 0; i < gen->libraries->len; i++)
+    for (guint i = 0; i < gen->archives->len; i++)
       {
-        const char *name = gen->libraries->pdata[i];
+        const char *name = gen->archives->pdata[i];
         g_autofree char *base = g_strconcat ("libmirage-runtime-", name, ".a", NULL);
         char *archive = g_build_filename (lib_dir, base, NULL);
         if (!g_file_test (archive, G_FILE_TEST_IS_REGULAR))
           {
-            cli_error (path, "cannot build: the C runtime's part that needs %s is missing (%s); "
+            cli_error (path, "cannot build: the C runtime's part %s is missing (%s); "
                        "build it (ninja) or set MSTUDIO_RUNTIME_DIR", name, archive);
             g_free (archive);
             prepared_clear (&p);
             return CLI_EXIT_ERRORS;
           }
         g_ptr_array_add (extra_libs, archive);
-        g_ptr_array_add (link_flags, g_strconcat ("-l", name, NULL));
       }
+    for (guint i = 0; i < gen->libraries->len; i++)
+      g_ptr_array_add (link_flags, g_strconcat ("-l", (const char *) gen->libraries->pdata[i], NULL));
   }
 
   if (!g_file_get_contents (library, &lib, &lib_len, &error))
@@ -808,10 +812,17 @@ build (const char *path, const char *outdir_arg, const char *source_arg, MsCgenT
   if (embed_c != NULL)
     g_ptr_array_add (argv, embed_c);
   g_ptr_array_add (argv, source);
-  /* before the runtime, whose symbols they use */
+  /* the runtime's archives use each other's symbols (the TLS code is in
+   * one archive, the code over it in others) and the runtime's: one
+   * group, searched until nothing more is needed, so their order does
+   * not matter and no archive carries a copy of another's code */
+  if (extra_libs->len > 0)
+    g_ptr_array_add (argv, "-Wl,--start-group");
   for (guint i = 0; i < extra_libs->len; i++)
     g_ptr_array_add (argv, extra_libs->pdata[i]);
   g_ptr_array_add (argv, library);
+  if (extra_libs->len > 0)
+    g_ptr_array_add (argv, "-Wl,--end-group");
   for (guint i = 0; i < link_flags->len; i++)
     g_ptr_array_add (argv, link_flags->pdata[i]);
   g_ptr_array_add (argv, "-Wl,--gc-sections");

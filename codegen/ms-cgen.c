@@ -44,6 +44,7 @@ runtime_free (gpointer p)
   g_free (r->connect);
   g_free (r->start);
   g_strfreev (r->libraries);
+  g_strfreev (r->archives);
   g_free (r);
 }
 
@@ -68,6 +69,7 @@ ms_cgen_runtime_load (MsCatalog *catalog)
       r->connect = g_strdup (c->runtime->connect);
       r->start = g_strdup (c->runtime->start);
       r->libraries = g_strdupv (c->runtime->libraries);
+      r->archives = g_strdupv (c->runtime->archives);
       g_hash_table_replace (table, r->ctor, r);
     }
   return table;
@@ -771,6 +773,7 @@ ms_cgen_generate_for (MsEvalGraph *g, GHashTable *runtime, const char *project,
   out->main_c_lines = g_ptr_array_new_with_free_func (g_free);
   out->unikernel_h_lines = g_ptr_array_new_with_free_func (g_free);
   out->libraries = g_ptr_array_new_with_free_func (g_free);
+  out->archives = g_ptr_array_new_with_free_func (g_free);
   out->embeds = g_ptr_array_new_with_free_func (embed_free);
   gen.embeds = out->embeds;
   gen.c = g_string_new (NULL);
@@ -803,6 +806,9 @@ ms_cgen_generate_for (MsEvalGraph *g, GHashTable *runtime, const char *project,
       for (guint k = 0; r->libraries != NULL && r->libraries[k] != NULL; k++)
         if (!g_ptr_array_find_with_equal_func (out->libraries, r->libraries[k], g_str_equal, NULL))
           g_ptr_array_add (out->libraries, g_strdup (r->libraries[k]));
+      for (guint k = 0; r->archives != NULL && r->archives[k] != NULL; k++)
+        if (!g_ptr_array_find_with_equal_func (out->archives, r->archives[k], g_str_equal, NULL))
+          g_ptr_array_add (out->archives, g_strdup (r->archives[k]));
       if (r->connect == NULL)
         continue;
       code = g_string_new (NULL);
@@ -829,6 +835,7 @@ ms_cgen_generate_for (MsEvalGraph *g, GHashTable *runtime, const char *project,
         level = ms_eval_node_get_option (n, "level");
     }
   g_ptr_array_sort (out->libraries, compare_strings);
+  g_ptr_array_sort (out->archives, compare_strings);
   if (!collect_mains (&gen, mains, error))
     goto fail;
 
@@ -1011,6 +1018,7 @@ ms_cgen_output_free (MsCgenOutput *out)
   g_clear_pointer (&out->main_c_lines, g_ptr_array_unref);
   g_clear_pointer (&out->unikernel_h_lines, g_ptr_array_unref);
   g_clear_pointer (&out->libraries, g_ptr_array_unref);
+  g_clear_pointer (&out->archives, g_ptr_array_unref);
   g_clear_pointer (&out->embeds, g_ptr_array_unref);
   g_free (out);
 }

@@ -36,6 +36,7 @@ typedef struct {
   char *connect;   /* template, see SCHEMA.md; NULL: nothing to connect */
   char *start;     /* task function of a job device ("mirage_noop_start") */
   char **libraries;/* system libraries its code needs ("nettle"), NULL-terminated */
+  char **archives; /* the runtime's archives its code is in ("nettle": libmirage-runtime-nettle.a) */
 } MsCgenRuntime;
 
 /* The runtime entries of the catalog, by constructor name. */
@@ -50,6 +51,9 @@ typedef struct {
   GPtrArray *unikernel_h_lines;
   /* the system libraries the graph's devices need (char*, sorted, unique) */
   GPtrArray *libraries;
+  /* the runtime's archives they need (char*, sorted, unique): each is
+   * libmirage-runtime-NAME.a, as the catalog's runtime entries name them */
+  GPtrArray *archives;
   /* directories to embed at build time ({embed:OPTION}), as MsCgenEmbed */
   GPtrArray *embeds;
 } MsCgenOutput;

@@ -628,7 +628,10 @@ ctor_free (gpointer data)
   g_ptr_array_unref (c->packages);
   g_strfreev (c->targets);
   if (c->runtime != NULL)
-    g_strfreev (c->runtime->libraries);
+    {
+      g_strfreev (c->runtime->libraries);
+      g_strfreev (c->runtime->archives);
+    }
   g_free (c->runtime);
   g_ptr_array_unref (c->select);
   g_hash_table_unref (c->variants);
@@ -715,6 +718,9 @@ parse_ctor (Loader *l, const char *category, JObj *o)
         c->runtime->libraries = dup_strv (l, rt, "libraries");
         if (c->runtime->libraries == NULL)
           c->runtime->libraries = g_new0 (char *, 1);
+        c->runtime->archives = dup_strv (l, rt, "archives");
+        if (c->runtime->archives == NULL)
+          c->runtime->archives = g_new0 (char *, 1);
         if (c->runtime->header == NULL || (c->runtime->type != NULL && c->runtime->connect == NULL))
           fail (l, _("the runtime entry of %s needs a header, and a connect when it has a type"), c->name);
         /* each becomes the compiler argument -lNAME */
@@ -724,6 +730,14 @@ parse_ctor (Loader *l, const char *category, JObj *o)
             if (*lib == '\0' || !g_ascii_isalnum (*lib)
                 || strspn (lib, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_+.-") != strlen (lib))
               fail (l, _("the runtime entry of %s names a library “%s” that is not a library name"), c->name, lib);
+          }
+        /* each becomes a file name, libmirage-runtime-NAME.a */
+        for (guint i = 0; c->runtime->archives[i] != NULL; i++)
+          {
+            const char *ar = c->runtime->archives[i];
+            if (*ar == '\0' || !g_ascii_isalnum (*ar)
+                || strspn (ar, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_+.-") != strlen (ar))
+              fail (l, _("the runtime entry of %s names an archive “%s” that is not an archive name"), c->name, ar);
           }
       }
   }

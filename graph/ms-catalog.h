@@ -173,6 +173,8 @@ typedef struct {
   char *connect;          /* template; NULL: nothing to connect */
   char *start;            /* task function of a job device, or NULL */
   char **libraries;       /* system libraries to link (-lNAME), NULL-terminated; never NULL */
+  char **archives;        /* the runtime's archives its code is in (libmirage-runtime-NAME.a),
+                           * NULL-terminated; never NULL */
 } MsRuntimeImpl;
 
 typedef enum {

@@ -152,5 +152,11 @@ ok "c-skeleton: builds" "$M" build "$T/skel/skel.mstudio"
 project noop noop
 ok "noop: links no nghttp2" bash -c "'$M' build '$T/noop/noop.mstudio' >/dev/null && ! ldd '$T/noop/_build/noop' | grep -q nghttp2"
 
+# what the binaries link, read from each one's DT_NEEDED (tests/linked-libs.sh)
+. "$(dirname "$0")/linked-libs.sh"
+ok "noop (no HTTP device) links neither nghttp2 nor http_parser" links_none "$T/noop/_build/noop" libnghttp2 libhttp_parser
+ok "http-fetch links nghttp2, http_parser and gnutls" links_all "$F" libnghttp2 libhttp_parser libgnutls
+ok "http-fetch (no Git device) links none of libgit2, libssh2, libhogweed" links_none "$F" libgit2 libssh2 libhogweed
+
 echo "1..$n"
 [ "$failed" -eq 0 ]

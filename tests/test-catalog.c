@@ -339,6 +339,17 @@ test_damaged (void)
   cat = ms_catalog_load (dir, "4.10", &error);
   g_assert_null (cat);
   g_assert_nonnull (strstr (error->message, "nowhere"));
+  g_clear_error (&error);
+
+  /* a runtime archive is a file name, libmirage-runtime-NAME.a: a path
+   * or an option is refused, naming the device and the name */
+  g_assert_true (g_file_set_contents (path,
+    "{ \"category\": \"kv\", \"devices\": [ { \"name\": \"x\", \"summary\": \"s\", \"result\": \"kv_ro\","
+    " \"runtime\": { \"header\": \"mirage/kv_ro.h\", \"archives\": [\"../evil\"] } } ] }", -1, NULL));
+  cat = ms_catalog_load (dir, "4.10", &error);
+  g_assert_null (cat);
+  g_assert_error (error, MS_CATALOG_ERROR, MS_CATALOG_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "x names an archive “../evil”"));
   remove_tree (dir);
 }
 

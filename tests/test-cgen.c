@@ -5,7 +5,10 @@
  * runtime arguments), hostile option values are compiled with the
  * system C compiler and must read back as the same bytes, devices the
  * runtime lacks are refused by name, and lines of generated code map
- * back to their device. The full build and run is tests/cli-build.sh.
+ * back to their device. Each example links exactly the runtime archives
+ * and system libraries its devices' catalog entries name. The full build
+ * and run is tests/cli-build.sh (and cli-git.sh, cli-http-fetch.sh, which
+ * read the libraries the built binaries need).
  */
 #include <string.h>
 
@@ -14,6 +17,7 @@
 
 #include "ms-cgen.h"
 #include "ms-escape.h"
+#include "ms-import.h"
 #include "ms-paths.h"
 #include "test-util.h"
 
@@ -197,6 +201,70 @@ test_escape_compiled (void)
   g_rmdir (dir);
 }
 
+/* @arr (char*) joined with ","; "" when empty */
+static char *
+joined (GPtrArray *arr)
+{
+  g_autoptr(GPtrArray) v = g_ptr_array_new ();   /* borrowed strings */
+
+  for (guint i = 0; i < arr->len; i++)
+    g_ptr_array_add (v, arr->pdata[i]);
+  g_ptr_array_add (v, NULL);
+  return g_strjoinv (",", (char **) v->pdata);
+}
+
+/* The bundled examples, imported from their config.ml and generated for
+ * unix: the archives (libmirage-runtime-NAME.a) and system libraries
+ * (-lNAME) are the union of the devices' catalog entries, and nothing
+ * else. The git archive is one (git2), not one per library: hogweed and
+ * ssh2 are system libraries only. */
+static void
+test_archives (void)
+{
+  static const struct {
+    const char *example, *archives, *libraries;
+  } cases[] = {
+    { "noop", "", "" },
+    { "hello", "", "" },
+    { "ccm_block", "nettle", "nettle" },
+    /* git_ssh and git_tcp over a mimic with a DNS client (ldns) */
+    { "git-client", "git2,gnutls,ldns", "git2,gnutls,hogweed,ldns,ssh2" },
+    { "git-kv", "git2,gnutls,ldns", "git2,gnutls,hogweed,ldns,ssh2" },
+    { "http-fetch", "gnutls,ldns,nghttp2", "gnutls,http_parser,ldns,nghttp2" },
+    { "http-server", "gnutls,http_parser,nghttp2", "gnutls,http_parser,nghttp2" },
+    { "dns-lookup", "gnutls,ldns", "gnutls,ldns" },
+  };
+  g_autoptr(MsCatalog) cat = test_catalog ();
+  g_autoptr(GHashTable) rt = runtime_table ();
+  g_autofree char *examples = ms_paths_get_examples_dir ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *file = g_build_filename (examples, cases[i].example, "config.ml", NULL);
+      g_autofree char *text = NULL;
+      g_autofree char *archives = NULL;
+      g_autofree char *libraries = NULL;
+      gsize len = 0;
+      g_autoptr(MsImportReport) report = NULL;
+      g_autoptr(MsDocument) doc = NULL;
+      g_autoptr(MsEvalGraph) g = NULL;
+      g_autoptr(MsCgenOutput) out = NULL;
+      g_autoptr(GError) error = NULL;
+
+      g_assert_true (g_file_get_contents (file, &text, &len, &error));
+      doc = ms_import_configml (cat, "config.ml", text, len, &report);
+      g_assert_cmpuint (ms_import_report_count (report, MS_SEVERITY_ERROR), ==, 0);
+      g = ms_eval (doc, "unix");
+      out = ms_cgen_generate (g, rt, NULL, &error);
+      g_assert_no_error (error);
+      archives = joined (out->archives);
+      libraries = joined (out->libraries);
+      g_test_message ("%s: archives %s, libraries %s", cases[i].example, archives, libraries);
+      g_assert_cmpstr (archives, ==, cases[i].archives);
+      g_assert_cmpstr (libraries, ==, cases[i].libraries);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -205,5 +273,6 @@ main (int argc, char **argv)
   g_test_add_func ("/cgen/args", test_args);
   g_test_add_func ("/cgen/unsupported", test_unsupported);
   g_test_add_func ("/cgen/escape-compiled", test_escape_compiled);
+  g_test_add_func ("/cgen/archives", test_archives);
   return g_test_run ();
 }

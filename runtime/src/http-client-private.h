@@ -1,5 +1,9 @@
 /* http-client-private.h: what the HTTP client's files share
- * (http-client.c: the API, URLs, connections, the pool, redirects;
+ * (http-client.c: the client object, its options and errors;
+ * http-client-url.c: URLs; http-client-request.c: a request and its
+ * exchange; http-client-redirect.c: waiting and redirects;
+ * http-client-head.c: the response head; http-client-pool.c: connecting
+ * and the pool; http-client-io.c: reads and writes under a deadline;
  * http-client-h1.c: HTTP/1.1 over http-parser; http-client-h2.c:
  * HTTP/2 over nghttp2). The fuzz target drives a request over a flow
  * of its own through these too. */
@@ -9,6 +13,7 @@
 #include <http_parser.h>
 
 #include "mirage/http_client.h"
+#include "mirage/log.h"
 #include "mirage/task.h"
 #include "mirage/tls.h"
 
@@ -96,6 +101,9 @@ typedef struct hc_client {
   hc_conn *pool;
 } hc_client;
 
+/* The client's log source, "http-client" (http-client.c). */
+extern mirage_log_src _hc_log;
+
 /* Records a failure on @r and returns @code (negative errno). */
 int _hc_fail (mirage_http_client_request *r, int code, const char *fmt, ...)
   __attribute__ ((format (printf, 3, 4)));
@@ -113,6 +121,35 @@ int _hc_head_end (mirage_http_client_request *r);
 void _hc_reset_response (mirage_http_client_request *r);
 /* The Host / :authority value into @buf: host[:port], IPv6 in brackets. */
 int _hc_authority (mirage_http_client_request *r, char *buf, size_t size);
+
+/* The client (http-client.c): its TLS configuration, made when first
+ * needed (NULL with tls_error set); checks of header text (no CR/LF) and
+ * tokens; name/value pair arrays; *error = a malloc'ed message. */
+mirage_tls_config *_hc_client_tls (hc_client *c);
+bool _hc_clean_text (const char *s);
+bool _hc_is_token (const char *s, size_t len);
+void _hc_free_pairs (char **pairs, size_t n);
+void _hc_set_error (char **error, const char *fmt, ...) __attribute__ ((format (printf, 2, 3)));
+
+/* URLs (http-client-url.c): sets @r's URL (scheme, host, port, target);
+ * a Location resolved against it and the pool's key, both malloc'ed. */
+int _hc_set_url (mirage_http_client_request *r, const char *url);
+char *_hc_resolve_location (mirage_http_client_request *r, const char *location);
+char *_hc_origin_of (mirage_http_client_request *r);
+
+/* The exchange (http-client-request.c): sends the head (retried once on
+ * a fresh connection when a kept one was found closed), ends the body
+ * and reads the response head (likewise retried). */
+int _hc_send_head (mirage_http_client_request *r);
+int _hc_read_head (mirage_http_client_request *r);
+void _hc_drop_request_header (mirage_http_client_request *r, const char *name);
+
+/* Connections (http-client-pool.c): @r->conn from the pool (unless
+ * @fresh) or newly made; given back to the pool or closed. */
+int _hc_get_conn (mirage_http_client_request *r, bool fresh);
+void _hc_release_conn (mirage_http_client_request *r);
+void _hc_conn_close (hc_conn *k);
+void _hc_pool_clear (hc_client *c);
 
 /* HTTP/1.1 (http-client-h1.c) */
 int _hc_h1_send_head (mirage_http_client_request *r);

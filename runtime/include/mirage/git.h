@@ -45,8 +45,9 @@
  * -EACCES: authentication failed; -ENOENT: no such branch, commit or
  * file; -EPROTO: the server or its data is not valid Git; -ETIMEDOUT.
  *
- * Code in libmirage-runtime-git2.a (catalog libraries git2, ssh2, gnutls,
- * nettle).
+ * Code in libmirage-runtime-git2.a, over libmirage-runtime-gnutls.a
+ * (catalog archives git2 and gnutls; libraries git2, gnutls, hogweed,
+ * ssh2).
  */
 #ifndef MIRAGE_GIT_H
 #define MIRAGE_GIT_H
