@@ -248,7 +248,9 @@ static char *
 stack_get (size_t *len)
 {
   size_t want = (loop.stack_size ? loop.stack_size : DEFAULT_STACK) + page_size ();
-  for (size_t i = 0; i < loop.n_cached; i++)
+  /* the last one put back first: its touched pages are likely still
+   * resident and warm, and the cache's oldest ones stay untouched */
+  for (size_t i = loop.n_cached; i-- > 0;)
     if (loop.stack_cache_len[i] == want) {
       char *s = loop.stack_cache[i];
       loop.n_cached--;
