@@ -783,6 +783,49 @@ mirage_http__date (void)
   return buf;
 }
 
+/* The status line and Date, without printf (its setup was a few per
+ * cent of a small request's time under wrk). */
+static int
+put_head_line (conn *c, int status)
+{
+  char buf[160];
+  const char *reason = mirage_http_reason (status);
+  const char *date = mirage_http__date ();
+  size_t rl = strlen (reason), dl = strlen (date), n = 0;
+  memcpy (buf, "HTTP/1.1 ", 9);
+  n = 9;
+  buf[n++] = (char) ('0' + status / 100 % 10);
+  buf[n++] = (char) ('0' + status / 10 % 10);
+  buf[n++] = (char) ('0' + status % 10);
+  buf[n++] = ' ';
+  memcpy (buf + n, reason, rl);
+  n += rl;
+  memcpy (buf + n, "\r\nDate: ", 8);
+  n += 8;
+  memcpy (buf + n, date, dl);
+  n += dl;
+  buf[n++] = '\r';
+  buf[n++] = '\n';
+  return put (c, buf, n);
+}
+
+static int
+put_content_length (conn *c, uint64_t len)
+{
+  char digits[24], buf[64];
+  size_t nd = 0, n;
+  do
+    digits[nd++] = (char) ('0' + len % 10);
+  while ((len /= 10) > 0);
+  memcpy (buf, "Content-Length: ", 16);
+  n = 16;
+  while (nd > 0)
+    buf[n++] = digits[--nd];
+  buf[n++] = '\r';
+  buf[n++] = '\n';
+  return put (c, buf, n);
+}
+
 int
 mirage_http_response_start (mirage_http_request *req, int status,
                             const mirage_http_header *headers, size_t n_headers,
@@ -809,7 +852,7 @@ mirage_http_response_start (mirage_http_request *req, int status,
     req->resp_close = true;
   if (!req->keep_alive || c->srv->stopping)
     req->resp_close = true;
-  r = putf (c, "HTTP/1.1 %d %s\r\nDate: %s\r\n", status, mirage_http_reason (status), mirage_http__date ());
+  r = put_head_line (c, status);
   for (size_t i = 0; r == 0 && i < n_headers; i++)
     {
       r = put (c, headers[i].name, strlen (headers[i].name));
@@ -827,7 +870,7 @@ mirage_http_response_start (mirage_http_request *req, int status,
   else if (content_length >= 0)
     {
       req->resp_remaining = content_length;
-      r = putf (c, "Content-Length: %" PRId64 "\r\n", content_length);
+      r = put_content_length (c, (uint64_t) content_length);
     }
   else if (req->version >= 11)
     {
