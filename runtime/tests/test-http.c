@@ -319,6 +319,21 @@ tests (void)
       tasks = (size_t) strtoul (t + 6, NULL, 10);
     tap_ok (answered == 20 && tasks < 10,
             "20 idle keep-alive connections hold no task (%d answered, %zu tasks)", answered, tasks);
+    /* connections that have sent nothing yet hold no task either */
+    {
+      int fresh[20];
+      for (int i = 0; i < 20; i++)
+        fresh[i] = dial ();
+      r = exchange ("GET /tasks HTTP/1.1\r\nHost: x\r\n\r\n");
+      t = strstr (r, "tasks=");
+      tasks = t ? (size_t) strtoul (t + 6, NULL, 10) : 999;
+      tap_ok (tasks < 10, "20 new connections with no request yet hold no task (%zu tasks)", tasks);
+      send_all (fresh[7], "GET /first HTTP/1.1\r\nHost: x\r\n\r\n");
+      tap_ok (strstr (read_until (fresh[7], "GET /first 0", 1), "GET /first 0") != NULL,
+              "such a connection is served when its first request comes");
+      for (int i = 0; i < 20; i++)
+        close (fresh[i]);
+    }
     /* and each goes on when its next request comes */
     answered = 0;
     for (int i = 0; i < 20; i++)
