@@ -1347,8 +1347,7 @@ mirage_http__server_new_unbound (void)
   server *s = calloc (1, sizeof *s);
   if (s == NULL)
     return NULL;
-  s->protocols = MIRAGE_HTTP_PROTO_HTTP1 | MIRAGE_HTTP_PROTO_HTTP2;
-  mirage_http_limits_default (&s->limits);
+  server_init (s);
   return &s->pub;
 }
 
