@@ -37,7 +37,9 @@ NGINX=${NGINX:-/usr/sbin/nginx}
 T=$(mktemp -d)
 PIDS=
 # nginx without a master process may take its time over SIGTERM: KILL
-trap 'for p in $PIDS; do kill "$p" 2>/dev/null; done; sleep 0.2; for p in $PIDS; do kill -9 "$p" 2>/dev/null; done; rm -rf "$T"' EXIT
+# (set +e: a kill of a process already gone must not end the trap
+# before the rm, nor make the script fail)
+trap 'set +e; for p in $PIDS; do kill "$p" 2>/dev/null; done; sleep 0.2; for p in $PIDS; do kill -9 "$p" 2>/dev/null; done; rm -rf "$T"' EXIT
 unset MSTUDIO_RUNTIME_SANITIZE
 
 free_port () {

@@ -1206,6 +1206,7 @@ sniff_preface (conn *c)
       if (n <= 0 || c->timed_out)
         return false;   /* serve_one reads again and sees the end */
       c->in_len += (size_t) n;
+      c->woken = false;   /* read what woke it */
     }
   return memcmp (c->in, h2_preface, want) == 0;
 }
@@ -1268,7 +1269,7 @@ conn_wake (void *arg, int result)
   bool fresh = c->fresh;
   c->phase = PHASE_BUSY;
   c->deadline = 0;
-  c->woken = !fresh;
+  c->woken = true;   /* bytes are here: the first wait reads them */
   c->fresh = false;
   if (result == 0 && (c->in = mirage_http__pool_get (&c->srv->pool_in)) != NULL)
     {
