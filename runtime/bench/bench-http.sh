@@ -18,6 +18,11 @@
 # and the RSS at the first and last sample (flat memory: last/first
 # near 1), and fails if there were errors.
 #
+# Before/after: BENCH_HTTP_BEFORE=DIR (a runtime directory as
+# MSTUDIO_RUNTIME_DIR takes, e.g. a copy of an older build's runtime/)
+# builds the same unikernel against it too and runs it in the same
+# rounds, alternating with the others: BENCH lines http_before_*.
+#
 # Needs MSTUDIO (a release mstudio, or any mstudio with
 # MSTUDIO_RUNTIME_DIR naming a release runtime), MSTUDIO_DATADIR, nginx,
 # wrk and h2load. Env: BENCH_HTTP_SECONDS (default 5), BENCH_HTTP_ROUNDS
@@ -32,7 +37,9 @@ NGINX=${NGINX:-/usr/sbin/nginx}
 T=$(mktemp -d)
 PIDS=
 # nginx without a master process may take its time over SIGTERM: KILL
-trap 'for p in $PIDS; do kill "$p" 2>/dev/null; done; sleep 0.2; for p in $PIDS; do kill -9 "$p" 2>/dev/null; done; rm -rf "$T"' EXIT
+# (set +e: a kill of a process already gone must not end the trap
+# before the rm, nor make the script fail)
+trap 'set +e; for p in $PIDS; do kill "$p" 2>/dev/null; done; sleep 0.2; for p in $PIDS; do kill -9 "$p" 2>/dev/null; done; rm -rf "$T"' EXIT
 unset MSTUDIO_RUNTIME_SANITIZE
 
 free_port () {
@@ -59,6 +66,20 @@ OURS_PORT=$(free_port)
 OURS_PID=$!
 PIDS="$PIDS $OURS_PID"
 wait_port "$OURS_PORT"
+
+# the same against an earlier runtime (before/after in one run)
+BEFORE_PORT=
+if [ -n "${BENCH_HTTP_BEFORE:-}" ]; then
+  mkdir -p "$T/hb"
+  "$M" new "$T/hb/hb.mstudio" --name hb --example http-server >/dev/null
+  cp -r "$MSTUDIO_DATADIR/examples/http-server/." "$T/hb/"
+  MSTUDIO_RUNTIME_DIR=$BENCH_HTTP_BEFORE "$M" build "$T/hb/hb.mstudio" -o "$T/hb/_build" >/dev/null
+  BEFORE_PORT=$(free_port)
+  "$T/hb/_build/hb" --port="$BEFORE_PORT" -l quiet >/dev/null 2>&1 &
+  BEFORE_PID=$!
+  PIDS="$PIDS $BEFORE_PID"
+  wait_port "$BEFORE_PORT"
+fi
 
 # ours over TLS (HTTP/2 by ALPN)
 mkdir -p "$T/hss"
@@ -145,7 +166,17 @@ PY
 }
 for c in $CONNS; do
   best_ours=0 best_nginx=0 p99_ours=0 p99_nginx=0 rss=0 bad=0
+  best_before=0 p99_before=0 rss_before=0 bad_before=0
   for _ in $(seq "$ROUNDS"); do
+    if [ -n "$BEFORE_PORT" ]; then
+      ( sleep "$(awk "BEGIN { print $SECS / 2 }")"; rss_kib "$BEFORE_PID" >"$T/rss" ) &
+      SAMPLER=$!
+      read -r r p e < <(run "$BEFORE_PORT" "$c")
+      wait "$SAMPLER" || true
+      bad_before=$((bad_before + e))
+      [ "$(cat "$T/rss")" -gt "$rss_before" ] && rss_before=$(cat "$T/rss")
+      if [ "$r" -gt "$best_before" ]; then best_before=$r p99_before=$p; fi
+    fi
     # ours, with its RSS sampled in the middle of the run
     ( sleep "$(awk "BEGIN { print $SECS / 2 }")"; rss_kib "$OURS_PID" >"$T/rss" ) &
     SAMPLER=$!
@@ -164,6 +195,13 @@ for c in $CONNS; do
   echo "BENCH http_nginx_c${c}_p99 $p99_nginx ms"
   echo "BENCH http_ours_c${c}_rss $(awk "BEGIN { printf \"%.1f\", $rss / 1024 }") MiB"
   echo "BENCH http_ours_c${c}_errors $bad responses"
+  if [ -n "$BEFORE_PORT" ]; then
+    echo "BENCH http_before_c${c}_rps $best_before req/s"
+    echo "BENCH http_before_ratio_c${c} $(awk "BEGIN { printf \"%.2f\", $best_before / ($best_nginx ? $best_nginx : 1) }") before/nginx"
+    echo "BENCH http_before_c${c}_p99 $p99_before ms"
+    echo "BENCH http_before_c${c}_rss $(awk "BEGIN { printf \"%.1f\", $rss_before / 1024 }") MiB"
+    echo "BENCH http_before_c${c}_errors $bad_before responses"
+  fi
 done
 
 # h2load PORT: "requests/s mean-request-ms failed"

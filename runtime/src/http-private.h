@@ -21,6 +21,20 @@
  * arrives (bench-http.sh: RSS at 1,000 connections). */
 #define IN_CAP 4096
 #define OUT_CAP 8192
+/* a request's first arena (its strings) and header spans */
+#define ARENA_CAP 512
+#define SPANS_CAP 16
+
+/* Buffers of one size a server keeps for its next requests, last freed
+ * first out: under load the same few stay warm, instead of malloc and
+ * free of 4 and 8 KiB blocks per request interleaving with connections'
+ * long-lived blocks on the heap (which then cannot shrink). */
+#define POOL_MAX 64
+typedef struct {
+  size_t size;
+  void *blocks[POOL_MAX];
+  size_t n;
+} mirage_http__pool;
 
 extern mirage_log_src mirage_http__src;
 
@@ -49,6 +63,7 @@ struct server {
   void *tls_cfg;
   conn *conns;
   size_t n_conns;
+  mirage_http__pool pool_in, pool_out, pool_arena, pool_spans;
   bool stopping;
   bool free_pending;
   mirage_task *serve_task;
@@ -108,12 +123,16 @@ struct conn {
   mirage_http_request req;
   bool no_park;              /* served in its caller's task: never park */
   bool woken;                /* resumed by conn_wake: read before parking */
+  bool fresh;                /* parked since accept: no byte read yet */
   char *out;                 /* OUT_CAP bytes, or NULL (see above) */
   char *in;                  /* IN_CAP bytes, or NULL while parked */
 };
 
 /* The output buffer, allocated when first needed: NULL without memory. */
 char *mirage_http__conn_out (conn *c);
+/* A block of @p's size (from the pool, else malloc), and back. */
+void *mirage_http__pool_get (mirage_http__pool *p);
+void mirage_http__pool_put (mirage_http__pool *p, void *block);
 
 /* The connection's transport (TLS or not): as mirage_tcp_read/_write. */
 ssize_t mirage_http__conn_read (conn *c, void *buf, size_t len);

@@ -23,6 +23,13 @@
  *
  * Shutdown: when the server stops, the connection gets a GOAWAY naming
  * the last stream it took; streams under way finish, then it closes.
+ *
+ * Slowloris: the reader follows the frame boundaries itself (h2_framing)
+ * to know when a request's headers are half here (a partial frame
+ * header, HEADERS or CONTINUATION frame, or a header block waiting for
+ * its CONTINUATION); from the first such byte the header timeout runs,
+ * not renewed by more bytes, and the connection is closed when it
+ * passes, as an HTTP/1.1 request's headers are.
  */
 #include "http-private.h"
 
@@ -42,6 +49,67 @@
 #define MAX_STREAMS 100
 
 typedef struct h2_conn h2_conn;
+
+/* Where the client's byte stream is, frame-wise (see the top). */
+typedef struct {
+  size_t preface_left;         /* bytes of the client preface still to come */
+  uint8_t hdr[9];              /* a frame header being received */
+  size_t hdr_len;
+  size_t payload_left;         /* of the current frame */
+  uint8_t type;                /* of the current frame */
+  bool in_block;               /* HEADERS without END_HEADERS: CONTINUATION due */
+} h2_framing;
+
+#define H2_FRAME_HEADERS 0x1
+#define H2_FRAME_PUSH_PROMISE 0x5
+#define H2_FRAME_CONTINUATION 0x9
+#define H2_FLAG_END_HEADERS 0x4
+
+static void
+framing_feed (h2_framing *f, const uint8_t *p, size_t n)
+{
+  while (n > 0)
+    {
+      size_t k;
+      if (f->preface_left > 0)
+        {
+          k = n < f->preface_left ? n : f->preface_left;
+          f->preface_left -= k;
+        }
+      else if (f->payload_left > 0)
+        {
+          k = n < f->payload_left ? n : f->payload_left;
+          f->payload_left -= k;
+        }
+      else
+        {
+          f->hdr[f->hdr_len++] = *p;
+          k = 1;
+          if (f->hdr_len == 9)
+            {
+              f->hdr_len = 0;
+              f->payload_left = (size_t) f->hdr[0] << 16 | (size_t) f->hdr[1] << 8 | f->hdr[2];
+              f->type = f->hdr[3];
+              if (f->type == H2_FRAME_HEADERS || f->type == H2_FRAME_PUSH_PROMISE
+                  || f->type == H2_FRAME_CONTINUATION)
+                f->in_block = !(f->hdr[4] & H2_FLAG_END_HEADERS);
+            }
+        }
+      p += k;
+      n -= k;
+    }
+}
+
+/* true while a request's headers are partly received */
+static bool
+framing_in_headers (const h2_framing *f)
+{
+  return (f->preface_left > 0 && f->preface_left < sizeof "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" - 1)
+         || f->hdr_len > 0 || f->in_block
+         || (f->payload_left > 0
+             && (f->type == H2_FRAME_HEADERS || f->type == H2_FRAME_PUSH_PROMISE
+                 || f->type == H2_FRAME_CONTINUATION));
+}
 
 struct h2_stream {
   h2_stream *prev, *next;
@@ -886,6 +954,8 @@ mirage_http2__serve (conn *c)
   bool goaway = false;
   char who[80];
   int r;
+  h2_framing fr = { .preface_left = sizeof "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" - 1 };
+  uint64_t header_deadline = 0;
 
   if (nghttp2_session_callbacks_new (&cb) != 0)
     return;
@@ -926,6 +996,7 @@ mirage_http2__serve (conn *c)
     {
       ssize_t n = nghttp2_session_mem_recv (h.session, (const uint8_t *) c->in + c->in_off,
                                             c->in_len - c->in_off);
+      framing_feed (&fr, (const uint8_t *) c->in + c->in_off, c->in_len - c->in_off);
       c->in_off = c->in_len = 0;
       if (n < 0)
         h.dead = true;
@@ -948,22 +1019,33 @@ mirage_http2__serve (conn *c)
             break;
         }
       /* idle: no stream under way (a stream's own waits have their
-       * own deadlines) */
-      c->phase = h.n_running == 0 ? PHASE_IDLE : PHASE_BUSY;
+       * own deadlines); headers half here: the header clock, which
+       * started with their first byte */
+      if (!framing_in_headers (&fr))
+        header_deadline = 0;
+      else if (header_deadline == 0 && s->limits.header_timeout_ns)
+        header_deadline = mirage_loop_now_ns () + s->limits.header_timeout_ns;
+      c->phase = header_deadline ? PHASE_READ : h.n_running == 0 ? PHASE_IDLE : PHASE_BUSY;
       c->deadline = h.n_running == 0 && s->limits.idle_timeout_ns
                     ? mirage_loop_now_ns () + s->limits.idle_timeout_ns : 0;
+      if (header_deadline && (c->deadline == 0 || header_deadline < c->deadline))
+        c->deadline = header_deadline;
       n = mirage_http__conn_read (c, c->in, IN_CAP);
       c->deadline = 0;
       c->phase = PHASE_BUSY;
       if (n <= 0)
         {
-          if (c->timed_out)
+          if (c->timed_out && header_deadline && mirage_loop_now_ns () >= header_deadline)
+            mirage_log_warn (&http_src, "closing HTTP/2 connection from %s: no complete request headers in time",
+                             mirage_http__peer_text (c, who, sizeof who));
+          else if (c->timed_out)
             mirage_log_info (&http_src, "closing idle HTTP/2 connection from %s",
                              mirage_http__peer_text (c, who, sizeof who));
           if (s->stopping && !goaway)
             continue;   /* the read side was shut for the stop: GOAWAY */
           break;
         }
+      framing_feed (&fr, (const uint8_t *) c->in, (size_t) n);
       n = nghttp2_session_mem_recv (h.session, (const uint8_t *) c->in, (size_t) n);
       if (n < 0)
         {

@@ -65,6 +65,49 @@
 # define DEFAULT_STACK (256u * 1024u)
 #endif
 
+/* The switch between tasks. swapcontext saves and restores the signal
+ * mask, an rt_sigprocmask system call each way: three per short task
+ * (getcontext, in, out), a tenth of an HTTP request's cost under wrk
+ * (perf, bench-http.sh). Tasks never change the signal mask, so on
+ * x86-64 a switch is done by hand: push the callee-saved registers and
+ * the SSE/x87 control words, swap stack pointers, pop. Elsewhere (or
+ * with -DMIRAGE_TASK_UCONTEXT) ucontext does it. */
+#if defined(__x86_64__) && !defined(MIRAGE_TASK_UCONTEXT)
+# define OWN_SWITCH 1
+/* saves the current context on its stack, *save_sp = its stack pointer,
+ * and resumes the one whose stack pointer is @load_sp */
+void mirage__task_switch (void **save_sp, void *load_sp) __attribute__ ((visibility ("hidden")));
+__asm__ (
+  ".text\n"
+  ".globl mirage__task_switch\n"
+  ".hidden mirage__task_switch\n"
+  ".type mirage__task_switch,@function\n"
+  ".p2align 4\n"
+  "mirage__task_switch:\n"
+  "  pushq %rbp\n"
+  "  pushq %rbx\n"
+  "  pushq %r12\n"
+  "  pushq %r13\n"
+  "  pushq %r14\n"
+  "  pushq %r15\n"
+  "  subq $8, %rsp\n"
+  "  stmxcsr (%rsp)\n"
+  "  fnstcw 4(%rsp)\n"
+  "  movq %rsp, (%rdi)\n"
+  "  movq %rsi, %rsp\n"
+  "  ldmxcsr (%rsp)\n"
+  "  fldcw 4(%rsp)\n"
+  "  addq $8, %rsp\n"
+  "  popq %r15\n"
+  "  popq %r14\n"
+  "  popq %r13\n"
+  "  popq %r12\n"
+  "  popq %rbx\n"
+  "  popq %rbp\n"
+  "  ret\n"
+  ".size mirage__task_switch, .-mirage__task_switch\n");
+#endif
+
 /* finished tasks' stacks kept for the next ones: a server spawns one task
  * per connection or HTTP/2 stream, and mmap + mprotect + munmap per task
  * was most of the cost of a short one (perf: bench-http.sh's h2load) */
@@ -76,7 +119,11 @@ typedef enum { T_READY, T_RUNNING, T_WAITING, T_DONE } task_state;
 typedef enum { W_NONE, W_SLEEP, W_FD, W_JOIN, W_YIELD, W_PARK } wait_kind;
 
 struct mirage_task {
+#ifdef OWN_SWITCH
+  void *sp;             /* saved stack pointer while switched out */
+#else
   ucontext_t ctx;
+#endif
   char name[48];
   mirage_task_fn fn;
   void *arg;
@@ -114,7 +161,11 @@ typedef struct {
 static struct {
   bool running;
   int epfd, tfd;
+#ifdef OWN_SWITCH
+  void *sched_sp;
+#else
   ucontext_t sched_ctx;
+#endif
   mirage_task *current;
   mirage_task *rq_head, *rq_tail;
   size_t rq_len;
@@ -197,7 +248,9 @@ static char *
 stack_get (size_t *len)
 {
   size_t want = (loop.stack_size ? loop.stack_size : DEFAULT_STACK) + page_size ();
-  for (size_t i = 0; i < loop.n_cached; i++)
+  /* the last one put back first: its touched pages are likely still
+   * resident and warm, and the cache's oldest ones stay untouched */
+  for (size_t i = loop.n_cached; i-- > 0;)
     if (loop.stack_cache_len[i] == want) {
       char *s = loop.stack_cache[i];
       loop.n_cached--;
@@ -457,7 +510,11 @@ switch_to_scheduler (mirage_task *t, bool ending)
 #else
   (void) ending;
 #endif
+#ifdef OWN_SWITCH
+  mirage__task_switch (&t->sp, loop.sched_sp);
+#else
   swapcontext (&t->ctx, &loop.sched_ctx);
+#endif
 #ifdef MIRAGE_ASAN
   __sanitizer_finish_switch_fiber (t->fake_stack, &loop.sched_bottom, &loop.sched_size);
 #endif
@@ -489,7 +546,11 @@ run_task (mirage_task *t)
   __sanitizer_start_switch_fiber (&loop.sched_fake, t->stack + page_size (),
                                   t->stack_len - page_size ());
 #endif
+#ifdef OWN_SWITCH
+  mirage__task_switch (&loop.sched_sp, t->sp);
+#else
   swapcontext (&loop.sched_ctx, &t->ctx);
+#endif
 #ifdef MIRAGE_ASAN
   __sanitizer_finish_switch_fiber (loop.sched_fake, NULL, NULL);
 #endif
@@ -549,11 +610,30 @@ task_trampoline (void)
 
 /* ---- public task API ---- */
 
+#ifdef OWN_SWITCH
+/* A new task's stack as mirage__task_switch leaves a switched-out one:
+ * the default control words, six zero registers, then the address it
+ * "returns" to, task_trampoline, entered with the stack aligned as after
+ * a call (a zero return address above it: it never returns). */
+static int
+ctx_init (mirage_task *t, char *sp, size_t size)
+{
+  uint64_t *top = (uint64_t *) (void *) (((uintptr_t) sp + size) & ~(uintptr_t) 15);
+  top[-1] = 0;
+  top[-2] = (uint64_t) (uintptr_t) task_trampoline;
+  for (int i = 3; i <= 8; i++)
+    top[-i] = 0;
+  top[-9] = 0x1f80u | ((uint64_t) 0x037fu << 32);   /* MXCSR, x87 control word */
+  t->sp = &top[-9];
+  return 0;
+}
+#else
 /* Kept apart: getcontext returns twice as far as the compiler knows
  * (it never does here, makecontext redirects the context first). */
 __attribute__ ((noinline)) static int
-ctx_init (ucontext_t *ctx, char *sp, size_t size)
+ctx_init (mirage_task *t, char *sp, size_t size)
 {
+  ucontext_t *ctx = &t->ctx;
   if (getcontext (ctx) != 0)
     return -1;
   ctx->uc_stack.ss_sp = sp;
@@ -562,6 +642,7 @@ ctx_init (ucontext_t *ctx, char *sp, size_t size)
   makecontext (ctx, task_trampoline, 0);
   return 0;
 }
+#endif
 
 mirage_task *
 mirage_task_spawn (const char *name, mirage_task_fn fn, void *arg)
@@ -569,12 +650,16 @@ mirage_task_spawn (const char *name, mirage_task_fn fn, void *arg)
   mirage_task *t = calloc (1, sizeof *t);
   if (!t)
     return NULL;
-  snprintf (t->name, sizeof t->name, "%s", name ? name : "task");
+  /* (not snprintf: its setup is measurable for a task per request) */
+  const char *nm = name ? name : "task";
+  size_t nl = strnlen (nm, sizeof t->name - 1);
+  memcpy (t->name, nm, nl);
+  t->name[nl] = '\0';
   t->fn = fn;
   t->arg = arg;
   t->timer_idx = NO_TIMER;
   t->stack = stack_get (&t->stack_len);
-  if (!t->stack || ctx_init (&t->ctx, t->stack + page_size (), t->stack_len - page_size ()) != 0) {
+  if (!t->stack || ctx_init (t, t->stack + page_size (), t->stack_len - page_size ()) != 0) {
     if (t->stack)
       stack_put (t->stack, t->stack_len);
     free (t);

@@ -4,7 +4,8 @@
  * kernel sockets, so what is checked is exactly what is on the wire:
  * keep-alive, pipelining, chunked bodies, HEAD, 100-continue, ambiguous
  * framing (400), the limits (431, 414, 413, 408) and that a stalled
- * client does not hold up another. */
+ * client does not hold up another (over HTTP/1.1, and over HTTP/2 with
+ * its headers cut short). */
 #include "mirage/http.h"
 #include "mirage/task.h"
 #include "tap.h"
@@ -264,6 +265,43 @@ tests (void)
   tap_ok (starts (r, "HTTP/1.1 408 "), "the stalled client gets 408 after the header timeout");
   close (fd);
 
+  /* HTTP/2 (h2c with prior knowledge): the preface, SETTINGS, then a
+   * HEADERS frame announcing 20 bytes of which 3 come, and nothing more */
+  {
+    static const char preface[] = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+    static const unsigned char frames[] = {
+      0, 0, 0, 4, 0, 0, 0, 0, 0,                   /* SETTINGS, empty */
+      0, 0, 20, 1, 5, 0, 0, 0, 1, 0x82, 0x86, 0x84 /* HEADERS (cut) */
+    };
+    unsigned char in[4096];
+    size_t got = 0;
+    ssize_t n;
+    bool goaway = false;
+    long ms;
+    struct timespec t0, t1;
+    fd = dial ();
+    send_all (fd, preface);
+    if (write (fd, frames, sizeof frames) != (ssize_t) sizeof frames)
+      tap_diag ("short write");
+    clock_gettime (CLOCK_MONOTONIC, &t0);
+    r = exchange ("GET /meanwhile HTTP/1.1\r\nHost: x\r\n\r\n");
+    clock_gettime (CLOCK_MONOTONIC, &t1);
+    ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+    tap_ok (strstr (r, "GET /meanwhile 0") && ms < 200,
+            "an HTTP/2 client stalled in HEADERS does not hold up another (%ld ms)", ms);
+    while (got < sizeof in && (n = read (fd, in + got, sizeof in - got)) > 0)
+      got += (size_t) n;
+    clock_gettime (CLOCK_MONOTONIC, &t1);
+    ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+    for (size_t off = 0; off + 9 <= got; off += 9 + ((size_t) in[off] << 16 | (size_t) in[off + 1] << 8 | in[off + 2]))
+      if (in[off + 3] == 7)
+        goaway = true;
+    /* the header timeout is 300 ms, the idle timeout 2 s */
+    tap_ok (n == 0 && goaway && ms >= 250 && ms < 1500,
+            "it is closed (GOAWAY) after the header timeout, not the idle one (%ld ms)", ms);
+    close (fd);
+  }
+
   /* idle keep-alive connections park on the loop without a task */
   {
     int idle[20];
@@ -281,6 +319,21 @@ tests (void)
       tasks = (size_t) strtoul (t + 6, NULL, 10);
     tap_ok (answered == 20 && tasks < 10,
             "20 idle keep-alive connections hold no task (%d answered, %zu tasks)", answered, tasks);
+    /* connections that have sent nothing yet hold no task either */
+    {
+      int fresh[20];
+      for (int i = 0; i < 20; i++)
+        fresh[i] = dial ();
+      r = exchange ("GET /tasks HTTP/1.1\r\nHost: x\r\n\r\n");
+      t = strstr (r, "tasks=");
+      tasks = t ? (size_t) strtoul (t + 6, NULL, 10) : 999;
+      tap_ok (tasks < 10, "20 new connections with no request yet hold no task (%zu tasks)", tasks);
+      send_all (fresh[7], "GET /first HTTP/1.1\r\nHost: x\r\n\r\n");
+      tap_ok (strstr (read_until (fresh[7], "GET /first 0", 1), "GET /first 0") != NULL,
+              "such a connection is served when its first request comes");
+      for (int i = 0; i < 20; i++)
+        close (fresh[i]);
+    }
     /* and each goes on when its next request comes */
     answered = 0;
     for (int i = 0; i < 20; i++)
