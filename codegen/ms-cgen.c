@@ -1034,6 +1034,20 @@ ms_cgen_output_device_at (const MsCgenOutput *out, const char *file, guint line)
   return lines->pdata[line - 1];
 }
 
+/* The first of the main's argument names whose declaration in its
+ * prototype proto is "type *name"; NULL if none. */
+static const char *
+argument_of_type (const GString *proto, GPtrArray *names, const char *type)
+{
+  for (guint i = 0; i < names->len; i++)
+    {
+      g_autofree char *decl = g_strdup_printf ("%s *%s", type, (const char *) names->pdata[i]);
+      if (strstr (proto->str, decl) != NULL)
+        return names->pdata[i];
+    }
+  return NULL;
+}
+
 char *
 ms_cgen_skeleton (MsEvalGraph *g, GHashTable *runtime, GError **error)
 {
@@ -1068,27 +1082,15 @@ ms_cgen_skeleton (MsEvalGraph *g, GHashTable *runtime, GError **error)
 
       if (!main_prototype (&gen, n, mi, proto, names, error))
         return NULL;
-      const char *http = NULL;
       /* an HTTP server argument: the skeleton serves it with a handler */
-      for (guint i = 0; i < names->len && http == NULL; i++)
-        {
-          g_autofree char *decl = g_strdup_printf ("struct mirage_http_server *%s", (char *) names->pdata[i]);
-          if (strstr (proto->str, decl) != NULL)
-            http = names->pdata[i];
-        }
+      const char *http = argument_of_type (proto, names, "struct mirage_http_server");
       if (http != NULL)
         g_string_append (s, "\n/* One call per request (mirage/http.h), in the connection's task. */\n"
                             "static int\nhandle_request (mirage_http_request *req, void *data)\n{\n"
                             "  static const char body[] = \"Hello World!\\n\";\n  (void) data;\n"
                             "  return mirage_http_respond (req, 200, \"text/plain\", body, sizeof body - 1);\n}\n");
       /* an HTTP client argument: the skeleton fetches a URL with it */
-      const char *client = NULL;
-      for (guint i = 0; i < names->len && client == NULL; i++)
-        {
-          g_autofree char *decl = g_strdup_printf ("struct mirage_http_client *%s", (char *) names->pdata[i]);
-          if (strstr (proto->str, decl) != NULL)
-            client = names->pdata[i];
-        }
+      const char *client = argument_of_type (proto, names, "struct mirage_http_client");
       if (http != NULL)
         client = NULL;            /* a server's skeleton serves; the client stays unused */
       if (client != NULL && strstr (s->str, "\nfetch (") == NULL)

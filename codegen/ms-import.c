@@ -2059,6 +2059,28 @@ custom_cost (const MsCustom *c)
   return n;
 }
 
+/* The names in the list labelled label (the items of kind want: keys,
+ * library names) added to out; another item is left out, saying what
+ * was expected there. */
+static void
+take_names (Imp *im, Prim *p, const char *label, ValueKind want, const char *expected,
+            GPtrArray *out, const char *kind, guint line, guint col)
+{
+  Value *l = label_value (find_label (p->args, label));
+
+  if (l == NULL || l->kind != V_LIST)
+    return;
+  for (guint i = 0; i < l->items->len; i++)
+    {
+      Value *x = l->items->pdata[i];
+      if (x->kind == want)
+        g_ptr_array_add (out, g_strdup (x->s));
+      else if (x->kind != V_ERR)
+        msg (im, MS_SEVERITY_WARNING, line, col, "%s ~%s: expected %s; item %u left out", kind, label,
+             expected, i + 1);
+    }
+}
+
 static Value *
 make_custom (Imp *im, Prim *p, guint line, guint col)
 {
@@ -2107,24 +2129,8 @@ make_custom (Imp *im, Prim *p, guint line, guint col)
         else if (x->kind != V_ERR)
           msg (im, MS_SEVERITY_WARNING, line, col, "%s ~runtime_args: expected runtime arguments", kind);
       }
-  if ((l = label_value (find_label (p->args, "keys"))) && l->kind == V_LIST)
-    for (guint i = 0; i < l->items->len; i++)
-      {
-        Value *x = l->items->pdata[i];
-        if (x->kind == V_KEY)
-          g_ptr_array_add (d->custom->keys, g_strdup (x->s));
-        else if (x->kind != V_ERR)
-          msg (im, MS_SEVERITY_WARNING, line, col, "%s ~keys: expected keys (Key.v k); item %u left out", kind, i + 1);
-      }
-  if ((l = label_value (find_label (p->args, "local_libs"))) && l->kind == V_LIST)
-    for (guint i = 0; i < l->items->len; i++)
-      {
-        Value *x = l->items->pdata[i];
-        if (x->kind == V_STRING)
-          g_ptr_array_add (d->custom->local_libs, g_strdup (x->s));
-        else if (x->kind != V_ERR)
-          msg (im, MS_SEVERITY_WARNING, line, col, "%s ~local_libs: expected library names; item %u left out", kind, i + 1);
-      }
+  take_names (im, p, "keys", V_KEY, "keys (Key.v k)", d->custom->keys, kind, line, col);
+  take_names (im, p, "local_libs", V_STRING, "library names", d->custom->local_libs, kind, line, col);
   for (guint i = 0; i < p->args->len; i++)
     {
       Arg *a = p->args->pdata[i];

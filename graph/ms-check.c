@@ -105,25 +105,34 @@ add (Check *c, const char *code, MsSeverity sev, const MsDevice *d, const char *
 
 /* ---- versions ------------------------------------------------------------------ */
 
+/* The constructor named ctor in the catalog of Mirage version, when that
+ * is not the project's version; NULL otherwise. Catalogs live for the
+ * process (ms_catalog_get_default caches them), so the pointer stays
+ * good after the reference is dropped. */
+static const MsConstructor *
+ctor_in_other_version (Check *c, const char *version, const char *ctor)
+{
+  g_autoptr(MsCatalog) other = NULL;
+
+  if (g_str_equal (version, ms_catalog_get_mirage_version (c->cat))
+      || (other = ms_catalog_get_default (version, NULL)) == NULL)
+    return NULL;
+  return ms_catalog_lookup (other, ctor);
+}
+
 /* The other known Mirage version whose constructor ctor has the option
  * (is_param FALSE) or parameter named name, newest first; NULL if none. */
 static const char *
 version_with_argument (Check *c, const char *ctor, const char *name, gboolean is_param)
 {
   const char *const *versions = ms_catalog_get_known_versions ();
-  const char *mine = ms_catalog_get_mirage_version (c->cat);
 
   for (int i = (int) g_strv_length ((char **) versions) - 1; i >= 0; i--)
     {
-      g_autoptr(MsCatalog) other = NULL;
-      const MsConstructor *oc;
+      const MsConstructor *oc = ctor_in_other_version (c, versions[i], ctor);
 
-      if (g_str_equal (versions[i], mine)
-          || (other = ms_catalog_get_default (versions[i], NULL)) == NULL
-          || (oc = ms_catalog_lookup (other, ctor)) == NULL)
-        continue;
-      if (is_param ? ms_constructor_find_param (oc, name) != NULL
-                   : ms_constructor_find_option (oc, name) != NULL)
+      if (oc != NULL && (is_param ? ms_constructor_find_param (oc, name) != NULL
+                                  : ms_constructor_find_option (oc, name) != NULL))
         return versions[i];
     }
   return NULL;
@@ -135,20 +144,16 @@ static const char *
 version_with_other_result (Check *c, const MsConstructor *ctor, const char **result)
 {
   const char *const *versions = ms_catalog_get_known_versions ();
-  const char *mine = ms_catalog_get_mirage_version (c->cat);
 
   for (int i = (int) g_strv_length ((char **) versions) - 1; i >= 0; i--)
     {
-      g_autoptr(MsCatalog) other = NULL;
-      const MsConstructor *oc;
+      const MsConstructor *oc = ctor_in_other_version (c, versions[i], ctor->name);
 
-      if (g_str_equal (versions[i], mine)
-          || (other = ms_catalog_get_default (versions[i], NULL)) == NULL
-          || (oc = ms_catalog_lookup (other, ctor->name)) == NULL
-          || g_strcmp0 (oc->result, ctor->result) == 0)
-        continue;
-      *result = oc->result;   /* catalogs live for the process (cached) */
-      return versions[i];
+      if (oc != NULL && g_strcmp0 (oc->result, ctor->result) != 0)
+        {
+          *result = oc->result;
+          return versions[i];
+        }
     }
   return NULL;
 }

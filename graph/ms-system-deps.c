@@ -132,6 +132,8 @@ source_read (ListReader *r, char *buf, gsize size)
   if (r->dctx == NULL)
     {
       gsize n = MIN (size, r->len - r->pos);
+      if (n == 0)
+        return 0;               /* an empty list may come with no data at all */
       memcpy (buf, r->data + r->pos, n);
       r->pos += n;
       return (gssize) n;

@@ -12,19 +12,7 @@ T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 P=$T/net.mstudio
 
-n=0
-failed=0
-ok () {        # ok DESCRIPTION COMMAND...: passes if the command succeeds
-  local desc=$1; shift
-  n=$((n + 1))
-  if "$@" >"$T/out" 2>"$T/err"; then
-    echo "ok $n - $desc"
-  else
-    echo "not ok $n - $desc"
-    sed 's/^/# /' "$T/err" "$T/out" | head -20
-    failed=$((failed + 1))
-  fi
-}
+. "$(dirname "$0")/tap.sh"
 has () { grep -q -F -- "$2" "$1"; }             # has FILE TEXT
 run_has () { local text=$1; shift; "$@" >"$T/o2" 2>&1 && grep -q -F -- "$text" "$T/o2"; }
 is_json () { python3 -c 'import json,sys; json.load(sys.stdin)' <"$1"; }
@@ -116,6 +104,4 @@ ok "catalog --json" bash -c "'$M' catalog --json >'$T/j' && python3 -c 'import j
 ok "disconnect" bash -c "'$M' disconnect '$P' unikernel.1 && '$M' describe '$P' | grep -q '1: stackv4v6 (not connected)'"
 ok "remove" bash -c "'$M' remove '$P' stack && ! '$M' describe '$P' | grep -q 'Device     stack'"
 
-# the plan comes last, once the number of tests is known
-echo "1..$n"
-[ $failed -eq 0 ]
+tap_done

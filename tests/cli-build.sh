@@ -15,47 +15,8 @@
 # TAP output for meson; needs MSTUDIO and MSTUDIO_DATADIR.
 
 set -u
-M=${MSTUDIO:?set MSTUDIO to the mstudio binary}
-export MSTUDIO_DATADIR=${MSTUDIO_DATADIR:-$(dirname "$0")/../data}
-EX=$MSTUDIO_DATADIR/examples
-T=$(mktemp -d)
-PIDS=
-trap 'for p in $PIDS; do kill "$p" 2>/dev/null; done; rm -rf "$T"' EXIT
-# the unikernels are built without sanitizers; mstudio may have them
-export ASAN_OPTIONS=${ASAN_OPTIONS:-}:detect_leaks=0
+. "$(dirname "$0")/cli-env.sh"
 
-n=0
-failed=0
-ok () {
-  local desc=$1; shift
-  n=$((n + 1))
-  if "$@" >"$T/out" 2>"$T/err"; then
-    echo "ok $n - $desc"
-  else
-    echo "not ok $n - $desc"
-    sed 's/^/# /' "$T/err" "$T/out" | head -30
-    failed=$((failed + 1))
-  fi
-}
-# expect CODE TEXT DESC CMD...: exit status CODE and TEXT on stderr
-expect () {
-  local code=$1 text=$2 desc=$3; shift 3
-  n=$((n + 1))
-  "$@" >"$T/out" 2>"$T/err"
-  local rc=$?
-  if [ "$rc" -eq "$code" ] && grep -q -F -- "$text" "$T/err"; then
-    echo "ok $n - $desc"
-  else
-    echo "not ok $n - $desc (exit $rc)"
-    sed 's/^/# /' "$T/err" "$T/out" | head -20
-    failed=$((failed + 1))
-  fi
-}
-# project NAME EXAMPLE: a project dir with the example's unikernel.c and data
-project () {
-  mkdir -p "$T/$1" && "$M" new "$T/$1/$1.mstudio" --name "$1" --example "$2" >/dev/null \
-    && cp -r "$EX/$2/." "$T/$1/" && rm -f "$T/$1/steps" "$T/$1/description"
-}
 count_lines () { # FILE TEXT N
   [ "$(grep -c -F -- "$2" "$1")" -eq "$3" ]
 }
@@ -195,14 +156,8 @@ expect 2 "xen" "-t xen: refused with the config.ml hint" "$M" build "$T/noop/noo
 # the echo server (network example): a real client on 127.0.0.1
 project network network
 ok "echo: build" "$M" build "$T/network/network.mstudio"
-"$T/network/_build/network" --port=0 2>"$T/echo.log" &
-PIDS="$PIDS $!"
-port=
-for _ in $(seq 50); do
-  port=$(sed -n 's/.*listening on port \([0-9]*\).*/\1/p' "$T/echo.log")
-  [ -n "$port" ] && break
-  sleep 0.1
-done
+serve "$T/echo.log" "$T/network/_build/network" --port=0
+port=$(log_port "$T/echo.log")
 ok "echo: listening on a port" test -n "$port"
 ok "echo: a client gets its line back" timeout 5 bash -c "exec 3<>/dev/tcp/127.0.0.1/$port && printf 'ping pong\n' >&3 && read -r -t 3 reply <&3 && [ \"\$reply\" = 'ping pong' ]"
 
@@ -319,5 +274,4 @@ ok "help escaping: builds" "$M" build "$T/esc/esc.mstudio"
 ok "help escaping: --help shows them escaped" bash -c "'$T/esc/_build/esc' --help | grep -q -F -e '--hello=VAL (absent=x\\x1b[2J\\u202eevil\\u200b)'"
 ok "help escaping: no raw ESC or bidi control in --help" bash -c "'$T/esc/_build/esc' --help >'$T/esc.help'; [ \$? -eq 63 ] && ! grep -q \$'\\033' '$T/esc.help' && ! grep -q \$'\\342\\200\\256' '$T/esc.help'"
 
-echo "1..$n"
-[ "$failed" -eq 0 ]
+tap_done

@@ -12,23 +12,8 @@ export MSTUDIO_DATADIR=${MSTUDIO_DATADIR:-$(dirname "$0")/../data}
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 
-n=0
-failed=0
-pass () { n=$((n + 1)); echo "ok $n - $1"; }
-fail () { n=$((n + 1)); echo "not ok $n - $1"; sed 's/^/# /' "$T/err" "$T/out" 2>/dev/null | head -20; failed=$((failed + 1)); }
+. "$(dirname "$0")/tap.sh"
 
-# expect CODE TEXT DESCRIPTION COMMAND...: exit status CODE and TEXT on stderr
-expect () {
-  local code=$1 text=$2 desc=$3; shift 3
-  "$@" >"$T/out" 2>"$T/err"
-  local rc=$?
-  if [ $rc -eq "$code" ] && { [ -z "$text" ] || grep -q -F -- "$text" "$T/err"; }; then
-    pass "$desc"
-  else
-    echo "# exit $rc, wanted $code" >>"$T/err"
-    fail "$desc"
-  fi
-}
 sum () { sha256sum "$1" | cut -d' ' -f1; }
 # unchanged FILE DESCRIPTION COMMAND...: the command leaves FILE byte for byte
 unchanged () {
@@ -182,6 +167,4 @@ done
 expect 2 "$T/missing.mstudio" "missing file: exit 2 naming it" "$M" describe "$T/missing.mstudio"
 if [ ! -e "$T/missing.mstudio" ]; then pass "a missing file is not created"; else fail "a missing file is not created"; fi
 
-# the plan comes last, once the number of tests is known
-echo "1..$n"
-[ $failed -eq 0 ]
+tap_done

@@ -11,19 +11,7 @@ EX=$MSTUDIO_DATADIR/examples
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 
-n=0
-failed=0
-ok () {
-  local desc=$1; shift
-  n=$((n + 1))
-  if "$@" >"$T/out" 2>"$T/err"; then
-    echo "ok $n - $desc"
-  else
-    echo "not ok $n - $desc"
-    sed 's/^/# /' "$T/err" "$T/out" | head -20
-    failed=$((failed + 1))
-  fi
-}
+. "$(dirname "$0")/tap.sh"
 # evals FILE TEXT [ARGS]: describe --eval output contains TEXT
 evals () { local f=$1 text=$2; shift 2; "$M" describe --eval "$@" "$f" >"$T/ev" && grep -q -F -- "$text" "$T/ev"; }
 evals_not () { local f=$1 text=$2; shift 2; "$M" describe --eval "$@" "$f" >"$T/ev" && ! grep -q -F -- "$text" "$T/ev"; }
@@ -109,6 +97,4 @@ ok "git-client: runtime argument with a colon in its default" bash -c "'$M' desc
 # errors
 ok "unknown example: exit 2, no file" bash -c "'$M' new '$T/x.mstudio' --example nosuch; [ \$? -eq 2 ] && [ ! -e '$T/x.mstudio' ]"
 
-# the plan comes last, once the number of tests is known
-echo "1..$n"
-[ $failed -eq 0 ]
+tap_done

@@ -16,33 +16,7 @@ G=$(cd "$(dirname "$0")" && pwd)/golden
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 
-n=0
-failed=0
-ok () {
-  local desc=$1; shift
-  n=$((n + 1))
-  if "$@" >"$T/out" 2>"$T/err"; then
-    echo "ok $n - $desc"
-  else
-    echo "not ok $n - $desc"
-    sed 's/^/# /' "$T/err" "$T/out" | head -30
-    failed=$((failed + 1))
-  fi
-}
-# expect CODE TEXT DESC CMD...: exit status CODE and TEXT on stderr
-expect () {
-  local code=$1 text=$2 desc=$3; shift 3
-  n=$((n + 1))
-  "$@" >"$T/out" 2>"$T/err"
-  local rc=$?
-  if [ "$rc" -eq "$code" ] && grep -q -F -- "$text" "$T/err"; then
-    echo "ok $n - $desc"
-  else
-    echo "not ok $n - $desc (exit $rc)"
-    sed 's/^/# /' "$T/err" | head -10
-    failed=$((failed + 1))
-  fi
-}
+. "$(dirname "$0")/tap.sh"
 # golden FILE NAME: FILE equals tests/golden/NAME (or becomes it)
 golden () {
   if [ -n "${MSTUDIO_UPDATE_GOLDEN:-}" ]; then
@@ -151,5 +125,4 @@ expect 2 "--targets is for --format ci" "--targets only with ci" "$M" export "$P
 ok "--format=config.ml form" bash -c "'$M' export '$P' --format=config.ml -o - | grep -q 'open Mirage'"
 ok "the DOT export still works" "$M" export "$P" --format dot -o "$T/g.dot"
 
-echo "1..$n"
-[ "$failed" -eq 0 ]
+tap_done

@@ -16,51 +16,8 @@
 # TAP output for meson; needs MSTUDIO and MSTUDIO_DATADIR.
 
 set -u
-M=${MSTUDIO:?set MSTUDIO to the mstudio binary}
-export MSTUDIO_DATADIR=${MSTUDIO_DATADIR:-$(dirname "$0")/../data}
 FIXTURES=$(cd "$(dirname "$0")/../runtime/tests" && pwd)/git-fixtures.sh
-EX=$MSTUDIO_DATADIR/examples
-T=$(mktemp -d)
-PIDS=
-trap 'for p in $PIDS; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; rm -rf "$T"' EXIT
-export ASAN_OPTIONS=${ASAN_OPTIONS:-}:detect_leaks=0
-
-n=0
-failed=0
-ok () {
-  local desc=$1; shift
-  n=$((n + 1))
-  if "$@" >"$T/out" 2>"$T/err"; then
-    echo "ok $n - $desc"
-  else
-    echo "not ok $n - $desc"
-    sed 's/^/# /' "$T/err" "$T/out" | head -30
-    failed=$((failed + 1))
-  fi
-}
-expect () {
-  local code=$1 text=$2 desc=$3; shift 3
-  n=$((n + 1))
-  "$@" >"$T/out" 2>"$T/err"
-  local rc=$?
-  if [ "$rc" -eq "$code" ] && grep -q -F -- "$text" "$T/err"; then
-    echo "ok $n - $desc"
-  else
-    echo "not ok $n - $desc (exit $rc)"
-    sed 's/^/# /' "$T/err" "$T/out" | head -20
-    failed=$((failed + 1))
-  fi
-}
-free_port () {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-wait_port () {
-  for _ in $(seq 200); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
-    sleep 0.05
-  done
-  return 1
-}
+. "$(dirname "$0")/cli-env.sh"
 
 GIT_PORT=$(free_port)
 SSH_PORT=$(free_port)
@@ -68,13 +25,11 @@ PASS=cli-git-pass
 mkdir -p "$T/fx"
 ok "fixtures: a repository made with git, sshd's keys and config" \
   sh "$FIXTURES" "$T/fx" 1 2 "$SSH_PORT" AAAAC3NzaC1lZDI1NTE5AAAAIA "$PASS"
-git daemon --reuseaddr --export-all --listen=127.0.0.1 --port="$GIT_PORT" \
-  --base-path="$T/fx/srv" "$T/fx/srv" >"$T/daemon.log" 2>&1 &
-PIDS="$PIDS $!"
+serve "$T/daemon.log" git daemon --reuseaddr --export-all --listen=127.0.0.1 --port="$GIT_PORT" \
+  --base-path="$T/fx/srv" "$T/fx/srv"
 SSH=no
 if [ "$(id -u)" = 0 ] && unshare -m true 2>/dev/null; then
-  unshare -m "$T/fx/run-sshd.sh" >"$T/sshd.log" 2>&1 &
-  PIDS="$PIDS $!"
+  serve "$T/sshd.log" unshare -m "$T/fx/run-sshd.sh"
   SSH=yes
 fi
 ok "git daemon listens" wait_port "$GIT_PORT"
@@ -117,7 +72,7 @@ if [ "$SSH" = yes ] && wait_port "$SSH_PORT"; then
     "$G" --remote="$URL" --ssh-password=wrong --ssh-authenticator="$FP"
 else
   for d in "ssh://: password, host key checked" "ssh://: a wrong host key" "ssh://: a wrong password"; do
-    n=$((n + 1)); echo "ok $n - $d # SKIP needs root and unshare -m for sshd"
+    skip "$d" "needs root and unshare -m for sshd"
   done
 fi
 # -t sandbox: the Git devices' profile (runtime/src/sandbox.c): libgit2's
@@ -135,7 +90,7 @@ if [ "$SSH" = yes ] && wait_port "$SSH_PORT"; then
     TMPDIR='$T/tmp' '$GS' --remote='$URL' --ssh-password='$PASS' --ssh-authenticator='$FP' > '$T/gs2.out' &&
     diff <(grep -E '^ {0,9}[0-9]+  ' '$T/gs2.out' | sort) '$T/want-main'"
 else
-  n=$((n + 1)); echo "ok $n - -t sandbox: ssh:// clone # SKIP needs root and unshare -m for sshd"
+  skip "-t sandbox: ssh:// clone" "needs root and unshare -m for sshd"
 fi
 # a unikernel of the same graph trying files: it may write beneath its
 # private directory ($TMPDIR), nowhere else, and read no other host file
@@ -225,5 +180,4 @@ ok "noop: builds" bash -c "
   '$M' build '$T/noop/noop.mstudio' >/dev/null"
 ok "noop (no Git device) links none of libgit2, libssh2, libhogweed" links_none "$T/noop/_build/noop" libgit2 libssh2 libhogweed
 
-echo "1..$n"
-[ "$failed" -eq 0 ]
+tap_done

@@ -10,78 +10,11 @@
 # TAP output for meson; needs MSTUDIO and MSTUDIO_DATADIR.
 
 set -u
-M=${MSTUDIO:?set MSTUDIO to the mstudio binary}
-export MSTUDIO_DATADIR=${MSTUDIO_DATADIR:-$(dirname "$0")/../data}
-EX=$MSTUDIO_DATADIR/examples
-NGINX=${NGINX:-/usr/sbin/nginx}
-T=$(mktemp -d)
-PIDS=
-trap 'for p in $PIDS; do kill "$p" 2>/dev/null; done; sleep 0.2; for p in $PIDS; do kill -9 "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; rm -rf "$T"' EXIT
-export ASAN_OPTIONS=${ASAN_OPTIONS:-}:detect_leaks=0
-
-n=0
-failed=0
-ok () {
-  local desc=$1; shift
-  n=$((n + 1))
-  if "$@" >"$T/out" 2>"$T/err"; then
-    echo "ok $n - $desc"
-  else
-    echo "not ok $n - $desc"
-    sed 's/^/# /' "$T/err" "$T/out" | head -30
-    failed=$((failed + 1))
-  fi
-}
-expect () {
-  local code=$1 text=$2 desc=$3; shift 3
-  n=$((n + 1))
-  "$@" >"$T/out" 2>"$T/err"
-  local rc=$?
-  if [ "$rc" -eq "$code" ] && grep -q -F -- "$text" "$T/err"; then
-    echo "ok $n - $desc"
-  else
-    echo "not ok $n - $desc (exit $rc)"
-    sed 's/^/# /' "$T/err" "$T/out" | head -20
-    failed=$((failed + 1))
-  fi
-}
-project () {
-  mkdir -p "$T/$1" && "$M" new "$T/$1/$1.mstudio" --name "$1" --example "$2" >/dev/null \
-    && cp -r "$EX/$2/." "$T/$1/" && rm -f "$T/$1/steps" "$T/$1/description"
-}
-free_port () {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-wait_port () {
-  for _ in $(seq 100); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
-    sleep 0.05
-  done
-  return 1
-}
+. "$(dirname "$0")/cli-env.sh"
 
 # the test CA and a certificate for 127.0.0.1
-cat >"$T/ca.tmpl" <<EOF
-cn = "Mirage Studio test CA"
-ca
-cert_signing_key
-expiration_days = 2
-EOF
-cat >"$T/srv.tmpl" <<EOF
-cn = "localhost"
-dns_name = "localhost"
-ip_address = "127.0.0.1"
-tls_www_server
-signing_key
-encryption_key
-expiration_days = 2
-EOF
-certtool --generate-privkey --key-type=ecdsa --outfile "$T/ca.key" 2>/dev/null \
-  && certtool --generate-self-signed --load-privkey "$T/ca.key" --template "$T/ca.tmpl" --outfile "$T/ca.pem" 2>/dev/null \
-  && certtool --generate-privkey --key-type=ecdsa --outfile "$T/srv.key" 2>/dev/null \
-  && certtool --generate-certificate --load-privkey "$T/srv.key" --load-ca-certificate "$T/ca.pem" \
-       --load-ca-privkey "$T/ca.key" --template "$T/srv.tmpl" --outfile "$T/srv.pem" 2>/dev/null
-ANCHOR="trust-anchor:$(certtool --certificate-info --infile "$T/ca.pem" --outder 2>/dev/null | base64 -w0)"
+test_ca "$T" "Mirage Studio test CA" && test_cert "$T" "$T/srv.key" "$T/srv.pem" localhost localhost 127.0.0.1
+ANCHOR="trust-anchor:$(cert_base64 "$T/ca.pem")"
 
 # nginx: plain and TLS (h2), a 2 MiB file, redirects, a header echo
 PLAIN=$(free_port)
@@ -89,20 +22,7 @@ TLS=$(free_port)
 mkdir -p "$T/www"
 echo "hello, mirage" >"$T/www/small.txt"
 head -c 2097152 /dev/urandom >"$T/www/big.bin"
-cat >"$T/nginx.conf" <<EOF
-daemon off;
-master_process off;
-worker_processes 1;
-error_log $T/error.log;
-pid $T/nginx.pid;
-events { worker_connections 256; }
-http {
-  access_log off;
-  client_body_temp_path $T;
-  proxy_temp_path $T;
-  fastcgi_temp_path $T;
-  uwsgi_temp_path $T;
-  scgi_temp_path $T;
+start_nginx "$T" 256 <<EOF
   server {
     listen 127.0.0.1:$PLAIN;
     listen 127.0.0.1:$TLS ssl http2;
@@ -113,11 +33,8 @@ http {
     location = /loop { return 302 /loop; }
     location = /header { return 200 "[\$http_x_mirage]"; }
   }
-}
 EOF
-"$NGINX" -p "$T" -c "$T/nginx.conf" 2>"$T/nginx.stderr" &
-PIDS="$PIDS $!"
-ok "nginx listens (plain and TLS)" bash -c "$(declare -f wait_port); wait_port $PLAIN && wait_port $TLS"
+ok "nginx listens (plain and TLS)" wait_port "$PLAIN" "$TLS"
 
 project fetch http-fetch
 ok "http-fetch: build" "$M" build "$T/fetch/fetch.mstudio"
@@ -158,5 +75,4 @@ ok "noop (no HTTP device) links neither nghttp2 nor http_parser" links_none "$T/
 ok "http-fetch links nghttp2, http_parser and gnutls" links_all "$F" libnghttp2 libhttp_parser libgnutls
 ok "http-fetch (no Git device) links none of libgit2, libssh2, libhogweed" links_none "$F" libgit2 libssh2 libhogweed
 
-echo "1..$n"
-[ "$failed" -eq 0 ]
+tap_done

@@ -14,41 +14,8 @@
 # TAP output for meson; needs MSTUDIO and MSTUDIO_DATADIR.
 
 set -u
-M=${MSTUDIO:?set MSTUDIO to the mstudio binary}
-export MSTUDIO_DATADIR=${MSTUDIO_DATADIR:-$(dirname "$0")/../data}
-EX=$MSTUDIO_DATADIR/examples
-T=$(mktemp -d)
-PIDS=
-trap 'for p in $PIDS; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; rm -rf "$T"' EXIT
-export ASAN_OPTIONS=${ASAN_OPTIONS:-}:detect_leaks=0
+. "$(dirname "$0")/cli-env.sh"
 
-n=0
-failed=0
-ok () {
-  local desc=$1; shift
-  n=$((n + 1))
-  if "$@" >"$T/out" 2>"$T/err"; then
-    echo "ok $n - $desc"
-  else
-    echo "not ok $n - $desc"
-    sed 's/^/# /' "$T/err" "$T/out" | head -30
-    failed=$((failed + 1))
-  fi
-}
-project () {
-  mkdir -p "$T/$1" && "$M" new "$T/$1/$1.mstudio" --name "$1" --example "$2" >/dev/null \
-    && cp -r "$EX/$2/." "$T/$1/" && rm -f "$T/$1/steps" "$T/$1/description"
-}
-free_port () {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-wait_port () {
-  for _ in $(seq 100); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
-    sleep 0.05
-  done
-  return 1
-}
 # raw PORT: sends standard input on one connection, prints the answers
 cat >"$T/raw.py" <<'PY'
 import socket, sys
@@ -70,8 +37,7 @@ ok "http-server: build" "$M" build "$T/http-server/http-server.mstudio"
 H=$T/http-server/_build/http-server
 ok "http-server: links libhttp_parser" bash -c "ldd '$H' | grep -q http_parser || nm '$H' | grep -q http_parser_execute"
 PORT=$(free_port)
-"$H" --port="$PORT" >"$T/server.log" 2>&1 &
-PIDS="$PIDS $!"
+serve "$T/server.log" "$H" --port="$PORT"
 ok "http-server: listens on --port $PORT" wait_port "$PORT"
 
 ok "curl: GET gives Hello World!" bash -c "[ \"\$(curl -sS --max-time 5 http://127.0.0.1:$PORT/)\" = 'Hello World!' ]"
@@ -90,8 +56,7 @@ ok "curl: 100 requests on 4 parallel connections" bash -c "for i in 1 2 3 4; do 
 # -t sandbox: the same server under the graph's seccomp filter
 ok "http-server -t sandbox: builds" "$M" build "$T/http-server/http-server.mstudio" -t sandbox -o "$T/http-server/_sandbox"
 SPORT=$(free_port)
-"$T/http-server/_sandbox/http-server" --port="$SPORT" >"$T/sandbox.log" 2>&1 &
-PIDS="$PIDS $!"
+serve "$T/sandbox.log" "$T/http-server/_sandbox/http-server" --port="$SPORT"
 ok "http-server -t sandbox: listens" wait_port "$SPORT"
 ok "http-server -t sandbox: keep-alive GETs, a chunked upload and a 400 under the filter" bash -c "curl -sS --max-time 5 http://127.0.0.1:$SPORT/a http://127.0.0.1:$SPORT/b | grep -c 'Hello World!' | grep -qx 2 && [ \"\$(curl -sS --max-time 10 -H 'Transfer-Encoding: chunked' --data-binary @'$T/upload' http://127.0.0.1:$SPORT/up)\" = 'received 300000 bytes' ] && printf 'POST / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab' | $RAW $SPORT | grep -q '^HTTP/1.1 400'"
 
@@ -101,9 +66,8 @@ mkdir -p "$T/skel"
 ok "c-skeleton of http-server: exported" "$M" export "$T/skel/skel.mstudio" --format c-skeleton -o "$T/skel"
 ok "c-skeleton: builds" "$M" build "$T/skel/skel.mstudio"
 KPORT=$(free_port)
-"$T/skel/_build/skel" --port="$KPORT" >/dev/null 2>&1 &
-PIDS="$PIDS $!"
-ok "c-skeleton: serves Hello World!" bash -c "wait_port () { for _ in \$(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$KPORT) 2>/dev/null && return 0; sleep 0.05; done; return 1; }; wait_port && [ \"\$(curl -sS --max-time 5 http://127.0.0.1:$KPORT/)\" = 'Hello World!' ]"
+serve /dev/null "$T/skel/_build/skel" --port="$KPORT"
+ok "c-skeleton: serves Hello World!" bash -c "$(declare -f wait_port); wait_port $KPORT && [ \"\$(curl -sS --max-time 5 http://127.0.0.1:$KPORT/)\" = 'Hello World!' ]"
 
 # HTTP/2 with prior knowledge (h2c) on the same plain port, and h2load
 ok "curl --http2-prior-knowledge: HTTP/2 on the plain port" bash -c "[ \"\$(curl -sS --max-time 5 --http2-prior-knowledge -w '%{http_version}' http://127.0.0.1:$PORT/)\" = 'Hello World!
@@ -115,19 +79,13 @@ ok "h2load h2c: 2000 requests on 10 connections, 10 streams each, no errors" bas
 # or HTTP/1.1 by ALPN; curl checks the certificate against a CA made
 # for the run (the server's certificate is replaced by one it signs)
 project https-server https-server
-certtool --generate-privkey --key-type=ecdsa --curve=secp256r1 --outfile "$T/ca.key" 2>/dev/null
-printf 'cn = "cli-http test CA"\nca\ncert_signing_key\nexpiration_days = 2\n' >"$T/ca.tmpl"
-certtool --generate-self-signed --load-privkey "$T/ca.key" --template "$T/ca.tmpl" --outfile "$T/ca.pem" 2>/dev/null
-certtool --generate-privkey --key-type=ecdsa --curve=secp256r1 --outfile "$T/https-server/tls/server.key" 2>/dev/null
-printf 'cn = "localhost"\ndns_name = "localhost"\ntls_www_server\nsigning_key\nexpiration_days = 2\n' >"$T/srv.tmpl"
-certtool --generate-certificate --load-privkey "$T/https-server/tls/server.key" --load-ca-certificate "$T/ca.pem" \
-  --load-ca-privkey "$T/ca.key" --template "$T/srv.tmpl" --outfile "$T/https-server/tls/server.pem" 2>/dev/null
+test_ca "$T" "cli-http test CA" \
+  && test_cert "$T" "$T/https-server/tls/server.key" "$T/https-server/tls/server.pem" localhost localhost
 ok "https-server: build" "$M" build "$T/https-server/https-server.mstudio"
 HS=$T/https-server/_build/https-server
 ok "https-server: links nghttp2" bash -c "ldd '$HS' | grep -q nghttp2 || nm '$HS' | grep -q nghttp2_session_server_new"
 TPORT=$(free_port)
-"$HS" --port="$TPORT" >"$T/https.log" 2>&1 &
-PIDS="$PIDS $!"
+serve "$T/https.log" "$HS" --port="$TPORT"
 ok "https-server: listens on --port $TPORT" wait_port "$TPORT"
 ok "curl --http2 over TLS: HTTP/2 by ALPN, certificate checked" bash -c "[ \"\$(curl -sS --max-time 5 --http2 --cacert '$T/ca.pem' -w '%{http_version}' https://localhost:$TPORT/)\" = 'Hello World!
 2' ]"
@@ -141,8 +99,7 @@ ok "a plain-text client on the TLS port is refused, the server goes on" bash -c 
 # -t sandbox: HTTPS under the graph's seccomp filter, under load
 ok "https-server -t sandbox: builds" "$M" build "$T/https-server/https-server.mstudio" -t sandbox -o "$T/https-server/_sandbox"
 SPORT2=$(free_port)
-"$T/https-server/_sandbox/https-server" --port="$SPORT2" >"$T/https-sandbox.log" 2>&1 &
-PIDS="$PIDS $!"
+serve "$T/https-sandbox.log" "$T/https-server/_sandbox/https-server" --port="$SPORT2"
 ok "https-server -t sandbox: listens" wait_port "$SPORT2"
 ok "https-server -t sandbox: h2load 4000 requests over TLS, no errors, then still serving" bash -c "h2load -n 4000 -c 20 -m 10 https://127.0.0.1:$SPORT2/ | grep -q '4000 succeeded, 0 failed, 0 errored' && curl -sS --max-time 5 --cacert '$T/ca.pem' https://localhost:$SPORT2/ | grep -qx 'Hello World!'"
 ok "http-server -t sandbox: wrk 3 s, 100 connections, no errors" bash -c "wrk -t1 -c100 -d3s http://127.0.0.1:$SPORT/ >'$T/wrk' && ! grep -q 'Socket errors\|Non-2xx' '$T/wrk' && grep -q 'Requests/sec' '$T/wrk'"
@@ -191,8 +148,7 @@ unikernel_start (struct mirage_http_server *web, const struct unikernel_args *ar
 C
   ok "$dev over conduit_direct: builds" "$M" build "$P"
   CPORT=$(free_port)
-  "$D/_build/$dev" --port="$CPORT" >"$D/log" 2>&1 &
-  PIDS="$PIDS $!"
+  serve "$D/log" "$D/_build/$dev" --port="$CPORT"
   ok "$dev: listens on the port the unikernel gives" wait_port "$CPORT"
   ok "$dev: HTTP/1.1 and h2c answers" bash -c "curl -sS --max-time 5 http://127.0.0.1:$CPORT/ | grep -qx conduit && curl -sS --max-time 5 --http2-prior-knowledge http://127.0.0.1:$CPORT/ | grep -qx conduit"
 done
@@ -201,5 +157,4 @@ done
 project noop noop
 ok "noop: links no HTTP library" bash -c "'$M' build '$T/noop/noop.mstudio' >/dev/null && ! ldd '$T/noop/_build/noop' | grep -q -E 'http_parser|nghttp2' && ! nm '$T/noop/_build/noop' | grep -q http_parser"
 
-echo "1..$n"
-[ "$failed" -eq 0 ]
+tap_done

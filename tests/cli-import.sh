@@ -18,37 +18,7 @@ C=$(cd "$(dirname "$0")" && pwd)/corpus
 T=$(mktemp -d)
 trap 'chmod -R u+rwx "$T" 2>/dev/null; rm -rf "$T"' EXIT
 
-n=0
-failed=0
-ok () {
-  local desc=$1; shift
-  n=$((n + 1))
-  if "$@" >"$T/out" 2>"$T/err"; then
-    echo "ok $n - $desc"
-  else
-    echo "not ok $n - $desc"
-    sed 's/^/# /' "$T/err" "$T/out" | head -30
-    failed=$((failed + 1))
-  fi
-}
-# expect CODE TEXT DESC CMD...: exit status CODE and TEXT on stderr
-expect () {
-  local code=$1 text=$2 desc=$3; shift 3
-  n=$((n + 1))
-  "$@" >"$T/out" 2>"$T/err"
-  local rc=$?
-  if [ "$rc" -eq "$code" ] && grep -q -E -- "$text" "$T/err"; then
-    echo "ok $n - $desc"
-  else
-    echo "not ok $n - $desc (exit $rc, wanted $code and /$text/)"
-    sed 's/^/# /' "$T/err" "$T/out" | head -30
-    failed=$((failed + 1))
-  fi
-}
-skip () {
-  n=$((n + 1))
-  echo "ok $n - $1 # SKIP $2"
-}
+. "$(dirname "$0")/tap.sh"
 
 # import NAME: the corpus file into $T/NAME.mstudio, no error
 import_corpus () {
@@ -79,15 +49,15 @@ done
 # ---- refused input --------------------------------------------------------------
 
 printf 'open Mirage\nlet x = match y with _ -> 1\nlet m = main "Unikernel.Main" job\nlet () = register "x" [ m ]\n' >"$T/match.ml"
-expect 1 'match\.ml:2:9: error: ' "an unsupported construct: exit 1, FILE:LINE:COL" \
+expect_re 1 'match\.ml:2:9: error: ' "an unsupported construct: exit 1, FILE:LINE:COL" \
   "$M" import "$T/match.ml" -o "$T/match.mstudio"
 ok "… and what could be read is still imported" "$M" describe "$T/match.mstudio"
 
 printf 'let () = register "x" [ main "U" job ]\nlet s = "never closed\n' >"$T/open.ml"
-expect 1 'open\.ml:2:9: error: ' "an unterminated string: exit 1 with its place" \
+expect_re 1 'open\.ml:2:9: error: ' "an unterminated string: exit 1 with its place" \
   "$M" import "$T/open.ml" -o "$T/open.mstudio"
 
-expect 2 'missing\.ml' "a missing file: exit 2" "$M" import "$T/missing.ml" -o "$T/m.mstudio"
+expect_re 2 'missing\.ml' "a missing file: exit 2" "$M" import "$T/missing.ml" -o "$T/m.mstudio"
 ok "… and no project is written" test ! -e "$T/m.mstudio"
 
 printf 'open Mirage\n' >"$T/secret.ml"
@@ -95,34 +65,34 @@ chmod 000 "$T/secret.ml"
 if [ -r "$T/secret.ml" ]; then
   skip "an unreadable file: exit 2" "running as root"
 else
-  expect 2 'secret\.ml' "an unreadable file: exit 2" "$M" import "$T/secret.ml" -o "$T/s.mstudio"
+  expect_re 2 'secret\.ml' "an unreadable file: exit 2" "$M" import "$T/secret.ml" -o "$T/s.mstudio"
 fi
 
 head -c 3000 /dev/urandom >"$T/binary.ml"
 printf '\0\0\0' >>"$T/binary.ml"
-expect 1 'binary\.ml:[0-9]+:[0-9]+: error: ' "a binary file: exit 1, messages with places" \
+expect_re 1 'binary\.ml:[0-9]+:[0-9]+: error: ' "a binary file: exit 1, messages with places" \
   "$M" import "$T/binary.ml" -o "$T/binary.mstudio"
 ok "… a bounded number of messages" test "$(wc -l <"$T/err")" -le 1002
 
 head -c 5000000 /dev/zero | tr '\0' ' ' >"$T/huge.ml"
-expect 1 'larger than' "a file over 4 MiB: refused before reading, exit 1" \
+expect_re 1 'larger than' "a file over 4 MiB: refused before reading, exit 1" \
   "$M" import "$T/huge.ml" -o "$T/huge.mstudio"
 ok "… and no project is written" test ! -e "$T/huge.mstudio"
 
-expect 2 'not a regular file' "a device (/dev/zero): refused, exit 2" \
+expect_re 2 'not a regular file' "a device (/dev/zero): refused, exit 2" \
   "$M" import /dev/zero -o "$T/zero.mstudio"
-expect 2 'not a regular file' "a directory: refused, exit 2" \
+expect_re 2 'not a regular file' "a directory: refused, exit 2" \
   "$M" import "$T" -o "$T/dir.mstudio"
 
 # ---- never overwrite ------------------------------------------------------------
 
 "$M" new "$T/keep.mstudio" --example hello >/dev/null 2>&1
 sum=$(cksum <"$T/keep.mstudio")
-expect 1 'exists' "importing onto an existing project: refused, exit 1" \
+expect_re 1 'exists' "importing onto an existing project: refused, exit 1" \
   "$M" import "$C/noop.ml" -o "$T/keep.mstudio"
 ok "… the project is unchanged" test "$(cksum <"$T/keep.mstudio")" = "$sum"
 ln -s "$T/keep.mstudio" "$T/link.mstudio"
-expect 1 'exists' "importing onto a symbolic link: refused, exit 1" \
+expect_re 1 'exists' "importing onto a symbolic link: refused, exit 1" \
   "$M" import "$C/noop.ml" -o "$T/link.mstudio"
 ok "… the project is unchanged" test "$(cksum <"$T/keep.mstudio")" = "$sum"
 
@@ -167,5 +137,4 @@ for dir in "$MSTUDIO_DATADIR"/examples/*/; do
   ok "data/examples/$ex/config.ml is the current export" example_configml "$ex"
 done
 
-echo "1..$n"
-[ "$failed" -eq 0 ]
+tap_done

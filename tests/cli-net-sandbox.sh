@@ -32,78 +32,20 @@ if [ -z "${MS_NET_SANDBOX_NS:-}" ]; then
   MS_NET_SANDBOX_NS=1 exec unshare -mn bash "$0" "$@"
 fi
 
-EX=$MSTUDIO_DATADIR/examples
-T=$(mktemp -d)
-PIDS=
-trap 'for p in $PIDS; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; rm -rf "$T"' EXIT
-export ASAN_OPTIONS=${ASAN_OPTIONS:-}:detect_leaks=0
+. "$(dirname "$0")/cli-env.sh"
 SIGSYS_STATUS=$((128 + 31))
-
-n=0
-failed=0
-ok () {
-  local desc=$1; shift
-  n=$((n + 1))
-  if "$@" >"$T/out" 2>"$T/err"; then
-    echo "ok $n - $desc"
-  else
-    echo "not ok $n - $desc"
-    sed 's/^/# /' "$T/err" "$T/out" | head -30
-    failed=$((failed + 1))
-  fi
-}
-project () {
-  mkdir -p "$T/$1" && "$M" new "$T/$1/$1.mstudio" --name "$1" --example "$2" >/dev/null \
-    && cp -r "$EX/$2/." "$T/$1/" && rm -f "$T/$1/steps" "$T/$1/description"
-}
-wait_port () {
-  for _ in $(seq 100); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
-    sleep 0.05
-  done
-  return 1
-}
 
 # the namespace: loopback up, the host files replaced for this script only
 ip link set lo up
-certtool --generate-privkey --key-type=ecdsa --outfile "$T/ca.key" 2>/dev/null
-printf 'cn = "cli-net-sandbox test CA"\nca\ncert_signing_key\nexpiration_days = 30\n' >"$T/ca.tmpl"
-certtool --generate-self-signed --load-privkey "$T/ca.key" --template "$T/ca.tmpl" --outfile "$T/ca.pem" 2>/dev/null
-certtool --generate-privkey --key-type=ecdsa --outfile "$T/srv.key" 2>/dev/null
-printf 'cn = "tls.test"\ndns_name = "tls.test"\ntls_www_server\nsigning_key\nexpiration_days = 30\n' >"$T/srv.tmpl"
-certtool --generate-certificate --load-privkey "$T/srv.key" --load-ca-certificate "$T/ca.pem" \
-  --load-ca-privkey "$T/ca.key" --template "$T/srv.tmpl" --outfile "$T/srv.pem" 2>/dev/null
+test_ca "$T" "cli-net-sandbox test CA" && test_cert "$T" "$T/srv.key" "$T/srv.pem" tls.test tls.test
 printf 'nameserver 127.0.0.2\n' >"$T/resolv.conf"
 printf '127.0.0.1 localhost\n192.0.2.77 hosts-only.test\n' >"$T/hosts"
 ok "namespace: the test CA is the trust store, resolv.conf names 127.0.0.2, /etc/hosts has hosts-only.test" \
   bash -c "mount --bind '$T/ca.pem' '$TRUST_STORE' && mount --bind '$T/resolv.conf' /etc/resolv.conf \
            && mount --bind '$T/hosts' /etc/hosts && grep -q 127.0.0.2 /etc/resolv.conf"
 
-cat >"$T/unbound.conf" <<EOF
-server:
-  interface: 127.0.0.2
-  port: 53
-  do-daemonize: no
-  use-syslog: no
-  chroot: ""
-  username: ""
-  directory: "$T"
-  pidfile: ""
-  logfile: ""
-  num-threads: 1
-  do-ip6: no
-  module-config: "iterator"
-  access-control: 127.0.0.0/8 allow
-  local-zone: "test." static
-  local-data: "test. 10 IN SOA ns.test. admin.test. 1 3600 600 86400 60"
-  local-data: "a.test. 300 IN A 192.0.2.1"
-  local-data: "tls.test. 300 IN A 127.0.0.1"
-remote-control:
-  control-enable: no
-EOF
-unbound -d -c "$T/unbound.conf" >"$T/unbound.log" 2>&1 &
-PIDS="$PIDS $!"
-ok "unbound runs on 127.0.0.2:53" bash -c "for _ in \$(seq 100); do (exec 3<>/dev/tcp/127.0.0.2/53) 2>/dev/null && exit 0; sleep 0.05; done; exit 1"
+start_unbound "$T" 127.0.0.2 53 "a.test. 300 IN A 192.0.2.1" "tls.test. 300 IN A 127.0.0.1"
+ok "unbound runs on 127.0.0.2:53" wait_port 127.0.0.2:53
 
 # dns-lookup: no --dns_servers
 project dns-lookup dns-lookup
@@ -113,8 +55,7 @@ ok "dns-lookup -t sandbox, defaults: the nameserver of /etc/resolv.conf answers"
 
 # tls-fetch: no --authenticator (the system trust store, read after
 # start by the unikernel's own configuration), no --dns_servers
-gnutls-serv -q --http -p 443 --x509certfile "$T/srv.pem" --x509keyfile "$T/srv.key" >"$T/serv.log" 2>&1 &
-PIDS="$PIDS $!"
+serve "$T/serv.log" gnutls-serv -q --http -p 443 --x509certfile "$T/srv.pem" --x509keyfile "$T/srv.key"
 ok "gnutls-serv runs on 127.0.0.1:443" wait_port 443
 project tls-fetch tls-fetch
 ok "tls-fetch -t sandbox, defaults: the system trust store (the test CA) and resolv.conf" \
@@ -123,20 +64,8 @@ ok "tls-fetch -t sandbox, defaults: the system trust store (the test CA) and res
            && grep -q 'answer: .' '$T/f.out'"
 
 # syslog: to the default port, 514
-python3 -c '
-import socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("127.0.0.1", 514))
-s.settimeout(15)
-open(sys.argv[1] + ".ready", "w").close()
-with open(sys.argv[1], "wb") as out:
-    for _ in range(4):
-        out.write(s.recv(65536) + b"\n")
-        out.flush()
-' "$T/syslog.rx" &
+start_syslog_receiver 514 "$T/syslog.rx" 4
 RX=$!
-PIDS="$PIDS $RX"
-for _ in $(seq 200); do [ -e "$T/syslog.rx.ready" ] && break; sleep 0.05; done
 project syslog syslog
 ok "syslog -t sandbox: runs with --syslog only (port 514)" \
   bash -c "'$M' build '$T/syslog/syslog.mstudio' -t sandbox -o '$T/syslog/_sandbox' >/dev/null \
@@ -256,5 +185,4 @@ project noop noop
 ok "describe --sandbox (noop): no host file" \
   bash -c "'$M' describe '$T/noop/noop.mstudio' --sandbox >'$T/d2' && ! grep -q 'read this one file' '$T/d2'"
 
-echo "1..$n"
-[ "$failed" -eq 0 ]
+tap_done

@@ -10,93 +10,17 @@
 # TAP output for meson; needs MSTUDIO and MSTUDIO_DATADIR.
 
 set -u
-M=${MSTUDIO:?set MSTUDIO to the mstudio binary}
-export MSTUDIO_DATADIR=${MSTUDIO_DATADIR:-$(dirname "$0")/../data}
-EX=$MSTUDIO_DATADIR/examples
-T=$(mktemp -d)
-PIDS=
-trap 'for p in $PIDS; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; rm -rf "$T"' EXIT
-export ASAN_OPTIONS=${ASAN_OPTIONS:-}:detect_leaks=0
-
-n=0
-failed=0
-ok () {
-  local desc=$1; shift
-  n=$((n + 1))
-  if "$@" >"$T/out" 2>"$T/err"; then
-    echo "ok $n - $desc"
-  else
-    echo "not ok $n - $desc"
-    sed 's/^/# /' "$T/err" "$T/out" | head -30
-    failed=$((failed + 1))
-  fi
-}
-expect () {
-  local code=$1 text=$2 desc=$3; shift 3
-  n=$((n + 1))
-  "$@" >"$T/out" 2>"$T/err"
-  local rc=$?
-  if [ "$rc" -eq "$code" ] && grep -q -F -- "$text" "$T/err"; then
-    echo "ok $n - $desc"
-  else
-    echo "not ok $n - $desc (exit $rc)"
-    sed 's/^/# /' "$T/err" "$T/out" | head -20
-    failed=$((failed + 1))
-  fi
-}
-project () {
-  mkdir -p "$T/$1" && "$M" new "$T/$1/$1.mstudio" --name "$1" --example "$2" >/dev/null \
-    && cp -r "$EX/$2/." "$T/$1/" && rm -f "$T/$1/steps" "$T/$1/description"
-}
-free_port () {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-wait_port () {
-  for _ in $(seq 100); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
-    sleep 0.05
-  done
-  return 1
-}
+. "$(dirname "$0")/cli-env.sh"
 
 # a test CA and a certificate for tls.test
-certtool --generate-privkey --key-type=ecdsa --outfile "$T/ca.key" 2>/dev/null
-printf 'cn = "cli-net test CA"\nca\ncert_signing_key\nexpiration_days = 30\n' >"$T/ca.tmpl"
-certtool --generate-self-signed --load-privkey "$T/ca.key" --template "$T/ca.tmpl" --outfile "$T/ca.pem" 2>/dev/null
-certtool --generate-privkey --key-type=ecdsa --outfile "$T/srv.key" 2>/dev/null
-printf 'cn = "tls.test"\ndns_name = "tls.test"\ntls_www_server\nsigning_key\nexpiration_days = 30\n' >"$T/srv.tmpl"
-certtool --generate-certificate --load-privkey "$T/srv.key" --load-ca-certificate "$T/ca.pem" \
-  --load-ca-privkey "$T/ca.key" --template "$T/srv.tmpl" --outfile "$T/srv.pem" 2>/dev/null
-ANCHOR=$(certtool --certificate-info --infile "$T/ca.pem" --outder 2>/dev/null | base64 -w0)
+test_ca "$T" "cli-net test CA" && test_cert "$T" "$T/srv.key" "$T/srv.pem" tls.test tls.test
+ANCHOR=$(cert_base64 "$T/ca.pem")
 ok "certtool made a test CA and a server certificate" test -s "$T/srv.pem" -a -n "$ANCHOR"
 
 # unbound
 DNS_PORT=$(free_port)
-cat >"$T/unbound.conf" <<EOF
-server:
-  interface: 127.0.0.1@$DNS_PORT
-  port: $DNS_PORT
-  do-daemonize: no
-  use-syslog: no
-  chroot: ""
-  username: ""
-  directory: "$T"
-  pidfile: ""
-  logfile: ""
-  num-threads: 1
-  do-ip6: no
-  module-config: "iterator"
-  access-control: 127.0.0.0/8 allow
-  local-zone: "test." static
-  local-data: "test. 10 IN SOA ns.test. admin.test. 1 3600 600 86400 60"
-  local-data: "a.test. 300 IN A 192.0.2.1"
-  local-data: "a.test. 300 IN MX 10 mail.test."
-  local-data: "tls.test. 300 IN A 127.0.0.1"
-remote-control:
-  control-enable: no
-EOF
-unbound -d -c "$T/unbound.conf" >"$T/unbound.log" 2>&1 &
-PIDS="$PIDS $!"
+start_unbound "$T" 127.0.0.1 "$DNS_PORT" "a.test. 300 IN A 192.0.2.1" "a.test. 300 IN MX 10 mail.test." \
+  "tls.test. 300 IN A 127.0.0.1"
 ok "unbound runs on 127.0.0.1:$DNS_PORT" wait_port "$DNS_PORT"
 
 # dns-lookup
@@ -114,8 +38,7 @@ ok "dns-lookup: links ldns and GnuTLS" bash -c "ldd '$D' | grep -q libldns && ld
 
 # tls-fetch, through the DNS client and happy eyeballs
 TLS_PORT=$(free_port)
-gnutls-serv -q --http -p "$TLS_PORT" --x509certfile "$T/srv.pem" --x509keyfile "$T/srv.key" >"$T/serv.log" 2>&1 &
-PIDS="$PIDS $!"
+serve "$T/serv.log" gnutls-serv -q --http -p "$TLS_PORT" --x509certfile "$T/srv.pem" --x509keyfile "$T/srv.key"
 ok "gnutls-serv runs on 127.0.0.1:$TLS_PORT" wait_port "$TLS_PORT"
 project tls-fetch tls-fetch
 ok "tls-fetch: build" "$M" build "$T/tls-fetch/tls-fetch.mstudio"
@@ -175,20 +98,8 @@ ok "... and both run under -t unix" bash -c "'$M' run '$T/dnsexec/dnsexec.mstudi
 project syslog syslog
 ok "syslog: build" "$M" build "$T/syslog/syslog.mstudio"
 SYSLOG_PORT=$(free_port)
-python3 -c '
-import socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("127.0.0.1", int(sys.argv[1])))
-s.settimeout(15)
-open(sys.argv[2] + ".ready", "w").close()
-with open(sys.argv[2], "wb") as out:
-    for _ in range(4):
-        out.write(s.recv(65536) + b"\n")
-        out.flush()
-' "$SYSLOG_PORT" "$T/syslog.rx" &
+start_syslog_receiver "$SYSLOG_PORT" "$T/syslog.rx" 4
 RX=$!
-PIDS="$PIDS $RX"
-for _ in $(seq 200); do [ -e "$T/syslog.rx.ready" ] && break; sleep 0.05; done
 ok "syslog: runs with --syslog and --syslog-port" "$T/syslog/_build/syslog" --syslog=127.0.0.1 --syslog-port="$SYSLOG_PORT"
 wait "$RX"
 ok "syslog: the receiver got the 4 lines, as logs-syslog formats them" bash -c "[ \$(grep -c -E '^<30>[A-Z][a-z]{2} [0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2} syslog application Hello World!\$' '$T/syslog.rx') -eq 4 ]"
@@ -198,5 +109,4 @@ expect 0 "no syslog server specified, dumping logs to stdout" "syslog: without -
 project noop noop
 ok "noop: links neither ldns nor GnuTLS" bash -c "'$M' build '$T/noop/noop.mstudio' >/dev/null && ! ldd '$T/noop/_build/noop' | grep -q -E 'ldns|gnutls'"
 
-echo "1..$n"
-[ "$failed" -eq 0 ]
+tap_done

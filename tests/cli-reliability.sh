@@ -31,11 +31,7 @@ cleanup () {
 trap cleanup EXIT
 RANDOM=${MSTUDIO_RELIABILITY_SEED:-1515}
 
-n=0
-failed=0
-pass () { n=$((n + 1)); echo "ok $n - $1"; }
-fail () { n=$((n + 1)); echo "not ok $n - $1"; sed 's/^/# /' "$T/err" 2>/dev/null | head -20; failed=$((failed + 1)); }
-skip () { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
+. "$(dirname "$0")/tap.sh"
 sum () { sha256sum "$1" | cut -d' ' -f1; }
 now_ms () { date +%s%3N; }
 
@@ -256,5 +252,4 @@ else
   fi
 fi
 
-echo "1..$n"
-[ $failed -eq 0 ]
+tap_done

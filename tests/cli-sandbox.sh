@@ -17,46 +17,9 @@
 # TAP output for meson; needs MSTUDIO and MSTUDIO_DATADIR.
 
 set -u
-M=${MSTUDIO:?set MSTUDIO to the mstudio binary}
-export MSTUDIO_DATADIR=${MSTUDIO_DATADIR:-$(dirname "$0")/../data}
-EX=$MSTUDIO_DATADIR/examples
-T=$(mktemp -d)
-PIDS=
-trap 'for p in $PIDS; do kill "$p" 2>/dev/null; done; rm -rf "$T"' EXIT
-export ASAN_OPTIONS=${ASAN_OPTIONS:-}:detect_leaks=0
+. "$(dirname "$0")/cli-env.sh"
 SIGSYS_STATUS=$((128 + 31))
 
-n=0
-failed=0
-ok () {
-  local desc=$1; shift
-  n=$((n + 1))
-  if "$@" >"$T/out" 2>"$T/err"; then
-    echo "ok $n - $desc"
-  else
-    echo "not ok $n - $desc"
-    sed 's/^/# /' "$T/err" "$T/out" | head -30
-    failed=$((failed + 1))
-  fi
-}
-# status CODE DESC CMD...: exit status CODE
-status () {
-  local code=$1 desc=$2; shift 2
-  n=$((n + 1))
-  "$@" >"$T/out" 2>"$T/err"
-  local rc=$?
-  if [ "$rc" -eq "$code" ]; then
-    echo "ok $n - $desc"
-  else
-    echo "not ok $n - $desc (exit $rc, wanted $code)"
-    sed 's/^/# /' "$T/err" "$T/out" | head -20
-    failed=$((failed + 1))
-  fi
-}
-project () {
-  mkdir -p "$T/$1" && "$M" new "$T/$1/$1.mstudio" --name "$1" --example "$2" >/dev/null \
-    && cp -r "$EX/$2/." "$T/$1/" && rm -f "$T/$1/steps" "$T/$1/description"
-}
 # same_output NAME [ARGS...]: unix and sandbox runs print the same lines (timestamps aside)
 same_output () {
   local name=$1; shift
@@ -115,14 +78,8 @@ status 63 "--help still exits 63" "$M" run "$T/noop/noop.mstudio" -t sandbox -o 
 
 # the echo server under the filter
 ok "echo: sandbox build" "$M" build "$T/network/network.mstudio" -t sandbox -o "$T/network/_sandbox"
-"$T/network/_sandbox/network" --port=0 2>"$T/echo.log" &
-PIDS="$PIDS $!"
-port=
-for _ in $(seq 50); do
-  port=$(sed -n 's/.*listening on port \([0-9]*\).*/\1/p' "$T/echo.log")
-  [ -n "$port" ] && break
-  sleep 0.1
-done
+serve "$T/echo.log" "$T/network/_sandbox/network" --port=0
+port=$(log_port "$T/echo.log")
 ok "echo: listening on a port" test -n "$port"
 ok "echo: a client gets its line back" timeout 5 bash -c "exec 3<>/dev/tcp/127.0.0.1/$port && printf 'ping pong\n' >&3 && read -r -t 3 reply <&3 && [ \"\$reply\" = 'ping pong' ]"
 ok "echo: a second client too" timeout 5 bash -c "exec 3<>/dev/tcp/127.0.0.1/$port && printf 'again\n' >&3 && read -r -t 3 reply <&3 && [ \"\$reply\" = 'again' ]"
@@ -348,5 +305,4 @@ ok "a kernel without the Landlock ABI needed: nothing runs, with the reason" bas
 
 status 2 "-t bogus: refused" "$M" build "$T/noop/noop.mstudio" -t bogus
 
-echo "1..$n"
-[ "$failed" -eq 0 ]
+tap_done

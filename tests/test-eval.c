@@ -452,7 +452,6 @@ test_choice (void)
   g_autoptr(MsDocument) doc = ms_document_new (cat);
   g_autoptr(GError) error = NULL;
   g_autoptr(MsDecl) type = ms_decl_new (MS_DECL_TYPE, "hello");
-  g_autoptr(MsDecl) key = ms_decl_new (MS_DECL_KEY, "fancy");
   guint a = test_add (doc, "impl", "plain");
   guint b = test_add (doc, "impl", "fancy_impl");
   guint ch = test_add (doc, "choice", "pick");
@@ -466,13 +465,7 @@ test_choice (void)
   g_free (type->constructor);
   type->constructor = g_strdup ("Hello");
   g_assert_true (ms_document_set_decl (doc, type, &error));
-  g_free (key->arg_kind);
-  key->arg_kind = g_strdup ("opt");
-  g_free (key->conv);
-  key->conv = g_strdup ("bool");
-  g_free (key->default_value);
-  key->default_value = g_strdup ("false");
-  g_assert_true (ms_document_set_decl (doc, key, &error));
+  test_own_key (doc, "fancy", "bool", "false");
   g_free (ca->module);
   ca->module = g_strdup ("Plain");
   g_free (ca->signature);

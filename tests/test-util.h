@@ -77,6 +77,24 @@ test_jobs (MsDocument *doc, guint job)
   g_assert_no_error (error);
 }
 
+/* Declares a configure key of the project's own, as
+ * Key.create name Arg.(opt conv default_value) would. */
+static inline void
+test_own_key (MsDocument *doc, const char *name, const char *conv, const char *default_value)
+{
+  g_autoptr(MsDecl) key = ms_decl_new (MS_DECL_KEY, name);
+  g_autoptr(GError) error = NULL;
+
+  g_free (key->arg_kind);
+  key->arg_kind = g_strdup ("opt");
+  g_free (key->conv);
+  key->conv = g_strdup (conv);
+  g_free (key->default_value);
+  key->default_value = g_strdup (default_value);
+  g_assert_true (ms_document_set_decl (doc, key, &error));
+  g_assert_no_error (error);
+}
+
 /* The diagnostic with this code (and device, if given), or NULL. */
 static inline const MsDiagnostic *
 test_find_diag (GPtrArray *diags, const char *code, const char *device)

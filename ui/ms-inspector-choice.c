@@ -324,7 +324,8 @@ add_cases_group (MsInspector *self, const MsDevice *d)
       g_autofree char *id = g_strdup_printf ("case:%u", i);
       g_autofree char *title = g_strdup_printf (_("Case %u"), i + 1);
       g_autofree char *tip = g_strdup_printf (_("Remove case %s"), (const char *) ch->cases->pdata[i]);
-      GtkWidget *b = gtk_button_new_from_icon_name ("list-remove-symbolic");
+      GtkWidget *b = ms_inspector_row_button ("list-remove-symbolic", tip,
+                                              G_CALLBACK (on_case_remove), self);
 
       f = ms_inspector_field_new (self, id, "choice");
       f->index = i;
@@ -333,12 +334,7 @@ add_cases_group (MsInspector *self, const MsDevice *d)
       f->validate = validate_case;
       f->resettable = FALSE;
       row = ms_inspector_add_entry_row (self, group, f, title);
-      gtk_widget_set_valign (b, GTK_ALIGN_CENTER);
-      gtk_widget_add_css_class (b, "flat");
-      gtk_widget_set_tooltip_text (b, tip);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (b), GTK_ACCESSIBLE_PROPERTY_LABEL, tip, -1);
       g_object_set_data (G_OBJECT (b), "ms-index", GUINT_TO_POINTER (i));
-      g_signal_connect (b, "clicked", G_CALLBACK (on_case_remove), self);
       adw_entry_row_add_suffix (ADW_ENTRY_ROW (row), b);
     }
   f = ms_inspector_field_new (self, "case:add", "choice");

@@ -231,14 +231,10 @@ ms_inspector_add_local_libs_group (MsInspector *self, const MsDevice *d)
       const char *lib = d->custom->local_libs->pdata[i];
       g_autofree char *tip = g_strdup_printf (_("Remove %s"), lib);
       GtkWidget *row = ms_inspector_info_row (group, lib, NULL);
-      GtkWidget *b = gtk_button_new_from_icon_name ("list-remove-symbolic");
+      GtkWidget *b = ms_inspector_row_button ("list-remove-symbolic", tip,
+                                              G_CALLBACK (on_lib_remove), self);
 
-      gtk_widget_set_valign (b, GTK_ALIGN_CENTER);
-      gtk_widget_add_css_class (b, "flat");
-      gtk_widget_set_tooltip_text (b, tip);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (b), GTK_ACCESSIBLE_PROPERTY_LABEL, tip, -1);
       g_object_set_data (G_OBJECT (b), "ms-index", GUINT_TO_POINTER (i));
-      g_signal_connect (b, "clicked", G_CALLBACK (on_lib_remove), self);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), b);
     }
   f = ms_inspector_field_new (self, "local_libs:add", NULL);
@@ -307,13 +303,8 @@ ms_inspector_add_deps_group (MsInspector *self, const MsDevice *d)
         continue;
       tip = g_strdup_printf (_("Remove dependency on %s"), dep->name);
       row = ms_inspector_info_row (group, dep->name, dep->ctor);
-      b = gtk_button_new_from_icon_name ("list-remove-symbolic");
-      gtk_widget_set_valign (b, GTK_ALIGN_CENTER);
-      gtk_widget_add_css_class (b, "flat");
-      gtk_widget_set_tooltip_text (b, tip);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (b), GTK_ACCESSIBLE_PROPERTY_LABEL, tip, -1);
+      b = ms_inspector_row_button ("list-remove-symbolic", tip, G_CALLBACK (on_dep_remove), self);
       g_object_set_data (G_OBJECT (b), "ms-index", GUINT_TO_POINTER (i));
-      g_signal_connect (b, "clicked", G_CALLBACK (on_dep_remove), self);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), b);
     }
   for (guint i = 0; i < devices->len; i++)

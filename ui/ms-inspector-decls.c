@@ -141,15 +141,11 @@ static GtkWidget *
 remove_button (MsInspector *self, MsDeclKind kind, const char *name)
 {
   g_autofree char *tip = g_strdup_printf (kind == MS_DECL_KEY ? _("Remove key %s") : _("Remove type %s"), name);
-  GtkWidget *b = gtk_button_new_from_icon_name ("list-remove-symbolic");
+  GtkWidget *b = ms_inspector_row_button ("list-remove-symbolic", tip,
+                                          G_CALLBACK (on_decl_remove), self);
 
-  gtk_widget_set_valign (b, GTK_ALIGN_CENTER);
-  gtk_widget_add_css_class (b, "flat");
-  gtk_widget_set_tooltip_text (b, tip);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (b), GTK_ACCESSIBLE_PROPERTY_LABEL, tip, -1);
   g_object_set_data (G_OBJECT (b), "ms-kind", GUINT_TO_POINTER (kind));
   g_object_set_data_full (G_OBJECT (b), "ms-name", g_strdup (name), g_free);
-  g_signal_connect (b, "clicked", G_CALLBACK (on_decl_remove), self);
   return b;
 }
 

@@ -254,15 +254,10 @@ on_sig_add (AdwActionRow *row, MsInspector *self)
 static GtkWidget *
 icon_button (const char *icon, const char *tip, SigOp op, Field *f, gboolean sensitive)
 {
-  GtkWidget *b = gtk_button_new_from_icon_name (icon);
+  GtkWidget *b = ms_inspector_row_button (icon, tip, G_CALLBACK (on_sig_button), f);
 
-  gtk_widget_set_valign (b, GTK_ALIGN_CENTER);
-  gtk_widget_add_css_class (b, "flat");
-  gtk_widget_set_tooltip_text (b, tip);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (b), GTK_ACCESSIBLE_PROPERTY_LABEL, tip, -1);
   gtk_widget_set_sensitive (b, sensitive);
   g_object_set_data (G_OBJECT (b), "ms-op", GINT_TO_POINTER (op));
-  g_signal_connect (b, "clicked", G_CALLBACK (on_sig_button), f);
   return b;
 }
 
@@ -432,14 +427,10 @@ add_packages_group (MsInspector *self, const MsDevice *d)
       g_autofree char *text = ms_package_to_string (d->custom->packages->pdata[i]);
       g_autofree char *tip = g_strdup_printf (_("Remove %s"), ((MsPackage *) d->custom->packages->pdata[i])->name);
       GtkWidget *row = ms_inspector_info_row (group, text, NULL);
-      GtkWidget *b = gtk_button_new_from_icon_name ("list-remove-symbolic");
+      GtkWidget *b = ms_inspector_row_button ("list-remove-symbolic", tip,
+                                              G_CALLBACK (on_package_remove), self);
 
-      gtk_widget_set_valign (b, GTK_ALIGN_CENTER);
-      gtk_widget_add_css_class (b, "flat");
-      gtk_widget_set_tooltip_text (b, tip);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (b), GTK_ACCESSIBLE_PROPERTY_LABEL, tip, -1);
       g_object_set_data (G_OBJECT (b), "ms-index", GUINT_TO_POINTER (i));
-      g_signal_connect (b, "clicked", G_CALLBACK (on_package_remove), self);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), b);
     }
   f = ms_inspector_field_new (self, "packages:add", NULL);

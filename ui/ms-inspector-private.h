@@ -118,6 +118,10 @@ void       ms_inspector_toast (MsInspector *self, const char *message, gboolean 
 void       ms_inspector_report (MsInspector *self, Field *f, GError *error);
 GtkWidget *ms_inspector_group_new (MsInspector *self, const char *title, const char *description);
 GtkWidget *ms_inspector_info_row (GtkWidget *group, const char *title, const char *subtitle);
+/* A flat icon button for the end of a row, tip its tooltip and its
+ * accessible name, clicked(button, data) when pressed. */
+GtkWidget *ms_inspector_row_button (const char *icon, const char *tip, GCallback clicked,
+                                    gpointer data);
 char      *ms_inspector_value_hint (const char *value_type, const char *default_value,
                                     const char *doc);
 

@@ -655,6 +655,20 @@ ms_inspector_info_row (GtkWidget *group, const char *title, const char *subtitle
   return row;
 }
 
+GtkWidget *
+ms_inspector_row_button (const char *icon, const char *tip, GCallback clicked, gpointer data)
+{
+  GtkWidget *b = gtk_button_new_from_icon_name (icon);
+
+  gtk_widget_set_valign (b, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (b, "flat");
+  gtk_widget_set_tooltip_text (b, tip);
+  /* an icon alone says nothing to a screen reader: the tip is its name */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (b), GTK_ACCESSIBLE_PROPERTY_LABEL, tip, -1);
+  g_signal_connect (b, "clicked", clicked, data);
+  return b;
+}
+
 /* ---- diagnostics --------------------------------------------------------------- */
 
 static gboolean

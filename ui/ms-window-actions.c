@@ -621,6 +621,16 @@ action_export_ci (GtkWidget *widget, const char *name, GVariant *param)
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* After an export: a toast naming the file written. */
+static void
+toast_wrote (MsWindow *self, const char *path)
+{
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *msg = g_strdup_printf (_("Wrote %s"), base);
+
+  ms_window_show_toast (self, msg, FALSE);
+}
+
 static void
 export_picture_chosen (MsWindow *self, GFile *file, gpointer data)
 {
@@ -642,11 +652,7 @@ export_picture_chosen (MsWindow *self, GFile *file, gpointer data)
       _ms_window_show_error (self, _("Export Failed"), error->message);
       return;
     }
-  {
-    g_autofree char *base = g_path_get_basename (path);
-    g_autofree char *msg = g_strdup_printf (_("Wrote %s"), base);
-    ms_window_show_toast (self, msg, FALSE);
-  }
+  toast_wrote (self, path);
 }
 
 static void
@@ -687,11 +693,7 @@ export_canvas_chosen (MsWindow *self, GFile *file, gpointer data)
       _ms_window_show_error (self, _("Export Failed"), error->message);
       return;
     }
-  {
-    g_autofree char *base = g_path_get_basename (path);
-    g_autofree char *msg = g_strdup_printf (_("Wrote %s"), base);
-    ms_window_show_toast (self, msg, FALSE);
-  }
+  toast_wrote (self, path);
 }
 
 /* The canvas as it looks (not Graphviz's drawing of the graph). */

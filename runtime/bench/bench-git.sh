@@ -23,24 +23,15 @@ M=${MSTUDIO:-build-release/app/mstudio}
 export MSTUDIO_DATADIR=${MSTUDIO_DATADIR:-$(cd "$(dirname "$0")/../../data" && pwd)}
 RUNS=${RUNS:-3}
 T=$(mktemp -d)
-PIDS=
+. "$(dirname "$0")/../../tests/net-servers.sh"
 cleanup () {
+  # nginx runs with a master process here (user root): its pid file
   [ -f "$T/nginx.pid" ] && kill "$(cat "$T/nginx.pid")" 2>/dev/null
-  for p in $PIDS; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+  net_stop
   rm -rf "$T"
 }
 trap cleanup EXIT
 export GIT_CONFIG_NOSYSTEM=1 HOME=$T
-free_port () {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-wait_port () {
-  for _ in $(seq 200); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
-    sleep 0.05
-  done
-  return 1
-}
 
 # the repository: commit i adds files i*5 .. i*5+4 (and edits README)
 mkdir -p "$T/srv"
@@ -71,12 +62,10 @@ FILES=$(git -C "$T/srv/big.git" ls-tree -r --name-only main | wc -l)
 
 GIT_PORT=$(free_port)
 HTTP_PORT=$(free_port)
-git daemon --reuseaddr --export-all --listen=127.0.0.1 --port="$GIT_PORT" --base-path="$T/srv" "$T/srv" \
-  >"$T/daemon.log" 2>&1 &
-PIDS="$PIDS $!"
+serve "$T/daemon.log" git daemon --reuseaddr --export-all --listen=127.0.0.1 --port="$GIT_PORT" \
+  --base-path="$T/srv" "$T/srv"
 # one process (no -c): preforked children would outlive the kill
-fcgiwrap -s "unix:$T/fcgi.sock" >"$T/fcgi.log" 2>&1 &
-PIDS="$PIDS $!"
+serve "$T/fcgi.log" fcgiwrap -s "unix:$T/fcgi.sock"
 mkdir -p "$T/nginx-tmp"
 cat > "$T/nginx.conf" <<EOF
 daemon off;
@@ -108,10 +97,8 @@ http {
   }
 }
 EOF
-nginx -c "$T/nginx.conf" -e "$T/nginx-error.log" >"$T/nginx.log" 2>&1 &
-PIDS="$PIDS $!"
-wait_port "$GIT_PORT"
-wait_port "$HTTP_PORT"
+serve "$T/nginx.log" nginx -c "$T/nginx.conf" -e "$T/nginx-error.log"
+wait_port "$GIT_PORT" "$HTTP_PORT"
 
 # a unikernel with git_tcp and git_http (the git-client example's graph
 # with git_http in place of git_ssh)

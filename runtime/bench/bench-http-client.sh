@@ -16,23 +16,10 @@ set -eu
 B=${BENCH_HTTP_CLIENT:-build-release/runtime/bench-http-client}
 ROUNDS=${BENCH_HTTP_CLIENT_ROUNDS:-3}
 N=${BENCH_HTTP_CLIENT_N:-1000}
-NGINX=${NGINX:-/usr/sbin/nginx}
 [ -x "$B" ] || { echo "bench-http-client.sh: no $B (ninja -C build-release runtime/bench-http-client)" >&2; exit 1; }
 T=$(mktemp -d)
-PIDS=
-trap 'for p in $PIDS; do kill "$p" 2>/dev/null; done; sleep 0.2; for p in $PIDS; do kill -9 "$p" 2>/dev/null; done; rm -rf "$T"' EXIT
-
-free_port () {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-wait_port () {
-  for _ in $(seq 100); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
-    sleep 0.05
-  done
-  echo "nothing listens on $1" >&2
-  return 1
-}
+. "$(dirname "$0")/../../tests/net-servers.sh"
+trap 'net_stop; rm -rf "$T"' EXIT
 
 # 1,000 objects of 100 bytes
 mkdir -p "$T/www/o"
@@ -40,43 +27,13 @@ body=$(printf '%099d' 0)
 for i in $(seq "$N"); do printf '%s\n' "$body" >"$T/www/o/$i.txt"; done
 
 # a test CA and a certificate for 127.0.0.1
-cat >"$T/ca.tmpl" <<EOT
-cn = "bench CA"
-ca
-cert_signing_key
-expiration_days = 2
-EOT
-cat >"$T/srv.tmpl" <<EOT
-cn = "localhost"
-ip_address = "127.0.0.1"
-tls_www_server
-signing_key
-encryption_key
-expiration_days = 2
-EOT
-certtool --generate-privkey --key-type=ecdsa --outfile "$T/ca.key" 2>/dev/null
-certtool --generate-self-signed --load-privkey "$T/ca.key" --template "$T/ca.tmpl" --outfile "$T/ca.pem" 2>/dev/null
-certtool --generate-privkey --key-type=ecdsa --outfile "$T/srv.key" 2>/dev/null
-certtool --generate-certificate --load-privkey "$T/srv.key" --load-ca-certificate "$T/ca.pem" \
-  --load-ca-privkey "$T/ca.key" --template "$T/srv.tmpl" --outfile "$T/srv.pem" 2>/dev/null
-ANCHOR="trust-anchor:$(certtool --certificate-info --infile "$T/ca.pem" --outder 2>/dev/null | base64 -w0)"
+test_ca "$T" "bench CA"
+test_cert "$T" "$T/srv.key" "$T/srv.pem" localhost 127.0.0.1
+ANCHOR="trust-anchor:$(cert_base64 "$T/ca.pem")"
 
 PLAIN=$(free_port)
 TLS=$(free_port)
-cat >"$T/nginx.conf" <<EOF2
-daemon off;
-master_process off;
-worker_processes 1;
-error_log $T/error.log;
-pid $T/nginx.pid;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path $T;
-  proxy_temp_path $T;
-  fastcgi_temp_path $T;
-  uwsgi_temp_path $T;
-  scgi_temp_path $T;
+start_nginx "$T" 1024 <<EOF
   keepalive_requests 1000000;
   http2_max_requests 1000000;
   default_type text/plain;
@@ -87,12 +44,8 @@ http {
     ssl_certificate_key $T/srv.key;
     root $T/www;
   }
-}
-EOF2
-"$NGINX" -p "$T" -c "$T/nginx.conf" 2>"$T/stderr" &
-PIDS="$PIDS $!"
-wait_port "$PLAIN"
-wait_port "$TLS"
+EOF
+wait_port "$PLAIN" "$TLS"
 
 # curl's side: one process, the N URLs from a config file, bodies dropped
 curl_config () {

@@ -33,84 +33,46 @@ export MSTUDIO_DATADIR=${MSTUDIO_DATADIR:?set MSTUDIO_DATADIR}
 SECS=${BENCH_HTTP_SECONDS:-5}
 ROUNDS=${BENCH_HTTP_ROUNDS:-2}
 CONNS=${BENCH_HTTP_CONNS:-64 1000}
-NGINX=${NGINX:-/usr/sbin/nginx}
 T=$(mktemp -d)
-PIDS=
-# nginx without a master process may take its time over SIGTERM: KILL
-# (set +e: a kill of a process already gone must not end the trap
-# before the rm, nor make the script fail)
-trap 'set +e; for p in $PIDS; do kill "$p" 2>/dev/null; done; sleep 0.2; for p in $PIDS; do kill -9 "$p" 2>/dev/null; done; rm -rf "$T"' EXIT
+. "$(dirname "$0")/../../tests/net-servers.sh"
+trap 'net_stop; rm -rf "$T"' EXIT
 unset MSTUDIO_RUNTIME_SANITIZE
 
-free_port () {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-wait_port () {
-  for _ in $(seq 100); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
-    sleep 0.05
-  done
-  echo "nothing listens on $1" >&2
-  return 1
-}
 rss_kib () { awk '/^VmRSS/ { print $2 }' "/proc/$1/status"; }
 ulimit -n 4096 2>/dev/null || true
 
-# ours
-mkdir -p "$T/hs"
-"$M" new "$T/hs/hs.mstudio" --name hs --example http-server >/dev/null
-cp -r "$MSTUDIO_DATADIR/examples/http-server/." "$T/hs/"
-"$M" build "$T/hs/hs.mstudio" -o "$T/hs/_build" >/dev/null
-OURS_PORT=$(free_port)
-"$T/hs/_build/hs" --port="$OURS_PORT" -l quiet >/dev/null 2>&1 &
-OURS_PID=$!
-PIDS="$PIDS $OURS_PID"
-wait_port "$OURS_PORT"
+# ours NAME EXAMPLE: the example built and serving on a free port,
+# which is then in PORT, its pid in PID
+ours () {
+  mkdir -p "$T/$1"
+  "$M" new "$T/$1/$1.mstudio" --name "$1" --example "$2" >/dev/null
+  cp -r "$MSTUDIO_DATADIR/examples/$2/." "$T/$1/"
+  "$M" build "$T/$1/$1.mstudio" -o "$T/$1/_build" >/dev/null
+  PORT=$(free_port)
+  serve /dev/null "$T/$1/_build/$1" --port="$PORT" -l quiet
+  PID=$!
+  wait_port "$PORT"
+}
+ours hs http-server
+OURS_PORT=$PORT OURS_PID=$PID
 
 # the same against an earlier runtime (before/after in one run)
 BEFORE_PORT=
 if [ -n "${BENCH_HTTP_BEFORE:-}" ]; then
-  mkdir -p "$T/hb"
-  "$M" new "$T/hb/hb.mstudio" --name hb --example http-server >/dev/null
-  cp -r "$MSTUDIO_DATADIR/examples/http-server/." "$T/hb/"
-  MSTUDIO_RUNTIME_DIR=$BENCH_HTTP_BEFORE "$M" build "$T/hb/hb.mstudio" -o "$T/hb/_build" >/dev/null
-  BEFORE_PORT=$(free_port)
-  "$T/hb/_build/hb" --port="$BEFORE_PORT" -l quiet >/dev/null 2>&1 &
-  BEFORE_PID=$!
-  PIDS="$PIDS $BEFORE_PID"
-  wait_port "$BEFORE_PORT"
+  MSTUDIO_RUNTIME_DIR=$BENCH_HTTP_BEFORE ours hb http-server
+  BEFORE_PORT=$PORT BEFORE_PID=$PID
 fi
 
 # ours over TLS (HTTP/2 by ALPN)
-mkdir -p "$T/hss"
-"$M" new "$T/hss/hss.mstudio" --name hss --example https-server >/dev/null
-cp -r "$MSTUDIO_DATADIR/examples/https-server/." "$T/hss/"
-"$M" build "$T/hss/hss.mstudio" -o "$T/hss/_build" >/dev/null
-OURS_TLS_PORT=$(free_port)
-"$T/hss/_build/hss" --port="$OURS_TLS_PORT" -l quiet >/dev/null 2>&1 &
-OURS_TLS_PID=$!
-PIDS="$PIDS $OURS_TLS_PID"
-wait_port "$OURS_TLS_PORT"
+ours hss https-server
+OURS_TLS_PORT=$PORT OURS_TLS_PID=$PID
 
 # nginx, one worker, the same body and Content-Type (and over TLS with
 # HTTP/2, the same certificate)
 NGINX_PORT=$(free_port)
 NGINX_TLS_PORT=$(free_port)
 mkdir -p "$T/nginx"
-cat >"$T/nginx/nginx.conf" <<EOF
-daemon off;
-master_process off;
-worker_processes 1;
-error_log $T/nginx/error.log;
-pid $T/nginx/nginx.pid;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path $T/nginx;
-  proxy_temp_path $T/nginx;
-  fastcgi_temp_path $T/nginx;
-  uwsgi_temp_path $T/nginx;
-  scgi_temp_path $T/nginx;
+start_nginx "$T/nginx" 4096 <<EOF
   keepalive_requests 1000000;
   server {
     listen 127.0.0.1:$NGINX_PORT;
@@ -122,12 +84,8 @@ http {
     ssl_certificate_key $MSTUDIO_DATADIR/examples/https-server/tls/server.key;
     location / { default_type text/plain; return 200 "Hello World!\n"; }
   }
-}
 EOF
-"$NGINX" -p "$T/nginx" -c "$T/nginx/nginx.conf" 2>"$T/nginx/stderr" &
-PIDS="$PIDS $!"
-wait_port "$NGINX_PORT"
-wait_port "$NGINX_TLS_PORT"
+wait_port "$NGINX_PORT" "$NGINX_TLS_PORT"
 
 if [ -n "${BENCH_HTTP_SOAK:-}" ]; then
   # the last sample 5 s before the end, under load still

@@ -14,38 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz-conn.h"
 #include "http-client-private.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
-
-typedef struct {
-  mirage_flow head;
-  const uint8_t *data;
-  size_t len, off, piece;
-} mem_flow;
-
-static ssize_t
-m_read (mirage_flow *f, void *buf, size_t len)
-{
-  mem_flow *m = (mem_flow *) f;
-  size_t n = m->len - m->off;
-  if (n > m->piece)
-    n = m->piece;
-  if (n > len)
-    n = len;
-  memcpy (buf, m->data + m->off, n);
-  m->off += n;
-  return (ssize_t) n;
-}
-
-static int m_write (mirage_flow *f, const void *buf, size_t len) { (void) f; (void) buf; (void) len; return 0; }
-static int m_shutdown (mirage_flow *f, mirage_shutdown how) { (void) f; (void) how; return 0; }
-static void m_close (mirage_flow *f) { (void) f; }
-
-static const struct mirage_stack_ops mem_ops = {
-  .tcp_read = m_read, .tcp_write = m_write, .tcp_shutdown = m_shutdown, .tcp_close = m_close,
-};
-static mirage_stack mem_stack = { &mem_ops };
 
 /* Nothing here suspends (the flow's reads return at once; timeouts and
  * connecting under a timeout need a task and are skipped outside one),
@@ -77,12 +49,13 @@ LLVMFuzzerTestOneInput (const uint8_t *in, size_t in_size)
   h2 = (in[0] & 0x80) != 0;
   head = (in[0] & 0x40) != 0;
   piece = (size_t) (in[0] & 0x3f) + 1;
-  mem_flow f = { { &mem_stack }, in + 1, in_size - 1, 0, piece };
+  fuzz_conn c;
+  fuzz_conn_init (&c, NULL, in + 1, in_size - 1, piece);
 
   if (mirage_http_client_request_new (client, head ? "HEAD" : "GET", "http://fuzz.test/a/b?c", &r, NULL) < 0)
     return 0;
   k = calloc (1, sizeof *k);
-  k->tcp = &f.head;
+  k->tcp = &c.head;
   k->origin = strdup ("http://fuzz.test:80");
   k->version = h2 ? 20 : 11;
   r->conn = k;

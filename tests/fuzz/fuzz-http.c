@@ -12,40 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz-conn.h"
 #include "http-private.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
-
-typedef struct {
-  mirage_flow head;
-  const uint8_t *data;
-  size_t len, off, piece;
-} mem_flow;
-
-static ssize_t
-m_read (mirage_flow *f, void *buf, size_t len)
-{
-  mem_flow *m = (mem_flow *) f;
-  size_t n = m->len - m->off;
-  if (n > m->piece)
-    n = m->piece;
-  if (n > len)
-    n = len;
-  memcpy (buf, m->data + m->off, n);
-  m->off += n;
-  return (ssize_t) n;
-}
-
-static int m_write (mirage_flow *f, const void *buf, size_t len) { (void) f; (void) buf; (void) len; return 0; }
-static int m_shutdown (mirage_flow *f, mirage_shutdown how) { (void) f; (void) how; return 0; }
-static void m_peer (mirage_flow *f, mirage_endpoint *out) { (void) f; memset (out, 0, sizeof *out); }
-static void m_close (mirage_flow *f) { (void) f; }
-
-static const struct mirage_stack_ops mem_ops = {
-  .tcp_read = m_read, .tcp_write = m_write, .tcp_shutdown = m_shutdown,
-  .tcp_peer = m_peer, .tcp_close = m_close,
-};
-static mirage_stack mem_stack = { &mem_ops };
 
 static int
 handler (mirage_http_request *req, void *data)
@@ -82,7 +52,8 @@ LLVMFuzzerTestOneInput (const uint8_t *in_data, size_t in_size)
   bool read_body;
   if (in_size < 1 || in_size > 65536)
     return 0;
-  mem_flow f = { { &mem_stack }, in_data + 1, in_size - 1, 0, (size_t) (in_data[0] & 0x7f) * 2 + 1 };
+  fuzz_conn c;
+  fuzz_conn_init (&c, NULL, in_data + 1, in_size - 1, (size_t) (in_data[0] & 0x7f) * 2 + 1);
   read_body = (in_data[0] & 0x80) == 0;
   s = mirage_http__server_new_unbound ();
   mirage_http_limits_default (&lim);
@@ -93,7 +64,7 @@ LLVMFuzzerTestOneInput (const uint8_t *in_data, size_t in_size)
   mirage_http_server_set_limits (s, &lim);
   /* HTTP/1.1 only: HTTP/2's tasks need a loop (fuzz-http2 has one) */
   mirage_http_server_set_protocols (s, MIRAGE_HTTP_PROTO_HTTP1);
-  mirage_http__serve_flow (s, handler, &read_body, &f.head);
+  mirage_http__serve_flow (s, handler, &read_body, &c.head);
   mirage_http_server_free (s);
   return 0;
 }

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz-conn.h"
 #include "http-private.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
@@ -21,49 +22,7 @@ int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 static const char preface[] = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
 
 typedef struct {
-  mirage_flow head;
-  const uint8_t *data;
-  size_t len, off, piece;
-  size_t pre;                 /* bytes of the preface already read */
-} mem_flow;
-
-static ssize_t
-m_read (mirage_flow *f, void *buf, size_t len)
-{
-  mem_flow *m = (mem_flow *) f;
-  size_t n;
-  if (m->pre < sizeof preface - 1)
-    {
-      n = sizeof preface - 1 - m->pre;
-      if (n > len)
-        n = len;
-      memcpy (buf, preface + m->pre, n);
-      m->pre += n;
-      return (ssize_t) n;
-    }
-  n = m->len - m->off;
-  if (n > m->piece)
-    n = m->piece;
-  if (n > len)
-    n = len;
-  memcpy (buf, m->data + m->off, n);
-  m->off += n;
-  return (ssize_t) n;
-}
-
-static int m_write (mirage_flow *f, const void *buf, size_t len) { (void) f; (void) buf; (void) len; return 0; }
-static int m_shutdown (mirage_flow *f, mirage_shutdown how) { (void) f; (void) how; return 0; }
-static void m_peer (mirage_flow *f, mirage_endpoint *out) { (void) f; memset (out, 0, sizeof *out); }
-static void m_close (mirage_flow *f) { (void) f; }
-
-static const struct mirage_stack_ops mem_ops = {
-  .tcp_read = m_read, .tcp_write = m_write, .tcp_shutdown = m_shutdown,
-  .tcp_peer = m_peer, .tcp_close = m_close,
-};
-static mirage_stack mem_stack = { &mem_ops };
-
-typedef struct {
-  mem_flow flow;
+  fuzz_conn flow;
   bool read_body;
 } input;
 
@@ -123,8 +82,7 @@ LLVMFuzzerTestOneInput (const uint8_t *in_data, size_t in_size)
   if (in_size < 1 || in_size > 65536)
     return 0;
   memset (&in, 0, sizeof in);
-  in.flow = (mem_flow) { { &mem_stack }, in_data + 1, in_size - 1, 0,
-                         (size_t) (in_data[0] & 0x7f) * 2 + 1, 0 };
+  fuzz_conn_init (&in.flow, preface, in_data + 1, in_size - 1, (size_t) (in_data[0] & 0x7f) * 2 + 1);
   in.read_body = (in_data[0] & 0x80) == 0;
   if (mirage_loop_run ("fuzz-http2", run, &in, &error) != 0)
     abort ();
