@@ -278,7 +278,12 @@ _hc_h1_read_head (mirage_http_client_request *r)
     {
       if (r->headers_done)
         {
-          if (r->status / 100 != 1 || r->status == 101)
+          if (r->status == 101)
+            /* the client never asks for an upgrade: what follows would be
+             * another protocol's bytes, read as a body of no length */
+            return _hc_fail (r, -EPROTO, "%s port %u switched protocols (101) though no upgrade was asked",
+                             r->host, r->port);
+          if (r->status / 100 != 1)
             return r->status;
           _hc_reset_response (r);      /* 100 Continue and friends: the real one follows */
           continue;

@@ -122,6 +122,8 @@ bad_answer (int fd)
     SEND ("HTTP/1.1 200 OK\r\nContent-Le");
   else if (strcmp (path, "/eof") == 0)
     SEND ("HTTP/1.0 200 OK\r\n\r\nuntil the end");
+  else if (strcmp (path, "/switch") == 0)
+    SEND ("HTTP/1.1 101 Switching Protocols\r\nUpgrade: other\r\nConnection: upgrade\r\n\r\nother bytes");
   else if (strcmp (path, "/continue") == 0)
     SEND ("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
   else if (strcmp (path, "/slow") == 0)
@@ -489,6 +491,7 @@ bad_cases (mirage_http_client *c)
     { "/badchunk", -EPROTO, "malformed response" },
     { "/cuthead", -ECONNRESET, "middle of the response's head" },
     { "/nothing", -ECONNRESET, "without answering" },
+    { "/switch", -EPROTO, "switched protocols (101) though no upgrade was asked" },
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
     {
