@@ -42,7 +42,7 @@
 
 /* Bump when the pool's layout changes: old caches then no longer match. */
 #define CACHE_SCHEMA "mstudio-solv 10"
-#define SOURCES_SCHEMA "mstudio-sources 2"
+#define SOURCES_SCHEMA "mstudio-sources 3"
 
 struct MsResolver {
   Pool *pool;
@@ -614,9 +614,10 @@ default_cache_dir (void)
 }
 
 /* The sources file: a header (schema, key, count) and a blank line; an
- * index of `count` little-endian 32-bit offsets, one per solvable from
- * the repository's first, of its line from the end of the index; then one
- * line per solvable, "name\tversion\turl\tchecksums" (url empty: none;
+ * index of `count` offsets, one per solvable from the repository's
+ * first, of its line from the start of the lines (eight hexadecimal
+ * digits each: a text file still), and a newline; then one line per
+ * solvable, "name\tversion\turl\tchecksums" (url empty: none;
  * a lone "-" where the repository has no solvable). Written before the
  * .solv file it goes with; mapped only when an answer needs a URL, and
  * then only the answer's lines are touched (the index spares scanning
@@ -633,12 +634,13 @@ sources_save (MsResolver *r, const char *path, const char *key, GError **error)
 
   g_string_append_printf (out, "%s\nkey %s\ncount %u\n\n", SOURCES_SCHEMA, key, n);
   index_at = out->len;
-  g_string_set_size (out, index_at + (gsize) n * 4);
+  g_string_set_size (out, index_at + (gsize) n * 8);
   for (Id p = r->repo->start; p < r->repo->end; p++)
     {
       Solvable *s = pool_id2solvable (r->pool, p);
-      guint32 off = GUINT32_TO_LE ((guint32) lines->len);
-      memcpy (out->str + index_at + (gsize) (p - r->repo->start) * 4, &off, 4);
+      char hex[9];
+      g_snprintf (hex, sizeof hex, "%08x", (guint32) MIN (lines->len, G_MAXUINT32));
+      memcpy (out->str + index_at + (gsize) (p - r->repo->start) * 8, hex, 8);
       if (s->repo != r->repo)
         {
           g_string_append (lines, "-\n");
@@ -655,6 +657,7 @@ sources_save (MsResolver *r, const char *path, const char *key, GError **error)
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "the sources are too large for their index");
       return FALSE;
     }
+  g_string_append_c (out, '\n');
   g_string_append_len (out, lines->str, (gssize) lines->len);
   return g_file_set_contents (path, out->str, (gssize) out->len, error);
 }
@@ -678,7 +681,8 @@ sources_load (MsResolver *r)
   r->sources_map = g_mapped_file_new (path, FALSE, NULL);
   text = r->sources_map ? g_mapped_file_get_contents (r->sources_map) : NULL;
   length = r->sources_map ? g_mapped_file_get_length (r->sources_map) : 0;
-  if (text == NULL || length < strlen (header) + (gsize) n * 4 || memcmp (text, header, strlen (header)) != 0
+  if (text == NULL || length < strlen (header) + (gsize) n * 8 + 1 || memcmp (text, header, strlen (header)) != 0
+      || text[strlen (header) + (gsize) n * 8] != '\n'
       || length > G_MAXUINT32)
     {
       g_debug ("resolve: %s is missing or stale: answers without sources", path);
@@ -706,10 +710,19 @@ solvable_source (MsResolver *r, Id p)
   /* the cache's line: checked against the solvable, copied once */
   text = g_mapped_file_get_contents (r->sources_map);
   length = g_mapped_file_get_length (r->sources_map);
-  lines = (const char *) r->sources_index + (gsize) r->sources_count * 4;
+  lines = (const char *) r->sources_index + (gsize) r->sources_count * 8 + 1;
   lines_len = length - (gsize) (lines - text);
-  memcpy (&off, r->sources_index + (gsize) (p - r->repo->start) * 4, 4);   /* unaligned */
-  off = GUINT32_FROM_LE (off);
+  {
+    const guchar *hex = r->sources_index + (gsize) (p - r->repo->start) * 8;
+    off = 0;
+    for (guint i = 0; i < 8; i++)
+      {
+        int d = g_ascii_xdigit_value ((char) hex[i]);
+        if (d < 0)
+          return NULL;
+        off = off << 4 | (guint32) d;
+      }
+  }
   if (off >= lines_len)
     return NULL;
   line = lines + off;
