@@ -2,20 +2,24 @@
  *
  * BENCH resolve_convert_snapshot: reading the opam-repository snapshot's
  * 18,793 opam files and converting them into a libsolv pool, in-process
- * (target <= 3 s).
+ * (target <= 3 s); _cpu its CPU time (both reading threads), _median the
+ * median run.
  * BENCH resolve_cached_load: opening the snapshot archive again with its
- * cached pool (target <= 30 ms).
+ * cached pool (target <= 30 ms); _cpu and _median likewise.
  * BENCH resolve_EXAMPLE / resolve_EXAMPLE_peak_rss: `mstudio resolve` of
  * each example end to end, process start included (target <= 100 ms),
  * and its peak memory; resolve_EXAMPLE_cpu its CPU time (user + system:
- * the figure that a loaded machine does not inflate). Best of 5.
+ * the figure that a loaded machine does not inflate). Best of 5, and
+ * resolve_EXAMPLE_median the median wall time.
  * BENCH opam_dry_run_EXAMPLE and resolve_speedup_EXAMPLE: Debian's opam
  * doing `opam install --dry-run --show-actions` of the same packages in an
  * offline root set up once under the cache folder (skipped, with a note,
  * when opam is missing or MS_BENCH_OPAM=0).
  *
  * The snapshot: MS_OPAM_SNAPSHOT_TAR, else ../shared/data next to the
- * source tree.
+ * source tree; MS_OPAM_SNAPSHOT_DIR, an unpacked copy of it, spares
+ * unpacking it again. The load average is printed at the start and the
+ * end: on a shared machine the wall times mean little without it.
  */
 #include <glib.h>
 #include <glib/gstdio.h>
@@ -26,6 +30,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <time.h>
 
 #include "ms-opam-repo.h"
 #include "ms-resolve.h"
@@ -36,6 +41,37 @@ static double
 now_ms (void)
 {
   return g_get_monotonic_time () / 1000.0;
+}
+
+/* this process's CPU time, all threads */
+static double
+cpu_ms (void)
+{
+  struct timespec t;
+  clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &t);
+  return t.tv_sec * 1000.0 + t.tv_nsec / 1e6;
+}
+
+static int
+compare_doubles (gconstpointer a, gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return x < y ? -1 : x > y;
+}
+
+static double
+median (double *v, guint n)
+{
+  qsort (v, n, sizeof *v, compare_doubles);
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+static void
+print_load (const char *when)
+{
+  g_autofree char *text = NULL;
+  if (g_file_get_contents ("/proc/loadavg", &text, NULL, NULL))
+    printf ("# bench-resolve: load average %s: %s", when, text);
 }
 
 /* The CPU time (user + system) of the last child run: on a loaded
@@ -133,7 +169,7 @@ main (void)
   g_autofree char *cache = g_build_filename (tmp, "mirage-studio", NULL);
   g_autofree char *ocaml = NULL;
   const char *examples[] = { "hello", "kv_ro", "network", "http-server", "git-client" };
-  double best;
+  double best, best_cpu, times[5];
   gboolean with_opam = g_find_program_in_path ("opam") != NULL && g_strcmp0 (g_getenv ("MS_BENCH_OPAM"), "0") != 0;
   g_autofree char *opam_root = NULL;
   g_autofree char *snapshot_dir = NULL;
@@ -145,8 +181,17 @@ main (void)
       return 0;
     }
   g_setenv ("XDG_CACHE_HOME", tmp, TRUE);
+  print_load ("at the start");
 
   /* the snapshot unpacked once, outside the timings */
+  if (g_getenv ("MS_OPAM_SNAPSHOT_DIR") != NULL)
+    {
+      g_autofree char *packages = g_build_filename (g_getenv ("MS_OPAM_SNAPSHOT_DIR"), "packages", NULL);
+      if (!g_file_test (packages, G_FILE_TEST_IS_DIR))
+        g_error ("MS_OPAM_SNAPSHOT_DIR has no packages/ folder");
+      snapshot_dir = g_strdup (g_getenv ("MS_OPAM_SNAPSHOT_DIR"));
+    }
+  else
   {
     char *argv[] = { "tar", "-xJf", tar, "-C", tmp, NULL };
     int status;
@@ -157,22 +202,26 @@ main (void)
   }
 
   /* first conversion, in-process */
-  best = G_MAXDOUBLE;
+  best = best_cpu = G_MAXDOUBLE;
   for (int i = 0; i < 3; i++)
     {
-      double t0 = now_ms ();
+      double t0 = now_ms (), c0 = cpu_ms ();
       MsOpamRepo *repo = ms_opam_repo_new (NULL);
       MsResolver *r;
       if (!ms_opam_repo_load (repo, snapshot_dir, NULL))
         g_error ("cannot read %s", snapshot_dir);
       r = ms_resolver_new_from_repo (repo);
-      best = MIN (best, now_ms () - t0);
+      times[i] = now_ms () - t0;
+      best = MIN (best, times[i]);
+      best_cpu = MIN (best_cpu, cpu_ms () - c0);
       if (ocaml == NULL)
         ocaml = ms_resolver_default_ocaml (r);
       ms_resolver_free (r);
       ms_opam_repo_free (repo);
     }
   printf ("BENCH resolve_convert_snapshot %.0f ms\n", best);
+  printf ("BENCH resolve_convert_snapshot_cpu %.0f ms\n", best_cpu);
+  printf ("BENCH resolve_convert_snapshot_median %.0f ms\n", median (times, 3));
 
   /* the archive opened once (extraction, conversion, cache), then cached */
   {
@@ -183,18 +232,22 @@ main (void)
     printf ("BENCH resolve_open_archive_uncached %.0f ms\n", now_ms () - t0);
     ms_resolver_free (r);
   }
-  best = G_MAXDOUBLE;
+  best = best_cpu = G_MAXDOUBLE;
   for (int i = 0; i < 5; i++)
     {
       gboolean from_cache = FALSE;
-      double t0 = now_ms ();
+      double t0 = now_ms (), c0 = cpu_ms ();
       MsResolver *r = ms_resolver_open (tar, cache, &from_cache, NULL);
-      best = MIN (best, now_ms () - t0);
+      times[i] = now_ms () - t0;
+      best = MIN (best, times[i]);
+      best_cpu = MIN (best_cpu, cpu_ms () - c0);
       if (!from_cache)
         g_error ("the cache was not used");
       ms_resolver_free (r);
     }
   printf ("BENCH resolve_cached_load %.1f ms\n", best);
+  printf ("BENCH resolve_cached_load_cpu %.1f ms\n", best_cpu);
+  printf ("BENCH resolve_cached_load_median %.1f ms\n", median (times, 5));
 
   if (with_opam)
     {
@@ -231,7 +284,6 @@ main (void)
       char *argv[] = { MSTUDIO_PATH, "resolve", project, "--opam-repo", tar, "--json", NULL };
       long peak = 0, rss = 0;
       int status = 0;
-      double best_cpu;
 
       run (new_argv, NULL, NULL, NULL);
       best = G_MAXDOUBLE;
@@ -239,7 +291,8 @@ main (void)
       best_cpu = G_MAXDOUBLE;
       for (int i = 0; i < 5; i++)
         {
-          best = MIN (best, run (argv, json, &rss, &status));
+          times[i] = run (argv, json, &rss, &status);
+          best = MIN (best, times[i]);
           best_cpu = MIN (best_cpu, last_cpu_ms);
           peak = MIN (peak, rss);   /* every run is alike (cached): the least noisy figure */
           if (status != 0)
@@ -247,6 +300,7 @@ main (void)
         }
       printf ("BENCH resolve_%s %.0f ms\n", examples[e], best);
       printf ("BENCH resolve_%s_cpu %.0f ms\n", examples[e], best_cpu);
+      printf ("BENCH resolve_%s_median %.0f ms\n", examples[e], median (times, 5));
       /* A spawned child's peak RSS counts this process's memory too (it
        * starts out sharing it), so measure it under GNU time, whose own
        * child starts small. */
@@ -295,6 +349,7 @@ main (void)
         }
     }
 
+  print_load ("at the end");
   rm_rf (tmp);
   return 0;
 }

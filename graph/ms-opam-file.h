@@ -57,6 +57,9 @@ struct MsOpamItem {
 typedef struct {
   char *path;             /* as given to the parser, for messages */
   GPtrArray *items;       /* MsOpamItem*, in file order */
+  /* private: the tree's memory (its nodes and strings; its lists) */
+  struct _MsArena *arena;     /* MsArena (ms-arena.h) */
+  GPtrArray *arrays;
 } MsOpamFile;
 
 /* Parses the text of an opam file. path is only used in messages. On a

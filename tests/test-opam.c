@@ -287,6 +287,60 @@ test_repo_ranks (void)
   ms_opam_repo_free (repo);
 }
 
+/* A folder read on several threads gives what reading its files one by
+ * one gives: the same packages, and the skipped files in name order. */
+static void
+test_repo_load_folder (void)
+{
+  g_autofree char *tmp = g_dir_make_tmp ("ms-opam-XXXXXX", NULL);
+  const char *rm[] = { "rm", "-rf", tmp, NULL };
+  g_autoptr(MsOpamRepo) loaded = ms_opam_repo_new (NULL);
+  g_autoptr(MsOpamRepo) serial = ms_opam_repo_new (NULL);
+  g_autoptr(GError) error = NULL;
+
+  for (guint n = 0; n < 60; n++)
+    for (guint v = 0; v < 3; v++)
+      {
+        g_autofree char *name = g_strdup_printf ("p%02u", n);
+        g_autofree char *nv = g_strdup_printf ("%s.%u.0", name, v + 1);
+        g_autofree char *dir = g_build_filename (tmp, "packages", name, nv, NULL);
+        g_autofree char *path = g_build_filename (dir, "opam", NULL);
+        g_autofree char *version = g_strdup_printf ("%u.0", v + 1);
+        /* every seventh name has a broken last version */
+        g_autofree char *text = n % 7 == 3 && v == 2
+          ? g_strdup ("depends: [\n")
+          : g_strdup_printf ("depends: [\"p%02u\" {>= \"%u.0\"}]\nurl { src: \"https://example.org/%s.tbz\" }\n",
+                             (n + 1) % 60, v + 1, nv);
+        g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+        g_assert_true (g_file_set_contents (path, text, -1, NULL));
+        ms_opam_repo_add_text (serial, name, version, path, text, strlen (text), NULL);
+      }
+  ms_opam_repo_finish (serial);
+  g_assert_true (ms_opam_repo_load (loaded, tmp, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (loaded->packages->len, ==, serial->packages->len);
+  g_assert_cmpuint (loaded->packages->len, ==, 60 * 3 - 9);
+  for (guint i = 0; i < loaded->packages->len; i++)
+    {
+      const MsOpamPackage *a = loaded->packages->pdata[i], *b = serial->packages->pdata[i];
+      g_autofree char *da = ms_opam_dep_to_string (a->depends);
+      g_autofree char *db = ms_opam_dep_to_string (b->depends);
+      g_assert_cmpstr (a->name, ==, b->name);
+      g_assert_cmpstr (a->version, ==, b->version);
+      g_assert_cmpuint (a->rank, ==, b->rank);
+      g_assert_cmpstr (a->path, ==, b->path);
+      g_assert_cmpstr (da, ==, db);
+      g_assert_cmpstr (a->url, ==, b->url);
+    }
+  g_assert_cmpuint (loaded->errors->len, ==, 9);
+  for (guint i = 0; i < loaded->errors->len; i++)
+    {
+      g_assert_cmpstr (loaded->errors->pdata[i], ==, serial->errors->pdata[i]);
+      g_assert_nonnull (strstr (loaded->errors->pdata[i], ":2:1:"));
+    }
+  g_spawn_sync (NULL, (char **) rm, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
+}
+
 static void
 test_snapshot (void)
 {
@@ -331,6 +385,7 @@ main (int argc, char **argv)
   g_test_add_func ("/opam/repo/fields", test_fields);
   g_test_add_func ("/opam/repo/holds", test_holds);
   g_test_add_func ("/opam/repo/ranks", test_repo_ranks);
+  g_test_add_func ("/opam/repo/load-folder", test_repo_load_folder);
   g_test_add_func ("/opam/repo/snapshot", test_snapshot);
   return g_test_run ();
 }

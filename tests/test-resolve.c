@@ -296,6 +296,28 @@ test_cache_sources (void)
     g_assert_null (u);
     g_assert_cmpstr (v, ==, "1.0");
   }
+  /* an index entry that is not a number, or points past the lines: no
+   * URL, the same answer */
+  {
+    g_autofree char *bad = g_memdup2 (text, len + 1);
+    char *index = strstr (bad, "\n\n") + 2;
+    for (guint round = 0; round < 2; round++)
+      {
+        g_autoptr(MsResolver) r = NULL;
+        g_autofree char *u = NULL;
+        g_autofree char *v = NULL;
+        /* every entry: "a" is one of them */
+        for (char *c = index; *c != '\n'; c++)
+          *c = round == 0 ? 'x' : 'f';
+        g_assert_true (g_file_set_contents (src, bad, (gssize) len, NULL));
+        r = ms_resolver_open (root, cache, &from_cache, NULL);
+        u = url_of (r, "a");
+        v = version_of (r, "a");
+        g_assert_true (from_cache);
+        g_assert_null (u);
+        g_assert_cmpstr (v, ==, "1.0");
+      }
+  }
   /* gone, or cut short */
   for (guint round = 0; round < 2; round++)
     {
@@ -309,6 +331,36 @@ test_cache_sources (void)
         g_assert_true (from_cache);
         g_assert_null (u);
       }
+    }
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
+}
+
+/* avoid-version and deprecated versions stay avoided in a pool read back
+ * from the cache (their list is kept in the pool's meta data) */
+static void
+test_cache_avoided (void)
+{
+  g_autofree char *tmp = g_dir_make_tmp ("ms-resolve-XXXXXX", NULL);
+  g_autofree char *root = g_build_filename (tmp, "repo", NULL);
+  g_autofree char *cache = g_build_filename (tmp, "cache", NULL);
+  const char *argv[] = { "rm", "-rf", tmp, NULL };
+  gboolean from_cache = FALSE;
+
+  write_pkg (root, "ocaml", "5.1.0", "opam-version: \"2.0\"\n");
+  write_pkg (root, "ocaml-base-compiler", "5.1.0", "flags: compiler\n");
+  write_pkg (root, "a", "1.0", "depends: [\"ocaml\"]\n");
+  write_pkg (root, "a", "2.0~beta", "flags: avoid-version\n");
+  write_pkg (root, "b", "1.0", "opam-version: \"2.0\"\n");
+  write_pkg (root, "b", "1.1", "flags: [deprecated]\n");
+  for (guint round = 0; round < 2; round++)
+    {
+      g_autoptr(MsResolver) r = ms_resolver_open (root, cache, &from_cache, NULL);
+      g_autofree char *a = version_of (r, "a");
+      g_autofree char *b = version_of (r, "b");
+      g_assert_cmpint (from_cache, ==, round == 1);
+      g_assert_cmpstr (a, ==, "1.0");
+      g_assert_cmpstr (b, ==, "1.0");
+      g_assert_true (ms_resolver_has (r, "a", "2.0~beta"));
     }
   g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
 }
@@ -784,6 +836,7 @@ main (int argc, char **argv)
   g_test_add_func ("/resolve/cache", test_cache);
   g_test_add_func ("/resolve/cache/sources", test_cache_sources);
   g_test_add_func ("/resolve/cache/archive", test_cache_archive);
+  g_test_add_func ("/resolve/cache/avoided", test_cache_avoided);
   g_test_add_func ("/resolve/snapshot/examples", test_snapshot_examples);
   g_test_add_func ("/resolve/snapshot/random", test_snapshot_random);
   g_test_add_func ("/resolve/snapshot/unsatisfiable", test_snapshot_unsatisfiable);
