@@ -182,19 +182,21 @@ on_headers_complete (http_parser *p)
     }
   r->status = p->status_code;
   r->version = p->http_major * 10 + p->http_minor;
-  if (p->flags & F_CHUNKED)
+  /* these never have a body, whatever their headers say: http-parser
+   * would otherwise read one up to the close after a Transfer-Encoding
+   * that is not chunked */
+  bool no_body = r->head_request || r->status == 204 || r->status == 304 || r->status / 100 == 1;
+  if (no_body)
+    r->content_length = 0;
+  else if (p->flags & F_CHUNKED)
     r->content_length = -1;
   else if (p->content_length != ULLONG_MAX)
     r->content_length = p->content_length > INT64_MAX ? -1 : (int64_t) p->content_length;
-  else if (r->status == 204 || r->status == 304 || r->status / 100 == 1)
-    r->content_length = 0;
   else
     r->content_length = -1;
-  if (r->head_request)
-    r->content_length = 0;
   r->headers_done = true;
   http_parser_pause (p, 1);
-  return r->head_request ? 1 : 0;   /* 1: no body follows */
+  return no_body ? 1 : 0;   /* 1: no body follows */
 }
 
 static int

@@ -122,6 +122,8 @@ bad_answer (int fd)
     SEND ("HTTP/1.1 200 OK\r\nContent-Le");
   else if (strcmp (path, "/eof") == 0)
     SEND ("HTTP/1.0 200 OK\r\n\r\nuntil the end");
+  else if (strcmp (path, "/nocontent-te") == 0)
+    SEND ("HTTP/1.1 204 No Content\r\nTransfer-Encoding: gzip\r\n\r\nstray bytes");
   else if (strcmp (path, "/switch") == 0)
     SEND ("HTTP/1.1 101 Switching Protocols\r\nUpgrade: other\r\nConnection: upgrade\r\n\r\nother bytes");
   else if (strcmp (path, "/continue") == 0)
@@ -502,6 +504,9 @@ bad_cases (mirage_http_client *c)
   {
     result r = fetch (c, url ("http", bad_port, "/eof"));
     tap_ok (r.status == 200 && strcmp (r.body, "until the end") == 0, "a body delimited by closing is read to the end");
+    r = fetch (c, url ("http", bad_port, "/nocontent-te"));
+    tap_ok (r.status == 204 && r.size == 0 && r.content_length == 0,
+            "a 204 has no body even with a Transfer-Encoding (%d, %zu bytes)", r.status, r.size);
     r = fetch (c, url ("http", bad_port, "/continue"));
     tap_ok (r.status == 200 && strcmp (r.body, "ok") == 0, "100 Continue is skipped (%d)", r.status);
   }
