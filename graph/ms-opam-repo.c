@@ -760,12 +760,46 @@ ms_opam_repo_add_text (MsOpamRepo *repo,
   return TRUE;
 }
 
+/* A NAME.VERSION entry of packages/NAME/; anything else is not a package. */
+static gboolean
+is_version_entry (const char *entry, const char *name, gsize n)
+{
+  return strncmp (entry, name, n) == 0 && entry[n] == '.' && entry[n + 1] != '\0';
+}
+
+/* The files a load reads, for its progress: a directory walk, no read. */
+static guint
+count_files (const char *packages)
+{
+  g_autoptr(GDir) top = g_dir_open (packages, 0, NULL);
+  const char *name;
+  guint total = 0;
+
+  while (top != NULL && (name = g_dir_read_name (top)) != NULL)
+    {
+      g_autofree char *dir = g_build_filename (packages, name, NULL);
+      g_autoptr(GDir) versions = g_dir_open (dir, 0, NULL);
+      const char *entry;
+      while (versions != NULL && (entry = g_dir_read_name (versions)) != NULL)
+        total += is_version_entry (entry, name, strlen (name));
+    }
+  return total;
+}
+
 gboolean
 ms_opam_repo_load (MsOpamRepo *repo, const char *root, GError **error)
+{
+  return ms_opam_repo_load_full (repo, root, NULL, NULL, NULL, error);
+}
+
+gboolean
+ms_opam_repo_load_full (MsOpamRepo *repo, const char *root, MsProgressFunc progress, gpointer progress_data,
+                        GCancellable *cancellable, GError **error)
 {
   g_autofree char *packages = g_build_filename (root, "packages", NULL);
   g_autoptr(GDir) top = g_dir_open (packages, 0, NULL);
   const char *name;
+  guint done = 0, total = 0;
 
   if (top == NULL)
     {
@@ -773,6 +807,8 @@ ms_opam_repo_load (MsOpamRepo *repo, const char *root, GError **error)
                    "%s is not an opam repository (it has no packages/ folder)", root);
       return FALSE;
     }
+  if (progress != NULL)
+    total = count_files (packages);
   while ((name = g_dir_read_name (top)) != NULL)
     {
       g_autofree char *dir = g_build_filename (packages, name, NULL);
@@ -789,14 +825,21 @@ ms_opam_repo_load (MsOpamRepo *repo, const char *root, GError **error)
           gsize length;
 
           /* NAME.VERSION; anything else in the folder is not a package */
-          if (strncmp (entry, name, n) != 0 || entry[n] != '.' || entry[n + 1] == '\0')
+          if (!is_version_entry (entry, name, n))
             continue;
+          if (g_cancellable_set_error_if_cancelled (cancellable, error))
+            return FALSE;
+          /* every 64 files: the callback's cost stays out of the loop */
+          if (progress != NULL && ++done % 64 == 0)
+            progress (MIN (done, total), total, progress_data);
           path = g_build_filename (dir, entry, "opam", NULL);
           if (!g_file_get_contents (path, &text, &length, NULL))
             continue;
           ms_opam_repo_add_text (repo, name, entry + n + 1, path, text, length, NULL);
         }
     }
+  if (progress != NULL)
+    progress (total, total, progress_data);
   ms_opam_repo_finish (repo);
   return TRUE;
 }
