@@ -784,6 +784,32 @@ ms_opam_repo_add_text (MsOpamRepo *repo,
   return TRUE;
 }
 
+/* A NAME.VERSION entry of packages/NAME/; anything else is not a package. */
+static gboolean
+is_version_entry (const char *entry, const char *name, gsize n)
+{
+  return strncmp (entry, name, n) == 0 && entry[n] == '.' && entry[n + 1] != '\0';
+}
+
+/* The files a load reads, for its progress: a directory walk, no read. */
+static guint
+count_files (const char *packages)
+{
+  g_autoptr(GDir) top = g_dir_open (packages, 0, NULL);
+  const char *name;
+  guint total = 0;
+
+  while (top != NULL && (name = g_dir_read_name (top)) != NULL)
+    {
+      g_autofree char *dir = g_build_filename (packages, name, NULL);
+      g_autoptr(GDir) versions = g_dir_open (dir, 0, NULL);
+      const char *entry;
+      while (versions != NULL && (entry = g_dir_read_name (versions)) != NULL)
+        total += is_version_entry (entry, name, strlen (name));
+    }
+  return total;
+}
+
 /* ---- reading a folder on several threads ----------------------------------------------
  *
  * Reading 18,000 small files is mostly system calls (directory listing,
@@ -807,6 +833,12 @@ typedef struct {
   guint n_names;
   LoadSlot *slots;         /* one per name */
   gint next;               /* the next name to read (atomic) */
+  GCancellable *cancellable;
+  MsProgressFunc progress; /* called by the loading thread only */
+  gpointer progress_data;
+  GThread *reporter;       /* that thread */
+  guint total;             /* files to read, for the progress */
+  gint done;               /* files read (atomic) */
 } LoadJob;
 
 /* Reads a whole file, rel to the folder dir_fd, into *buf (grown as
@@ -865,7 +897,7 @@ load_worker (gpointer data)
       struct dirent *d;
       LoadSlot *slot;
 
-      if (i >= (gint) job->n_names)
+      if (i >= (gint) job->n_names || g_cancellable_is_cancelled (job->cancellable))
         break;
       name = job->names[i];
       n = strlen (name);
@@ -890,9 +922,15 @@ load_worker (gpointer data)
           MsOpamPackage *p;
           char *message = NULL;
 
-          /* NAME.VERSION; anything else in the folder is not a package */
-          if (strncmp (entry, name, n) != 0 || entry[n] != '.' || entry[n + 1] == '\0')
+          if (!is_version_entry (entry, name, n))
             continue;
+          if (g_cancellable_is_cancelled (job->cancellable))
+            break;
+          /* every 64 files: the callback's cost stays out of the loop */
+          if ((g_atomic_int_add (&job->done, 1) + 1) % 64 == 0 && job->progress != NULL
+              && g_thread_self () == job->reporter)
+            job->progress (MIN ((guint) g_atomic_int_get (&job->done), job->total), job->total,
+                           job->progress_data);
           g_string_truncate (path, dir_len);
           g_string_append_printf (path, G_DIR_SEPARATOR_S "%s" G_DIR_SEPARATOR_S "opam", entry);
           if (!read_whole (dir_fd, path->str + dir_len + 1, &buf, &cap, &length))
@@ -928,12 +966,20 @@ compare_names (gconstpointer a, gconstpointer b)
 gboolean
 ms_opam_repo_load (MsOpamRepo *repo, const char *root, GError **error)
 {
+  return ms_opam_repo_load_full (repo, root, NULL, NULL, NULL, error);
+}
+
+gboolean
+ms_opam_repo_load_full (MsOpamRepo *repo, const char *root, MsProgressFunc progress, gpointer progress_data,
+                        GCancellable *cancellable, GError **error)
+{
   g_autofree char *packages = g_build_filename (root, "packages", NULL);
   g_autoptr(GDir) top = g_dir_open (packages, 0, NULL);
   g_autoptr(GPtrArray) names = NULL;
   GThread *threads[LOAD_THREADS - 1];
   LoadJob job = { 0 };
   const char *name;
+  guint total = 0;
 
   if (top == NULL)
     {
@@ -942,6 +988,8 @@ ms_opam_repo_load (MsOpamRepo *repo, const char *root, GError **error)
       return FALSE;
     }
   names = g_ptr_array_new_with_free_func (g_free);
+  if (progress != NULL)
+    total = count_files (packages);
   while ((name = g_dir_read_name (top)) != NULL)
     g_ptr_array_add (names, g_strdup (name));
   g_ptr_array_sort (names, compare_names);
@@ -951,6 +999,11 @@ ms_opam_repo_load (MsOpamRepo *repo, const char *root, GError **error)
   job.names = (char **) names->pdata;
   job.n_names = names->len;
   job.slots = g_new0 (LoadSlot, MAX (names->len, 1));
+  job.cancellable = cancellable;
+  job.progress = progress;
+  job.progress_data = progress_data;
+  job.reporter = g_thread_self ();
+  job.total = total;
   for (guint t = 0; t < G_N_ELEMENTS (threads); t++)
     threads[t] = g_thread_new ("opam-load", load_worker, &job);
   load_worker (&job);
@@ -961,13 +1014,15 @@ ms_opam_repo_load (MsOpamRepo *repo, const char *root, GError **error)
     {
       LoadSlot *slot = &job.slots[i];
       if (slot->packages != NULL)
-        {
-          g_ptr_array_extend_and_steal (repo->packages, slot->packages);
-        }
+        g_ptr_array_extend_and_steal (repo->packages, slot->packages);
       if (slot->errors != NULL)
         g_ptr_array_extend_and_steal (repo->errors, slot->errors);
     }
   g_free (job.slots);
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+  if (progress != NULL)
+    progress (total, total, progress_data);
   ms_opam_repo_finish (repo);
   return TRUE;
 }

@@ -14,7 +14,7 @@
  */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 #include "ms-opam-file.h"
 
@@ -98,6 +98,20 @@ gboolean    ms_opam_repo_add_text  (MsOpamRepo *repo,
                                     const char *text,
                                     gsize       length,
                                     GError    **error);
+/* Progress of a long job: `done` of `total` steps (files), called on the
+ * thread doing the work. */
+typedef void (*MsProgressFunc) (guint done, guint total, gpointer user_data);
+
+/* ms_opam_repo_load with progress (files read of all the NAME.VERSION
+ * folders, counted first; progress may be NULL) and a cancellable
+ * checked between files: FALSE and G_IO_ERROR_CANCELLED when cancelled
+ * (repo then holds part of the files and is not finished). */
+gboolean    ms_opam_repo_load_full (MsOpamRepo     *repo,
+                                    const char     *root,
+                                    MsProgressFunc  progress,
+                                    gpointer        progress_data,
+                                    GCancellable   *cancellable,
+                                    GError        **error);
 /* Orders and ranks versions; call after the last add or load. */
 void        ms_opam_repo_finish    (MsOpamRepo *repo);
 void        ms_opam_repo_free      (MsOpamRepo *repo);

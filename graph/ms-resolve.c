@@ -955,6 +955,14 @@ extract_archive (const char *archive, const char *cache_dir, const char *key, GE
 MsResolver *
 ms_resolver_open (const char *source, const char *cache_dir, gboolean *from_cache, GError **error)
 {
+  return ms_resolver_open_full (source, cache_dir, from_cache, NULL, NULL, NULL, error);
+}
+
+MsResolver *
+ms_resolver_open_full (const char *source, const char *cache_dir, gboolean *from_cache,
+                       MsProgressFunc progress, gpointer progress_data,
+                       GCancellable *cancellable, GError **error)
+{
   g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
   g_autofree char *dir = cache_dir != NULL ? g_strdup (cache_dir) : default_cache_dir ();
   g_autofree char *key = NULL;
@@ -1001,13 +1009,21 @@ ms_resolver_open (const char *source, const char *cache_dir, gboolean *from_cach
       return r;
     }
 
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
   root = archive ? extract_archive (source, dir, key, error) : g_strdup (source);
   if (root == NULL)
     return NULL;
   repo = ms_opam_repo_new (NULL);
-  if (!ms_opam_repo_load (repo, root, error))
+  if (!ms_opam_repo_load_full (repo, root, progress, progress_data, cancellable, error))
     return NULL;
   r = ms_resolver_new_from_repo (repo);
+  /* cancelled while the pool was made: nothing is written */
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    {
+      ms_resolver_free (r);
+      return NULL;
+    }
   /* a cache that cannot be written only costs time next run */
   {
     /* the sources first: a .solv file never goes without its sources */

@@ -76,6 +76,18 @@ MsResolver   *ms_resolver_open (const char *source,
                                 const char *cache_dir,
                                 gboolean   *from_cache,
                                 GError    **error);
+/* ms_resolver_open with the progress of a conversion (files read of all,
+ * on this thread; never called when the cache is used; may be NULL) and
+ * a cancellable checked between files and before the cache is written:
+ * a cancelled conversion returns NULL and G_IO_ERROR_CANCELLED and
+ * writes no cache file. */
+MsResolver   *ms_resolver_open_full (const char     *source,
+                                     const char     *cache_dir,
+                                     gboolean       *from_cache,
+                                     MsProgressFunc  progress,
+                                     gpointer        progress_data,
+                                     GCancellable   *cancellable,
+                                     GError        **error);
 /* The default source: $OPAMROOT, else ~/.opam, its default repository;
  * NULL and a message saying how to get one if there is none. */
 char         *ms_resolver_default_source (GError **error);

@@ -4,8 +4,9 @@
 # version, go through `opam install --dry-run --show-actions` in an offline
 # opam root (set up once under $XDG_CACHE_HOME from the snapshot, with the
 # compiler installed --fake). Then the same for random requests drawn from
-# the snapshot (MS_CROSSCHECK_N of them, default 10; 50 for the documented
-# run in docs/resolve.md), generated and resolved by test-resolve
+# the snapshot (MS_CROSSCHECK_N of them, default 10; the 50-request run,
+# with opam's answers cached and explained, is tools/opam-crosscheck),
+# generated and resolved by test-resolve
 # ($MS_TEST_RESOLVE): opam must accept our install set, and opam's own
 # answer to the request is compared with ours, the differences printed
 # as TAP comments (and to $MS_CROSSCHECK_REPORT when set).

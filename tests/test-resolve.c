@@ -469,6 +469,103 @@ test_cache (void)
   g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
 }
 
+/* a conversion can be stopped between files (the studio's Cancel button):
+ * NULL and G_IO_ERROR_CANCELLED, no cache file written, and the next open
+ * converts in full; progress counts the files up to their total */
+typedef struct {
+  GCancellable *cancellable;
+  guint stop_at;        /* cancel when this many files are read (0: never) */
+  guint calls, last_done, total;
+  gboolean monotonic;
+} Progress;
+
+static void
+on_progress (guint done, guint total, gpointer data)
+{
+  Progress *p = data;
+
+  p->monotonic &= done >= p->last_done && done <= total;
+  p->calls++;
+  p->last_done = done;
+  p->total = total;
+  if (p->stop_at != 0 && done >= p->stop_at)
+    g_cancellable_cancel (p->cancellable);
+}
+
+static void
+test_cache_cancel (void)
+{
+  g_autofree char *tmp = g_dir_make_tmp ("ms-resolve-XXXXXX", NULL);
+  g_autofree char *root = g_build_filename (tmp, "repo", NULL);
+  g_autofree char *cache = g_build_filename (tmp, "cache", NULL);
+  const char *argv[] = { "rm", "-rf", tmp, NULL };
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  Progress p = { cancellable, 64, 0, 0, 0, TRUE };
+  gboolean from_cache = TRUE;
+
+  write_pkg (root, "ocaml", "5.1.0", "opam-version: \"2.0\"\n");
+  write_pkg (root, "ocaml-base-compiler", "5.1.0", "flags: compiler\n");
+  /* 300 files: progress is reported every 64 */
+  for (guint i = 0; i < 298; i++)
+    {
+      g_autofree char *v = g_strdup_printf ("1.%u", i);
+      write_pkg (root, "a", v, "depends: [\"ocaml\"]\n");
+    }
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(MsResolver) r = ms_resolver_open_full (root, cache, &from_cache, on_progress, &p, cancellable, &error);
+    g_assert_null (r);
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+    g_assert_false (from_cache);
+    g_assert_cmpuint (p.total, ==, 300);
+    g_assert_cmpuint (p.last_done, ==, 64);      /* stopped at the next file */
+    g_assert_null (solv_file (cache));
+    /* nothing at all in the cache folder: no pool, no sources */
+    {
+      g_autoptr(GDir) d = g_dir_open (cache, 0, NULL);
+      g_assert_true (d == NULL || g_dir_read_name (d) == NULL);
+    }
+  }
+  /* cancelled before it starts: the same */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(MsResolver) r = ms_resolver_open_full (root, cache, NULL, NULL, NULL, cancellable, &error);
+    g_assert_null (r);
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+    g_assert_null (solv_file (cache));
+  }
+  /* not cancelled: the whole conversion, progress up to the total */
+  {
+    g_autoptr(GCancellable) fresh = g_cancellable_new ();
+    g_autoptr(GError) error = NULL;
+    g_autoptr(MsResolver) r = NULL;
+    g_autofree char *solv = NULL;
+    Progress q = { fresh, 0, 0, 0, 0, TRUE };
+    r = ms_resolver_open_full (root, cache, &from_cache, on_progress, &q, fresh, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (r);
+    g_assert_false (from_cache);
+    g_assert_true (q.monotonic);
+    g_assert_cmpuint (q.calls, ==, 300 / 64 + 1);
+    g_assert_cmpuint (q.last_done, ==, 300);
+    g_assert_cmpuint (q.total, ==, 300);
+    solv = solv_file (cache);
+    g_assert_nonnull (solv);
+  }
+  /* from the cache: no conversion, no progress */
+  {
+    Progress q = { NULL, 0, 0, 0, 0, TRUE };
+    g_autoptr(MsResolver) r = ms_resolver_open_full (root, cache, &from_cache, on_progress, &q, NULL, NULL);
+    g_autofree char *v = NULL;
+    g_assert_nonnull (r);
+    g_assert_true (from_cache);
+    g_assert_cmpuint (q.calls, ==, 0);
+    v = version_of (r, "a");
+    g_assert_cmpstr (v, ==, "1.297");
+  }
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
+}
+
 /* ---- the snapshot -------------------------------------------------------------------- */
 
 static MsOpamRepo *snap_repo;
@@ -749,6 +846,7 @@ test_snapshot_crosscheck_requests (void)
       g_autoptr(MsResolution) res = NULL;
       g_autoptr(GPtrArray) atoms = g_ptr_array_new_with_free_func (g_free);
       guint k = 1 + g_rand_int_range (rand, 0, 3);
+      gint64 t0, t1;
       for (guint j = 0; j < k; j++)
         {
           const char *name = names->pdata[g_rand_int_range (rand, 0, names->len)];
@@ -773,7 +871,9 @@ test_snapshot_crosscheck_requests (void)
           g_assert_true (ms_resolve_request_add (req, name, c, devices, NULL));
         }
       req->brief = TRUE;
+      t0 = g_get_monotonic_time ();
       res = ms_resolver_solve (snap_resolver, req);
+      t1 = g_get_monotonic_time ();
       if (!res->ok)
         continue;
       assert_valid_request (res, req);
@@ -781,7 +881,9 @@ test_snapshot_crosscheck_requests (void)
       g_string_append (out, "{\"request\": [");
       for (guint j = 0; j < atoms->len; j++)
         g_string_append_printf (out, "%s\"%s\"", j ? ", " : "", (char *) atoms->pdata[j]);
-      g_string_append_printf (out, "], \"ocaml\": \"%s\", \"packages\": [", res->ocaml);
+      /* our solve time, for tools/opam-crosscheck's comparison with opam */
+      g_string_append_printf (out, "], \"ocaml\": \"%s\", \"ms\": %.3f, \"packages\": [",
+                              res->ocaml, (double) (t1 - t0) / 1000.0);
       for (guint j = 0; j < res->packages->len; j++)
         {
           const MsResolvedPackage *p = res->packages->pdata[j];
@@ -837,6 +939,7 @@ main (int argc, char **argv)
   g_test_add_func ("/resolve/cache/sources", test_cache_sources);
   g_test_add_func ("/resolve/cache/archive", test_cache_archive);
   g_test_add_func ("/resolve/cache/avoided", test_cache_avoided);
+  g_test_add_func ("/resolve/cache/cancel", test_cache_cancel);
   g_test_add_func ("/resolve/snapshot/examples", test_snapshot_examples);
   g_test_add_func ("/resolve/snapshot/random", test_snapshot_random);
   g_test_add_func ("/resolve/snapshot/unsatisfiable", test_snapshot_unsatisfiable);

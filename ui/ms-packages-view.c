@@ -7,6 +7,11 @@
  * starts a resolution. Runs are debounced, and a newer request cancels
  * the running one: its answer would be stale. Closing the window cancels
  * too; the worker's callback holds only a weak reference to the page.
+ * Neither stops a conversion of the repository under way (the next run
+ * uses it); the Cancel button beside its progress bar does: the page then
+ * goes back to what it showed before, with a message, and does not start
+ * the conversion again until the project's packages or the repository
+ * change.
  *
  * The list is a GtkListBox (a few hundred rows at most) with a header per
  * device and a filter for the search. Conflicts are cards: libsolv's
@@ -69,6 +74,9 @@ struct _MsPackagesView
   MsPackagesJob *job;
   guint tick_id;
   gint64 load_start;
+  GCancellable *conversion;    /* the Cancel button's; shared by the runs until used */
+  const char *state_before_loading;
+  gboolean stopped;            /* the user cancelled the conversion of this request */
 
   /* the latest answer */
   MsResolution *res;
@@ -135,7 +143,8 @@ update_spinner (MsPackagesView *self)
   gtk_widget_set_visible (self->spinner, busy);
   gtk_spinner_set_spinning (GTK_SPINNER (self->spinner), busy);
   gtk_label_set_text (self->placeholder_label, self->search != NULL && *self->search != '\0'
-                      ? _("No package matches the search.") : busy ? _("Resolving…") : "");
+                      ? _("No package matches the search.") : busy ? _("Resolving…")
+                      : self->stopped ? _("Reading the opam repository was cancelled.") : "");
 }
 
 static void
@@ -583,7 +592,7 @@ update_summary (MsPackagesView *self)
   g_autofree char *text = NULL;
 
   if (self->res == NULL)
-    text = g_strdup ("");
+    text = g_strdup (self->stopped ? _("Cancelled") : "");
   else if (self->res->ok)
     /* TRANSLATORS: "59 packages, OCaml 5.5.0" */
     text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u package, OCaml %s", "%u packages, OCaml %s",
@@ -629,8 +638,23 @@ run_done (GObject *unused, GAsyncResult *result, gpointer data)
   g_clear_pointer (&self->job, ms_packages_job_unref);
   g_clear_object (&self->cancellable);
   g_clear_handle_id (&self->tick_id, g_source_remove);
-  clear_answer (self);
   self->wanted = FALSE;
+  if (res == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      /* the user stopped the conversion (only the Cancel button cancels a
+       * current run): the page shows what it showed before, answer kept */
+      self->stopped = TRUE;
+      set_state (self, self->state_before_loading != NULL ? self->state_before_loading : "list");
+      update_summary (self);
+      update_spinner (self);
+      run_data_free (rd);
+      g_signal_emit (self, signals[SIGNAL_TOAST], 0,
+                     _("Reading the opam repository was cancelled; nothing was cached. "
+                       "It is read again when the project’s packages change."), FALSE);
+      g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+      return;
+    }
+  clear_answer (self);
   if (res == NULL)
     {
       adw_status_page_set_description (self->error_page, error->message);
@@ -654,8 +678,9 @@ run_done (GObject *unused, GAsyncResult *result, gpointer data)
 }
 
 /* While a job runs: the first reading of a repository gets the progress
- * page (a pulse and the seconds so far: libsolv's conversion reports no
- * fraction), the other states keep what they show beside a spinner. */
+ * page (the files read of the total; a pulse and the seconds so far
+ * before the total is known), the other states keep what they show beside
+ * a spinner. */
 static gboolean
 tick (gpointer data)
 {
@@ -669,16 +694,29 @@ tick (gpointer data)
   if (ms_packages_job_is_loading (self->job))
     {
       g_autofree char *text = NULL;
-      guint seconds;
+      guint seconds, done, total;
       if (self->load_start == 0)
         self->load_start = g_get_monotonic_time ();
-      seconds = (guint) ((g_get_monotonic_time () - self->load_start) / G_USEC_PER_SEC);
-      /* TRANSLATORS: seconds spent reading the repository so far */
-      text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u second", "%u seconds", seconds), seconds);
+      if (ms_packages_job_get_progress (self->job, &done, &total))
+        {
+          /* TRANSLATORS: opam files read for the solver so far, of all */
+          text = g_strdup_printf (_("%u of %u files"), done, total);
+          gtk_progress_bar_set_fraction (self->progress_bar, (double) done / total);
+        }
+      else
+        {
+          seconds = (guint) ((g_get_monotonic_time () - self->load_start) / G_USEC_PER_SEC);
+          /* TRANSLATORS: seconds spent reading the repository so far */
+          text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u second", "%u seconds", seconds), seconds);
+          gtk_progress_bar_pulse (self->progress_bar);
+        }
       gtk_progress_bar_set_text (self->progress_bar, text);
-      gtk_progress_bar_pulse (self->progress_bar);
       if (g_strcmp0 (self->state, "loading") != 0)
-        set_state (self, "loading");
+        {
+          self->state_before_loading = self->state;
+          gtk_progress_bar_set_fraction (self->progress_bar, 0);
+          set_state (self, "loading");
+        }
     }
   return G_SOURCE_CONTINUE;
 }
@@ -720,6 +758,10 @@ start_run (MsPackagesView *self)
     }
   self->cancellable = g_cancellable_new ();
   self->job = ms_packages_job_new (source, self->cache_dir, request_of_goals (self->goals));
+  if (self->conversion == NULL)
+    self->conversion = g_cancellable_new ();
+  ms_packages_job_set_conversion_cancellable (self->job, self->conversion);
+  self->stopped = FALSE;
   self->load_start = 0;
   rd = g_new0 (RunData, 1);
   g_weak_ref_init (&rd->view, self);
@@ -801,9 +843,10 @@ ms_packages_view_set_evaluation (MsPackagesView *self, MsEvalGraph *graph)
   self->app = g_strdup (graph->app_name);
   g_strfreev (self->roots);
   self->roots = (char **) g_ptr_array_free (g_steal_pointer (&roots), FALSE);
-  /* an edit that changes no package (a move, a key's value) resolves nothing */
+  /* an edit that changes no package (a move, a key's value) resolves
+   * nothing, nor does it restart a conversion the user cancelled */
   if (g_strcmp0 (key->str, self->key) == 0 && (self->wanted || self->res != NULL || self->job != NULL
-                                              || g_strcmp0 (self->state, "none") == 0))
+                                              || self->stopped || g_strcmp0 (self->state, "none") == 0))
     return;
   g_free (self->key);
   self->key = g_strdup (key->str);
@@ -836,6 +879,7 @@ on_setting_changed (GSettings *settings, const char *key, MsPackagesView *self)
   if (self->goals != NULL)
     {
       self->wanted = TRUE;
+      self->stopped = FALSE;
       start_run (self);
     }
 }
@@ -1059,6 +1103,27 @@ action_choose_repository (GtkWidget *widget, const char *name, GVariant *param)
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
+/* The Cancel button of the progress page: stops the conversion between
+ * two files; run_done then restores the page. */
+static void
+action_cancel_conversion (GtkWidget *widget, const char *name, GVariant *param)
+{
+  MsPackagesView *self = MS_PACKAGES_VIEW (widget);
+
+  if (self->conversion == NULL)
+    return;
+  g_cancellable_cancel (self->conversion);
+  /* the runs that follow get a fresh one */
+  g_clear_object (&self->conversion);
+}
+
+void
+ms_packages_view_cancel_conversion (MsPackagesView *self)
+{
+  g_return_if_fail (MS_IS_PACKAGES_VIEW (self));
+  action_cancel_conversion (GTK_WIDGET (self), NULL, NULL);
+}
+
 static void
 action_export_lock (GtkWidget *widget, const char *name, GVariant *param)
 {
@@ -1093,6 +1158,8 @@ ms_packages_view_dispose (GObject *object)
 
   g_clear_handle_id (&self->debounce_id, g_source_remove);
   cancel_run (self);
+  /* closing the window lets a conversion finish for the next one */
+  g_clear_object (&self->conversion);
   if (self->settings != NULL)
     g_clear_signal_handler (&self->settings_id, self->settings);
   g_clear_object (&self->settings);
@@ -1150,6 +1217,7 @@ ms_packages_view_class_init (MsPackagesViewClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_install_action (widget_class, "packages.export-lock", NULL, action_export_lock);
   gtk_widget_class_install_action (widget_class, "packages.choose-repository", NULL, action_choose_repository);
+  gtk_widget_class_install_action (widget_class, "packages.cancel-conversion", NULL, action_cancel_conversion);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "packages-view");
 }

@@ -46,6 +46,9 @@ const char *ms_packages_view_get_state (MsPackagesView *self);
 gboolean    ms_packages_view_is_busy (MsPackagesView *self);
 /* TRUE while a resolution runs on the worker thread. */
 gboolean    ms_packages_view_is_resolving (MsPackagesView *self);
+/* Stops the conversion of the repository under way, as the Cancel button
+ * of the progress page does (nothing if there is none). */
+void        ms_packages_view_cancel_conversion (MsPackagesView *self);
 /* Resolutions finished (answers and conflicts, not cancelled ones). */
 guint       ms_packages_view_get_n_resolutions (MsPackagesView *self);
 /* The latest answer, or NULL (none yet, or cancelled by an edit). */

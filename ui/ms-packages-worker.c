@@ -23,6 +23,8 @@ struct _MsPackagesJob {
   MsResolveRequest *req;
   gint loading;          /* atomic */
   gint converted;        /* atomic */
+  gint done, total;      /* atomic: the conversion's files */
+  GCancellable *conversion;
 };
 
 static GMutex table_lock;     /* guards sources */
@@ -103,6 +105,7 @@ ms_packages_job_unref (MsPackagesJob *job)
     return;
   g_free (job->source);
   g_free (job->cache_dir);
+  g_clear_object (&job->conversion);
   ms_resolve_request_free (job->req);
   g_free (job);
 }
@@ -125,6 +128,32 @@ ms_packages_job_converted (MsPackagesJob *job)
   return g_atomic_int_get (&job->converted) != 0;
 }
 
+gboolean
+ms_packages_job_get_progress (MsPackagesJob *job, guint *done, guint *total)
+{
+  guint t = (guint) g_atomic_int_get (&job->total);
+
+  *done = MIN ((guint) g_atomic_int_get (&job->done), t);
+  *total = t;
+  return t > 0;
+}
+
+void
+ms_packages_job_set_conversion_cancellable (MsPackagesJob *job, GCancellable *cancellable)
+{
+  g_set_object (&job->conversion, cancellable);
+}
+
+/* on the worker thread, between files */
+static void
+job_progress (guint done, guint total, gpointer data)
+{
+  MsPackagesJob *job = data;
+
+  g_atomic_int_set (&job->total, (gint) total);
+  g_atomic_int_set (&job->done, (gint) done);
+}
+
 /* The source's resolver, opened (and converted, the first time) if no job
  * did before. */
 static Source *
@@ -137,14 +166,17 @@ open_source (MsPackagesJob *job, GCancellable *cancellable, GError **error)
   if ((s = lookup_source (job->source)) != NULL)
     return s;
   g_mutex_lock (&open_lock);
-  /* another job may have opened it while this one waited */
-  if ((s = lookup_source (job->source)) != NULL || g_cancellable_set_error_if_cancelled (cancellable, error))
+  /* another job may have opened it while this one waited, or the user
+   * stopped the conversion it waited for */
+  if ((s = lookup_source (job->source)) != NULL || g_cancellable_set_error_if_cancelled (cancellable, error)
+      || g_cancellable_set_error_if_cancelled (job->conversion, error))
     {
       g_mutex_unlock (&open_lock);
       return s;
     }
   g_atomic_int_set (&job->loading, 1);
-  r = ms_resolver_open (job->source, job->cache_dir, &from_cache, error);
+  r = ms_resolver_open_full (job->source, job->cache_dir, &from_cache, job_progress, job,
+                             job->conversion, error);
   g_atomic_int_set (&job->loading, 0);
   if (r == NULL)
     {

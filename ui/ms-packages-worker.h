@@ -5,11 +5,14 @@
  * The converted repositories (MsResolver, a libsolv pool) are kept for the
  * life of the process, one per source, so only the first job of a source
  * reads or converts it; every later job only solves (milliseconds).
- * While a job opens its source, ms_packages_job_is_loading () is TRUE: the
- * page polls it to show its progress. A cancelled job returns
- * G_IO_ERROR_CANCELLED as soon as it can; a conversion already under way
- * finishes in the background (libsolv cannot stop it) and is kept for the
- * next job.
+ * While a job opens its source, ms_packages_job_is_loading () is TRUE and
+ * ms_packages_job_get_progress () gives the files read: the page polls
+ * them to show its progress. A cancelled job returns G_IO_ERROR_CANCELLED
+ * as soon as it can; a conversion already under way finishes in the
+ * background and is kept for the next job (a newer edit cancels the run,
+ * not the conversion), unless the job's conversion cancellable (the page's
+ * Cancel button) stops it: it is checked between files, and a stopped
+ * conversion leaves no cache behind.
  */
 #pragma once
 
@@ -41,6 +44,16 @@ const char    *ms_packages_job_get_source (MsPackagesJob *job);
 gboolean       ms_packages_job_is_loading (MsPackagesJob *job);
 /* TRUE once done if this job converted the repository (no cache). */
 gboolean       ms_packages_job_converted (MsPackagesJob *job);
+/* The files of the repository read so far and their total while the job
+ * converts it; FALSE while that is not known yet (checking the cache,
+ * extracting an archive). Safe from any thread. */
+gboolean       ms_packages_job_get_progress (MsPackagesJob *job,
+                                             guint         *done,
+                                             guint         *total);
+/* Cancelling `cancellable` stops a conversion this job runs or waits for
+ * (call before running the job). */
+void           ms_packages_job_set_conversion_cancellable (MsPackagesJob *job,
+                                                           GCancellable  *cancellable);
 
 void           ms_packages_job_run_async (MsPackagesJob       *job,
                                           GCancellable        *cancellable,

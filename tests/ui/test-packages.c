@@ -7,7 +7,10 @@
  * conflicting graph puts problems on the right device, the fix button
  * (clicked with xdotool) resolves it and undo (Ctrl+Z) brings it back; a
  * newer edit cancels the older run, closing the window cancels too; the
- * lock file written is read back by our opam parser. */
+ * lock file written is read back by our opam parser. A conversion under
+ * way shows the files read of the total, and its Cancel button (clicked
+ * with xdotool) stops it: no cache is written, the page goes back to what
+ * it showed, with a message, and it does not start again by itself. */
 #include <glib/gstdio.h>
 #include <string.h>
 
@@ -85,12 +88,15 @@ show_page (MsWindow *w)
   g_assert_cmpstr (adw_view_stack_get_visible_child_name (w->bottom_stack), ==, "packages");
 }
 
+/* cache: the page's cache folder, or NULL for the default */
 static MsWindow *
-open_hello (void)
+open_hello_cached (const char *cache)
 {
   g_autoptr(GError) error = NULL;
   MsWindow *w = ms_window_new (app);
 
+  if (cache != NULL)
+    ms_packages_view_set_cache_dir (view_of (w), cache);
   gtk_window_set_default_size (GTK_WINDOW (w), 1200, 800);
   gtk_window_present (GTK_WINDOW (w));
   ms_packages_view_set_delay (view_of (w), 50);
@@ -99,6 +105,12 @@ open_hello (void)
   g_assert_true (ms_window_open_example (w, "hello", &error));
   g_assert_no_error (error);
   return w;
+}
+
+static MsWindow *
+open_hello (void)
+{
+  return open_hello_cached (NULL);
 }
 
 static void
@@ -132,6 +144,34 @@ static void
 set_repository (const char *path)
 {
   g_settings_set_string (ms_studio_application_get_settings (app), "opam-repository", path ? path : "");
+}
+
+/* the page's button for an action (the first found) */
+static GtkWidget *
+action_button (MsWindow *w, const char *action)
+{
+  g_autoptr(GPtrArray) all = g_ptr_array_new ();
+  g_ptr_array_add (all, view_of (w));
+  while (all->len > 0)
+    {
+      GtkWidget *x = g_ptr_array_steal_index (all, all->len - 1);
+      if (GTK_IS_BUTTON (x) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (x)), action) == 0)
+        return x;
+      for (GtkWidget *c = gtk_widget_get_first_child (x); c; c = gtk_widget_get_next_sibling (c))
+        g_ptr_array_add (all, c);
+    }
+  return NULL;
+}
+
+/* the number of files in dir (0 if it does not exist) */
+static guint
+count_files_in (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  guint n = 0;
+  while (d != NULL && g_dir_read_name (d) != NULL)
+    n++;
+  return n;
 }
 
 /* ---- where the repository comes from --------------------------------------------------- */
@@ -197,6 +237,7 @@ typedef struct {
   guint ticks;
   gboolean saw_loading;
   double pulse_step_seen;
+  double fraction_seen;    /* a fraction of the files, strictly between 0 and 1 */
   MsWindow *w;
 } Beat;
 
@@ -218,8 +259,12 @@ beat (gpointer data)
     {
       GtkProgressBar *bar = GTK_PROGRESS_BAR (test_ui_find_type (GTK_WIDGET (view_of (b->w)), GTK_TYPE_PROGRESS_BAR));
       b->saw_loading = TRUE;
+      double f = gtk_progress_bar_get_fraction (bar);
       if (gtk_progress_bar_get_text (bar) != NULL)
         b->pulse_step_seen = 1;
+      if (f > 0 && f < 1 && gtk_progress_bar_get_text (bar) != NULL
+          && strstr (gtk_progress_bar_get_text (bar), " of ") != NULL)
+        b->fraction_seen = f;
     }
   return G_SOURCE_CONTINUE;
 }
@@ -252,6 +297,7 @@ test_fills (void)
                   b.ticks, b.max_gap / 1000.0, b.max_gap_other / 1000.0);
   g_assert_true (b.saw_loading);              /* the progress page, uncached */
   g_assert_true (b.pulse_step_seen > 0);
+  g_assert_cmpfloat (b.fraction_seen, >, 0);  /* files done / total, not a pulse */
   g_assert_cmpuint (b.ticks, >, 10);
   /* generous: ASan and a machine shared by many jobs; the loop never stops */
   g_assert_cmpint (b.max_gap, <, 2000 * 1000);
@@ -305,6 +351,76 @@ test_fills (void)
       }
     g_assert_true (found);
   }
+}
+
+/* ---- cancelling the conversion, with real input --------------------------------------- */
+
+static void
+test_cancel_conversion (void)
+{
+  g_autofree char *cache = g_build_filename (tmpdir, "cancel-cache", NULL);
+  MsWindow *w;
+  GtkProgressBar *bar;
+  GtkWidget *button;
+  double fraction = 0;
+  gint64 end;
+  guint n_toasts;
+
+  if (snapshot == NULL)
+    {
+      g_test_skip ("no opam-repository snapshot");
+      return;
+    }
+  set_repository (snapshot);
+  ms_packages_forget_sources ();
+  /* a cache of its own, empty: this window converts */
+  w = open_hello_cached (cache);
+  show_page (w);
+  bar = GTK_PROGRESS_BAR (test_ui_find_type (GTK_WIDGET (view_of (w)), GTK_TYPE_PROGRESS_BAR));
+  /* the progress page, with a fraction of the files read */
+  end = g_get_monotonic_time () + 240 * G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < end && ms_packages_view_is_busy (view_of (w)))
+    {
+      g_main_context_iteration (NULL, TRUE);
+      if (g_strcmp0 (ms_packages_view_get_state (view_of (w)), "loading") == 0
+          && (fraction = gtk_progress_bar_get_fraction (bar)) > 0.02)
+        break;
+    }
+  g_test_message ("fraction %.3f, %s", fraction, gtk_progress_bar_get_text (bar));
+  g_assert_cmpstr (ms_packages_view_get_state (view_of (w)), ==, "loading");
+  g_assert_cmpfloat (fraction, >, 0);
+  g_assert_cmpfloat (fraction, <, 1);
+  g_assert_nonnull (strstr (gtk_progress_bar_get_text (bar), " of "));
+  button = action_button (w, "packages.cancel-conversion");
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_is_drawable (button));
+  n_toasts = toasts->len;
+  if (xdo_available ())
+    xdo_click (button, gtk_widget_get_width (button) / 2.0, gtk_widget_get_height (button) / 2.0, 1);
+  else
+    g_assert_true (gtk_widget_activate (button));
+  end = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  while (ms_packages_view_is_busy (view_of (w)) && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (ms_packages_view_is_busy (view_of (w)));
+  /* back to what the page showed, with a message; nothing resolved */
+  g_assert_cmpstr (ms_packages_view_get_state (view_of (w)), ==, "list");
+  g_assert_cmpuint (ms_packages_view_get_n_resolutions (view_of (w)), ==, 0);
+  g_assert_null (ms_packages_view_get_resolution (view_of (w)));
+  g_assert_cmpuint (toasts->len, ==, n_toasts + 1);
+  g_assert_nonnull (strstr (toasts->pdata[n_toasts], "cancelled"));
+  /* no cache: no pool, no sources, nothing half-written */
+  g_assert_cmpuint (count_files_in (cache), ==, 0);
+  /* the window's next checks (any edit that changes no package) do not
+   * start the conversion again */
+  {
+    const MsDevice *main_dev = main_device (ms_window_get_document (w));
+    g_assert_true (ms_document_move_device (ms_window_get_document (w), main_dev->id, 40, 40, NULL));
+  }
+  test_ui_iterate (1000);
+  g_assert_false (ms_packages_view_is_busy (view_of (w)));
+  g_assert_cmpuint (count_files_in (cache), ==, 0);
+  close_window (w);
 }
 
 /* ---- search, with real typing -------------------------------------------------------- */
@@ -624,6 +740,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/packages/source-rules", test_source_rules);
   g_test_add_func ("/packages/no-repository", test_no_repository);
+  g_test_add_func ("/packages/cancel-conversion", test_cancel_conversion);
   g_test_add_func ("/packages/fills", test_fills);
   g_test_add_func ("/packages/search", test_search);
   g_test_add_func ("/packages/conflict-fix-undo", test_conflict_fix_undo);
