@@ -13,62 +13,17 @@
 # TAP output for meson; needs MSTUDIO and MSTUDIO_DATADIR.
 
 set -u
-M=${MSTUDIO:?set MSTUDIO to the mstudio binary}
-export MSTUDIO_DATADIR=${MSTUDIO_DATADIR:-$(dirname "$0")/../data}
+. "$(dirname "$0")/cli-env.sh"
 FIXTURES=$(cd "$(dirname "$0")/../runtime/tests" && pwd)/git-fixtures.sh
-EX=$MSTUDIO_DATADIR/examples
-T=$(mktemp -d)
-PIDS=
-trap 'for p in $PIDS; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; rm -rf "$T"' EXIT
-export ASAN_OPTIONS=${ASAN_OPTIONS:-}:detect_leaks=0
-
-n=0
-failed=0
-ok () {
-  local desc=$1; shift
-  n=$((n + 1))
-  if "$@" >"$T/out" 2>"$T/err"; then
-    echo "ok $n - $desc"
-  else
-    echo "not ok $n - $desc"
-    sed 's/^/# /' "$T/err" "$T/out" | head -30
-    failed=$((failed + 1))
-  fi
-}
-expect () {
-  local code=$1 text=$2 desc=$3; shift 3
-  n=$((n + 1))
-  "$@" >"$T/out" 2>"$T/err"
-  local rc=$?
-  if [ "$rc" -eq "$code" ] && grep -q -F -- "$text" "$T/err"; then
-    echo "ok $n - $desc"
-  else
-    echo "not ok $n - $desc (exit $rc)"
-    sed 's/^/# /' "$T/err" "$T/out" | head -20
-    failed=$((failed + 1))
-  fi
-}
-free_port () {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-wait_port () {
-  for _ in $(seq 200); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
-    sleep 0.05
-  done
-  return 1
-}
 
 HTTP_PORT=$(free_port)
 HTTPS_PORT=$(free_port)
 mkdir -p "$T/fx"
 ok "fixtures: a repository made with git, nginx's config, a test CA" \
   sh "$FIXTURES" "$T/fx" "$HTTP_PORT" "$HTTPS_PORT" 1 AAAAC3NzaC1lZDI1NTE5AAAAIA unused
-fcgiwrap -s "unix:$T/fx/fcgi.sock" >"$T/fcgiwrap.log" 2>&1 &
-PIDS="$PIDS $!"
-nginx -c "$T/fx/nginx.conf" -e "$T/fx/nginx-error.log" >"$T/nginx.log" 2>&1 &
-PIDS="$PIDS $!"
-ok "nginx listens (http and https)" bash -c "$(declare -f wait_port); wait_port $HTTP_PORT && wait_port $HTTPS_PORT"
+serve "$T/fcgiwrap.log" fcgiwrap -s "unix:$T/fx/fcgi.sock"
+serve "$T/nginx.log" nginx -c "$T/fx/nginx.conf" -e "$T/fx/nginx-error.log"
+ok "nginx listens (http and https)" wait_port "$HTTP_PORT" "$HTTPS_PORT"
 
 # the git-client graph with git_http in place of git_ssh
 mkdir -p "$T/gh"
@@ -160,5 +115,4 @@ done
 ok "-t sandbox: the launcher's private directory is left empty (the repositories removed)" bash -c "
   [ -z \"\$(find '$T/tmp' -mindepth 2)\" ]"
 
-echo "1..$n"
-[ "$failed" -eq 0 ]
+tap_done
