@@ -13,7 +13,6 @@
  */
 #include "ms-opam-repo.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <gio/gio.h>
@@ -791,37 +790,22 @@ is_version_entry (const char *entry, const char *name, gsize n)
   return strncmp (entry, name, n) == 0 && entry[n] == '.' && entry[n + 1] != '\0';
 }
 
-/* The files a load reads, for its progress: a directory walk, no read. */
-static guint
-count_files (const char *packages)
-{
-  g_autoptr(GDir) top = g_dir_open (packages, 0, NULL);
-  const char *name;
-  guint total = 0;
-
-  while (top != NULL && (name = g_dir_read_name (top)) != NULL)
-    {
-      g_autofree char *dir = g_build_filename (packages, name, NULL);
-      g_autoptr(GDir) versions = g_dir_open (dir, 0, NULL);
-      const char *entry;
-      while (versions != NULL && (entry = g_dir_read_name (versions)) != NULL)
-        total += is_version_entry (entry, name, strlen (name));
-    }
-  return total;
-}
-
 /* ---- reading a folder on several threads ----------------------------------------------
  *
  * Reading 18,000 small files is mostly system calls (directory listing,
  * open, read) and parsing them is mostly allocation: both run side by
- * side on two threads. The package folders are handed out one at a time
- * from a shared counter; each folder's packages and errors go to its own
- * slot, merged in name order afterwards, so the result (and the order of
- * the errors) does not depend on which thread read what. */
+ * side on two threads, in two passes: the first lists each package folder
+ * once into its slot (which also gives the progress its total), the
+ * second reads the listed files. In both the package folders are handed
+ * out one at a time from a shared counter; each folder's packages and
+ * errors go to its own slot, merged in name order afterwards, so the
+ * result (and the order of the errors) does not depend on which thread
+ * read what. */
 
 #define LOAD_THREADS 2
 
 typedef struct {
+  GPtrArray *entries;      /* char*: the folder's NAME.VERSION entries */
   GPtrArray *packages;     /* MsOpamPackage* */
   GPtrArray *errors;       /* char* */
 } LoadSlot;
@@ -832,12 +816,12 @@ typedef struct {
   char **names;            /* sorted */
   guint n_names;
   LoadSlot *slots;         /* one per name */
-  gint next;               /* the next name to read (atomic) */
+  gint next;               /* the next name to list or read (atomic) */
   GCancellable *cancellable;
   MsProgressFunc progress; /* called by the loading thread only */
   gpointer progress_data;
   GThread *reporter;       /* that thread */
-  guint total;             /* files to read, for the progress */
+  gint total;              /* files to read, for the progress (atomic while listing) */
   gint done;               /* files read (atomic) */
 } LoadJob;
 
@@ -879,6 +863,45 @@ read_whole (int dir_fd, const char *rel, char **buf, gsize *cap, gsize *length)
   return TRUE;
 }
 
+/* First pass: lists packages/NAME/ into its slot's entries. */
+static gpointer
+list_worker (gpointer data)
+{
+  LoadJob *job = data;
+  GString *path = g_string_new (NULL);
+
+  for (;;)
+    {
+      gint i = g_atomic_int_add (&job->next, 1);
+      const char *name, *entry;
+      gsize n;
+      GDir *versions;
+      LoadSlot *slot;
+
+      if (i >= (gint) job->n_names || g_cancellable_is_cancelled (job->cancellable))
+        break;
+      name = job->names[i];
+      n = strlen (name);
+      slot = &job->slots[i];
+      g_string_printf (path, "%s" G_DIR_SEPARATOR_S "%s", job->packages_dir, name);
+      if ((versions = g_dir_open (path->str, 0, NULL)) == NULL)
+        continue;
+      while ((entry = g_dir_read_name (versions)) != NULL)
+        if (is_version_entry (entry, name, n))
+          {
+            if (slot->entries == NULL)
+              slot->entries = g_ptr_array_new_with_free_func (g_free);
+            g_ptr_array_add (slot->entries, g_strdup (entry));
+          }
+      g_dir_close (versions);
+      if (slot->entries != NULL)
+        g_atomic_int_add (&job->total, (gint) slot->entries->len);
+    }
+  g_string_free (path, TRUE);
+  return NULL;
+}
+
+/* Second pass: reads and parses the files the first pass listed. */
 static gpointer
 load_worker (gpointer data)
 {
@@ -892,9 +915,7 @@ load_worker (gpointer data)
       gint i = g_atomic_int_add (&job->next, 1);
       const char *name;
       gsize n, dir_len;
-      int dir_fd, list_fd;
-      DIR *versions;
-      struct dirent *d;
+      int dir_fd;
       LoadSlot *slot;
 
       if (i >= (gint) job->n_names || g_cancellable_is_cancelled (job->cancellable))
@@ -902,34 +923,25 @@ load_worker (gpointer data)
       name = job->names[i];
       n = strlen (name);
       slot = &job->slots[i];
+      if (slot->entries == NULL)
+        continue;
       g_string_printf (path, "%s" G_DIR_SEPARATOR_S "%s", job->packages_dir, name);
       dir_len = path->len;
       if ((dir_fd = open (path->str, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
         continue;
-      /* the listing gets its own descriptor: closedir closes it */
-      list_fd = dup (dir_fd);
-      if (list_fd < 0 || (versions = fdopendir (list_fd)) == NULL)
+      for (guint e = 0; e < slot->entries->len; e++)
         {
-          if (list_fd >= 0)
-            close (list_fd);
-          close (dir_fd);
-          continue;
-        }
-      while ((d = readdir (versions)) != NULL)
-        {
-          const char *entry = d->d_name;
+          const char *entry = slot->entries->pdata[e];
           gsize length;
           MsOpamPackage *p;
           char *message = NULL;
 
-          if (!is_version_entry (entry, name, n))
-            continue;
           if (g_cancellable_is_cancelled (job->cancellable))
             break;
           /* every 64 files: the callback's cost stays out of the loop */
           if ((g_atomic_int_add (&job->done, 1) + 1) % 64 == 0 && job->progress != NULL
               && g_thread_self () == job->reporter)
-            job->progress (MIN ((guint) g_atomic_int_get (&job->done), job->total), job->total,
+            job->progress (MIN ((guint) g_atomic_int_get (&job->done), (guint) job->total), (guint) job->total,
                            job->progress_data);
           g_string_truncate (path, dir_len);
           g_string_append_printf (path, G_DIR_SEPARATOR_S "%s" G_DIR_SEPARATOR_S "opam", entry);
@@ -949,12 +961,26 @@ load_worker (gpointer data)
               g_ptr_array_add (slot->errors, message);
             }
         }
-      closedir (versions);
       close (dir_fd);
     }
   g_free (buf);
   g_string_free (path, TRUE);
   return NULL;
+}
+
+/* Runs worker on LOAD_THREADS threads (this one among them) over all the
+ * names, from the first. */
+static void
+run_pass (LoadJob *job, GThreadFunc worker)
+{
+  GThread *threads[LOAD_THREADS - 1];
+
+  job->next = 0;
+  for (guint t = 0; t < G_N_ELEMENTS (threads); t++)
+    threads[t] = g_thread_new ("opam-load", worker, job);
+  worker (job);
+  for (guint t = 0; t < G_N_ELEMENTS (threads); t++)
+    g_thread_join (threads[t]);
 }
 
 static int
@@ -976,10 +1002,8 @@ ms_opam_repo_load_full (MsOpamRepo *repo, const char *root, MsProgressFunc progr
   g_autofree char *packages = g_build_filename (root, "packages", NULL);
   g_autoptr(GDir) top = g_dir_open (packages, 0, NULL);
   g_autoptr(GPtrArray) names = NULL;
-  GThread *threads[LOAD_THREADS - 1];
   LoadJob job = { 0 };
   const char *name;
-  guint total = 0;
 
   if (top == NULL)
     {
@@ -988,8 +1012,6 @@ ms_opam_repo_load_full (MsOpamRepo *repo, const char *root, MsProgressFunc progr
       return FALSE;
     }
   names = g_ptr_array_new_with_free_func (g_free);
-  if (progress != NULL)
-    total = count_files (packages);
   while ((name = g_dir_read_name (top)) != NULL)
     g_ptr_array_add (names, g_strdup (name));
   g_ptr_array_sort (names, compare_names);
@@ -1003,16 +1025,14 @@ ms_opam_repo_load_full (MsOpamRepo *repo, const char *root, MsProgressFunc progr
   job.progress = progress;
   job.progress_data = progress_data;
   job.reporter = g_thread_self ();
-  job.total = total;
-  for (guint t = 0; t < G_N_ELEMENTS (threads); t++)
-    threads[t] = g_thread_new ("opam-load", load_worker, &job);
-  load_worker (&job);
-  for (guint t = 0; t < G_N_ELEMENTS (threads); t++)
-    g_thread_join (threads[t]);
+  run_pass (&job, list_worker);
+  run_pass (&job, load_worker);
 
   for (guint i = 0; i < names->len; i++)
     {
       LoadSlot *slot = &job.slots[i];
+      if (slot->entries != NULL)
+        g_ptr_array_unref (slot->entries);
       if (slot->packages != NULL)
         g_ptr_array_extend_and_steal (repo->packages, slot->packages);
       if (slot->errors != NULL)
@@ -1022,7 +1042,7 @@ ms_opam_repo_load_full (MsOpamRepo *repo, const char *root, MsProgressFunc progr
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
   if (progress != NULL)
-    progress (total, total, progress_data);
+    progress ((guint) job.total, (guint) job.total, progress_data);
   ms_opam_repo_finish (repo);
   return TRUE;
 }
