@@ -134,6 +134,10 @@ char *mirage_http__conn_out (conn *c);
 void *mirage_http__pool_get (mirage_http__pool *p);
 void mirage_http__pool_put (mirage_http__pool *p, void *block);
 
+/* Points q->headers at the arena's strings named by q->spans, once the
+ * request's headers are all in (both protocols): -1 without memory. */
+int mirage_http__request_index_headers (mirage_http_request *q);
+
 /* The connection's transport (TLS or not): as mirage_tcp_read/_write. */
 ssize_t mirage_http__conn_read (conn *c, void *buf, size_t len);
 int mirage_http__conn_write (conn *c, const void *buf, size_t len);

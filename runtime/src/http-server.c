@@ -461,14 +461,8 @@ on_headers_complete (http_parser *p)
         q->bad_name = true;
         return -1;
       }
-  q->headers = calloc (q->n_spans ? q->n_spans : 1, sizeof *q->headers);
-  if (q->headers == NULL)
+  if (mirage_http__request_index_headers (q) < 0)
     return -1;
-  for (size_t i = 0; i < q->n_spans; i++)
-    {
-      q->headers[i].name = q->arena + q->spans[i].name_off;
-      q->headers[i].value = q->arena + q->spans[i].value_off;
-    }
   q->target = q->arena + q->url_off;
   q->method = http_method_str ((enum http_method) p->method);
   q->version = p->http_major * 10 + p->http_minor;
@@ -675,6 +669,20 @@ parse_some (conn *c)
 }
 
 /* ---- the request object ---- */
+
+int
+mirage_http__request_index_headers (mirage_http_request *q)
+{
+  q->headers = calloc (q->n_spans ? q->n_spans : 1, sizeof *q->headers);
+  if (q->headers == NULL)
+    return -1;
+  for (size_t i = 0; i < q->n_spans; i++)
+    {
+      q->headers[i].name = q->arena + q->spans[i].name_off;
+      q->headers[i].value = q->arena + q->spans[i].value_off;
+    }
+  return 0;
+}
 
 const char *mirage_http_request_method (const mirage_http_request *req) { return req->method; }
 const char *mirage_http_request_target (const mirage_http_request *req) { return req->target; }

@@ -332,16 +332,10 @@ request_ready (h2_conn *h, h2_stream *st, bool end_stream)
       if (add_header (q, "host", 4, a, st->authority_len) < 0)
         st->limit_status = 431;
     }
-  q->headers = calloc (q->n_spans ? q->n_spans : 1, sizeof *q->headers);
-  if (q->headers == NULL)
+  if (mirage_http__request_index_headers (q) < 0)
     {
       nghttp2_submit_rst_stream (h->session, NGHTTP2_FLAG_NONE, st->id, NGHTTP2_INTERNAL_ERROR);
       return;
-    }
-  for (size_t i = 0; i < q->n_spans; i++)
-    {
-      q->headers[i].name = q->arena + q->spans[i].name_off;
-      q->headers[i].value = q->arena + q->spans[i].value_off;
     }
   /* nghttp2 has checked that :method and :path are there (or answers
    * PROTOCOL_ERROR), unless a limit cut the headers short */
