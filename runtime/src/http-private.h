@@ -128,6 +128,14 @@ struct conn {
   char *in;                  /* IN_CAP bytes, or NULL while parked */
 };
 
+/* The loop's time @timeout_ns from now; 0 (no deadline) for a zero
+ * timeout, as the limits mean it. */
+static inline uint64_t
+mirage_http__deadline (uint64_t timeout_ns)
+{
+  return timeout_ns ? mirage_loop_now_ns () + timeout_ns : 0;
+}
+
 /* The output buffer, allocated when first needed: NULL without memory. */
 char *mirage_http__conn_out (conn *c);
 /* A block of @p's size (from the pool, else malloc), and back. */

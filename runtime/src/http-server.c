@@ -550,10 +550,9 @@ fill (conn *c, int phase, uint64_t deadline)
 static int
 write_raw (conn *c, const void *data, size_t len)
 {
-  uint64_t idle = c->srv->limits.idle_timeout_ns;
   int r;
   c->phase = PHASE_WRITE;
-  c->deadline = idle ? mirage_loop_now_ns () + idle : 0;
+  c->deadline = mirage_http__deadline (c->srv->limits.idle_timeout_ns);
   r = mirage_http__conn_write (c, data, len);
   c->deadline = 0;
   c->phase = PHASE_BUSY;
@@ -736,8 +735,7 @@ mirage_http_request_read_body (mirage_http_request *req, void *buf, size_t len)
       int status;
       if (c->in_off == c->in_len)
         {
-          uint64_t idle = c->srv->limits.idle_timeout_ns;
-          ssize_t n = fill (c, PHASE_READ, idle ? mirage_loop_now_ns () + idle : 0);
+          ssize_t n = fill (c, PHASE_READ, mirage_http__deadline (c->srv->limits.idle_timeout_ns));
           if (n == 0)
             return req->body_error = -ECONNRESET;
           if (n < 0)
@@ -1050,7 +1048,6 @@ release_buffers (conn *c)
 static bool
 park (conn *c)
 {
-  uint64_t idle = c->srv->limits.idle_timeout_ns;
   if (c->tls != NULL || c->no_park)
     return false;
   if (c->woken)
@@ -1060,7 +1057,7 @@ park (conn *c)
     }
   c->in_off = c->in_len = 0;
   c->phase = PHASE_IDLE;   /* the watchdog and a stop shut it down: readable */
-  c->deadline = idle ? mirage_loop_now_ns () + idle : 0;
+  c->deadline = mirage_http__deadline (c->srv->limits.idle_timeout_ns);
   if (mirage_tcp_watch_readable (c->flow, conn_wake, c) < 0)
     {
       c->phase = PHASE_BUSY;
@@ -1117,8 +1114,7 @@ serve_one (conn *c)
           if (q->header_bytes == 0 && park (c))
             return 2;
           if (q->header_bytes == 0)
-            n = fill (c, PHASE_IDLE, s->limits.idle_timeout_ns
-                                     ? mirage_loop_now_ns () + s->limits.idle_timeout_ns : 0);
+            n = fill (c, PHASE_IDLE, mirage_http__deadline (s->limits.idle_timeout_ns));
           else
             n = fill (c, PHASE_READ, header_deadline);
           if (n > 0 && header_deadline == 0 && s->limits.header_timeout_ns)
@@ -1207,7 +1203,7 @@ sniff_preface (conn *c)
       if (memcmp (c->in, h2_preface, c->in_len) != 0)
         return false;
       c->phase = c->in_len == 0 ? PHASE_IDLE : PHASE_READ;
-      c->deadline = s->limits.idle_timeout_ns ? mirage_loop_now_ns () + s->limits.idle_timeout_ns : 0;
+      c->deadline = mirage_http__deadline (s->limits.idle_timeout_ns);
       n = mirage_http__conn_read (c, c->in + c->in_len, IN_CAP - c->in_len);
       c->deadline = 0;
       c->phase = PHASE_BUSY;
@@ -1230,7 +1226,7 @@ tls_accept (conn *c, const char **alpn)
   int r;
   mirage_http__peer_text (c, who, sizeof who);
   c->phase = PHASE_READ;
-  c->deadline = s->limits.header_timeout_ns ? mirage_loop_now_ns () + s->limits.header_timeout_ns : 0;
+  c->deadline = mirage_http__deadline (s->limits.header_timeout_ns);
   r = s->tls_ops->handshake (s->tls_cfg, c->flow, &session, alpn);
   c->deadline = 0;
   c->phase = PHASE_BUSY;
@@ -1482,8 +1478,7 @@ mirage_http_serve (mirage_http_server *pub, mirage_http_handler handler, void *d
         {
           c->fresh = true;
           c->phase = PHASE_IDLE;
-          c->deadline = s->limits.idle_timeout_ns
-                        ? mirage_loop_now_ns () + s->limits.idle_timeout_ns : 0;
+          c->deadline = mirage_http__deadline (s->limits.idle_timeout_ns);
           if (mirage_tcp_watch_readable (flow, conn_wake, c) == 0)
             continue;
           c->fresh = false;
