@@ -137,7 +137,6 @@ int
 mirage_paf_server (mirage_stack *tcp, int port, mirage_http_server **out)
 {
   server *s;
-  mirage_endpoint ep;
   int r;
 
   *out = NULL;
@@ -148,17 +147,12 @@ mirage_paf_server (mirage_stack *tcp, int port, mirage_http_server **out)
     return -ENOMEM;
   s->pub.stack = tcp;
   server_init (s);
-  r = mirage_tcp_listen (tcp, NULL, (uint16_t) port, &s->listener);
+  r = mirage_http_server_listen (&s->pub, port);
   if (r < 0)
     {
-      mirage_log_err (&http_src, "cannot listen on port %d: %s", port, strerror (-r));
       free (s);
       return r;
     }
-  if (mirage_tcp_listener_endpoint (s->listener, &ep) == 0)
-    s->pub.port = ep.port;
-  else
-    s->pub.port = (uint16_t) port;
   *out = &s->pub;
   return 0;
 }
