@@ -128,11 +128,23 @@ struct conn {
   char *in;                  /* IN_CAP bytes, or NULL while parked */
 };
 
+/* The loop's time @timeout_ns from now; 0 (no deadline) for a zero
+ * timeout, as the limits mean it. */
+static inline uint64_t
+mirage_http__deadline (uint64_t timeout_ns)
+{
+  return timeout_ns ? mirage_loop_now_ns () + timeout_ns : 0;
+}
+
 /* The output buffer, allocated when first needed: NULL without memory. */
 char *mirage_http__conn_out (conn *c);
 /* A block of @p's size (from the pool, else malloc), and back. */
 void *mirage_http__pool_get (mirage_http__pool *p);
 void mirage_http__pool_put (mirage_http__pool *p, void *block);
+
+/* Points q->headers at the arena's strings named by q->spans, once the
+ * request's headers are all in (both protocols): -1 without memory. */
+int mirage_http__request_index_headers (mirage_http_request *q);
 
 /* The connection's transport (TLS or not): as mirage_tcp_read/_write. */
 ssize_t mirage_http__conn_read (conn *c, void *buf, size_t len);

@@ -137,7 +137,6 @@ int
 mirage_paf_server (mirage_stack *tcp, int port, mirage_http_server **out)
 {
   server *s;
-  mirage_endpoint ep;
   int r;
 
   *out = NULL;
@@ -148,17 +147,12 @@ mirage_paf_server (mirage_stack *tcp, int port, mirage_http_server **out)
     return -ENOMEM;
   s->pub.stack = tcp;
   server_init (s);
-  r = mirage_tcp_listen (tcp, NULL, (uint16_t) port, &s->listener);
+  r = mirage_http_server_listen (&s->pub, port);
   if (r < 0)
     {
-      mirage_log_err (&http_src, "cannot listen on port %d: %s", port, strerror (-r));
       free (s);
       return r;
     }
-  if (mirage_tcp_listener_endpoint (s->listener, &ep) == 0)
-    s->pub.port = ep.port;
-  else
-    s->pub.port = (uint16_t) port;
   *out = &s->pub;
   return 0;
 }
@@ -461,14 +455,8 @@ on_headers_complete (http_parser *p)
         q->bad_name = true;
         return -1;
       }
-  q->headers = calloc (q->n_spans ? q->n_spans : 1, sizeof *q->headers);
-  if (q->headers == NULL)
+  if (mirage_http__request_index_headers (q) < 0)
     return -1;
-  for (size_t i = 0; i < q->n_spans; i++)
-    {
-      q->headers[i].name = q->arena + q->spans[i].name_off;
-      q->headers[i].value = q->arena + q->spans[i].value_off;
-    }
   q->target = q->arena + q->url_off;
   q->method = http_method_str ((enum http_method) p->method);
   q->version = p->http_major * 10 + p->http_minor;
@@ -556,10 +544,9 @@ fill (conn *c, int phase, uint64_t deadline)
 static int
 write_raw (conn *c, const void *data, size_t len)
 {
-  uint64_t idle = c->srv->limits.idle_timeout_ns;
   int r;
   c->phase = PHASE_WRITE;
-  c->deadline = idle ? mirage_loop_now_ns () + idle : 0;
+  c->deadline = mirage_http__deadline (c->srv->limits.idle_timeout_ns);
   r = mirage_http__conn_write (c, data, len);
   c->deadline = 0;
   c->phase = PHASE_BUSY;
@@ -676,6 +663,20 @@ parse_some (conn *c)
 
 /* ---- the request object ---- */
 
+int
+mirage_http__request_index_headers (mirage_http_request *q)
+{
+  q->headers = calloc (q->n_spans ? q->n_spans : 1, sizeof *q->headers);
+  if (q->headers == NULL)
+    return -1;
+  for (size_t i = 0; i < q->n_spans; i++)
+    {
+      q->headers[i].name = q->arena + q->spans[i].name_off;
+      q->headers[i].value = q->arena + q->spans[i].value_off;
+    }
+  return 0;
+}
+
 const char *mirage_http_request_method (const mirage_http_request *req) { return req->method; }
 const char *mirage_http_request_target (const mirage_http_request *req) { return req->target; }
 int mirage_http_request_version (const mirage_http_request *req) { return req->version; }
@@ -728,8 +729,7 @@ mirage_http_request_read_body (mirage_http_request *req, void *buf, size_t len)
       int status;
       if (c->in_off == c->in_len)
         {
-          uint64_t idle = c->srv->limits.idle_timeout_ns;
-          ssize_t n = fill (c, PHASE_READ, idle ? mirage_loop_now_ns () + idle : 0);
+          ssize_t n = fill (c, PHASE_READ, mirage_http__deadline (c->srv->limits.idle_timeout_ns));
           if (n == 0)
             return req->body_error = -ECONNRESET;
           if (n < 0)
@@ -1042,7 +1042,6 @@ release_buffers (conn *c)
 static bool
 park (conn *c)
 {
-  uint64_t idle = c->srv->limits.idle_timeout_ns;
   if (c->tls != NULL || c->no_park)
     return false;
   if (c->woken)
@@ -1052,7 +1051,7 @@ park (conn *c)
     }
   c->in_off = c->in_len = 0;
   c->phase = PHASE_IDLE;   /* the watchdog and a stop shut it down: readable */
-  c->deadline = idle ? mirage_loop_now_ns () + idle : 0;
+  c->deadline = mirage_http__deadline (c->srv->limits.idle_timeout_ns);
   if (mirage_tcp_watch_readable (c->flow, conn_wake, c) < 0)
     {
       c->phase = PHASE_BUSY;
@@ -1109,8 +1108,7 @@ serve_one (conn *c)
           if (q->header_bytes == 0 && park (c))
             return 2;
           if (q->header_bytes == 0)
-            n = fill (c, PHASE_IDLE, s->limits.idle_timeout_ns
-                                     ? mirage_loop_now_ns () + s->limits.idle_timeout_ns : 0);
+            n = fill (c, PHASE_IDLE, mirage_http__deadline (s->limits.idle_timeout_ns));
           else
             n = fill (c, PHASE_READ, header_deadline);
           if (n > 0 && header_deadline == 0 && s->limits.header_timeout_ns)
@@ -1199,7 +1197,7 @@ sniff_preface (conn *c)
       if (memcmp (c->in, h2_preface, c->in_len) != 0)
         return false;
       c->phase = c->in_len == 0 ? PHASE_IDLE : PHASE_READ;
-      c->deadline = s->limits.idle_timeout_ns ? mirage_loop_now_ns () + s->limits.idle_timeout_ns : 0;
+      c->deadline = mirage_http__deadline (s->limits.idle_timeout_ns);
       n = mirage_http__conn_read (c, c->in + c->in_len, IN_CAP - c->in_len);
       c->deadline = 0;
       c->phase = PHASE_BUSY;
@@ -1222,7 +1220,7 @@ tls_accept (conn *c, const char **alpn)
   int r;
   mirage_http__peer_text (c, who, sizeof who);
   c->phase = PHASE_READ;
-  c->deadline = s->limits.header_timeout_ns ? mirage_loop_now_ns () + s->limits.header_timeout_ns : 0;
+  c->deadline = mirage_http__deadline (s->limits.header_timeout_ns);
   r = s->tls_ops->handshake (s->tls_cfg, c->flow, &session, alpn);
   c->deadline = 0;
   c->phase = PHASE_BUSY;
@@ -1474,8 +1472,7 @@ mirage_http_serve (mirage_http_server *pub, mirage_http_handler handler, void *d
         {
           c->fresh = true;
           c->phase = PHASE_IDLE;
-          c->deadline = s->limits.idle_timeout_ns
-                        ? mirage_loop_now_ns () + s->limits.idle_timeout_ns : 0;
+          c->deadline = mirage_http__deadline (s->limits.idle_timeout_ns);
           if (mirage_tcp_watch_readable (flow, conn_wake, c) == 0)
             continue;
           c->fresh = false;

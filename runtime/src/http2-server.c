@@ -332,16 +332,10 @@ request_ready (h2_conn *h, h2_stream *st, bool end_stream)
       if (add_header (q, "host", 4, a, st->authority_len) < 0)
         st->limit_status = 431;
     }
-  q->headers = calloc (q->n_spans ? q->n_spans : 1, sizeof *q->headers);
-  if (q->headers == NULL)
+  if (mirage_http__request_index_headers (q) < 0)
     {
       nghttp2_submit_rst_stream (h->session, NGHTTP2_FLAG_NONE, st->id, NGHTTP2_INTERNAL_ERROR);
       return;
-    }
-  for (size_t i = 0; i < q->n_spans; i++)
-    {
-      q->headers[i].name = q->arena + q->spans[i].name_off;
-      q->headers[i].value = q->arena + q->spans[i].value_off;
     }
   /* nghttp2 has checked that :method and :path are there (or answers
    * PROTOCOL_ERROR), unless a limit cut the headers short */
@@ -521,7 +515,7 @@ park_stream (h2_stream *st, uint64_t timeout_ns)
 {
   int r;
   st->waiter = mirage_task_self ();
-  r = mirage_task_park (timeout_ns ? mirage_loop_now_ns () + timeout_ns : 0);
+  r = mirage_task_park (mirage_http__deadline (timeout_ns));
   st->waiter = NULL;
   return r;
 }
@@ -855,12 +849,23 @@ stream_task (void *arg)
 
 /* ---- the connection ---- */
 
+/* The writer's write: the watchdog shuts the socket down when it stays
+ * blocked past the idle timeout (c->write_deadline, the writer's own). */
+static int
+write_timed (conn *c, const void *buf, size_t len)
+{
+  int r;
+  c->write_deadline = mirage_http__deadline (c->srv->limits.idle_timeout_ns);
+  r = mirage_http__conn_write (c, buf, len);
+  c->write_deadline = 0;
+  return r;
+}
+
 static int
 writer_task (void *arg)
 {
   h2_conn *h = arg;
   conn *c = h->c;
-  uint64_t idle = c->srv->limits.idle_timeout_ns;
 
   if (mirage_http__conn_out (c) == NULL)
     {
@@ -887,18 +892,14 @@ writer_task (void *arg)
           if (len + (size_t) n > OUT_CAP && len > 0)
             {
               /* @data stays valid until the next mem_send, so this can wait */
-              c->write_deadline = idle ? mirage_loop_now_ns () + idle : 0;
-              h->write_error = mirage_http__conn_write (c, c->out, len);
-              c->write_deadline = 0;
+              h->write_error = write_timed (c, c->out, len);
               len = 0;
               if (h->write_error < 0)
                 break;
             }
           if ((size_t) n > OUT_CAP)
             {
-              c->write_deadline = idle ? mirage_loop_now_ns () + idle : 0;
-              h->write_error = mirage_http__conn_write (c, data, (size_t) n);
-              c->write_deadline = 0;
+              h->write_error = write_timed (c, data, (size_t) n);
               if (h->write_error < 0)
                 break;
               continue;
@@ -908,9 +909,7 @@ writer_task (void *arg)
         }
       if (len > 0 && h->write_error == 0)
         {
-          c->write_deadline = idle ? mirage_loop_now_ns () + idle : 0;
-          h->write_error = mirage_http__conn_write (c, c->out, len);
-          c->write_deadline = 0;
+          h->write_error = write_timed (c, c->out, len);
         }
       if (failed || h->write_error < 0 || c->timed_out)
         {
@@ -1026,8 +1025,7 @@ mirage_http2__serve (conn *c)
       else if (header_deadline == 0 && s->limits.header_timeout_ns)
         header_deadline = mirage_loop_now_ns () + s->limits.header_timeout_ns;
       c->phase = header_deadline ? PHASE_READ : h.n_running == 0 ? PHASE_IDLE : PHASE_BUSY;
-      c->deadline = h.n_running == 0 && s->limits.idle_timeout_ns
-                    ? mirage_loop_now_ns () + s->limits.idle_timeout_ns : 0;
+      c->deadline = h.n_running == 0 ? mirage_http__deadline (s->limits.idle_timeout_ns) : 0;
       if (header_deadline && (c->deadline == 0 || header_deadline < c->deadline))
         c->deadline = header_deadline;
       n = mirage_http__conn_read (c, c->in, IN_CAP);
