@@ -1,6 +1,8 @@
 /* git-private.h: what the Git client's files share (git-client.c: the
  * devices and operations; git-stream.c: libgit2's streams over mimic and
- * TLS; git-ssh.c: the SSH transport over libssh2). */
+ * TLS; git-ssh.c: the SSH transport over libssh2; git-proto.c: the
+ * server's side of a fetch or push, parsed; git-shallow.c: shallow
+ * fetches and pushes over our own protocol code). */
 #ifndef MIRAGE_GIT_PRIVATE_H
 #define MIRAGE_GIT_PRIVATE_H
 
