@@ -1,6 +1,8 @@
 /* git-private.h: what the Git client's files share (git-client.c: the
  * devices and operations; git-stream.c: libgit2's streams over mimic and
- * TLS; git-ssh.c: the SSH transport over libssh2). */
+ * TLS; git-ssh.c: the SSH transport over libssh2; git-proto.c: the
+ * server's side of a fetch or push, parsed; git-shallow.c: shallow
+ * fetches and pushes over our own protocol code). */
 #ifndef MIRAGE_GIT_PRIVATE_H
 #define MIRAGE_GIT_PRIVATE_H
 
@@ -49,6 +51,16 @@ int _mirage_git_fail (int status, const char *fmt, ...) __attribute__ ((format (
 void _mirage_git_activity (void);
 
 int _mirage_git_streams_register (void);
+
+/* git-stream.c's connections, for git-shallow.c: to @host:@port of the
+ * operation's device, through TLS when @tls. Each returns a negative
+ * errno, already reported with _mirage_git_fail, on failure; the read
+ * has git_read_fn's shape (@ctx: the git_conn). */
+typedef struct git_conn git_conn;
+int _mirage_git_conn_open (const char *host, uint16_t port, bool tls, git_conn **out);
+ssize_t _mirage_git_conn_read (void *ctx, void *buf, size_t len);
+int _mirage_git_conn_write (git_conn *c, const void *buf, size_t len);
+void _mirage_git_conn_free (git_conn *c);
 int _mirage_git_ssh_register (void);
 /* Unpadded base64 of @len bytes into @out (at least 4 * len / 3 + 4). */
 void _mirage_git_b64 (const unsigned char *in, size_t len, char *out);

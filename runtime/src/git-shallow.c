@@ -41,11 +41,10 @@
 
 #include "mirage/task.h"
 
-/* ---- one connection: a flow, a TLS session, or an SSH channel ---- */
+/* ---- one connection: git-stream.c's (a flow or TLS), or an SSH channel ---- */
 
 typedef struct {
-  mirage_flow *flow;
-  mirage_tls *tls;
+  git_conn *net;
   git_smart_subtransport_stream *ssh;
   const char *host;
 } conn;
@@ -54,36 +53,22 @@ static ssize_t
 conn_read (void *ctx, void *buf, size_t len)
 {
   conn *c = ctx;
-  ssize_t n;
-  if (c->ssh) {
-    size_t got = 0;
-    if (c->ssh->read (c->ssh, buf, len, &got) < 0)
-      return -EPROTO;   /* git-ssh.c said why */
-    n = (ssize_t) got;
-  } else
-    n = c->tls ? mirage_tls_read (c->tls, buf, len)
-      : c->flow ? mirage_tcp_read (c->flow, buf, len) : -ENOTCONN;
-  if (n < 0)
-    return _mirage_git_fail ((int) n, "git: reading from %s: %s", c->host,
-                             n == -ECANCELED ? "the server sent nothing for too long" : strerror ((int) -n)),
-           n;
+  if (!c->ssh)
+    return c->net ? _mirage_git_conn_read (c->net, buf, len) : -ENOTCONN;
+  size_t got = 0;
+  if (c->ssh->read (c->ssh, buf, len, &got) < 0)
+    return -EPROTO;   /* git-ssh.c said why */
   _mirage_git_activity ();
-  return n;
+  return (ssize_t) got;
 }
 
 static int
 conn_write (conn *c, const void *buf, size_t len)
 {
-  int r;
-  if (c->ssh)
-    r = c->ssh->write (c->ssh, buf, len) < 0 ? -EPROTO : 0;
-  else
-    r = c->tls ? mirage_tls_write (c->tls, buf, len)
-      : c->flow ? mirage_tcp_write (c->flow, buf, len) : -ENOTCONN;
-  if (r < 0)
-    return _mirage_git_fail (r, "git: writing to %s: %s", c->host,
-                             r == -ECANCELED ? "the server took nothing for too long" : strerror (-r)),
-           r;
+  if (!c->ssh)
+    return c->net ? _mirage_git_conn_write (c->net, buf, len) : -ENOTCONN;
+  if (c->ssh->write (c->ssh, buf, len) < 0)
+    return -EPROTO;   /* git-ssh.c said why */
   _mirage_git_activity ();
   return 0;
 }
@@ -91,30 +76,9 @@ conn_write (conn *c, const void *buf, size_t len)
 static int
 conn_open (conn *c, bool tls)
 {
-  git_op *op = _mirage_git_op;
-  char *error = NULL;
-  c->host = op->url->host;
-  int r = mirage_mimic_connect (op->leaf->mimic, c->host, op->url->port, &c->flow);
-  if (r < 0) {
-    c->flow = NULL;
-    return _mirage_git_fail (r, "git: cannot connect to %s port %u: %s", c->host, op->url->port, strerror (-r)), r;
-  }
-  _mirage_git_activity ();
-  if (tls) {
-    if (!op->leaf->tls)
-      return _mirage_git_fail (-EPROTONOSUPPORT, "git: %s needs TLS, which this client does not speak", c->host),
-             -EPROTONOSUPPORT;
-    mirage_flow *f = c->flow;
-    c->flow = NULL;
-    r = mirage_tls_client (op->leaf->tls, f, c->host, &c->tls, &error);
-    if (r < 0) {
-      c->tls = NULL;
-      _mirage_git_fail (r, "git: TLS with %s: %s", c->host, error ? error : strerror (-r));
-      free (error);
-      return r;
-    }
-  }
-  return 0;
+  const mirage_git_url *u = _mirage_git_op->url;
+  c->host = u->host;
+  return _mirage_git_conn_open (u->host, u->port, tls, &c->net);
 }
 
 static void
@@ -122,13 +86,9 @@ conn_close (conn *c)
 {
   if (c->ssh)
     c->ssh->free (c->ssh);
-  else if (c->tls)
-    mirage_tls_close (c->tls);
-  else if (c->flow)
-    mirage_tcp_close (c->flow);
+  _mirage_git_conn_free (c->net);
   c->ssh = NULL;
-  c->tls = NULL;
-  c->flow = NULL;
+  c->net = NULL;
 }
 
 /* ---- pkt-lines we send ---- */

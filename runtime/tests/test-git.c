@@ -305,26 +305,10 @@ fake_http (int ls, int mode)
   }
 }
 
+/* A child serving @port with @serve (fake_server, fake_http) in @mode;
+ * NULL: silent, the kernel accepts and nobody ever reads. */
 static pid_t
-fork_fake_http (unsigned port, int mode)
-{
-  int ls = listen_on (port);
-  if (ls < 0)
-    return -1;
-  pid_t pid = fork ();
-  if (pid == 0) {
-    prctl (PR_SET_PDEATHSIG, SIGKILL);
-    int null = open ("/dev/null", O_RDWR);
-    dup2 (null, 1);
-    dup2 (null, 2);
-    fake_http (ls, mode);
-  }
-  close (ls);
-  return pid;
-}
-
-static pid_t
-fork_fake (unsigned port, int mode)
+fork_serving (unsigned port, void (*serve) (int ls, int mode), int mode)
 {
   int ls = listen_on (port);
   if (ls < 0)
@@ -337,10 +321,11 @@ fork_fake (unsigned port, int mode)
     int null = open ("/dev/null", O_RDWR);
     dup2 (null, 1);
     dup2 (null, 2);
-    if (mode == 2)   /* silent: the kernel accepts, nobody ever reads */
+    if (!serve)
       for (;;)
         pause ();
-    fake_server (ls, mode);
+    serve (ls, mode);
+    _exit (0);
   }
   close (ls);
   return pid;
@@ -1008,14 +993,14 @@ main (void)
   pids[np++] = fx_spawn (nginx, "nginx.log");
   char *sshd[] = { "unshare", "-m", (char *) fx_path ("run-sshd.sh"), NULL };
   pids[np++] = fx_spawn (sshd, "sshd.log");
-  pids[np++] = fork_fake (p_silent, 2);
-  pids[np++] = fork_fake (p_badpack, 0);
-  pids[np++] = fork_fake (p_cut, 1);
-  pids[np++] = fork_fake (p_huge, 3);
-  pids[np++] = fork_fake (p_sb3, 4);
-  pids[np++] = fork_fake (p_badpkt, 5);
-  pids[np++] = fork_fake_http (p_dumb, 0);
-  pids[np++] = fork_fake_http (p_badchunk, 1);
+  pids[np++] = fork_serving (p_silent, NULL, 0);
+  pids[np++] = fork_serving (p_badpack, fake_server, 0);
+  pids[np++] = fork_serving (p_cut, fake_server, 1);
+  pids[np++] = fork_serving (p_huge, fake_server, 3);
+  pids[np++] = fork_serving (p_sb3, fake_server, 4);
+  pids[np++] = fork_serving (p_badpkt, fake_server, 5);
+  pids[np++] = fork_serving (p_dumb, fake_http, 0);
+  pids[np++] = fork_serving (p_badchunk, fake_http, 1);
   bool up = fx_wait_tcp (p_git, 10000) && fx_wait_tcp (p_http, 10000) && fx_wait_tcp (p_https, 10000)
             && fx_wait_tcp (p_ssh, 10000);
   if (tap_ok (up, "git daemon, nginx and sshd listen")) {
