@@ -49,6 +49,14 @@ typedef struct {
   const char *host;
 } conn;
 
+/* libgit2's last message; it may have set none */
+static const char *
+last_git_message (void)
+{
+  const git_error *e = git_error_last ();
+  return e && e->message ? e->message : "failed";
+}
+
 static ssize_t
 conn_read (void *ctx, void *buf, size_t len)
 {
@@ -510,7 +518,7 @@ _mirage_git_fetch_shallow (git_repository *repo, const char *remote_url, const c
     if ((r = _mirage_git_ack_read (ss.rd, ss.err, sizeof ss.err)) < 0)
       goto proto;
     if (git_odb_write_pack (&ps.wp, odb, NULL, NULL) < 0) {
-      r = (_mirage_git_fail (-EIO, "git: cannot write a pack: %s", git_error_last ()->message), -EIO);
+      r = (_mirage_git_fail (-EIO, "git: cannot write a pack: %s", last_git_message ()), -EIO);
       goto out;
     }
     if ((r = _mirage_git_pack_read (ss.rd, sb64 ? 65520 : 1000, sink_cb, &ps, ss.err, sizeof ss.err)) < 0)
@@ -549,7 +557,7 @@ _mirage_git_fetch_shallow (git_repository *repo, const char *remote_url, const c
   git_reference *ref;
   snprintf (refname, sizeof refname, "refs/remotes/origin/%s", branch);
   if (git_reference_create (&ref, repo, refname, &target_oid, 1, NULL) < 0) {
-    r = (_mirage_git_fail (-EIO, "git: cannot write %s: %s", refname, git_error_last ()->message), -EIO);
+    r = (_mirage_git_fail (-EIO, "git: cannot write %s: %s", refname, last_git_message ()), -EIO);
     goto out;
   }
   git_reference_free (ref);
